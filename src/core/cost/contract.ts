@@ -1,0 +1,73 @@
+import type { Chip } from "../hardware/chip.js";
+import type { Op, OpKind } from "../workload/op.js";
+
+/**
+ * The one contract every cost model implements. A cost model answers "how long does this op take
+ * on this chip, and what bounds it"; several fidelities (roofline, tile-level analytic, cycle-level)
+ * answer the same question and the registry picks the best that supports the op.
+ */
+
+/** What limits an op: the resource whose time dominates. */
+export type Bound = "compute" | "memory" | "capacity" | "overhead" | "network";
+
+export interface OpCost {
+  /** Wall time of one execution of the op (not multiplied by a block's repeat). */
+  time_s: number;
+  /** Time the math alone would take at the achievable matrix/vector rate. */
+  compute_time_s: number;
+  /** Time the main-memory traffic alone would take at the achievable bandwidth. */
+  memory_time_s: number;
+  /** Launch / dispatch / synchronisation time not overlapped with work. */
+  overhead_time_s: number;
+  flops: number;
+  /** Bytes moved per memory level, keyed by level name ("main", "L2", ...). */
+  bytes_by_level: Record<string, number>;
+  /** Main-memory bytes (read + written); equals bytes_by_level.main. */
+  bytes: number;
+  bound: Bound;
+  /** flops / time_s. */
+  achieved_flops_per_s: number;
+  /** Dense peak of the engine and dtype that ran the op. */
+  peak_flops_per_s: number;
+  /** achieved / peak, in [0, 1]. */
+  utilization: number;
+  /** Energy of one execution, J (dynamic + static share); undefined when the chip has no power data. */
+  energy_j?: number;
+  /** Which engine ran it. */
+  engine: "matrix" | "vector" | "network";
+  /** Id of the cost model that produced this answer. */
+  model: string;
+  /** Short explanations (tile chosen, waves, fill/drain...). */
+  notes?: string[];
+}
+
+export type Support = { ok: true } | { ok: false; reason: string };
+
+export interface CostModelInfo {
+  id: string;
+  /** Higher is more detailed; the registry prefers higher fidelity. */
+  fidelity: number;
+  description: string;
+  /** Typical error against measurements, as documented (e.g. "~10% on large GEMMs"). */
+  accuracy: string;
+  /** Op kinds this model can price at all (per-chip support is decided by `supports`). */
+  op_kinds: readonly OpKind[];
+}
+
+export interface CostModel extends CostModelInfo {
+  supports(op: Op, chip: Chip): Support;
+  estimate(op: Op, ctx: CostContext): OpCost;
+}
+
+/** What a cost model may read besides the op: the chip and its resolved efficiency parameters. */
+export interface CostContext {
+  chip: Chip;
+  efficiency: EfficiencyParams;
+}
+
+/**
+ * Efficiency parameters of a chip family (catalog/families/<family>.yaml), merged with the chip's
+ * own overrides. Each value is justified in the family file. Keys are defined by the cost models
+ * that read them; see src/core/spec/family-spec.ts.
+ */
+export type EfficiencyParams = Readonly<Record<string, unknown>>;

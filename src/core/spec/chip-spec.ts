@@ -1,0 +1,158 @@
+import { z } from "zod";
+import { DTYPES } from "../units/dtype.js";
+import { sourced, sourcedQuantity } from "./sourced.js";
+
+/**
+ * The hardware spec format: one file per chip, YAML or JSON. It describes every kind of chip in the
+ * reference table (CPU, GPU, TPU/NPU, wafer-scale, SRAM-only, edge NPU, FPGA) with the same fields.
+ * Quantities are written with their unit ("3.35 TB/s", "80 GiB") and normalised to SI on load.
+ * See docs/chip-spec.md for the field reference; the JSON Schema is generated from this file.
+ */
+
+export const CHIP_KINDS = ["gpu", "tpu", "npu", "cpu", "fpga", "wafer-scale", "lpu", "ipu", "edge-soc", "asic"] as const;
+export const MATRIX_KINDS = ["tensor-core", "matrix-core", "systolic", "cube", "amx", "dsp", "dataflow", "simd", "none"] as const;
+
+const dtypeKey = z.enum(DTYPES);
+
+/** Per-dtype peak throughput (FLOP/s; integer dtypes in OP/s). Dense peaks only. */
+const peakTable = z.partialRecord(dtypeKey, sourcedQuantity("flops_per_s", { positive: true }));
+
+/** Per-dtype multiply-accumulates per cycle of one engine; peak = 2 × macs × engines × clock. */
+const macsTable = z.partialRecord(dtypeKey, z.number().positive());
+
+const sourceEntry = z.strictObject({
+  title: z.string(),
+  url: z.string().optional(),
+  type: z.string().optional(),
+});
+
+const matrixEngine = z.strictObject({
+  name: z.string().optional(),
+  kind: z.enum(MATRIX_KINDS).default("tensor-core"),
+  /** Matrix engines per compute unit (e.g. 4 Tensor Cores per SM), or total when `count` is used. */
+  per_unit: z.number().int().positive().optional(),
+  /** Total matrix engines on the chip (e.g. 4 MXUs per TPU v4 chip, 12,288 DSP slices). */
+  count: z.number().int().positive().optional(),
+  /** Systolic/cube geometry: rows × cols (× depth for a 3-D cube). */
+  shape: z
+    .strictObject({ rows: z.number().int().positive(), cols: z.number().int().positive(), depth: z.number().int().positive().optional() })
+    .optional(),
+  peak: peakTable.default({}),
+  macs_per_cycle: macsTable.optional(),
+  note: z.string().optional(),
+});
+
+const vectorEngine = z.strictObject({
+  name: z.string().optional(),
+  peak: peakTable.default({}),
+  /** FLOPs per cycle per compute unit per dtype (alternative to `peak`). */
+  flops_per_cycle_per_unit: macsTable.optional(),
+  note: z.string().optional(),
+});
+
+const memoryLevel = z.strictObject({
+  name: z.string(),
+  type: z.string().optional(),
+  capacity: sourcedQuantity("bytes", { positive: true }),
+  bandwidth: sourcedQuantity("bytes_per_s", { positive: true }).optional(),
+  latency: sourcedQuantity("seconds", { min: 0 }).optional(),
+  /** Who shares this level: the whole chip, or each compute unit has its own copy. */
+  scope: z.enum(["chip", "unit"]).default("chip"),
+  note: z.string().optional(),
+});
+
+const mainMemory = z.strictObject({
+  type: z.string(),
+  capacity: sourcedQuantity("bytes", { positive: true }),
+  bandwidth: sourcedQuantity("bytes_per_s", { positive: true }),
+  latency: sourcedQuantity("seconds", { min: 0 }).optional(),
+  note: z.string().optional(),
+});
+
+const link = z.strictObject({
+  name: z.string(),
+  /** Bandwidth in ONE direction, summed over all links of the chip. */
+  bandwidth_per_direction: sourcedQuantity("bytes_per_s", { positive: true }).optional(),
+  links: z.number().int().positive().optional(),
+  latency: sourcedQuantity("seconds", { min: 0 }).optional(),
+  note: z.string().optional(),
+});
+
+export const chipSpecSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id: z.string().regex(/^[a-z0-9][a-z0-9.\-]*$/, "lower-case letters, digits, '.' and '-'"),
+  /** Catalog id of a chip whose fields this one inherits; listed fields override. */
+  extends: z.string().optional(),
+  name: z.string(),
+  vendor: z.string(),
+  kind: z.enum(CHIP_KINDS),
+  category: z.string().optional(),
+  /** Chip family whose efficiency parameters apply (catalog/families/<family>.yaml). */
+  family: z.string(),
+  year: z.number().int().optional(),
+  aliases: z.array(z.string()).default([]),
+  /** Numbered source list; figures cite these numbers. */
+  sources: z.record(z.string().regex(/^\d+$/), sourceEntry).default({}),
+  /** Default sources of every figure in this file that does not name its own. */
+  source: z.union([z.number().int().positive(), z.array(z.number().int().positive())]).optional(),
+  process: z
+    .strictObject({
+      node: sourced(z.string()).optional(),
+      die_area: sourcedQuantity("area_mm2", { positive: true }).optional(),
+      transistors: sourcedQuantity("count", { positive: true }).optional(),
+      note: z.string().optional(),
+    })
+    .default({}),
+  clock: z
+    .strictObject({
+      boost: sourcedQuantity("hz", { positive: true }).optional(),
+      base: sourcedQuantity("hz", { positive: true }).optional(),
+      note: z.string().optional(),
+    })
+    .default({}),
+  compute: z.strictObject({
+    /** SMs, CUs, cores, TensorCores, tiles, DSP columns: the unit work is spread over. */
+    units: z.number().int().positive(),
+    unit_name: z.string().default("unit"),
+    description: z.string().optional(),
+    matrix: matrixEngine.optional(),
+    vector: vectorEngine.optional(),
+  }),
+  memory: z.strictObject({
+    main: mainMemory,
+    /** On-chip levels from the innermost (registers/L1/SMEM) to the outermost (L2/LLC). */
+    on_chip: z.array(memoryLevel).default([]),
+  }),
+  interconnect: z
+    .strictObject({
+      scale_up: link.optional(),
+      host: link.optional(),
+      note: z.string().optional(),
+    })
+    .default({}),
+  power: z
+    .strictObject({
+      tdp: sourcedQuantity("watts", { positive: true }).optional(),
+      idle: sourcedQuantity("watts", { min: 0 }).optional(),
+      note: z.string().optional(),
+    })
+    .default({}),
+  cost: z
+    .strictObject({
+      price: sourcedQuantity("usd", { positive: true }).optional(),
+      cloud_per_hour: sourcedQuantity("usd_per_hour", { positive: true }).optional(),
+      note: z.string().optional(),
+    })
+    .default({}),
+  /** Overrides of the family's efficiency parameters for this chip (same keys as the family file). */
+  efficiency: z.record(z.string(), z.unknown()).default({}),
+  /** What this chip's data cannot support (shown by `xpusim chips`). */
+  limitations: z.array(z.string()).default([]),
+  caveats: z.array(z.string()).default([]),
+  notes: z.string().optional(),
+});
+
+/** What a spec file may contain (before defaults and unit normalisation). */
+export type ChipSpecInput = z.input<typeof chipSpecSchema>;
+/** A validated spec with SI numbers and provenance attached. */
+export type ChipSpec = z.output<typeof chipSpecSchema>;

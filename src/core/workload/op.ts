@@ -1,0 +1,191 @@
+import type { DType } from "../units/dtype.js";
+
+/**
+ * Operators of the workload graph. Shapes are exact; FLOPs, bytes and parameters are derived from
+ * them by the functions in op-metrics.ts (one formula per op kind, cited there), never stored twice.
+ *
+ * Conventions: FLOPs count a multiply-accumulate as 2. `dtype` is the dtype of the math (what the
+ * matrix or vector engine runs); operand storage dtypes are separate so that weight-only
+ * quantisation (int4 weights, bf16 math) and fp8 math with bf16 outputs are expressible.
+ */
+export type OpKind =
+  | "gemm"
+  | "conv2d"
+  | "attention"
+  | "softmax"
+  | "norm"
+  | "elementwise"
+  | "embedding"
+  | "pool"
+  | "collective";
+
+interface OpBase {
+  /** Human name, unique within its block ("attn.qkv_proj", "layer3.conv2"). */
+  name: string;
+  kind: OpKind;
+  /** Dtype of the arithmetic. */
+  dtype: DType;
+}
+
+/**
+ * C[batch, m, n] = A[batch, m, k] × B[batch, k, n]. When `b_is_weight`, B is a parameter tensor
+ * shared across the batch only if `shared_b` (e.g. a linear layer applied to a batch of tokens is
+ * expressed with m = tokens, batch = 1). MoE experts: batch = experts, m = tokens per expert.
+ */
+export interface GemmOp extends OpBase {
+  kind: "gemm";
+  m: number;
+  n: number;
+  k: number;
+  batch: number;
+  a_dtype: DType;
+  b_dtype: DType;
+  c_dtype: DType;
+  /** B holds model parameters (counted in params, streamed from memory, kept across steps). */
+  b_is_weight: boolean;
+  /** Bias added to C (n parameters per batch entry when b_is_weight). */
+  bias?: boolean;
+}
+
+/** 2-D convolution, NCHW semantics; `groups = c_in` is depthwise. */
+export interface Conv2dOp extends OpBase {
+  kind: "conv2d";
+  n: number;
+  h: number;
+  w: number;
+  c_in: number;
+  c_out: number;
+  kh: number;
+  kw: number;
+  stride: number;
+  padding: number;
+  groups: number;
+  bias?: boolean;
+  act_dtype: DType;
+  weight_dtype: DType;
+}
+
+/**
+ * Scaled dot-product attention core: softmax(Q Kᵀ / √d) V, per batch and head.
+ * `fused` = FlashAttention-style kernel (scores never written to main memory).
+ * GQA/MQA: kv_heads < heads. MLA: head_dim_qk ≠ head_dim_v (and a compressed KV cache, whose
+ * bytes are given by `kv_bytes_per_token` when set). Sliding window: only `window` keys per query.
+ */
+export interface AttentionOp extends OpBase {
+  kind: "attention";
+  batch: number;
+  heads: number;
+  kv_heads: number;
+  head_dim_qk: number;
+  head_dim_v: number;
+  seq_q: number;
+  seq_kv: number;
+  causal: boolean;
+  window?: number;
+  fused: boolean;
+  act_dtype: DType;
+  kv_dtype: DType;
+  /** Bytes of K and V (or MLA latent) read per cached token, all heads of this layer; overrides the GQA formula. */
+  kv_bytes_per_token?: number;
+}
+
+/** Row-wise softmax over `rows` rows of length `cols`. */
+export interface SoftmaxOp extends OpBase {
+  kind: "softmax";
+  rows: number;
+  cols: number;
+  act_dtype: DType;
+}
+
+/** LayerNorm or RMSNorm over `rows` rows of `cols` features (2·cols or cols parameters). */
+export interface NormOp extends OpBase {
+  kind: "norm";
+  norm: "layernorm" | "rmsnorm" | "batchnorm";
+  rows: number;
+  cols: number;
+  act_dtype: DType;
+  /** Parameters of the norm (scale, and bias for LayerNorm). */
+  params: number;
+}
+
+/**
+ * Element-wise work over `elements` outputs: activations (gelu, silu, relu), residual adds,
+ * gating multiplies, rotary embedding, casts, MoE routing top-k, optimizer updates.
+ */
+export interface ElementwiseOp extends OpBase {
+  kind: "elementwise";
+  fn: string;
+  elements: number;
+  /** Input tensors read per output element (1 for an activation, 2 for an add or gated multiply). */
+  inputs: number;
+  flops_per_element: number;
+  act_dtype: DType;
+  /** Parameters held by this op (e.g. a learned scale); usually 0. */
+  params?: number;
+}
+
+/** Embedding lookup: gathers `tokens` rows of a vocab × dim table (+ learned positions if any). */
+export interface EmbeddingOp extends OpBase {
+  kind: "embedding";
+  tokens: number;
+  vocab: number;
+  dim: number;
+  weight_dtype: DType;
+  act_dtype: DType;
+  /** Rows of the table counted as parameters here (0 when tied and counted elsewhere). */
+  params: number;
+}
+
+export interface PoolOp extends OpBase {
+  kind: "pool";
+  pool: "max" | "avg" | "global_avg";
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  kh: number;
+  kw: number;
+  stride: number;
+  padding: number;
+  act_dtype: DType;
+}
+
+export type CollectiveKind = "all_reduce" | "reduce_scatter" | "all_gather" | "all_to_all" | "broadcast" | "send_recv";
+
+/** A collective over `ranks` chips of a `bytes` message (per rank, as nccl-tests sizes it). */
+export interface CollectiveOp extends OpBase {
+  kind: "collective";
+  collective: CollectiveKind;
+  bytes: number;
+  ranks: number;
+}
+
+export type Op = GemmOp | Conv2dOp | AttentionOp | SoftmaxOp | NormOp | ElementwiseOp | EmbeddingOp | PoolOp | CollectiveOp;
+
+/** A group of ops that runs `repeat` times (e.g. a decoder layer × 126). */
+export interface Block {
+  name: string;
+  repeat: number;
+  ops: Op[];
+}
+
+export type WorkloadCategory = "decoder-llm" | "encoder" | "vision-transformer" | "cnn" | "diffusion-unet" | "op";
+
+/**
+ * A forward pass as blocks of ops. Parameters are counted per op (weights of GEMMs, convs,
+ * norms, embeddings) so the totals are checked against published counts.
+ */
+export interface WorkloadGraph {
+  /** Model id or a description. */
+  name: string;
+  category: WorkloadCategory;
+  blocks: Block[];
+  /** Sequences (LLM) or images (CNN) in this pass. */
+  batch: number;
+  /** New tokens per sequence processed by this pass (prefill: prompt length; decode: 1). */
+  tokens_per_sequence?: number;
+  /** Parameter count of the whole model (independent of the batch shape). */
+  params_total: number;
+  /** Parameters touched per token (MoE: top-k experts); equals params_total for dense models. */
+  params_active: number;
+}
