@@ -1,0 +1,122 @@
+/**
+ * `xpusim chips [id] [--kind gpu] [--vendor nvidia] [--dtype fp8]`: the chip catalog, or one chip
+ * with every figure and where it came from.
+ */
+import type { Command } from "commander";
+import { type Chip, matrixDTypes } from "../../core/hardware/chip.js";
+import { fmtBytes, fmtSi, renderCsv, renderTable } from "../../core/report/table.js";
+import { loadAllChips, loadChip } from "../../node/chip-catalog.js";
+import { emit, formatOf, json } from "../output.js";
+
+export function chipSummary(c: Chip) {
+  const bf16 = c.matrix.peak_flops_per_s.bf16 ?? c.matrix.peak_flops_per_s.fp16;
+  return {
+    id: c.id,
+    name: c.name,
+    vendor: c.vendor,
+    kind: c.kind,
+    family: c.family,
+    year: c.year,
+    compute_units: c.compute_units,
+    matrix_dtypes: matrixDTypes(c),
+    peak_bf16_flops_per_s: bf16,
+    peak_fp8_flops_per_s: c.matrix.peak_flops_per_s.fp8,
+    peak_int8_ops_per_s: c.matrix.peak_flops_per_s.int8,
+    peak_fp32_vector_flops_per_s: c.vector.peak_flops_per_s.fp32,
+    memory_capacity_bytes: c.memory.main.capacity_bytes,
+    memory_bandwidth_bytes_per_s: c.memory.main.bandwidth_bytes_per_s,
+    memory_type: c.memory.main.type,
+    on_chip_bytes: c.memory.on_chip.reduce((s, l) => s + (l.scope === "unit" ? l.capacity_bytes * c.compute_units : l.capacity_bytes), 0),
+    scale_up_bytes_per_s_per_direction: c.interconnect.scale_up?.bandwidth_per_direction_bytes_per_s,
+    tdp_w: c.power.tdp_w,
+    price_usd: c.cost.price_usd,
+    cloud_usd_per_hour: c.cost.cloud_usd_per_hour,
+    limitations: c.limitations,
+  };
+}
+
+export function registerChipsCommand(program: Command): void {
+  program
+    .command("chips")
+    .description("list the chip catalog, or show one chip with the source of each figure")
+    .argument("[id]", "a chip id, alias or spec file to show in full")
+    .option("--kind <kind>", "filter: gpu, tpu, npu, cpu, fpga, wafer-scale, lpu, ipu, edge-soc, asic")
+    .option("--vendor <vendor>", "filter by vendor (case-insensitive substring)")
+    .option("--dtype <dtype>", "filter: chips whose matrix engine runs this dtype natively")
+    .option("--json", "print JSON")
+    .option("--csv", "print CSV")
+    .action((id: string | undefined, opts: { kind?: string; vendor?: string; dtype?: string; json?: boolean; csv?: boolean }) => {
+      const format = formatOf(opts);
+      if (id) {
+        const chip = loadChip(id);
+        if (format === "json") return emit(json(chip));
+        if (format === "csv") return emit(renderCsv([flatten(chipSummary(chip))]));
+        return emit(describeChip(chip));
+      }
+      let chips = loadAllChips();
+      if (opts.kind) chips = chips.filter((c) => c.kind === opts.kind);
+      if (opts.vendor) chips = chips.filter((c) => c.vendor.toLowerCase().includes(opts.vendor!.toLowerCase()));
+      if (opts.dtype) chips = chips.filter((c) => matrixDTypes(c).includes(opts.dtype as never));
+      const rows = chips.map(chipSummary);
+      if (format === "json") return emit(json(rows));
+      if (format === "csv") return emit(renderCsv(rows.map(flatten)));
+      emit(
+        renderTable(rows, [
+          { header: "id", value: (r) => r.id },
+          { header: "kind", value: (r) => r.kind, align: "left" },
+          { header: "bf16/fp16", value: (r) => fmtSi(r.peak_bf16_flops_per_s, "FLOP/s") },
+          { header: "fp8", value: (r) => fmtSi(r.peak_fp8_flops_per_s, "FLOP/s") },
+          { header: "int8", value: (r) => fmtSi(r.peak_int8_ops_per_s, "OP/s") },
+          { header: "memory", value: (r) => `${fmtBytes(r.memory_capacity_bytes)} ${r.memory_type ?? ""}`.trim() },
+          { header: "mem BW", value: (r) => fmtSi(r.memory_bandwidth_bytes_per_s, "B/s") },
+          { header: "TDP", value: (r) => (r.tdp_w ? `${r.tdp_w} W` : undefined) },
+          { header: "limitations", value: (r) => (r.limitations.length ? r.limitations.join("; ") : ""), align: "left" },
+        ]) + `\n\n${rows.length} chips. \`xpusim chips <id>\` shows one with sources; --json for all fields.`,
+      );
+    });
+}
+
+function flatten(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = Array.isArray(v) ? v.join(";") : v;
+  return out;
+}
+
+function describeChip(c: Chip): string {
+  const lines: string[] = [];
+  const src = (path: string) => {
+    const p = c.provenance[path];
+    if (!p) return "";
+    const parts: string[] = [];
+    if (p.source?.length) parts.push(`[${p.source.join(",")}]`);
+    if (p.derived) parts.push(`derived: ${p.derived}`);
+    if (p.estimated) parts.push("ESTIMATED");
+    if (p.range) parts.push(`range ${p.range.join("–")}`);
+    if (p.note) parts.push(p.note);
+    return parts.length ? `  ${parts.join("; ")}` : "";
+  };
+  lines.push(`${c.name}  (${c.id})`, `${c.vendor} · ${c.kind} · family ${c.family}${c.year ? ` · ${c.year}` : ""}`, "");
+  if (c.clock_hz) lines.push(`clock              ${fmtSi(c.clock_hz, "Hz")}${src("clock_hz")}`);
+  lines.push(`compute units      ${c.compute_units} ${c.unit_name}`);
+  lines.push(`matrix engine      ${c.matrix.name ?? c.matrix.kind}${c.matrix.count ? ` × ${c.matrix.count}` : ""}${c.matrix.shape ? ` (${c.matrix.shape.rows}×${c.matrix.shape.cols}${c.matrix.shape.depth ? `×${c.matrix.shape.depth}` : ""})` : ""}`);
+  for (const [dt, v] of Object.entries(c.matrix.peak_flops_per_s)) lines.push(`  ${dt.padEnd(16)} ${fmtSi(v, dt.startsWith("int") ? "OP/s" : "FLOP/s")}${src(`matrix.peak_flops_per_s.${dt}`)}`);
+  lines.push("vector engine");
+  for (const [dt, v] of Object.entries(c.vector.peak_flops_per_s)) lines.push(`  ${dt.padEnd(16)} ${fmtSi(v, "FLOP/s")}${src(`vector.peak_flops_per_s.${dt}`)}`);
+  lines.push(`main memory        ${c.memory.main.type ?? ""} ${fmtBytes(c.memory.main.capacity_bytes)}${src("memory.main.capacity_bytes")}`);
+  lines.push(`  bandwidth        ${fmtSi(c.memory.main.bandwidth_bytes_per_s, "B/s")}${src("memory.main.bandwidth_bytes_per_s")}`);
+  c.memory.on_chip.forEach((l, i) => lines.push(`on-chip ${l.name.padEnd(10)} ${fmtBytes(l.capacity_bytes)}${l.scope === "unit" ? ` per ${c.unit_name}` : ""}${src(`memory.on_chip[${i}].capacity_bytes`)}`));
+  const su = c.interconnect.scale_up;
+  if (su) lines.push(`scale-up link      ${su.name}: ${fmtSi(su.bandwidth_per_direction_bytes_per_s, "B/s")} per direction${src("interconnect.scale_up.bandwidth_per_direction_bytes_per_s")}`);
+  const host = c.interconnect.host;
+  if (host) lines.push(`host link          ${host.name}: ${fmtSi(host.bandwidth_per_direction_bytes_per_s, "B/s")} per direction`);
+  if (c.power.tdp_w) lines.push(`TDP                ${c.power.tdp_w} W${src("power.tdp_w")}`);
+  if (c.cost.price_usd) lines.push(`price              $${c.cost.price_usd.toLocaleString("en-US")}${src("cost.price_usd")}`);
+  if (c.cost.cloud_usd_per_hour) lines.push(`cloud              $${c.cost.cloud_usd_per_hour}/h${src("cost.cloud_usd_per_hour")}`);
+  if (c.process.node) lines.push(`process            ${c.process.node}${c.process.die_area_mm2 ? `, ${c.process.die_area_mm2} mm²` : ""}`);
+  if (c.limitations.length) lines.push("", "limitations:", ...c.limitations.map((l) => `  - ${l}`));
+  if (c.caveats.length) lines.push("", "caveats:", ...c.caveats.map((l) => `  - ${l}`));
+  if (c.notes) lines.push("", `notes: ${c.notes}`);
+  const srcs = Object.entries(c.sources);
+  if (srcs.length) lines.push("", "sources:", ...srcs.map(([n, s]) => `  [${n}] ${s.title}${s.url ? ` <${s.url}>` : ""}`));
+  return lines.join("\n");
+}

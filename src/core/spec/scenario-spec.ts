@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { DTYPES } from "../units/dtype.js";
+
+/**
+ * The scenario contract: what to run (workload), on what (hardware), how (precision, parallelism,
+ * training/inference settings). Other tools drive xpusim through this format, so field names and
+ * meanings are stable; docs/scenario.md documents it and docs/schema/scenario.schema.json is
+ * generated from this file.
+ */
+
+const dtype = z.enum(DTYPES);
+const positiveInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+
+export const gemmOpSpec = z.strictObject({
+  type: z.literal("gemm"),
+  m: positiveInt,
+  n: positiveInt,
+  k: positiveInt,
+  batch: positiveInt.default(1),
+  dtype: dtype.default("bf16"),
+});
+
+export const conv2dOpSpec = z.strictObject({
+  type: z.literal("conv2d"),
+  n: positiveInt,
+  h: positiveInt,
+  w: positiveInt,
+  c_in: positiveInt,
+  c_out: positiveInt,
+  kh: positiveInt,
+  kw: positiveInt,
+  stride: positiveInt.default(1),
+  padding: nonNegInt.default(0),
+  groups: positiveInt.default(1),
+  dtype: dtype.default("bf16"),
+});
+
+export const attentionOpSpec = z.strictObject({
+  type: z.literal("attention"),
+  batch: positiveInt,
+  heads: positiveInt,
+  kv_heads: positiveInt.optional(),
+  head_dim: positiveInt,
+  /** For MLA-style attention where V has a different head size. */
+  head_dim_v: positiveInt.optional(),
+  seq_q: positiveInt.optional(),
+  seq_kv: positiveInt,
+  causal: z.boolean().default(true),
+  phase: z.enum(["prefill", "decode"]).default("prefill"),
+  window: positiveInt.optional(),
+  fused: z.boolean().default(true),
+  dtype: dtype.default("bf16"),
+});
+
+export const collectiveOpSpec = z.strictObject({
+  type: z.literal("collective"),
+  op: z.enum(["all_reduce", "reduce_scatter", "all_gather", "all_to_all", "broadcast"]),
+  bytes: positiveInt,
+  ranks: positiveInt,
+  dtype: dtype.default("bf16"),
+});
+
+export const opSpec = z.discriminatedUnion("type", [gemmOpSpec, conv2dOpSpec, attentionOpSpec, collectiveOpSpec]);
+export type OpSpec = z.output<typeof opSpec>;
+
+export const precisionSpec = z.strictObject({
+  /** Dtype of the matrix math. */
+  compute: dtype.optional(),
+  weights: dtype.optional(),
+  activations: dtype.optional(),
+  kv_cache: dtype.optional(),
+});
+
+export const parallelismSpec = z.strictObject({
+  tp: positiveInt.default(1),
+  pp: positiveInt.default(1),
+  dp: positiveInt.default(1),
+  ep: positiveInt.default(1),
+  cp: positiveInt.default(1),
+  /** Megatron sequence parallelism (with tp). */
+  sp: z.boolean().default(false),
+  /** ZeRO stage 0-3. */
+  zero: z.number().int().min(0).max(3).default(0),
+  /** Micro-batch size in sequences (images for CNNs). */
+  microbatch: positiveInt.default(1),
+  /** Virtual pipeline stages per rank; 1 = none. */
+  interleave: positiveInt.default(1),
+});
+
+export const scenarioSpec = z.strictObject({
+  $schema: z.string().optional(),
+  name: z.string().optional(),
+  kind: z.enum(["op", "inference", "training"]),
+  hardware: z.strictObject({
+    /** Catalog id, path to a chip spec file, or an inline chip spec. */
+    chip: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    count: positiveInt.default(1),
+    /** A system id or spec (nodes, scale-up and scale-out networks); used by multi-chip models. */
+    system: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  }),
+  workload: z.union([
+    z.strictObject({ model: z.union([z.string(), z.record(z.string(), z.unknown())]) }),
+    z.strictObject({ op: opSpec }),
+  ]),
+  precision: precisionSpec.default({}),
+  parallelism: parallelismSpec.default({ tp: 1, pp: 1, dp: 1, ep: 1, cp: 1, sp: false, zero: 0, microbatch: 1, interleave: 1 }),
+  training: z
+    .strictObject({
+      /** Sequences per step (images for CNNs). */
+      global_batch: positiveInt,
+      seq_len: positiveInt.optional(),
+      recompute: z.enum(["none", "selective", "full"]).default("none"),
+      /** Optional token budget for time-to-train. */
+      tokens: z.number().positive().optional(),
+      image_size: positiveInt.optional(),
+    })
+    .optional(),
+  inference: z
+    .strictObject({
+      batch: positiveInt.default(1),
+      input_tokens: positiveInt.default(1),
+      output_tokens: nonNegInt.default(0),
+      image_size: positiveInt.optional(),
+    })
+    .optional(),
+  /** How kernels are launched: "graph" (CUDA graphs / compiled runtimes) or "eager" (framework dispatch per op). */
+  execution: z.enum(["graph", "eager"]).default("graph"),
+  /** Cost model id to force (default: the best that supports each op). */
+  cost_model: z.string().optional(),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSpec>;
+export type Scenario = z.output<typeof scenarioSpec>;
