@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { unknownId, XpusimError } from "../core/diagnostics/diagnostic.js";
+import { error, unknownId, XpusimError } from "../core/diagnostics/diagnostic.js";
 import type { Chip } from "../core/hardware/chip.js";
 import { resolveChip } from "../core/spec/resolve-chip.js";
 import { catalogDir } from "./paths.js";
@@ -8,7 +8,9 @@ import { readDocument } from "./read-document.js";
 
 /**
  * The built-in chip catalog: catalog/chips/<id>.yaml, one chip per file. Loaded lazily once per
- * process; user files (a path instead of an id) may `extends:` any catalog chip.
+ * process; user files (a path instead of an id) may `extends:` any catalog chip. Chips are found by
+ * id, by alias ("NVIDIA A100 80GB", case and spacing ignored) or, loosely, by a free-text hardware
+ * description such as a measured result's "NVIDIA A100 80GB (DGX A100)".
  */
 let rawById: Map<string, { raw: unknown; file: string }> | undefined;
 const built = new Map<string, Chip>();
@@ -33,7 +35,48 @@ export function chipIds(): string[] {
 
 const lookup = (id: string): unknown => rawCatalog().get(id)?.raw;
 
-/** A catalog chip by id, or a chip spec file by path (YAML/JSON, may `extends:` a catalog chip). */
+/** Lower case, runs of whitespace collapsed to one space, trimmed: the form aliases are compared in. */
+export function normaliseChipName(text: string): string {
+  return text.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+let aliasIndexCache: Map<string, string> | undefined;
+
+/**
+ * Normalised id or alias -> catalog id. An alias used by two chips (or equal to another chip's id)
+ * is a catalog error, reported with the file and the alias's position.
+ */
+function aliasIndex(): Map<string, string> {
+  if (aliasIndexCache) return aliasIndexCache;
+  const index = new Map<string, string>();
+  for (const id of rawCatalog().keys()) index.set(normaliseChipName(id), id);
+  for (const [id, { raw, file }] of rawCatalog()) {
+    const list = (raw as { aliases?: unknown }).aliases;
+    if (!Array.isArray(list)) continue; // a malformed list is reported by the schema when the chip loads
+    list.forEach((alias: unknown, i) => {
+      if (typeof alias !== "string") return;
+      const key = normaliseChipName(alias);
+      const owner = index.get(key);
+      if (owner !== undefined && owner !== id) {
+        throw new XpusimError(
+          error("E_SCHEMA", `aliases[${i}]`, `alias "${alias}" is already used by chip "${owner}"`, {
+            file,
+            hint: "aliases must be unique across the chip catalog (case and spacing are ignored)",
+          }),
+        );
+      }
+      index.set(key, id);
+    });
+  }
+  aliasIndexCache = index;
+  return index;
+}
+
+/**
+ * A catalog chip by id, by alias (case-insensitive, whitespace-normalised) or a chip spec file by
+ * path (YAML/JSON, may `extends:` a catalog chip). Ids are tried first, then paths with a .yaml/.yml/
+ * .json extension, then aliases, then any other existing path.
+ */
 export function loadChip(idOrPath: string): Chip {
   const cached = built.get(idOrPath);
   if (cached) return cached;
@@ -41,10 +84,13 @@ export function loadChip(idOrPath: string): Chip {
   let chip: Chip;
   if (entry) {
     chip = resolveChip(entry.raw, lookup, chipIds(), entry.file);
-  } else if (/\.(ya?ml|json)$/i.test(idOrPath) || existsSync(idOrPath)) {
+  } else if (/\.(ya?ml|json)$/i.test(idOrPath)) {
     chip = resolveChip(readDocument(idOrPath), lookup, chipIds(), idOrPath);
   } else {
-    throw new XpusimError(unknownId("chip", idOrPath, [...chipIds(), ...aliasList()]));
+    const id = aliasIndex().get(normaliseChipName(idOrPath));
+    if (id !== undefined) chip = loadChip(id);
+    else if (existsSync(idOrPath)) chip = resolveChip(readDocument(idOrPath), lookup, chipIds(), idOrPath);
+    else throw new XpusimError(unknownId("chip", idOrPath, [...chipIds(), ...aliasList()]));
   }
   built.set(idOrPath, chip);
   return chip;
@@ -59,6 +105,64 @@ export function loadAllChips(): Chip[] {
   return chipIds().map(loadChip);
 }
 
+/** Leading vendor words that measured results prepend to chip names ("NVIDIA", "AMD Instinct" stays an alias). */
+const VENDOR_PREFIX = /^(nvidia|amd|google|intel|habana|huawei|aws|graphcore|groq|cerebras|sambanova|tesla|apple|qualcomm|hailo|xilinx|altera)\s+/;
+
+/**
+ * The catalog id a free-text hardware description refers to, or undefined. Tries, in order: the
+ * exact id or alias; the text without parenthesised parts ("... (DGX A100)"); the part before the
+ * first comma ("..., 4-GPU NVLink3 node"); that part without a leading vendor word; finally the
+ * longest id or alias contained in the text as whole words ("DGX/HGX A100 SXM" -> "A100 SXM"),
+ * unless two chips tie for the longest match.
+ */
+export function resolveChipAlias(text: string): string | undefined {
+  const index = aliasIndex();
+  const exact = index.get(normaliseChipName(text));
+  if (exact !== undefined) return exact;
+
+  let stripped = text;
+  for (let prev = ""; prev !== stripped; ) {
+    prev = stripped;
+    stripped = stripped.replace(/\([^()]*\)/g, " ");
+  }
+  const noParens = normaliseChipName(stripped);
+  const head = normaliseChipName(noParens.split(",")[0] ?? "");
+  for (const candidate of [noParens, head, head.replace(VENDOR_PREFIX, "")]) {
+    const id = index.get(candidate);
+    if (id !== undefined) return id;
+  }
+
+  let best: { length: number; id: string; ambiguous: boolean } | undefined;
+  for (const [key, id] of index) {
+    if (key.length > noParens.length || !containsWords(noParens, key)) continue;
+    if (!best || key.length > best.length) best = { length: key.length, id, ambiguous: false };
+    else if (key.length === best.length && best.id !== id) best.ambiguous = true;
+  }
+  return best && !best.ambiguous ? best.id : undefined;
+}
+
+/** The catalog chip a free-text hardware description refers to (see {@link resolveChipAlias}). */
+export function findChipByAlias(text: string): Chip | undefined {
+  const id = resolveChipAlias(text);
+  return id === undefined ? undefined : loadChip(id);
+}
+
+const isWordChar = (c: string | undefined): boolean => c !== undefined && /[a-z0-9]/.test(c);
+
+/** True when `needle` occurs in `hay` with no letter or digit directly before or after it. */
+function containsWords(hay: string, needle: string): boolean {
+  for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + 1)) {
+    if (!isWordChar(hay[at - 1]) && !isWordChar(hay[at + needle.length])) return true;
+  }
+  return false;
+}
+
+/** Every alias as written in the catalog (for "did you mean" hints). */
 function aliasList(): string[] {
-  return [];
+  const out: string[] = [];
+  for (const { raw } of rawCatalog().values()) {
+    const list = (raw as { aliases?: unknown }).aliases;
+    if (Array.isArray(list)) for (const a of list) if (typeof a === "string") out.push(a);
+  }
+  return out;
 }

@@ -1,5 +1,8 @@
 import type { Chip } from "../hardware/chip.js";
+import type { EfficiencyParams } from "../spec/family-spec.js";
 import type { Op, OpKind } from "../workload/op.js";
+
+export type { EfficiencyParams } from "../spec/family-spec.js";
 
 /**
  * The one contract every cost model implements. A cost model answers "how long does this op take
@@ -59,15 +62,18 @@ export interface CostModel extends CostModelInfo {
   estimate(op: Op, ctx: CostContext): OpCost;
 }
 
+/**
+ * How ops are issued. "graph": captured/compiled (CUDA graphs, XLA, TensorRT, vendor graph
+ * compilers): each op pays the device-side launch gap only. "eager": a framework dispatches op by
+ * op from the host (PyTorch eager); an op shorter than the host dispatch time leaves the chip idle.
+ */
+export type ExecutionMode = "graph" | "eager";
+
 /** What a cost model may read besides the op: the chip and its resolved efficiency parameters. */
 export interface CostContext {
   chip: Chip;
+  /** Efficiency parameters of the chip's family merged with its overrides (src/core/spec/family-spec.ts). */
   efficiency: EfficiencyParams;
+  /** Default "graph". */
+  execution?: ExecutionMode;
 }
-
-/**
- * Efficiency parameters of a chip family (catalog/families/<family>.yaml), merged with the chip's
- * own overrides. Each value is justified in the family file. Keys are defined by the cost models
- * that read them; see src/core/spec/family-spec.ts.
- */
-export type EfficiencyParams = Readonly<Record<string, unknown>>;

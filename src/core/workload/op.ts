@@ -25,12 +25,18 @@ interface OpBase {
   kind: OpKind;
   /** Dtype of the arithmetic. */
   dtype: DType;
+  /**
+   * Name of the producer op (same block) this op can run inside as an epilogue: a bias, activation,
+   * residual add, RoPE or gating multiply applied to the producer's output while it is still on chip.
+   * A runtime that fuses (TensorRT, vLLM, XLA) pays no main-memory traffic for it; an eager one does.
+   */
+  epilogue_of?: string;
 }
 
 /**
- * C[batch, m, n] = A[batch, m, k] × B[batch, k, n]. When `b_is_weight`, B is a parameter tensor
- * shared across the batch only if `shared_b` (e.g. a linear layer applied to a batch of tokens is
- * expressed with m = tokens, batch = 1). MoE experts: batch = experts, m = tokens per expert.
+ * C[batch, m, n] = A[batch, m, k] × B[batch, k, n]. Each batch entry has its own B: a linear layer
+ * applied to tokens is m = tokens, batch = 1; MoE experts are batch = experts that receive tokens,
+ * m = tokens per expert (each expert its own weights); attention-style products have b_is_weight false.
  */
 export interface GemmOp extends OpBase {
   kind: "gemm";
@@ -45,6 +51,11 @@ export interface GemmOp extends OpBase {
   b_is_weight: boolean;
   /** Bias added to C (n parameters per batch entry when b_is_weight). */
   bias?: boolean;
+  /**
+   * B is the same tensor as another op's parameters (a tied LM head reuses the token embedding):
+   * it is still read from memory, but its parameters are counted at that op, not here.
+   */
+  weight_shared_with?: string;
 }
 
 /** 2-D convolution, NCHW semantics; `groups = c_in` is depthwise. */
@@ -97,10 +108,14 @@ export interface SoftmaxOp extends OpBase {
   act_dtype: DType;
 }
 
-/** LayerNorm or RMSNorm over `rows` rows of `cols` features (2·cols or cols parameters). */
+/**
+ * LayerNorm or RMSNorm over `rows` rows of `cols` features (2·cols or cols parameters); BatchNorm
+ * (inference: per-channel scale and shift, `cols` = channels); GroupNorm (statistics per group of
+ * channels, `cols` = channels, `rows` = batch × spatial positions).
+ */
 export interface NormOp extends OpBase {
   kind: "norm";
-  norm: "layernorm" | "rmsnorm" | "batchnorm";
+  norm: "layernorm" | "rmsnorm" | "batchnorm" | "groupnorm";
   rows: number;
   cols: number;
   act_dtype: DType;
@@ -188,4 +203,14 @@ export interface WorkloadGraph {
   params_total: number;
   /** Parameters touched per token (MoE: top-k experts); equals params_total for dense models. */
   params_active: number;
+  /** Input-embedding parameters (token table, learned positions; ViT patch embedding), part of params_total. */
+  params_embedding?: number;
+  /** What pass this graph is: LLM prefill or decode step, or a plain forward pass (encoders, CNNs). */
+  phase?: "prefill" | "decode" | "forward";
+  /** Keys attended per sequence, including the new tokens (decoders). */
+  context_tokens?: number;
+  /** KV-cache bytes per cached token, all layers, at this graph's KV dtype (sliding windows not applied). */
+  kv_cache_bytes_per_token?: number;
+  /** KV-cache bytes held after this pass for the whole batch, sliding windows applied. */
+  kv_cache_bytes?: number;
 }

@@ -1,0 +1,89 @@
+/**
+ * `xpusim estimate <scenario.yaml|json>`: runs a scenario file (docs/scenario.md) and prints the
+ * contract's result fields; --json prints the one result object other tools consume.
+ */
+import type { Command } from "commander";
+import type { InferenceEstimate } from "../../core/estimate/estimate-inference.js";
+import type { OpEstimate } from "../../core/estimate/estimate-op.js";
+import type { TrainingEstimate } from "../../core/estimate/estimate-training.js";
+import { parseScenario, runScenario, type ScenarioEstimate } from "../../core/estimate/run-scenario.js";
+import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv } from "../../core/report/table.js";
+import { readDocument } from "../../node/read-document.js";
+import { scenarioResolvers } from "../../node/resolvers.js";
+import { emit, formatOf, json } from "../output.js";
+import { renderOpTable } from "./op.js";
+
+export function registerEstimateCommand(program: Command): void {
+  program
+    .command("estimate")
+    .description("run a scenario file (kind: op | inference | training); see docs/scenario.md")
+    .argument("<scenario>", "scenario YAML or JSON file")
+    .option("--json", "print the result object as JSON")
+    .option("--csv", "print the result's scalar fields as CSV")
+    .option("-o, --out <file>", "write the output to a file (atomically) instead of stdout")
+    .action((file: string, o: { json?: boolean; csv?: boolean; out?: string }) => {
+      const format = formatOf(o);
+      const scenario = parseScenario(readDocument(file), file);
+      const result = runScenario(scenario, scenarioResolvers(file));
+      const publicResult = toPublic(result);
+      if (format === "json") return emit(json(publicResult), o.out);
+      if (format === "csv") return emit(renderCsv([scalars(publicResult)]), o.out);
+      emit(render(result), o.out);
+    });
+}
+
+/** The result object of the scenario contract (large per-op detail dropped). */
+export function toPublic(r: ScenarioEstimate): Record<string, unknown> {
+  if (r.kind === "inference") {
+    const { prefill_detail, ...rest } = r;
+    return rest;
+  }
+  return { ...r };
+}
+
+function scalars(o: Record<string, unknown>, prefix = ""): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v && typeof v === "object" && !Array.isArray(v)) Object.assign(out, scalars(v as Record<string, unknown>, `${prefix}${k}.`));
+    else out[`${prefix}${k}`] = Array.isArray(v) ? v.map((x) => (typeof x === "object" ? JSON.stringify(x) : x)).join("; ") : v;
+  }
+  return out;
+}
+
+function render(r: ScenarioEstimate): string {
+  if (r.kind === "op") return renderOpTable([r as OpEstimate]);
+  if (r.kind === "inference") return renderInference(r);
+  return renderTraining(r);
+}
+
+function renderInference(r: InferenceEstimate): string {
+  const m = r.memory_breakdown_bytes;
+  return [
+    `${r.model} inference on ${r.chips} × ${r.chip} (${r.replicas} replica${r.replicas > 1 ? "s" : ""}, batch ${r.batch_per_replica} each)`,
+    `  TTFT (prefill of the batch)   ${fmtTime(r.ttft_s)}   bound: ${r.phases.prefill.bound}`,
+    ...(r.phases.decode ? [`  TPOT (per output token)       ${fmtTime(r.tpot_s)}   bound: ${r.phases.decode.bound}`] : []),
+    `  end-to-end latency            ${fmtTime(r.e2e_latency_s)}`,
+    r.output_tokens_per_s > 0 ? `  output throughput             ${r.output_tokens_per_s.toFixed(1)} tokens/s (all chips)` : `  throughput                    ${r.samples_per_s.toFixed(2)} samples/s`,
+    `  memory per chip               ${fmtBytes(r.memory_per_chip_bytes)} of ${fmtBytes(r.memory_capacity_bytes)} — ${r.fits ? "fits" : `does NOT fit (short by ${fmtBytes(r.shortfall_bytes)})`}`,
+    `    weights ${fmtBytes(m.weights)} · KV cache ${fmtBytes(m.kv_cache)} · activations ${fmtBytes(m.activations)} · runtime ${fmtBytes(m.other)}`,
+    ...(r.energy_j !== undefined ? [`  energy                        ${fmtSi(r.energy_j, "J")}${r.energy_per_output_token_j !== undefined ? ` (${r.energy_per_output_token_j.toPrecision(3)} J/token)` : ""}`] : []),
+    ...(r.warnings.length ? ["", ...r.warnings.map((w) => `note: ${w}`)] : []),
+  ].join("\n");
+}
+
+function renderTraining(r: TrainingEstimate): string {
+  const m = r.memory_breakdown_bytes;
+  const b = r.step_breakdown_s;
+  return [
+    `${r.model} training on ${r.chips} × ${r.chip}`,
+    `  step time            ${fmtTime(r.step_time_s)}  (${r.microbatches_per_step} micro-batches)  bound: ${r.bound}`,
+    `    forward ${fmtTime(b.forward)} · backward ${fmtTime(b.backward)} · recompute ${fmtTime(b.recompute)} · optimizer ${fmtTime(b.optimizer)}`,
+    `  throughput           ${r.tokens_per_s.toFixed(0)} tokens/s · ${r.samples_per_s.toFixed(2)} samples/s`,
+    `  model FLOP/s/chip    ${fmtSi(r.model_flops_per_s_per_chip, "FLOP/s")}  MFU ${fmtPct(r.mfu)}  HFU ${fmtPct(r.hfu)}`,
+    `  memory per chip      ${fmtBytes(r.memory_per_chip_bytes)} of ${fmtBytes(r.memory_capacity_bytes)} — ${r.fits ? "fits" : `does NOT fit (short by ${fmtBytes(r.shortfall_bytes)})`}`,
+    `    weights ${fmtBytes(m.weights)} · gradients ${fmtBytes(m.gradients)} · optimizer ${fmtBytes(m.optimizer)} · activations ${fmtBytes(m.activations)} · other ${fmtBytes(m.other)}`,
+    ...(r.time_to_train_s !== undefined ? [`  time to train        ${fmtTime(r.time_to_train_s)} · ${r.chip_hours?.toFixed(0)} chip-hours${r.cost_usd !== undefined ? ` · $${r.cost_usd.toFixed(0)}` : ""}`] : []),
+    ...(r.energy_per_step_j !== undefined ? [`  energy per step      ${fmtSi(r.energy_per_step_j, "J")}`] : []),
+    ...(r.warnings.length ? ["", ...r.warnings.map((w) => `note: ${w}`)] : []),
+  ].join("\n");
+}

@@ -1,0 +1,59 @@
+/**
+ * `xpusim validate <measured.json>`: predicts every point of a measured-results file (the shape of
+ * ../shared/validation/measured-public.json), prints predicted vs measured, the signed error, and
+ * the median |error| per category and overall. Unsupported points are listed with the reason.
+ */
+import type { Command } from "commander";
+import { fmtPct, renderCsv, renderTable } from "../../core/report/table.js";
+import { parseWith } from "../../core/spec/validate.js";
+import { measuredFileSchema } from "../../core/validate/measured-point.js";
+import { runValidation } from "../../core/validate/run-validation.js";
+import { readDocument } from "../../node/read-document.js";
+import { validationResolvers } from "../../node/validation-resolvers.js";
+import { emit, formatOf, json } from "../output.js";
+
+export function registerValidateCommand(program: Command): void {
+  program
+    .command("validate")
+    .description("predict measured results and report the error of each point and the median")
+    .argument("<measured>", "measured-results JSON file")
+    .option("--category <c>", "only points of this category")
+    .option("--json", "print JSON")
+    .option("--csv", "print CSV")
+    .action((file: string, o: { category?: string; json?: boolean; csv?: boolean }) => {
+      const format = formatOf(o);
+      let points = parseWith(measuredFileSchema, readDocument(file), file);
+      if (o.category) points = points.filter((p) => p.category === o.category);
+      const summary = runValidation(points, validationResolvers());
+      if (format === "json") return emit(json(summary));
+      if (format === "csv") return emit(renderCsv(summary.results.map((r) => ({ ...r, assumptions: r.assumptions.join("; ") }))));
+      const ok = summary.results.filter((r) => r.status === "ok");
+      const rest = summary.results.filter((r) => r.status !== "ok");
+      const lines = [
+        renderTable(ok, [
+          { header: "id", value: (r) => r.id },
+          { header: "category", value: (r) => r.category, align: "left" },
+          { header: "metric", value: (r) => `${r.metric} (${r.unit})`, align: "left" },
+          { header: "measured", value: (r) => r.measured },
+          { header: "predicted", value: (r) => r.predicted },
+          { header: "error", value: (r) => `${r.error! >= 0 ? "+" : ""}${(r.error! * 100).toFixed(1)}%` },
+          { header: "assumptions", value: (r) => r.assumptions.join("; "), align: "left" },
+        ]),
+        "",
+        "median |error| by category:",
+        renderTable(summary.by_category, [
+          { header: "category", value: (c) => c.category },
+          { header: "points", value: (c) => c.points },
+          { header: "predicted", value: (c) => c.predicted },
+          { header: "median |err|", value: (c) => fmtPct(c.median_abs_error) },
+          { header: "max |err|", value: (c) => fmtPct(c.max_abs_error) },
+        ]),
+        "",
+        `overall: ${summary.overall.predicted} of ${summary.overall.points} points predicted, median |error| ${fmtPct(summary.overall.median_abs_error)}`,
+      ];
+      if (rest.length) {
+        lines.push("", `not predicted (${rest.length}):`, ...rest.map((r) => `  ${r.status.padEnd(11)} ${r.id}: ${r.reason}`));
+      }
+      emit(lines.join("\n"));
+    });
+}

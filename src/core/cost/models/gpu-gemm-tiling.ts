@@ -1,0 +1,273 @@
+import type { Chip } from "../../hardware/chip.js";
+import type { EfficiencyParams, GemmTile } from "../../spec/family-spec.js";
+import { achievableMainBandwidth, clockHz, lastLevelOnChip, type EngineRate } from "./common.js";
+
+/**
+ * Tile-level GEMM model for GPUs (tensor cores / matrix cores, or CUDA cores for SGEMM), the way a
+ * BLAS heuristic chooses a kernel: for each CTA tile candidate, operand orientation and split-K
+ * factor it prices
+ *
+ *  - tile quantisation: a tile does its full tm×tn×k_tile work even at a ragged edge;
+ *  - occupancy: co-resident CTAs per SM from shared memory (pipeline stages) and the register file
+ *    (fp32 accumulators);
+ *  - wave quantisation: tiles are dealt to SMs in waves of SMs × CTAs-per-SM; an SM with fewer tile
+ *    outputs in flight than `min_tile_outputs_per_unit` runs proportionally slower, so a partial
+ *    last wave costs about as much as a full one (NVIDIA, "Matrix Multiplication Background
+ *    User's Guide": tile and wave quantisation);
+ *  - per-SM math at the achievable peak, capped by shared-memory bandwidth for the warp tile;
+ *  - main-memory traffic with L2 reuse: if A and B of one batch entry fit in the usable L2 they are
+ *    read once, else A is re-read ceil(Tn / wn) times and B ceil(Tm / wm) times, where wm × wn is the
+ *    block of output tiles resident at once (rasterised as a square, like CUTLASS's swizzle);
+ *  - split-K when there are too few output tiles: partial sums go through memory and back;
+ *  - per-wave prologue/epilogue cycles.
+ *
+ * The fastest candidate wins. All candidates are evaluated with scalar arithmetic (no allocation).
+ */
+
+export interface GemmProblem {
+  m: number;
+  n: number;
+  k: number;
+  batch: number;
+  /** Bytes per element of A, B (as staged in shared memory) and C. */
+  a_elem: number;
+  b_elem: number;
+  c_elem: number;
+  /** Compulsory main-memory bytes of A and B over the whole batch (conv: the input tensor, not im2col). */
+  a_bytes: number;
+  b_bytes: number;
+  /** Output bytes written. */
+  c_bytes: number;
+  /** Accumulator bytes per output (4, or 8 for fp64). */
+  acc_elem: number;
+}
+
+export interface GemmTiling {
+  tile: GemmTile;
+  /** The problem was transposed (Cᵀ = Bᵀ·Aᵀ) so that the small dimension maps to the tile's n. */
+  swapped: boolean;
+  split_k: number;
+  ctas_per_unit: number;
+  tiles: number;
+  waves: number;
+  /** Useful tile-slot fraction: tiles / (waves × slots). */
+  wave_efficiency: number;
+  /** Rate of the busiest SM relative to its achievable peak, averaged over waves (≤ 1). */
+  occupancy_efficiency: number;
+  compute_s: number;
+  memory_s: number;
+  l2_s: number;
+  overhead_s: number;
+  time_s: number;
+  bytes_main: number;
+  bytes_l2: number;
+  /** Math actually executed including padding (≥ 2·m·n·k·batch). */
+  padded_flops: number;
+}
+
+interface Env {
+  units: number;
+  /** Achievable FLOP/s per unit for the engine (peak / units × efficiency). */
+  unitRate: number;
+  rawUnitRate: number;
+  efficiency: number;
+  clock: number;
+  smemBytes: number;
+  smemBytesPerS: number;
+  rfAccBytes: number;
+  maxCtas: number;
+  minOutputs: number;
+  stages: number;
+  warpM: number;
+  warpN: number;
+  l2Bytes: number;
+  l2Bw: number;
+  mainBw: number;
+  waveOverheadS: number;
+  launchS: number;
+  splitMax: number;
+}
+
+function environment(chip: Chip, eff: EfficiencyParams, engine: EngineRate, notes: string[]): Env {
+  const clock = clockHz(chip, eff, notes);
+  const l2 = lastLevelOnChip(chip);
+  const units = chip.compute_units;
+  return {
+    units,
+    unitRate: (engine.peak / units) * engine.efficiency,
+    rawUnitRate: engine.peak / units,
+    efficiency: engine.efficiency,
+    clock,
+    smemBytes: eff.smem_bytes_per_unit,
+    smemBytesPerS: eff.smem_bytes_per_clk_per_unit * clock,
+    rfAccBytes: eff.register_file_bytes_per_unit * eff.accumulator_register_fraction,
+    maxCtas: eff.max_ctas_per_unit,
+    minOutputs: eff.min_tile_outputs_per_unit,
+    stages: eff.pipeline_stages,
+    warpM: eff.warp_tile.m,
+    warpN: eff.warp_tile.n,
+    l2Bytes: l2 ? l2.capacity_bytes * eff.l2_effective_fraction : 0,
+    l2Bw: l2?.bandwidth_bytes_per_s ? l2.bandwidth_bytes_per_s * eff.onchip_memory_efficiency : 0,
+    mainBw: achievableMainBandwidth(chip, eff),
+    waveOverheadS: eff.tile_overhead_cycles / clock,
+    launchS: eff.kernel_launch_overhead_s,
+    splitMax: eff.split_k_max,
+  };
+}
+
+/** Scratch result reused across candidates to avoid allocation. */
+interface Best {
+  time: number;
+  tm: number;
+  tn: number;
+  tk: number;
+  swapped: boolean;
+  split: number;
+  c: number;
+  tiles: number;
+  waves: number;
+  waveEff: number;
+  occEff: number;
+  compute: number;
+  memory: number;
+  l2: number;
+  overhead: number;
+  bytesMain: number;
+  bytesL2: number;
+  padded: number;
+}
+
+function evaluateOrientation(
+  env: Env,
+  tiles: readonly GemmTile[],
+  m: number,
+  n: number,
+  k: number,
+  batch: number,
+  aElem: number,
+  bElem: number,
+  aBytes: number,
+  bBytes: number,
+  p: GemmProblem,
+  swapped: boolean,
+  best: Best,
+): void {
+  const S = env.units;
+  for (let i = 0; i < tiles.length; i++) {
+    const t = tiles[i]!;
+    const tm = t.m;
+    const tn = t.n;
+    const tk = t.k;
+    const area = tm * tn;
+    const stageBytes = (tm * aElem + tn * bElem) * tk * env.stages;
+    const cSmem = Math.floor(env.smemBytes / stageBytes);
+    const cRf = Math.floor(env.rfAccBytes / (area * p.acc_elem));
+    const c = Math.min(env.maxCtas, cSmem, cRf);
+    if (c < 1) continue;
+    // Shared-memory bandwidth cap for the warp tile's operand fragments (bytes per FLOP).
+    const wm = Math.min(env.warpM, tm);
+    const wn = Math.min(env.warpN, tn);
+    const bytesPerFlop = (wm * aElem + wn * bElem) / (2 * wm * wn);
+    const rate = Math.min(env.rawUnitRate, env.smemBytesPerS / bytesPerFlop) * env.efficiency;
+    const Tm = Math.ceil(m / tm);
+    const Tn = Math.ceil(n / tn);
+    const tilesMn = Tm * Tn * batch;
+    // Concurrent output tiles of one batch entry and their square-ish raster block (L2 reuse).
+    const slots = S * c;
+    const wc = Math.min(slots, Tm * Tn);
+    const gn = Math.min(Tn, Math.ceil(Math.sqrt(wc)));
+    const gm = Math.min(Tm, Math.ceil(wc / gn));
+    const perItem = (aBytes + bBytes) / batch;
+    const reads = perItem <= env.l2Bytes ? aBytes + bBytes : aBytes * Math.ceil(Tn / gn) + bBytes * Math.ceil(Tm / gm);
+    const kSteps = Math.ceil(k / tk);
+    // Split-K 1, 2, 3, ... while the previous factor had not yet filled every tile slot.
+    for (let s = 1; s <= env.splitMax && s <= kSteps && (s === 1 || tilesMn * (s - 1) < slots); s++) {
+      const ks = Math.ceil(kSteps / s) * tk;
+      const tileFlops = 2 * area * ks;
+      const nTiles = tilesMn * s;
+      const fullWaves = Math.floor(nTiles / slots);
+      const rem = nTiles - fullWaves * slots;
+      // Busiest SM: c tiles per full wave, ceil(rem / S) in the tail; j tiles in flight run at
+      // rate × min(1, j·area / minOutputs).
+      const perFull = c * Math.max(1, env.minOutputs / (c * area));
+      const j = rem > 0 ? Math.ceil(rem / S) : 0;
+      const perTail = j > 0 ? j * Math.max(1, env.minOutputs / (j * area)) : 0;
+      const tileUnits = fullWaves * perFull + perTail;
+      const compute = (tileUnits * tileFlops) / rate;
+      const waves = fullWaves + (rem > 0 ? 1 : 0);
+      const splitBytes = s > 1 ? 2 * s * batch * m * n * p.acc_elem : 0;
+      const bytesMain = reads + p.c_bytes + splitBytes;
+      const bytesL2 = nTiles * (tm * aElem + tn * bElem) * ks + p.c_bytes + splitBytes;
+      const memory = bytesMain / env.mainBw;
+      const l2 = env.l2Bw > 0 ? bytesL2 / env.l2Bw : 0;
+      const overhead = waves * env.waveOverheadS + (s > 1 ? env.launchS : 0);
+      const time = Math.max(compute, memory, l2) + overhead;
+      if (time < best.time) {
+        best.time = time;
+        best.tm = tm;
+        best.tn = tn;
+        best.tk = tk;
+        best.swapped = swapped;
+        best.split = s;
+        best.c = c;
+        best.tiles = nTiles;
+        best.waves = waves;
+        best.waveEff = nTiles / (waves * slots);
+        best.occEff = (fullWaves * c + (rem > 0 ? j : 0)) / tileUnits;
+        best.compute = compute;
+        best.memory = memory;
+        best.l2 = l2;
+        best.overhead = overhead;
+        best.bytesMain = bytesMain;
+        best.bytesL2 = bytesL2;
+        best.padded = nTiles * tileFlops;
+      }
+    }
+  }
+}
+
+/**
+ * The fastest tiling of `p` over the family's tile candidates, both operand orientations and
+ * split-K factors up to split_k_max. Undefined when no candidate fits the SM.
+ */
+export function bestGemmTiling(p: GemmProblem, chip: Chip, eff: EfficiencyParams, engine: EngineRate, notes: string[]): GemmTiling | undefined {
+  const env = environment(chip, eff, engine, notes);
+  const best: Best = {
+    time: Infinity, tm: 0, tn: 0, tk: 0, swapped: false, split: 1, c: 0, tiles: 0, waves: 0, waveEff: 0, occEff: 0,
+    compute: 0, memory: 0, l2: 0, overhead: 0, bytesMain: 0, bytesL2: 0, padded: 0,
+  };
+  const tiles = eff.gemm_tiles;
+  evaluateOrientation(env, tiles, p.m, p.n, p.k, p.batch, p.a_elem, p.b_elem, p.a_bytes, p.b_bytes, p, false, best);
+  if (p.m !== p.n) evaluateOrientation(env, tiles, p.n, p.m, p.k, p.batch, p.b_elem, p.a_elem, p.b_bytes, p.a_bytes, p, true, best);
+  if (!Number.isFinite(best.time)) return undefined;
+  return {
+    tile: { m: best.tm, n: best.tn, k: best.tk },
+    swapped: best.swapped,
+    split_k: best.split,
+    ctas_per_unit: best.c,
+    tiles: best.tiles,
+    waves: best.waves,
+    wave_efficiency: best.waveEff,
+    occupancy_efficiency: best.occEff,
+    compute_s: best.compute,
+    memory_s: best.memory,
+    l2_s: best.l2,
+    overhead_s: best.overhead,
+    time_s: best.time,
+    bytes_main: best.bytesMain,
+    bytes_l2: best.bytesL2,
+    padded_flops: best.padded,
+  };
+}
+
+/** "tile 128x256x32, 3 waves of 108 SMs × 1 CTA, 79% wave efficiency" */
+export function describeTiling(t: GemmTiling, chip: Chip): string {
+  const parts = [
+    `tile ${t.tile.m}x${t.tile.n}x${t.tile.k}${t.swapped ? " (operands swapped)" : ""}`,
+    `${t.waves} wave${t.waves === 1 ? "" : "s"} of ${chip.compute_units} ${chip.unit_name}s × ${t.ctas_per_unit} CTA${t.ctas_per_unit === 1 ? "" : "s"}`,
+    `${Math.round(t.wave_efficiency * 100)}% wave efficiency`,
+  ];
+  if (t.occupancy_efficiency < 0.995) parts.push(`${Math.round(t.occupancy_efficiency * 100)}% occupancy efficiency`);
+  if (t.split_k > 1) parts.push(`split-K ${t.split_k}`);
+  return parts.join(", ");
+}

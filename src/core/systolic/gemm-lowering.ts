@@ -1,0 +1,152 @@
+/**
+ * Lowering of a layer to the GEMM `M×K · K×N` that a systolic array runs (im2col, valid convolution,
+ * no padding, as SCALE-Sim's `topology_utils.py` / `operand_matrix.py`):
+ *   E_h = ceil((H − Fh + Sh)/Sh), E_w = ceil((W − Fw + Sw)/Sw), M = batch·E_h·E_w, K = Fh·Fw·C, N = filters.
+ * A GEMM row `M, N, K` is SCALE-Sim's conv with an M×K ifmap, a 1×K filter, 1 channel, N filters,
+ * stride 1. Word addresses (used only to detect reuse in the DRAM model) follow SCALE-Sim:
+ * ifmap (m, k) → NHWC index of the pixel, filter (k, n) → n·K + k; both are built lazily as two
+ * tables so that address(m, k) = ifmapRowBase[m] + ifmapColOffset[k].
+ */
+import { error, XpusimError } from "../diagnostics/diagnostic.js";
+import type { ConvLayerSpec, LayerSpec, SystolicSemantics } from "./types.js";
+
+/** One GEMM the array runs, with what the buffer models need to generate its address streams. */
+export interface GemmProblem {
+  name: string;
+  M: number;
+  N: number;
+  K: number;
+  /** Conv geometry the GEMM came from (GEMM layers use SCALE-Sim's M×K ifmap / 1×K filter view). */
+  conv: {
+    ifmap_h: number;
+    ifmap_w: number;
+    filter_h: number;
+    filter_w: number;
+    channels: number;
+    stride_h: number;
+    stride_w: number;
+    ofmap_h: number;
+    ofmap_w: number;
+    batch: number;
+  };
+  /** Distinct ifmap words the GEMM touches (the whole ifmap minus rows/columns skipped by strides). */
+  ifmapFootprint: number;
+  /** Number of possible ifmap word addresses (batch·H·W·C). */
+  ifmapAddressSpace: number;
+}
+
+/** A layer as simulated: one GEMM run `repeats` times back to back (groups in the corrected semantics). */
+export interface LoweredLayer {
+  name: string;
+  gemm: GemmProblem;
+  /** Identical GEMMs run one after the other (conv groups); 1 otherwise. */
+  repeats: number;
+  /** The source line, for messages. */
+  line?: number;
+}
+
+function ceilDiv(a: number, b: number): number {
+  return Math.ceil(a / b);
+}
+
+/** Distinct indices covered by E windows of size F at stride S: the union of [e·S, e·S+F). */
+function coveredExtent(e: number, f: number, s: number): number {
+  return s >= f ? e * f : (e - 1) * s + f;
+}
+
+export function convToGemm(
+  name: string,
+  h: number,
+  w: number,
+  fh: number,
+  fw: number,
+  ch: number,
+  nf: number,
+  sh: number,
+  sw: number,
+  batch: number,
+): GemmProblem {
+  const eh = ceilDiv(h - fh + sh, sh);
+  const ew = ceilDiv(w - fw + sw, sw);
+  const M = batch * eh * ew;
+  const K = fh * fw * ch;
+  return {
+    name,
+    M,
+    N: nf,
+    K,
+    conv: { ifmap_h: h, ifmap_w: w, filter_h: fh, filter_w: fw, channels: ch, stride_h: sh, stride_w: sw, ofmap_h: eh, ofmap_w: ew, batch },
+    ifmapFootprint: batch * coveredExtent(eh, fh, sh) * coveredExtent(ew, fw, sw) * ch,
+    ifmapAddressSpace: batch * h * w * ch,
+  };
+}
+
+/** ifmap address tables: address(m, k) = rowBase[m] + colOffset[k] (relative to the ifmap offset). */
+export function ifmapAddressTables(g: GemmProblem): { rowBase: Float64Array; colOffset: Float64Array } {
+  const { ifmap_w: W, filter_w: Fw, channels: C, stride_h: Sh, stride_w: Sw, ofmap_h: Eh, ofmap_w: Ew, ifmap_h: H } = g.conv;
+  const rowBase = new Float64Array(g.M);
+  const image = H * W * C;
+  let m = 0;
+  for (let b = 0; b < g.conv.batch; b++) {
+    for (let oh = 0; oh < Eh; oh++) {
+      for (let ow = 0; ow < Ew; ow++) rowBase[m++] = b * image + (oh * Sh * W + ow * Sw) * C;
+    }
+  }
+  const colOffset = new Float64Array(g.K);
+  let k = 0;
+  for (let fr = 0; fr < g.conv.filter_h; fr++) {
+    for (let fc = 0; fc < Fw; fc++) {
+      for (let c = 0; c < C; c++) colOffset[k++] = (fr * W + fc) * C + c;
+    }
+  }
+  return { rowBase, colOffset };
+}
+
+/**
+ * Lowers the parsed layers. `scalesim`: layers whose name contains "DP" become `channels`
+ * one-channel layers that each keep all `num_filters` filters (SCALE-Sim's depthwise split);
+ * batch and groups are ignored. `corrected`: batch multiplies M, groups (and "DP" layers, taken as
+ * depthwise with groups = channels) become `groups` GEMMs of K/groups × N/groups run back to back.
+ */
+export function lowerLayers(layers: readonly LayerSpec[], semantics: SystolicSemantics, defaultBatch = 1): LoweredLayer[] {
+  const out: LoweredLayer[] = [];
+  for (const layer of layers) {
+    const withLine = (l: LoweredLayer): LoweredLayer => (layer.line !== undefined ? { ...l, line: layer.line } : l);
+    if (layer.kind === "gemm") {
+      const batch = semantics === "corrected" ? (layer.batch ?? defaultBatch) : 1;
+      // SCALE-Sim's GEMM view: ifmap M×K, filter 1×K, 1 channel, N filters, stride 1; batch stacks M.
+      out.push(withLine({ name: layer.name, gemm: convToGemm(layer.name, layer.M, layer.K, 1, layer.K, 1, layer.N, 1, 1, batch), repeats: 1 }));
+      continue;
+    }
+    out.push(...lowerConv(layer, semantics, defaultBatch).map(withLine));
+  }
+  return out;
+}
+
+function lowerConv(l: ConvLayerSpec, semantics: SystolicSemantics, defaultBatch: number): LoweredLayer[] {
+  const depthwiseByName = l.name.includes("DP");
+  if (semantics === "scalesim") {
+    if (depthwiseByName) {
+      const split: LoweredLayer[] = [];
+      for (let c = 0; c < l.channels; c++) {
+        const name = `${l.name}Channel_${c}`;
+        split.push({ name, gemm: convToGemm(name, l.ifmap_h, l.ifmap_w, l.filter_h, l.filter_w, 1, l.num_filters, l.stride_h, l.stride_w, 1), repeats: 1 });
+      }
+      return split;
+    }
+    return [{ name: l.name, gemm: convToGemm(l.name, l.ifmap_h, l.ifmap_w, l.filter_h, l.filter_w, l.channels, l.num_filters, l.stride_h, l.stride_w, 1), repeats: 1 }];
+  }
+  const batch = l.batch ?? defaultBatch;
+  const groups = l.groups ?? (depthwiseByName ? l.channels : 1);
+  if (l.channels % groups !== 0 || l.num_filters % groups !== 0) {
+    throw new XpusimError(
+      error("E_RANGE", `${l.line !== undefined ? `line ${l.line}.` : ""}Groups`, `layer "${l.name}": channels (${l.channels}) and num_filters (${l.num_filters}) must both be divisible by groups (${groups})`, {
+        hint: depthwiseByName ? 'a name containing "DP" marks a depthwise layer (groups = channels); give num_filters as a multiple of channels' : undefined,
+      }),
+    );
+  }
+  const cg = l.channels / groups;
+  const ng = l.num_filters / groups;
+  // Every group is the same GEMM on its own slice of channels and filters: simulate one, run it `groups` times.
+  return [{ name: l.name, gemm: convToGemm(l.name, l.ifmap_h, l.ifmap_w, l.filter_h, l.filter_w, cg, ng, l.stride_h, l.stride_w, batch), repeats: groups }];
+}

@@ -1,0 +1,151 @@
+/**
+ * The two read operands (IFMAP, filter) as address streams, in the exact order SCALE-Sim's demand
+ * and prefetch matrices list them (`systolic_compute_{os,ws,is}.py`). Every operand element has the
+ * address lane[l] + tAxis[t]: `l` runs along an array edge (lanes), `t` along time or along K.
+ *
+ * Demand (what the array reads each cycle), per fold (column fold outer, row fold inner):
+ *  - skewed: lane l of the fold reads element t on fold row pre + t + l (the edge is skewed);
+ *    OS ifmap and filter, WS ifmap, IS filter.
+ *  - block: the stationary operand is loaded in R rows, bottom row first: fold row q loads
+ *    K-index fr·R + R − 1 − q into every used column; WS filter, IS ifmap.
+ * Prefetch order (USER bandwidth mode): the fold blocks stacked (lanes as columns, t as rows),
+ * read anti-diagonal by anti-diagonal for skewed operands and row by row for block operands.
+ */
+import { error, XpusimError } from "../diagnostics/diagnostic.js";
+import type { FoldGeometry } from "./fold-geometry.js";
+import { type GemmProblem, ifmapAddressTables } from "./gemm-lowering.js";
+
+export interface ReadOperand {
+  name: "ifmap" | "filter";
+  pattern: "skewed" | "block";
+  /** Array lanes per fold (R or C) and which fold index picks the lanes. */
+  laneWidth: number;
+  laneFold: "row" | "col";
+  /** Extent of the lane axis (M, N or K) and of the t axis. */
+  laneExtent: number;
+  tExtent: number;
+  /** Skewed operands: fold rows before lane 0 reads its first element. */
+  pre: number;
+  /** Distinct words of the operand and the size of its address space. */
+  footprint: number;
+  addressSpace: number;
+  /** Lazily built address tables (address = lane[l] + tAxis[t], relative to the operand's offset). */
+  tables(): { lane: Int32Array; tAxis: Int32Array };
+}
+
+const MAX_ADDRESS_SPACE = 2 ** 31 - 1;
+
+function checkSpace(name: string, space: number): void {
+  if (space > MAX_ADDRESS_SPACE)
+    throw new XpusimError(
+      error("E_UNSUPPORTED", name, `the ${name} operand has ${space} words, more than the 2^31 the address-level DRAM model handles`, {
+        hint: "split the layer, or use a larger SRAM so that the operand fits half of it (closed-form path)",
+      }),
+    );
+}
+
+function ifmapTables(g: GemmProblem): () => { m: Int32Array; k: Int32Array } {
+  let cache: { m: Int32Array; k: Int32Array } | undefined;
+  return () => {
+    if (!cache) {
+      checkSpace("ifmap", g.ifmapAddressSpace);
+      const { rowBase, colOffset } = ifmapAddressTables(g);
+      cache = { m: Int32Array.from(rowBase), k: Int32Array.from(colOffset) };
+    }
+    return cache;
+  };
+}
+
+function filterTables(g: GemmProblem): () => { k: Int32Array; n: Int32Array } {
+  let cache: { k: Int32Array; n: Int32Array } | undefined;
+  return () => {
+    if (!cache) {
+      checkSpace("filter", g.K * g.N);
+      const k = new Int32Array(g.K);
+      for (let i = 0; i < g.K; i++) k[i] = i;
+      const n = new Int32Array(g.N);
+      for (let i = 0; i < g.N; i++) n[i] = i * g.K;
+      cache = { k, n };
+    }
+    return cache;
+  };
+}
+
+/** The IFMAP and filter streams of a GEMM under a dataflow. */
+export function readOperands(g: GemmProblem, geo: FoldGeometry): { ifmap: ReadOperand; filter: ReadOperand } {
+  const { R, C } = geo;
+  const ift = ifmapTables(g);
+  const flt = filterTables(g);
+  const ifmapBase = { name: "ifmap" as const, footprint: g.ifmapFootprint, addressSpace: g.ifmapAddressSpace };
+  const filterBase = { name: "filter" as const, footprint: g.K * g.N, addressSpace: g.K * g.N };
+  switch (geo.dataflow) {
+    case "os":
+      return {
+        ifmap: { ...ifmapBase, pattern: "skewed", laneWidth: R, laneFold: "row", laneExtent: g.M, tExtent: g.K, pre: 0, tables: () => ({ lane: ift().m, tAxis: ift().k }) },
+        filter: { ...filterBase, pattern: "skewed", laneWidth: C, laneFold: "col", laneExtent: g.N, tExtent: g.K, pre: 0, tables: () => ({ lane: flt().n, tAxis: flt().k }) },
+      };
+    case "ws":
+      return {
+        ifmap: { ...ifmapBase, pattern: "skewed", laneWidth: R, laneFold: "row", laneExtent: g.K, tExtent: g.M, pre: R, tables: () => ({ lane: ift().k, tAxis: ift().m }) },
+        filter: { ...filterBase, pattern: "block", laneWidth: C, laneFold: "col", laneExtent: g.N, tExtent: g.K, pre: 0, tables: () => ({ lane: flt().n, tAxis: flt().k }) },
+      };
+    case "is":
+      return {
+        ifmap: { ...ifmapBase, pattern: "block", laneWidth: C, laneFold: "col", laneExtent: g.M, tExtent: g.K, pre: 0, tables: () => ({ lane: ift().m, tAxis: ift().k }) },
+        filter: { ...filterBase, pattern: "skewed", laneWidth: R, laneFold: "row", laneExtent: g.K, tExtent: g.N, pre: R, tables: () => ({ lane: flt().k, tAxis: flt().n }) },
+      };
+  }
+}
+
+/** Lanes holding data in fold (fc, fr) for this operand. */
+export function lanesUsed(op: ReadOperand, fc: number, fr: number): number {
+  const fold = op.laneFold === "row" ? fr : fc;
+  return Math.min(op.laneWidth, op.laneExtent - fold * op.laneWidth);
+}
+
+/** Demand rows of fold (fc, fr) that hold at least one valid address: [first, last]. */
+export function demandRowSpan(op: ReadOperand, geo: FoldGeometry, fc: number, fr: number): [number, number] {
+  if (op.pattern === "skewed") {
+    const lu = lanesUsed(op, fc, fr);
+    return [op.pre, op.pre + op.tExtent + lu - 2];
+  }
+  const ru = Math.min(geo.R, geo.Sr - fr * geo.R);
+  return [geo.R - ru, geo.R - 1];
+}
+
+/**
+ * Calls `visit(address)` for every valid entry of the prefetch matrix, in SCALE-Sim's prefetch order,
+ * and returns the number of entries including the −1 padding (which sizes the fetch matrix).
+ */
+export function forEachPrefetchAddress(op: ReadOperand, visit: (address: number) => void): number {
+  const { lane, tAxis } = op.tables();
+  const W = op.laneWidth;
+  const Tp = op.tExtent;
+  const blocks = Math.ceil(op.laneExtent / W);
+  const rows = blocks * Tp;
+  const S = op.laneExtent;
+  if (op.pattern === "block") {
+    for (let b = 0; b < blocks; b++) {
+      const lb = b * W;
+      const lu = Math.min(W, S - lb);
+      for (let t = 0; t < Tp; t++) {
+        const ta = tAxis[t]!;
+        for (let l = 0; l < lu; l++) visit(lane[lb + l]! + ta);
+      }
+    }
+    return rows * W;
+  }
+  // Anti-diagonals d = row + col, each from its bottom-left (largest row) to its top-right.
+  for (let d = 0; d < rows + W - 1; d++) {
+    const rowHi = Math.min(d, rows - 1);
+    const rowLo = Math.max(0, d - W + 1);
+    for (let row = rowHi; row >= rowLo; row--) {
+      const col = d - row;
+      const b = Math.floor(row / Tp);
+      const li = b * W + col;
+      if (li >= S) continue;
+      visit(lane[li]! + tAxis[row - b * Tp]!);
+    }
+  }
+  return rows * W;
+}

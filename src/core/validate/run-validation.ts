@@ -1,0 +1,244 @@
+import type { CostContext } from "../cost/contract.js";
+import { XpusimError } from "../diagnostics/diagnostic.js";
+import { estimateInference } from "../estimate/estimate-inference.js";
+import { estimateOpSpec } from "../estimate/estimate-op.js";
+import { estimateTraining } from "../estimate/estimate-training.js";
+import type { Chip } from "../hardware/chip.js";
+import type { ModelSpec } from "../spec/model-spec.js";
+import { type DType, toDType } from "../units/dtype.js";
+import type { Precision } from "../workload/precision.js";
+import { type MeasuredPoint, toSi } from "./measured-point.js";
+
+/**
+ * The validation harness: turns each measured point into a scenario, predicts it, and reports the
+ * signed error (predicted − measured) / measured. Points that cannot be modelled yet are returned as
+ * `unsupported` with the reason — never skipped silently.
+ */
+export interface ValidationResolvers {
+  /** Chip from the hardware text of the measured file ("NVIDIA A100 80GB (DGX A100)"). */
+  chipByName(text: string): Chip | undefined;
+  /** Model from the model text and config; a string is the reason it cannot be resolved. */
+  modelByName(text: string, config: Record<string, unknown>): ModelSpec | string;
+  context(chip: Chip): CostContext;
+}
+
+export interface ValidationResult {
+  id: string;
+  category: string;
+  metric: string;
+  unit: string;
+  hardware: string;
+  chip?: string;
+  measured: number;
+  predicted?: number;
+  /** (predicted − measured) / measured. */
+  error?: number;
+  status: "ok" | "unsupported" | "failed";
+  reason?: string;
+  /** Assumptions made to build the scenario (e.g. a batch the source did not state). */
+  assumptions: string[];
+}
+
+export interface ValidationSummary {
+  results: ValidationResult[];
+  by_category: Array<{ category: string; points: number; predicted: number; median_abs_error?: number; max_abs_error?: number }>;
+  overall: { points: number; predicted: number; median_abs_error?: number };
+}
+
+export function median(xs: readonly number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Parses "AMP (fp16)", "FP8 (weights+KV)", "fp16 mixed" → a dtype. */
+function dtypeOf(config: Record<string, unknown>): DType | undefined {
+  const raw = String(config.dtype ?? "");
+  const m = raw.toLowerCase().match(/fp64|fp32|tf32|bf16|fp16|fp8|int8|int4|fp4|float16|bfloat16/);
+  return m ? toDType(m[0]) : undefined;
+}
+
+function num(v: unknown): number | undefined {
+  if (typeof v === "number") return v;
+  if (typeof v === "string") {
+    const m = v.match(/^\s*(\d+)/);
+    return m ? Number(m[1]) : undefined;
+  }
+  return undefined;
+}
+
+/** Frameworks that dispatch kernels one by one from Python (no CUDA graphs / TensorRT). */
+function executionOf(config: Record<string, unknown>): "graph" | "eager" {
+  const fw = `${String(config.framework ?? "")} ${String(config.engine ?? "")}`.toLowerCase();
+  if (/tensorrt|cuda graph|xla|jax/.test(fw)) return "graph";
+  return /pytorch|eager/.test(fw) ? "eager" : "graph";
+}
+
+const unsupported = (p: MeasuredPoint, reason: string, chip?: Chip): ValidationResult => ({
+  id: p.id,
+  category: p.category,
+  metric: p.metric,
+  unit: p.unit,
+  hardware: p.hardware,
+  ...(chip ? { chip: chip.id } : {}),
+  measured: p.value,
+  status: "unsupported",
+  reason,
+  assumptions: [],
+});
+
+function precisionFor(dt: DType, config: Record<string, unknown>): Precision {
+  const raw = String(config.dtype ?? "").toLowerCase();
+  // "AMP"/"mixed": fp16 math with fp16 activations; weights kept in fp16 for the forward.
+  if (dt === "fp8") return { compute: "fp8", weights: "fp8", activations: raw.includes("kv") ? "fp8" : "bf16", kv_cache: "fp8" };
+  return { compute: dt, weights: dt, activations: dt, kv_cache: dt };
+}
+
+/** Predicts one point in SI units of its metric, or explains why it cannot. */
+export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): ValidationResult {
+  const measuredSi = toSi(p.value, p.unit);
+  if (measuredSi === undefined) return unsupported(p, `unit "${p.unit}" is not understood`);
+  const chip = r.chipByName(p.hardware);
+  if (!chip) return unsupported(p, `hardware "${p.hardware}" matches no catalog chip or alias`);
+  const cfg = p.config;
+  const tp = num(cfg.tp) ?? 1;
+  const pp = num(cfg.pp) ?? 1;
+  const assumptions: string[] = [];
+  const ok = (predictedSi: number): ValidationResult => ({
+    id: p.id,
+    category: p.category,
+    metric: p.metric,
+    unit: p.unit,
+    hardware: p.hardware,
+    chip: chip.id,
+    measured: p.value,
+    predicted: (predictedSi / measuredSi) * p.value,
+    error: (predictedSi - measuredSi) / measuredSi,
+    status: "ok",
+    assumptions,
+  });
+  try {
+    const ctx = r.context(chip);
+    const execution = executionOf(cfg);
+    switch (p.category) {
+      case "gemm": {
+        const dt = dtypeOf(cfg) ?? "fp16";
+        const M = num(cfg.M);
+        const N = num(cfg.N);
+        const K = num(cfg.K);
+        if (!M || !N || !K) return unsupported(p, "config needs M, N and K", chip);
+        const e = estimateOpSpec({ type: "gemm", m: M, n: N, k: K, batch: num(cfg.batch) ?? 1, dtype: dt }, ctx);
+        if (p.metric !== "latency") return unsupported(p, `metric "${p.metric}" for gemm is not understood`, chip);
+        return ok(e.latency_s);
+      }
+      case "cnn_inference":
+      case "llm_inference": {
+        if (tp * pp > 1 || p.chip_count > 1) return unsupported(p, `tensor/pipeline-parallel inference (tp=${tp}, pp=${pp}) is modelled in issue #4`, chip);
+        const model = r.modelByName(p.model, cfg);
+        if (typeof model === "string") return unsupported(p, model, chip);
+        const dt = dtypeOf(cfg) ?? "fp16";
+        const batch = num(cfg.batch) ?? 1;
+        const input = num(cfg.input_len) ?? num(cfg.context_len) ?? 1;
+        const output = num(cfg.output_len) ?? (p.metric === "time_per_output_token" ? num(cfg.tokens_generated) ?? 2 : 1);
+        const e = estimateInference(
+          {
+            model,
+            precision: precisionFor(dt, cfg),
+            batch,
+            input_tokens: input,
+            output_tokens: output,
+            chips: 1,
+            tp: 1,
+            pp: 1,
+            ...(num(cfg.image) ? { image_size: num(cfg.image)! } : {}),
+          },
+          ctx,
+          { execution },
+        );
+        if (!e.fits) assumptions.push(`does not fit in ${chip.id} memory as modelled (${(e.memory_per_chip_bytes / 1e9).toFixed(1)} GB)`);
+        switch (p.metric) {
+          case "throughput":
+            return ok(e.samples_per_s);
+          case "latency_avg":
+          case "latency":
+            return ok(e.e2e_latency_s);
+          case "output_throughput":
+          case "output_throughput_per_gpu":
+            return ok(e.output_tokens_per_s);
+          case "time_to_first_token":
+          case "prefill_latency":
+            return ok(e.ttft_s);
+          case "time_per_output_token":
+            return ok(e.tpot_s);
+          default:
+            return unsupported(p, `metric "${p.metric}" is not understood for ${p.category}`, chip);
+        }
+      }
+      case "cnn_training": {
+        const model = r.modelByName(p.model, cfg);
+        if (typeof model === "string") return unsupported(p, model, chip);
+        const dt = dtypeOf(cfg) ?? "fp32";
+        let perChip = num(cfg.batch_per_gpu);
+        if (perChip === undefined) {
+          perChip = 256;
+          assumptions.push("batch per GPU not stated: 256 assumed (the script default)");
+        }
+        if (p.chip_count > 1) assumptions.push(`data-parallel gradient all-reduce over ${p.chip_count} chips not modelled (issue #3)`);
+        const e = estimateTraining(
+          {
+            model,
+            precision: { compute: dt === "fp32" ? "fp32" : dt, weights: dt, activations: dt, kv_cache: dt },
+            global_batch: perChip * p.chip_count,
+            seq_len: 1,
+            recompute: "none",
+            chips: p.chip_count,
+            tp: 1,
+            pp: 1,
+            dp: p.chip_count,
+            ep: 1,
+            cp: 1,
+            zero: 0,
+            microbatch: perChip,
+            ...(num(cfg.image) ? { image_size: num(cfg.image)! } : {}),
+          },
+          ctx,
+          { execution },
+        );
+        if (p.metric !== "throughput") return unsupported(p, `metric "${p.metric}" is not understood for cnn_training`, chip);
+        return ok(e.samples_per_s);
+      }
+      case "llm_training":
+      case "memory":
+        return unsupported(p, `multi-chip training (tp=${tp}, pp=${pp}, ${p.chip_count} chips) is modelled in issue #3`, chip);
+      case "collective":
+        return unsupported(p, "collectives need the system/network models of issue #3", chip);
+      case "transformer_layer":
+        return unsupported(p, `tensor-parallel layer (tp=${tp}) with all-reduces is modelled in issues #3/#4`, chip);
+      default:
+        return unsupported(p, `category "${p.category}" is not known to the harness`, chip);
+    }
+  } catch (e) {
+    if (e instanceof XpusimError) return { ...unsupported(p, e.diagnostics.map((d) => d.message).join("; "), chip), status: "failed" };
+    throw e;
+  }
+}
+
+export function runValidation(points: readonly MeasuredPoint[], r: ValidationResolvers): ValidationSummary {
+  const results = points.map((p) => validatePoint(p, r));
+  const cats = [...new Set(results.map((x) => x.category))];
+  const by_category = cats.map((category) => {
+    const rs = results.filter((x) => x.category === category);
+    const errs = rs.filter((x) => x.status === "ok").map((x) => Math.abs(x.error!));
+    const med = median(errs);
+    return {
+      category,
+      points: rs.length,
+      predicted: errs.length,
+      ...(med !== undefined ? { median_abs_error: med, max_abs_error: Math.max(...errs) } : {}),
+    };
+  });
+  const all = results.filter((x) => x.status === "ok").map((x) => Math.abs(x.error!));
+  const med = median(all);
+  return { results, by_category, overall: { points: results.length, predicted: all.length, ...(med !== undefined ? { median_abs_error: med } : {}) } };
+}

@@ -1,0 +1,163 @@
+import { error, XpusimError } from "../../diagnostics/diagnostic.js";
+import type { CnnRow, CnnSpec } from "../../spec/model-spec.js";
+import { convOutputSize } from "../op-metrics.js";
+import type { Block, Op } from "../op.js";
+import type { Precision } from "../precision.js";
+import { actFlops, conv, elementwise, linear, norm, pool } from "./op-factory.js";
+
+/**
+ * CNN graph from the spec's layer list. Channels and spatial size flow row to row, so the same
+ * spec runs at any image size (adaptive pools keep the classifier input fixed, as in torchvision).
+ * Each convolution is followed by its BatchNorm and activation as epilogue ops; residual adds are
+ * explicit. Identical blocks of a ResNet stage or a MobileNetV2 group become one block with
+ * `repeat`. MAC counting (conv and FC only) follows models.md §8.
+ */
+
+interface State {
+  c: number;
+  h: number;
+  w: number;
+}
+
+interface Ctx {
+  batch: number;
+  p: Precision;
+  ops: Op[];
+}
+
+function rowError(i: number, field: string, message: string, extra: { got?: string; expected?: string; hint?: string } = {}): XpusimError {
+  return new XpusimError(error("E_SCHEMA", `layers[${i}]${field ? `.${field}` : ""}`, message, extra));
+}
+
+/** Convolution + optional BatchNorm + activation; returns the output state. */
+function convUnit(
+  x: Ctx, s: State, name: string, cOut: number, k: number, stride: number, pad: number, groups: number,
+  o: { bias?: boolean; bn?: boolean; act?: string },
+): State {
+  const op = conv(name, { n: x.batch, h: s.h, w: s.w, c_in: s.c, c_out: cOut, k, stride, padding: pad, groups, bias: o.bias ?? false }, x.p);
+  x.ops.push(op);
+  const h = convOutputSize(s.h, k, stride, pad);
+  const w = convOutputSize(s.w, k, stride, pad);
+  if (o.bn) x.ops.push(norm(`${name}.bn`, "batchnorm", x.batch * h * w, cOut, 2 * cOut, x.p, name));
+  const act = o.act ?? "none";
+  if (act !== "none") x.ops.push(elementwise(`${name}.${act}`, act, x.batch * cOut * h * w, 1, actFlops(act), x.p, { epilogue_of: name }));
+  return { c: cOut, h, w };
+}
+
+function checkSpatial(i: number, s: State, name: string): void {
+  if (s.h < 1 || s.w < 1) {
+    throw rowError(i, "", `the feature map vanishes at "${name}" (${s.h}×${s.w})`, { hint: "the image is too small for this network; use a larger image_size" });
+  }
+}
+
+/** One ResNet bottleneck block (torchvision Bottleneck). */
+function bottleneck(x: Ctx, s: State, prefix: string, width: number, out: number, stride: number, strideOn: "conv1" | "conv2", first: boolean): State {
+  const input = s;
+  let y = convUnit(x, s, `${prefix}.conv1`, width, 1, strideOn === "conv1" ? stride : 1, 0, 1, { bn: true, act: "relu" });
+  y = convUnit(x, y, `${prefix}.conv2`, width, 3, strideOn === "conv2" ? stride : 1, 1, 1, { bn: true, act: "relu" });
+  y = convUnit(x, y, `${prefix}.conv3`, out, 1, 1, 0, 1, { bn: true });
+  if (first && (stride !== 1 || input.c !== out)) convUnit(x, input, `${prefix}.downsample`, out, 1, stride, 0, 1, { bn: true });
+  x.ops.push(elementwise(`${prefix}.add_relu`, "add+relu", x.batch * out * y.h * y.w, 2, 2, x.p, { epilogue_of: `${prefix}.conv3` }));
+  return y;
+}
+
+/** One MobileNetV2 inverted residual block (torchvision InvertedResidual). */
+function invertedResidual(x: Ctx, s: State, prefix: string, t: number, out: number, stride: number, k: number, act: string): State {
+  const hidden = Math.round(s.c * t);
+  let y = s;
+  if (t !== 1) y = convUnit(x, y, `${prefix}.expand`, hidden, 1, 1, 0, 1, { bn: true, act });
+  y = convUnit(x, y, `${prefix}.dw`, hidden, k, stride, (k - 1) >> 1, hidden, { bn: true, act });
+  y = convUnit(x, y, `${prefix}.project`, out, 1, 1, 0, 1, { bn: true });
+  if (stride === 1 && s.c === out) x.ops.push(elementwise(`${prefix}.add`, "add", x.batch * out * y.h * y.w, 2, 1, x.p, { epilogue_of: `${prefix}.project` }));
+  return y;
+}
+
+function simpleRow(x: Ctx, s: State, row: Exclude<CnnRow, { type: "bottleneck" | "inverted_residual" }>, i: number): State {
+  switch (row.type) {
+    case "conv": {
+      if (row.in !== undefined && row.in !== s.c) throw rowError(i, "in", `"${row.name}" expects ${row.in} input channels but the previous layer gives ${s.c}`);
+      const groups = row.depthwise ? s.c : row.groups;
+      if (row.depthwise && row.out !== s.c) throw rowError(i, "out", `depthwise "${row.name}" must keep the channel count (${s.c})`, { got: String(row.out) });
+      if (s.c % groups !== 0 || row.out % groups !== 0) {
+        throw rowError(i, "groups", `groups (${groups}) must divide input (${s.c}) and output (${row.out}) channels`);
+      }
+      const y = convUnit(x, s, row.name, row.out, row.kernel, row.stride, row.pad, groups, { bias: row.bias, bn: row.bn, act: row.act });
+      checkSpatial(i, y, row.name);
+      return y;
+    }
+    case "linear": {
+      const features = s.c * s.h * s.w;
+      if (row.in !== undefined && row.in !== features) {
+        throw rowError(i, "in", `"${row.name}" expects ${row.in} input features but the previous layer gives ${features} (${s.c}×${s.h}×${s.w})`);
+      }
+      x.ops.push(linear(row.name, x.batch, features, row.out, x.p, { bias: row.bias }));
+      if (row.act !== "none") x.ops.push(elementwise(`${row.name}.${row.act}`, row.act, x.batch * row.out, 1, actFlops(row.act), x.p, { epilogue_of: row.name }));
+      return { c: row.out, h: 1, w: 1 };
+    }
+    case "maxpool":
+    case "avgpool": {
+      const stride = row.stride ?? row.kernel;
+      x.ops.push(pool(row.name, row.type === "maxpool" ? "max" : "avg", x.batch, s.h, s.w, s.c, row.kernel, stride, row.pad, x.p));
+      const y = { c: s.c, h: convOutputSize(s.h, row.kernel, stride, row.pad), w: convOutputSize(s.w, row.kernel, stride, row.pad) };
+      checkSpatial(i, y, row.name);
+      return y;
+    }
+    case "adaptive_avgpool": {
+      if (row.out === 1) {
+        x.ops.push(pool(row.name, "global_avg", x.batch, s.h, s.w, s.c, s.h, 1, 0, x.p));
+        return { c: s.c, h: 1, w: 1 };
+      }
+      if (s.h === row.out && s.w === row.out) return s; // identity at this size
+      if (s.h < row.out || s.w < row.out) {
+        throw new XpusimError(error("E_UNSUPPORTED", `layers[${i}]`, `"${row.name}" would upsample ${s.h}×${s.w} to ${row.out}×${row.out}`, { hint: "use a larger image_size" }));
+      }
+      // Equal windows that give exactly `out` outputs: stride ⌊h/out⌋, kernel h − (out−1)·stride.
+      const stride = Math.floor(s.h / row.out);
+      x.ops.push(pool(row.name, "avg", x.batch, s.h, s.w, s.c, s.h - (row.out - 1) * stride, stride, 0, x.p));
+      return { c: s.c, h: row.out, w: row.out };
+    }
+  }
+}
+
+/** Blocks of a CNN for `batch` images of `imageSize` pixels. */
+export function buildCnnBlocks(spec: CnnSpec, batch: number, imageSize: number, p: Precision): Block[] {
+  const blocks: Block[] = [];
+  let s: State = { c: spec.input.channels, h: imageSize, w: imageSize };
+  // Consecutive plain rows form one block; the classifier (linear rows) starts its own.
+  let pending: { names: string[]; ops: Op[]; linear: boolean } | undefined;
+  const flush = () => {
+    if (!pending) return;
+    const n = pending.names;
+    blocks.push({ name: n.length === 1 ? n[0]! : `${n[0]}..${n[n.length - 1]}`, repeat: 1, ops: pending.ops });
+    pending = undefined;
+  };
+
+  spec.layers.forEach((row, i) => {
+    if (row.type === "bottleneck" || row.type === "inverted_residual") {
+      flush();
+      const count = row.type === "bottleneck" ? row.blocks : row.repeat;
+      const start = row.type === "inverted_residual" ? row.index_from : 0;
+      for (let b = 0; b < Math.min(count, 2); b++) {
+        const x: Ctx = { batch, p, ops: [] };
+        const idx = start + b;
+        const prefix = `${row.name}.${idx}`;
+        if (row.type === "bottleneck") {
+          s = bottleneck(x, s, prefix, row.width, row.width * row.expansion, b === 0 ? row.stride : 1, row.stride_on, b === 0);
+        } else {
+          s = invertedResidual(x, s, prefix, row.expansion, row.out, b === 0 ? row.stride : 1, row.kernel, row.act);
+        }
+        checkSpatial(i, s, prefix);
+        // Blocks after the first are identical (stride 1, same channels): one block × (count − 1).
+        const repeat = b === 0 ? 1 : count - 1;
+        blocks.push({ name: repeat > 1 ? `${row.name}.${idx}..${start + count - 1}` : prefix, repeat, ops: x.ops });
+      }
+      return;
+    }
+    if (pending && pending.linear !== (row.type === "linear")) flush();
+    pending ??= { names: [], ops: [], linear: row.type === "linear" };
+    pending.names.push(row.name);
+    s = simpleRow({ batch, p, ops: pending.ops }, s, row, i);
+  });
+  flush();
+  return blocks;
+}

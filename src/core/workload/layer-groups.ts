@@ -1,0 +1,33 @@
+import type { DecoderSpec } from "../spec/model-spec.js";
+
+/**
+ * Decoder layers grouped by kind, so a graph holds one block per distinct layer with a repeat
+ * count instead of one block per layer: sliding-window vs global attention (Gemma 2 alternates,
+ * layer 0 local) and dense vs MoE FFN (DeepSeek-V3's first 3 layers are dense).
+ */
+export interface LayerGroup {
+  /** "" for a uniform model, else "local", "global", "dense", "moe" or "dense.local", … */
+  kind: string;
+  layers: number;
+  /** Sliding window of this group's attention, if any. */
+  window?: number;
+  moe: boolean;
+}
+
+export function decoderLayerGroups(spec: DecoderSpec): LayerGroup[] {
+  const sw = spec.attention.sliding_window;
+  const firstDense = spec.moe ? spec.moe.first_dense_layers : 0;
+  const groups = new Map<string, LayerGroup>();
+  for (let i = 0; i < spec.layers; i++) {
+    const local = sw !== undefined && (sw.layers === "all" || i % 2 === 0);
+    const moe = spec.moe !== undefined && i >= firstDense;
+    const parts: string[] = [];
+    if (spec.moe && firstDense > 0) parts.push(moe ? "moe" : "dense");
+    if (sw && sw.layers === "alternating") parts.push(local ? "local" : "global");
+    const kind = parts.join(".");
+    const g = groups.get(kind);
+    if (g) g.layers++;
+    else groups.set(kind, { kind, layers: 1, moe, ...(local && sw ? { window: sw.window } : {}) });
+  }
+  return [...groups.values()];
+}

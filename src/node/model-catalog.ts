@@ -1,0 +1,115 @@
+import { existsSync, readdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import { type Diagnostic, error, unknownId, XpusimError } from "../core/diagnostics/diagnostic.js";
+import { deepMerge, isPlainObject } from "../core/spec/merge.js";
+import { type ModelSpec, parseModelSpec } from "../core/spec/model-spec.js";
+import { importHfConfig, isHfConfig } from "../core/workload/hf-import.js";
+import { catalogDir } from "./paths.js";
+import { readDocument } from "./read-document.js";
+
+/**
+ * The built-in model catalog: catalog/models/<id>.yaml, one architecture per file, loaded lazily
+ * once per process. `loadModel` also accepts a path to a model spec (YAML/JSON, may `extends:` a
+ * catalog model) or to a Hugging Face config.json (imported by hf-import.ts; its warnings are kept
+ * by `loadModelDetailed`).
+ */
+let rawById: Map<string, { raw: unknown; file: string }> | undefined;
+const built = new Map<string, LoadedModel>();
+
+export interface LoadedModel {
+  spec: ModelSpec;
+  /** Importer warnings (unknown Hugging Face fields); empty for catalog and spec files. */
+  warnings: Diagnostic[];
+  /** The file it came from. */
+  file: string;
+  source: "catalog" | "spec-file" | "hf-config";
+}
+
+function rawCatalog(): Map<string, { raw: unknown; file: string }> {
+  if (rawById) return rawById;
+  rawById = new Map();
+  const dir = catalogDir("models");
+  for (const f of readdirSync(dir).sort()) {
+    if (!/\.(ya?ml|json)$/.test(f)) continue;
+    const file = join(dir, f);
+    const raw = readDocument(file);
+    const id = (raw as { id?: unknown }).id;
+    rawById.set(typeof id === "string" ? id : f.replace(/\.(ya?ml|json)$/, ""), { raw, file });
+  }
+  return rawById;
+}
+
+export function modelIds(): string[] {
+  return [...rawCatalog().keys()];
+}
+
+/** Merges `extends:` chains (a catalog id) into a raw model document. */
+function resolveExtends(raw: unknown, file: string | undefined, seen: string[]): unknown {
+  if (!isPlainObject(raw) || raw.extends === undefined) return raw;
+  const base = raw.extends;
+  const at = file ? { file } : {};
+  if (typeof base !== "string") throw new XpusimError(error("E_SCHEMA", "extends", "expected a catalog model id", at));
+  if (seen.includes(base)) throw new XpusimError(error("E_SCHEMA", "extends", `extends cycle: ${[...seen, base].join(" -> ")}`, at));
+  const entry = rawCatalog().get(base);
+  if (!entry) throw new XpusimError({ ...unknownId("model", base, modelIds(), "extends"), ...at });
+  const resolvedBase = resolveExtends(entry.raw, file, [...seen, base]);
+  const { extends: _drop, ...rest } = raw;
+  const merged = deepMerge(resolvedBase, rest) as Record<string, unknown>;
+  if (!("aliases" in rest)) merged.aliases = [];
+  return merged;
+}
+
+/** Validates an inline model object (e.g. from a scenario file); resolves `extends:`. */
+export function modelFromObject(raw: unknown, file?: string): ModelSpec {
+  if (isHfConfig(raw)) return importHfConfig(raw, file ? { file } : {}).spec;
+  return parseModelSpec(resolveExtends(raw, file, []), file);
+}
+
+/** A catalog model, a model spec file or a Hugging Face config.json, with importer warnings. */
+export function loadModelDetailed(idOrPath: string): LoadedModel {
+  const cached = built.get(idOrPath);
+  if (cached) return cached;
+  let loaded: LoadedModel;
+  const entry = rawCatalog().get(idOrPath);
+  if (entry) {
+    loaded = { spec: parseModelSpec(entry.raw, entry.file), warnings: [], file: entry.file, source: "catalog" };
+  } else if (/\.(ya?ml|json)$/i.test(idOrPath) || existsSync(idOrPath)) {
+    const raw = readDocument(idOrPath);
+    if (isHfConfig(raw)) {
+      const id = basename(idOrPath).replace(/\.json$/i, "").replace(/^config$/, "hf-model");
+      const r = importHfConfig(raw, { file: idOrPath, id });
+      loaded = { spec: r.spec, warnings: r.warnings, file: idOrPath, source: "hf-config" };
+    } else {
+      loaded = { spec: parseModelSpec(resolveExtends(raw, idOrPath, []), idOrPath), warnings: [], file: idOrPath, source: "spec-file" };
+    }
+  } else {
+    throw new XpusimError(unknownId("model", idOrPath, [...modelIds(), ...aliasList()]));
+  }
+  built.set(idOrPath, loaded);
+  return loaded;
+}
+
+/** A catalog model by id or alias, a model spec file, or a Hugging Face config.json path. */
+export function loadModel(idOrPath: string): ModelSpec {
+  const byAlias = aliasMap().get(idOrPath.toLowerCase());
+  return loadModelDetailed(byAlias ?? idOrPath).spec;
+}
+
+export function loadAllModels(): ModelSpec[] {
+  return modelIds().map(loadModel);
+}
+
+let aliases: Map<string, string> | undefined;
+function aliasMap(): Map<string, string> {
+  if (aliases) return aliases;
+  aliases = new Map();
+  for (const [id, { raw }] of rawCatalog()) {
+    const list = (raw as { aliases?: unknown }).aliases;
+    if (Array.isArray(list)) for (const a of list) if (typeof a === "string" && !rawCatalog().has(a)) aliases.set(a.toLowerCase(), id);
+  }
+  return aliases;
+}
+
+function aliasList(): string[] {
+  return [...aliasMap().keys()];
+}
