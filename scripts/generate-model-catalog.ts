@@ -31,6 +31,12 @@ function common(m: J, category: string): J {
   if (m.macs_published) published.macs = String(m.macs_published);
   for (const [k, v] of Object.entries((m.published_other ?? {}) as J)) published[k] = typeof v === "string" ? v : JSON.stringify(v);
   const o: J = { id: m.id, name: m.name, category };
+  // Hugging Face repository names are aliases ("meta-llama/Meta-Llama-3.1-8B").
+  const aliases = ((m.sources ?? []) as J[])
+    .filter((s) => s.kind === "hf-config")
+    .map((s) => /huggingface\.co\/([\w.\-]+\/[\w.\-]+)/.exec(String(s.ref))?.[1])
+    .filter((a): a is string => Boolean(a));
+  if (aliases.length) o.aliases = aliases;
   if (m.family) o.family = m.family;
   if (m.year) o.year = m.year;
   if (Object.keys(published).length) o.published = published;

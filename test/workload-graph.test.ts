@@ -127,6 +127,20 @@ describe("prefill FLOPs = tokens × flops_per_token_forward_linear + causal atte
   });
 });
 
+describe("published FLOP formulas", () => {
+  it("Megatron GPT (Narayanan et al. 2021): forward per token 24·l·h²·(1 + s/6h + V/12lh), full attention", () => {
+    for (const id of ["megatron-gpt-1.7b", "megatron-gpt-145.6b", "megatron-gpt-1008b"]) {
+      const m = loadModel(id);
+      if (m.category !== "decoder-llm") throw new Error("decoder expected");
+      const { layers: l, hidden_size: h, vocab_size: V } = m;
+      const s = 2048;
+      const narayanan = 24 * l * h * h + 4 * l * h * s + 2 * V * h; // = 24lh²(1 + s/6h + V/12lh)
+      // The paper drops biases and LayerNorms: 13 parameters per h per layer + the final LN, 2 FLOPs each.
+      expect(flopsPerTokenForwardLinear(m)! + attentionFlopsPerContextToken(m)! * s - narayanan).toBe(26 * l * h + 4 * h);
+    }
+  });
+});
+
 describe("decode vs prefill consistency", () => {
   for (const id of ["llama-3.1-8b", "gpt2-1.5b", "mistral-7b", "gemma-2-9b", "falcon-40b"]) {
     it(`${id}: prefill(s) + decode step at s+1 keys = prefill(s+1)`, () => {

@@ -71,6 +71,11 @@ describe("model catalog loading", () => {
     expect(d.hint).toMatch(/did you mean "llama-3.1-8b"/);
   });
 
+  it("Hugging Face repository names are aliases", () => {
+    expect(loadModel("meta-llama/Meta-Llama-3.1-8B").id).toBe("llama-3.1-8b");
+    expect(loadModel("deepseek-ai/deepseek-v3").id).toBe("deepseek-v3");
+  });
+
   it("a spec file may extend a catalog model", () => {
     const dir = mkdtempSync(join(tmpdir(), "xpusim-model-"));
     const file = join(dir, "llama-3.1-8b-deep.yaml");

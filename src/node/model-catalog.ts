@@ -72,7 +72,7 @@ export function loadModelDetailed(idOrPath: string): LoadedModel {
   let loaded: LoadedModel;
   const entry = rawCatalog().get(idOrPath);
   if (entry) {
-    loaded = { spec: parseModelSpec(entry.raw, entry.file), warnings: [], file: entry.file, source: "catalog" };
+    loaded = { spec: parseModelSpec(resolveExtends(entry.raw, entry.file, [idOrPath]), entry.file), warnings: [], file: entry.file, source: "catalog" };
   } else if (/\.(ya?ml|json)$/i.test(idOrPath) || existsSync(idOrPath)) {
     const raw = readDocument(idOrPath);
     if (isHfConfig(raw)) {

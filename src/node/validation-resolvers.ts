@@ -42,7 +42,7 @@ export function gptFromDims(name: string, d: { h: number; L: number; heads: numb
     vocab_size: 51200,
     max_context: maxContext,
     tied_embeddings: true,
-    position: { type: "learned" },
+    position: { type: "learned", learned_rows: maxContext },
     attention: { heads: d.heads, kv_heads: d.heads, head_dim: d.h / d.heads, qkv_bias: true, o_bias: true },
     ffn: { type: "gelu", intermediate_size: d.ffn, bias: true },
     norm: { type: "layernorm", placement: "pre", per_layer: 2 },

@@ -1,7 +1,7 @@
 import type { Bound, CostContext } from "../cost/contract.js";
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
 import type { ModelSpec } from "../spec/model-spec.js";
-import { buildWorkload, kvCacheBytesPerToken, modelParams } from "../workload/build-workload.js";
+import { buildWorkload, kvCacheBytes, modelParams } from "../workload/build-workload.js";
 import { DTYPE_BYTES } from "../units/dtype.js";
 import type { Precision } from "../workload/precision.js";
 import { inferenceActivationPeakBytes } from "./activation-memory.js";
@@ -21,6 +21,8 @@ import { type EvaluateOptions, evaluateGraph, type GraphCost } from "./evaluate-
  * Multi-chip: data-parallel replicas (chips / (tp·pp) copies, each serving batch / replicas) are exact.
  * Tensor and pipeline parallel inference are modelled in the serving issue; until then they are
  * refused with a clear reason.
+ *
+ * Serving engines compute logits for the last position of each sequence only (lm_head_tokens: last).
  *
  * Memory per chip, the way serving engines see it (formulas.md §7): weights + KV cache of the whole
  * batch at full length + peak activations + runtime overhead (CUDA context, workspaces).
@@ -112,7 +114,7 @@ export function estimateInference(req: InferenceRequest, ctx: CostContext, opts:
   const b = req.batch / replicas;
   const prefillGraph = buildWorkload(
     req.model,
-    { batch: b, new_tokens: req.input_tokens, context_tokens: req.input_tokens, phase: "prefill", ...(req.image_size ? { image_size: req.image_size } : {}) },
+    { batch: b, new_tokens: req.input_tokens, context_tokens: req.input_tokens, phase: "prefill", lm_head_tokens: "last", ...(req.image_size ? { image_size: req.image_size } : {}) },
     req.precision,
   );
   const tokenModel = prefillGraph.category === "decoder-llm";
@@ -124,13 +126,13 @@ export function estimateInference(req: InferenceRequest, ctx: CostContext, opts:
   let tpot = 0;
   const steps = tokenModel ? Math.max(0, req.output_tokens - 1) : 0;
   if (tokenModel) {
-    kv = b * (req.input_tokens + req.output_tokens) * kvCacheBytesPerToken(req.model, req.precision.kv_cache);
+    kv = kvCacheBytes(req.model, req.input_tokens + req.output_tokens, req.precision.kv_cache, b);
     if (steps > 0) {
       // Decode step i (1..steps) attends input + i tokens. Simpson over [first, last].
       const first = req.input_tokens + 1;
       const last = req.input_tokens + steps;
       const at = (ctxLen: number) =>
-        evaluateGraph(buildWorkload(req.model, { batch: b, new_tokens: 1, context_tokens: ctxLen, phase: "decode" }, req.precision), ctx, opts);
+        evaluateGraph(buildWorkload(req.model, { batch: b, new_tokens: 1, context_tokens: ctxLen, phase: "decode", lm_head_tokens: "last" }, req.precision), ctx, opts);
       const g0 = at(first);
       const g2 = steps > 1 ? at(last) : g0;
       const g1 = steps > 2 ? at(Math.round((first + last) / 2)) : undefined;

@@ -153,7 +153,9 @@ export function modelParams(model: ModelSpec): ModelParams {
 /**
  * Forward FLOPs per token of the weight matmuls, models.md §1 convention: 2 × (active
  * non-embedding parameters + V·d for the output projection, tied or not). Norm and bias parameters
- * count 2 FLOPs each, as in the reference table. Encoders: 2 × the per-token layer parameters
+ * count 2 FLOPs each, as in the reference table. For GPT models this plus the attention term is
+ * Narayanan et al. 2021's forward cost 24·l·h²·(1 + s/6h + V/12lh) per token, which leaves out
+ * biases and LayerNorms (26·l·h + 4·h FLOPs). Encoders: 2 × the per-token layer parameters
  * (the pooler runs on one token per sequence and is left out). Undefined for image models.
  */
 export function flopsPerTokenForwardLinear(model: ModelSpec): number | undefined {
