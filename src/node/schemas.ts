@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { chipSpecSchema } from "../core/spec/chip-spec.js";
+import { familySpecSchema } from "../core/spec/family-spec.js";
+import { modelSpecSchema } from "../core/spec/model-spec.js";
 import { scenarioSpec } from "../core/spec/scenario-spec.js";
 
 /** JSON Schemas (draft 2020-12) of every spec format, generated from the zod definitions. */
@@ -11,6 +13,8 @@ export function schemaDocuments(): Record<string, unknown> {
   });
   return {
     chip: gen(chipSpecSchema, "xpusim chip spec", "chip"),
+    model: gen(modelSpecSchema, "xpusim model spec", "model"),
+    family: gen(familySpecSchema, "xpusim chip-family efficiency parameters", "family"),
     scenario: gen(scenarioSpec, "xpusim scenario", "scenario"),
   };
 }

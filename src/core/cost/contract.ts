@@ -14,7 +14,11 @@ export type { EfficiencyParams } from "../spec/family-spec.js";
 export type Bound = "compute" | "memory" | "capacity" | "overhead" | "network";
 
 export interface OpCost {
-  /** Wall time of one execution of the op (not multiplied by a block's repeat). */
+  /**
+   * Wall time of one execution of the op (not multiplied by a block's repeat): max(compute, memory,
+   * on-chip traffic) + overhead for one kernel; an op run as several kernels (unfused attention) adds
+   * each kernel's max. In eager execution it is at least the host dispatch time.
+   */
   time_s: number;
   /** Time the math alone would take at the achievable matrix/vector rate. */
   compute_time_s: number;

@@ -23,7 +23,7 @@ export interface Refusal {
   reason: string;
 }
 
-export interface OpEstimate {
+export interface CostEstimate {
   cost: OpCost;
   /** Id of the model that answered (= cost.model). */
   model: string;
@@ -67,7 +67,7 @@ function checkDtype(op: Op, chip: Chip): void {
  * op's dtype or no model supports the op (the message lists every model's reason), and
  * E_UNKNOWN_ID for an unknown `opts.model`.
  */
-export function estimateOp(op: Op, chip: Chip, efficiency: EfficiencyParams, opts: EstimateOptions = {}): OpEstimate {
+export function estimateOp(op: Op, chip: Chip, efficiency: EfficiencyParams, opts: EstimateOptions = {}): CostEstimate {
   checkDtype(op, chip);
   const ctx = { chip, efficiency, ...(opts.execution ? { execution: opts.execution } : {}) };
   if (opts.model !== undefined) {

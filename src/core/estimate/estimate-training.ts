@@ -103,6 +103,8 @@ export function estimateTraining(req: TrainingRequest, ctx: CostContext, opts: E
   const fwd = evaluateGraph(fwdGraph, ctx, opts);
   const byBound = { ...fwd.time_by_bound_s };
   const dispatch = opts.execution === "eager" ? eagerDispatchS(ctx) : 0;
+  const kernelEfficiency = dispatch > 0 ? { ...ctx.efficiency, eager_dispatch_overhead_s: 0 } : ctx.efficiency;
+  const opOpts = { ...(opts.costModel ? { model: opts.costModel } : {}), ...(opts.execution ? { execution: opts.execution } : {}) };
 
   // Backward: price each backward item (new GEMM shapes priced directly; others scale the forward).
   let bwdTime = 0;
@@ -111,7 +113,8 @@ export function estimateTraining(req: TrainingRequest, ctx: CostContext, opts: E
   const bwdBound = emptyBoundTimes();
   for (const block of backwardBlocks(fwdGraph.blocks)) {
     for (const item of block.items) {
-      const { cost } = estimateOp(item.op, ctx.chip, ctx.efficiency, opts.costModel ? { model: opts.costModel } : {});
+      // Price the kernel without host dispatch, scale it, then apply dispatch once per backward kernel.
+      const { cost } = estimateOp(item.op, ctx.chip, kernelEfficiency, opOpts);
       const t = Math.max(cost.time_s * item.factor, dispatch);
       bwdTime += t * block.repeat;
       bwdFlops += cost.flops * item.factor * block.repeat;
@@ -141,7 +144,7 @@ export function estimateTraining(req: TrainingRequest, ctx: CostContext, opts: E
   const params = modelParams(req.model);
   const shard = req.zero >= 1 ? params.params_total / req.dp : params.params_total;
   const adam: ElementwiseOp = { name: "optimizer.adam", kind: "elementwise", fn: "adam", dtype: "fp32", act_dtype: "fp32", elements: Math.ceil(shard), inputs: 6, flops_per_element: 12 };
-  const optCost = estimateOp(adam, ctx.chip, ctx.efficiency).cost;
+  const optCost = estimateOp(adam, ctx.chip, ctx.efficiency, opOpts).cost;
   const optimizer = optCost.time_s;
 
   const perMicro = fwd.time_s + bwdTime + recomputeTime;

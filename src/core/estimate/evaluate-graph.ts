@@ -88,7 +88,7 @@ export function evaluateBlocks(blocks: readonly Block[], ctx: CostContext, opts:
     let bf = 0;
     let bb = 0;
     for (const op of block.ops) {
-      const { cost } = estimateOp(op, ctx.chip, ctx.efficiency, opts.costModel ? { model: opts.costModel } : {});
+      const { cost } = estimateOp(op, ctx.chip, ctx.efficiency, { ...(opts.costModel ? { model: opts.costModel } : {}), ...(opts.execution ? { execution: opts.execution } : {}) });
       let t = cost.time_s;
       let bound = cost.bound;
       if (dispatch > t) {

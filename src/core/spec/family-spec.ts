@@ -39,7 +39,7 @@ export const EFFICIENCY_PARAMS = {
   attention_efficiency: {
     schema: fraction,
     unit: "fraction",
-    doc: "Achievable fraction of the matrix peak for a fused (FlashAttention-style) attention forward on long sequences.",
+    doc: "Achievable fraction of the matrix peak for a fused (FlashAttention-style) attention forward on long sequences; replaces matrix_efficiency for attention (block padding and waves are modelled separately).",
   },
   vector_peak_fallback_ratio: {
     schema: fraction,
@@ -50,6 +50,16 @@ export const EFFICIENCY_PARAMS = {
   onchip_memory_efficiency: { schema: fraction, unit: "fraction", doc: "Achievable fraction of an on-chip level's (L2 / SRAM) peak bandwidth." },
   main_memory_latency_s: { schema: seconds, dimension: "seconds", unit: "s", doc: "Main-memory load latency exposed once per kernel (pipeline fill before the first tile can start)." },
   min_memory_transaction_bytes: { schema: positiveInt, unit: "B", doc: "Smallest main-memory access granule; gathers of smaller rows are rounded up to it." },
+  l2_bytes_per_clk: {
+    schema: z.number().min(0),
+    unit: "B/clk",
+    doc: "Last-level cache (L2) read bandwidth of the whole chip per clock, used when the chip spec gives no L2 bandwidth; 0 = unknown (L2 bandwidth not modelled).",
+  },
+  l2_operand_sharing: {
+    schema: z.number().min(1),
+    unit: "CTAs",
+    doc: "Thread blocks served by one L2 read of a shared operand tile (thread-block-cluster multicast on Hopper/Blackwell); 1 before Hopper.",
+  },
   l2_effective_fraction: {
     schema: fraction,
     unit: "fraction",
@@ -76,7 +86,7 @@ export const EFFICIENCY_PARAMS = {
     schema: seconds,
     dimension: "seconds",
     unit: "s",
-    doc: "Per-op host-side framework dispatch time in eager execution; a kernel shorter than this leaves the device idle.",
+    doc: "Host time per layer-level op in eager execution (module call, dispatch, library setup, launch); a kernel shorter than this leaves the device idle.",
   },
   gemm_tiles: {
     schema: z.array(z.strictObject({ m: positiveInt, n: positiveInt, k: positiveInt })).min(1),
@@ -187,6 +197,8 @@ export interface EfficiencyParams {
   onchip_memory_efficiency: number;
   main_memory_latency_s: number;
   min_memory_transaction_bytes: number;
+  l2_bytes_per_clk: number;
+  l2_operand_sharing: number;
   l2_effective_fraction: number;
   fallback_onchip_bytes: number;
   onchip_buffer_fraction: number;

@@ -14,7 +14,7 @@
  */
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
 import type { FoldGeometry } from "./fold-geometry.js";
-import { demandRowSpan, lanesUsed, type ReadOperand } from "./read-operands.js";
+import { firstAndLastDemandRows, lanesUsed, type ReadOperand } from "./read-operands.js";
 
 export interface ReadDramStats {
   reads: number;
@@ -37,15 +37,6 @@ export function calcSetWords(bufferWords: number, operand: string): number {
   return s;
 }
 
-/** Global demand rows of the first and last reads of the operand (fold order: column fold outer). */
-export function firstAndLastDemandRows(op: ReadOperand, geo: FoldGeometry): [number, number] {
-  const [first] = demandRowSpan(op, geo, 0, 0);
-  const lastFc = geo.colFolds - 1;
-  const lastFr = geo.rowFolds - 1;
-  const [, last] = demandRowSpan(op, geo, lastFc, lastFr);
-  return [first, (geo.folds - 1) * geo.foldRows + last];
-}
-
 /**
  * Runs the operand's demand stream through the CALC buffer. When the operand's distinct words are
  * fewer than half the buffer the window can never advance and the answer is closed-form; otherwise
@@ -62,8 +53,11 @@ export function simulateCalcRead(op: ReadOperand, geo: FoldGeometry, bufferWords
   });
   if (op.footprint < windowWords) return noAdvance(op.footprint);
 
-  const { lane, tAxis } = op.tables();
+  const { lane, tAxis, padMask } = op.tables();
+  // stamp[a] = window (epoch) in which word a was last inserted; a read misses when it is older.
+  // Padding gets the largest stamp, so it always "hits" and is never counted (SCALE-Sim skips −1).
   const stamp = new Int32Array(op.addressSpace).fill(-1);
+  if (padMask !== null) for (let a = 0; a < padMask.length; a++) if (padMask[a] === 1) stamp[a] = 0x7fffffff;
   let epoch = 0;
   let inWindow = 0;
   let misses = 0;
@@ -101,7 +95,7 @@ export function simulateCalcRead(op: ReadOperand, geo: FoldGeometry, bufferWords
           const lHi = rel < lu - 1 ? rel : lu - 1;
           for (let l = lLo; l <= lHi; l++) {
             const a = lane[lb + l]! + tAxis[rel - l]!;
-            if (stamp[a] !== epoch) {
+            if (stamp[a]! < epoch) {
               stamp[a] = epoch;
               misses++;
               if (++inWindow === windowWords) {
@@ -119,7 +113,7 @@ export function simulateCalcRead(op: ReadOperand, geo: FoldGeometry, bufferWords
           const ta = tAxis[fr * R + (R - 1 - q)]!;
           for (let l = 0; l < lu; l++) {
             const a = lane[lb + l]! + ta;
-            if (stamp[a] !== epoch) {
+            if (stamp[a]! < epoch) {
               stamp[a] = epoch;
               misses++;
               if (++inWindow === windowWords) {

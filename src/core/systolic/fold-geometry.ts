@@ -61,29 +61,42 @@ export function colsUsed(geo: FoldGeometry, fc: number): number {
 }
 
 /**
- * OFMAP words written in demand row `j` of a fold (columns in use `cu`, rows in use `ru`): the
- * columns c < cu whose skewed output lands on row j.
+ * Where a fold writes OFMAP words: row j writes the columns c in [max(0, j − a), min(cu − 1, j − b)],
+ * so the count rises by one per row, stays flat, then falls by one per row.
  */
-export function ofmapWordsInRow(geo: FoldGeometry, j: number, ru: number, cu: number): number {
-  let lo: number;
-  let hi: number;
-  if (geo.dataflow === "os") {
-    // Output row r of the fold leaves on row prefix + (R − 1 − r) + c (outputs are flipped, then skewed).
-    lo = j - geo.ofmapPrefix - (geo.R - 1);
-    hi = j - geo.ofmapPrefix - (geo.R - ru);
-  } else {
-    lo = j - geo.ofmapPrefix - (geo.T - 1);
-    hi = j - geo.ofmapPrefix;
-  }
-  if (lo < 0) lo = 0;
-  if (hi > cu - 1) hi = cu - 1;
+export interface OfmapRowShape {
+  /** First and last rows writing anything. */
+  first: number;
+  last: number;
+  /** The flat part [flatStart, flatEnd) and its words per row. */
+  flatStart: number;
+  flatEnd: number;
+  flatWords: number;
+  a: number;
+  b: number;
+  cu: number;
+}
+
+export function ofmapRowShape(geo: FoldGeometry, ru: number, cu: number): OfmapRowShape {
+  // OS: output row r of the fold leaves on row prefix + (R − 1 − r) + c (flipped, then skewed);
+  // WS/IS: output t of column c leaves on row prefix + t + c.
+  const a = geo.dataflow === "os" ? geo.ofmapPrefix + geo.R - 1 : geo.ofmapPrefix + geo.T - 1;
+  const b = geo.dataflow === "os" ? geo.ofmapPrefix + geo.R - ru : geo.ofmapPrefix;
+  const k1 = Math.min(a, b + cu - 1);
+  const k2 = Math.max(a, b + cu - 1);
+  return { first: b, last: a + cu - 1, flatStart: k1, flatEnd: k2 + 1, flatWords: Math.min(cu - 1, k1 - b) - Math.max(0, k1 - a) + 1, a, b, cu };
+}
+
+/** OFMAP words written in fold row j. */
+export function ofmapWordsAt(shape: OfmapRowShape, j: number): number {
+  const lo = j - shape.a > 0 ? j - shape.a : 0;
+  const hi = j - shape.b < shape.cu - 1 ? j - shape.b : shape.cu - 1;
   return hi >= lo ? hi - lo + 1 : 0;
 }
 
-/** First and last demand rows (within a fold) that can write OFMAP words. */
-export function ofmapRowSpan(geo: FoldGeometry, ru: number, cu: number): [number, number] {
-  if (geo.dataflow === "os") return [geo.ofmapPrefix + geo.R - ru, geo.ofmapPrefix + geo.R - 1 + cu - 1];
-  return [geo.ofmapPrefix, geo.ofmapPrefix + geo.T - 1 + cu - 1];
+/** OFMAP words written in demand row `j` of a fold with `ru` rows and `cu` columns in use. */
+export function ofmapWordsInRow(geo: FoldGeometry, j: number, ru: number, cu: number): number {
+  return ofmapWordsAt(ofmapRowShape(geo, ru, cu), j);
 }
 
 export interface ComputeMetrics {

@@ -28,11 +28,16 @@ export interface GemmProblem {
     ofmap_h: number;
     ofmap_w: number;
     batch: number;
+    /** The ifmap extent the windows reach (≥ ifmap_h/ifmap_w when the last window overhangs). */
+    padded_h: number;
+    padded_w: number;
   };
   /** Distinct ifmap words the GEMM touches (the whole ifmap minus rows/columns skipped by strides). */
   ifmapFootprint: number;
-  /** Number of possible ifmap word addresses (batch·H·W·C). */
+  /** Number of ifmap word addresses in the (padded) address space used by the tables. */
   ifmapAddressSpace: number;
+  /** True when some im2col entries fall outside the ifmap (SCALE-Sim's −1 entries). */
+  ifmapHasPadding: boolean;
 }
 
 /** A layer as simulated: one GEMM run `repeats` times back to back (groups in the corrected semantics). */
@@ -49,9 +54,17 @@ function ceilDiv(a: number, b: number): number {
   return Math.ceil(a / b);
 }
 
-/** Distinct indices covered by E windows of size F at stride S: the union of [e·S, e·S+F). */
-function coveredExtent(e: number, f: number, s: number): number {
-  return s >= f ? e * f : (e - 1) * s + f;
+/** Distinct indices of [0, n) covered by E windows of size F at stride S: the union of [e·S, e·S+F) clipped to n. */
+function coveredExtent(n: number, e: number, f: number, s: number): number {
+  let covered = 0;
+  let reach = 0;
+  for (let i = 0; i < e; i++) {
+    const lo = Math.max(i * s, reach);
+    const hi = Math.min(i * s + f, n);
+    if (hi > lo) covered += hi - lo;
+    reach = Math.max(reach, hi);
+  }
+  return covered;
 }
 
 export function convToGemm(
@@ -70,20 +83,30 @@ export function convToGemm(
   const ew = ceilDiv(w - fw + sw, sw);
   const M = batch * eh * ew;
   const K = fh * fw * ch;
+  // SCALE-Sim's E = ceil((H − F + S)/S) can place the last window partly past the ifmap edge when
+  // (H − F) is not a multiple of S; those im2col entries are −1 (no read). The address tables use a
+  // padded ifmap (paddedH × paddedW) so the padding gets addresses of its own, flagged in padMask.
+  const paddedH = Math.max(h, (eh - 1) * sh + fh);
+  const paddedW = Math.max(w, (ew - 1) * sw + fw);
   return {
     name,
     M,
     N: nf,
     K,
-    conv: { ifmap_h: h, ifmap_w: w, filter_h: fh, filter_w: fw, channels: ch, stride_h: sh, stride_w: sw, ofmap_h: eh, ofmap_w: ew, batch },
-    ifmapFootprint: batch * coveredExtent(eh, fh, sh) * coveredExtent(ew, fw, sw) * ch,
-    ifmapAddressSpace: batch * h * w * ch,
+    conv: { ifmap_h: h, ifmap_w: w, filter_h: fh, filter_w: fw, channels: ch, stride_h: sh, stride_w: sw, ofmap_h: eh, ofmap_w: ew, batch, padded_h: paddedH, padded_w: paddedW },
+    ifmapFootprint: batch * coveredExtent(h, eh, fh, sh) * coveredExtent(w, ew, fw, sw) * ch,
+    ifmapAddressSpace: batch * paddedH * paddedW * ch,
+    ifmapHasPadding: paddedH > h || paddedW > w,
   };
 }
 
-/** ifmap address tables: address(m, k) = rowBase[m] + colOffset[k] (relative to the ifmap offset). */
-export function ifmapAddressTables(g: GemmProblem): { rowBase: Float64Array; colOffset: Float64Array } {
-  const { ifmap_w: W, filter_w: Fw, channels: C, stride_h: Sh, stride_w: Sw, ofmap_h: Eh, ofmap_w: Ew, ifmap_h: H } = g.conv;
+/**
+ * ifmap address tables: address(m, k) = rowBase[m] + colOffset[k], NHWC in the padded ifmap
+ * (equal to SCALE-Sim's addresses, minus the offset, whenever there is no padding). `padMask`
+ * flags padded addresses (entries SCALE-Sim leaves at −1), or is null when there are none.
+ */
+export function ifmapAddressTables(g: GemmProblem): { rowBase: Float64Array; colOffset: Float64Array; padMask: Uint8Array | null } {
+  const { filter_w: Fw, channels: C, stride_h: Sh, stride_w: Sw, ofmap_h: Eh, ofmap_w: Ew, padded_h: H, padded_w: W } = g.conv;
   const rowBase = new Float64Array(g.M);
   const image = H * W * C;
   let m = 0;
@@ -99,7 +122,21 @@ export function ifmapAddressTables(g: GemmProblem): { rowBase: Float64Array; col
       for (let c = 0; c < C; c++) colOffset[k++] = (fr * W + fc) * C + c;
     }
   }
-  return { rowBase, colOffset };
+  let padMask: Uint8Array | null = null;
+  if (g.ifmapHasPadding) {
+    padMask = new Uint8Array(g.ifmapAddressSpace);
+    const { ifmap_h: realH, ifmap_w: realW } = g.conv;
+    for (let b = 0; b < g.conv.batch; b++) {
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          if (y < realH && x < realW) continue;
+          const base = b * image + (y * W + x) * C;
+          padMask.fill(1, base, base + C);
+        }
+      }
+    }
+  }
+  return { rowBase, colOffset, padMask };
 }
 
 /**

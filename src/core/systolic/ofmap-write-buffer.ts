@@ -122,6 +122,41 @@ export class OfmapWriteBuffer {
     return cur;
   }
 
+  /**
+   * Writes up to `rows` consecutive demand rows of `words` words each, row r issued at cycle
+   * `cycle + r`, jumping over the rows where nothing but storing happens. Stops after the first
+   * row that stalls. Returns the number of rows written; `lastRowOut` is the last row's completion cycle.
+   */
+  writeRun(words: number, rows: number, cycle: number): number {
+    let done = 0;
+    while (done < rows) {
+      const c = cycle + done;
+      let k: number;
+      if (c < this.drainEnd) {
+        // In flight: rows keep going while the drain lasts and the buffer does not fill up.
+        k = Math.min(this.drainEnd - c, this.free > 0 ? Math.floor((this.free - 1) / words) : 0);
+      } else {
+        // Idle: rows keep going while at least `active` words stay free.
+        k = this.free - this.active >= 0 ? Math.floor((this.free - this.active) / words) : 0;
+      }
+      if (k > rows - done) k = rows - done;
+      if (k > 0) {
+        this.store(k * words);
+        done += k;
+        this.lastRowOut = cycle + done - 1;
+        continue;
+      }
+      const out = this.writeRow(words, c);
+      done++;
+      this.lastRowOut = out;
+      if (out > c) return done;
+    }
+    return done;
+  }
+
+  /** Completion cycle of the last row written by writeRun. */
+  lastRowOut = 0;
+
   /** Drains everything left, back to back from `cycle` (the last compute cycle); returns the DRAM stats. */
   finish(cycle: number): OfmapDramStats {
     let c = cycle;

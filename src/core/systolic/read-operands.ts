@@ -15,6 +15,12 @@ import { error, XpusimError } from "../diagnostics/diagnostic.js";
 import type { FoldGeometry } from "./fold-geometry.js";
 import { type GemmProblem, ifmapAddressTables } from "./gemm-lowering.js";
 
+export interface OperandTables {
+  lane: Int32Array;
+  tAxis: Int32Array;
+  padMask: Uint8Array | null;
+}
+
 export interface ReadOperand {
   name: "ifmap" | "filter";
   pattern: "skewed" | "block";
@@ -26,11 +32,16 @@ export interface ReadOperand {
   tExtent: number;
   /** Skewed operands: fold rows before lane 0 reads its first element. */
   pre: number;
-  /** Distinct words of the operand and the size of its address space. */
+  /** Distinct words the operand reads and the size of its address space (padding included). */
   footprint: number;
   addressSpace: number;
-  /** Lazily built address tables (address = lane[l] + tAxis[t], relative to the operand's offset). */
-  tables(): { lane: Int32Array; tAxis: Int32Array };
+  /** Some entries are padding (never read). */
+  padded: boolean;
+  /**
+   * Lazily built address tables (address = lane[l] + tAxis[t], relative to the operand's offset);
+   * `padMask[address]` is 1 for entries SCALE-Sim leaves at −1 (window past the ifmap edge).
+   */
+  tables(): OperandTables;
 }
 
 const MAX_ADDRESS_SPACE = 2 ** 31 - 1;
@@ -44,13 +55,13 @@ function checkSpace(name: string, space: number): void {
     );
 }
 
-function ifmapTables(g: GemmProblem): () => { m: Int32Array; k: Int32Array } {
-  let cache: { m: Int32Array; k: Int32Array } | undefined;
+function ifmapTables(g: GemmProblem): () => { m: Int32Array; k: Int32Array; pad: Uint8Array | null } {
+  let cache: { m: Int32Array; k: Int32Array; pad: Uint8Array | null } | undefined;
   return () => {
     if (!cache) {
       checkSpace("ifmap", g.ifmapAddressSpace);
-      const { rowBase, colOffset } = ifmapAddressTables(g);
-      cache = { m: Int32Array.from(rowBase), k: Int32Array.from(colOffset) };
+      const { rowBase, colOffset, padMask } = ifmapAddressTables(g);
+      cache = { m: Int32Array.from(rowBase), k: Int32Array.from(colOffset), pad: padMask };
     }
     return cache;
   };
@@ -76,23 +87,23 @@ export function readOperands(g: GemmProblem, geo: FoldGeometry): { ifmap: ReadOp
   const { R, C } = geo;
   const ift = ifmapTables(g);
   const flt = filterTables(g);
-  const ifmapBase = { name: "ifmap" as const, footprint: g.ifmapFootprint, addressSpace: g.ifmapAddressSpace };
-  const filterBase = { name: "filter" as const, footprint: g.K * g.N, addressSpace: g.K * g.N };
+  const ifmapBase = { name: "ifmap" as const, footprint: g.ifmapFootprint, addressSpace: g.ifmapAddressSpace, padded: g.ifmapHasPadding };
+  const filterBase = { name: "filter" as const, footprint: g.K * g.N, addressSpace: g.K * g.N, padded: false };
   switch (geo.dataflow) {
     case "os":
       return {
-        ifmap: { ...ifmapBase, pattern: "skewed", laneWidth: R, laneFold: "row", laneExtent: g.M, tExtent: g.K, pre: 0, tables: () => ({ lane: ift().m, tAxis: ift().k }) },
-        filter: { ...filterBase, pattern: "skewed", laneWidth: C, laneFold: "col", laneExtent: g.N, tExtent: g.K, pre: 0, tables: () => ({ lane: flt().n, tAxis: flt().k }) },
+        ifmap: { ...ifmapBase, pattern: "skewed", laneWidth: R, laneFold: "row", laneExtent: g.M, tExtent: g.K, pre: 0, tables: () => ({ lane: ift().m, tAxis: ift().k, padMask: ift().pad }) },
+        filter: { ...filterBase, pattern: "skewed", laneWidth: C, laneFold: "col", laneExtent: g.N, tExtent: g.K, pre: 0, tables: () => ({ lane: flt().n, tAxis: flt().k, padMask: null }) },
       };
     case "ws":
       return {
-        ifmap: { ...ifmapBase, pattern: "skewed", laneWidth: R, laneFold: "row", laneExtent: g.K, tExtent: g.M, pre: R, tables: () => ({ lane: ift().k, tAxis: ift().m }) },
-        filter: { ...filterBase, pattern: "block", laneWidth: C, laneFold: "col", laneExtent: g.N, tExtent: g.K, pre: 0, tables: () => ({ lane: flt().n, tAxis: flt().k }) },
+        ifmap: { ...ifmapBase, pattern: "skewed", laneWidth: R, laneFold: "row", laneExtent: g.K, tExtent: g.M, pre: R, tables: () => ({ lane: ift().k, tAxis: ift().m, padMask: ift().pad }) },
+        filter: { ...filterBase, pattern: "block", laneWidth: C, laneFold: "col", laneExtent: g.N, tExtent: g.K, pre: 0, tables: () => ({ lane: flt().n, tAxis: flt().k, padMask: null }) },
       };
     case "is":
       return {
-        ifmap: { ...ifmapBase, pattern: "block", laneWidth: C, laneFold: "col", laneExtent: g.M, tExtent: g.K, pre: 0, tables: () => ({ lane: ift().m, tAxis: ift().k }) },
-        filter: { ...filterBase, pattern: "skewed", laneWidth: R, laneFold: "row", laneExtent: g.K, tExtent: g.N, pre: R, tables: () => ({ lane: flt().k, tAxis: flt().n }) },
+        ifmap: { ...ifmapBase, pattern: "block", laneWidth: C, laneFold: "col", laneExtent: g.M, tExtent: g.K, pre: 0, tables: () => ({ lane: ift().m, tAxis: ift().k, padMask: ift().pad }) },
+        filter: { ...filterBase, pattern: "skewed", laneWidth: R, laneFold: "row", laneExtent: g.K, tExtent: g.N, pre: R, tables: () => ({ lane: flt().k, tAxis: flt().n, padMask: null }) },
       };
   }
 }
@@ -118,7 +129,7 @@ export function demandRowSpan(op: ReadOperand, geo: FoldGeometry, fc: number, fr
  * and returns the number of entries including the −1 padding (which sizes the fetch matrix).
  */
 export function forEachPrefetchAddress(op: ReadOperand, visit: (address: number) => void): number {
-  const { lane, tAxis } = op.tables();
+  const { lane, tAxis, padMask } = op.tables();
   const W = op.laneWidth;
   const Tp = op.tExtent;
   const blocks = Math.ceil(op.laneExtent / W);
@@ -130,7 +141,10 @@ export function forEachPrefetchAddress(op: ReadOperand, visit: (address: number)
       const lu = Math.min(W, S - lb);
       for (let t = 0; t < Tp; t++) {
         const ta = tAxis[t]!;
-        for (let l = 0; l < lu; l++) visit(lane[lb + l]! + ta);
+        for (let l = 0; l < lu; l++) {
+          const a = lane[lb + l]! + ta;
+          if (padMask === null || padMask[a] === 0) visit(a);
+        }
       }
     }
     return rows * W;
@@ -144,8 +158,81 @@ export function forEachPrefetchAddress(op: ReadOperand, visit: (address: number)
       const b = Math.floor(row / Tp);
       const li = b * W + col;
       if (li >= S) continue;
-      visit(lane[li]! + tAxis[row - b * Tp]!);
+      const a = lane[li]! + tAxis[row - b * Tp]!;
+      if (padMask === null || padMask[a] === 0) visit(a);
     }
   }
   return rows * W;
+}
+
+/**
+ * Fills `out` with the addresses the operand reads in row j of fold (fc, fr), in SCALE-Sim's column
+ * order, skipping padding; returns how many.
+ */
+export function rowAddresses(op: ReadOperand, geo: FoldGeometry, fc: number, fr: number, j: number, t: OperandTables, out: Int32Array): number {
+  const lu = lanesUsed(op, fc, fr);
+  const lb = (op.laneFold === "row" ? fr : fc) * op.laneWidth;
+  const { lane, tAxis, padMask } = t;
+  let n = 0;
+  if (op.pattern === "skewed") {
+    const rel = j - op.pre;
+    if (rel < 0) return 0;
+    const lLo = Math.max(0, rel - op.tExtent + 1);
+    const lHi = Math.min(lu - 1, rel);
+    for (let l = lLo; l <= lHi; l++) {
+      const a = lane[lb + l]! + tAxis[rel - l]!;
+      if (padMask === null || padMask[a] === 0) out[n++] = a;
+    }
+    return n;
+  }
+  const R = geo.R;
+  if (j >= R) return 0;
+  const i = R - 1 - j;
+  if (i >= Math.min(R, geo.Sr - fr * R)) return 0;
+  const ta = tAxis[fr * R + i]!;
+  for (let l = 0; l < lu; l++) {
+    const a = lane[lb + l]! + ta;
+    if (padMask === null || padMask[a] === 0) out[n++] = a;
+  }
+  return n;
+}
+
+/**
+ * Global demand rows of the operand's first and last reads (fold order: column fold outer).
+ * Closed-form without padding; with padding the rows at both ends are scanned.
+ */
+export function firstAndLastDemandRows(op: ReadOperand, geo: FoldGeometry): [number, number] {
+  const P = geo.foldRows;
+  if (!op.padded) {
+    const [first] = demandRowSpan(op, geo, 0, 0);
+    const [, last] = demandRowSpan(op, geo, geo.colFolds - 1, geo.rowFolds - 1);
+    return [first, (geo.folds - 1) * P + last];
+  }
+  const t = op.tables();
+  const scratch = new Int32Array(Math.max(geo.R, geo.C));
+  let first = -1;
+  for (let f = 0; f < geo.folds && first < 0; f++) {
+    const fc = Math.floor(f / geo.rowFolds);
+    const fr = f % geo.rowFolds;
+    const [j0, j1] = demandRowSpan(op, geo, fc, fr);
+    for (let j = j0; j <= j1; j++) {
+      if (rowAddresses(op, geo, fc, fr, j, t, scratch) > 0) {
+        first = f * P + j;
+        break;
+      }
+    }
+  }
+  let last = -1;
+  for (let f = geo.folds - 1; f >= 0 && last < 0; f--) {
+    const fc = Math.floor(f / geo.rowFolds);
+    const fr = f % geo.rowFolds;
+    const [j0, j1] = demandRowSpan(op, geo, fc, fr);
+    for (let j = j1; j >= j0; j--) {
+      if (rowAddresses(op, geo, fc, fr, j, t, scratch) > 0) {
+        last = f * P + j;
+        break;
+      }
+    }
+  }
+  return [first, last];
 }

@@ -8,12 +8,12 @@
  * SCALE-Sim v2 reference: `single_layer_sim.py`, `memory/double_buffered_scratchpad_mem.py`.
  */
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
-import { simulateCalcRead, firstAndLastDemandRows, type CycleOf } from "./calc-read-buffer.js";
-import { colsUsed, computeMetrics, foldGeometry, type FoldGeometry, ofmapRowSpan, ofmapWordsInRow, rowsUsed } from "./fold-geometry.js";
+import { simulateCalcRead, type CycleOf } from "./calc-read-buffer.js";
+import { colsUsed, computeMetrics, foldGeometry, type FoldGeometry, ofmapRowShape, ofmapWordsAt, ofmapWordsInRow, rowsUsed } from "./fold-geometry.js";
 import type { GemmProblem, LoweredLayer } from "./gemm-lowering.js";
 import { OfmapWriteBuffer } from "./ofmap-write-buffer.js";
 import { exactRatio } from "./python-numbers.js";
-import { lanesUsed, type ReadOperand, readOperands } from "./read-operands.js";
+import { firstAndLastDemandRows, type ReadOperand, readOperands, rowAddresses } from "./read-operands.js";
 import type { SystolicConfig, SystolicLayerResult, SystolicSemantics } from "./types.js";
 import { UserReadBuffer } from "./user-read-buffer.js";
 
@@ -66,26 +66,42 @@ function runCalc(geo: FoldGeometry, ops: { ifmap: ReadOperand; filter: ReadOpera
   let ofFirst = Number.NaN;
   let ofLast = Number.NaN;
   let lastOut = 0;
+  const single = (row: number, v: number): void => {
+    const cycle = row + stall;
+    const out = ofmap.writeRow(v, cycle);
+    if (Number.isNaN(ofFirst)) ofFirst = out;
+    ofLast = out;
+    lastOut = out;
+    if (out > cycle) {
+      stall += out - cycle;
+      stallRows.push(row);
+      stallTotals.push(stall);
+    }
+  };
   for (let fc = 0; fc < geo.colFolds; fc++) {
     const cu = colsUsed(geo, fc);
     for (let fr = 0; fr < geo.rowFolds; fr++) {
       const ru = rowsUsed(geo, fr);
       const base = (fc * geo.rowFolds + fr) * P;
-      const [j0, j1] = ofmapRowSpan(geo, ru, cu);
-      for (let j = j0; j <= j1; j++) {
-        const v = ofmapWordsInRow(geo, j, ru, cu);
-        if (v === 0) continue;
+      const shape = ofmapRowShape(geo, ru, cu);
+      // Rising edge, flat middle (jumped over between buffer events), falling edge.
+      for (let j = shape.first; j < shape.flatStart; j++) single(base + j, ofmapWordsAt(shape, j));
+      let j = shape.flatStart;
+      while (j < shape.flatEnd) {
         const cycle = base + j + stall;
-        const out = ofmap.writeRow(v, cycle);
-        if (Number.isNaN(ofFirst)) ofFirst = out;
-        ofLast = out;
-        lastOut = out;
-        if (out > cycle) {
-          stall += out - cycle;
-          stallRows.push(base + j);
+        const n = ofmap.writeRun(shape.flatWords, shape.flatEnd - j, cycle);
+        const lastRowCycle = cycle + n - 1;
+        if (Number.isNaN(ofFirst)) ofFirst = n === 1 ? ofmap.lastRowOut : cycle;
+        ofLast = ofmap.lastRowOut;
+        lastOut = ofLast;
+        if (ofmap.lastRowOut > lastRowCycle) {
+          stall += ofmap.lastRowOut - lastRowCycle;
+          stallRows.push(base + j + n - 1);
           stallTotals.push(stall);
         }
+        j += n;
       }
+      for (let jj = shape.flatEnd; jj <= shape.last; jj++) single(base + jj, ofmapWordsAt(shape, jj));
     }
   }
   const lastRow = geo.folds * P - 1;
@@ -125,28 +141,6 @@ function ofmapLastRowIsEmpty(geo: FoldGeometry): boolean {
   return ofmapWordsInRow(geo, geo.foldRows - 1, ru, cu) === 0;
 }
 
-/** Fills `out` with the addresses one read operand reads in fold row j; returns how many. */
-function rowAddresses(op: ReadOperand, geo: FoldGeometry, fc: number, fr: number, j: number, lane: Int32Array, tAxis: Int32Array, out: Int32Array): number {
-  const lu = lanesUsed(op, fc, fr);
-  const lb = (op.laneFold === "row" ? fr : fc) * op.laneWidth;
-  let n = 0;
-  if (op.pattern === "skewed") {
-    const rel = j - op.pre;
-    if (rel < 0) return 0;
-    const lLo = Math.max(0, rel - op.tExtent + 1);
-    const lHi = Math.min(lu - 1, rel);
-    for (let l = lLo; l <= lHi; l++) out[n++] = lane[lb + l]! + tAxis[rel - l]!;
-    return n;
-  }
-  const R = geo.R;
-  if (j >= R) return 0;
-  const i = R - 1 - j;
-  if (i >= Math.min(R, geo.Sr - fr * R)) return 0;
-  const ta = tAxis[fr * R + i]!;
-  for (let l = 0; l < lu; l++) out[n++] = lane[lb + l]! + ta;
-  return n;
-}
-
 /** USER mode: the three buffers row by row; a row's stall is the largest of the three. */
 function runUser(geo: FoldGeometry, ops: { ifmap: ReadOperand; filter: ReadOperand }, words: BufferWords, bandwidth: number): MemoryRun {
   const ifBuf = new UserReadBuffer(ops.ifmap, words.ifmap, bandwidth, 0);
@@ -171,13 +165,13 @@ function runUser(geo: FoldGeometry, ops: { ifmap: ReadOperand; filter: ReadOpera
       for (let j = 0; j < P; j++) {
         const cycle = base + j + stall;
         let rowStall = 0;
-        let n = rowAddresses(ops.ifmap, geo, fc, fr, j, ifT.lane, ifT.tAxis, scratch);
+        let n = rowAddresses(ops.ifmap, geo, fc, fr, j, ifT, scratch);
         if (n > 0) {
           const s = ifBuf.serveRow(scratch, 0, n, cycle);
           mark(sram.ifmap, cycle + s + 1);
           if (s > rowStall) rowStall = s;
         }
-        n = rowAddresses(ops.filter, geo, fc, fr, j, flT.lane, flT.tAxis, scratch);
+        n = rowAddresses(ops.filter, geo, fc, fr, j, flT, scratch);
         if (n > 0) {
           const s = flBuf.serveRow(scratch, 0, n, cycle);
           mark(sram.filter, cycle + s + 1);

@@ -106,7 +106,9 @@ export class UserReadBuffer {
     let offset = 1;
     for (let i = from; i < to; i++) {
       const a = addresses[i]!;
+      let moves = 0;
       while (!this.resident(a)) {
+        if (++moves > this.numLines + 1) throw new Error(`user-read-buffer: address ${a} of ${this.op.name} is in no prefetch line`);
         this.prefetchNext();
         const wait = this.lastPrefetchCycle - (cycle + offset);
         if (wait > 0) offset += wait;

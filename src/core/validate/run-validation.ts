@@ -70,8 +70,8 @@ function num(v: unknown): number | undefined {
 
 /** Frameworks that dispatch kernels one by one from Python (no CUDA graphs / TensorRT). */
 function executionOf(config: Record<string, unknown>): "graph" | "eager" {
-  const fw = `${String(config.framework ?? "")} ${String(config.engine ?? "")}`.toLowerCase();
-  if (/tensorrt|cuda graph|xla|jax/.test(fw)) return "graph";
+  const fw = `${String(config.framework ?? "")} ${String(config.engine ?? "")}`.toLowerCase().replace(/\b(no|without)\s+(tensorrt|cuda graphs?)/g, "");
+  if (/tensorrt|cuda graph|xla|jax|fastertransformer/.test(fw)) return "graph";
   return /pytorch|eager/.test(fw) ? "eager" : "graph";
 }
 

@@ -1,7 +1,8 @@
 import type { Chip, MemoryLevel } from "../../hardware/chip.js";
 import { matrixEfficiencyFor, type EfficiencyParams } from "../../spec/family-spec.js";
 import { DTYPE_BYTES, type DType } from "../../units/dtype.js";
-import type { Op } from "../../workload/op.js";
+import { convOutputSize } from "../../workload/op-metrics.js";
+import type { Conv2dOp, Op } from "../../workload/op.js";
 import type { Bound, CostContext, OpCost, Support } from "../contract.js";
 
 /**
@@ -148,6 +149,11 @@ export interface CostParts {
   /** Time of another bandwidth limit (an on-chip level) that overlaps with compute and main memory. */
   onchip_time_s?: number;
   overhead_time_s: number;
+  /**
+   * Busy time when the op runs as several kernels back to back (each overlapping its own compute and
+   * memory): the sum of their max(compute, memory). Defaults to max(compute, memory, on-chip).
+   */
+  busy_time_s?: number;
   bytes_main: number;
   onchip_level?: string;
   bytes_onchip?: number;
@@ -162,7 +168,7 @@ export interface CostParts {
  * the host dispatch interval takes the dispatch interval.
  */
 export function assembleCost(ctx: CostContext, p: CostParts): OpCost {
-  const busy = Math.max(p.compute_time_s, p.memory_time_s, p.onchip_time_s ?? 0);
+  const busy = Math.max(p.busy_time_s ?? 0, p.compute_time_s, p.memory_time_s, p.onchip_time_s ?? 0);
   let overhead = p.overhead_time_s;
   let time = busy + overhead;
   if (ctx.execution === "eager") {
@@ -213,4 +219,9 @@ export const pct = (x: number): string => `${Math.round(x * 100)}%`;
 /** Main-memory capacity check for one op's compulsory tensors. */
 export function exceedsCapacity(chip: Chip, bytes: number): boolean {
   return bytes > chip.memory.main.capacity_bytes;
+}
+
+/** Output height and width of a convolution. */
+export function convOutHW(op: Conv2dOp): { ho: number; wo: number } {
+  return { ho: convOutputSize(op.h, op.kh, op.stride, op.padding), wo: convOutputSize(op.w, op.kw, op.stride, op.padding) };
 }

@@ -2,10 +2,11 @@ import type { Chip } from "../../hardware/chip.js";
 import { DTYPE_BYTES } from "../../units/dtype.js";
 import type { AttentionOp, Conv2dOp, GemmOp, Op } from "../../workload/op.js";
 import type { CostContext, CostModel, OpCost, Support } from "../contract.js";
-import { convOut, opFlops, opMinBytes } from "../interim-op-metrics.js";
+import { opFlops, opMinBytes } from "../../workload/op-metrics.js";
 import { blockedGemmTraffic } from "./blocked-traffic.js";
 import {
   accumulatorBytes,
+  convOutHW,
   achievableMainBandwidth,
   assembleCost,
   COLLECTIVE_REASON,
@@ -40,7 +41,7 @@ function problemOf(op: GemmOp | Conv2dOp): GemmProblem {
       c_bytes: op.batch * op.m * op.n * c + (op.bias ? op.batch * op.n * c : 0), acc_elem: accumulatorBytes(op.dtype),
     };
   }
-  const { ho, wo } = convOut(op);
+  const { ho, wo } = convOutHW(op);
   const act = DTYPE_BYTES[op.act_dtype];
   const w = DTYPE_BYTES[op.weight_dtype];
   const cin = op.c_in / op.groups;
@@ -98,8 +99,9 @@ export const genericAnalyticModel: CostModel = {
       rate = engine.peak * Math.min(engine.efficiency, eff.attention_efficiency);
       bytesMain = opMinBytes(a);
       if (!a.fused) {
-        const kvLen = a.window !== undefined && a.window > 0 ? Math.min(a.seq_kv, a.window + a.seq_q - 1) : a.seq_kv;
-        bytesMain += 4 * a.batch * a.heads * a.seq_q * kvLen * DTYPE_BYTES[a.act_dtype];
+        const kvLen = a.seq_kv; // the dense score matrix, masked after the fact
+        // opMinBytes has the scores written and read once; the softmax pass reads and writes them again.
+        bytesMain += 2 * a.batch * a.heads * a.seq_q * a.seq_kv * DTYPE_BYTES[a.act_dtype];
         // Unfused: the masked half of causal scores is computed too.
         workFlops = 2 * a.batch * a.heads * a.seq_q * kvLen * (a.head_dim_qk + a.head_dim_v);
         notes.push("unfused attention: full score matrix computed and moved through main memory");

@@ -18,6 +18,8 @@ import { achievableMainBandwidth, clockHz, lastLevelOnChip, type EngineRate } fr
  *  - main-memory traffic with L2 reuse: if A and B of one batch entry fit in the usable L2 they are
  *    read once, else A is re-read ceil(Tn / wn) times and B ceil(Tm / wm) times, where wm × wn is the
  *    block of output tiles resident at once (rasterised as a square, like CUTLASS's swizzle);
+ *  - L2 → SMEM operand traffic of every tile (divided by the CTAs of a cluster that share one read
+ *    through multicast), limited by the L2 bandwidth;
  *  - split-K when there are too few output tiles: partial sums go through memory and back;
  *  - per-wave prologue/epilogue cycles.
  *
@@ -82,10 +84,19 @@ interface Env {
   warpN: number;
   l2Bytes: number;
   l2Bw: number;
+  /** CTAs sharing one L2 read of an operand tile (cluster multicast). */
+  l2Sharing: number;
   mainBw: number;
   waveOverheadS: number;
   launchS: number;
   splitMax: number;
+}
+
+/** Achievable L2 bandwidth: the chip's level bandwidth, else the family's bytes per clock; 0 when unknown. */
+export function l2BandwidthBytesPerS(chip: Chip, eff: EfficiencyParams, clock: number): number {
+  const l2 = lastLevelOnChip(chip);
+  const peak = l2?.bandwidth_bytes_per_s ?? (l2 ? eff.l2_bytes_per_clk * clock : 0);
+  return peak * eff.onchip_memory_efficiency;
 }
 
 function environment(chip: Chip, eff: EfficiencyParams, engine: EngineRate, notes: string[]): Env {
@@ -107,7 +118,8 @@ function environment(chip: Chip, eff: EfficiencyParams, engine: EngineRate, note
     warpM: eff.warp_tile.m,
     warpN: eff.warp_tile.n,
     l2Bytes: l2 ? l2.capacity_bytes * eff.l2_effective_fraction : 0,
-    l2Bw: l2?.bandwidth_bytes_per_s ? l2.bandwidth_bytes_per_s * eff.onchip_memory_efficiency : 0,
+    l2Bw: l2BandwidthBytesPerS(chip, eff, clock),
+    l2Sharing: eff.l2_operand_sharing,
     mainBw: achievableMainBandwidth(chip, eff),
     waveOverheadS: eff.tile_overhead_cycles / clock,
     launchS: eff.kernel_launch_overhead_s,
@@ -197,7 +209,7 @@ function evaluateOrientation(
       const waves = fullWaves + (rem > 0 ? 1 : 0);
       const splitBytes = s > 1 ? 2 * s * batch * m * n * p.acc_elem : 0;
       const bytesMain = reads + p.c_bytes + splitBytes;
-      const bytesL2 = nTiles * (tm * aElem + tn * bElem) * ks + p.c_bytes + splitBytes;
+      const bytesL2 = (nTiles * (tm * aElem + tn * bElem) * ks) / env.l2Sharing + p.c_bytes + splitBytes;
       const memory = bytesMain / env.mainBw;
       const l2 = env.l2Bw > 0 ? bytesL2 / env.l2Bw : 0;
       const overhead = waves * env.waveOverheadS + (s > 1 ? env.launchS : 0);

@@ -2,9 +2,10 @@ import type { Chip } from "../../hardware/chip.js";
 import { DTYPE_BYTES } from "../../units/dtype.js";
 import type { AttentionOp, Conv2dOp, GemmOp, Op, SoftmaxOp } from "../../workload/op.js";
 import type { CostContext, CostModel, OpCost, Support } from "../contract.js";
-import { attentionPairs, convOut, kvBytesPerToken, opFlops, opMinBytes } from "../interim-op-metrics.js";
+import { attendedPairs, attentionKvBytesPerToken, keysTouched, opFlops, opMinBytes } from "../../workload/op-metrics.js";
 import {
   accumulatorBytes,
+  convOutHW,
   achievableMainBandwidth,
   assembleCost,
   COLLECTIVE_REASON,
@@ -18,7 +19,7 @@ import {
   vectorRate,
   type EngineRate,
 } from "./common.js";
-import { bestGemmTiling, describeTiling, type GemmProblem, type GemmTiling } from "./gpu-gemm-tiling.js";
+import { bestGemmTiling, describeTiling, l2BandwidthBytesPerS, type GemmProblem, type GemmTiling } from "./gpu-gemm-tiling.js";
 import { vectorWork } from "./vector.js";
 
 /**
@@ -58,7 +59,7 @@ function gemmProblemOf(op: GemmOp): GemmProblem {
 }
 
 function convProblemOf(op: Conv2dOp): GemmProblem {
-  const { ho, wo } = convOut(op);
+  const { ho, wo } = convOutHW(op);
   const act = DTYPE_BYTES[op.act_dtype];
   const w = DTYPE_BYTES[op.weight_dtype];
   const cin = op.c_in / op.groups;
@@ -81,6 +82,8 @@ interface MatrixPart {
   compute: number;
   memory: number;
   l2: number;
+  /** Serial busy time when the part is several kernels (unfused attention). */
+  busy?: number;
   overhead: number;
   bytesMain: number;
   bytesL2: number;
@@ -93,6 +96,7 @@ function gemmPart(p: GemmProblem, ctx: CostContext, engine: EngineRate, notes: s
   const t: GemmTiling | undefined = bestGemmTiling(p, ctx.chip, ctx.efficiency, engine, notes);
   if (!t) throw new Error(`gpu-tile: no GEMM tile fits one ${ctx.chip.unit_name} of ${ctx.chip.id} (check smem/register parameters)`);
   notes.push(`${label}${describeTiling(t, ctx.chip)}`);
+  if (t.l2_s > Math.max(t.compute_s, t.memory_s)) notes.push(`${label}L2-bandwidth-bound (tile operand reloads)`);
   return {
     compute: t.compute_s,
     memory: t.memory_s,
@@ -112,7 +116,7 @@ function fusedAttentionPart(op: AttentionOp, ctx: CostContext, engine: EngineRat
   const S = chip.compute_units;
   const group = op.heads / op.kv_heads;
   const d = op.head_dim_qk + op.head_dim_v;
-  const pairs = attentionPairs(op);
+  const pairs = attendedPairs(op.seq_q, op.seq_kv, op.causal, op.window);
   // Work groups: one per (sequence, head), or per (sequence, KV head) when a decode-like shape packs
   // the query heads of a GQA group as rows of one block (they share every K/V read).
   const packed = group > 1 && op.seq_q * group <= eff.attention_block.q;
@@ -129,42 +133,49 @@ function fusedAttentionPart(op: AttentionOp, ctx: CostContext, engine: EngineRat
   const groupPairs = qBlocks * Bq * (kvBlocks * Bkv + (op.causal ? Bkv / 2 : 0));
   const groupFlops = 2 * d * groupPairs;
   const unitsBase = groups * qBlocks;
-  // Too few blocks to fill the SMs: split the KV length (Flash-Decoding) and combine partial outputs.
-  const splits = unitsBase < S ? Math.max(1, Math.min(Math.ceil(S / unitsBase), kvBlocks)) : 1;
-  const units = unitsBase * splits;
-  const perUnit = groupFlops / qBlocks / splits;
   const fraction = engine.engine === "matrix" ? eff.attention_efficiency : Math.min(engine.efficiency, eff.attention_efficiency);
   const rate = (engine.peak / S) * fraction;
-  const waves = Math.ceil(units / S);
-  // Causal prefill: the last query block sees every key and bounds the tail.
-  const longest = op.causal && qBlocks > 1 ? (2 * d * Bq * Math.ceil(op.seq_kv / Bkv) * Bkv) / splits : perUnit;
-  const compute = Math.max(waves * perUnit, longest) / rate;
   const act = DTYPE_BYTES[op.act_dtype];
-  const kvTokens = op.window !== undefined && op.window > 0 ? Math.min(op.seq_kv, op.window + op.seq_q - 1) : op.seq_kv;
-  const kvBytes = op.batch * kvTokens * kvBytesPerToken(op);
+  const kvBytes = op.batch * keysTouched(op.seq_q, op.seq_kv, op.causal, op.window) * attentionKvBytesPerToken(op);
   const qBytes = op.batch * op.heads * op.seq_q * op.head_dim_qk * act;
   const oBytes = op.batch * op.heads * op.seq_q * op.head_dim_v * act;
-  // Split-KV partial outputs (+ max and sum per row) written in fp32 and read back by the combine.
-  const combineBytes = splits > 1 ? 2 * splits * op.batch * op.heads * op.seq_q * (op.head_dim_v + 2) * 4 : 0;
-  // K/V of a head stay in L2 while its query blocks stream them; main memory sees them once.
-  const bytesMain = qBytes + oBytes + kvBytes + combineBytes;
-  const bytesL2 = qBytes + oBytes + kvBytes * qBlocks * (packed ? 1 : group) + combineBytes;
-  const memory = bytesMain / achievableMainBandwidth(chip, eff);
-  const l2 = lastLevelOnChip(chip);
-  const l2Time = l2?.bandwidth_bytes_per_s ? bytesL2 / (l2.bandwidth_bytes_per_s * eff.onchip_memory_efficiency) : 0;
-  const launches = splits > 1 ? 2 : 1;
-  const overhead = launches * eff.kernel_launch_overhead_s + waves * (eff.tile_overhead_cycles / (chip.clock_hz ?? eff.fallback_clock_hz));
+  const mainBw = achievableMainBandwidth(chip, eff);
+  const l2Bw = l2BandwidthBytesPerS(chip, eff, chip.clock_hz ?? eff.fallback_clock_hz);
+  const waveS = eff.tile_overhead_cycles / (chip.clock_hz ?? eff.fallback_clock_hz);
+  // Split the KV length over several blocks (Flash-Decoding) when that is faster: more blocks fill
+  // the SMs, at the price of writing partial outputs (+ max and sum per row, fp32) and a combine.
+  let best = { time: Infinity, splits: 1, units: 0, waves: 0, compute: 0, memory: 0, l2: 0, overhead: 0, bytesMain: 0, bytesL2: 0 };
+  const maxSplits = Math.min(kvBlocks, 64);
+  for (let splits = 1; splits <= maxSplits; splits++) {
+    const units = unitsBase * splits;
+    const perUnit = groupFlops / qBlocks / splits;
+    const waves = Math.ceil(units / S);
+    // Causal prefill: the last query block sees every key and bounds the tail.
+    const longest = op.causal && qBlocks > 1 ? (2 * d * Bq * Math.ceil(op.seq_kv / Bkv) * Bkv) / splits : perUnit;
+    const compute = Math.max(waves * perUnit, longest) / rate;
+    const combineBytes = splits > 1 ? 2 * splits * op.batch * op.heads * op.seq_q * (op.head_dim_v + 2) * 4 : 0;
+    // K/V of a head stay in L2 while its query blocks stream them; main memory sees them once.
+    const bytesMain = qBytes + oBytes + kvBytes + combineBytes;
+    const bytesL2 = qBytes + oBytes + kvBytes * qBlocks * (packed ? 1 : group) + combineBytes;
+    const memory = bytesMain / mainBw;
+    const l2 = l2Bw > 0 ? bytesL2 / l2Bw : 0;
+    const overhead = (splits > 1 ? 2 : 1) * eff.kernel_launch_overhead_s + waves * waveS;
+    const time = Math.max(compute, memory, l2) + overhead;
+    if (time < best.time) best = { time, splits, units, waves, compute, memory, l2, overhead, bytesMain, bytesL2 };
+    if (units >= 2 * S) break; // more splits cannot fill the SMs better
+  }
+  const { splits, units, waves } = best;
   notes.push(
     `fused attention: ${units} blocks of ${Bq} query rows${packed ? ` (GQA group of ${group} heads packed)` : ""}${splits > 1 ? `, KV split ${splits}×` : ""}, ${waves} wave${waves === 1 ? "" : "s"} of ${S} ${chip.unit_name}s, ${pct(fraction)} of peak`,
   );
   const matrixWork = groups * groupFlops;
   return {
-    compute,
-    memory,
-    l2: l2Time,
-    overhead,
-    bytesMain,
-    bytesL2,
+    compute: best.compute,
+    memory: best.memory,
+    l2: best.l2,
+    overhead: best.overhead,
+    bytesMain: best.bytesMain,
+    bytesL2: best.bytesL2,
     matrixFlops: engine.engine === "matrix" ? matrixWork : 0,
     // exp, max, scale and rescale of the online softmax run on the vector/special-function units.
     vectorFlops: 5 * op.batch * op.heads * pairs + (engine.engine === "vector" ? matrixWork : 0),
@@ -177,7 +188,8 @@ function unfusedAttentionPart(op: AttentionOp, ctx: CostContext, engine: EngineR
   const act = DTYPE_BYTES[op.act_dtype];
   const kvb = DTYPE_BYTES[op.kv_dtype];
   const bh = op.batch * op.heads;
-  const kvLen = op.window !== undefined && op.window > 0 ? Math.min(op.seq_kv, op.window + op.seq_q - 1) : op.seq_kv;
+  // Eager kernels materialise the dense seq_q × seq_kv score matrix (masks applied afterwards).
+  const kvLen = op.seq_kv;
   const acc = accumulatorBytes(op.dtype);
   const math = DTYPE_BYTES[op.dtype];
   // GQA without a fused kernel: K/V are expanded per query head (repeat_kv), so each head reads its own copy.
@@ -202,16 +214,12 @@ function unfusedAttentionPart(op: AttentionOp, ctx: CostContext, engine: EngineR
   const g2 = gemmPart(pv, ctx, engine, notes, "PV: ");
   notes.push(`unfused attention: ${bh * op.seq_q * kvLen} scores written and read back through main memory`);
   // The three kernels run back to back: their times add (each kernel's own overlap inside).
-  const t1 = Math.max(g1.compute, g1.memory, g1.l2);
-  const t2 = Math.max(smCompute, smMemory);
-  const t3 = Math.max(g2.compute, g2.memory, g2.l2);
-  const total = t1 + t2 + t3;
-  // Report the serial sum as compute or memory time according to which dominates in each kernel.
-  const computeSum = (g1.compute >= Math.max(g1.memory, g1.l2) ? t1 : 0) + (smCompute >= smMemory ? t2 : 0) + (g2.compute >= Math.max(g2.memory, g2.l2) ? t3 : 0);
+  const busy = Math.max(g1.compute, g1.memory, g1.l2) + Math.max(smCompute, smMemory) + Math.max(g2.compute, g2.memory, g2.l2);
   return {
-    compute: computeSum,
-    memory: total - computeSum,
+    compute: g1.compute + smCompute + g2.compute,
+    memory: g1.memory + smMemory + g2.memory,
     l2: 0,
+    busy,
     overhead: g1.overhead + g2.overhead + ctx.efficiency.kernel_launch_overhead_s + ctx.efficiency.main_memory_latency_s,
     bytesMain: g1.bytesMain + smWork.bytes + g2.bytesMain,
     bytesL2: g1.bytesL2 + g2.bytesL2 + smWork.bytes,
@@ -267,6 +275,7 @@ export const gpuTileModel: CostModel = {
       compute_time_s: part.compute,
       memory_time_s: part.memory,
       onchip_time_s: part.l2,
+      ...(part.busy !== undefined ? { busy_time_s: part.busy } : {}),
       overhead_time_s: part.overhead,
       bytes_main: part.bytesMain,
       ...(l2 ? { onchip_level: l2.name, bytes_onchip: part.bytesL2 } : {}),

@@ -1,7 +1,8 @@
 import type { Chip } from "../../hardware/chip.js";
 import type { Op } from "../../workload/op.js";
 import type { CostContext, CostModel, OpCost, Support } from "../contract.js";
-import { opFlops, opMinBytes } from "../interim-op-metrics.js";
+import { opFlops, opMinBytes } from "../../workload/op-metrics.js";
+import { fusedEpilogueBytes, isFusedEpilogue } from "./vector.js";
 import { assembleCost, COLLECTIVE_REASON, exceedsCapacity, isMatrixOp, matrixWorkEngine, ok, refuse, vectorRate } from "./common.js";
 
 /**
@@ -34,7 +35,7 @@ export const rooflineModel: CostModel = {
     if (!rate) throw new Error(`roofline: no peak for ${op.kind} ${op.dtype} on ${chip.id} (supports() should have refused)`);
     if (rate.note) notes.push(rate.note);
     const flops = opFlops(op);
-    const bytes = opMinBytes(op);
+    const bytes = isFusedEpilogue(op, ctx) ? fusedEpilogueBytes(op) : opMinBytes(op);
     const compute = rate.peak > 0 ? flops / rate.peak : 0;
     const memory = bytes / chip.memory.main.bandwidth_bytes_per_s!;
     notes.push(`roofline floor: ${compute >= memory ? "compute" : "memory"}-bound at 100% of peak`);

@@ -2,10 +2,11 @@ import type { Chip } from "../../hardware/chip.js";
 import { DTYPE_BYTES } from "../../units/dtype.js";
 import type { AttentionOp, Conv2dOp, GemmOp, Op } from "../../workload/op.js";
 import type { CostContext, CostModel, OpCost, Support } from "../contract.js";
-import { attentionPairs, convOut, opFlops, opMinBytes } from "../interim-op-metrics.js";
+import { attendedPairs, keysTouched, opFlops, opMinBytes } from "../../workload/op-metrics.js";
 import { blockedGemmTraffic } from "./blocked-traffic.js";
 import {
   accumulatorBytes,
+  convOutHW,
   achievableMainBandwidth,
   assembleCost,
   COLLECTIVE_REASON,
@@ -119,7 +120,7 @@ function problemOf(op: GemmOp | Conv2dOp): GemmProblem {
       acc_elem: accumulatorBytes(op.dtype),
     };
   }
-  const { ho, wo } = convOut(op);
+  const { ho, wo } = convOutHW(op);
   const act = DTYPE_BYTES[op.act_dtype];
   const w = DTYPE_BYTES[op.weight_dtype];
   const cin = op.c_in / op.groups;
@@ -177,19 +178,26 @@ export const systolicTileModel: CostModel = {
     if (op.kind === "attention") {
       const a = op as AttentionOp;
       const bh = a.batch * a.heads;
-      const kvLen = a.window !== undefined && a.window > 0 ? Math.min(a.seq_kv, a.window + a.seq_q - 1) : a.seq_kv;
-      const pairs = attentionPairs(a);
+      // Fused kernels touch only the keys in the window; unfused ones compute the dense score matrix.
+      const kvLen = a.fused ? keysTouched(a.seq_q, a.seq_kv, a.causal, a.window) : a.seq_kv;
+      const pairs = attendedPairs(a.seq_q, a.seq_kv, a.causal, a.window);
       const density = pairs / (a.seq_q * kvLen); // causal/window: folds wholly masked are skipped
-      const qk = bestFolds(a.seq_q, a.head_dim_qk, kvLen, bh, g);
-      const pv = bestFolds(a.seq_q, kvLen, a.head_dim_v, bh, g);
+      // GQA: the query heads of a KV group share K and V, so their rows form one operand per KV head.
+      const group = a.heads / a.kv_heads;
+      const rows = a.seq_q * group;
+      const bkv = a.batch * a.kv_heads;
+      const qk = bestFolds(rows, a.head_dim_qk, kvLen, bkv, g);
+      const pv = bestFolds(rows, kvLen, a.head_dim_v, bkv, g);
       cycles = Math.ceil((qk.cycles + pv.cycles) * (a.fused ? density : 1));
       usefulMacs = bh * pairs * (a.head_dim_qk + a.head_dim_v);
       fraction = eff.attention_efficiency;
       const act = DTYPE_BYTES[a.act_dtype];
+      // Unfused: opMinBytes already has the scores written by QKᵀ and read by PV; the softmax pass
+      // between them reads and writes them once more.
       bytesMain = opMinBytes(a);
       if (!a.fused) {
-        bytesMain += 4 * bh * a.seq_q * kvLen * act;
-        notes.push("unfused attention: scores written, read by softmax, written and read again");
+        bytesMain += 2 * bh * a.seq_q * a.seq_kv * act;
+        notes.push("unfused attention: scores written, read and written by the softmax, read again");
       }
       foldNote = `QKᵀ ${qk.folds} folds × ${qk.perFold} cycles, PV ${pv.folds} folds × ${pv.perFold} cycles${a.fused ? ", fused" : ""}`;
     } else {
@@ -216,7 +224,7 @@ export const systolicTileModel: CostModel = {
       memory_time_s: memory,
       overhead_time_s: eff.kernel_launch_overhead_s,
       bytes_main: bytesMain,
-      energy: { matrix_flops: 2 * usefulMacs, vector_flops: op.kind === "attention" ? 5 * (op as AttentionOp).batch * (op as AttentionOp).heads * attentionPairs(op as AttentionOp) : 0, dtype: op.dtype },
+      energy: { matrix_flops: 2 * usefulMacs, vector_flops: op.kind === "attention" ? 5 * (op as AttentionOp).batch * (op as AttentionOp).heads * attendedPairs((op as AttentionOp).seq_q, (op as AttentionOp).seq_kv, (op as AttentionOp).causal, (op as AttentionOp).window) : 0, dtype: op.dtype },
       notes,
       capacity_exceeded: exceedsCapacity(chip, opMinBytes(op)),
     });

@@ -2,7 +2,7 @@ import type { Chip } from "../../hardware/chip.js";
 import { DTYPE_BYTES } from "../../units/dtype.js";
 import type { Op } from "../../workload/op.js";
 import type { CostContext, CostModel, OpCost, Support } from "../contract.js";
-import { opFlops, opMinBytes } from "../interim-op-metrics.js";
+import { opFlops, opMinBytes, opWeightBytes } from "../../workload/op-metrics.js";
 import {
   achievableMainBandwidth,
   assembleCost,
@@ -21,7 +21,23 @@ import {
  * achievable bandwidth) + one exposed memory latency + the launch gap. Row-wise ops (softmax, norm)
  * read their input twice when a row does not fit in one SM's shared memory (two-pass online
  * softmax / Welford), once otherwise. Gathers move at least one memory transaction per row.
+ *
+ * An op marked `epilogue_of` a producer runs inside that producer's kernel when the graph is
+ * compiled (TensorRT, XLA, vLLM's fused kernels): no launch, no latency, and main-memory traffic only
+ * for its other inputs and parameters (the producer's output never leaves the chip). In eager
+ * execution it is an ordinary kernel.
  */
+
+/** True when the op runs as a fused epilogue of its producer in this execution mode. */
+export function isFusedEpilogue(op: Op, ctx: Pick<CostContext, "execution">): boolean {
+  return op.epilogue_of !== undefined && ctx.execution !== "eager";
+}
+
+/** Main-memory bytes of a fused epilogue: inputs other than the producer's output, and parameters. */
+export function fusedEpilogueBytes(op: Op): number {
+  const extraInputs = op.kind === "elementwise" ? Math.max(0, op.inputs - 1) * op.elements * DTYPE_BYTES[op.act_dtype] : 0;
+  return extraInputs + opWeightBytes(op);
+}
 
 const VECTOR_KINDS = ["softmax", "norm", "elementwise", "embedding", "pool", "conv2d"] as const;
 
@@ -36,6 +52,10 @@ export function vectorWork(op: Op, ctx: CostContext): VectorWork {
   const eff = ctx.efficiency;
   const notes: string[] = [];
   const flops = opFlops(op);
+  if (isFusedEpilogue(op, ctx)) {
+    notes.push(`fused into the epilogue of "${op.epilogue_of}": no launch, only its other inputs and parameters move`);
+    return { flops, bytes: fusedEpilogueBytes(op), notes };
+  }
   let bytes = opMinBytes(op);
   if (op.kind === "softmax" || op.kind === "norm") {
     const rowBytesOnChip = op.cols * 4; // fp32 staging of one row
@@ -47,7 +67,7 @@ export function vectorWork(op: Op, ctx: CostContext): VectorWork {
     const tx = eff.min_memory_transaction_bytes;
     const rowBytes = op.dim * DTYPE_BYTES[op.weight_dtype];
     const gathered = Math.ceil(rowBytes / tx) * tx;
-    bytes = op.tokens * (gathered + op.dim * DTYPE_BYTES[op.act_dtype]);
+    bytes = op.tokens * (4 + gathered + op.dim * DTYPE_BYTES[op.act_dtype]); // int32 ids, rows, output
     if (gathered > rowBytes) notes.push(`gather rows rounded up to ${tx} B transactions`);
   }
   return { flops, bytes, notes };
@@ -80,7 +100,7 @@ export const vectorModel: CostModel = {
     const compute = w.flops / (rate.peak * rate.efficiency);
     const bw = achievableMainBandwidth(chip, eff);
     const memory = w.bytes / bw;
-    const overhead = eff.kernel_launch_overhead_s + eff.main_memory_latency_s;
+    const overhead = isFusedEpilogue(op, ctx) ? 0 : eff.kernel_launch_overhead_s + eff.main_memory_latency_s;
     notes.push(`${compute >= memory ? "vector-rate" : "bandwidth"}-bound at ${pct(compute >= memory ? rate.efficiency : eff.main_memory_efficiency)} of peak`);
     return assembleCost(ctx, {
       model: "vector",

@@ -1,0 +1,27 @@
+/**
+ * xpusim engine, browser-safe public API (`xpusim/core`): specs, hardware and workload models,
+ * cost models, estimators and the validation harness. No file access: catalogs and files are
+ * loaded by the Node entry (`xpusim`) or passed in as objects.
+ */
+export * from "./diagnostics/diagnostic.js";
+export * from "./units/quantity.js";
+export * from "./units/dtype.js";
+export { chipSpecSchema, type ChipSpec, type ChipSpecInput } from "./spec/chip-spec.js";
+export { scenarioSpec, opSpec, type Scenario, type ScenarioInput, type OpSpec } from "./spec/scenario-spec.js";
+export { modelSpecSchema, parseModelSpec, type ModelSpec } from "./spec/model-spec.js";
+export { resolveChip } from "./spec/resolve-chip.js";
+export { buildChip, matrixDTypes, type Chip, type MemoryLevel, type Link } from "./hardware/chip.js";
+export type * from "./workload/op.js";
+export { buildWorkload, modelParams, kvCacheBytes, kvCacheBytesPerToken } from "./workload/build-workload.js";
+export { opFlops, opMinBytes, opParams } from "./workload/op-metrics.js";
+export { DEFAULT_PRECISION, parsePrecision, formatPrecision, type Precision } from "./workload/precision.js";
+export { importHfConfig } from "./workload/hf-import.js";
+export type { Bound, CostContext, CostModel, OpCost } from "./cost/contract.js";
+export { estimateOp, listCostModels } from "./cost/registry.js";
+export { evaluateGraph, type GraphCost } from "./estimate/evaluate-graph.js";
+export { estimateOpSpec, opFromSpec, type OpEstimate } from "./estimate/estimate-op.js";
+export { estimateInference, type InferenceEstimate, type InferenceRequest } from "./estimate/estimate-inference.js";
+export { estimateTraining, type TrainingEstimate, type TrainingRequest } from "./estimate/estimate-training.js";
+export { parseScenario, runScenario, resolvePrecision, type ScenarioResolvers, type ScenarioEstimate } from "./estimate/run-scenario.js";
+export { runValidation, validatePoint, type ValidationSummary, type ValidationResult } from "./validate/run-validation.js";
+export { measuredFileSchema, type MeasuredPoint } from "./validate/measured-point.js";

@@ -1,0 +1,267 @@
+/**
+ * α-β cost terms of each collective algorithm: the bandwidth-bound transfer time and the number of
+ * protocol steps on the critical path (inside a scale-up domain and across the network). The library
+ * protocol (select-algorithm.ts) turns steps into latency. S is the message size as nccl-tests
+ * defines it: the per-rank buffer for all-reduce and broadcast, the whole gathered / scattered array
+ * for all-gather / reduce-scatter, the bytes each rank sends for all-to-all and send/recv.
+ *
+ * Sources:
+ * - Ring, recursive halving-doubling, pairwise exchange: Thakur, Rabenseifner & Gropp, "Optimization
+ *   of Collective Communication Operations in MPICH", IJHPCA 2005; ring optimality Patarasuk & Yuan 2009.
+ * - Double binary tree: Sanders, Speck & Träff 2009; NCCL's tree moves 2S per node over the network
+ *   (S on two nodes, so busbw may reach ~2× the NIC rate: sjeaugey, NVIDIA/nccl#946, nccl-tests#196).
+ * - Multi-node ring: each of a node's channels crosses the node boundary through one NIC, so the
+ *   ring's bus bandwidth is bounded by the node's NIC aggregate (NVIDIA: 8×HDR → 192 GB/s busbw, nccl#812).
+ * - NVLink SHARP (NVLS): every rank sends S + S/g and receives the same through the switch, so
+ *   algbw = B·g/(g+1) (H100: algbw 258/265/270/273 GB/s for 5–8 GPUs, nccl#1455, i.e. B ≈ 308 GB/s).
+ * - Hierarchical all-reduce: intra-domain reduce-scatter, inter-domain all-reduce of S/g over all
+ *   NICs, intra-domain all-gather (formulas.md §3.5; stas00 ml-engineering network/README.md).
+ * - Torus: bidirectional rings per axis with wraparound; all axes at once (jax-ml/scaling-book
+ *   sharding.md: T = V/(W·n_axes)); all-to-all is bisection-bound, L·S/(8W) on a wrapped axis of L.
+ * - All-to-all across nodes cannot aggregate a node's NICs: each rank uses its own share
+ *   (sjeaugey, NVIDIA/nccl-tests#267).
+ */
+import type { AlgorithmName } from "../spec/collective-library-spec.js";
+import type { CollectiveKind } from "../workload/op.js";
+import type { Fabric } from "./fabric.js";
+
+export interface CostTerms {
+  algorithm: AlgorithmName;
+  /** Bandwidth-bound time at the full protocol bandwidth, seconds. */
+  transfer_s: number;
+  /** Protocol steps on the critical path over the scale-up fabric and over the network. */
+  hops_intra: number;
+  hops_inter: number;
+  /** Protocol-independent latency (switch round trip of an in-network reduction). */
+  fixed_latency_s: number;
+  /** "protocols": the library's protocols (LL / Simple) apply; "in-network": one bulk protocol. */
+  path: "protocols" | "in-network";
+  formula: string;
+}
+
+export interface Unsupported {
+  algorithm: AlgorithmName;
+  unsupported: string;
+}
+
+/** nccl-tests bus-bandwidth factor (NVIDIA/nccl-tests doc/PERFORMANCE.md): busbw = algbw × factor. */
+export function busBandwidthFactor(op: CollectiveKind, n: number): number {
+  if (n <= 1) return 0;
+  switch (op) {
+    case "all_reduce":
+      return (2 * (n - 1)) / n;
+    case "reduce_scatter":
+    case "all_gather":
+    case "all_to_all":
+      return (n - 1) / n;
+    case "broadcast":
+    case "send_recv":
+      return 1;
+  }
+}
+
+const isPow2 = (x: number): boolean => x >= 1 && (x & (x - 1)) === 0;
+const log2c = (x: number): number => (x <= 1 ? 0 : Math.ceil(Math.log2(x)));
+
+/** Ring steps along one torus axis: half the ring with wraparound (both directions), the line without. */
+function axisHops(len: number, wrap: boolean): number {
+  if (len <= 1) return 0;
+  return wrap ? Math.floor(len / 2) : len - 1;
+}
+
+function torusHops(f: Fabric): number {
+  if (!f.torus) return 0;
+  let h = 0;
+  f.torus.shape.forEach((len, i) => (h += axisHops(len, f.torus!.wrap[i]!)));
+  return h;
+}
+
+const terms = (
+  algorithm: AlgorithmName,
+  transfer_s: number,
+  hops_intra: number,
+  hops_inter: number,
+  formula: string,
+  extra: Partial<Pick<CostTerms, "fixed_latency_s" | "path">> = {},
+): CostTerms => ({
+  algorithm,
+  transfer_s,
+  hops_intra,
+  hops_inter,
+  fixed_latency_s: extra.fixed_latency_s ?? 0,
+  path: extra.path ?? "protocols",
+  formula,
+});
+
+const no = (algorithm: AlgorithmName, why: string): Unsupported => ({ algorithm, unsupported: why });
+
+/** Network bound of a flat ring across domains: the domain's NIC aggregate (g ranks × per-rank share). */
+function ringBandwidth(f: Fabric): number {
+  return f.k === 1 ? f.up_bytes_per_s : Math.min(f.up_bytes_per_s, f.g * f.net_rank_bytes_per_s);
+}
+
+/**
+ * Cost terms of one algorithm for one collective, or why it does not apply here. `S` > 0 bytes,
+ * fabric.n ≥ 2 (a single rank has nothing to communicate; the caller handles it).
+ */
+export function collectiveTerms(op: CollectiveKind, algorithm: AlgorithmName, S: number, f: Fabric): CostTerms | Unsupported {
+  const { n, g, k } = f;
+  const onTorus = !!f.torus;
+  const multi = k > 1;
+  const c2 = k === 2 ? 1 : 2; // double binary tree: bytes per node per direction, in units of S
+  if (onTorus && (algorithm === "ring" || algorithm === "tree" || algorithm === "halving_doubling" || algorithm === "nvls" || algorithm === "nvls_tree")) {
+    return no(algorithm, "a torus runs per-axis algorithms (use torus)");
+  }
+  if (onTorus && algorithm === "direct" && op !== "send_recv") return no(algorithm, "on a torus the per-axis algorithms (torus) route multi-hop traffic");
+  if (!onTorus && algorithm === "torus") return no(algorithm, "the scale-up fabric is not a torus");
+
+  switch (op) {
+    case "all_reduce": {
+      const fac = (2 * (n - 1)) / n;
+      switch (algorithm) {
+        case "ring": {
+          const he = multi ? 2 * (k - 1) : 0;
+          return terms("ring", (fac * S) / ringBandwidth(f), 2 * (n - 1) - he, he, "ring: 2(n−1)/n·S/B + 2(n−1) steps");
+        }
+        case "tree": {
+          const chain = (2 * S) / f.up_bytes_per_s;
+          if (!multi) return terms("tree", chain, 2 * (g - 1), 0, "tree (intra-domain chain): 2S/B + 2(g−1) steps");
+          const net = (c2 * S) / (g * f.net_rank_bytes_per_s);
+          return terms("tree", Math.max(chain, net), 2 * (g - 1), 2 * log2c(k), `double binary tree: max(2S/B_up, ${c2}S/B_node) + 2(g−1) + 2⌈log2 k⌉ steps`);
+        }
+        case "halving_doubling": {
+          if (!multi) {
+            if (!isPow2(n)) return no(algorithm, `recursive halving-doubling needs a power-of-two rank count, got ${n}`);
+            return terms(algorithm, (fac * S) / f.up_bytes_per_s, 2 * Math.log2(n), 0, "halving-doubling: 2(n−1)/n·S/B + 2·log2 n steps");
+          }
+          if (!isPow2(g) || !isPow2(k)) return no(algorithm, `recursive halving-doubling needs power-of-two ranks per domain and domains, got ${g} × ${k}`);
+          const t = (2 * (g - 1) * S) / g / f.up_bytes_per_s + (2 * (k - 1) * (S / g)) / k / f.net_rank_bytes_per_s;
+          return terms(algorithm, t, 2 * Math.log2(g), 2 * Math.log2(k), "halving-doubling, intra first: 2(g−1)/g·S/B_up + 2(k−1)/k·(S/g)/B_nic");
+        }
+        case "hierarchical": {
+          if (!multi) return no(algorithm, "hierarchical algorithms need ranks in more than one scale-up domain");
+          const t = (2 * (g - 1) * S) / g / f.up_bytes_per_s + (2 * (k - 1) * (S / g)) / k / f.net_rank_bytes_per_s;
+          return terms(algorithm, t, 2 * (g - 1), 2 * (k - 1), "hierarchical: RS in domain, all-reduce of S/g over all NICs, AG in domain (phases in sequence)");
+        }
+        case "nvls": {
+          if (multi) return no(algorithm, "NVLS alone covers one NVLink domain (nvls_tree spans domains)");
+          if (f.nvls_bytes_per_s === undefined) return no(algorithm, "no in-network reduction in this scale-up fabric for this many ranks");
+          return terms(algorithm, (((g + 1) / g) * S) / f.nvls_bytes_per_s, 0, 0, "NVLS: (g+1)/g·S/B_nvls through the switch", {
+            fixed_latency_s: f.nvls_latency_s,
+            path: "in-network",
+          });
+        }
+        case "nvls_tree": {
+          if (!multi) return no(algorithm, "nvls_tree spans scale-up domains");
+          if (f.nvls_bytes_per_s === undefined) return no(algorithm, "no in-network reduction in this scale-up fabric for this many ranks");
+          const t = Math.max((((g + 1) / g) * S) / f.nvls_bytes_per_s, (c2 * S) / (g * f.net_rank_bytes_per_s));
+          return terms(algorithm, t, 0, 2 * log2c(k), `NVLS in domain + tree across: max((g+1)/g·S/B_nvls, ${c2}S/B_node)`, {
+            fixed_latency_s: f.nvls_latency_s,
+            path: "in-network",
+          });
+        }
+        case "collnet": {
+          if (!multi) return no(algorithm, "collnet reduces across nodes in the network switches");
+          if (f.collnet_bytes_per_s === undefined) return no(algorithm, "no in-network reduction (SHARP) in the scale-out network");
+          const t = Math.max((2 * (g - 1) * S) / g / f.up_bytes_per_s, S / g / f.collnet_bytes_per_s);
+          return terms(algorithm, t, 2 * (g - 1), 2, "collnet: RS/AG in domain, S/g per rank reduced once in the network switches", {
+            fixed_latency_s: f.collnet_latency_s,
+          });
+        }
+        case "torus": {
+          if (multi) return no(algorithm, "the torus algorithm covers one ICI domain (hierarchical spans domains)");
+          return terms(algorithm, (fac * S) / f.up_bytes_per_s, 2 * torusHops(f), 0, "torus: 2(n−1)/n·S over every wrapped axis at once (both directions)");
+        }
+        case "direct": {
+          if (multi) return no(algorithm, "one-shot all-reduce stays inside one domain");
+          return terms(algorithm, (fac * S) / f.up_bytes_per_s, 2, 0, "direct (reduce-scatter + all-gather, one step each)");
+        }
+      }
+      break;
+    }
+    case "reduce_scatter":
+    case "all_gather": {
+      const fac = (n - 1) / n;
+      switch (algorithm) {
+        case "ring": {
+          const he = multi ? k - 1 : 0;
+          return terms("ring", (fac * S) / ringBandwidth(f), n - 1 - he, he, "ring: (n−1)/n·S/B + (n−1) steps");
+        }
+        case "halving_doubling": {
+          if (!multi) {
+            if (!isPow2(n)) return no(algorithm, `recursive halving/doubling needs a power-of-two rank count, got ${n}`);
+            return terms(algorithm, (fac * S) / f.up_bytes_per_s, Math.log2(n), 0, "halving/doubling: (n−1)/n·S/B + log2 n steps");
+          }
+          if (!isPow2(g) || !isPow2(k)) return no(algorithm, `recursive halving/doubling needs power-of-two ranks per domain and domains, got ${g} × ${k}`);
+          const t = ((g - 1) * S) / g / f.up_bytes_per_s + ((k - 1) * (S / g)) / k / f.net_rank_bytes_per_s;
+          return terms(algorithm, t, Math.log2(g), Math.log2(k), "halving/doubling: (g−1)/g·S/B_up + (k−1)/k·(S/g)/B_nic");
+        }
+        case "hierarchical": {
+          if (!multi) return no(algorithm, "hierarchical algorithms need ranks in more than one scale-up domain");
+          const t = ((g - 1) * S) / g / f.up_bytes_per_s + ((k - 1) * (S / g)) / k / f.net_rank_bytes_per_s;
+          return terms(algorithm, t, g - 1, k - 1, "hierarchical: (g−1)/g·S/B_up + (k−1)/k·(S/g)/B_nic");
+        }
+        case "torus": {
+          if (multi) return no(algorithm, "the torus algorithm covers one ICI domain (hierarchical spans domains)");
+          return terms(algorithm, (fac * S) / f.up_bytes_per_s, torusHops(f), 0, "torus: (n−1)/n·S over every wrapped axis at once");
+        }
+        case "direct": {
+          if (multi) return no(algorithm, "direct reduce-scatter / all-gather stays inside one domain");
+          return terms(algorithm, (fac * S) / f.up_bytes_per_s, 1, 0, "direct: (n−1)/n·S/B, one step");
+        }
+        default:
+          return no(algorithm, `${op} runs as a ring (or per-axis torus / hierarchical), not ${algorithm}`);
+      }
+    }
+    case "all_to_all": {
+      switch (algorithm) {
+        case "direct": {
+          if (!multi) return terms(algorithm, (((n - 1) / n) * S) / f.up_bytes_per_s, n - 1, 0, "pairwise exchange: (n−1)/n·S/B + (n−1) steps");
+          const intra = (((g - 1) / n) * S) / f.up_bytes_per_s;
+          const inter = (((n - g) / n) * S) / f.net_rank_bytes_per_s;
+          return terms(algorithm, Math.max(intra, inter), g - 1, n - g, "pairwise exchange across domains: max((g−1)/n·S/B_up, (n−g)/n·S/B_nic per rank)");
+        }
+        case "torus": {
+          if (multi) {
+            const intra = (((g - 1) / n) * S) / f.up_bytes_per_s;
+            const inter = (((n - g) / n) * S) / f.net_rank_bytes_per_s;
+            return terms(algorithm, Math.max(intra, inter), torusHops(f), k - 1, "all-to-all across slices: max(in-slice part, (n−g)/n·S over DCN)");
+          }
+          const t = f.torus!;
+          let worst = 0;
+          t.shape.forEach((len, i) => {
+            if (len > 1) worst = Math.max(worst, (len * S) / ((t.wrap[i] ? 8 : 4) * t.link_bytes_per_s));
+          });
+          const injection = (((n - 1) / n) * S) / f.up_bytes_per_s;
+          return terms(algorithm, Math.max(injection, worst), torusHops(f), 0, "torus all-to-all: bisection-bound, L·S/(8W) on a wrapped axis of L chips");
+        }
+        default:
+          return no(algorithm, "all-to-all is a pairwise exchange (direct), or per-axis on a torus");
+      }
+    }
+    case "broadcast": {
+      switch (algorithm) {
+        case "ring": {
+          const he = multi ? k - 1 : 0;
+          return terms(algorithm, S / ringBandwidth(f), n - 1 - he, he, "pipelined chain: S/B + (n−1) steps");
+        }
+        case "torus": {
+          if (multi) return no(algorithm, "the torus algorithm covers one ICI domain");
+          return terms(algorithm, S / f.up_bytes_per_s, torusHops(f), 0, "torus broadcast: pipelined along every axis, S/B");
+        }
+        case "hierarchical": {
+          if (!multi) return no(algorithm, "hierarchical algorithms need ranks in more than one scale-up domain");
+          return terms(algorithm, S / f.nic_bytes_per_s + S / f.up_bytes_per_s, g - 1, k - 1, "broadcast across domains over one NIC, then inside each domain");
+        }
+        default:
+          return no(algorithm, "broadcast runs as a pipelined chain (ring)");
+      }
+    }
+    case "send_recv": {
+      if (algorithm !== "direct") return no(algorithm, "send/recv is point-to-point (direct)");
+      if (!multi) return terms(algorithm, S / f.up_pair_bytes_per_s, 1, 0, "point-to-point: S/B_pair + one step");
+      return terms(algorithm, S / Math.min(f.up_pair_bytes_per_s, f.nic_bytes_per_s), 0, 1, "point-to-point across domains over one NIC: S/B_nic + one step");
+    }
+  }
+  return no(algorithm, `${algorithm} does not implement ${op}`);
+}

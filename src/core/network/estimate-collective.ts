@@ -1,0 +1,116 @@
+/**
+ * Time, algorithm bandwidth and bus bandwidth of one collective on a system, reported the way
+ * nccl-tests reports them (algbw = S / t, busbw = algbw × factor(op, n); NVIDIA/nccl-tests
+ * doc/PERFORMANCE.md). `estimateCollective` places `ranks` consecutive chips; the placement-aware
+ * variant takes any {@link Placement}. Bad input (unknown op, non-positive bytes, ranks that do not
+ * fit) is an XpusimError, never NaN.
+ */
+import { error, XpusimError } from "../diagnostics/diagnostic.js";
+import type { AlgorithmName } from "../spec/collective-library-spec.js";
+import type { CollectiveKind } from "../workload/op.js";
+import type { System } from "./build-system.js";
+import { busBandwidthFactor } from "./collectives.js";
+import { fabricFor } from "./fabric.js";
+import { type Placement, placeRanks } from "./placement.js";
+import { type Evaluated, type SelectOptions, selectAlgorithm } from "./select-algorithm.js";
+
+export const COLLECTIVE_KINDS: readonly CollectiveKind[] = ["all_reduce", "reduce_scatter", "all_gather", "all_to_all", "broadcast", "send_recv"];
+
+export interface CollectiveCost {
+  op: CollectiveKind;
+  /** Message size as nccl-tests defines it for this op. */
+  bytes: number;
+  ranks: number;
+  time_s: number;
+  algbw_bytes_per_s: number;
+  busbw_bytes_per_s: number;
+  algorithm: AlgorithmName | "none";
+  protocol: string;
+  /** "overhead" when the latency part is at least the bandwidth part. */
+  bound: "network" | "overhead";
+  /** Protocol steps on the critical path. */
+  steps: number;
+  latency_s: number;
+  transfer_s: number;
+  placement: Placement;
+  why: string;
+  /** The best protocol of every applicable algorithm, fastest first. */
+  candidates: Array<Pick<Evaluated, "algorithm" | "protocol" | "time_s">>;
+  notes: string[];
+}
+
+export type CollectiveOptions = SelectOptions;
+
+function checkInputs(op: CollectiveKind, bytes: number): void {
+  if (!COLLECTIVE_KINDS.includes(op)) {
+    throw new XpusimError(error("E_SCHEMA", "op", `unknown collective "${String(op)}"`, { expected: `one of ${COLLECTIVE_KINDS.join(", ")}` }));
+  }
+  if (typeof bytes !== "number" || !Number.isFinite(bytes) || bytes <= 0) {
+    throw new XpusimError(error("E_RANGE", "bytes", `message size must be a positive number of bytes, got ${String(bytes)}`, { hint: 'e.g. 1048576 or "1MiB" on the command line' }));
+  }
+}
+
+/** A collective over `ranks` consecutive chips of the system. */
+export function estimateCollective(system: System, op: CollectiveKind, bytes: number, ranks: number, opts: CollectiveOptions = {}): CollectiveCost {
+  checkInputs(op, bytes);
+  return estimateCollectiveOnPlacement(system, op, bytes, placeRanks(system, ranks), opts);
+}
+
+/** A collective over an explicit placement (ranks per scale-up domain, domains, torus slice). */
+export function estimateCollectiveOnPlacement(system: System, op: CollectiveKind, bytes: number, placement: Placement, opts: CollectiveOptions = {}): CollectiveCost {
+  checkInputs(op, bytes);
+  const n = placement.ranks;
+  const notes: string[] = [];
+  if (n === 1) {
+    return {
+      op,
+      bytes,
+      ranks: 1,
+      time_s: 0,
+      algbw_bytes_per_s: 0,
+      busbw_bytes_per_s: 0,
+      algorithm: "none",
+      protocol: "none",
+      bound: "overhead",
+      steps: 0,
+      latency_s: 0,
+      transfer_s: 0,
+      placement,
+      why: "a single rank has nothing to communicate",
+      candidates: [],
+      notes: ["one rank: no communication (time 0, bandwidths reported as 0)"],
+    };
+  }
+  const fabric = fabricFor(system, placement);
+  const sel = selectAlgorithm(system, op, bytes, fabric, opts);
+  const c = sel.chosen;
+  const algbw = bytes / c.time_s;
+  if (placement.domains > 1) {
+    notes.push(`${placement.domains} scale-up domains of ${placement.ranks_per_domain} ranks over ${system.scale_out?.name ?? "the scale-out network"}`);
+  }
+  if (placement.oversubscribed) notes.push(`scale-out oversubscribed ${system.scale_out!.oversubscription}:1 beyond ${system.scale_out!.nodes_per_leaf ?? 1} nodes per leaf`);
+  if (placement.torus_shape && placement.torus_wrap) {
+    const open = placement.torus_shape.map((len, i) => (len > 1 && !placement.torus_wrap![i] ? i : -1)).filter((i) => i >= 0);
+    notes.push(`torus slice ${placement.torus_shape.join("×")}${open.length ? `, no wraparound on axis ${open.join(", ")} (about twice the time on it)` : ", wraparound on every axis"}`);
+  }
+  if (c.algorithm === "nvls" || c.algorithm === "nvls_tree") notes.push("with in-network reduction neither algbw nor busbw is the bandwidth on the wire (nccl-tests#212)");
+  if (c.algorithm === "tree" && placement.domains === 2) notes.push("tree on two domains puts S per node on the network: busbw may exceed the NIC rate (nccl#946)");
+  return {
+    op,
+    bytes,
+    ranks: n,
+    time_s: c.time_s,
+    algbw_bytes_per_s: algbw,
+    busbw_bytes_per_s: algbw * busBandwidthFactor(op, n),
+    algorithm: c.algorithm,
+    protocol: c.protocol,
+    bound: c.latency_s >= c.transfer_s ? "overhead" : "network",
+    steps: c.steps,
+    latency_s: c.latency_s,
+    transfer_s: c.transfer_s,
+    placement,
+    why: sel.why,
+    candidates: sel.candidates.map((e) => ({ algorithm: e.algorithm, protocol: e.protocol, time_s: e.time_s })),
+    notes,
+  };
+}

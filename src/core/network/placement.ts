@@ -1,0 +1,99 @@
+/**
+ * Where the ranks of a collective sit: `ranks` consecutive chips fill one scale-up domain before
+ * the next, so a group is either inside one domain or spans whole domains over the scale-out
+ * network. On a torus the ranks form a slice whose shape is the most balanced factorisation that
+ * fits the pod (TPU slices: 2×2×1, 4×4×4, …); an axis has wraparound links when its length is a
+ * multiple of the system's wraparound unit (scaling-book tpus.md: multiples of 4 on v4/v5p, the full
+ * 16 on v5e).
+ * Groups that cannot be placed (more chips than the system holds, a partial domain beyond the
+ * first, a rank count with no slice shape) are reported as errors, never guessed.
+ */
+import { error, XpusimError } from "../diagnostics/diagnostic.js";
+import { type System, systemCapacity } from "./build-system.js";
+
+export interface Placement {
+  ranks: number;
+  /** Ranks inside one scale-up domain. */
+  ranks_per_domain: number;
+  /** Scale-up domains the group spans (1 = no scale-out traffic). */
+  domains: number;
+  /** Nodes the group touches. */
+  nodes: number;
+  /** Torus slice shape of the ranks inside one domain, and which axes have wraparound. */
+  torus_shape?: number[];
+  torus_wrap?: boolean[];
+  /** True when the group spans more nodes than one leaf and pays the scale-out oversubscription. */
+  oversubscribed: boolean;
+}
+
+function fitError(message: string, hint: string): never {
+  throw new XpusimError(error("E_RANGE", "ranks", message, { hint }));
+}
+
+/** The most balanced shape with `ranks` chips that fits inside `dims` (smallest longest axis), or undefined. */
+export function torusSliceShape(ranks: number, dims: readonly number[]): number[] | undefined {
+  let best: number[] | undefined;
+  let bestKey = Infinity;
+  const search = (remaining: number, axis: number, acc: number[]): void => {
+    if (axis === dims.length - 1) {
+      if (remaining <= dims[axis]!) {
+        const shape = [...acc, remaining];
+        const key = Math.max(...shape) * 1e6 + shape.reduce((a, b) => a + b, 0);
+        if (key < bestKey) {
+          bestKey = key;
+          best = shape;
+        }
+      }
+      return;
+    }
+    for (let d = 1; d <= Math.min(remaining, dims[axis]!); d++) if (remaining % d === 0) search(remaining / d, axis + 1, [...acc, d]);
+  };
+  search(ranks, 0, []);
+  return best;
+}
+
+/** Places a group of `ranks` consecutive chips on the system. */
+export function placeRanks(system: System, ranks: number): Placement {
+  if (!Number.isInteger(ranks) || ranks < 1) fitError(`ranks must be a positive integer, got ${String(ranks)}`, "e.g. --ranks 8");
+  const cap = systemCapacity(system);
+  if (ranks > cap) {
+    fitError(
+      `${ranks} ranks do not fit in system "${system.id}", which holds at most ${cap} chips`,
+      system.scale_out ? "lower --ranks or pick a larger system" : `"${system.id}" has no scale-out network; use a system with NICs to span nodes`,
+    );
+  }
+  const D = system.scale_up.domain_size;
+  const cpn = system.chips_per_node;
+  let g: number;
+  let k: number;
+  if (ranks <= D) {
+    g = ranks;
+    k = 1;
+  } else {
+    if (ranks % D !== 0) {
+      fitError(
+        `${ranks} ranks span scale-up domains of ${D} chips unevenly in "${system.id}"`,
+        `use at most ${D} ranks or a multiple of ${D} (${D * 2}, ${D * 4}, …)`,
+      );
+    }
+    g = D;
+    k = ranks / D;
+  }
+  const nodes = Math.ceil(ranks / cpn);
+  const so = system.scale_out;
+  const oversubscribed = k > 1 && !!so && so.oversubscription > 1 && (so.nodes_per_leaf === undefined || nodes > so.nodes_per_leaf);
+  const placement: Placement = { ranks, ranks_per_domain: g, domains: k, nodes, oversubscribed };
+  const torus = system.scale_up.torus;
+  if (system.scale_up.topology === "torus" && torus) {
+    const shape = torusSliceShape(g, torus.dims);
+    if (!shape) {
+      fitError(
+        `${g} chips form no slice of the ${torus.dims.join("×")} torus of "${system.id}"`,
+        "use a rank count that factors into the torus axes (powers of two always do)",
+      );
+    }
+    placement.torus_shape = shape;
+    placement.torus_wrap = shape!.map((len) => len > 2 && len % torus.wraparound_multiple === 0);
+  }
+  return placement;
+}

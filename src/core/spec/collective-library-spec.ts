@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { sourcedQuantity } from "./sourced.js";
+import { sourcedFraction } from "./system-spec.js";
+
+/**
+ * A collective library's cost constants (catalog/collective-libraries/<id>.yaml): which algorithms
+ * it implements, its per-call launch overhead, and its protocols. A protocol trades latency for
+ * bandwidth the way NCCL's LL / LL128 / Simple do (NVIDIA/nccl src/graph/tuning.cc): a fixed base
+ * latency, a latency per ring step inside a scale-up domain and across the network, and the fraction
+ * of the achievable bus bandwidth it reaches. The cost model picks the fastest (algorithm, protocol).
+ */
+
+export const ALGORITHMS = [
+  "ring",
+  "tree",
+  "halving_doubling",
+  "hierarchical",
+  "nvls",
+  "nvls_tree",
+  "collnet",
+  "torus",
+  "direct",
+] as const;
+export type AlgorithmName = (typeof ALGORITHMS)[number];
+
+const sourceEntry = z.strictObject({ title: z.string(), url: z.string().optional(), type: z.string().optional() });
+
+const protocol = z.strictObject({
+  name: z.string(),
+  base_latency: sourcedQuantity("seconds", { min: 0 }),
+  /** Per ring step over the scale-up fabric (the link latency is its floor). */
+  hop_latency_intra: sourcedQuantity("seconds", { min: 0 }),
+  /** Per ring step across the scale-out network (the network latency is its floor). */
+  hop_latency_inter: sourcedQuantity("seconds", { min: 0 }),
+  /** Fraction of the achievable bus bandwidth this protocol moves. */
+  bandwidth_fraction: sourcedFraction(),
+  note: z.string().optional(),
+});
+
+export const collectiveLibrarySpecSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id: z.string().regex(/^[a-z0-9][a-z0-9.\-]*$/, "lower-case letters, digits, '.' and '-'"),
+  name: z.string(),
+  sources: z.record(z.string().regex(/^\d+$/), sourceEntry).default({}),
+  source: z.union([z.number().int().positive(), z.array(z.number().int().positive())]).optional(),
+  /** Algorithms the library chooses among by itself (others can still be forced). */
+  algorithms: z.array(z.enum(ALGORITHMS)).min(1),
+  /** Kernel launch and completion as seen by a benchmark, paid once per call. */
+  launch_overhead: sourcedQuantity("seconds", { min: 0 }),
+  protocols: z.array(protocol).min(1),
+  /**
+   * Scale-up figures for a system built from a chip alone (no catalog system): the achievable
+   * fraction of the chip's scale-up bandwidth and a per-hop latency.
+   */
+  default_scale_up: z.strictObject({
+    efficiency: sourcedFraction(),
+    latency: sourcedQuantity("seconds", { min: 0 }),
+  }),
+  /** Base latency of an in-network (NVLS / SHARP) reduction, when the hardware has one. */
+  in_network_base_latency: sourcedQuantity("seconds", { min: 0 }).optional(),
+  notes: z.string().optional(),
+});
+
+export type CollectiveLibrarySpec = z.output<typeof collectiveLibrarySpecSchema>;

@@ -1,0 +1,26 @@
+/**
+ * xpusim for Node (`import ... from "xpusim"`): the engine plus the built-in catalogs and file
+ * loading. Example:
+ *
+ *   import { loadChip, loadModel, contextFor, estimateInference, DEFAULT_PRECISION } from "xpusim";
+ *   const est = estimateInference({ model: loadModel("llama-3.1-8b"), precision: DEFAULT_PRECISION,
+ *     batch: 8, input_tokens: 1024, output_tokens: 128, chips: 1, tp: 1, pp: 1 },
+ *     contextFor(loadChip("nvidia-h100-sxm")));
+ */
+export * from "../core/index.js";
+export { loadChip, loadAllChips, chipIds, chipFromObject, findChipByAlias } from "./chip-catalog.js";
+export { loadModel, loadAllModels, modelIds, modelFromObject, loadModelDetailed } from "./model-catalog.js";
+export { loadFamily, resolveEfficiency, efficiencyFor } from "./family-catalog.js";
+export { contextFor, scenarioResolvers } from "./resolvers.js";
+export { validationResolvers } from "./validation-resolvers.js";
+export { readDocument } from "./read-document.js";
+
+import { runScenario, parseScenario, type ScenarioEstimate } from "../core/estimate/run-scenario.js";
+import { readDocument } from "./read-document.js";
+import { scenarioResolvers } from "./resolvers.js";
+
+/** Runs a scenario file (YAML/JSON) or object, resolving catalog ids and relative paths. */
+export function estimateScenario(fileOrObject: string | Record<string, unknown>): ScenarioEstimate {
+  if (typeof fileOrObject === "string") return runScenario(parseScenario(readDocument(fileOrObject), fileOrObject), scenarioResolvers(fileOrObject));
+  return runScenario(parseScenario(fileOrObject), scenarioResolvers());
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { savedActivationBytes, trainingActivationBytes } from "../src/core/estimate/activation-memory.js";
+import { estimateTraining, type TrainingRequest } from "../src/core/estimate/estimate-training.js";
+import { buildWorkload, modelParams } from "../src/core/workload/build-workload.js";
+import { DEFAULT_PRECISION } from "../src/core/workload/precision.js";
+import { loadChip } from "../src/node/chip-catalog.js";
+import { loadModel } from "../src/node/model-catalog.js";
+import { contextFor } from "../src/node/resolvers.js";
+import { gptFromDims } from "../src/node/validation-resolvers.js";
+
+const gpt2 = loadModel("gpt2-1.5b");
+const a100 = contextFor(loadChip("nvidia-a100-sxm-80gb"));
+const req: TrainingRequest = {
+  model: gpt2, precision: DEFAULT_PRECISION, global_batch: 8, seq_len: 1024, recompute: "none",
+  chips: 1, tp: 1, pp: 1, dp: 1, ep: 1, cp: 1, zero: 0, microbatch: 4,
+};
+
+describe("training estimate", () => {
+  it("keeps ZeRO memory accounting: 2 + 2 + 12 bytes per parameter (Rajbhandari et al. 2020)", () => {
+    const e = estimateTraining(req, a100);
+    const P = modelParams(gpt2).params_total;
+    expect(e.memory_breakdown_bytes.weights).toBe(2 * P);
+    expect(e.memory_breakdown_bytes.gradients).toBe(2 * P);
+    expect(e.memory_breakdown_bytes.optimizer).toBe(12 * P);
+    const z3 = estimateTraining({ ...req, chips: 4, dp: 4, zero: 3, global_batch: 16 }, a100);
+    expect(z3.memory_breakdown_bytes.weights).toBe((2 * P) / 4);
+    expect(z3.memory_breakdown_bytes.optimizer).toBe((12 * P) / 4);
+  });
+
+  it("reproduces Korthikanti's per-layer activations for a GPT layer with FlashAttention: 32·s·b·h + fp32 LSE", () => {
+    // h=6144, a=64 (the 22B model of Korthikanti et al. Table 5), s=2048, b=1, no dropout.
+    const m = gptFromDims("22B", { h: 6144, L: 48, heads: 64, ffn: 24576 });
+    const g = buildWorkload(m, { batch: 1, new_tokens: 2048, context_tokens: 2048, phase: "forward" }, DEFAULT_PRECISION);
+    const layer = g.blocks.find((b) => b.repeat === 48)!;
+    const perLayer = layer.ops.reduce((s, op) => s + savedActivationBytes(op), 0);
+    const s = 2048, h = 6144, a = 64;
+    expect(perLayer).toBe(32 * s * h + a * s * 4);
+    const act = trainingActivationBytes(g);
+    expect(act.largest_block).toBe(perLayer);
+  });
+
+  it("counts model FLOPs as forward + backward ≈ 6·N·tokens and HFU > MFU with full recomputation", () => {
+    const e = estimateTraining(req, a100);
+    const tokens = 8 * 1024;
+    const N = modelParams(gpt2).params_total;
+    // 6N per token plus attention (12·L·s·h per token for causal) and the LM head; within 15 %.
+    expect(e.model_flops_per_step / (6 * N * tokens)).toBeGreaterThan(1);
+    expect(e.model_flops_per_step / (6 * N * tokens)).toBeLessThan(1.25);
+    expect(e.mfu).toBeGreaterThan(0.2);
+    expect(e.mfu).toBeLessThanOrEqual(1);
+    const full = estimateTraining({ ...req, recompute: "full" }, a100);
+    expect(full.hfu).toBeGreaterThan(full.mfu);
+    expect(full.step_time_s).toBeGreaterThan(e.step_time_s);
+    expect(full.memory_breakdown_bytes.activations).toBeLessThan(e.memory_breakdown_bytes.activations / 4);
+    expect(full.model_flops_per_step).toBeCloseTo(e.model_flops_per_step, 0);
+  });
+
+  it("sums its step-time parts and derives throughput from them", () => {
+    const e = estimateTraining(req, a100);
+    const b = e.step_breakdown_s;
+    expect(b.forward + b.backward + b.recompute + b.optimizer).toBeCloseTo(e.step_time_s, 12);
+    expect(e.microbatches_per_step).toBe(2);
+    expect(e.tokens_per_s).toBeCloseTo((8 * 1024) / e.step_time_s, 6);
+    expect(b.backward / b.forward).toBeGreaterThan(1.6);
+    expect(b.backward / b.forward).toBeLessThan(2.6);
+  });
+
+  it("gives time, chip-hours and cost for a token budget", () => {
+    const e = estimateTraining({ ...req, tokens: 1e9 }, a100);
+    const steps = 1e9 / (8 * 1024);
+    expect(e.time_to_train_s).toBeCloseTo(steps * e.step_time_s, 6);
+    expect(e.chip_hours).toBeCloseTo(e.time_to_train_s! / 3600, 9);
+  });
+
+  it("rejects layouts it cannot price, with the reason", () => {
+    expect(() => estimateTraining({ ...req, global_batch: 6 }, a100)).toThrow(/not divisible by dp × microbatch = 4/);
+    expect(() => estimateTraining({ ...req, tp: 2, chips: 2 }, a100)).toThrow(/issue #3/);
+  });
+});
