@@ -106,3 +106,19 @@ describe("SCALE-Sim v2 generated cases (cfg and CSV text parsed as SCALE-Sim rea
     });
   }
 });
+
+describe("SCALE-Sim v2 whole networks: reports byte-identical", () => {
+  const networks = [
+    { dir: "resnet50-tpu256-ws", cfg: "google.cfg", topo: "Resnet50.csv", layers: 54 },
+    { dir: "alexnet-sq32-os", cfg: "scale.cfg", topo: "alexnet.csv", layers: 5 },
+  ];
+  for (const n of networks) {
+    it(`${n.dir} (${n.layers} layers)`, () => {
+      const { config } = parseScaleSimConfig(readFileSync(fixture(`${n.dir}/${n.cfg}`), "utf8"));
+      const { layers } = parseTopologyCsv(readFileSync(fixture(`${n.dir}/${n.topo}`), "utf8"), "conv");
+      const reports = renderScaleSimReports(simulateSystolic(config, layers, { semantics: "scalesim" }));
+      expect(reports["COMPUTE_REPORT.csv"]!.trim().split("\n")).toHaveLength(n.layers + 1);
+      for (const [name, text] of Object.entries(reports)) expect(text, name).toBe(readFileSync(fixture(`${n.dir}/scalesim-reports/${name}`), "utf8"));
+    });
+  }
+});

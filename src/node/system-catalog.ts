@@ -193,36 +193,51 @@ export function libraryForVendor(vendor: string): string {
  * Among several, one that can hold `count` chips and has a scale-out network is preferred.
  */
 export function defaultSystemFor(chip: Chip, count = 1): System {
+  return systemFromObject(defaultSystemDocument(chip, count));
+}
+
+/**
+ * The raw system document behind {@link defaultSystemFor}: `{ extends: <catalog id> }` (plus the
+ * chip when it is swapped in), or a complete generic document. Callers may merge overrides into it.
+ */
+export function defaultSystemDocument(chip: Chip, count = 1): Record<string, unknown> {
   const all = loadAllSystems();
   const vendorOf = (s: System) => (s.vendor ?? "").toLowerCase();
   const chipVendor = chip.vendor.toLowerCase().split(/\s+/)[0] ?? "";
   const rank = (s: System) => (s.scale_out ? 2 : 0) + (s.max_chips === undefined || s.max_chips >= count ? 1 : 0) + s.scale_up.domain_size / 1e4;
   const best = (list: System[]) => [...list].sort((a, b) => rank(b) - rank(a))[0];
 
-  const own = all.filter((s) => s.chip_id === chip.id && vendorOf(s).includes(chipVendor));
-  if (own.length) return best(own)!;
+  const own = best(all.filter((s) => s.chip_id === chip.id && vendorOf(s).includes(chipVendor)));
+  if (own) return { extends: own.id, id: own.id };
   const link = chip.interconnect.scale_up;
   if (link?.bandwidth_per_direction_bytes_per_s !== undefined) {
-    const same = all.filter((s) => {
-      const other = loadChip(s.chip_id).interconnect.scale_up;
-      return vendorOf(s).includes(chipVendor) && other?.name === link.name && other.bandwidth_per_direction_bytes_per_s === link.bandwidth_per_direction_bytes_per_s;
-    });
-    const pick = best(same);
+    const pick = best(
+      all.filter((s) => {
+        const other = loadChip(s.chip_id).interconnect.scale_up;
+        return vendorOf(s).includes(chipVendor) && other?.name === link.name && other.bandwidth_per_direction_bytes_per_s === link.bandwidth_per_direction_bytes_per_s;
+      }),
+    );
     if (pick) {
-      const entry = systemCatalog().get(pick.id)!;
-      return systemFromObject(
-        { extends: pick.id, id: `${pick.id}-${chip.id}`, name: `${pick.name} with ${chip.name}`, chip: chip.id, caveats: [`${chip.id} placed in ${pick.id} (same ${link.name} fabric)`] },
-        entry.file,
-      );
+      return {
+        extends: pick.id,
+        id: `${pick.id}-${chip.id}`,
+        name: `${pick.name} with ${chip.name}`,
+        chip: chip.id,
+        caveats: [`${chip.id} placed in ${pick.id} (same ${link.name} fabric)`],
+      };
     }
   }
-  const any = all.filter((s) => s.chip_id === chip.id);
-  if (any.length) return best(any)!;
-  return genericSystemFor(chip);
+  const any = best(all.filter((s) => s.chip_id === chip.id));
+  if (any) return { extends: any.id, id: any.id };
+  return genericSystemDocument(chip);
 }
 
 /** A single node of up to 8 chips joined by the chip's own scale-up link (switch), or its host link (PCIe) without one. */
 export function genericSystemFor(chip: Chip): System {
+  return systemFromObject(genericSystemDocument(chip));
+}
+
+function genericSystemDocument(chip: Chip): Record<string, unknown> {
   const libId = libraryForVendor(chip.vendor);
   const lib = librarySpec(libId);
   const su = chip.interconnect.scale_up;
@@ -245,5 +260,5 @@ export function genericSystemFor(chip: Chip): System {
       `generic system: no catalog system uses ${chip.id}; up to 8 chips ${hasLink ? `fully connected through ${su!.name} as if switched` : "talking through the host link"}, no scale-out network`,
     ],
   };
-  return systemFromObject(raw);
+  return raw;
 }

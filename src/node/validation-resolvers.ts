@@ -7,7 +7,10 @@
  */
 import type { ModelSpec } from "../core/spec/model-spec.js";
 import type { ValidationResolvers } from "../core/validate/run-validation.js";
+import { XpusimError } from "../core/diagnostics/diagnostic.js";
+import type { System } from "../core/network/build-system.js";
 import { findChipByAlias } from "./chip-catalog.js";
+import { defaultSystemDocument, resolveSystemAlias, systemFromObject } from "./system-catalog.js";
 import { loadModel, modelFromObject, modelIds } from "./model-catalog.js";
 import { catalogDir } from "./paths.js";
 import { readDocument } from "./read-document.js";
@@ -49,9 +52,48 @@ export function gptFromDims(name: string, d: { h: number; L: number; heads: numb
   });
 }
 
+/** "8x HDR 200 Gb/s", "4x100 Gb/s", "8 x 400Gbps": NICs per node and line rate in Gb/s, if the text states them. */
+export function parseNics(text: string): { count: number; gbps: number; technology?: string } | undefined {
+  const m = /(\d+)\s*[x×]\s*(?:([A-Za-z]{2,4})\s+)?(\d+(?:\.\d+)?)\s*G(?:b|bit)(?:\/s|ps)\b/i.exec(text);
+  if (!m) return undefined;
+  const tech = /\b(RoCE|EFA|IB|InfiniBand|Ethernet|GbE)\b/i.exec(text)?.[1] ?? m[2];
+  return { count: Number(m[1]), gbps: Number(m[3]), ...(tech ? { technology: tech } : {}) };
+}
+
+/**
+ * The system of a collective measurement: a catalog system named in the text ("DGX A100", "AWS
+ * p4d"), else the default system of the chip it names; NICs stated in the text ("4x HDR 200 Gb/s per
+ * node") replace the system's, keeping its NIC efficiency and latency (stated as an assumption).
+ */
+export function systemByName(hardware: string, _chipCount: number): { system: System; assumptions: string[] } | string {
+  const assumptions: string[] = [];
+  let doc: Record<string, unknown>;
+  const id = resolveSystemAlias(hardware);
+  if (id) doc = { extends: id, id };
+  else {
+    const chip = findChipByAlias(hardware);
+    if (!chip) return `hardware "${hardware}" names no catalog system or chip`;
+    doc = defaultSystemDocument(chip);
+    assumptions.push(`no system named: ${String(doc.extends ?? doc.id)} (default system of ${chip.id})`);
+  }
+  const nics = parseNics(hardware);
+  if (nics) {
+    if (typeof doc.extends !== "string") return `"${hardware}" states NICs but the generic system of its chip has no scale-out network to re-rate`;
+    doc = { ...doc, id: `${String(doc.id)}-${nics.count}x${nics.gbps}g`, scale_out: { nics_per_node: nics.count, nic_rate: `${nics.gbps} Gb/s`, name: `${nics.count}x ${nics.technology ?? ""} ${nics.gbps} Gb/s`.replace(/\s+/g, " ") } };
+    assumptions.push(`NICs from the text: ${nics.count} x ${nics.gbps} Gb/s${nics.technology ? ` ${nics.technology}` : ""} per node, with the NIC efficiency and latency of ${String(doc.extends)}`);
+  }
+  try {
+    return { system: systemFromObject(doc), assumptions };
+  } catch (e) {
+    if (e instanceof XpusimError) return e.diagnostics.map((d) => d.message).join("; ");
+    throw e;
+  }
+}
+
 export function validationResolvers(): ValidationResolvers {
   return {
     chipByName: findChipByAlias,
+    systemByName,
     modelByName(text, config) {
       const entry = modelNames()[text];
       if (entry) return loadModel(entry.model);

@@ -78,8 +78,11 @@ export function registerRunCommand(program: Command): void {
           notes: (r.cost.notes ?? []).join("; "),
         })),
       );
+      const tokenModel = graph.category === "decoder-llm" || graph.category === "encoder";
       const summary = {
         model: graph.name,
+        token_model: tokenModel,
+        ...(o.image ? { image_size: o.image } : {}),
         chip: chip.id,
         phase: o.phase,
         batch: o.batch,
@@ -103,13 +106,15 @@ export function registerRunCommand(program: Command): void {
 }
 
 function renderRun(
-  s: { model: string; chip: string; phase: string; batch: number; new_tokens: number; context_tokens: number; params_total: number; time_s: number; flops: number; bytes: number; achieved_flops_per_s: number; energy_j?: number; bound: string; time_by_bound_s: Record<string, number>; cost_models: Record<string, number> },
+  s: { model: string; chip: string; phase: string; token_model: boolean; image_size?: number; batch: number; new_tokens: number; context_tokens: number; params_total: number; time_s: number; flops: number; bytes: number; achieved_flops_per_s: number; energy_j?: number; bound: string; time_by_bound_s: Record<string, number>; cost_models: Record<string, number> },
   cost: GraphCost,
   opRows: Array<{ block: string; op: string; repeat: number; time_s: number; total_time_s: number; share: number; flops: number; bytes: number; utilization: number; bound: string; cost_model: string; notes: string }>,
   allOps: boolean,
 ): string {
   const head = [
-    `${s.model} on ${s.chip}: ${s.phase}, batch ${s.batch}, ${s.new_tokens} new tokens, context ${s.context_tokens}`,
+    s.token_model
+      ? `${s.model} on ${s.chip}: ${s.phase}, batch ${s.batch}, ${s.new_tokens} new tokens, context ${s.context_tokens}`
+      : `${s.model} on ${s.chip}: forward pass, batch ${s.batch}${s.image_size ? `, ${s.image_size}×${s.image_size} images` : ""}`,
     `time ${fmtTime(s.time_s)} · ${fmtSi(s.flops, "FLOP")} · ${fmtBytes(s.bytes)} main-memory traffic · ${fmtSi(s.achieved_flops_per_s, "FLOP/s")} achieved${s.energy_j !== undefined ? ` · ${fmtSi(s.energy_j, "J")}` : ""}`,
     `bound: ${s.bound} (${Object.entries(s.time_by_bound_s).filter(([, t]) => t > 0).map(([k, t]) => `${k} ${fmtPct(t / s.time_s, 0)}`).join(", ")}) · cost models: ${Object.keys(s.cost_models).join(", ")}`,
     "",

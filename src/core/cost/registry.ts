@@ -90,6 +90,13 @@ export function estimateOp(op: Op, chip: Chip, efficiency: EfficiencyParams, opt
     const cost = m.estimate(op, ctx);
     return { cost, model: m.id, refused };
   }
+  if (Object.keys(chip.matrix.peak_flops_per_s).length === 0 && Object.keys(chip.vector.peak_flops_per_s).length === 0) {
+    throw new XpusimError(
+      error("E_UNSUPPORTED", "", `${chip.id} has no dense compute peak in its sources, so no op can be timed on it`, {
+        hint: `\`xpusim chips ${chip.id}\` lists what its data supports; add a peak (with its source) in a chip file that \`extends: ${chip.id}\``,
+      }),
+    );
+  }
   throw new XpusimError(
     error("E_UNSUPPORTED", "", `no cost model can price ${op.kind} "${op.name}" on ${chip.id}`, {
       hint: refused.map((r) => `${r.model}: ${r.reason}`).join("; "),

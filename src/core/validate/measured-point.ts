@@ -37,6 +37,7 @@ export function toSi(value: number, unit: string): number | undefined {
     MiB: 2 ** 20,
     GiB: 2 ** 30,
     GB: 1e9,
+    "GB/s": 1e9,
     "tokens/s": 1,
     "tokens/s/GPU": 1,
     "img/s": 1,

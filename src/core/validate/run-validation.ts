@@ -8,6 +8,8 @@ import type { ModelSpec } from "../spec/model-spec.js";
 import { type DType, toDType } from "../units/dtype.js";
 import type { Precision } from "../workload/precision.js";
 import { type MeasuredPoint, toSi } from "./measured-point.js";
+import type { System } from "../network/build-system.js";
+import { validateCollectivePoint } from "./validate-collective.js";
 
 /**
  * The validation harness: turns each measured point into a scenario, predicts it, and reports the
@@ -20,6 +22,11 @@ export interface ValidationResolvers {
   /** Model from the model text and config; a string is the reason it cannot be resolved. */
   modelByName(text: string, config: Record<string, unknown>): ModelSpec | string;
   context(chip: Chip): CostContext;
+  /**
+   * The system a collective measurement ran on, from its hardware text and chip count, with the
+   * assumptions made to pick it; a string is the reason it cannot be resolved.
+   */
+  systemByName?(hardware: string, chipCount: number): { system: System; assumptions: string[] } | string;
 }
 
 export interface ValidationResult {
@@ -99,6 +106,8 @@ function precisionFor(dt: DType, config: Record<string, unknown>): Precision {
 export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): ValidationResult {
   const measuredSi = toSi(p.value, p.unit);
   if (measuredSi === undefined) return unsupported(p, `unit "${p.unit}" is not understood`);
+  // Collective points name a system (which gives the chip), so they are resolved before the chip lookup.
+  if (p.category === "collective") return validateCollectivePoint(p, r);
   const chip = r.chipByName(p.hardware);
   if (!chip) return unsupported(p, `hardware "${p.hardware}" matches no catalog chip or alias`);
   const cfg = p.config;
@@ -212,7 +221,7 @@ export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): Validat
       case "memory":
         return unsupported(p, `multi-chip training (tp=${tp}, pp=${pp}, ${p.chip_count} chips) is modelled in issue #3`, chip);
       case "collective":
-        return unsupported(p, "collectives need the system/network models of issue #3", chip);
+        return validateCollectivePoint(p, r);
       case "transformer_layer":
         return unsupported(p, `tensor-parallel layer (tp=${tp}) with all-reduces is modelled in issues #3/#4`, chip);
       default:

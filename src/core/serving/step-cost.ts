@@ -1,0 +1,344 @@
+import type { CostContext } from "../cost/contract.js";
+import { type EvaluateOptions, evaluateBlocks, evaluateGraph } from "../estimate/evaluate-graph.js";
+import type { ModelSpec } from "../spec/model-spec.js";
+import { buildWorkload } from "../workload/build-workload.js";
+import type { Block, WorkloadGraph } from "../workload/op.js";
+import type { Precision } from "../workload/precision.js";
+
+/**
+ * The time of one engine iteration (one forward pass over a continuous batch), priced with the
+ * engine's own cost models.
+ *
+ * A step holds prefill chunks (t_i new tokens after p_i already-cached tokens each) and D decoding
+ * sequences (one new token each, Σc cached-plus-new context tokens). Serving engines run it as one
+ * forward pass: the linear layers (QKV/out projections, MLP, MoE experts, norms, embedding) see all
+ * N = Σt_i + D tokens stacked into one matrix, so the weights stream from memory once; attention
+ * runs per sequence against its own context (varlen FlashAttention / paged attention); the LM head
+ * computes logits for the last position of every scheduled sequence (R = chunks + D rows). Hence
+ *
+ *   step(chunks, D, Σc) = body(N) + head(R) + attn_decode(D, Σc/D) + Σ_i attn_prefill(t_i, p_i)
+ *
+ * where each term is read from evaluated workload graphs:
+ *   body(N)            non-attention ops outside the LM-head block of a prefill graph of N tokens
+ *                      (of a decode graph of batch N when the step has no prefill: MLA decode uses
+ *                      the absorbed form, so its projections differ);
+ *   head(R)            the final norm + LM head of a decode graph of batch R;
+ *   attn_decode(B, c)  the attention ops of a decode graph of batch B at context c — attention cost
+ *                      is linear in each sequence's context, so the mean context is exact;
+ *   attn_prefill(t, p) the attention ops of a prefill graph of t new tokens at context p + t.
+ * A lone prefill is exactly the prefill graph, a pure decode batch exactly the decode graph; a
+ * mixed batch is "prefill + decode minus the weight read they share", priced per op rather than by
+ * subtracting one bandwidth term. MLA models in mixed steps use the prefill form for the decode
+ * tokens' projections (an approximation).
+ *
+ * Speed: evaluating a graph costs ~0.3–0.5 ms, and a 10,000-request simulation has ~10⁵ steps, so
+ * every term is cached on a grid and interpolated linearly: token/batch axes are exact integers up
+ * to 32, then geometric with `points_per_octave` points per doubling (default 8, i.e. ≤ 9 %
+ * apart); 2-D terms are bilinear. Graph costs are piecewise-smooth in these sizes (tile and wave
+ * quantisation are the only steps), so the interpolation error is small — test/serving-step-cost
+ * measures it against exact pricing (`interpolate: false`, memoised per distinct shape).
+ *
+ * Tensor parallelism is not modelled yet: a TP step cost would shard body/head/attention across the
+ * group and add two all-reduces per layer over N tokens × hidden; it plugs in behind the same
+ * StepCostModel interface without touching the simulator.
+ */
+
+/** One iteration's batch. Reused between steps by the simulator (no allocation per step). */
+export interface StepBatch {
+  /** Prefill chunks in this step. */
+  chunks: number;
+  /** New tokens of each chunk (first `chunks` entries are valid). */
+  chunk_tokens: Int32Array;
+  /** Tokens of the same sequence already in the KV cache before the chunk. */
+  chunk_prior: Int32Array;
+  /** Decoding sequences (one new token each). */
+  decodes: number;
+  /** Σ over decoding sequences of their context (cached tokens + the new one). */
+  decode_context_sum: number;
+}
+
+export function createStepBatch(maxSequences: number): StepBatch {
+  return { chunks: 0, chunk_tokens: new Int32Array(maxSequences), chunk_prior: new Int32Array(maxSequences), decodes: 0, decode_context_sum: 0 };
+}
+
+/** Prices one iteration. Implementations must be deterministic and side-effect free (caches aside). */
+export interface StepCostModel {
+  readonly id: string;
+  /** What the model assumes, for the output's notes. */
+  readonly notes: readonly string[];
+  stepTimeS(batch: StepBatch): number;
+}
+
+export interface LinearStepCostParams {
+  /** Fixed time of every step, s. */
+  base_s: number;
+  /** Per prefill-chunk token, s. */
+  per_prefill_token_s?: number;
+  /** Per decoding sequence, s. */
+  per_decode_seq_s?: number;
+  /** Per context token attended by a decoding sequence, s. */
+  per_context_token_s?: number;
+}
+
+/** A hand-checkable step cost (tests, what-if studies): base + per-token terms. */
+export function linearStepCost(p: LinearStepCostParams): StepCostModel {
+  const pt = p.per_prefill_token_s ?? 0;
+  const pd = p.per_decode_seq_s ?? 0;
+  const pc = p.per_context_token_s ?? 0;
+  return {
+    id: "linear",
+    notes: [`step time = ${p.base_s} s + ${pt} s/prefill token + ${pd} s/decode sequence + ${pc} s/context token`],
+    stepTimeS(b: StepBatch): number {
+      let tokens = 0;
+      for (let i = 0; i < b.chunks; i++) tokens += b.chunk_tokens[i]!;
+      return p.base_s + pt * tokens + pd * b.decodes + pc * b.decode_context_sum;
+    },
+  };
+}
+
+const LINEAR_TOP = 32;
+/** Largest size a grid axis covers (tokens, sequences or context): 2^30. */
+const AXIS_MAX_LOG2 = 30;
+
+/** Integer grid: 0..32 exactly, then `k` points per doubling. */
+class Axis {
+  readonly values: Float64Array;
+  private readonly k: number;
+  idx = 0;
+  frac = 0;
+  constructor(k: number) {
+    this.k = k;
+    const n = LINEAR_TOP + k * (AXIS_MAX_LOG2 - 5) + 2;
+    this.values = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.values[i] = i <= LINEAR_TOP ? i : Math.round(LINEAR_TOP * Math.pow(2, (i - LINEAR_TOP) / k));
+  }
+  /** Sets idx, frac so that v = values[idx] + frac·(values[idx+1] − values[idx]). */
+  locate(v: number): void {
+    const vals = this.values;
+    let i: number;
+    if (v <= LINEAR_TOP) i = Math.floor(v);
+    else {
+      i = LINEAR_TOP + Math.floor(this.k * Math.log2(v / LINEAR_TOP));
+      while (i + 1 < vals.length && vals[i + 1]! <= v) i++;
+      while (i > 0 && vals[i]! > v) i--;
+    }
+    if (i >= vals.length - 1) i = vals.length - 2;
+    this.idx = i;
+    const lo = vals[i]!;
+    this.frac = v === lo ? 0 : (v - lo) / (vals[i + 1]! - lo);
+  }
+}
+
+export interface EngineStepCostOptions extends EvaluateOptions {
+  /** Interpolate on a grid (default, fast) or price every distinct shape exactly (memoised). */
+  interpolate?: boolean;
+  /** Grid points per doubling above 32 (default 8). */
+  points_per_octave?: number;
+}
+
+/** The parts of an evaluated graph the step formula needs. */
+interface GraphParts {
+  body: number;
+  head: number;
+  attention: number;
+}
+
+function partsOf(blocks: readonly { name: string; repeat: number; ops: readonly { op: { kind: string }; time_s: number }[] }[]): GraphParts {
+  let body = 0;
+  let head = 0;
+  let attention = 0;
+  for (const b of blocks) {
+    for (const o of b.ops) {
+      const t = o.time_s * b.repeat;
+      if (b.name === "final") head += t;
+      else if (o.op.kind === "attention") attention += t;
+      else body += t;
+    }
+  }
+  return { body, head, attention };
+}
+
+function attentionOnly(graph: WorkloadGraph): Block[] {
+  const out: Block[] = [];
+  for (const b of graph.blocks) {
+    const ops = b.ops.filter((o) => o.kind === "attention");
+    if (ops.length) out.push({ name: b.name, repeat: b.repeat, ops });
+  }
+  return out;
+}
+
+/** Lazily filled 1-D or 2-D table keyed by grid indices (NaN = not computed yet). */
+class Table {
+  private readonly data: Float64Array;
+  constructor(
+    size: number,
+    private readonly cols: number,
+  ) {
+    this.data = new Float64Array(size).fill(NaN);
+  }
+  get(i: number, j: number, compute: (i: number, j: number) => number): number {
+    const k = i * this.cols + j;
+    let v = this.data[k]!;
+    if (v !== v) {
+      v = compute(i, j);
+      this.data[k] = v;
+    }
+    return v;
+  }
+}
+
+export interface EngineStepCost extends StepCostModel {
+  /** Graph evaluations done so far (cache misses), for benchmarks and tests. */
+  readonly evaluations: () => number;
+}
+
+/** Step cost priced with the workload builder and cost-model registry (see the file comment). */
+export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Precision, opts: EngineStepCostOptions = {}): EngineStepCost {
+  const evalOpts: EvaluateOptions = {};
+  if (opts.execution) evalOpts.execution = opts.execution;
+  if (opts.costModel) evalOpts.costModel = opts.costModel;
+  let evaluations = 0;
+
+  const decodeGraph = (batch: number, context: number) =>
+    buildWorkload(model, { batch, new_tokens: 1, context_tokens: context, phase: "decode", lm_head_tokens: "last" }, precision);
+  const prefillGraph = (tokens: number, prior: number) =>
+    buildWorkload(model, { batch: 1, new_tokens: tokens, context_tokens: prior + tokens, phase: "prefill", lm_head_tokens: "last" }, precision);
+
+  // Exact shape prices (memoised by exact integer key).
+  const decodeParts = new Map<number, GraphParts>();
+  const prefillBody = new Map<number, number>();
+  const attnDecode = new Map<number, number>();
+  const attnPrefill = new Map<number, number>();
+  const KEY = 2 ** 26;
+
+  const exactDecodeParts = (batch: number): GraphParts => {
+    let p = decodeParts.get(batch);
+    if (!p) {
+      evaluations++;
+      p = partsOf(evaluateGraph(decodeGraph(batch, 1), ctx, evalOpts).blocks);
+      decodeParts.set(batch, p);
+    }
+    return p;
+  };
+  const exactPrefillBody = (tokens: number): number => {
+    let v = prefillBody.get(tokens);
+    if (v === undefined) {
+      evaluations++;
+      v = partsOf(evaluateGraph(prefillGraph(tokens, 0), ctx, evalOpts).blocks).body;
+      prefillBody.set(tokens, v);
+    }
+    return v;
+  };
+  const exactAttnDecode = (batch: number, context: number): number => {
+    const key = batch * KEY + context;
+    let v = attnDecode.get(key);
+    if (v === undefined) {
+      evaluations++;
+      v = evaluateBlocks(attentionOnly(decodeGraph(batch, context)), ctx, evalOpts).time_s;
+      attnDecode.set(key, v);
+    }
+    return v;
+  };
+  const exactAttnPrefill = (tokens: number, prior: number): number => {
+    const key = tokens * KEY + prior;
+    let v = attnPrefill.get(key);
+    if (v === undefined) {
+      evaluations++;
+      v = evaluateBlocks(attentionOnly(prefillGraph(tokens, prior)), ctx, evalOpts).time_s;
+      attnPrefill.set(key, v);
+    }
+    return v;
+  };
+
+  const notes = [
+    "step time = linear layers over all batched tokens once + LM head per sequence + attention per sequence, priced with the engine's cost models",
+    "single chip (tensor parallelism not modelled yet; a TP step cost with all-reduce time plugs in behind the same interface)",
+  ];
+
+  if (opts.interpolate === false) {
+    return {
+      id: "engine-exact",
+      notes,
+      evaluations: () => evaluations,
+      stepTimeS(b: StepBatch): number {
+        const rows = b.chunks + b.decodes;
+        if (rows === 0) return 0;
+        let tokens = b.decodes;
+        let t = 0;
+        for (let i = 0; i < b.chunks; i++) {
+          tokens += b.chunk_tokens[i]!;
+          t += exactAttnPrefill(b.chunk_tokens[i]!, b.chunk_prior[i]!);
+        }
+        t += b.chunks === 0 ? exactDecodeParts(b.decodes).body : exactPrefillBody(tokens);
+        t += exactDecodeParts(rows).head;
+        if (b.decodes > 0) {
+          const c = b.decode_context_sum / b.decodes;
+          const lo = Math.floor(c);
+          const f = c - lo;
+          const a = exactAttnDecode(b.decodes, lo);
+          t += f === 0 ? a : a + f * (exactAttnDecode(b.decodes, lo + 1) - a);
+        }
+        return t;
+      },
+    };
+  }
+
+  const k = opts.points_per_octave ?? 8;
+  const axis = new Axis(k);
+  const n = axis.values.length;
+  const vals = axis.values;
+  const bodyDecodeT = new Table(n, 1);
+  const headT = new Table(n, 1);
+  const bodyPrefillT = new Table(n, 1);
+  const attnDecodeT = new Table(n * n, n);
+  const attnPrefillT = new Table(n * n, n);
+  const at = (i: number) => Math.max(1, vals[i]!);
+  const fBodyDecode = (i: number) => exactDecodeParts(at(i)).body;
+  const fHead = (i: number) => exactDecodeParts(at(i)).head;
+  const fBodyPrefill = (i: number) => exactPrefillBody(at(i));
+  const fAttnDecode = (i: number, j: number) => exactAttnDecode(at(i), at(j));
+  const fAttnPrefill = (i: number, j: number) => exactAttnPrefill(at(i), vals[j]!);
+
+  const lerp1 = (table: Table, f: (i: number, j: number) => number, v: number): number => {
+    axis.locate(v);
+    const i = axis.idx;
+    const fr = axis.frac;
+    const a = table.get(i, 0, f);
+    return fr === 0 ? a : a + fr * (table.get(i + 1, 0, f) - a);
+  };
+  const lerp2 = (table: Table, f: (i: number, j: number) => number, u: number, v: number): number => {
+    axis.locate(u);
+    const i = axis.idx;
+    const fu = axis.frac;
+    axis.locate(v);
+    const j = axis.idx;
+    const fv = axis.frac;
+    const a = table.get(i, j, f);
+    const b = fv === 0 ? a : table.get(i, j + 1, f);
+    const lo = a + fv * (b - a);
+    if (fu === 0) return lo;
+    const c = table.get(i + 1, j, f);
+    const d = fv === 0 ? c : table.get(i + 1, j + 1, f);
+    return lo + fu * (c + fv * (d - c) - lo);
+  };
+
+  return {
+    id: "engine-interpolated",
+    notes: [...notes, `graph costs cached on a grid (exact to 32, then ${k} points per doubling) and interpolated linearly`],
+    evaluations: () => evaluations,
+    stepTimeS(b: StepBatch): number {
+      const rows = b.chunks + b.decodes;
+      if (rows === 0) return 0;
+      let tokens = b.decodes;
+      let t = 0;
+      for (let i = 0; i < b.chunks; i++) {
+        tokens += b.chunk_tokens[i]!;
+        t += lerp2(attnPrefillT, fAttnPrefill, b.chunk_tokens[i]!, b.chunk_prior[i]!);
+      }
+      t += b.chunks === 0 ? lerp1(bodyDecodeT, fBodyDecode, b.decodes) : lerp1(bodyPrefillT, fBodyPrefill, tokens);
+      t += lerp1(headT, fHead, rows);
+      if (b.decodes > 0) t += lerp2(attnDecodeT, fAttnDecode, b.decodes, b.decode_context_sum / b.decodes);
+      return t;
+    },
+  };
+}

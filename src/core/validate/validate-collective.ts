@@ -1,0 +1,67 @@
+/**
+ * Validation of one measured collective point: resolves the system from the hardware text (the
+ * chip comes with it), runs the collective cost model over `chip_count` consecutive chips and
+ * compares the time (latency), bus bandwidth or algorithm bandwidth with the measurement.
+ */
+import { XpusimError } from "../diagnostics/diagnostic.js";
+import { COLLECTIVE_KINDS, estimateCollective } from "../network/estimate-collective.js";
+import type { CollectiveKind } from "../workload/op.js";
+import { type MeasuredPoint, toSi } from "./measured-point.js";
+import type { ValidationResolvers, ValidationResult } from "./run-validation.js";
+
+function opOf(text: string): CollectiveKind | undefined {
+  const t = text.toLowerCase().replace(/\(.*$/, "").trim().replace(/[^a-z_]/g, "");
+  if ((COLLECTIVE_KINDS as readonly string[]).includes(t)) return t as CollectiveKind;
+  if (t === "sendrecv") return "send_recv";
+  if (t === "allreduce") return "all_reduce";
+  if (t === "allgather") return "all_gather";
+  if (t === "reducescatter") return "reduce_scatter";
+  if (t === "alltoall") return "all_to_all";
+  return undefined;
+}
+
+export function validateCollectivePoint(p: MeasuredPoint, r: ValidationResolvers): ValidationResult {
+  const base = { id: p.id, category: p.category, metric: p.metric, unit: p.unit, hardware: p.hardware, measured: p.value };
+  const assumptions: string[] = [];
+  const unsupported = (reason: string, chip?: string, status: "unsupported" | "failed" = "unsupported"): ValidationResult => ({
+    ...base,
+    ...(chip ? { chip } : {}),
+    status,
+    reason,
+    assumptions,
+  });
+  const cfg = p.config;
+  if (typeof cfg.skip === "string") return unsupported(cfg.skip);
+  const measuredSi = toSi(p.value, p.unit);
+  if (measuredSi === undefined || measuredSi <= 0) return unsupported(`unit "${p.unit}" (or value ${p.value}) is not understood`);
+  if (!r.systemByName) return unsupported("no system resolver was supplied to the harness");
+  const op = opOf(String(cfg.op ?? p.model));
+  if (!op) return unsupported(`collective "${String(cfg.op ?? p.model)}" is not one of ${COLLECTIVE_KINDS.join(", ")}`);
+  const bytes = typeof cfg.bytes === "number" ? cfg.bytes : Number(cfg.bytes);
+  if (!Number.isFinite(bytes) || bytes <= 0) return unsupported("config needs bytes (the nccl-tests message size)");
+  const resolved = r.systemByName(p.hardware, p.chip_count);
+  if (typeof resolved === "string") return unsupported(resolved);
+  const sys = resolved.system;
+  if (Array.isArray(cfg.assumptions)) assumptions.push(...cfg.assumptions.map(String));
+  assumptions.push(...resolved.assumptions);
+  let predictedSi: number;
+  try {
+    const cost = estimateCollective(sys, op, bytes, p.chip_count);
+    assumptions.push(`${sys.id}: ${cost.algorithm}/${cost.protocol} over ${cost.placement.domains} × ${cost.placement.ranks_per_domain} ranks`);
+    if (p.metric === "latency") predictedSi = cost.time_s;
+    else if (p.metric === "busbw") predictedSi = cost.busbw_bytes_per_s;
+    else if (p.metric === "algbw") predictedSi = cost.algbw_bytes_per_s;
+    else return unsupported(`metric "${p.metric}" for a collective is not understood (latency, busbw, algbw)`, sys.chip_id);
+  } catch (e) {
+    if (e instanceof XpusimError) return unsupported(e.diagnostics.map((d) => d.message).join("; "), sys.chip_id, "failed");
+    throw e;
+  }
+  return {
+    ...base,
+    chip: sys.chip_id,
+    predicted: (predictedSi / measuredSi) * p.value,
+    error: (predictedSi - measuredSi) / measuredSi,
+    status: "ok",
+    assumptions,
+  };
+}
