@@ -3,7 +3,7 @@
  * weight-stationary array (SCALE-Sim's google.cfg: 6 MiB IFMAP/filter, 2 MiB OFMAP SRAM, CALC),
  * in SCALE-Sim compatibility mode. Checks that the three reports are byte-identical to SCALE-Sim's,
  * then compares the time with SCALE-Sim: measured now when SCALESIM_DIR points to a scale-sim-v2
- * checkout (runs `python3 scalesim/scale.py`, minutes), otherwise the figure recorded in
+ * checkout (runs `python3 scalesim/scale.py`, or $SCALESIM_PYTHON, for minutes), otherwise the figure recorded in
  * systolic-baseline.json (date and machine of that measurement). Target: ≥ 1000× faster.
  *
  * Run: node --import tsx bench/systolic.bench.ts

@@ -184,6 +184,24 @@ describe("bad configurations are errors, never crashes or negative counts", () =
     expect(r!.total_cycles).toBe(2); // 2R + C + T − 2 = 2 cycles: load the MAC, then drain the result
   });
 
+  it("a reuse window that turns over twice in one cycle (SCALE-Sim: ZeroDivisionError)", () => {
+    // 1×600 OS array, 1 KiB filter SRAM: a 500-word window, and up to 600 filter reads per cycle.
+    const layers = parseTopologyCsv("Layer, M, N, K,\nWide,1,1200,600,\n", "gemm").layers;
+    const [d] = diagnosticsOf(() => simulateSystolic({ ...cfg, array_rows: 1, array_cols: 600, filter_sram_kb: 1 }, layers, { semantics: "scalesim" }));
+    expect(d).toMatchObject({ code: "E_UNSUPPORTED", path: "architecture_presets.FilterSramSzkB" });
+    expect(d!.message).toMatch(/^layer 0 "Wide" \(topology line 2\): the filter buffer's reuse window turns over twice in cycle 521/);
+    const [r] = simulateSystolic({ ...cfg, array_rows: 1, array_cols: 600, filter_sram_kb: 1 }, layers, { semantics: "corrected" });
+    expect(r!.dram_filter_reads).toBe(1200 * 600); // every filter word read once: no reuse in OS
+  });
+
+  it("objects built in code with zero sizes or unknown modes", () => {
+    const layers = parseTopologyCsv("Layer, M, N, K,\nT,8,4,2,\n", "gemm").layers;
+    const ds = diagnosticsOf(() =>
+      simulateSystolic({ ...cfg, array_rows: 0, dataflow: "rs" as never }, [...layers, { kind: "gemm", name: "z", M: 4, N: -1, K: 2.5 }], { semantics: "scalesim" }),
+    );
+    expect(ds.map((d) => d.path)).toEqual(["array_rows", "dataflow", "layers[1].N", "layers[1].K"]);
+  });
+
   it("groups that do not divide the channels", () => {
     const layers = parseTopologyCsv(`${CONV_HEADER.replace("Strides,", "Stride h, Stride w, Groups,")}G,8,8,3,3,6,8,1,1,4,\n`, "conv").layers;
     expect(diagnosticsOf(() => simulateSystolic(cfg, layers, { semantics: "corrected" }))[0]!.message).toMatch(/divisible by groups \(4\)/);

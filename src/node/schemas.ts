@@ -3,6 +3,7 @@ import { chipSpecSchema } from "../core/spec/chip-spec.js";
 import { familySpecSchema } from "../core/spec/family-spec.js";
 import { modelSpecSchema } from "../core/spec/model-spec.js";
 import { scenarioSpec } from "../core/spec/scenario-spec.js";
+import { systemSpecSchema } from "../core/spec/system-spec.js";
 
 /** JSON Schemas (draft 2020-12) of every spec format, generated from the zod definitions. */
 export function schemaDocuments(): Record<string, unknown> {
@@ -16,5 +17,6 @@ export function schemaDocuments(): Record<string, unknown> {
     model: gen(modelSpecSchema, "xpusim model spec", "model"),
     family: gen(familySpecSchema, "xpusim chip-family efficiency parameters", "family"),
     scenario: gen(scenarioSpec, "xpusim scenario", "scenario"),
+    system: gen(systemSpecSchema, "xpusim system spec (nodes, scale-up and scale-out networks)", "system"),
   };
 }

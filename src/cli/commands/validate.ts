@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { fmtPct, renderCsv, renderTable } from "../../core/report/table.js";
 import { parseWith } from "../../core/spec/validate.js";
+import { normaliseMeasuredFile } from "../../core/validate/collectives-file.js";
 import { measuredFileSchema } from "../../core/validate/measured-point.js";
 import { runValidation } from "../../core/validate/run-validation.js";
 import { readDocument } from "../../node/read-document.js";
@@ -22,7 +23,7 @@ export function registerValidateCommand(program: Command): void {
     .option("--csv", "print CSV")
     .action((file: string, o: { category?: string; json?: boolean; csv?: boolean }) => {
       const format = formatOf(o);
-      let points = parseWith(measuredFileSchema, readDocument(file), file);
+      let points = parseWith(measuredFileSchema, normaliseMeasuredFile(readDocument(file)), file);
       if (o.category) points = points.filter((p) => p.category === o.category);
       const summary = runValidation(points, validationResolvers());
       if (format === "json") return emit(json(summary));

@@ -97,7 +97,7 @@ export function estimateTraining(req: TrainingRequest, ctx: CostContext, opts: E
   const micro = req.global_batch / (req.dp * req.microbatch);
   const fwdGraph = buildWorkload(
     req.model,
-    { batch: req.microbatch, new_tokens: req.seq_len, context_tokens: req.seq_len, phase: "forward", ...(req.image_size ? { image_size: req.image_size } : {}) },
+    { batch: req.microbatch, new_tokens: req.seq_len, context_tokens: req.seq_len, phase: "forward", training: true, ...(req.image_size ? { image_size: req.image_size } : {}) },
     req.precision,
   );
   const fwd = evaluateGraph(fwdGraph, ctx, opts);

@@ -159,7 +159,11 @@ export function buildSystem(spec: SystemSpec, chip: Chip, library: CollectiveLib
     }
   }
   if (upBw === undefined) {
-    fail("scale_up.bandwidth_per_direction", `no scale-up bandwidth: chip "${chip.id}" gives none and the system does not state it`, 'add e.g. bandwidth_per_direction: "450 GB/s"');
+    fail(
+      "scale_up.bandwidth_per_direction",
+      `no scale-up bandwidth: chip "${chip.id}" states no ${su.topology === "none" ? "host" : "scale-up"} link bandwidth and the system does not state one`,
+      'give it in a system spec file, e.g. scale_up.bandwidth_per_direction: "450 GB/s", and pass --system <file>',
+    );
   }
   if (spec.scale_up.domain_size % spec.chips_per_node !== 0 && spec.chips_per_node % spec.scale_up.domain_size !== 0) {
     fail("scale_up.domain_size", `a scale-up domain of ${su.domain_size} chips does not tile nodes of ${spec.chips_per_node} chips`, "use a domain size that is a multiple (or divisor) of chips_per_node");

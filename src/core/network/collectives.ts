@@ -124,7 +124,7 @@ export function collectiveTerms(op: CollectiveKind, algorithm: AlgorithmName, S:
           return terms("ring", (fac * S) / ringBandwidth(f), 2 * (n - 1) - he, he, "ring: 2(n−1)/n·S/B + 2(n−1) steps");
         }
         case "tree": {
-          const chain = (2 * S) / f.up_bytes_per_s;
+          const chain = g > 1 ? (2 * S) / f.up_bytes_per_s : 0;
           if (!multi) return terms("tree", chain, 2 * (g - 1), 0, "tree (intra-domain chain): 2S/B + 2(g−1) steps");
           const net = (c2 * S) / (g * f.net_rank_bytes_per_s);
           return terms("tree", Math.max(chain, net), 2 * (g - 1), 2 * log2c(k), `double binary tree: max(2S/B_up, ${c2}S/B_node) + 2(g−1) + 2⌈log2 k⌉ steps`);
@@ -141,7 +141,7 @@ export function collectiveTerms(op: CollectiveKind, algorithm: AlgorithmName, S:
         case "hierarchical": {
           if (!multi) return no(algorithm, "hierarchical algorithms need ranks in more than one scale-up domain");
           const t = (2 * (g - 1) * S) / g / f.up_bytes_per_s + (2 * (k - 1) * (S / g)) / k / f.net_rank_bytes_per_s;
-          return terms(algorithm, t, 2 * (g - 1), 2 * (k - 1), "hierarchical: RS in domain, all-reduce of S/g over all NICs, AG in domain (phases in sequence)");
+          return terms(algorithm, t, onTorus ? 2 * torusHops(f) : 2 * (g - 1), 2 * (k - 1), "hierarchical: RS in domain, all-reduce of S/g over all NICs, AG in domain (phases in sequence)");
         }
         case "nvls": {
           if (multi) return no(algorithm, "NVLS alone covers one NVLink domain (nvls_tree spans domains)");
@@ -199,7 +199,7 @@ export function collectiveTerms(op: CollectiveKind, algorithm: AlgorithmName, S:
         case "hierarchical": {
           if (!multi) return no(algorithm, "hierarchical algorithms need ranks in more than one scale-up domain");
           const t = ((g - 1) * S) / g / f.up_bytes_per_s + ((k - 1) * (S / g)) / k / f.net_rank_bytes_per_s;
-          return terms(algorithm, t, g - 1, k - 1, "hierarchical: (g−1)/g·S/B_up + (k−1)/k·(S/g)/B_nic");
+          return terms(algorithm, t, onTorus ? torusHops(f) : g - 1, k - 1, "hierarchical: (g−1)/g·S/B_up + (k−1)/k·(S/g)/B_nic");
         }
         case "torus": {
           if (multi) return no(algorithm, "the torus algorithm covers one ICI domain (hierarchical spans domains)");
@@ -251,7 +251,7 @@ export function collectiveTerms(op: CollectiveKind, algorithm: AlgorithmName, S:
         }
         case "hierarchical": {
           if (!multi) return no(algorithm, "hierarchical algorithms need ranks in more than one scale-up domain");
-          return terms(algorithm, S / f.nic_bytes_per_s + S / f.up_bytes_per_s, g - 1, k - 1, "broadcast across domains over one NIC, then inside each domain");
+          return terms(algorithm, S / f.nic_bytes_per_s + (g > 1 ? S / f.up_bytes_per_s : 0), onTorus ? torusHops(f) : g - 1, k - 1, "broadcast across domains over one NIC, then inside each domain");
         }
         default:
           return no(algorithm, "broadcast runs as a pipelined chain (ring)");

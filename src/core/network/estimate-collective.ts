@@ -11,7 +11,7 @@ import type { CollectiveKind } from "../workload/op.js";
 import type { System } from "./build-system.js";
 import { busBandwidthFactor } from "./collectives.js";
 import { fabricFor } from "./fabric.js";
-import { type Placement, placeRanks } from "./placement.js";
+import { checkPlacement, type Placement, placeRanks } from "./placement.js";
 import { type Evaluated, type SelectOptions, selectAlgorithm } from "./select-algorithm.js";
 
 export const COLLECTIVE_KINDS: readonly CollectiveKind[] = ["all_reduce", "reduce_scatter", "all_gather", "all_to_all", "broadcast", "send_recv"];
@@ -39,7 +39,10 @@ export interface CollectiveCost {
   notes: string[];
 }
 
-export type CollectiveOptions = SelectOptions;
+export interface CollectiveOptions extends SelectOptions {
+  /** Place every `stride`-th chip (1 = consecutive; ranks per node = one rank per node). */
+  stride?: number;
+}
 
 function checkInputs(op: CollectiveKind, bytes: number): void {
   if (!COLLECTIVE_KINDS.includes(op)) {
@@ -50,15 +53,16 @@ function checkInputs(op: CollectiveKind, bytes: number): void {
   }
 }
 
-/** A collective over `ranks` consecutive chips of the system. */
+/** A collective over `ranks` consecutive chips of the system (or every `opts.stride`-th chip). */
 export function estimateCollective(system: System, op: CollectiveKind, bytes: number, ranks: number, opts: CollectiveOptions = {}): CollectiveCost {
   checkInputs(op, bytes);
-  return estimateCollectiveOnPlacement(system, op, bytes, placeRanks(system, ranks), opts);
+  return estimateCollectiveOnPlacement(system, op, bytes, placeRanks(system, ranks, opts.stride ?? 1), opts);
 }
 
 /** A collective over an explicit placement (ranks per scale-up domain, domains, torus slice). */
 export function estimateCollectiveOnPlacement(system: System, op: CollectiveKind, bytes: number, placement: Placement, opts: CollectiveOptions = {}): CollectiveCost {
   checkInputs(op, bytes);
+  checkPlacement(system, placement);
   const n = placement.ranks;
   const notes: string[] = [];
   if (n === 1) {

@@ -52,13 +52,20 @@ export function torusSliceShape(ranks: number, dims: readonly number[]): number[
   return best;
 }
 
-/** Places a group of `ranks` consecutive chips on the system. */
-export function placeRanks(system: System, ranks: number): Placement {
+/**
+ * Places a group of `ranks` chips on the system: consecutive chips (stride 1, e.g. a tensor-parallel
+ * group), or every `stride`-th chip (e.g. a data-parallel group of the same local rank in each node:
+ * stride = ranks per node). A stride below the domain size must divide it, so every domain holds the
+ * same number of members.
+ */
+export function placeRanks(system: System, ranks: number, stride = 1): Placement {
   if (!Number.isInteger(ranks) || ranks < 1) fitError(`ranks must be a positive integer, got ${String(ranks)}`, "e.g. --ranks 8");
+  if (!Number.isInteger(stride) || stride < 1) fitError(`stride must be a positive integer, got ${String(stride)}`, "1 = consecutive chips");
   const cap = systemCapacity(system);
-  if (ranks > cap) {
+  const span = (ranks - 1) * stride + 1;
+  if (span > cap) {
     fitError(
-      `${ranks} ranks do not fit in system "${system.id}", which holds at most ${cap} chips`,
+      `${ranks} ranks${stride > 1 ? ` at stride ${stride} (spanning ${span} chips)` : ""} do not fit in system "${system.id}", which holds at most ${cap} chips`,
       system.scale_out ? "lower --ranks or pick a larger system" : `"${system.id}" has no scale-out network; use a system with NICs to span nodes`,
     );
   }
@@ -66,25 +73,35 @@ export function placeRanks(system: System, ranks: number): Placement {
   const cpn = system.chips_per_node;
   let g: number;
   let k: number;
-  if (ranks <= D) {
-    g = ranks;
-    k = 1;
+  if (stride >= D) {
+    g = 1;
+    k = ranks;
   } else {
-    if (ranks % D !== 0) {
-      fitError(
-        `${ranks} ranks span scale-up domains of ${D} chips unevenly in "${system.id}"`,
-        `use at most ${D} ranks or a multiple of ${D} (${D * 2}, ${D * 4}, …)`,
-      );
+    if (D % stride !== 0) fitError(`stride ${stride} does not divide the scale-up domain of ${D} chips in "${system.id}"`, `use a stride that divides ${D}, or one of at least ${D}`);
+    const perDomain = D / stride;
+    if (ranks <= perDomain) {
+      g = ranks;
+      k = 1;
+    } else {
+      if (ranks % perDomain !== 0) {
+        fitError(
+          `${ranks} ranks span scale-up domains of ${D} chips unevenly in "${system.id}"${stride > 1 ? ` (${perDomain} per domain at stride ${stride})` : ""}`,
+          `use at most ${perDomain} ranks or a multiple of ${perDomain} (${perDomain * 2}, ${perDomain * 4}, …)`,
+        );
+      }
+      g = perDomain;
+      k = ranks / perDomain;
     }
-    g = D;
-    k = ranks / D;
   }
-  const nodes = Math.ceil(ranks / cpn);
+  const nodes = stride >= cpn ? ranks : Math.ceil(span / cpn);
   const so = system.scale_out;
   const oversubscribed = k > 1 && !!so && so.oversubscription > 1 && (so.nodes_per_leaf === undefined || nodes > so.nodes_per_leaf);
   const placement: Placement = { ranks, ranks_per_domain: g, domains: k, nodes, oversubscribed };
   const torus = system.scale_up.torus;
   if (system.scale_up.topology === "torus" && torus) {
+    if (stride > 1 && g > 1) {
+      throw new XpusimError(error("E_UNSUPPORTED", "stride", `strided groups inside a torus slice are not modelled ("${system.id}")`, { hint: "use consecutive chips (stride 1), or a stride of a whole pod" }));
+    }
     const shape = torusSliceShape(g, torus.dims);
     if (!shape) {
       fitError(
@@ -96,4 +113,25 @@ export function placeRanks(system: System, ranks: number): Placement {
     placement.torus_wrap = shape!.map((len) => len > 2 && len % torus.wraparound_multiple === 0);
   }
   return placement;
+}
+
+/** Checks a hand-made placement against the system (ranks = per-domain × domains, fits the fabric). */
+export function checkPlacement(system: System, p: Placement): void {
+  const ok =
+    Number.isInteger(p.ranks) &&
+    Number.isInteger(p.ranks_per_domain) &&
+    Number.isInteger(p.domains) &&
+    p.ranks >= 1 &&
+    p.ranks_per_domain >= 1 &&
+    p.domains >= 1 &&
+    p.ranks === p.ranks_per_domain * p.domains &&
+    p.ranks_per_domain <= system.scale_up.domain_size;
+  if (!ok) {
+    fitError(
+      `placement of ${p.ranks} ranks as ${p.domains} domain(s) × ${p.ranks_per_domain} does not fit "${system.id}" (domains of ${system.scale_up.domain_size})`,
+      "ranks must equal ranks_per_domain × domains, with ranks_per_domain at most the domain size",
+    );
+  }
+  if (p.domains > 1 && !system.scale_out) fitError(`"${system.id}" has no scale-out network to join ${p.domains} domains`, "pick a system with NICs");
+  if (system.scale_up.topology === "torus" && !p.torus_shape) fitError(`a placement on the torus of "${system.id}" needs torus_shape and torus_wrap`, "use placeRanks()");
 }

@@ -53,7 +53,7 @@ export interface SimulationSetup {
 }
 
 /** Request states. */
-export const enum ReqState {
+export enum ReqState {
   Pending = 0,
   Waiting = 1,
   Running = 2,
@@ -78,7 +78,7 @@ export interface SimulationTrace {
   /** Inter-token gaps of every request, in emission order; `itl_count` are valid. */
   itl_s: Float64Array;
   itl_count: number;
-  /** One sample per step started: time, KV blocks in use (all instances) / total, running, waiting. */
+  /** Samples at step starts where counts or KV use changed: time, KV blocks in use (all instances) / total, running, waiting. */
   series: { count: number; time_s: Float64Array; kv_used_fraction: Float64Array; running: Int32Array; waiting: Int32Array };
   kv_blocks_total: number;
   kv_blocks_peak: number;
@@ -95,7 +95,7 @@ export interface SimulationTrace {
   end_time_s: number;
 }
 
-const enum Role {
+enum Role {
   Mixed = 0,
   Prefill = 1,
   Decode = 2,
@@ -123,6 +123,8 @@ class Instance {
   readonly schedId: Int32Array;
   readonly schedTokens: Int32Array;
   schedCount = 0;
+  /** Tokens in the batch being built or run. */
+  schedTokenSum = 0;
   readonly batch: StepBatch;
   /** When this instance's outgoing KV link is free (prefill role). */
   linkFree = 0;
@@ -329,6 +331,23 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
     blocks[r] = 0;
   };
 
+  /** Adds `tokens` of request `r` to the batch `inst` is building. */
+  const addToBatch = (inst: Instance, r: number, tokens: number): void => {
+    const k = inst.schedCount++;
+    inst.schedId[k] = r;
+    inst.schedTokens[k] = tokens;
+    const batch = inst.batch;
+    if (tokens === 1 && computed[r]! > 0) {
+      batch.decodes++;
+      batch.decode_context_sum += computed[r]! + 1;
+    } else {
+      const c = batch.chunks++;
+      batch.chunk_tokens[c] = tokens;
+      batch.chunk_prior[c] = computed[r]!;
+    }
+    inst.schedTokenSum += tokens;
+  };
+
   /** Builds the next batch of `inst`; returns false when there is nothing to run. */
   const schedule = (inst: Instance, now: number): boolean => {
     let budget = budgetMax;
@@ -337,22 +356,9 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
     batch.decodes = 0;
     batch.decode_context_sum = 0;
     inst.schedCount = 0;
+    inst.schedTokenSum = 0;
     let preempted = false;
     const running = inst.running;
-    const add = (r: number, tokens: number): void => {
-      const k = inst.schedCount++;
-      inst.schedId[k] = r;
-      inst.schedTokens[k] = tokens;
-      if (tokens === 1 && computed[r]! > 0) {
-        batch.decodes++;
-        batch.decode_context_sum += computed[r]! + 1;
-      } else {
-        const c = batch.chunks++;
-        batch.chunk_tokens[c] = tokens;
-        batch.chunk_prior[c] = computed[r]!;
-      }
-      budget -= tokens;
-    };
     // 1. Running sequences.
     let i = 0;
     while (i < inst.runningCount && budget > 0) {
@@ -387,7 +393,8 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
         usedBlocks += want;
         blocks[r]! += want;
       }
-      add(r, tokens);
+      addToBatch(inst, r, tokens);
+      budget -= tokens;
       i++;
     }
     // 2. Waiting sequences.
@@ -408,7 +415,8 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
         running[inst.runningCount++] = r;
         runningTotal++;
         if (firstScheduled[r] !== firstScheduled[r]) firstScheduled[r] = now;
-        add(r, tokens);
+        addToBatch(inst, r, tokens);
+        budget -= tokens;
       }
     }
     if (usedBlocks > peakBlocks) peakBlocks = usedBlocks;
@@ -473,6 +481,9 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
     }
   };
 
+  let lastRunning = -1;
+  let lastWaiting = -1;
+  let lastKv = -1;
   let now = 0;
   let nextArrival = 0;
   while (nextArrival < n && state[nextArrival] === ReqState.Rejected) nextArrival++;
@@ -507,8 +518,16 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
       busyTime += dt;
       steps++;
       schedSeqs += inst.schedCount;
-      schedTokensTotal += budgetMax - 0;
-      series.add(now, totalBlocks > 0 ? usedBlocks / totalBlocks : 0, runningTotal, waitingTotal);
+      schedTokensTotal += inst.schedTokenSum;
+      // A sample when the picture changes (counts, or KV use by ≥ 0.1 %): the series is bucketed
+      // for output anyway, and this keeps it small when thousands of tiny decode steps look alike.
+      const kvFrac = totalBlocks > 0 ? usedBlocks / totalBlocks : 0;
+      if (runningTotal !== lastRunning || waitingTotal !== lastWaiting || Math.abs(kvFrac - lastKv) >= 1e-3) {
+        series.add(now, kvFrac, runningTotal, waitingTotal);
+        lastRunning = runningTotal;
+        lastWaiting = waitingTotal;
+        lastKv = kvFrac;
+      }
     }
     // Next event.
     let next = Infinity;
@@ -536,7 +555,6 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
       }
     }
   }
-  void schedTokensTotal;
   return {
     requests: n,
     arrival_s: arrival,
@@ -555,7 +573,7 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
     kv_blocks_peak: peakBlocks,
     steps,
     scheduled_sequences: schedSeqs,
-    scheduled_tokens: 0,
+    scheduled_tokens: schedTokensTotal,
     preemptions_total: preemptTotal,
     in_system_integral: inSystemIntegral,
     busy_time_s: busyTime,

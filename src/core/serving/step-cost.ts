@@ -97,43 +97,79 @@ export function linearStepCost(p: LinearStepCostParams): StepCostModel {
 }
 
 const LINEAR_TOP = 32;
-/** Largest size a grid axis covers (tokens, sequences or context): 2^30. */
-const AXIS_MAX_LOG2 = 30;
+/** Sizes above this are clamped (tokens, sequences or context): 2^24. */
+const AXIS_MAX_LOG2 = 24;
+/** Buckets of 16 from 32 to 256, then 8 per doubling. */
+const FINE_TOP = 256;
+const FINE_BUCKETS = (FINE_TOP - LINEAR_TOP) / 16;
+const BUCKETS_PER_OCTAVE = 8;
 
-/** Integer grid: 0..32 exactly, then `k` points per doubling. */
+/**
+ * Grid of evaluation points, aligned to the tile sizes cost models quantise on. Sizes 0..32 are
+ * points themselves. Above, the line is cut into buckets (lo, hi] with lo, hi multiples of 16 —
+ * 16 wide up to 256, then 8 buckets per doubling (width 2^(e−3) in (2^e, 2^(e+1)]) — and each
+ * bucket is evaluated at both ends, lo + 1 and hi. GEMM and attention tiles are multiples of 16
+ * (64, 128, 256), so a tile or wave step happens between hi of one bucket and lo + 1 of the next,
+ * never inside a bucket up to widths of 64 (sizes ≤ 1024); interpolation inside a bucket then
+ * only sees the smooth (memory-traffic) part.
+ *
+ * `locate(v)` sets pa, pb (point indices) and frac, so that f(v) ≈ f(pa) + frac·(f(pb) − f(pa)).
+ */
 class Axis {
+  /** Value of each point index. */
   readonly values: Float64Array;
-  private readonly k: number;
-  idx = 0;
+  pa = 0;
+  pb = 0;
   frac = 0;
-  constructor(k: number) {
-    this.k = k;
-    const n = LINEAR_TOP + k * (AXIS_MAX_LOG2 - 5) + 2;
-    this.values = new Float64Array(n);
-    for (let i = 0; i < n; i++) this.values[i] = i <= LINEAR_TOP ? i : Math.round(LINEAR_TOP * Math.pow(2, (i - LINEAR_TOP) / k));
-  }
-  /** Sets idx, frac so that v = values[idx] + frac·(values[idx+1] − values[idx]). */
-  locate(v: number): void {
-    const vals = this.values;
-    let i: number;
-    if (v <= LINEAR_TOP) i = Math.floor(v);
-    else {
-      i = LINEAR_TOP + Math.floor(this.k * Math.log2(v / LINEAR_TOP));
-      while (i + 1 < vals.length && vals[i + 1]! <= v) i++;
-      while (i > 0 && vals[i]! > v) i--;
+  constructor() {
+    const buckets = FINE_BUCKETS + BUCKETS_PER_OCTAVE * (AXIS_MAX_LOG2 - Math.log2(FINE_TOP));
+    this.values = new Float64Array(LINEAR_TOP + 2 + 2 * buckets);
+    for (let i = 0; i <= LINEAR_TOP + 1; i++) this.values[i] = i;
+    for (let k = 0; k < buckets; k++) {
+      const [lo, hi] = bucketBounds(k);
+      this.values[LINEAR_TOP + 2 + 2 * k] = lo + 1;
+      this.values[LINEAR_TOP + 3 + 2 * k] = hi;
     }
-    if (i >= vals.length - 1) i = vals.length - 2;
-    this.idx = i;
-    const lo = vals[i]!;
-    this.frac = v === lo ? 0 : (v - lo) / (vals[i + 1]! - lo);
   }
+  locate(v: number): void {
+    if (v <= LINEAR_TOP) {
+      const lo = v > 0 ? Math.floor(v) : 0;
+      this.pa = lo;
+      this.pb = lo + 1;
+      this.frac = v - lo;
+      return;
+    }
+    const top = 2 ** AXIS_MAX_LOG2;
+    const c = Math.ceil(v > top ? top : v);
+    let k: number;
+    if (c <= FINE_TOP) k = Math.ceil((c - LINEAR_TOP) / 16) - 1;
+    else {
+      const e = 31 - Math.clz32(c - 1);
+      k = FINE_BUCKETS + BUCKETS_PER_OCTAVE * (e - 8) + Math.ceil((c - 2 ** e) / 2 ** (e - 3)) - 1;
+    }
+    const pa = LINEAR_TOP + 2 + 2 * k;
+    const a = this.values[pa]!;
+    const b = this.values[pa + 1]!;
+    this.pa = pa;
+    this.pb = pa + 1;
+    const f = (v > top ? top : v) - a;
+    this.frac = f <= 0 ? 0 : f / (b - a);
+  }
+}
+
+/** (lo, hi] of bucket k above LINEAR_TOP. */
+function bucketBounds(k: number): [number, number] {
+  if (k < FINE_BUCKETS) return [LINEAR_TOP + 16 * k, LINEAR_TOP + 16 * (k + 1)];
+  const j = k - FINE_BUCKETS;
+  const e = 8 + Math.floor(j / BUCKETS_PER_OCTAVE);
+  const w = 2 ** (e - 3);
+  const lo = 2 ** e + w * (j % BUCKETS_PER_OCTAVE);
+  return [lo, lo + w];
 }
 
 export interface EngineStepCostOptions extends EvaluateOptions {
   /** Interpolate on a grid (default, fast) or price every distinct shape exactly (memoised). */
   interpolate?: boolean;
-  /** Grid points per doubling above 32 (default 8). */
-  points_per_octave?: number;
 }
 
 /** The parts of an evaluated graph the step formula needs. */
@@ -283,10 +319,9 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
     };
   }
 
-  const k = opts.points_per_octave ?? 8;
-  const axis = new Axis(k);
-  const n = axis.values.length;
+  const axis = new Axis();
   const vals = axis.values;
+  const n = vals.length;
   const bodyDecodeT = new Table(n, 1);
   const headT = new Table(n, 1);
   const bodyPrefillT = new Table(n, 1);
@@ -301,34 +336,62 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
 
   const lerp1 = (table: Table, f: (i: number, j: number) => number, v: number): number => {
     axis.locate(v);
-    const i = axis.idx;
     const fr = axis.frac;
-    const a = table.get(i, 0, f);
-    return fr === 0 ? a : a + fr * (table.get(i + 1, 0, f) - a);
+    const a = table.get(axis.pa, 0, f);
+    return fr === 0 ? a : a + fr * (table.get(axis.pb, 0, f) - a);
   };
   const lerp2 = (table: Table, f: (i: number, j: number) => number, u: number, v: number): number => {
     axis.locate(u);
-    const i = axis.idx;
+    const ia = axis.pa;
+    const ib = axis.pb;
     const fu = axis.frac;
     axis.locate(v);
-    const j = axis.idx;
+    const ja = axis.pa;
+    const jb = axis.pb;
     const fv = axis.frac;
-    const a = table.get(i, j, f);
-    const b = fv === 0 ? a : table.get(i, j + 1, f);
-    const lo = a + fv * (b - a);
+    const a = table.get(ia, ja, f);
+    const lo = fv === 0 ? a : a + fv * (table.get(ia, jb, f) - a);
     if (fu === 0) return lo;
-    const c = table.get(i + 1, j, f);
-    const d = fv === 0 ? c : table.get(i + 1, j + 1, f);
-    return lo + fu * (c + fv * (d - c) - lo);
+    const c = table.get(ib, ja, f);
+    const hi = fv === 0 ? c : c + fv * (table.get(ib, jb, f) - c);
+    return lo + fu * (hi - lo);
+  };
+
+  // Pure-decode fast path: for a batch size B the step time is linear in the mean context within
+  // one grid cell of the context axis, so the line (intercept, slope) of the current cell is kept
+  // per B and reused until the mean context leaves the cell.
+  const DECODE_CACHE = 4096;
+  const segLo = new Float64Array(DECODE_CACHE).fill(Infinity);
+  const segHi = new Float64Array(DECODE_CACHE).fill(-Infinity);
+  const segA = new Float64Array(DECODE_CACHE);
+  const segS = new Float64Array(DECODE_CACHE);
+  const decodeOnly = (batch: number, c: number): number => {
+    if (batch < DECODE_CACHE && c >= segLo[batch]! && c < segHi[batch]!) return segA[batch]! + segS[batch]! * c;
+    const base = lerp1(bodyDecodeT, fBodyDecode, batch) + lerp1(headT, fHead, batch);
+    axis.locate(c);
+    const lo = vals[axis.pa]!;
+    const hi = vals[axis.pb]!;
+    const a0 = lerp2(attnDecodeT, fAttnDecode, batch, lo);
+    const a1 = lerp2(attnDecodeT, fAttnDecode, batch, hi);
+    const slope = (a1 - a0) / (hi - lo);
+    const intercept = base + a0 - slope * lo;
+    if (batch < DECODE_CACHE) {
+      segLo[batch] = lo;
+      segHi[batch] = hi;
+      segA[batch] = intercept;
+      segS[batch] = slope;
+    }
+    return intercept + slope * c;
   };
 
   return {
     id: "engine-interpolated",
-    notes: [...notes, `graph costs cached on a grid (exact to 32, then ${k} points per doubling) and interpolated linearly`],
+    notes: [...notes, "graph costs cached on a tile-aligned grid (exact to 32 tokens, 16-token buckets to 256, then 8 per doubling) and interpolated linearly"],
     evaluations: () => evaluations,
     stepTimeS(b: StepBatch): number {
       const rows = b.chunks + b.decodes;
       if (rows === 0) return 0;
+      if (b.chunks === 0) return decodeOnly(b.decodes, b.decode_context_sum / b.decodes);
       let tokens = b.decodes;
       let t = 0;
       for (let i = 0; i < b.chunks; i++) {

@@ -165,8 +165,8 @@ function parseCsv(lines: string[], diags: Diagnostic[]): RawRow[] {
     if (!cells) continue;
     if (!headerSeen) {
       headerSeen = true;
-      // A header has at least one cell that is neither a number nor a date.
-      const looksLikeHeader = cells.some((c) => c.text !== "" && !NUMBER.test(c.text) && !/\d{4}-\d{2}-\d{2}/.test(c.text));
+      // A header names a known column, or has no number or date in it at all.
+      const looksLikeHeader = cells.some((c) => fieldOf(c.text) !== undefined) || cells.every((c) => !NUMBER.test(c.text) && !/\d{4}-\d{2}-\d{2}/.test(c.text));
       if (looksLikeHeader) {
         columns = cells.map((c) => fieldOf(c.text));
         const missing = (["arrival", "input", "output"] as const).filter((f) => !columns!.includes(f) && !(f === "arrival" && columns!.includes("arrival_ms")));
@@ -209,7 +209,6 @@ function parseCsv(lines: string[], diags: Diagnostic[]): RawRow[] {
       if (found.arrival!.dateMs !== undefined) row.dateMs = found.arrival!.dateMs;
       rows.push(row);
     }
-    if (diags.length > MAX_REPORTED) return rows;
   }
   return rows;
 }
@@ -267,7 +266,6 @@ function parseJsonl(lines: string[], diags: Diagnostic[]): RawRow[] {
       if (found.arrival!.dateMs !== undefined) row.dateMs = found.arrival!.dateMs;
       rows.push(row);
     }
-    if (diags.length > MAX_REPORTED) return rows;
   }
   return rows;
 }

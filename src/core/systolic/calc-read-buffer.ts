@@ -30,7 +30,7 @@ export function calcSetWords(bufferWords: number, operand: string): number {
   const s = Math.floor(bufferWords / 100);
   if (s < 1)
     throw new XpusimError(
-      error("E_RANGE", `${operand}_sram`, `the ${operand} SRAM holds ${bufferWords} words; the DRAM model needs at least 100`, {
+      error("E_RANGE", `architecture_presets.${operand === "ifmap" ? "IfmapSramSzkB" : "FilterSramSzkB"}`, `the ${operand} SRAM holds ${bufferWords} words; the DRAM model needs at least 100`, {
         hint: "SCALE-Sim divides each buffer into 100 sets and fails with smaller buffers; give at least 1 KiB",
       }),
     );
@@ -42,10 +42,9 @@ export function calcSetWords(bufferWords: number, operand: string): number {
  * fewer than half the buffer the window can never advance and the answer is closed-form; otherwise
  * every read is replayed (one typed-array stamp per word).
  */
-export function simulateCalcRead(op: ReadOperand, geo: FoldGeometry, bufferWords: number, cycleOf: CycleOf): ReadDramStats {
+export function simulateCalcRead(op: ReadOperand, geo: FoldGeometry, bufferWords: number, cycleOf: CycleOf, firstRow = firstAndLastDemandRows(op, geo)[0]): ReadDramStats {
   const s = calcSetWords(bufferWords, op.name);
   const windowWords = 50 * s;
-  const [firstRow] = firstAndLastDemandRows(op, geo);
   const noAdvance = (misses: number): ReadDramStats => ({
     reads: misses,
     start_cycle: -Math.ceil((Math.ceil(misses / s) * s) / 10),
@@ -55,10 +54,16 @@ export function simulateCalcRead(op: ReadOperand, geo: FoldGeometry, bufferWords
 
   const { lane, tAxis, padMask } = op.tables();
   // stamp[a] = window (epoch) in which word a was last inserted; a read misses when it is older.
-  // Padding gets the largest stamp, so it always "hits" and is never counted (SCALE-Sim skips −1).
-  const stamp = new Int32Array(op.addressSpace).fill(-1);
-  if (padMask !== null) for (let a = 0; a < padMask.length; a++) if (padMask[a] === 1) stamp[a] = 0x7fffffff;
-  let epoch = 0;
+  // One byte per word keeps the stamps in cache; epochs run 1..254 and all stamps are cleared when
+  // they wrap, which is exact because a new window starts empty. Padding gets 255, so it always
+  // "hits" and is never counted (SCALE-Sim skips its −1 entries).
+  const stamp = new Uint8Array(op.addressSpace);
+  const clearStamps = (): void => {
+    stamp.fill(0);
+    if (padMask !== null) for (let a = 0; a < padMask.length; a++) if (padMask[a] === 1) stamp[a] = 255;
+  };
+  clearStamps();
+  let epoch = 1;
   let inWindow = 0;
   let misses = 0;
   let advances = 0;
@@ -68,9 +73,9 @@ export function simulateCalcRead(op: ReadOperand, geo: FoldGeometry, bufferWords
     advances++;
     // SCALE-Sim spreads the next batch over (cycle of advance k+1 − cycle of advance k) cycles: two
     // advances in one cycle make it fail with ZeroDivisionError at the next step.
-    if (advances >= 2 && cycle === lastAdvanceCycle) {
+    if (geo.semantics === "scalesim" && advances >= 2 && cycle === lastAdvanceCycle) {
       throw new XpusimError(
-        error("E_UNSUPPORTED", `${op.name}_sram`, `the ${op.name} buffer refills twice in cycle ${cycle}; SCALE-Sim fails here (division by zero)`, {
+        error("E_UNSUPPORTED", `architecture_presets.${op.name === "ifmap" ? "IfmapSramSzkB" : "FilterSramSzkB"}`, `the ${op.name} buffer's reuse window turns over twice in cycle ${cycle}; SCALE-Sim fails here (division by zero)`, {
           hint: "use a larger SRAM: half of it must hold more words than one cycle reads",
         }),
       );
@@ -99,8 +104,11 @@ export function simulateCalcRead(op: ReadOperand, geo: FoldGeometry, bufferWords
               stamp[a] = epoch;
               misses++;
               if (++inWindow === windowWords) {
-                epoch++;
                 inWindow = 0;
+                if (++epoch === 255) {
+                  clearStamps();
+                  epoch = 1;
+                }
                 onAdvance(base + j);
               }
             }
@@ -117,8 +125,11 @@ export function simulateCalcRead(op: ReadOperand, geo: FoldGeometry, bufferWords
               stamp[a] = epoch;
               misses++;
               if (++inWindow === windowWords) {
-                epoch++;
                 inWindow = 0;
+                if (++epoch === 255) {
+                  clearStamps();
+                  epoch = 1;
+                }
                 onAdvance(base + q);
               }
             }

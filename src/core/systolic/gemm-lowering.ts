@@ -38,6 +38,8 @@ export interface GemmProblem {
   ifmapAddressSpace: number;
   /** True when some im2col entries fall outside the ifmap (SCALE-Sim's −1 entries). */
   ifmapHasPadding: boolean;
+  /** im2col entries that are real reads (M·K minus the entries outside the ifmap). */
+  ifmapValidEntries: number;
 }
 
 /** A layer as simulated: one GEMM run `repeats` times back to back (groups in the corrected semantics). */
@@ -65,6 +67,13 @@ function coveredExtent(n: number, e: number, f: number, s: number): number {
     reach = Math.max(reach, hi);
   }
   return covered;
+}
+
+/** Pairs (window e, tap f) whose input index e·S + f lies inside [0, n). */
+function validTaps(n: number, e: number, f: number, s: number): number {
+  let count = 0;
+  for (let i = 0; i < e; i++) count += Math.max(0, Math.min(f, n - i * s));
+  return count;
 }
 
 export function convToGemm(
@@ -97,6 +106,7 @@ export function convToGemm(
     ifmapFootprint: batch * coveredExtent(h, eh, fh, sh) * coveredExtent(w, ew, fw, sw) * ch,
     ifmapAddressSpace: batch * paddedH * paddedW * ch,
     ifmapHasPadding: paddedH > h || paddedW > w,
+    ifmapValidEntries: batch * validTaps(h, eh, fh, sh) * validTaps(w, ew, fw, sw) * ch,
   };
 }
 

@@ -18,7 +18,6 @@ export interface OfmapDramStats {
 }
 
 export class OfmapWriteBuffer {
-  private readonly total: number;
   private readonly active: number;
   private readonly linesPerDrain: number;
   private free: number;
@@ -44,7 +43,6 @@ export class OfmapWriteBuffer {
     private readonly bandwidth: number,
     private readonly exactCount = false,
   ) {
-    this.total = totalWords;
     const drainHalf = totalWords - Math.ceil(totalWords * 0.5);
     this.active = totalWords - drainHalf;
     this.linesPerDrain = Math.ceil(drainHalf / bandwidth);
@@ -170,9 +168,5 @@ export class OfmapWriteBuffer {
       }
     }
     return { writes: this.accesses, start_cycle: this.firstDrainCycle, stop_cycle: this.lastDrainCycle };
-  }
-
-  get totalWords(): number {
-    return this.total;
   }
 }

@@ -45,8 +45,3 @@ export function formatPythonFloat(x: number): string {
   }
   return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
 }
-
-/** Python `str()` of a value that SCALE-Sim holds as an int (ints print without ".0"). */
-export function formatPythonInt(x: number): string {
-  return String(x);
-}

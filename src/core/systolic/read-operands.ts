@@ -37,6 +37,8 @@ export interface ReadOperand {
   addressSpace: number;
   /** Some entries are padding (never read). */
   padded: boolean;
+  /** Entries that are real reads (the operand matrix minus padding). */
+  validEntries: number;
   /**
    * Lazily built address tables (address = lane[l] + tAxis[t], relative to the operand's offset);
    * `padMask[address]` is 1 for entries SCALE-Sim leaves at −1 (window past the ifmap edge).
@@ -44,12 +46,13 @@ export interface ReadOperand {
   tables(): OperandTables;
 }
 
-const MAX_ADDRESS_SPACE = 2 ** 31 - 1;
+/** Largest operand (in words, padding included) the address-level replay handles: 256 Mi words, 256 MiB of stamps. */
+const MAX_ADDRESS_SPACE = 2 ** 28;
 
 function checkSpace(name: string, space: number): void {
   if (space > MAX_ADDRESS_SPACE)
     throw new XpusimError(
-      error("E_UNSUPPORTED", name, `the ${name} operand has ${space} words, more than the 2^31 the address-level DRAM model handles`, {
+      error("E_UNSUPPORTED", name, `the ${name} operand has ${space} words, more than the 2^28 the address-level DRAM model handles`, {
         hint: "split the layer, or use a larger SRAM so that the operand fits half of it (closed-form path)",
       }),
     );
@@ -87,8 +90,8 @@ export function readOperands(g: GemmProblem, geo: FoldGeometry): { ifmap: ReadOp
   const { R, C } = geo;
   const ift = ifmapTables(g);
   const flt = filterTables(g);
-  const ifmapBase = { name: "ifmap" as const, footprint: g.ifmapFootprint, addressSpace: g.ifmapAddressSpace, padded: g.ifmapHasPadding };
-  const filterBase = { name: "filter" as const, footprint: g.K * g.N, addressSpace: g.K * g.N, padded: false };
+  const ifmapBase = { name: "ifmap" as const, footprint: g.ifmapFootprint, addressSpace: g.ifmapAddressSpace, padded: g.ifmapHasPadding, validEntries: g.ifmapValidEntries };
+  const filterBase = { name: "filter" as const, footprint: g.K * g.N, addressSpace: g.K * g.N, padded: false, validEntries: g.K * g.N };
   switch (geo.dataflow) {
     case "os":
       return {
@@ -106,6 +109,11 @@ export function readOperands(g: GemmProblem, geo: FoldGeometry): { ifmap: ReadOp
         filter: { ...filterBase, pattern: "skewed", laneWidth: R, laneFold: "row", laneExtent: g.K, tExtent: g.N, pre: R, tables: () => ({ lane: flt().k, tAxis: flt().n, padMask: null }) },
       };
   }
+}
+
+/** Entries of the prefetch matrix, padding included (fold blocks of lanes × t). */
+export function prefetchEntries(op: ReadOperand): number {
+  return Math.ceil(op.laneExtent / op.laneWidth) * op.laneWidth * op.tExtent;
 }
 
 /** Lanes holding data in fold (fc, fr) for this operand. */
@@ -147,7 +155,7 @@ export function forEachPrefetchAddress(op: ReadOperand, visit: (address: number)
         }
       }
     }
-    return rows * W;
+    return prefetchEntries(op);
   }
   // Anti-diagonals d = row + col, each from its bottom-left (largest row) to its top-right.
   for (let d = 0; d < rows + W - 1; d++) {
@@ -162,7 +170,7 @@ export function forEachPrefetchAddress(op: ReadOperand, visit: (address: number)
       if (padMask === null || padMask[a] === 0) visit(a);
     }
   }
-  return rows * W;
+  return prefetchEntries(op);
 }
 
 /**

@@ -121,7 +121,7 @@ function runCalc(geo: FoldGeometry, ops: { ifmap: ReadOperand; filter: ReadOpera
   const dramOf = ofmap.finish(lastOut);
   const readStats = (op: ReadOperand, bufWords: number): { sram: [number, number]; dram: [number, number, number] } => {
     const [first, last] = firstAndLastDemandRows(op, geo);
-    const d = simulateCalcRead(op, geo, bufWords, cycleOf);
+    const d = simulateCalcRead(op, geo, bufWords, cycleOf, first);
     return { sram: [cycleOf(first) + 1, cycleOf(last) + 1], dram: [d.start_cycle, d.stop_cycle, d.reads] };
   };
   const ifm = readStats(ops.ifmap, words.ifmap);
@@ -146,8 +146,11 @@ function runUser(geo: FoldGeometry, ops: { ifmap: ReadOperand; filter: ReadOpera
   const ifBuf = new UserReadBuffer(ops.ifmap, words.ifmap, bandwidth, 0);
   const flBuf = new UserReadBuffer(ops.filter, words.filter, bandwidth, 0);
   const ofmap = new OfmapWriteBuffer(words.ofmap, bandwidth, geo.semantics === "corrected");
-  const ifT = ops.ifmap.tables();
-  const flT = ops.filter.tables();
+  // Operands whose lines all fit the active window always hit: only their first and last rows matter.
+  const ifT = ifBuf.alwaysResident ? null : ops.ifmap.tables();
+  const flT = flBuf.alwaysResident ? null : ops.filter.tables();
+  const [ifFirst, ifLast] = ifT ? [-1, -1] : firstAndLastDemandRows(ops.ifmap, geo);
+  const [flFirst, flLast] = flT ? [-1, -1] : firstAndLastDemandRows(ops.filter, geo);
   const scratch = new Int32Array(Math.max(geo.R, geo.C));
   const P = geo.foldRows;
   const sram = { ifmap: [Number.NaN, Number.NaN] as [number, number], filter: [Number.NaN, Number.NaN] as [number, number], ofmap: [Number.NaN, Number.NaN] as [number, number] };
@@ -165,18 +168,23 @@ function runUser(geo: FoldGeometry, ops: { ifmap: ReadOperand; filter: ReadOpera
       for (let j = 0; j < P; j++) {
         const cycle = base + j + stall;
         let rowStall = 0;
-        let n = rowAddresses(ops.ifmap, geo, fc, fr, j, ifT, scratch);
-        if (n > 0) {
-          const s = ifBuf.serveRow(scratch, 0, n, cycle);
-          mark(sram.ifmap, cycle + s + 1);
-          if (s > rowStall) rowStall = s;
-        }
-        n = rowAddresses(ops.filter, geo, fc, fr, j, flT, scratch);
-        if (n > 0) {
-          const s = flBuf.serveRow(scratch, 0, n, cycle);
-          mark(sram.filter, cycle + s + 1);
-          if (s > rowStall) rowStall = s;
-        }
+        const row = base + j;
+        if (ifT) {
+          const n = rowAddresses(ops.ifmap, geo, fc, fr, j, ifT, scratch);
+          if (n > 0) {
+            const s = ifBuf.serveRow(scratch, 0, n, cycle);
+            mark(sram.ifmap, cycle + s + 1);
+            if (s > rowStall) rowStall = s;
+          }
+        } else if (row === ifFirst || row === ifLast) mark(sram.ifmap, cycle + 1);
+        if (flT) {
+          const n = rowAddresses(ops.filter, geo, fc, fr, j, flT, scratch);
+          if (n > 0) {
+            const s = flBuf.serveRow(scratch, 0, n, cycle);
+            mark(sram.filter, cycle + s + 1);
+            if (s > rowStall) rowStall = s;
+          }
+        } else if (row === flFirst || row === flLast) mark(sram.filter, cycle + 1);
         const v = ofmapWordsInRow(geo, j, ru, cu);
         let out = cycle;
         if (v > 0) {

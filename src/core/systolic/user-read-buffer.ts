@@ -11,7 +11,16 @@
  * The fetched addresses themselves never matter to the reports, only the window of lines does.
  */
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
-import { forEachPrefetchAddress, type ReadOperand } from "./read-operands.js";
+import { forEachPrefetchAddress, prefetchEntries, type ReadOperand } from "./read-operands.js";
+
+/**
+ * True when every line of the operand fits the active window: then every read hits, nothing is
+ * prefetched after the initial fill, and the per-address replay can be skipped.
+ */
+export function userOperandAlwaysResident(op: ReadOperand, bufferWords: number): boolean {
+  const lineWords = Math.ceil(bufferWords / 100);
+  return Math.floor(op.validEntries / lineWords) + 1 <= Math.ceil(Math.ceil(bufferWords * 0.5) / lineWords);
+}
 
 export class UserReadBuffer {
   /** CSR: the window lines holding each address (ascending). */
@@ -29,6 +38,9 @@ export class UserReadBuffer {
   private accesses: number;
   readonly dramStartCycle: number;
 
+  /** Every read hits: the address tables are not built and serveRow is never needed. */
+  readonly alwaysResident: boolean;
+
   constructor(
     private readonly op: ReadOperand,
     bufferWords: number,
@@ -38,14 +50,33 @@ export class UserReadBuffer {
     const lineWords = Math.ceil(bufferWords / 100);
     const active = Math.ceil(bufferWords * 0.5);
     const prefetch = bufferWords - active;
+    this.alwaysResident = userOperandAlwaysResident(op, bufferWords);
+    this.fetchRows = Math.ceil(prefetchEntries(op) / bandwidth);
+    const firstLines = Math.min(Math.ceil(active / bandwidth), this.fetchRows);
+    this.accesses = firstLines * bandwidth;
+    this.dramStartCycle = firstCycle - firstLines;
+    this.lastPrefetchCycle = firstCycle - 1;
+    const perPrefetch = Math.ceil(prefetch / bandwidth);
+    this.wordsPerPrefetch = perPrefetch * bandwidth;
+    this.cyclesPerPrefetch = perPrefetch + 1;
+    // prepare_hashed_buffer: a line closes after e entries, and one more (possibly empty) line follows.
+    this.numLines = Math.floor(op.validEntries / lineWords) + 1;
+    this.activeLines = Math.min(this.numLines, Math.ceil(active / lineWords));
+    this.prefetchLines = Math.min(this.numLines - this.activeLines, Math.ceil(prefetch / lineWords));
+    if (this.alwaysResident) {
+      this.lineStart = new Int32Array(0);
+      this.lineIds = new Int32Array(0);
+      return;
+    }
 
     // Pass 1: count each address's entries (valid entries only; −1 padding is skipped).
     const counts = new Int32Array(op.addressSpace + 1);
     let valid = 0;
-    const entries = forEachPrefetchAddress(op, (a) => {
+    forEachPrefetchAddress(op, (a) => {
       counts[a + 1]!++;
       valid++;
     });
+    if (valid !== op.validEntries) throw new Error(`user-read-buffer: ${valid} prefetch entries, expected ${op.validEntries}`);
     for (let i = 1; i < counts.length; i++) counts[i]! += counts[i - 1]!;
     this.lineStart = counts;
     const ids = new Int32Array(valid);
@@ -56,24 +87,11 @@ export class UserReadBuffer {
       v++;
     });
     this.lineIds = ids;
-    // prepare_hashed_buffer: a line closes after e entries, and one more (possibly empty) line follows.
-    this.numLines = Math.floor(valid / lineWords) + 1;
-    this.activeLines = Math.min(this.numLines, Math.ceil(active / lineWords));
-    this.prefetchLines = Math.min(this.numLines - this.activeLines, Math.ceil(prefetch / lineWords));
-
-    this.fetchRows = Math.ceil(entries / bandwidth);
-    const firstLines = Math.min(Math.ceil(active / bandwidth), this.fetchRows);
-    this.accesses = firstLines * bandwidth;
-    this.dramStartCycle = firstCycle - firstLines;
-    this.lastPrefetchCycle = firstCycle - 1;
-    const perPrefetch = Math.ceil(prefetch / bandwidth);
-    this.wordsPerPrefetch = perPrefetch * bandwidth;
-    this.cyclesPerPrefetch = perPrefetch + 1;
   }
 
   private resident(a: number): boolean {
     const nl = this.numLines;
-    if (this.activeLines >= nl) return true;
+    if (this.alwaysResident) return true;
     const ws = this.windowStart;
     const we = ws + this.activeLines;
     const wrapEnd = we - nl;
@@ -88,7 +106,7 @@ export class UserReadBuffer {
   private prefetchNext(): void {
     if (Math.ceil(this.wordsPerPrefetch / this.bandwidth) > this.fetchRows) {
       throw new XpusimError(
-        error("E_UNSUPPORTED", `${this.op.name}_sram`, `the ${this.op.name} prefetch is larger than the whole operand; SCALE-Sim fails here (array shape mismatch)`, {
+        error("E_UNSUPPORTED", `architecture_presets.${this.op.name === "ifmap" ? "IfmapSramSzkB" : "FilterSramSzkB"}`, `the ${this.op.name} prefetch is larger than the whole operand; SCALE-Sim fails here (array shape mismatch)`, {
           hint: "use CALC mode, or a smaller SRAM for this operand",
         }),
       );

@@ -57,7 +57,7 @@ export function buildWorkload(model: ModelSpec, shape: WorkloadShape, precision:
       break;
     }
     case "cnn":
-      blocks = buildCnnBlocks(model, shape.batch, shape.image_size ?? model.input.image_size, precision);
+      blocks = buildCnnBlocks(model, shape.batch, shape.image_size ?? model.input.image_size, precision, shape.training === true);
       break;
     case "diffusion-unet": {
       const image = shape.image_size ?? model.sample_size * model.vae_scale_factor;

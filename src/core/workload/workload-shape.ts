@@ -25,6 +25,12 @@ export interface WorkloadShape {
    * models.md) or "last" (serving engines compute logits only for the last prompt token). Default "all".
    */
   lm_head_tokens?: "all" | "last";
+  /**
+   * The pass is the forward of a training step (default false). Builders use it where a layer
+   * computes differently when training: BatchNorm normalises with the statistics of the batch
+   * (an extra reduction over N·H·W per channel) instead of folding running statistics.
+   */
+  training?: boolean;
 }
 
 const isPosInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x > 0;

@@ -42,6 +42,22 @@ export interface GemmProblem {
   c_bytes: number;
   /** Accumulator bytes per output (4, or 8 for fp64). */
   acc_elem: number;
+  /**
+   * Implicit-GEMM convolution: K is `k_taps` filter taps × k / k_taps channels, and the main loop
+   * walks the channels of one tap per k-tile (CUTLASS's "optimized" iterators, cuDNN's implicit
+   * GEMM), so a tap whose channels do not fill the k-tile leaves it partly empty; with fewer
+   * channels than one k-tile, several taps are packed per k-tile ("few channels" iterators).
+   * Absent: a plain GEMM, ceil(k / k_tile) steps.
+   */
+  k_taps?: number;
+}
+
+/** k-tile steps of the main loop for a k-tile of `tk` elements. */
+export function kSteps(p: GemmProblem, tk: number): number {
+  const taps = p.k_taps ?? 1;
+  if (taps <= 1) return Math.ceil(p.k / tk);
+  const perTap = p.k / taps;
+  return perTap >= tk ? taps * Math.ceil(perTap / tk) : Math.ceil(p.k / tk);
 }
 
 export interface GemmTiling {
@@ -99,6 +115,20 @@ export function l2BandwidthBytesPerS(chip: Chip, eff: EfficiencyParams, clock: n
   return peak * eff.onchip_memory_efficiency;
 }
 
+/**
+ * Output elements an SM needs in flight for the engine. `min_tile_outputs_per_unit` is stated for the
+ * matrix engine; by Little's law the accumulator state needed to cover the operand latency scales
+ * with the rate it is consumed at (j ≥ rate · latency / (2 · k_tile)), so an SGEMM on the CUDA cores
+ * (V100: 15.7 vs 125 TFLOPS) is saturated by about 1/8 of the tensor-core tile area: CUTLASS SIMT
+ * kernels reach their peak with one 128×64 tile per SM.
+ */
+function minOutputsFor(chip: Chip, eff: EfficiencyParams, engine: EngineRate): number {
+  if (engine.engine !== "vector") return eff.min_tile_outputs_per_unit;
+  const m = chip.matrix.peak_flops_per_s;
+  const ref = m.fp16 ?? m.bf16 ?? 0;
+  return ref > engine.peak ? Math.max(1, Math.round((eff.min_tile_outputs_per_unit * engine.peak) / ref)) : eff.min_tile_outputs_per_unit;
+}
+
 function environment(chip: Chip, eff: EfficiencyParams, engine: EngineRate, notes: string[]): Env {
   const clock = clockHz(chip, eff, notes);
   const l2 = lastLevelOnChip(chip);
@@ -113,7 +143,7 @@ function environment(chip: Chip, eff: EfficiencyParams, engine: EngineRate, note
     smemBytesPerS: eff.smem_bytes_per_clk_per_unit * clock,
     rfAccBytes: eff.register_file_bytes_per_unit * eff.accumulator_register_fraction,
     maxCtas: eff.max_ctas_per_unit,
-    minOutputs: eff.min_tile_outputs_per_unit,
+    minOutputs: minOutputsFor(chip, eff, engine),
     stages: eff.pipeline_stages,
     warpM: eff.warp_tile.m,
     warpN: eff.warp_tile.n,
@@ -154,7 +184,6 @@ function evaluateOrientation(
   tiles: readonly GemmTile[],
   m: number,
   n: number,
-  k: number,
   batch: number,
   aElem: number,
   bElem: number,
@@ -191,10 +220,10 @@ function evaluateOrientation(
     const gm = Math.min(Tm, Math.ceil(wc / gn));
     const perItem = (aBytes + bBytes) / batch;
     const reads = perItem <= env.l2Bytes ? aBytes + bBytes : aBytes * Math.ceil(Tn / gn) + bBytes * Math.ceil(Tm / gm);
-    const kSteps = Math.ceil(k / tk);
+    const steps = kSteps(p, tk);
     // Split-K 1, 2, 3, ... while the previous factor had not yet filled every tile slot.
-    for (let s = 1; s <= env.splitMax && s <= kSteps && (s === 1 || tilesMn * (s - 1) < slots); s++) {
-      const ks = Math.ceil(kSteps / s) * tk;
+    for (let s = 1; s <= env.splitMax && s <= steps && (s === 1 || tilesMn * (s - 1) < slots); s++) {
+      const ks = Math.ceil(steps / s) * tk;
       const tileFlops = 2 * area * ks;
       const nTiles = tilesMn * s;
       const fullWaves = Math.floor(nTiles / slots);
@@ -249,8 +278,8 @@ export function bestGemmTiling(p: GemmProblem, chip: Chip, eff: EfficiencyParams
     compute: 0, memory: 0, l2: 0, overhead: 0, bytesMain: 0, bytesL2: 0, padded: 0,
   };
   const tiles = eff.gemm_tiles;
-  evaluateOrientation(env, tiles, p.m, p.n, p.k, p.batch, p.a_elem, p.b_elem, p.a_bytes, p.b_bytes, p, false, best);
-  if (p.m !== p.n) evaluateOrientation(env, tiles, p.n, p.m, p.k, p.batch, p.b_elem, p.a_elem, p.b_bytes, p.a_bytes, p, true, best);
+  evaluateOrientation(env, tiles, p.m, p.n, p.batch, p.a_elem, p.b_elem, p.a_bytes, p.b_bytes, p, false, best);
+  if (p.m !== p.n) evaluateOrientation(env, tiles, p.n, p.m, p.batch, p.b_elem, p.a_elem, p.b_bytes, p.a_bytes, p, true, best);
   if (!Number.isFinite(best.time)) return undefined;
   return {
     tile: { m: best.tm, n: best.tn, k: best.tk },

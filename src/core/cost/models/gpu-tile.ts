@@ -27,7 +27,13 @@ import { vectorWork } from "./vector.js";
  *  - GEMM: BLAS-like tile choice with tile and wave quantisation, occupancy, split-K and L2 reuse
  *    (gpu-gemm-tiling.ts).
  *  - conv2d: implicit GEMM (M = N·Ho·Wo, N = C_out/groups, K = C_in/groups·kh·kw, one GEMM per
- *    group); the input tensor, not its im2col expansion, is the compulsory A traffic.
+ *    group); the input pixels the filter windows touch, not their im2col expansion, are the
+ *    compulsory A traffic. On a matrix engine the channels of a tap are padded to the 16-byte vector
+ *    load (8 fp16 channels; 4 suffice for a stride-2 stem, NVIDIA Convolutional Layers User's Guide,
+ *    "Channels In And Out"), and the main loop walks one tap's channels per k-tile. On the vector
+ *    units (fp32 without TF32) a 3×3 stride-1 convolution may instead run as Winograd F(2×2, 3×3)
+ *    (Lavin & Gray 2016, arXiv 1509.09308): 16 batched GEMMs over 2×2 output tiles, 2.25× fewer
+ *    multiplies, plus the tile transforms; the faster algorithm is taken, as cuDNN's autotuner does.
  *  - attention, fused: FlashAttention-2 style (Dao 2023, arXiv 2307.08691): each thread block owns a
  *    block of query rows and streams K/V blocks; causal skips blocks above the diagonal; short query
  *    blocks (decode) pack the query heads of a GQA group together and split the KV length over SMs
@@ -58,24 +64,91 @@ function gemmProblemOf(op: GemmOp): GemmProblem {
   };
 }
 
-function convProblemOf(op: Conv2dOp): GemmProblem {
+/**
+ * Input channels of one tap as the matrix engine sees them: padded to the 16-byte vector load along
+ * C of an NHWC implicit GEMM (8 fp16, 4 tf32, 16 int8 channels). NVIDIA's Convolutional Layers
+ * User's Guide ("Channels In And Out"): C and K multiple of 8 (fp16) or 4 (tf32) for Tensor Cores;
+ * for a 3-channel image, padding to 4 is sufficient when the stride is 2.
+ */
+export function tensorCoreChannels(cin: number, elemBytes: number, stride: number): number {
+  const granule = Math.max(1, Math.floor(16 / elemBytes));
+  if (cin % granule === 0) return cin;
+  const g = cin < granule && stride >= 2 && granule >= 2 ? granule / 2 : granule;
+  return Math.ceil(cin / g) * g;
+}
+
+/**
+ * Input bytes a convolution must read: every pixel, except that a stride larger than the kernel
+ * skips whole rows, and whole pixels when one pixel's channels span a memory transaction (NHWC).
+ */
+function convInputBytes(op: Conv2dOp, ho: number, wo: number, minTx: number): number {
+  const act = DTYPE_BYTES[op.act_dtype];
+  const rows = op.kh >= op.stride ? op.h : Math.min(op.h, ho * op.kh);
+  const cols = op.kw >= op.stride || op.c_in * act < minTx ? op.w : Math.min(op.w, wo * op.kw);
+  return op.n * rows * cols * op.c_in * act;
+}
+
+function convProblemOf(op: Conv2dOp, engine: EngineRate, minTx: number): GemmProblem {
   const { ho, wo } = convOutHW(op);
   const act = DTYPE_BYTES[op.act_dtype];
   const w = DTYPE_BYTES[op.weight_dtype];
   const cin = op.c_in / op.groups;
+  const aElem = Math.max(act, DTYPE_BYTES[op.dtype]);
+  const taps = op.kh * op.kw;
+  const cinK = engine.engine === "matrix" ? tensorCoreChannels(cin, aElem, op.stride) : cin;
   return {
     m: op.n * ho * wo,
     n: op.c_out / op.groups,
-    k: cin * op.kh * op.kw,
+    k: cinK * taps,
     batch: op.groups,
+    a_elem: aElem,
+    b_elem: Math.max(w, DTYPE_BYTES[op.dtype]),
+    c_elem: act,
+    a_bytes: convInputBytes(op, ho, wo, minTx),
+    b_bytes: op.c_out * cin * taps * w,
+    c_bytes: op.n * ho * wo * op.c_out * act + (op.bias ? op.c_out * w : 0),
+    acc_elem: accumulatorBytes(op.dtype),
+    k_taps: taps,
+  };
+}
+
+/** Winograd F(2×2, 3×3) applies to 3×3, stride-1 convolutions. */
+function winogradApplies(op: Conv2dOp): boolean {
+  return op.kh === 3 && op.kw === 3 && op.stride === 1;
+}
+
+/**
+ * Winograd F(2×2, 3×3) (Lavin & Gray 2016, §4): each 4×4 input tile gives a 2×2 output tile; in the
+ * transformed domain the convolution is 16 independent GEMMs [tiles × C] · [C × K]: 16·C·K MACs per
+ * 4 outputs instead of 36·C·K (2.25× fewer). cuDNN's fused kernels transform tiles on chip, so main
+ * memory sees the input, the (16/9 larger) transformed filters and the output once.
+ */
+function winogradProblemOf(op: Conv2dOp): GemmProblem {
+  const { ho, wo } = convOutHW(op);
+  const act = DTYPE_BYTES[op.act_dtype];
+  const w = DTYPE_BYTES[op.weight_dtype];
+  const cin = op.c_in / op.groups;
+  const cout = op.c_out / op.groups;
+  return {
+    m: op.n * Math.ceil(ho / 2) * Math.ceil(wo / 2),
+    n: cout,
+    k: cin,
+    batch: 16 * op.groups,
     a_elem: Math.max(act, DTYPE_BYTES[op.dtype]),
     b_elem: Math.max(w, DTYPE_BYTES[op.dtype]),
     c_elem: act,
     a_bytes: op.n * op.h * op.w * op.c_in * act,
-    b_bytes: op.c_out * cin * op.kh * op.kw * w,
+    b_bytes: 16 * cin * cout * op.groups * w,
     c_bytes: op.n * ho * wo * op.c_out * act + (op.bias ? op.c_out * w : 0),
     acc_elem: accumulatorBytes(op.dtype),
   };
+}
+
+/** Adds of the F(2×2, 3×3) transforms per tile: input BᵀdB 32 per input channel, output AᵀmA 24 per output channel. */
+export function winogradTransformFlops(op: Conv2dOp): number {
+  const { ho, wo } = convOutHW(op);
+  const tiles = op.n * Math.ceil(ho / 2) * Math.ceil(wo / 2);
+  return tiles * (32 * op.c_in + 24 * op.c_out);
 }
 
 interface MatrixPart {
@@ -89,6 +162,8 @@ interface MatrixPart {
   bytesL2: number;
   matrixFlops: number;
   vectorFlops: number;
+  /** FLOPs of the algorithm run when it is not the op's direct form (Winograd), else undefined. */
+  algorithmFlops?: number;
   notes: string[];
 }
 
@@ -108,6 +183,31 @@ function gemmPart(p: GemmProblem, ctx: CostContext, engine: EngineRate, notes: s
     vectorFlops: engine.engine === "vector" ? t.padded_flops : 0,
     notes,
   };
+}
+
+const partTime = (p: MatrixPart): number => Math.max(p.busy ?? 0, p.compute, p.memory, p.l2) + p.overhead;
+
+/** A convolution: implicit GEMM, or Winograd on the vector units when that is faster. */
+function convPart(op: Conv2dOp, ctx: CostContext, engine: EngineRate, notes: string[]): MatrixPart {
+  const p = convProblemOf(op, engine, ctx.efficiency.min_memory_transaction_bytes);
+  const cin = op.c_in / op.groups;
+  const padded = p.k / (op.kh * op.kw);
+  const implicitNotes = [...notes, `implicit GEMM M=${p.m} N=${p.n} K=${p.k}${p.batch > 1 ? ` × ${p.batch} groups` : ""}${padded !== cin ? ` (C_in ${cin} padded to ${padded} for the ${engine.engine === "matrix" ? "matrix engine" : "vector"} channel granule)` : ""}`];
+  const implicit = gemmPart(p, ctx, engine, implicitNotes);
+  if (engine.engine !== "vector" || !winogradApplies(op)) return implicit;
+  const w = winogradProblemOf(op);
+  const winoNotes = [...notes, `Winograd F(2×2,3×3): 16 GEMMs M=${w.m} N=${w.n} K=${w.k}${op.groups > 1 ? ` × ${op.groups} groups` : ""}, 2.25× fewer multiplies than the direct convolution`];
+  const wino = gemmPart(w, ctx, engine, winoNotes);
+  const transform = winogradTransformFlops(op);
+  wino.compute += transform / (engine.peak * engine.efficiency);
+  wino.vectorFlops += transform;
+  wino.algorithmFlops = 2 * w.batch * w.m * w.n * w.k + transform;
+  const chosen = partTime(wino) < partTime(implicit) ? wino : implicit;
+  notes.length = 0;
+  notes.push(...chosen.notes);
+  if (chosen === wino) notes.push("Winograd chosen over implicit GEMM (faster, as cuDNN's autotuner picks)");
+  chosen.notes = notes;
+  return chosen;
 }
 
 /** FlashAttention-style fused kernel. */
@@ -259,18 +359,16 @@ export const gpuTileModel: CostModel = {
     if (engine.note) notes.push(engine.note);
     let part: MatrixPart;
     if (op.kind === "gemm") part = gemmPart(gemmProblemOf(op), ctx, engine, notes);
-    else if (op.kind === "conv2d") {
-      const p = convProblemOf(op);
-      notes.push(`implicit GEMM M=${p.m} N=${p.n} K=${p.k}${p.batch > 1 ? ` × ${p.batch} groups` : ""}`);
-      part = gemmPart(p, ctx, engine, notes);
-    } else if (op.kind === "attention") {
+    else if (op.kind === "conv2d") part = convPart(op, ctx, engine, notes);
+    else if (op.kind === "attention") {
       part = op.fused ? fusedAttentionPart(op, ctx, engine, notes) : unfusedAttentionPart(op, ctx, engine, notes);
     } else throw new Error(`gpu-tile cannot price ${op.kind}`);
     const l2 = lastLevelOnChip(chip);
+    // Work done: the op's FLOPs, or those of a fast algorithm (Winograd) that replaced its direct form.
     return assembleCost(ctx, {
       model: "gpu-tile",
       engine: engine.engine,
-      flops: opFlops(op),
+      flops: part.algorithmFlops ?? opFlops(op),
       peak: engine.peak,
       compute_time_s: part.compute,
       memory_time_s: part.memory,

@@ -11,6 +11,15 @@ import { actFlops, conv, elementwise, linear, norm, pool } from "./op-factory.js
  * Each convolution is followed by its BatchNorm and activation as epilogue ops; residual adds are
  * explicit. Identical blocks of a ResNet stage or a MobileNetV2 group become one block with
  * `repeat`. MAC counting (conv and FC only) follows models.md §8.
+ *
+ * Ops follow the modules' forward code one to one, so that an eager runtime sees one kernel per op
+ * and a fusing runtime folds the epilogues: torchvision's (and NVIDIA DeepLearningExamples')
+ * Bottleneck.forward ends with `out += identity; out = self.relu(out)`, two ops, not one.
+ *
+ * BatchNorm: in inference a per-channel scale and shift (rows = N·H·W positions, cols = C). In a
+ * training step it normalises each channel with the mean and variance of the batch, i.e. a row-wise
+ * normalisation whose row is the channel's N·H·W values (rows = C, cols = N·H·W); a row that does
+ * not fit on chip is read twice (statistics pass, then normalise pass), which the vector model prices.
  */
 
 interface State {
@@ -23,6 +32,8 @@ interface Ctx {
   batch: number;
   p: Precision;
   ops: Op[];
+  /** Forward pass of a training step: BatchNorm uses batch statistics. */
+  training: boolean;
 }
 
 function rowError(i: number, field: string, message: string, extra: { got?: string; expected?: string; hint?: string } = {}): XpusimError {
@@ -38,7 +49,12 @@ function convUnit(
   x.ops.push(op);
   const h = convOutputSize(s.h, k, stride, pad);
   const w = convOutputSize(s.w, k, stride, pad);
-  if (o.bn) x.ops.push(norm(`${name}.bn`, "batchnorm", x.batch * h * w, cOut, 2 * cOut, x.p, name));
+  if (o.bn) {
+    const positions = x.batch * h * w;
+    // Training: statistics per channel over its N·H·W values (the row of the normalisation).
+    const [rows, cols] = x.training ? [cOut, positions] : [positions, cOut];
+    x.ops.push(norm(`${name}.bn`, "batchnorm", rows, cols, 2 * cOut, x.p, name));
+  }
   const act = o.act ?? "none";
   if (act !== "none") x.ops.push(elementwise(`${name}.${act}`, act, x.batch * cOut * h * w, 1, actFlops(act), x.p, { epilogue_of: name }));
   return { c: cOut, h, w };
@@ -57,7 +73,10 @@ function bottleneck(x: Ctx, s: State, prefix: string, width: number, out: number
   y = convUnit(x, y, `${prefix}.conv2`, width, 3, strideOn === "conv2" ? stride : 1, 1, 1, { bn: true, act: "relu" });
   y = convUnit(x, y, `${prefix}.conv3`, out, 1, 1, 0, 1, { bn: true });
   if (first && (stride !== 1 || input.c !== out)) convUnit(x, input, `${prefix}.downsample`, out, 1, stride, 0, 1, { bn: true });
-  x.ops.push(elementwise(`${prefix}.add_relu`, "add+relu", x.batch * out * y.h * y.w, 2, 2, x.p, { epilogue_of: `${prefix}.conv3` }));
+  // `out += identity` then `out = relu(out)`: two kernels in eager mode, one epilogue when fused.
+  const elements = x.batch * out * y.h * y.w;
+  x.ops.push(elementwise(`${prefix}.add`, "add", elements, 2, 1, x.p, { epilogue_of: `${prefix}.conv3` }));
+  x.ops.push(elementwise(`${prefix}.relu`, "relu", elements, 1, actFlops("relu"), x.p, { epilogue_of: `${prefix}.conv3` }));
   return y;
 }
 
@@ -119,8 +138,8 @@ function simpleRow(x: Ctx, s: State, row: Exclude<CnnRow, { type: "bottleneck" |
   }
 }
 
-/** Blocks of a CNN for `batch` images of `imageSize` pixels. */
-export function buildCnnBlocks(spec: CnnSpec, batch: number, imageSize: number, p: Precision): Block[] {
+/** Blocks of a CNN for `batch` images of `imageSize` pixels (`training`: the forward of a training step). */
+export function buildCnnBlocks(spec: CnnSpec, batch: number, imageSize: number, p: Precision, training = false): Block[] {
   const blocks: Block[] = [];
   let s: State = { c: spec.input.channels, h: imageSize, w: imageSize };
   // Consecutive plain rows form one block; the classifier (linear rows) starts its own.
@@ -138,7 +157,7 @@ export function buildCnnBlocks(spec: CnnSpec, batch: number, imageSize: number, 
       const count = row.type === "bottleneck" ? row.blocks : row.repeat;
       const start = row.type === "inverted_residual" ? row.index_from : 0;
       for (let b = 0; b < Math.min(count, 2); b++) {
-        const x: Ctx = { batch, p, ops: [] };
+        const x: Ctx = { batch, p, ops: [], training };
         const idx = start + b;
         const prefix = `${row.name}.${idx}`;
         if (row.type === "bottleneck") {
@@ -156,7 +175,7 @@ export function buildCnnBlocks(spec: CnnSpec, batch: number, imageSize: number, 
     if (pending && pending.linear !== (row.type === "linear")) flush();
     pending ??= { names: [], ops: [], linear: row.type === "linear" };
     pending.names.push(row.name);
-    s = simpleRow({ batch, p, ops: pending.ops }, s, row, i);
+    s = simpleRow({ batch, p, ops: pending.ops, training }, s, row, i);
   });
   flush();
   return blocks;

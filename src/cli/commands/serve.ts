@@ -1,0 +1,288 @@
+/**
+ * `xpusim serve --model M --chip C [--engine vllm|tensorrt-llm] [--rate 10/s] [--requests 1000]
+ * [--input 1024] [--output 256] [--trace file.csv] [--slo ttft=500ms,tpot=50ms] [--seed 1]`:
+ * a request-level simulation of a serving engine (continuous batching, chunked prefill, paged KV
+ * cache with preemption, optional disaggregated prefill/decode) and the metrics serving
+ * benchmarks report: TTFT, TPOT, ITL, E2E at p50/p90/p99, throughput, goodput, KV use over time.
+ */
+import { readFileSync } from "node:fs";
+import { type Command, Option } from "commander";
+import { error, XpusimError } from "../../core/diagnostics/diagnostic.js";
+import { fmtBytes, fmtPct, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
+import type { Distribution, ServingMetrics } from "../../core/serving/metrics.js";
+import type { ServingRequest } from "../../core/serving/request.js";
+import type { ServingConfigInput } from "../../core/serving/serving-config.js";
+import { type ServingResult, simulateServing } from "../../core/serving/simulate-serving.js";
+import { parseTrace } from "../../core/serving/trace.js";
+import { generateWorkload, type LengthDist, type WorkloadSpecInput } from "../../core/serving/workload-gen.js";
+import { parseQuantity } from "../../core/units/quantity.js";
+import { parsePrecision } from "../../core/workload/precision.js";
+import { loadChip } from "../../node/chip-catalog.js";
+import { loadModel } from "../../node/model-catalog.js";
+import { contextFor } from "../../node/resolvers.js";
+import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
+
+interface ServeOpts {
+  model: string;
+  chip: string;
+  engine: string;
+  precision?: string;
+  rate: string;
+  requests?: number;
+  input: string;
+  output: string;
+  burstiness?: string;
+  trace?: string;
+  slo?: string;
+  seed: string;
+  maxNumSeqs?: number;
+  maxBatchedTokens?: number;
+  blockSize?: number;
+  memUtil?: string;
+  chunkedPrefill?: boolean;
+  maxModelLen?: number;
+  policy?: "fcfs" | "shortest-prompt-first";
+  disagg?: string;
+  kvLink?: string;
+  exact?: boolean;
+  json?: boolean;
+  csv?: boolean;
+  out?: string;
+}
+
+/** "10/s", "10", "600/min", "inf" → requests per second. */
+export function parseRate(raw: string): number {
+  const t = raw.trim().toLowerCase();
+  if (t === "inf" || t === "infinity") return Infinity;
+  const m = /^([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*(?:\/\s*(s|sec|second|min|minute|h|hour))?$/.exec(t);
+  const v = m ? Number(m[1]) : NaN;
+  if (!m || !(v > 0)) throw new UsageError(`--rate must be a positive rate such as 10/s, 600/min or inf, got "${raw}"`);
+  const per = m[2] ?? "s";
+  return per.startsWith("min") ? v / 60 : per.startsWith("h") ? v / 3600 : v;
+}
+
+/** "1024" (fixed) or "512-2048" (uniform) → a length distribution. */
+export function parseLength(flag: string, raw: string): LengthDist {
+  const t = raw.trim();
+  const fixed = /^\d+$/.exec(t);
+  if (fixed && Number(t) > 0) return Number(t);
+  const range = /^(\d+)\s*-\s*(\d+)$/.exec(t);
+  if (range && Number(range[1]) > 0 && Number(range[2]) >= Number(range[1])) return { kind: "uniform", min: Number(range[1]), max: Number(range[2]) };
+  throw new UsageError(`${flag} must be a token count (1024) or a range (512-2048), got "${raw}"`);
+}
+
+/** "ttft=500ms,tpot=50ms" → seconds. */
+export function parseSlo(raw: string): { ttft_s?: number; tpot_s?: number } {
+  const out: { ttft_s?: number; tpot_s?: number } = {};
+  for (const part of raw.split(",")) {
+    const [k, v, extra] = part.split("=").map((x) => x.trim());
+    const key = k?.toLowerCase();
+    if (!v || extra !== undefined || (key !== "ttft" && key !== "tpot" && key !== "itl")) {
+      throw new UsageError(`--slo: cannot read "${part}"`, 'write e.g. --slo ttft=500ms,tpot=50ms');
+    }
+    const q = parseQuantity(v, "seconds");
+    if (!q.ok || !(q.value > 0)) throw new UsageError(`--slo ${key}: expected a duration such as 500ms or 0.05s, got "${v}"`);
+    if (key === "ttft") out.ttft_s = q.value;
+    else out.tpot_s = q.value;
+  }
+  return out;
+}
+
+function readTraceFile(file: string): ServingRequest[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new XpusimError(error("E_IO", "", code === "ENOENT" ? "trace file not found" : `cannot read trace file (${code ?? String(e)})`, { file }));
+  }
+  try {
+    return parseTrace(text, /\.jsonl?$/i.test(file) ? "jsonl" : /\.csv$/i.test(file) ? "csv" : undefined);
+  } catch (e) {
+    if (e instanceof XpusimError) throw e.withFile(file);
+    throw e;
+  }
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command("serve")
+    .description("simulate a serving engine under a request stream: TTFT/TPOT/ITL/E2E percentiles, throughput, goodput, KV use")
+    .requiredOption("--model <id>", "decoder LLM: model id, spec file or Hugging Face config.json")
+    .requiredOption("--chip <id>", "chip id or chip spec file (one chip per engine instance)")
+    .addOption(new Option("--engine <name>", "engine preset").choices(["vllm", "tensorrt-llm"]).default("vllm"))
+    .option("--precision <p>", 'precision, e.g. "bf16", "fp8", "w4a16", "compute=fp8,kv=bf16"')
+    .option("--rate <r>", "mean arrival rate (10/s, 600/min, inf = all at once)", "10/s")
+    .option("--requests <n>", "requests to simulate (default 1000; with --trace: the first n)", positiveInt("--requests"))
+    .option("--input <tokens>", "prompt length: 1024, or a uniform range 512-2048", "1024")
+    .option("--output <tokens>", "output length: 256, or a range 128-512", "256")
+    .option("--burstiness <cv>", "gamma arrivals with this coefficient of variation (1 = Poisson, > 1 bursty)")
+    .option("--trace <file>", "CSV or JSONL trace of arrival_s,input_len,output_len (replaces --rate/--input/--output)")
+    .option("--slo <spec>", "SLOs for goodput, e.g. ttft=500ms,tpot=50ms")
+    .option("--seed <n>", "random seed of the synthetic workload", "1")
+    .option("--max-num-seqs <n>", "override: most sequences per iteration", positiveInt("--max-num-seqs"))
+    .option("--max-batched-tokens <n>", "override: token budget per iteration", positiveInt("--max-batched-tokens"))
+    .option("--block-size <n>", "override: KV block size in tokens", positiveInt("--block-size"))
+    .option("--mem-util <f>", "override: gpu_memory_utilization / free_gpu_memory_fraction (0-1]")
+    .option("--chunked-prefill", "override: chunk long prompts (on for vllm)")
+    .option("--no-chunked-prefill", "override: prefill prompts whole")
+    .option("--max-model-len <n>", "longest prompt + output accepted", positiveInt("--max-model-len"))
+    .addOption(new Option("--policy <p>", "waiting-queue order").choices(["fcfs", "shortest-prompt-first"]))
+    .option("--disagg <P:D>", "disaggregated prefill/decode: P prefill chips, D decode chips (e.g. 1:1)")
+    .option("--kv-link <bw>", 'KV transfer bandwidth for --disagg (e.g. "50 GB/s"; default: the chip\'s scale-up link)')
+    .option("--exact", "price every distinct batch shape exactly instead of interpolating (slower)")
+    .option("--json", "print the result as JSON (includes the KV utilisation series)")
+    .option("--csv", "print the scalar results as one CSV row")
+    .option("-o, --out <file>", "write the output to a file instead of stdout")
+    .action((o: ServeOpts) => {
+      const format = formatOf(o);
+      const chip = loadChip(o.chip);
+      const model = loadModel(o.model);
+      const precision = parsePrecision(o.precision, "--precision");
+      const seed = Number(o.seed);
+      if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${o.seed}"`);
+      const slo = o.slo ? parseSlo(o.slo) : undefined;
+
+      let requests: ServingRequest[];
+      let workload: string;
+      if (o.trace) {
+        requests = readTraceFile(o.trace);
+        if (o.requests !== undefined) requests = requests.slice(0, o.requests);
+        workload = `${requests.length} requests from ${o.trace}`;
+      } else {
+        const rate = parseRate(o.rate);
+        const count = o.requests ?? 1000;
+        const spec: WorkloadSpecInput = { requests: count, rate_per_s: rate, input: parseLength("--input", o.input), output: parseLength("--output", o.output), seed };
+        let arrival = "Poisson";
+        if (o.burstiness !== undefined) {
+          const cv = Number(o.burstiness);
+          if (!(cv > 0)) throw new UsageError(`--burstiness must be a positive coefficient of variation, got "${o.burstiness}"`);
+          spec.arrival = { kind: "gamma", cv };
+          arrival = `gamma (cv ${cv})`;
+        }
+        requests = generateWorkload(spec);
+        workload = `${count} requests, ${Number.isFinite(rate) ? `${+rate.toPrecision(4)}/s ${arrival}` : "all at t = 0"}, input ${o.input}, output ${o.output} tokens, seed ${seed}`;
+      }
+
+      const config: ServingConfigInput = { engine: o.engine };
+      if (o.maxNumSeqs !== undefined) config.max_num_seqs = o.maxNumSeqs;
+      if (o.maxBatchedTokens !== undefined) config.max_num_batched_tokens = o.maxBatchedTokens;
+      if (o.blockSize !== undefined) config.block_size = o.blockSize;
+      if (o.memUtil !== undefined) {
+        const f = Number(o.memUtil);
+        if (!(f > 0 && f <= 1)) throw new UsageError(`--mem-util must be in (0, 1], got "${o.memUtil}"`);
+        config.gpu_memory_utilization = f;
+      }
+      if (o.chunkedPrefill !== undefined) config.chunked_prefill = o.chunkedPrefill;
+      if (o.maxModelLen !== undefined) config.max_model_len = o.maxModelLen;
+      if (o.policy) config.scheduling_policy = o.policy;
+      if (o.disagg) {
+        const m = /^(\d+)\s*:\s*(\d+)$/.exec(o.disagg);
+        if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new UsageError(`--disagg must be P:D with positive counts, e.g. 1:1 or 2:3, got "${o.disagg}"`);
+        config.disaggregation = { prefill_instances: Number(m[1]), decode_instances: Number(m[2]) };
+        if (o.kvLink) {
+          const q = parseQuantity(o.kvLink, "bytes_per_s");
+          if (!q.ok || !(q.value > 0)) throw new UsageError(`--kv-link: expected a bandwidth such as "50 GB/s", got "${o.kvLink}"`);
+          config.disaggregation.kv_transfer_bytes_per_s = q.value;
+        }
+      } else if (o.kvLink) throw new UsageError("--kv-link applies only with --disagg");
+
+      const result = simulateServing(model, contextFor(chip), precision, config, requests, { ...(slo ? { slo } : {}), ...(o.exact ? { interpolate: false } : {}) });
+      if (format === "json") return emit(json(result), o.out);
+      if (format === "csv") return emit(renderCsv([servingScalars(result)]), o.out);
+      emit(renderServing(result, workload), o.out);
+    });
+}
+
+/** One flat row of the scalar results (no series), for sweeps and spreadsheets. */
+export function servingScalars(r: ServingResult): Record<string, unknown> {
+  const row: Record<string, unknown> = {
+    model: r.model,
+    chip: r.chip,
+    engine: r.engine,
+    chips: r.chips,
+    feasible: r.feasible,
+    max_num_batched_tokens: r.config.max_num_batched_tokens,
+    max_num_seqs: r.config.max_num_seqs,
+    block_size: r.config.block_size,
+    kv_cache_bytes: r.memory.kv_cache_bytes,
+    kv_blocks: r.memory.num_blocks,
+    kv_token_capacity: r.memory.token_capacity,
+    requests: r.requests.total,
+    completed: r.requests.completed,
+    rejected: r.requests.rejected,
+  };
+  const m = r.metrics;
+  if (m) {
+    for (const key of ["ttft_s", "tpot_s", "itl_s", "e2e_s", "queue_delay_s"] as const) {
+      const d = m[key];
+      const base = key.replace(/_s$/, "");
+      for (const s of ["mean", "p50", "p90", "p99", "max"] as const) row[`${base}_${s}_s`] = d[s];
+    }
+    row.duration_s = m.duration_s;
+    row.requests_per_s = m.throughput.requests_per_s;
+    row.output_tokens_per_s = m.throughput.output_tokens_per_s;
+    row.total_tokens_per_s = m.throughput.total_tokens_per_s;
+    row.output_tokens_per_s_per_chip = r.output_tokens_per_s_per_chip;
+    if (m.goodput) {
+      row.goodput_requests_per_s = m.goodput.requests_per_s;
+      row.slo_attainment = m.goodput.slo_attainment;
+    }
+    row.kv_peak_utilization = m.kv.peak_utilization;
+    row.kv_mean_utilization = m.kv.mean_utilization;
+    row.preemptions = m.preemptions;
+    row.steps = m.steps;
+    row.mean_batch_size = m.mean_batch_size;
+  } else row.infeasible_reason = r.infeasible_reason;
+  return row;
+}
+
+function distRow(name: string, d: Distribution) {
+  return { name, mean: fmtTime(d.mean), p50: fmtTime(d.p50), p90: fmtTime(d.p90), p99: fmtTime(d.p99), max: fmtTime(d.max) };
+}
+
+function renderServing(r: ServingResult, workload: string): string {
+  const c = r.config;
+  const mem = r.memory;
+  const engine = r.engine === "vllm" ? "vLLM" : r.engine === "tensorrt-llm" ? "TensorRT-LLM" : r.engine;
+  const lines = [
+    `${r.model} on ${r.chips > 1 ? `${r.chips} × ` : ""}${r.chip}, ${engine} preset: ${c.max_num_batched_tokens} tokens/step, ${c.max_num_seqs} seqs, block ${c.block_size}, ` +
+      `${c.chunked_prefill ? "chunked prefill" : "whole prefills"}, ${c.kv_admission === "reserve-full" ? "KV reserved at admission" : "KV on demand + preemption"}`,
+    `KV cache  ${fmtBytes(mem.kv_cache_bytes)} → ${mem.num_blocks.toLocaleString("en-US")} blocks = ${mem.token_capacity.toLocaleString("en-US")} tokens per instance  ` +
+      `(${fmtBytes(mem.device_memory_bytes)}${mem.memory_fraction_of === "total" ? ` × ${mem.memory_fraction}` : ""} − weights ${fmtBytes(mem.weights_bytes)} − activations ${fmtBytes(mem.activation_peak_bytes)} − runtime ${fmtBytes(mem.runtime_overhead_bytes)}${mem.memory_fraction_of === "free" ? `, × ${mem.memory_fraction} of the rest` : ""})`,
+    `workload  ${workload}`,
+  ];
+  if (!r.feasible || !r.metrics) {
+    lines.push("", `infeasible: ${r.infeasible_reason ?? "no result"}`);
+    return lines.join("\n");
+  }
+  const m: ServingMetrics = r.metrics;
+  lines.push(`requests  ${r.requests.completed} completed, ${r.requests.rejected} rejected${r.requests.rejected_examples.length ? ` (${r.requests.rejected_examples[0]})` : ""}`, "");
+  lines.push(
+    renderTable(
+      [distRow("TTFT", m.ttft_s), distRow("TPOT", m.tpot_s), distRow("ITL", m.itl_s), distRow("E2E", m.e2e_s), distRow("queue delay", m.queue_delay_s)],
+      [
+        { header: "metric", value: (x) => x.name },
+        { header: "mean", value: (x) => x.mean },
+        { header: "p50", value: (x) => x.p50 },
+        { header: "p90", value: (x) => x.p90 },
+        { header: "p99", value: (x) => x.p99 },
+        { header: "max", value: (x) => x.max },
+      ],
+    ),
+    "",
+    `throughput  ${m.throughput.requests_per_s.toFixed(2)} req/s · ${m.throughput.output_tokens_per_s.toFixed(0)} output tokens/s · ${m.throughput.total_tokens_per_s.toFixed(0)} total tokens/s` +
+      (r.chips > 1 ? ` (${(r.output_tokens_per_s_per_chip ?? 0).toFixed(0)} output tokens/s per chip)` : "") +
+      ` over ${fmtTime(m.duration_s)}`,
+  );
+  if (m.goodput) {
+    const slo = [m.goodput.ttft_slo_s !== undefined ? `TTFT ≤ ${fmtTime(m.goodput.ttft_slo_s)}` : "", m.goodput.tpot_slo_s !== undefined ? `TPOT ≤ ${fmtTime(m.goodput.tpot_slo_s)}` : ""].filter(Boolean).join(", ");
+    lines.push(`goodput     ${m.goodput.requests_per_s.toFixed(2)} req/s meet ${slo} (${fmtPct(m.goodput.slo_attainment)} of requests)`);
+  }
+  lines.push(
+    `KV cache    peak ${fmtPct(m.kv.peak_utilization)}, mean ${fmtPct(m.kv.mean_utilization)} · ${m.preemptions} preemption${m.preemptions === 1 ? "" : "s"}`,
+    `engine      ${m.steps.toLocaleString("en-US")} steps, ${m.mean_batch_size.toFixed(1)} sequences and ${m.mean_step_tokens.toFixed(0)} tokens per step, busy ${fmtPct(m.utilization)}`,
+  );
+  if (r.notes.length) lines.push("", ...r.notes.map((n) => `note: ${n}`));
+  return lines.join("\n");
+}

@@ -1,0 +1,180 @@
+import type { CostContext } from "../cost/contract.js";
+import { error, XpusimError } from "../diagnostics/diagnostic.js";
+import type { ModelSpec } from "../spec/model-spec.js";
+import type { Precision } from "../workload/precision.js";
+import { kvCapacity, type KvCapacity } from "./kv-capacity.js";
+import { computeMetrics, type ServingMetrics, type Slo } from "./metrics.js";
+import { type ServingRequest, sortByArrival } from "./request.js";
+import { resolveServingConfig, type ServingConfig, type ServingConfigInput } from "./serving-config.js";
+import { simulate, type SimulationSetup } from "./simulator.js";
+import { engineStepCost, type StepCostModel } from "./step-cost.js";
+
+/**
+ * Top level of the serving simulator: one model on one chip type behind a serving engine.
+ *
+ *   config (preset + overrides) ──► KV capacity (memory the way the engine sizes it)
+ *   model × chip × precision ──► step cost (engine-priced iterations, cached)
+ *   requests ──► discrete-event simulation ──► TTFT / TPOT / ITL / E2E percentiles, throughput,
+ *                                               goodput, KV utilisation over time
+ *
+ * Infeasible setups (the weights and activations leave no room for KV) are results with
+ * `feasible: false` and the reason, not exceptions. Bad inputs (unknown config fields, non-LLM
+ * models, negative numbers) are XpusimErrors.
+ */
+
+export interface SimulateServingOptions {
+  /** SLOs for goodput; omitted → no goodput section. */
+  slo?: Slo;
+  /** Replace the engine-priced step cost (tests, what-if studies, a future TP step cost). */
+  step_cost?: StepCostModel;
+  /** Grid-interpolated step cost (default) or exact pricing of every distinct shape. */
+  interpolate?: boolean;
+  /** Points of the KV utilisation series (default 200). */
+  series_points?: number;
+  /** Replace the KV blocks per instance (tests: force a short cache). */
+  num_blocks_override?: number;
+}
+
+export interface ServingResult {
+  kind: "serving";
+  model: string;
+  chip: string;
+  engine: string;
+  config: ServingConfig;
+  /** Chips used: 1, or prefill + decode instances when disaggregated. */
+  chips: number;
+  feasible: boolean;
+  infeasible_reason?: string;
+  /** KV capacity of one instance (the decode pool's when disaggregated). */
+  memory: KvCapacity;
+  /** max_model_len actually used. */
+  max_model_len: number;
+  requests: { total: number; completed: number; rejected: number; rejected_examples: string[] };
+  metrics?: ServingMetrics;
+  /** Output tokens per second per chip. */
+  output_tokens_per_s_per_chip?: number;
+  step_cost_model: string;
+  notes: string[];
+}
+
+export function simulateServing(
+  model: ModelSpec,
+  ctx: CostContext,
+  precision: Precision,
+  configInput: ServingConfig | ServingConfigInput | undefined,
+  requests: readonly ServingRequest[],
+  opts: SimulateServingOptions = {},
+): ServingResult {
+  if (model.category !== "decoder-llm") {
+    throw new XpusimError(
+      error("E_UNSUPPORTED", "model", `serving simulation needs a decoder LLM; ${model.id} is a ${model.category}`, {
+        hint: "use `xpusim estimate` with kind: inference for single-pass models",
+      }),
+    );
+  }
+  checkRequests(requests);
+  const config = resolveServingConfig(configInput as ServingConfigInput, ctx.chip);
+  const notes: string[] = [];
+  const memory = kvCapacity(model, ctx, precision, config);
+  if (opts.num_blocks_override !== undefined) {
+    memory.num_blocks = opts.num_blocks_override;
+    memory.token_capacity = memory.num_blocks * config.block_size;
+    notes.push(`KV blocks forced to ${opts.num_blocks_override} per instance`);
+  }
+  const disagg = config.disaggregation;
+  const chips = disagg ? disagg.prefill_instances + disagg.decode_instances : 1;
+  const step = opts.step_cost ?? engineStepCost(model, ctx, precision, { execution: config.execution, ...(opts.interpolate === false ? { interpolate: false } : {}) });
+  notes.push(...step.notes);
+
+  let maxModelLen = config.max_model_len ?? model.max_context;
+  const base: ServingResult = {
+    kind: "serving",
+    model: model.id,
+    chip: ctx.chip.id,
+    engine: config.engine,
+    config,
+    chips,
+    feasible: true,
+    memory,
+    max_model_len: maxModelLen,
+    requests: { total: requests.length, completed: 0, rejected: 0, rejected_examples: [] },
+    step_cost_model: step.id,
+    notes,
+  };
+  if (memory.num_blocks <= 0) {
+    const need = memory.weights_bytes + memory.activation_peak_bytes + memory.runtime_overhead_bytes;
+    return {
+      ...base,
+      feasible: false,
+      infeasible_reason:
+        `no memory left for the KV cache: weights ${gb(memory.weights_bytes)} + activations ${gb(memory.activation_peak_bytes)} + runtime ${gb(memory.runtime_overhead_bytes)} = ${gb(need)}, ` +
+        `${config.memory_fraction_of === "total" ? `budget ${gb(memory.device_memory_bytes * memory.memory_fraction)} (${memory.memory_fraction} × ${gb(memory.device_memory_bytes)})` : `device ${gb(memory.device_memory_bytes)}`}`,
+    };
+  }
+  if (Math.ceil(maxModelLen / config.block_size) > memory.num_blocks) {
+    const fits = memory.token_capacity;
+    if (config.max_model_len !== undefined) {
+      notes.push(`max_model_len ${maxModelLen} does not fit in the KV cache (${fits} tokens): vLLM would refuse to start; simulated anyway, longer requests are rejected`);
+    } else {
+      notes.push(`the model's context (${maxModelLen} tokens) does not fit in the KV cache; max_model_len lowered to ${fits} (vLLM asks for --max-model-len ≤ ${fits})`);
+    }
+    maxModelLen = Math.min(maxModelLen, fits);
+    base.max_model_len = maxModelLen;
+  }
+
+  const setup: SimulationSetup = {
+    step,
+    pool: { instances: disagg ? disagg.decode_instances : 1, num_blocks: memory.num_blocks },
+    max_model_len: maxModelLen,
+  };
+  if (disagg) {
+    setup.prefill_pool = { instances: disagg.prefill_instances, num_blocks: memory.num_blocks };
+    setup.kv_bytes_per_token = memory.kv_bytes_per_token;
+    const link = ctx.chip.interconnect.scale_up ?? ctx.chip.interconnect.host;
+    const bw = disagg.kv_transfer_bytes_per_s ?? link?.bandwidth_per_direction_bytes_per_s;
+    if (bw === undefined) {
+      throw new XpusimError(
+        error("E_UNSUPPORTED", "disaggregation.kv_transfer_bytes_per_s", `${ctx.chip.id} has no interconnect bandwidth in its data, so the KV transfer time is unknown`, {
+          hint: "set disaggregation.kv_transfer_bytes_per_s (e.g. 50e9 for a 400 Gb/s NIC)",
+        }),
+      );
+    }
+    setup.kv_transfer_bytes_per_s = bw;
+    setup.kv_transfer_latency_s = disagg.kv_transfer_latency_s ?? link?.latency_s ?? 0;
+    notes.push(
+      `disaggregated: ${disagg.prefill_instances} prefill + ${disagg.decode_instances} decode instance(s); KV moves at ${(bw / 1e9).toFixed(0)} GB/s` +
+        (disagg.kv_transfer_bytes_per_s === undefined ? ` (${link?.name ?? "link"}, one direction, no protocol overhead)` : ""),
+    );
+  }
+
+  const sorted = sortByArrival(requests);
+  const trace = simulate(sorted, config, setup);
+  const metrics = computeMetrics(trace, opts.slo, opts.series_points ?? 200);
+  const examples: string[] = [];
+  for (const [, why] of trace.rejected) {
+    if (!examples.includes(why)) examples.push(why);
+    if (examples.length >= 3) break;
+  }
+  return {
+    ...base,
+    requests: { total: requests.length, completed: metrics.e2e_s.count, rejected: trace.rejected.size, rejected_examples: examples },
+    metrics,
+    output_tokens_per_s_per_chip: metrics.throughput.output_tokens_per_s / chips,
+  };
+}
+
+function gb(b: number): string {
+  return `${(b / 1e9).toFixed(1)} GB`;
+}
+
+/** Rejects non-finite or non-positive values with the request index in the path. */
+function checkRequests(requests: readonly ServingRequest[]): void {
+  const bad = [];
+  for (let i = 0; i < requests.length && bad.length < 10; i++) {
+    const r = requests[i]!;
+    if (!(Number.isFinite(r.arrival_s) && r.arrival_s >= 0)) bad.push(error("E_RANGE", `requests[${i}].arrival_s`, "must be a finite number of seconds ≥ 0", { got: String(r.arrival_s) }));
+    if (!(Number.isInteger(r.input_len) && r.input_len > 0)) bad.push(error("E_RANGE", `requests[${i}].input_len`, "must be a positive integer", { got: String(r.input_len) }));
+    if (!(Number.isInteger(r.output_len) && r.output_len > 0)) bad.push(error("E_RANGE", `requests[${i}].output_len`, "must be a positive integer", { got: String(r.output_len) }));
+  }
+  if (bad.length) throw new XpusimError(bad);
+}
