@@ -25,3 +25,6 @@ export { estimateTraining, type TrainingEstimate, type TrainingRequest } from ".
 export { parseScenario, runScenario, resolvePrecision, type ScenarioResolvers, type ScenarioEstimate } from "./estimate/run-scenario.js";
 export { runValidation, validatePoint, type ValidationSummary, type ValidationResult } from "./validate/run-validation.js";
 export { measuredFileSchema, type MeasuredPoint } from "./validate/measured-point.js";
+export * as systolic from "./systolic/index.js";
+export { estimateCollective, estimateCollectiveOnPlacement, type CollectiveCost } from "./network/estimate-collective.js";
+export { buildSystem, type System } from "./network/build-system.js";

@@ -8,6 +8,7 @@ import { registerModelsCommand } from "./models.js";
 import { registerOpCommand } from "./op.js";
 import { registerRunCommand } from "./run.js";
 import { registerServeCommand } from "./serve.js";
+import { registerSystolicCommand } from "./systolic.js";
 import { registerValidateCommand } from "./validate.js";
 
 export function registerCommands(program: Command): void {
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerServeCommand(program);
   registerValidateCommand(program);
   registerCollectiveCommand(program);
+  registerSystolicCommand(program);
 }

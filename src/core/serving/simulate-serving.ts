@@ -1,13 +1,13 @@
 import type { CostContext } from "../cost/contract.js";
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
 import type { ModelSpec } from "../spec/model-spec.js";
-import type { Precision } from "../workload/precision.js";
+import { formatPrecision, type Precision } from "../workload/precision.js";
 import { kvCapacity, type KvCapacity } from "./kv-capacity.js";
 import { computeMetrics, type ServingMetrics, type Slo } from "./metrics.js";
 import { type ServingRequest, sortByArrival } from "./request.js";
 import { resolveServingConfig, type ServingConfig, type ServingConfigInput } from "./serving-config.js";
 import { simulate, type SimulationSetup } from "./simulator.js";
-import { engineStepCost, type StepCostModel } from "./step-cost.js";
+import { type EngineStepCost, engineStepCost, type StepCostModel } from "./step-cost.js";
 
 /**
  * Top level of the serving simulator: one model on one chip type behind a serving engine.
@@ -83,7 +83,7 @@ export function simulateServing(
   }
   const disagg = config.disaggregation;
   const chips = disagg ? disagg.prefill_instances + disagg.decode_instances : 1;
-  const step = opts.step_cost ?? engineStepCost(model, ctx, precision, { execution: config.execution, ...(opts.interpolate === false ? { interpolate: false } : {}) });
+  const step = opts.step_cost ?? cachedStepCost(model, ctx, precision, config.execution, opts.interpolate !== false);
   notes.push(...step.notes);
 
   let maxModelLen = config.max_model_len ?? model.max_context;
@@ -161,6 +161,26 @@ export function simulateServing(
     metrics,
     output_tokens_per_s_per_chip: metrics.throughput.output_tokens_per_s / chips,
   };
+}
+
+/**
+ * Engine step costs are kept per (chip context, model, precision, execution, interpolation), so a
+ * sweep of rates or configs prices each batch shape once. Weak keys: nothing outlives its chip or model.
+ */
+const stepCosts = new WeakMap<CostContext, WeakMap<ModelSpec, Map<string, EngineStepCost>>>();
+
+function cachedStepCost(model: ModelSpec, ctx: CostContext, precision: Precision, execution: "graph" | "eager", interpolate: boolean): EngineStepCost {
+  let byModel = stepCosts.get(ctx);
+  if (!byModel) stepCosts.set(ctx, (byModel = new WeakMap()));
+  let byKey = byModel.get(model);
+  if (!byKey) byModel.set(model, (byKey = new Map()));
+  const key = `${formatPrecision(precision)}|${execution}|${interpolate}`;
+  let cost = byKey.get(key);
+  if (!cost) {
+    cost = engineStepCost(model, ctx, precision, { execution, ...(interpolate ? {} : { interpolate: false }) });
+    byKey.set(key, cost);
+  }
+  return cost;
 }
 
 function gb(b: number): string {

@@ -369,7 +369,7 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
         i++;
         continue;
       }
-      if (!reserveFull) {
+      if (!reserveFull && computed[r]! + tokens > blocks[r]! * bs) {
         const want = Math.ceil((computed[r]! + tokens) / bs) - blocks[r]!;
         let self = false;
         while (want > inst.free) {
