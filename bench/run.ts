@@ -1,5 +1,6 @@
 /** `npm run bench`: runs every benchmark in bench/ and prints ratios against in-process baselines. */
 import { engineBench } from "./engine.bench.js";
+import { printServingBench, servingBench } from "./serving.bench.js";
 import { systolicBench } from "./systolic.bench.js";
 
 const rows = await engineBench();
@@ -12,3 +13,6 @@ const s = systolicBench();
 console.log("\nsystolic: ResNet-50 on a 256×256 WS array (SCALE-Sim google.cfg), --compat scalesim");
 console.log(`  xpusim first run ${s.cold_ms.toFixed(1)} ms, warm median ${s.warm_median_ms.toFixed(2)} ms; SCALE-Sim ${s.scalesim_seconds.toFixed(1)} s (${s.scalesim_source})`);
 console.log(`  identical reports: ${s.identical_to_scalesim ? "yes" : "NO"}; speed-up ×${Math.round(s.speedup_cold)} cold, ×${Math.round(s.speedup_warm)} warm (target ×1000)`);
+
+console.log("");
+printServingBench(await servingBench());

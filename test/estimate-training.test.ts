@@ -6,6 +6,7 @@ import { DEFAULT_PRECISION } from "../src/core/workload/precision.js";
 import { loadChip } from "../src/node/chip-catalog.js";
 import { loadModel } from "../src/node/model-catalog.js";
 import { contextFor } from "../src/node/resolvers.js";
+import { loadSystem } from "../src/node/system-catalog.js";
 import { gptFromDims } from "../src/node/validation-resolvers.js";
 
 const gpt2 = loadModel("gpt2-1.5b");
@@ -16,15 +17,16 @@ const req: TrainingRequest = {
 };
 
 describe("training estimate", () => {
-  it("keeps ZeRO memory accounting: 2 + 2 + 12 bytes per parameter (Rajbhandari et al. 2020)", () => {
+  it("keeps Megatron's 18 bytes per parameter: bf16 weights, fp32 main gradients, Adam 12 B; ZeRO divides them", () => {
     const e = estimateTraining(req, a100);
     const P = modelParams(gpt2).params_total;
     expect(e.memory_breakdown_bytes.weights).toBe(2 * P);
-    expect(e.memory_breakdown_bytes.gradients).toBe(2 * P);
+    expect(e.memory_breakdown_bytes.gradients).toBe(4 * P);
     expect(e.memory_breakdown_bytes.optimizer).toBe(12 * P);
-    const z3 = estimateTraining({ ...req, chips: 4, dp: 4, zero: 3, global_batch: 16 }, a100);
-    expect(z3.memory_breakdown_bytes.weights).toBe((2 * P) / 4);
-    expect(z3.memory_breakdown_bytes.optimizer).toBe((12 * P) / 4);
+    const z3 = estimateTraining({ ...req, chips: 4, dp: 4, zero: 3, global_batch: 16, system: loadSystem("dgx-a100") }, a100);
+    expect(z3.memory_breakdown_bytes.weights).toBeCloseTo((2 * P) / 4, 3);
+    expect(z3.memory_breakdown_bytes.gradients).toBeCloseTo((4 * P) / 4, 3);
+    expect(z3.memory_breakdown_bytes.optimizer).toBeCloseTo((12 * P) / 4, 3);
   });
 
   it("reproduces Korthikanti's per-layer activations for a GPT layer with FlashAttention: 32·s·b·h + fp32 LSE", () => {
@@ -58,7 +60,7 @@ describe("training estimate", () => {
   it("sums its step-time parts and derives throughput from them", () => {
     const e = estimateTraining(req, a100);
     const b = e.step_breakdown_s;
-    expect(b.forward + b.backward + b.recompute + b.optimizer).toBeCloseTo(e.step_time_s, 12);
+    expect(b.forward + b.backward + b.recompute + b.optimizer + b.communication_exposed + b.pipeline_bubble).toBeCloseTo(e.step_time_s, 12);
     expect(e.microbatches_per_step).toBe(2);
     expect(e.tokens_per_s).toBeCloseTo((8 * 1024) / e.step_time_s, 6);
     expect(b.backward / b.forward).toBeGreaterThan(1.6);
@@ -74,6 +76,8 @@ describe("training estimate", () => {
 
   it("rejects layouts it cannot price, with the reason", () => {
     expect(() => estimateTraining({ ...req, global_batch: 6 }, a100)).toThrow(/not divisible by dp × microbatch = 4/);
-    expect(() => estimateTraining({ ...req, tp: 2, chips: 2 }, a100)).toThrow(/issue #3/);
+    expect(() => estimateTraining({ ...req, tp: 5, chips: 5 }, a100)).toThrow(/need a system/);
+    expect(() => estimateTraining({ ...req, tp: 3, chips: 3, system: loadSystem("dgx-a100") }, a100)).toThrow(/does not divide the 25 attention heads/);
+    expect(() => estimateTraining({ ...req, tp: 2, chips: 4, system: loadSystem("dgx-a100") }, a100)).toThrow(/does not equal the chip count 4/);
   });
 });

@@ -152,3 +152,51 @@ describe("bad input", () => {
     expect(() => simulateServing(model, ctx, DEFAULT_PRECISION, { engine: "vlm" }, [req(0, 1, 1)])).toThrow(/did you mean "vllm"/);
   });
 });
+
+describe("robustness: random configs and workloads never hang, crash or lose requests", () => {
+  it("every request completes or is rejected with a reason; KV stays within capacity", async () => {
+    const { createRng } = await import("../src/core/serving/random.js");
+    const { generateWorkload } = await import("../src/core/serving/workload-gen.js");
+    const rng = createRng(2024);
+    for (let k = 0; k < 60; k++) {
+      const disagg = rng.next() < 0.3;
+      const config: ServingConfigInput = {
+        engine: rng.next() < 0.5 ? "vllm" : "tensorrt-llm",
+        max_num_batched_tokens: rng.int(16, 4096),
+        max_num_seqs: rng.int(1, 300),
+        block_size: [1, 8, 16, 32, 64][rng.int(0, 4)]!,
+        chunked_prefill: rng.next() < 0.6,
+        kv_admission: rng.next() < 0.5 ? "on-demand" : "reserve-full",
+        scheduling_policy: rng.next() < 0.7 ? "fcfs" : "shortest-prompt-first",
+        ...(disagg ? { disaggregation: { prefill_instances: rng.int(1, 3), decode_instances: rng.int(1, 3), kv_transfer_bytes_per_s: 1e10 } } : {}),
+      };
+      const reqs = generateWorkload({
+        requests: rng.int(1, 300),
+        rate_per_s: rng.next() < 0.2 ? Infinity : rng.next() * 200 + 0.1,
+        input: { kind: "uniform", min: 1, max: rng.int(1, 3000) },
+        output: { kind: "uniform", min: 1, max: rng.int(1, 600) },
+        seed: k,
+      });
+      const cost = linearStepCost({ base_s: 0.002, per_prefill_token_s: 1e-6, per_decode_seq_s: 2e-5 });
+      const r = simulateServing(model, ctx, DEFAULT_PRECISION, config, reqs, { step_cost: cost, num_blocks_override: rng.int(1, 400), slo: { ttft_s: 0.5 } });
+      expect(r.requests.completed + r.requests.rejected).toBe(reqs.length);
+      const m = r.metrics!;
+      expect(m.kv.blocks_peak).toBeLessThanOrEqual(m.kv.blocks_total);
+      if (r.requests.completed > 0) {
+        for (const d of [m.ttft_s, m.e2e_s, m.queue_delay_s]) {
+          expect(Number.isFinite(d.mean)).toBe(true);
+          expect(d.p50).toBeLessThanOrEqual(d.p99);
+        }
+        expect(m.goodput!.requests_per_s).toBeLessThanOrEqual(m.throughput.requests_per_s);
+      }
+      if (config.kv_admission === "reserve-full") expect(m.preemptions).toBe(0);
+    }
+  });
+
+  it("an empty request list gives empty metrics, not NaN throughput", () => {
+    const r = run([], {});
+    expect(r.requests.completed).toBe(0);
+    expect(r.metrics!.throughput.requests_per_s).toBe(0);
+    expect(r.metrics!.ttft_s.count).toBe(0);
+  });
+});

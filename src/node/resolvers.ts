@@ -9,6 +9,7 @@ import type { Chip } from "../core/hardware/chip.js";
 import { chipFromObject, findChipByAlias, loadChip } from "./chip-catalog.js";
 import { efficiencyFor } from "./family-catalog.js";
 import { loadModel, modelFromObject } from "./model-catalog.js";
+import { defaultSystemFor, loadSystem, systemFromObject } from "./system-catalog.js";
 
 const contexts = new WeakMap<Chip, CostContext>();
 
@@ -29,6 +30,8 @@ export function scenarioResolvers(scenarioFile?: string): ScenarioResolvers {
     chip: (ref) => (typeof ref === "string" ? loadChip(path(ref)) : chipFromObject(ref, scenarioFile)),
     model: (ref) => (typeof ref === "string" ? loadModel(path(ref)) : modelFromObject(ref, scenarioFile)),
     context: contextFor,
+    system: (ref, chip, count) =>
+      ref === undefined ? defaultSystemFor(chip, count) : typeof ref === "string" ? loadSystem(path(ref)) : systemFromObject(ref, scenarioFile),
   };
 }
 

@@ -16,6 +16,7 @@ import { catalogDir } from "./paths.js";
 import { readDocument } from "./read-document.js";
 import { contextFor } from "./resolvers.js";
 
+let supplements: Record<string, { config: Record<string, unknown>; source: string }> | undefined;
 let names: Record<string, { model: string; why?: string }> | undefined;
 function modelNames(): Record<string, { model: string; why?: string }> {
   names ??= readDocument(catalogDir("validation", "model-names.yaml")) as Record<string, { model: string; why?: string }>;
@@ -94,6 +95,10 @@ export function validationResolvers(): ValidationResolvers {
   return {
     chipByName: findChipByAlias,
     systemByName,
+    supplement(id) {
+      supplements ??= readDocument(catalogDir("validation", "point-supplements.yaml")) as Record<string, { config: Record<string, unknown>; source: string }>;
+      return supplements[id];
+    },
     modelByName(text, config) {
       const entry = modelNames()[text];
       if (entry) return loadModel(entry.model);

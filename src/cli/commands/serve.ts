@@ -77,7 +77,7 @@ export function parseSlo(raw: string): { ttft_s?: number; tpot_s?: number } {
   for (const part of raw.split(",")) {
     const [k, v, extra] = part.split("=").map((x) => x.trim());
     const key = k?.toLowerCase();
-    if (!v || extra !== undefined || (key !== "ttft" && key !== "tpot" && key !== "itl")) {
+    if (!v || extra !== undefined || (key !== "ttft" && key !== "tpot")) {
       throw new UsageError(`--slo: cannot read "${part}"`, 'write e.g. --slo ttft=500ms,tpot=50ms');
     }
     const q = parseQuantity(v, "seconds");
@@ -237,6 +237,13 @@ export function servingScalars(r: ServingResult): Record<string, unknown> {
   return row;
 }
 
+/** Run length: seconds below 100 s, then minutes or hours. */
+function fmtDuration(s: number): string {
+  if (s < 100) return fmtTime(s);
+  if (s < 2 * 3600) return `${(s / 60).toPrecision(3)} min`;
+  return `${(s / 3600).toPrecision(3)} h`;
+}
+
 function distRow(name: string, d: Distribution) {
   return { name, mean: fmtTime(d.mean), p50: fmtTime(d.p50), p90: fmtTime(d.p90), p99: fmtTime(d.p99), max: fmtTime(d.max) };
 }
@@ -273,7 +280,7 @@ function renderServing(r: ServingResult, workload: string): string {
     "",
     `throughput  ${m.throughput.requests_per_s.toFixed(2)} req/s · ${m.throughput.output_tokens_per_s.toFixed(0)} output tokens/s · ${m.throughput.total_tokens_per_s.toFixed(0)} total tokens/s` +
       (r.chips > 1 ? ` (${(r.output_tokens_per_s_per_chip ?? 0).toFixed(0)} output tokens/s per chip)` : "") +
-      ` over ${fmtTime(m.duration_s)}`,
+      ` over ${fmtDuration(m.duration_s)}`,
   );
   if (m.goodput) {
     const slo = [m.goodput.ttft_slo_s !== undefined ? `TTFT ≤ ${fmtTime(m.goodput.ttft_slo_s)}` : "", m.goodput.tpot_slo_s !== undefined ? `TPOT ≤ ${fmtTime(m.goodput.tpot_slo_s)}` : ""].filter(Boolean).join(", ");

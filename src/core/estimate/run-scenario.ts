@@ -1,6 +1,7 @@
 import type { CostContext } from "../cost/contract.js";
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
 import type { Chip } from "../hardware/chip.js";
+import type { System } from "../network/build-system.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import { type Scenario, scenarioSpec } from "../spec/scenario-spec.js";
 import { parseWith } from "../spec/validate.js";
@@ -25,6 +26,8 @@ import { estimateTraining, type TrainingEstimate } from "./estimate-training.js"
  */
 export interface ScenarioResolvers {
   chip(ref: string | Record<string, unknown>): Chip;
+  /** The system for a multi-chip scenario: the named/inline one, else a default for the chip and count. */
+  system(ref: string | Record<string, unknown> | undefined, chip: Chip, count: number): System | undefined;
   model(ref: string | Record<string, unknown>): ModelSpec;
   context(chip: Chip): CostContext;
 }
@@ -85,9 +88,18 @@ export function runScenario(s: Scenario, r: ScenarioResolvers): ScenarioEstimate
   }
   const tr = s.training;
   if (!tr) throw new XpusimError(error("E_SCHEMA", "training", "kind: training needs a `training: { global_batch, seq_len }` section"));
-  const dp = par.dp === 1 && par.tp * par.pp * par.ep * par.cp === 1 ? s.hardware.count : par.dp;
+  // dp left at 1 fills the chips the other degrees leave: dp = count / (tp·pp·cp) when that divides.
+  const model_parallel = par.tp * par.pp * par.cp;
+  const dp = par.dp === 1 && s.hardware.count % model_parallel === 0 ? s.hardware.count / model_parallel : par.dp;
+  const system = s.hardware.count > 1 ? r.system(s.hardware.system, chip, s.hardware.count) : undefined;
   return estimateTraining(
     {
+      sp: par.sp,
+      interleave: par.interleave,
+      flash_attention: tr.flash_attention,
+      dropout: tr.dropout,
+      overlap_grad_reduce: tr.overlap_grad_reduce,
+      ...(system ? { system } : {}),
       model,
       precision,
       global_batch: tr.global_batch,

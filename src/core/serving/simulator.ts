@@ -404,7 +404,9 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
         const need = known[r]! - computed[r]!;
         const tokens = need <= budget ? need : chunked ? budget : budget === budgetMax && need > budgetMax ? need : 0;
         if (tokens === 0) break;
-        const want = reserveFull ? Math.ceil((input[r]! + output[r]!) / bs) - blocks[r]! : Math.ceil((computed[r]! + tokens) / bs) - blocks[r]!;
+        // Reserve-full: the whole sequence (a prefill-only instance keeps just prompt + first token).
+        const reserve = inst.role === Role.Prefill ? input[r]! + 1 : input[r]! + output[r]!;
+        const want = Math.ceil((reserveFull ? reserve : computed[r]! + tokens) / bs) - blocks[r]!;
         if (want > inst.free) break;
         inst.pop();
         waitingTotal--;

@@ -113,6 +113,12 @@ export const scenarioSpec = z.strictObject({
       recompute: z.enum(["none", "selective", "full"]).default("none"),
       /** Optional token budget for time-to-train. */
       tokens: z.number().positive().optional(),
+      /** FlashAttention-style fused attention (default true); false materialises the scores (Megatron 2021-22). */
+      flash_attention: z.boolean().default(true),
+      /** Keep dropout masks for backward (GPT-3-era training; default false). */
+      dropout: z.boolean().default(false),
+      /** Overlap the data-parallel gradient reduction with the backward pass (default true). */
+      overlap_grad_reduce: z.boolean().default(true),
       image_size: positiveInt.optional(),
     })
     .optional(),

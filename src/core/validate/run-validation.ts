@@ -26,6 +26,8 @@ export interface ValidationResolvers {
    * The system a collective measurement ran on, from its hardware text and chip count, with the
    * assumptions made to pick it; a string is the reason it cannot be resolved.
    */
+  /** Configuration the point's source used but the file omits (catalog/validation/point-supplements.yaml). */
+  supplement?(id: string): { config: Record<string, unknown>; source: string } | undefined;
   systemByName?(hardware: string, chipCount: number): { system: System; assumptions: string[] } | string;
 }
 
@@ -110,10 +112,11 @@ export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): Validat
   if (p.category === "collective") return validateCollectivePoint(p, r);
   const chip = r.chipByName(p.hardware);
   if (!chip) return unsupported(p, `hardware "${p.hardware}" matches no catalog chip or alias`);
-  const cfg = p.config;
+  const sup = r.supplement?.(p.id);
+  const cfg = sup ? { ...p.config, ...sup.config } : p.config;
   const tp = num(cfg.tp) ?? 1;
   const pp = num(cfg.pp) ?? 1;
-  const assumptions: string[] = [];
+  const assumptions: string[] = sup ? [`config supplemented from ${sup.source}`] : [];
   const ok = (predictedSi: number): ValidationResult => ({
     id: p.id,
     category: p.category,
@@ -193,7 +196,13 @@ export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): Validat
           perChip = 256;
           assumptions.push("batch per GPU not stated: 256 assumed (the script default)");
         }
-        if (p.chip_count > 1) assumptions.push(`data-parallel gradient all-reduce over ${p.chip_count} chips not modelled (issue #3)`);
+        let system: System | undefined;
+        if (p.chip_count > 1) {
+          const sys = r.systemByName?.(p.hardware, p.chip_count) ?? "no system resolver was supplied to the harness";
+          if (typeof sys === "string") return unsupported(p, sys, chip);
+          system = sys.system;
+          assumptions.push(...sys.assumptions);
+        }
         const e = estimateTraining(
           {
             model,
@@ -209,6 +218,7 @@ export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): Validat
             cp: 1,
             zero: 0,
             microbatch: perChip,
+            ...(system ? { system } : {}),
             ...(num(cfg.image) ? { image_size: num(cfg.image)! } : {}),
           },
           ctx,
@@ -218,8 +228,77 @@ export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): Validat
         return ok(e.samples_per_s);
       }
       case "llm_training":
-      case "memory":
-        return unsupported(p, `multi-chip training (tp=${tp}, pp=${pp}, ${p.chip_count} chips) is modelled in issue #3`, chip);
+      case "memory": {
+        const model = r.modelByName(p.model, cfg);
+        if (typeof model === "string") return unsupported(p, model, chip);
+        let system: System | undefined;
+        if (p.chip_count > 1) {
+          if (!r.systemByName) return unsupported(p, "no system resolver was supplied to the harness", chip);
+          const sys = r.systemByName(p.hardware, p.chip_count);
+          if (typeof sys === "string") return unsupported(p, sys, chip);
+          system = sys.system;
+          assumptions.push(...sys.assumptions);
+        }
+        const dt = dtypeOf(cfg) ?? "fp16";
+        const recomputeText = String(cfg.activation_recompute ?? "");
+        let recompute: "none" | "selective" | "full";
+        if (/selective/.test(recomputeText)) recompute = "selective";
+        else if (/full/.test(recomputeText)) recompute = "full";
+        else if (/none/.test(recomputeText)) recompute = "none";
+        else {
+          recompute = "full";
+          assumptions.push("activation recomputation not stated: full assumed (the FLOP formula of Narayanan et al. 2021 §5.1 counts it)");
+        }
+        let mb = num(cfg.micro_batch);
+        if (mb === undefined) {
+          mb = 1;
+          assumptions.push("micro-batch not stated: 1 assumed");
+        }
+        const dpDeg = num(cfg.dp) ?? Math.max(1, p.chip_count / (tp * pp));
+        let gb = num(cfg.global_batch);
+        if (gb === undefined) {
+          gb = dpDeg * mb * pp * 8;
+          assumptions.push(`global batch not stated: ${gb} assumed`);
+        }
+        // Megatron-LM of 2021-22 (the source of these points): no FlashAttention, dropout 0.1, and the
+        // data-parallel gradient all-reduce after the pipeline flush (not overlapped).
+        assumptions.push("Megatron-LM 2021-22 settings: eager PyTorch (one kernel per op), unfused attention, dropout masks kept, DP reduction not overlapped");
+        const e = estimateTraining(
+          {
+            model,
+            precision: { compute: dt, weights: dt, activations: dt, kv_cache: dt },
+            global_batch: gb,
+            seq_len: num(cfg.seq) ?? 2048,
+            recompute,
+            chips: p.chip_count,
+            tp,
+            pp,
+            dp: dpDeg,
+            ep: 1,
+            cp: 1,
+            zero: 0,
+            microbatch: mb,
+            sp: cfg.sequence_parallel === true || recompute === "selective" && cfg.sequence_parallel !== false,
+            interleave: num(cfg.pipeline_interleaving) ?? 1,
+            flash_attention: false,
+            dropout: true,
+            overlap_grad_reduce: false,
+            ...(system ? { system } : {}),
+          },
+          ctx,
+          { execution: "eager" },
+        );
+        switch (p.metric) {
+          case "iteration_time":
+            return ok(e.step_time_s);
+          case "achieved_tflops_per_gpu":
+            return ok(e.hardware_flops_per_s_per_chip);
+          case "activation_memory_per_gpu":
+            return ok(e.memory_breakdown_bytes.activations);
+          default:
+            return unsupported(p, `metric "${p.metric}" is not understood for ${p.category}`, chip);
+        }
+      }
       case "collective":
         return validateCollectivePoint(p, r);
       case "transformer_layer":

@@ -27,8 +27,9 @@ import { vectorWork } from "./vector.js";
  *  - GEMM: BLAS-like tile choice with tile and wave quantisation, occupancy, split-K and L2 reuse
  *    (gpu-gemm-tiling.ts).
  *  - conv2d: implicit GEMM (M = N·Ho·Wo, N = C_out/groups, K = C_in/groups·kh·kw, one GEMM per
- *    group); the input pixels the filter windows touch, not their im2col expansion, are the
- *    compulsory A traffic. On a matrix engine the channels of a tap are padded to the 16-byte vector
+ *    group); the input tensor, not its im2col expansion, is the compulsory A traffic (a 1×1
+ *    stride-2 convolution touches only a quarter of it; counted whole, like opMinBytes, so the
+ *    roofline floor stays a floor). On a matrix engine the channels of a tap are padded to the 16-byte vector
  *    load (8 fp16 channels; 4 suffice for a stride-2 stem, NVIDIA Convolutional Layers User's Guide,
  *    "Channels In And Out"), and the main loop walks one tap's channels per k-tile. On the vector
  *    units (fp32 without TF32) a 3×3 stride-1 convolution may instead run as Winograd F(2×2, 3×3)
@@ -77,18 +78,7 @@ export function tensorCoreChannels(cin: number, elemBytes: number, stride: numbe
   return Math.ceil(cin / g) * g;
 }
 
-/**
- * Input bytes a convolution must read: every pixel, except that a stride larger than the kernel
- * skips whole rows, and whole pixels when one pixel's channels span a memory transaction (NHWC).
- */
-function convInputBytes(op: Conv2dOp, ho: number, wo: number, minTx: number): number {
-  const act = DTYPE_BYTES[op.act_dtype];
-  const rows = op.kh >= op.stride ? op.h : Math.min(op.h, ho * op.kh);
-  const cols = op.kw >= op.stride || op.c_in * act < minTx ? op.w : Math.min(op.w, wo * op.kw);
-  return op.n * rows * cols * op.c_in * act;
-}
-
-function convProblemOf(op: Conv2dOp, engine: EngineRate, minTx: number): GemmProblem {
+function convProblemOf(op: Conv2dOp, engine: EngineRate): GemmProblem {
   const { ho, wo } = convOutHW(op);
   const act = DTYPE_BYTES[op.act_dtype];
   const w = DTYPE_BYTES[op.weight_dtype];
@@ -104,7 +94,7 @@ function convProblemOf(op: Conv2dOp, engine: EngineRate, minTx: number): GemmPro
     a_elem: aElem,
     b_elem: Math.max(w, DTYPE_BYTES[op.dtype]),
     c_elem: act,
-    a_bytes: convInputBytes(op, ho, wo, minTx),
+    a_bytes: op.n * op.h * op.w * op.c_in * act,
     b_bytes: op.c_out * cin * taps * w,
     c_bytes: op.n * ho * wo * op.c_out * act + (op.bias ? op.c_out * w : 0),
     acc_elem: accumulatorBytes(op.dtype),
@@ -189,7 +179,7 @@ const partTime = (p: MatrixPart): number => Math.max(p.busy ?? 0, p.compute, p.m
 
 /** A convolution: implicit GEMM, or Winograd on the vector units when that is faster. */
 function convPart(op: Conv2dOp, ctx: CostContext, engine: EngineRate, notes: string[]): MatrixPart {
-  const p = convProblemOf(op, engine, ctx.efficiency.min_memory_transaction_bytes);
+  const p = convProblemOf(op, engine);
   const cin = op.c_in / op.groups;
   const padded = p.k / (op.kh * op.kw);
   const implicitNotes = [...notes, `implicit GEMM M=${p.m} N=${p.n} K=${p.k}${p.batch > 1 ? ` × ${p.batch} groups` : ""}${padded !== cin ? ` (C_in ${cin} padded to ${padded} for the ${engine.engine === "matrix" ? "matrix engine" : "vector"} channel granule)` : ""}`];

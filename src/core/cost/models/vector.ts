@@ -2,7 +2,7 @@ import type { Chip } from "../../hardware/chip.js";
 import { DTYPE_BYTES } from "../../units/dtype.js";
 import type { Op } from "../../workload/op.js";
 import type { CostContext, CostModel, OpCost, Support } from "../contract.js";
-import { opFlops, opMinBytes, opWeightBytes } from "../../workload/op-metrics.js";
+import { convOutputSize, opFlops, opMinBytes, opWeightBytes } from "../../workload/op-metrics.js";
 import {
   achievableMainBandwidth,
   assembleCost,
@@ -20,7 +20,12 @@ import {
  * convolution. These are streaming kernels: time = max(FLOPs / achievable vector rate, bytes /
  * achievable bandwidth) + one exposed memory latency + the launch gap. Row-wise ops (softmax, norm)
  * read their input twice when a row does not fit in one SM's shared memory (two-pass online
- * softmax / Welford), once otherwise. Gathers move at least one memory transaction per row.
+ * softmax / Welford), once otherwise. A training-mode BatchNorm is such a row-wise op whose row is a
+ * channel's N·H·W values (the CNN builder states it so): statistics pass, then normalise pass. Gathers move at least one memory transaction per row.
+ *
+ * Max pooling in eager execution also writes an int64 argmax index per output: PyTorch's
+ * `max_pool2d` on CUDA calls `max_pool2d_with_indices` and drops the indices (aten/src/ATen/native/
+ * Pooling.cpp), so a 3×3/2 stem pool in fp16 writes 4× more index bytes than output bytes.
  *
  * An op marked `epilogue_of` a producer runs inside that producer's kernel when the graph is
  * compiled (TensorRT, XLA, vLLM's fused kernels): no launch, no latency, and main-memory traffic only
@@ -40,6 +45,9 @@ export function fusedEpilogueBytes(op: Op): number {
 }
 
 const VECTOR_KINDS = ["softmax", "norm", "elementwise", "embedding", "pool", "conv2d"] as const;
+
+/** Bytes of one argmax index written by an eager max pool (int64). */
+const MAX_POOL_INDEX_BYTES = 8;
 
 export interface VectorWork {
   flops: number;
@@ -63,6 +71,10 @@ export function vectorWork(op: Op, ctx: CostContext): VectorWork {
       bytes += op.rows * op.cols * DTYPE_BYTES[op.act_dtype];
       notes.push("row larger than on-chip staging: input read twice (two-pass)");
     }
+  } else if (op.kind === "pool" && op.pool === "max" && ctx.execution === "eager") {
+    const outputs = op.n * op.c * convOutputSize(op.h, op.kh, op.stride, op.padding) * convOutputSize(op.w, op.kw, op.stride, op.padding);
+    bytes += outputs * MAX_POOL_INDEX_BYTES;
+    notes.push("eager max pool also writes int64 argmax indices");
   } else if (op.kind === "embedding") {
     const tx = eff.min_memory_transaction_bytes;
     const rowBytes = op.dim * DTYPE_BYTES[op.weight_dtype];
