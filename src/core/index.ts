@@ -28,3 +28,4 @@ export { measuredFileSchema, type MeasuredPoint } from "./validate/measured-poin
 export * as systolic from "./systolic/index.js";
 export { estimateCollective, estimateCollectiveOnPlacement, type CollectiveCost } from "./network/estimate-collective.js";
 export { buildSystem, type System } from "./network/build-system.js";
+export * as serving from "./serving/index.js";
