@@ -75,14 +75,15 @@ function renderTraining(r: TrainingEstimate): string {
   const m = r.memory_breakdown_bytes;
   const b = r.step_breakdown_s;
   return [
-    `${r.model} training on ${r.chips} × ${r.chip}`,
+    `${r.model} training on ${r.chips} × ${r.chip}${r.system ? ` (${r.system})` : ""}: tp ${r.layout.tp} · pp ${r.layout.pp}${r.layout.interleave > 1 ? `×${r.layout.interleave}` : ""} · dp ${r.layout.dp}${r.layout.sp ? " · sp" : ""}${r.layout.zero ? ` · ZeRO-${r.layout.zero}` : ""} · micro-batch ${r.layout.microbatch} · recompute ${r.layout.recompute}`,
     `  step time            ${fmtTime(r.step_time_s)}  (${r.microbatches_per_step} micro-batches)  bound: ${r.bound}`,
     `    forward ${fmtTime(b.forward)} · backward ${fmtTime(b.backward)} · recompute ${fmtTime(b.recompute)} · optimizer ${fmtTime(b.optimizer)}`,
-    `  throughput           ${r.tokens_per_s.toFixed(0)} tokens/s · ${r.samples_per_s.toFixed(2)} samples/s`,
+    `    TP comm ${fmtTime(b.tensor_parallel_comm)} · pipeline p2p ${fmtTime(b.pipeline_p2p)} · bubble ${fmtTime(b.pipeline_bubble)} · exposed DP reduction ${fmtTime(b.data_parallel_exposed)}`,
+    r.tokens_per_s !== r.samples_per_s ? `  throughput           ${r.tokens_per_s.toFixed(0)} tokens/s · ${r.samples_per_s.toFixed(2)} samples/s` : `  throughput           ${r.samples_per_s.toFixed(1)} samples/s`,
     `  model FLOP/s/chip    ${fmtSi(r.model_flops_per_s_per_chip, "FLOP/s")}  MFU ${fmtPct(r.mfu)}  HFU ${fmtPct(r.hfu)}`,
     `  memory per chip      ${fmtBytes(r.memory_per_chip_bytes)} of ${fmtBytes(r.memory_capacity_bytes)} — ${r.fits ? "fits" : `does NOT fit (short by ${fmtBytes(r.shortfall_bytes)})`}`,
     `    weights ${fmtBytes(m.weights)} · gradients ${fmtBytes(m.gradients)} · optimizer ${fmtBytes(m.optimizer)} · activations ${fmtBytes(m.activations)} · other ${fmtBytes(m.other)}`,
-    ...(r.time_to_train_s !== undefined ? [`  time to train        ${fmtTime(r.time_to_train_s)} · ${r.chip_hours?.toFixed(0)} chip-hours${r.cost_usd !== undefined ? ` · $${r.cost_usd.toFixed(0)}` : ""}`] : []),
+    ...(r.time_to_train_s !== undefined ? [`  time to train        ${fmtTime(r.time_to_train_s)} · ${Math.round(r.chip_hours ?? 0).toLocaleString("en-US")} chip-hours${r.cost_usd !== undefined ? ` · $${Math.round(r.cost_usd).toLocaleString("en-US")}` : ""}${r.energy_j !== undefined ? ` · ${fmtSi(r.energy_j / 3.6e9, "MWh")}` : ""}`] : []),
     ...(r.energy_per_step_j !== undefined ? [`  energy per step      ${fmtSi(r.energy_per_step_j, "J")}`] : []),
     ...(r.warnings.length ? ["", ...r.warnings.map((w) => `note: ${w}`)] : []),
   ].join("\n");
