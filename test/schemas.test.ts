@@ -17,3 +17,13 @@ describe("JSON Schemas in docs/schema", () => {
     expect(s.properties.kind!.enum).toEqual(["op", "inference", "training"]);
   });
 });
+
+describe("generated reference pages in docs/", () => {
+  it("are current (run `npm run docs` after changing cost models, parameters or chips)", async () => {
+    const { referencePages } = await import("../src/node/reference-docs.js");
+    for (const [name, text] of Object.entries(referencePages())) {
+      const committed = readFileSync(join(import.meta.dirname, "..", "docs", name), "utf8");
+      expect(committed, `docs/${name} is stale`).toBe(text);
+    }
+  });
+});
