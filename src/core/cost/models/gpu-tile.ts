@@ -182,7 +182,7 @@ function convPart(op: Conv2dOp, ctx: CostContext, engine: EngineRate, notes: str
   const p = convProblemOf(op, engine);
   const cin = op.c_in / op.groups;
   const padded = p.k / (op.kh * op.kw);
-  const implicitNotes = [...notes, `implicit GEMM M=${p.m} N=${p.n} K=${p.k}${p.batch > 1 ? ` × ${p.batch} groups` : ""}${padded !== cin ? ` (C_in ${cin} padded to ${padded} for the ${engine.engine === "matrix" ? "matrix engine" : "vector"} channel granule)` : ""}`];
+  const implicitNotes = [...notes, `implicit GEMM M=${p.m} N=${p.n} K=${p.k}${p.batch > 1 ? ` × ${p.batch} groups` : ""}${padded !== cin ? ` (C_in ${cin} padded to ${padded}: the matrix engine's channel granule)` : ""}`];
   const implicit = gemmPart(p, ctx, engine, implicitNotes);
   if (engine.engine !== "vector" || !winogradApplies(op)) return implicit;
   const w = winogradProblemOf(op);
