@@ -2,6 +2,7 @@
 import { engineBench } from "./engine.bench.js";
 import { printServingBench, servingBench } from "./serving.bench.js";
 import { systolicBench } from "./systolic.bench.js";
+import { printTrainingSearchBench, trainingSearchBench } from "./training-search.bench.js";
 
 const rows = await engineBench();
 console.log("engine (Llama 3.1 405B on nvidia-h100-sxm)");
@@ -16,3 +17,6 @@ console.log(`  identical reports: ${s.identical_to_scalesim ? "yes" : "NO"}; spe
 
 console.log("");
 printServingBench(await servingBench());
+
+console.log("");
+printTrainingSearchBench(await trainingSearchBench());

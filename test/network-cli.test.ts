@@ -4,20 +4,9 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseBytes, parseSweep } from "../src/cli/commands/collective.js";
-import { main } from "../src/cli/main.js";
+import { runCli } from "./helpers/run-cli.js";
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = runCli;
 
 afterEach(() => vi.restoreAllMocks());
 

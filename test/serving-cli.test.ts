@@ -2,22 +2,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "../src/cli/main.js";
+import { runCli } from "./helpers/run-cli.js";
 
 /** `xpusim serve`: table, JSON, CSV, traces, and clear errors for bad flags and bad traces. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = runCli;
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -31,7 +19,7 @@ describe("xpusim serve", () => {
     expect(r.out).toMatch(/25,956 blocks/);
     for (const row of ["TTFT", "TPOT", "ITL", "E2E", "queue delay"]) expect(r.out).toMatch(new RegExp(`^${row}\\s`, "m"));
     expect(r.out).toMatch(/goodput\s+[\d.]+ req\/s meet TTFT ≤ 500 ms, TPOT ≤ 50.0 ms/);
-    expect(r.out).toMatch(/tensor parallelism not modelled yet/);
+    expect(r.out).toMatch(/single chip \(tensor parallelism: tp > 1 with a system\)/);
   });
 
   it("--json is the full result; --csv is one row of scalars", async () => {

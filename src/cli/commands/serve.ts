@@ -19,6 +19,7 @@ import { parseQuantity } from "../../core/units/quantity.js";
 import { parsePrecision } from "../../core/workload/precision.js";
 import { loadChip } from "../../node/chip-catalog.js";
 import { loadModel } from "../../node/model-catalog.js";
+import { defaultSystemFor, loadSystem } from "../../node/system-catalog.js";
 import { contextFor } from "../../node/resolvers.js";
 import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
 
@@ -45,6 +46,8 @@ interface ServeOpts {
   disagg?: string;
   kvLink?: string;
   exact?: boolean;
+  tp?: number;
+  system?: string;
   json?: boolean;
   csv?: boolean;
   out?: string;
@@ -131,6 +134,8 @@ export function registerServeCommand(program: Command): void {
     .option("--disagg <P:D>", "disaggregated prefill/decode: P prefill chips, D decode chips (e.g. 1:1)")
     .option("--kv-link <bw>", 'KV transfer bandwidth for --disagg (e.g. "50 GB/s"; default: the chip\'s scale-up link)')
     .option("--exact", "price every distinct batch shape exactly instead of interpolating (slower)")
+    .option("--tp <n>", "tensor-parallel chips per engine instance (all-reduces priced on --system)", positiveInt("--tp"))
+    .option("--system <id>", "system the TP group sits in (catalog id or file; default: the chip's usual system)")
     .option("--json", "print the result as JSON (includes the KV utilisation series)")
     .option("--csv", "print the scalar results as one CSV row")
     .option("-o, --out <file>", "write the output to a file instead of stdout")
@@ -187,7 +192,14 @@ export function registerServeCommand(program: Command): void {
         }
       } else if (o.kvLink) throw new UsageError("--kv-link applies only with --disagg");
 
-      const result = simulateServing(model, contextFor(chip), precision, config, requests, { ...(slo ? { slo } : {}), ...(o.exact ? { interpolate: false } : {}) });
+      const tp = o.tp ?? 1;
+      if (o.system && tp === 1) throw new UsageError("--system applies only with --tp > 1");
+      const system = tp > 1 ? (o.system ? loadSystem(o.system) : defaultSystemFor(chip, tp)) : undefined;
+      const result = simulateServing(model, contextFor(chip), precision, config, requests, {
+        ...(slo ? { slo } : {}),
+        ...(o.exact ? { interpolate: false } : {}),
+        ...(system ? { tp, system } : {}),
+      });
       if (format === "json") return emit(json(result), o.out);
       if (format === "csv") return emit(renderCsv([servingScalars(result)]), o.out);
       emit(renderServing(result, workload), o.out);

@@ -1,14 +1,19 @@
 import type { Bound, CostContext } from "../cost/contract.js";
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
+import type { System } from "../network/build-system.js";
+import { type LayoutNetwork, layoutNetwork } from "../parallel/network-context.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import { buildWorkload, kvCacheBytes, modelParams } from "../workload/build-workload.js";
 import { DTYPE_BYTES } from "../units/dtype.js";
+import type { WorkloadGraph } from "../workload/op.js";
 import type { Precision } from "../workload/precision.js";
 import { inferenceActivationPeakBytes } from "./activation-memory.js";
-import { type EvaluateOptions, evaluateGraph, type GraphCost } from "./evaluate-graph.js";
+import type { EvaluateOptions, GraphCost } from "./evaluate-graph.js";
+import { shardTensorParallel } from "../parallel/tensor-parallel.js";
+import { evaluateShardedPass, type ShardedPassCost } from "./sharded-pass.js";
 
 /**
- * Single-batch inference: prefill of the whole batch, then decode steps against a growing KV cache.
+ * Static-batch inference: prefill of the whole batch, then decode steps against a growing KV cache.
  *
  *   ttft_s        = prefill time of the batch (input_tokens per sequence)
  *   tpot_s        = mean decode-step time over the output tokens after the first
@@ -18,14 +23,21 @@ import { type EvaluateOptions, evaluateGraph, type GraphCost } from "./evaluate-
  * step): a step's cost is linear in context (KV reads, attention FLOPs) plus constant terms, for
  * which Simpson is exact; tile quantisation makes it very nearly so.
  *
- * Multi-chip: data-parallel replicas (chips / (tp·pp) copies, each serving batch / replicas) are exact.
- * Tensor and pipeline parallel inference are modelled in the serving issue; until then they are
- * refused with a clear reason.
+ * Multi-chip: chips = replicas × tp × pp. Data-parallel replicas each serve batch / replicas.
+ * Inside a replica, tensor parallelism (Megatron, Shoeybi et al. 2019) shards every layer over tp
+ * chips of one scale-up domain and adds 2 all-reduces per layer on the system's link model;
+ * pipeline parallelism runs the layers as pp stages one after another with a point-to-point
+ * activation transfer between stages (sharded-pass.ts). Expert parallelism for MoE is not
+ * modelled (experts are tensor-sharded like dense FFNs, as vLLM does by default).
  *
  * Serving engines compute logits for the last position of each sequence only (lm_head_tokens: last).
  *
  * Memory per chip, the way serving engines see it (formulas.md §7): weights + KV cache of the whole
- * batch at full length + peak activations + runtime overhead (CUDA context, workspaces).
+ * batch at full length + peak activations + runtime overhead (CUDA context, workspaces). With
+ * tp/pp: weights of the body ÷ (tp·pp), embedding and LM head ÷ tp on the first / last stage (a
+ * tied table is held by both); KV ÷ pp and split over tp by KV heads — ⌈kv_heads / tp⌉ heads per
+ * chip, so a GQA/MQA cache is replicated once tp exceeds kv_heads, and an MLA latent (shared by all
+ * heads) is replicated on every TP rank; activations are those of the sharded graph.
  */
 export interface InferenceRequest {
   model: ModelSpec;
@@ -37,6 +49,10 @@ export interface InferenceRequest {
   chips: number;
   tp: number;
   pp: number;
+  /** The system the chips sit in; required when tp·pp > 1 (prices the collectives). */
+  system?: System;
+  /** Search the largest batch and context that fit (default true; off in tight sweeps). */
+  fit_search?: boolean;
 }
 
 export interface PhaseResult {
@@ -45,6 +61,8 @@ export interface PhaseResult {
   bytes: number;
   bound: Bound;
   energy_j?: number;
+  /** Tensor- and pipeline-parallel communication inside the phase, s. */
+  comm_s?: number;
 }
 
 export interface InferenceEstimate {
@@ -52,6 +70,8 @@ export interface InferenceEstimate {
   model: string;
   chip: string;
   chips: number;
+  tp: number;
+  pp: number;
   replicas: number;
   batch_per_replica: number;
   /** Prefill of the whole batch. */
@@ -69,11 +89,21 @@ export interface InferenceEstimate {
   fits: boolean;
   /** Bytes missing when it does not fit. */
   shortfall_bytes: number;
+  /** Largest total batch (all replicas) that fits at this input + output length (absent when not searched). */
+  max_batch_that_fits?: number;
+  /** Longest sequence (prompt + output tokens) that fits at this batch, capped at the model's maximum. */
+  max_context_that_fits?: number;
   energy_j?: number;
   energy_per_output_token_j?: number;
+  /** Mean power of all chips over the run, W. */
+  average_power_w?: number;
+  /** Cloud price of the chips over the run per million output tokens (from the chip's $/hour). */
+  usd_per_million_tokens?: number;
   bound: Bound;
   phases: { prefill: PhaseResult; decode?: PhaseResult & { steps: number } };
-  /** The prefill graph evaluation, for per-op breakdowns. */
+  /** Collectives of one pass: all-reduces per decoder layer, total per pass (tp > 1). */
+  communication?: { tp_collectives_per_layer: number; tp_collectives_per_pass: number; system: string };
+  /** The prefill graph evaluation (sharded ops of one chip), for per-op breakdowns. */
   prefill_detail: GraphCost;
   warnings: string[];
 }
@@ -84,24 +114,62 @@ function runtimeOverheadBytes(ctx: CostContext): number {
   return typeof v === "number" ? v : 0;
 }
 
-function phase(g: GraphCost): PhaseResult {
-  const p: PhaseResult = { time_s: g.time_s, flops: g.flops, bytes: g.bytes, bound: g.bound };
+function phase(g: ShardedPassCost): PhaseResult {
+  const p: PhaseResult = { time_s: g.time_s, flops: g.compute.flops, bytes: g.compute.bytes, bound: g.bound };
   if (g.energy_j !== undefined) p.energy_j = g.energy_j;
+  if (g.tp_comm_s + g.pp_comm_s > 0) p.comm_s = g.tp_comm_s + g.pp_comm_s;
   return p;
 }
 
+function range(path: string, message: string, hint?: string): XpusimError {
+  return new XpusimError(error("E_RANGE", path, message, hint ? { hint } : {}));
+}
+
+/** Structural checks of a tp/pp layout against the model (vLLM / TensorRT-LLM refuse the same). */
+function checkLayout(model: ModelSpec, tp: number, pp: number): void {
+  if (!Number.isInteger(tp) || tp < 1) throw range("parallelism.tp", `tp must be a positive integer, got ${String(tp)}`);
+  if (!Number.isInteger(pp) || pp < 1) throw range("parallelism.pp", `pp must be a positive integer, got ${String(pp)}`);
+  if (tp === 1 && pp === 1) return;
+  if (model.category !== "decoder-llm" && model.category !== "encoder" && model.category !== "vision-transformer") {
+    throw new XpusimError(error("E_UNSUPPORTED", "parallelism", `tensor/pipeline parallelism is modelled for transformer models; ${model.id} is a ${model.category}`, { hint: "use data-parallel replicas (tp = pp = 1)" }));
+  }
+  const heads = model.attention.heads;
+  if (heads % tp !== 0) throw range("parallelism.tp", `tp = ${tp} does not divide the ${heads} attention heads of ${model.id}`, `use a tp that divides ${heads}`);
+  const kv = model.attention.kv_heads ?? heads;
+  if (!model.attention.mla && kv % tp !== 0 && tp % kv !== 0) {
+    throw range("parallelism.tp", `tp = ${tp} and the ${kv} KV heads of ${model.id} neither divide each other`, "KV heads are split or replicated evenly only when one divides the other");
+  }
+  if (pp > model.layers) throw range("parallelism.pp", `pp = ${pp} exceeds the ${model.layers} layers of ${model.id}`);
+}
+
+/** Fraction of the KV cache one TP rank holds: ⌈K/tp⌉ of K heads; MLA latents are replicated. */
+export function kvShareTp(model: ModelSpec, tp: number): number {
+  if (model.category !== "decoder-llm" || tp === 1) return 1;
+  const a = model.attention;
+  if (a.mla) return 1;
+  const k = a.kv_heads ?? a.heads;
+  return Math.ceil(k / tp) / k;
+}
+
+/** Weight bytes on the most loaded chip of a tp × pp layout. */
+export function weightsPerChipBytes(model: ModelSpec, precision: Precision, tp: number, pp: number): number {
+  const p = modelParams(model);
+  const wb = DTYPE_BYTES[precision.weights];
+  if (tp === 1 && pp === 1) return p.params_total * wb;
+  const tied = "tied_embeddings" in model && model.tied_embeddings === true;
+  const head = tied ? p.params_embedding : p.params_lm_head_untied;
+  const body = p.params_total - p.params_embedding - p.params_lm_head_untied;
+  if (pp === 1) return ((p.params_total) / tp) * wb;
+  // First stage: embedding + its layers; last stage: its layers + the LM head (its own copy if tied).
+  return (body / (tp * pp) + Math.max(p.params_embedding, head) / tp) * wb;
+}
 export function estimateInference(req: InferenceRequest, ctx: CostContext, opts: EvaluateOptions = {}): InferenceEstimate {
   const warnings: string[] = [];
-  const modelParallel = req.tp * req.pp;
-  if (modelParallel > 1) {
-    throw new XpusimError(
-      error("E_UNSUPPORTED", "parallelism", `tensor/pipeline-parallel inference (tp=${req.tp}, pp=${req.pp}) is not modelled yet`, {
-        hint: "use tp=1, pp=1 (data-parallel replicas are supported); multi-chip serving is tracked in issue #4",
-      }),
-    );
-  }
+  const { tp, pp } = req;
+  checkLayout(req.model, tp, pp);
+  const modelParallel = tp * pp;
   if (req.chips % modelParallel !== 0) {
-    throw new XpusimError(error("E_RANGE", "hardware.count", `chip count ${req.chips} is not a multiple of tp·pp = ${modelParallel}`));
+    throw new XpusimError(error("E_RANGE", "hardware.count", `chip count ${req.chips} is not a multiple of tp·pp = ${modelParallel}`, { hint: `use ${modelParallel}, ${2 * modelParallel}, … chips, or change tp/pp` }));
   }
   const replicas = req.chips / modelParallel;
   if (req.batch % replicas !== 0) {
@@ -111,59 +179,78 @@ export function estimateInference(req: InferenceRequest, ctx: CostContext, opts:
       }),
     );
   }
+  const model = req.model;
+  if ((model.category === "decoder-llm" || model.category === "encoder") && req.input_tokens + (model.category === "decoder-llm" ? req.output_tokens : 0) > model.max_context) {
+    const total = req.input_tokens + (model.category === "decoder-llm" ? req.output_tokens : 0);
+    throw new XpusimError(
+      error("E_RANGE", "inference.input_tokens", `${total} tokens (input ${req.input_tokens}${model.category === "decoder-llm" ? ` + output ${req.output_tokens}` : ""}) exceed the maximum context of ${model.id}, ${model.max_context} tokens`, {
+        hint: `keep input + output ≤ ${model.max_context}`,
+      }),
+    );
+  }
+  let net: LayoutNetwork | undefined;
+  if (modelParallel > 1) {
+    if (!req.system) {
+      throw new XpusimError(error("E_SCHEMA", "hardware.system", `tp = ${tp}, pp = ${pp} need a system (nodes and links) to price the collectives`, { hint: "set hardware.system to a catalog system id (`xpusim collective --list`)" }));
+    }
+    net = layoutNetwork(req.system, tp, 1, pp);
+  }
   const b = req.batch / replicas;
-  const prefillGraph = buildWorkload(
-    req.model,
-    { batch: b, new_tokens: req.input_tokens, context_tokens: req.input_tokens, phase: "prefill", lm_head_tokens: "last", ...(req.image_size ? { image_size: req.image_size } : {}) },
-    req.precision,
-  );
+  const hidden = "hidden_size" in model && typeof model.hidden_size === "number" ? model.hidden_size : 0;
+  const actBytes = DTYPE_BYTES[req.precision.activations];
+  const pass = (graph: WorkloadGraph, tokens: number) => evaluateShardedPass(graph, ctx, opts, tp, pp, net, tokens * hidden * actBytes);
+  const prefillShape = (batch: number, input: number) => ({ batch, new_tokens: input, context_tokens: input, phase: "prefill" as const, lm_head_tokens: "last" as const, ...(req.image_size ? { image_size: req.image_size } : {}) });
+  const prefillGraph = buildWorkload(model, prefillShape(b, req.input_tokens), req.precision);
   const tokenModel = prefillGraph.category === "decoder-llm";
-  const prefill = evaluateGraph(prefillGraph, ctx, opts);
-  const params = modelParams(req.model);
-  const weights = params.params_total * DTYPE_BYTES[req.precision.weights];
+  const prefill = pass(prefillGraph, b * (prefillGraph.tokens_per_sequence ?? 1));
+  const weights = weightsPerChipBytes(model, req.precision, tp, pp);
+  const kvShare = kvShareTp(model, tp) / pp;
   let kv = 0;
   let decode: (PhaseResult & { steps: number }) | undefined;
   let tpot = 0;
   const steps = tokenModel ? Math.max(0, req.output_tokens - 1) : 0;
   if (tokenModel) {
-    kv = kvCacheBytes(req.model, req.input_tokens + req.output_tokens, req.precision.kv_cache, b);
+    kv = kvCacheBytes(model, req.input_tokens + req.output_tokens, req.precision.kv_cache, b) * kvShare;
     if (steps > 0) {
       // Decode step i (1..steps) attends input + i tokens. Simpson over [first, last].
       const first = req.input_tokens + 1;
       const last = req.input_tokens + steps;
-      const at = (ctxLen: number) =>
-        evaluateGraph(buildWorkload(req.model, { batch: b, new_tokens: 1, context_tokens: ctxLen, phase: "decode", lm_head_tokens: "last" }, req.precision), ctx, opts);
+      const at = (ctxLen: number) => pass(buildWorkload(model, { batch: b, new_tokens: 1, context_tokens: ctxLen, phase: "decode", lm_head_tokens: "last" }, req.precision), b);
       const g0 = at(first);
       const g2 = steps > 1 ? at(last) : g0;
       const g1 = steps > 2 ? at(Math.round((first + last) / 2)) : undefined;
-      const mean = (f: (g: GraphCost) => number) => (g1 ? (f(g0) + 4 * f(g1) + f(g2)) / 6 : (f(g0) + f(g2)) / 2);
+      const mean = (f: (g: ShardedPassCost) => number) => (g1 ? (f(g0) + 4 * f(g1) + f(g2)) / 6 : (f(g0) + f(g2)) / 2);
       tpot = mean((g) => g.time_s);
       const e0 = g0.energy_j;
       decode = {
         steps,
         time_s: tpot * steps,
-        flops: mean((g) => g.flops) * steps,
-        bytes: mean((g) => g.bytes) * steps,
+        flops: mean((g) => g.compute.flops) * steps,
+        bytes: mean((g) => g.compute.bytes) * steps,
         bound: (g1 ?? g0).bound,
       };
+      const comm = mean((g) => g.tp_comm_s + g.pp_comm_s);
+      if (comm > 0) decode.comm_s = comm * steps;
       if (e0 !== undefined) decode.energy_j = mean((g) => g.energy_j ?? 0) * steps;
     }
   } else if (req.output_tokens > 0 && prefillGraph.category !== "cnn" && prefillGraph.category !== "vision-transformer") {
     warnings.push(`${prefillGraph.category} models do not generate tokens; output_tokens ignored`);
   }
-  const activations = inferenceActivationPeakBytes(prefillGraph);
+  const activations = inferenceActivationPeakBytes(prefill.sharded);
   const other = runtimeOverheadBytes(ctx);
   const memory = weights + kv + activations + other;
   const capacity = ctx.chip.memory.main.capacity_bytes;
   const ttft = prefill.time_s;
   const e2e = ttft + (decode ? decode.time_s : 0);
   const outTokens = tokenModel ? req.batch * req.output_tokens : 0;
-  const energyPerChip = prefill.energy_j !== undefined ? prefill.energy_j + (decode?.energy_j ?? 0) : undefined;
+  const energyPerReplica = prefill.energy_j !== undefined ? prefill.energy_j + (decode?.energy_j ?? 0) : undefined;
   const result: InferenceEstimate = {
     kind: "inference",
     model: prefillGraph.name,
     chip: ctx.chip.id,
     chips: req.chips,
+    tp,
+    pp,
     replicas,
     batch_per_replica: b,
     ttft_s: ttft,
@@ -178,13 +265,72 @@ export function estimateInference(req: InferenceRequest, ctx: CostContext, opts:
     shortfall_bytes: Math.max(0, memory - capacity),
     bound: decode && decode.time_s > prefill.time_s ? decode.bound : prefill.bound,
     phases: { prefill: phase(prefill), ...(decode ? { decode } : {}) },
-    prefill_detail: prefill,
+    prefill_detail: prefill.compute,
     warnings,
   };
-  if (energyPerChip !== undefined) {
-    result.energy_j = energyPerChip * req.chips;
-    if (outTokens > 0) result.energy_per_output_token_j = result.energy_j / outTokens;
+  if (modelParallel > 1 && req.system) {
+    const layerBlock = Object.keys(prefill.tp_collectives_per_block).find((n) => n !== "embedding" && n !== "final");
+    result.communication = {
+      tp_collectives_per_layer: layerBlock ? prefill.tp_collectives_per_block[layerBlock]! : 0,
+      tp_collectives_per_pass: prefill.tp_collectives,
+      system: req.system.id,
+    };
   }
-  if (!result.fits) warnings.push(`does not fit: needs ${(memory / 1e9).toFixed(1)} GB per chip, has ${(capacity / 1e9).toFixed(1)} GB`);
+  if (energyPerReplica !== undefined) {
+    result.energy_j = energyPerReplica * replicas;
+    if (outTokens > 0) result.energy_per_output_token_j = result.energy_j / outTokens;
+    if (e2e > 0) result.average_power_w = result.energy_j / e2e;
+  }
+  const cph = ctx.chip.cost.cloud_usd_per_hour;
+  if (cph !== undefined && result.output_tokens_per_s > 0) result.usd_per_million_tokens = ((cph * req.chips) / 3600 / result.output_tokens_per_s) * 1e6;
+  if (req.fit_search !== false && (tokenModel || model.category === "encoder")) {
+    const fixed = weights + other;
+    const memAt = (batch: number, total: number, input: number): number => {
+      const g = buildWorkload(model, prefillShape(batch, input), req.precision);
+      const act = modelParallel > 1 ? inferenceActivationPeakBytes(evaluateShardingShapes(g, tp)) : inferenceActivationPeakBytes(g);
+      return fixed + (tokenModel ? kvCacheBytes(model, total, req.precision.kv_cache, batch) * kvShare : 0) + act;
+    };
+    const outLen = tokenModel ? req.output_tokens : 0;
+    const total = req.input_tokens + outLen;
+    const largest = (lo: number, hi: number, ok: (x: number) => boolean): number => {
+      if (!ok(lo)) return lo - 1;
+      while (ok(hi) && hi < 2 ** 24) {
+        lo = hi;
+        hi *= 2;
+      }
+      if (ok(hi)) return hi;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (ok(mid)) lo = mid;
+        else hi = mid;
+      }
+      return lo;
+    };
+    result.max_batch_that_fits = Math.max(0, largest(1, Math.max(2, b * 2), (x) => memAt(x, total, req.input_tokens) <= capacity)) * replicas;
+    const maxCtx = model.category === "decoder-llm" || model.category === "encoder" ? model.max_context : total;
+    if (memAt(b, maxCtx, Math.max(1, maxCtx - outLen)) <= capacity) result.max_context_that_fits = maxCtx;
+    else {
+      let lo = outLen + 1;
+      let hi = maxCtx;
+      if (memAt(b, lo, 1) > capacity) result.max_context_that_fits = 0;
+      else {
+        while (hi - lo > 1) {
+          const mid = Math.floor((lo + hi) / 2);
+          if (memAt(b, mid, Math.max(1, mid - outLen)) <= capacity) lo = mid;
+          else hi = mid;
+        }
+        result.max_context_that_fits = lo;
+      }
+    }
+  }
+  if (!result.fits) {
+    const fitHint = result.max_batch_that_fits !== undefined && result.max_batch_that_fits > 0 ? `; batch ≤ ${result.max_batch_that_fits} fits at this length` : "";
+    warnings.push(`does not fit: needs ${(memory / 1e9).toFixed(1)} GB per chip, has ${(capacity / 1e9).toFixed(1)} GB${fitHint}`);
+  }
   return result;
+}
+
+/** The graph with its blocks' ops sharded over tp (shapes only, for memory). */
+function evaluateShardingShapes(graph: WorkloadGraph, tp: number): WorkloadGraph {
+  return { ...graph, blocks: graph.blocks.map((b) => ({ name: b.name, repeat: b.repeat, ops: shardTensorParallel(b.ops, tp, false).ops })) };
 }

@@ -2,11 +2,11 @@ import type { Bound, CostContext } from "../cost/contract.js";
 import { estimateOp } from "../cost/registry.js";
 import { type Diagnostic, error, XpusimError } from "../diagnostics/diagnostic.js";
 import type { System } from "../network/build-system.js";
-import { type LayoutNetwork, layoutNetwork } from "../parallel/network-context.js";
+import { type LayoutNetwork, layoutNetworks } from "../parallel/network-context.js";
 import { shardTensorParallel } from "../parallel/tensor-parallel.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import { DTYPE_BYTES } from "../units/dtype.js";
-import { buildWorkload, modelParams } from "../workload/build-workload.js";
+import { buildWorkload } from "../workload/build-workload.js";
 import { graphTotals, opFlops, opParams } from "../workload/op-metrics.js";
 import type { Block, CollectiveOp, ElementwiseOp, Op } from "../workload/op.js";
 import type { Precision } from "../workload/precision.js";
@@ -24,7 +24,8 @@ import { dominantBound, eagerDispatchS, type EvaluateOptions, emptyBoundTimes } 
  *   bubble   = (pp − 1)/v · t_stage_mean   (1F1B; v = interleaved chunks per rank)
  *   p2p      = 2·v sends of the stage boundary activations per micro-batch (scatter/gather over tp)
  *   DP       = all-reduce (ZeRO: reduce-scatter + all-gather) of the rank's gradients, exposed beyond the
- *              last micro-batch's backward when overlapped, whole when not
+ *              last micro-batch's backward when overlapped, whole when not; ZeRO-3 adds the weight
+ *              all-gathers before every micro-batch's forward and backward
  *
  * Ops are priced by the cost-model registry after tensor-parallel sharding (parallel/tensor-parallel.ts);
  * backward ops come from backward-ops.ts; collectives from the network models on the system.
@@ -64,6 +65,8 @@ export interface TrainingRequest {
   dropout?: boolean;
   /** Token budget for time-to-train. */
   tokens?: number;
+  /** Price of one chip-hour for the training cost (default: the chip's cloud price). */
+  usd_per_chip_hour?: number;
 }
 
 export interface TrainingEstimate {
@@ -112,6 +115,7 @@ export interface TrainingEstimate {
   warnings: string[];
 }
 
+/** What one block repetition costs under a given recomputation policy. */
 interface BlockPrice {
   fwd: number;
   bwd: number;
@@ -128,6 +132,27 @@ interface BlockPrice {
   act_input: number;
   bounds: Record<Bound, number>;
 }
+
+/** The recomputation-independent price of one block repetition, from which each policy's BlockPrice follows. */
+interface CorePrice {
+  fwd: number;
+  bwd: number;
+  /** Forward time of the attention ops (what selective recomputation repeats). */
+  rec_attention: number;
+  /** Forward + backward energy (undefined when an op has none), and the recomputed ops' energy. */
+  energy_j: number | undefined;
+  rec_energy_full_j: number;
+  rec_energy_attention_j: number;
+  /** Forward TP collectives of one repetition. */
+  comm: number;
+  params: number;
+  act: number;
+  act_selective: number;
+  act_input: number;
+  bounds: Record<Bound, number>;
+}
+
+type Recompute = TrainingRequest["recompute"];
 
 const isLayerBlock = (b: Block) => /layer/.test(b.name) || b.repeat > 1;
 
@@ -158,47 +183,114 @@ export function checkLayout(req: TrainingRequest, layers: number, heads: number 
   return d;
 }
 
-export function estimateTraining(req: TrainingRequest, ctx: CostContext, opts: EvaluateOptions = {}): TrainingEstimate {
-  const warnings: string[] = [];
-  const tp = req.tp;
-  const pp = req.pp;
-  const dp = req.dp;
-  const v = req.interleave ?? 1;
-  const sp = !!req.sp && tp > 1;
-  const flash = req.flash_attention ?? true;
-  const fwdGraph = buildWorkload(
-    req.model,
-    { batch: req.microbatch, new_tokens: req.seq_len, context_tokens: req.seq_len, phase: "forward", training: true, fused_attention: flash, ...(req.image_size ? { image_size: req.image_size } : {}) },
-    req.precision,
-  );
-  const layerBlocks = fwdGraph.blocks.filter(isLayerBlock);
-  const layers = layerBlocks.reduce((s, b) => s + b.repeat, 0);
-  const attn = layerBlocks.flatMap((b) => b.ops).find((o) => o.kind === "attention");
-  const problems = checkLayout(req, layers, attn?.kind === "attention" ? attn.heads : undefined, attn?.kind === "attention" ? attn.kv_heads : undefined);
-  if (problems.length) throw new XpusimError(problems);
-  if (req.chips > 1 && !req.system) throw new XpusimError(error("E_SCHEMA", "hardware.system", `${req.chips} chips need a system (nodes and networks) to price communication`, { hint: "set hardware.system to a catalog system id (`xpusim collective --list`)" }));
-  const net: LayoutNetwork | undefined = req.system && req.chips > 1 ? layoutNetwork(req.system, tp, dp, pp) : undefined;
-  const m = req.global_batch / (dp * req.microbatch);
 
+/** The fields a {@link TrainingPricer} is bound to; the layout fields of each request may vary. */
+export type TrainingWorkload = Pick<TrainingRequest, "model" | "precision" | "seq_len" | "image_size" | "flash_attention" | "dropout" | "system">;
+
+/** The model's shape as the layout checks see it. */
+export interface TrainingStructure {
+  layers: number;
+  heads?: number;
+  kv_heads?: number;
+  hidden: number;
+  /** Whether the model counts tokens (decoder LLM, encoder) rather than samples. */
+  token_model: boolean;
+  model: string;
+}
+
+/**
+ * Prices training layouts of one workload on one chip. The expensive part — building the forward
+ * graph of a micro-batch and pricing its tensor-parallel-sharded blocks with the cost models — is
+ * done once per (microbatch, tp, sp) and cached with every recomputation policy's sums; a layout
+ * (pp, dp, interleave, ZeRO, micro-batches, network terms) is then composed by arithmetic, with the
+ * collectives memoised per (group, op, bytes). `estimateTraining` is one pricer used once.
+ */
+export interface TrainingPricer {
+  estimate(req: TrainingRequest): TrainingEstimate;
+  structure(): TrainingStructure;
+}
+
+interface GraphInfo {
+  graph: ReturnType<typeof buildWorkload>;
+  layerBlocks: Block[];
+  layerSet: Set<Block>;
+  layers: number;
+  heads?: number;
+  kvHeads?: number;
+  pre: Block[];
+  post: Block[];
+  body: Block[];
+  flops: number;
+  attnFlops: number;
+  embeddingParams?: number;
+}
+
+type Sum = { fwd: number; bwd: number; rec: number; tp: number; energy: number | undefined; params: number; act: number; actSel: number; actInput: number; largest: number; bounds: Record<Bound, number> };
+interface Stages {
+  first: Sum;
+  last: Sum;
+  mid: Sum;
+}
+
+export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: EvaluateOptions = {}): TrainingPricer {
+  const flash = w.flash_attention ?? true;
   const dispatch = opts.execution === "eager" ? eagerDispatchS(ctx) : 0;
   const kernelEff = dispatch > 0 ? { ...ctx.efficiency, eager_dispatch_overhead_s: 0 } : ctx.efficiency;
   const opOpts = { ...(opts.costModel ? { model: opts.costModel } : {}), ...(opts.execution ? { execution: opts.execution } : {}) };
+  const actBytes = DTYPE_BYTES[w.precision.activations];
+  const hidden = "hidden_size" in w.model && typeof w.model.hidden_size === "number" ? w.model.hidden_size : 0;
+  const networks = w.system ? layoutNetworks(w.system) : undefined;
+  const graphs = new Map<number, GraphInfo>();
+  const cores = new Map<string, Map<Block, CorePrice>>();
+  const stagesCache = new Map<string, Stages>();
+  const optimizerCache = new Map<number, ReturnType<typeof estimateOp>["cost"]>();
+
   const price = (op: Op, factor: number) => {
     const { cost } = estimateOp(op, ctx.chip, kernelEff, opOpts);
     const t = Math.max(cost.time_s * factor, dispatch);
     return { t, cost, bound: (dispatch > cost.time_s * factor ? "overhead" : cost.bound) as Bound };
   };
-  const actBytes = DTYPE_BYTES[req.precision.activations];
-  const tpComm = (c: CollectiveOp) => (net ? net.tp(c.collective, c.bytes) : 0);
 
-  const priceBlock = (block: Block): BlockPrice => {
+  const graphFor = (microbatch: number): GraphInfo => {
+    let g = graphs.get(microbatch);
+    if (g) return g;
+    const graph = buildWorkload(
+      w.model,
+      { batch: microbatch, new_tokens: w.seq_len, context_tokens: w.seq_len, phase: "forward", training: true, fused_attention: flash, ...(w.image_size ? { image_size: w.image_size } : {}) },
+      w.precision,
+    );
+    const layerBlocks = graph.blocks.filter(isLayerBlock);
+    const attn = layerBlocks.flatMap((b) => b.ops).find((o) => o.kind === "attention");
+    const first = graph.blocks.indexOf(layerBlocks[0] ?? graph.blocks[0]!);
+    const lastLayer = layerBlocks.length ? graph.blocks.indexOf(layerBlocks[layerBlocks.length - 1]!) : graph.blocks.length - 1;
+    const pre = layerBlocks.length ? graph.blocks.slice(0, first) : [];
+    const emb = pre.flatMap((b) => b.ops).find((o) => o.kind === "embedding");
+    g = {
+      graph,
+      layerBlocks,
+      layerSet: new Set(layerBlocks),
+      layers: layerBlocks.reduce((s, b) => s + b.repeat, 0),
+      ...(attn?.kind === "attention" ? { heads: attn.heads, kvHeads: attn.kv_heads } : {}),
+      pre,
+      post: layerBlocks.length ? graph.blocks.slice(lastLayer + 1) : [],
+      body: layerBlocks.length ? layerBlocks : graph.blocks,
+      flops: graphTotals(graph).flops,
+      attnFlops: graph.blocks.reduce((s, b) => s + b.ops.filter((o) => o.kind === "attention").reduce((x, o) => x + opFlops(o), 0) * b.repeat, 0),
+      ...(emb ? { embeddingParams: opParams(emb) } : {}),
+    };
+    graphs.set(microbatch, g);
+    return g;
+  };
+
+  const priceCore = (block: Block, tp: number, sp: boolean, net: LayoutNetwork | undefined): CorePrice => {
     const sh = shardTensorParallel(block.ops, tp, sp);
     const bounds = emptyBoundTimes();
     let fwd = 0;
     let bwd = 0;
-    let rec = 0;
+    let recAttn = 0;
     let energy: number | undefined = 0;
-    let recEnergy = 0;
+    let recEnergyFull = 0;
+    let recEnergyAttn = 0;
     let params = 0;
     let act = 0;
     let actSel = 0;
@@ -208,9 +300,10 @@ export function estimateTraining(req: TrainingRequest, ctx: CostContext, opts: E
       fwd += f.t;
       bounds[f.bound] += f.t;
       energy = energy === undefined || f.cost.energy_j === undefined ? undefined : energy + f.cost.energy_j;
-      if (req.recompute === "full" || (req.recompute === "selective" && op.kind === "attention")) {
-        rec += f.t;
-        recEnergy += f.cost.energy_j ?? 0;
+      recEnergyFull += f.cost.energy_j ?? 0;
+      if (op.kind === "attention") {
+        recAttn += f.t;
+        recEnergyAttn += f.cost.energy_j ?? 0;
       }
       for (const item of backwardOf(op)) {
         const b = price(item.op, item.factor);
@@ -225,8 +318,8 @@ export function estimateTraining(req: TrainingRequest, ctx: CostContext, opts: E
       if (op.kind === "attention") {
         const keys = op.window ? Math.min(op.window, op.seq_kv) : op.seq_kv;
         const scores = op.batch * op.heads * op.seq_q * keys;
-        if (!op.fused) actSel += scores * actBytes + (req.dropout ? scores * (1 + actBytes) : 0);
-        if (req.dropout) {
+        if (!op.fused) actSel += scores * actBytes + (w.dropout ? scores * (1 + actBytes) : 0);
+        if (w.dropout) {
           // Korthikanti §4.1: attention-output and MLP-output dropout masks, 1 byte per element each.
           const td = op.batch * op.seq_q * op.heads * tp * op.head_dim_v;
           saved += (2 * td) / (sp ? tp : 1);
@@ -235,194 +328,246 @@ export function estimateTraining(req: TrainingRequest, ctx: CostContext, opts: E
       }
       act += saved;
     }
-    // Forward collectives; backward has the same count; full recomputation repeats the forward ones.
-    const comm = sh.comm.reduce((s, c) => s + tpComm(c), 0);
-    const res: BlockPrice = {
-      fwd,
-      bwd,
-      rec: rec + (req.recompute === "full" ? comm : 0),
-      tp_comm: comm * (req.recompute === "full" ? 3 : 2),
-      params,
-      act,
-      act_selective: actSel,
-      act_input: actInput,
-      bounds,
-    };
-    if (energy !== undefined) res.energy_j = energy + recEnergy;
+    // Forward collectives of one repetition (the tp group's placement depends on tp only).
+    const comm = sh.comm.reduce((s, c: CollectiveOp) => s + (net ? net.tp(c.collective, c.bytes) : 0), 0);
+    return { fwd, bwd, rec_attention: recAttn, energy_j: energy, rec_energy_full_j: recEnergyFull, rec_energy_attention_j: recEnergyAttn, comm, params, act, act_selective: actSel, act_input: actInput, bounds };
+  };
+
+  /** A block's price under a recomputation policy: backward has as many collectives as forward; full recomputation repeats the forward ones. */
+  const blockPrice = (c: CorePrice, recompute: Recompute): BlockPrice => {
+    const full = recompute === "full";
+    const rec = full ? c.fwd : recompute === "selective" ? c.rec_attention : 0;
+    const recEnergy = full ? c.rec_energy_full_j : recompute === "selective" ? c.rec_energy_attention_j : 0;
+    const res: BlockPrice = { fwd: c.fwd, bwd: c.bwd, rec: rec + (full ? c.comm : 0), tp_comm: c.comm * (full ? 3 : 2), params: c.params, act: c.act, act_selective: c.act_selective, act_input: c.act_input, bounds: c.bounds };
+    if (c.energy_j !== undefined) res.energy_j = c.energy_j + recEnergy;
     return res;
   };
 
-  // Price each distinct block once.
-  const prices = new Map<Block, BlockPrice>();
-  for (const b of fwdGraph.blocks) prices.set(b, priceBlock(b));
-  const first = fwdGraph.blocks.indexOf(layerBlocks[0] ?? fwdGraph.blocks[0]!);
-  const lastLayer = layerBlocks.length ? fwdGraph.blocks.indexOf(layerBlocks[layerBlocks.length - 1]!) : fwdGraph.blocks.length - 1;
-  const pre = layerBlocks.length ? fwdGraph.blocks.slice(0, first) : [];
-  const post = layerBlocks.length ? fwdGraph.blocks.slice(lastLayer + 1) : [];
-  const body = layerBlocks.length ? layerBlocks : fwdGraph.blocks;
-
-  type Sum = { fwd: number; bwd: number; rec: number; tp: number; energy: number | undefined; params: number; act: number; actSel: number; actInput: number; largest: number; bounds: Record<Bound, number> };
-  const sum = (blocks: readonly Block[], scale: (b: Block) => number): Sum => {
-    const s: Sum = { fwd: 0, bwd: 0, rec: 0, tp: 0, energy: 0, params: 0, act: 0, actSel: 0, actInput: 0, largest: 0, bounds: emptyBoundTimes() };
-    for (const b of blocks) {
-      const p = prices.get(b)!;
-      const k = scale(b);
-      s.fwd += p.fwd * k;
-      s.bwd += p.bwd * k;
-      s.rec += p.rec * k;
-      s.tp += p.tp_comm * k;
-      s.energy = s.energy === undefined || p.energy_j === undefined ? undefined : s.energy + p.energy_j * k;
-      s.params += p.params * k;
-      s.act += p.act * k;
-      s.actSel += p.act_selective * k;
-      s.actInput += p.act_input * k;
-      s.largest = Math.max(s.largest, p.act);
-      for (const key of Object.keys(s.bounds) as Bound[]) s.bounds[key] += p.bounds[key] * k;
+  const stagesFor = (g: GraphInfo, microbatch: number, tp: number, sp: boolean, pp: number, recompute: Recompute, net: LayoutNetwork | undefined): Stages => {
+    const key = `${microbatch}|${tp}|${sp}|${pp}|${recompute}`;
+    const hit = stagesCache.get(key);
+    if (hit) return hit;
+    const coreKey = `${microbatch}|${tp}|${sp}`;
+    let core = cores.get(coreKey);
+    if (!core) {
+      core = new Map();
+      for (const b of g.graph.blocks) core.set(b, priceCore(b, tp, sp, net));
+      cores.set(coreKey, core);
     }
-    return s;
-  };
-  const perStage = (b: Block) => (layerBlocks.includes(b) ? b.repeat / pp : 1);
-  const mid = sum(body, perStage);
-  const firstStage = pp === 1 ? sum(fwdGraph.blocks, (b) => (layerBlocks.includes(b) ? b.repeat : 1)) : addSums(mid, sum(pre, () => 1));
-  const lastStage = pp === 1 ? firstStage : addSums(mid, sum(post, () => 1));
-  const stageTime = (s: Sum) => s.fwd + s.bwd + s.rec + s.tp;
-  const tFirst = stageTime(firstStage);
-  const tLast = stageTime(lastStage);
-  const tMax = Math.max(tFirst, tLast, stageTime(mid));
-  const slow = tMax === tFirst ? firstStage : tMax === tLast ? lastStage : mid;
-  const tMean = pp === 1 ? tMax : (tFirst + tLast + (pp - 2) * stageTime(mid)) / pp;
-  const bubble = ((pp - 1) / v) * tMean;
-
-  // Pipeline p2p: the stage-boundary activation (÷ tp by scatter/gather or SP), forward and backward, per chunk.
-  const hidden = "hidden_size" in req.model && typeof req.model.hidden_size === "number" ? req.model.hidden_size : 0;
-  const p2pBytes = (req.microbatch * req.seq_len * hidden * actBytes) / tp;
-  const p2p = net && pp > 1 ? m * 2 * v * net.pp(p2pBytes) : 0;
-
-  // Data-parallel gradient reduction of the most loaded rank's parameters.
-  let tiedCopy = 0;
-  if (pp > 1 && "tied_embeddings" in req.model && req.model.tied_embeddings) {
-    const emb = pre.flatMap((b) => b.ops).find((o) => o.kind === "embedding");
-    if (emb) tiedCopy = opParams(emb) / tp;
-  }
-  const rankParams = Math.max(firstStage.params, lastStage.params + tiedCopy);
-  const gradBytes = rankParams * DTYPE_BYTES[req.precision.weights];
-  const dpTime = net && dp > 1 ? (req.zero >= 1 ? net.dp("reduce_scatter", gradBytes) + net.dp("all_gather", gradBytes) : net.dp("all_reduce", gradBytes)) : 0;
-  const overlap = req.overlap_grad_reduce ?? true;
-  const dpExposed = overlap ? Math.max(0, dpTime - slow.bwd) : dpTime;
-
-  // Optimizer: Adam over this rank's shard (7 fp32-sized streams per parameter).
-  const shard = req.zero >= 1 ? rankParams / dp : rankParams;
-  const adam: ElementwiseOp = { name: "optimizer.adam", kind: "elementwise", fn: "adam", dtype: "fp32", act_dtype: "fp32", elements: Math.max(1, Math.ceil(shard)), inputs: 6, flops_per_element: 12 };
-  const optCost = estimateOp(adam, ctx.chip, ctx.efficiency, opOpts).cost;
-  const optimizer = optCost.time_s;
-
-  const compute = m * tMax + bubble;
-  const step = compute + p2p + dpExposed + optimizer;
-
-  // FLOPs: model FLOPs = 3 × forward (forward + 2× backward, Narayanan §5.1), hardware adds recomputation.
-  const totals = graphTotals(fwdGraph);
-  const attnFlops = fwdGraph.blocks.reduce((s, b) => s + b.ops.filter((o) => o.kind === "attention").reduce((x, o) => x + opFlops(o), 0) * b.repeat, 0);
-  const recFlops = req.recompute === "full" ? totals.flops : req.recompute === "selective" ? attnFlops : 0;
-  const samples = req.global_batch;
-  const modelFlopsPerStep = 3 * totals.flops * (samples / req.microbatch);
-  const hwFlopsPerStep = modelFlopsPerStep + recFlops * (samples / req.microbatch);
-  const tokenModel = fwdGraph.category === "decoder-llm" || fwdGraph.category === "encoder";
-  const tokensPerSample = tokenModel ? req.seq_len : 1;
-  const peak = ctx.chip.matrix.peak_flops_per_s[req.precision.compute] ?? ctx.chip.vector.peak_flops_per_s[req.precision.compute] ?? Number.NaN;
-
-  // Memory of the most loaded rank.
-  const zeroDiv = (stage: number) => (req.zero >= stage ? dp : 1);
-  const weights = (rankParams * DTYPE_BYTES[req.precision.weights]) / zeroDiv(3);
-  const gradients = (rankParams * 4) / zeroDiv(2);
-  const optimizerBytes = (rankParams * 12) / zeroDiv(1);
-  const inFlight = Math.min(m, pp);
-  const penalty = v > 1 ? 1 + (pp - 1) / (pp * v) : 1;
-  const stageForAct = firstStage;
-  let activations: number;
-  if (req.recompute === "full") activations = (stageForAct.actInput * inFlight + stageForAct.largest) * (pp > 1 ? penalty : 1);
-  else if (req.recompute === "selective") activations = (stageForAct.act - stageForAct.actSel) * inFlight * penalty;
-  else activations = stageForAct.act * inFlight * penalty;
-  const rt = ctx.efficiency.runtime_overhead_bytes;
-  const other = typeof rt === "number" ? rt : 0;
-  const memory = weights + gradients + optimizerBytes + activations + other;
-  const capacity = ctx.chip.memory.main.capacity_bytes;
-
-  const commExposed = m * slow.tp + p2p + dpExposed;
-  const bounds = { ...slow.bounds };
-  for (const k of Object.keys(bounds) as Bound[]) bounds[k] *= m;
-  bounds.network += commExposed;
-  bounds.overhead += bubble;
-
-  const res: TrainingEstimate = {
-    kind: "training",
-    model: fwdGraph.name,
-    chip: ctx.chip.id,
-    chips: req.chips,
-    ...(req.system && req.chips > 1 ? { system: req.system.id } : {}),
-    layout: { tp, pp, dp, ep: req.ep, cp: req.cp, sp, zero: req.zero, microbatch: req.microbatch, interleave: v, recompute: req.recompute },
-    step_time_s: step,
-    step_breakdown_s: {
-      forward: m * slow.fwd,
-      backward: m * slow.bwd,
-      recompute: m * slow.rec,
-      optimizer,
-      tensor_parallel_comm: m * slow.tp,
-      pipeline_p2p: p2p,
-      data_parallel_exposed: dpExposed,
-      communication_exposed: commExposed,
-      pipeline_bubble: bubble,
-    },
-    tokens_per_s: (samples * tokensPerSample) / step,
-    samples_per_s: samples / step,
-    model_flops_per_step: modelFlopsPerStep,
-    hardware_flops_per_step: hwFlopsPerStep,
-    model_flops_per_s_per_chip: modelFlopsPerStep / step / req.chips,
-    hardware_flops_per_s_per_chip: hwFlopsPerStep / step / req.chips,
-    mfu: modelFlopsPerStep / step / req.chips / peak,
-    hfu: hwFlopsPerStep / step / req.chips / peak,
-    memory_per_chip_bytes: memory,
-    memory_breakdown_bytes: { weights, gradients, optimizer: optimizerBytes, activations, kv_cache: 0, other },
-    memory_capacity_bytes: capacity,
-    fits: memory <= capacity,
-    shortfall_bytes: Math.max(0, memory - capacity),
-    microbatches_per_step: m,
-    bound: dominantBound(bounds),
-    warnings,
-  };
-  if (slow.energy !== undefined && optCost.energy_j !== undefined) {
-    const busy = m * (slow.fwd + slow.bwd + slow.rec);
-    const idleW = ctx.chip.power.idle_w ?? (ctx.chip.power.tdp_w ?? 0) * (typeof ctx.efficiency.static_power_fraction === "number" ? ctx.efficiency.static_power_fraction : 0);
-    const perChip = m * slow.energy + optCost.energy_j + Math.max(0, step - busy - optimizer) * idleW;
-    res.energy_per_step_j = perChip * req.chips;
-    res.energy_j = res.energy_per_step_j;
-  }
-  if (req.tokens !== undefined && tokenModel) {
-    const steps = req.tokens / (samples * req.seq_len);
-    res.time_to_train_s = steps * step;
-    res.chip_hours = (res.time_to_train_s / 3600) * req.chips;
-    if (ctx.chip.cost.cloud_usd_per_hour !== undefined) res.cost_usd = res.chip_hours * ctx.chip.cost.cloud_usd_per_hour;
-    if (res.energy_per_step_j !== undefined) res.energy_j = res.energy_per_step_j * steps;
-  }
-  if (!res.fits) warnings.push(`does not fit: needs ${(memory / 1e9).toFixed(1)} GB per chip, has ${(capacity / 1e9).toFixed(1)} GB`);
-  if (!Number.isFinite(peak)) warnings.push(`${ctx.chip.id} has no ${req.precision.compute} peak: MFU unavailable`);
-  if (req.chips > 1 && !net) warnings.push("no system given: communication not priced");
-  return res;
-
-  function addSums(a: Sum, b: Sum): Sum {
-    const bounds = emptyBoundTimes();
-    for (const k of Object.keys(bounds) as Bound[]) bounds[k] = a.bounds[k] + b.bounds[k];
-    return {
-      fwd: a.fwd + b.fwd,
-      bwd: a.bwd + b.bwd,
-      rec: a.rec + b.rec,
-      tp: a.tp + b.tp,
-      energy: a.energy === undefined || b.energy === undefined ? undefined : a.energy + b.energy,
-      params: a.params + b.params,
-      act: a.act + b.act,
-      actSel: a.actSel + b.actSel,
-      actInput: a.actInput + b.actInput,
-      largest: Math.max(a.largest, b.largest),
-      bounds,
+    const prices = new Map<Block, BlockPrice>();
+    for (const [b, c] of core) prices.set(b, blockPrice(c, recompute));
+    const sum = (blocks: readonly Block[], scale: (b: Block) => number): Sum => {
+      const s: Sum = { fwd: 0, bwd: 0, rec: 0, tp: 0, energy: 0, params: 0, act: 0, actSel: 0, actInput: 0, largest: 0, bounds: emptyBoundTimes() };
+      for (const b of blocks) {
+        const p = prices.get(b)!;
+        const k = scale(b);
+        s.fwd += p.fwd * k;
+        s.bwd += p.bwd * k;
+        s.rec += p.rec * k;
+        s.tp += p.tp_comm * k;
+        s.energy = s.energy === undefined || p.energy_j === undefined ? undefined : s.energy + p.energy_j * k;
+        s.params += p.params * k;
+        s.act += p.act * k;
+        s.actSel += p.act_selective * k;
+        s.actInput += p.act_input * k;
+        s.largest = Math.max(s.largest, p.act);
+        for (const key of Object.keys(s.bounds) as Bound[]) s.bounds[key] += p.bounds[key] * k;
+      }
+      return s;
     };
-  }
+    const perStage = (b: Block) => (g.layerSet.has(b) ? b.repeat / pp : 1);
+    const mid = sum(g.body, perStage);
+    const first = pp === 1 ? sum(g.graph.blocks, (b) => (g.layerSet.has(b) ? b.repeat : 1)) : addSums(mid, sum(g.pre, () => 1));
+    const last = pp === 1 ? first : addSums(mid, sum(g.post, () => 1));
+    const st = { first, last, mid };
+    stagesCache.set(key, st);
+    return st;
+  };
+
+  const optimizerCost = (elements: number) => {
+    let c = optimizerCache.get(elements);
+    if (!c) {
+      // Adam over this rank's shard (7 fp32-sized streams per parameter).
+      const adam: ElementwiseOp = { name: "optimizer.adam", kind: "elementwise", fn: "adam", dtype: "fp32", act_dtype: "fp32", elements, inputs: 6, flops_per_element: 12 };
+      c = estimateOp(adam, ctx.chip, ctx.efficiency, opOpts).cost;
+      optimizerCache.set(elements, c);
+    }
+    return c;
+  };
+
+  const structure = (): TrainingStructure => {
+    const g = graphFor(1);
+    return {
+      layers: g.layers,
+      ...(g.heads !== undefined ? { heads: g.heads } : {}),
+      ...(g.kvHeads !== undefined ? { kv_heads: g.kvHeads } : {}),
+      hidden,
+      token_model: g.graph.category === "decoder-llm" || g.graph.category === "encoder",
+      model: g.graph.name,
+    };
+  };
+
+  const estimate = (req: TrainingRequest): TrainingEstimate => {
+    const warnings: string[] = [];
+    const tp = req.tp;
+    const pp = req.pp;
+    const dp = req.dp;
+    const v = req.interleave ?? 1;
+    const sp = !!req.sp && tp > 1;
+    const g = graphFor(req.microbatch);
+    const fwdGraph = g.graph;
+    const problems = checkLayout(req, g.layers, g.heads, g.kvHeads);
+    if (problems.length) throw new XpusimError(problems);
+    if (req.chips > 1 && !w.system) throw new XpusimError(error("E_SCHEMA", "hardware.system", `${req.chips} chips need a system (nodes and networks) to price communication`, { hint: "set hardware.system to a catalog system id (`xpusim collective --list`)" }));
+    const net: LayoutNetwork | undefined = networks && req.chips > 1 ? networks(tp, dp, pp) : undefined;
+    const m = req.global_batch / (dp * req.microbatch);
+
+    const { first: firstStage, last: lastStage, mid } = stagesFor(g, req.microbatch, tp, sp, pp, req.recompute, net);
+    const stageTime = (s: Sum) => s.fwd + s.bwd + s.rec + s.tp;
+    const tFirst = stageTime(firstStage);
+    const tLast = stageTime(lastStage);
+    const tMax = Math.max(tFirst, tLast, stageTime(mid));
+    const slow = tMax === tFirst ? firstStage : tMax === tLast ? lastStage : mid;
+    const tMean = pp === 1 ? tMax : (tFirst + tLast + (pp - 2) * stageTime(mid)) / pp;
+    const bubble = ((pp - 1) / v) * tMean;
+
+    // Pipeline p2p: the stage-boundary activation (÷ tp by scatter/gather or SP), forward and backward, per chunk.
+    const p2pBytes = (req.microbatch * w.seq_len * hidden * actBytes) / tp;
+    const p2p = net && pp > 1 ? m * 2 * v * net.pp(p2pBytes) : 0;
+
+    // Data-parallel gradient reduction of the most loaded rank's parameters.
+    let tiedCopy = 0;
+    if (pp > 1 && "tied_embeddings" in w.model && w.model.tied_embeddings && g.embeddingParams !== undefined) tiedCopy = g.embeddingParams / tp;
+    const rankParams = Math.max(firstStage.params, lastStage.params + tiedCopy);
+    const gradBytes = rankParams * DTYPE_BYTES[w.precision.weights];
+    const dpTime = net && dp > 1 ? (req.zero >= 1 ? net.dp("reduce_scatter", gradBytes) + net.dp("all_gather", gradBytes) : net.dp("all_reduce", gradBytes)) : 0;
+    const overlap = req.overlap_grad_reduce ?? true;
+    let dpExposed = overlap ? Math.max(0, dpTime - slow.bwd) : dpTime;
+    // ZeRO-3 keeps only a 1/dp shard of the weights: every micro-batch gathers them before its forward
+    // and again before its backward (Rajbhandari et al. 2020, arXiv 1910.02054 §7.2.3: 1.5× the
+    // all-reduce volume per step without accumulation), prefetched behind that pass's compute when overlapped.
+    if (net && dp > 1 && req.zero >= 3) {
+      const gather = net.dp("all_gather", gradBytes);
+      dpExposed += m * (overlap ? Math.max(0, gather - slow.fwd) + Math.max(0, gather - slow.bwd) : 2 * gather);
+    }
+
+    const shard = req.zero >= 1 ? rankParams / dp : rankParams;
+    const optCost = optimizerCost(Math.max(1, Math.ceil(shard)));
+    const optimizer = optCost.time_s;
+
+    const compute = m * tMax + bubble;
+    const step = compute + p2p + dpExposed + optimizer;
+
+    // FLOPs: model FLOPs = 3 × forward (forward + 2× backward, Narayanan §5.1), hardware adds recomputation.
+    const recFlops = req.recompute === "full" ? g.flops : req.recompute === "selective" ? g.attnFlops : 0;
+    const samples = req.global_batch;
+    const modelFlopsPerStep = 3 * g.flops * (samples / req.microbatch);
+    const hwFlopsPerStep = modelFlopsPerStep + recFlops * (samples / req.microbatch);
+    const tokenModel = fwdGraph.category === "decoder-llm" || fwdGraph.category === "encoder";
+    const tokensPerSample = tokenModel ? w.seq_len : 1;
+    const peak = ctx.chip.matrix.peak_flops_per_s[w.precision.compute] ?? ctx.chip.vector.peak_flops_per_s[w.precision.compute] ?? Number.NaN;
+
+    // Memory of the most loaded rank.
+    const zeroDiv = (stage: number) => (req.zero >= stage ? dp : 1);
+    const weights = (rankParams * DTYPE_BYTES[w.precision.weights]) / zeroDiv(3);
+    const gradients = (rankParams * 4) / zeroDiv(2);
+    const optimizerBytes = (rankParams * 12) / zeroDiv(1);
+    const inFlight = Math.min(m, pp);
+    const penalty = v > 1 ? 1 + (pp - 1) / (pp * v) : 1;
+    const stageForAct = firstStage;
+    let activations: number;
+    if (req.recompute === "full") activations = (stageForAct.actInput * inFlight + stageForAct.largest) * (pp > 1 ? penalty : 1);
+    else if (req.recompute === "selective") activations = (stageForAct.act - stageForAct.actSel) * inFlight * penalty;
+    else activations = stageForAct.act * inFlight * penalty;
+    const rt = ctx.efficiency.runtime_overhead_bytes;
+    const other = typeof rt === "number" ? rt : 0;
+    const memory = weights + gradients + optimizerBytes + activations + other;
+    const capacity = ctx.chip.memory.main.capacity_bytes;
+
+    const commExposed = m * slow.tp + p2p + dpExposed;
+    const bounds = { ...slow.bounds };
+    for (const k of Object.keys(bounds) as Bound[]) bounds[k] *= m;
+    bounds.network += commExposed;
+    bounds.overhead += bubble;
+
+    const res: TrainingEstimate = {
+      kind: "training",
+      model: fwdGraph.name,
+      chip: ctx.chip.id,
+      chips: req.chips,
+      ...(w.system && req.chips > 1 ? { system: w.system.id } : {}),
+      layout: { tp, pp, dp, ep: req.ep, cp: req.cp, sp, zero: req.zero, microbatch: req.microbatch, interleave: v, recompute: req.recompute },
+      step_time_s: step,
+      step_breakdown_s: {
+        forward: m * slow.fwd,
+        backward: m * slow.bwd,
+        recompute: m * slow.rec,
+        optimizer,
+        tensor_parallel_comm: m * slow.tp,
+        pipeline_p2p: p2p,
+        data_parallel_exposed: dpExposed,
+        communication_exposed: commExposed,
+        pipeline_bubble: bubble,
+      },
+      tokens_per_s: (samples * tokensPerSample) / step,
+      samples_per_s: samples / step,
+      model_flops_per_step: modelFlopsPerStep,
+      hardware_flops_per_step: hwFlopsPerStep,
+      model_flops_per_s_per_chip: modelFlopsPerStep / step / req.chips,
+      hardware_flops_per_s_per_chip: hwFlopsPerStep / step / req.chips,
+      mfu: modelFlopsPerStep / step / req.chips / peak,
+      hfu: hwFlopsPerStep / step / req.chips / peak,
+      memory_per_chip_bytes: memory,
+      memory_breakdown_bytes: { weights, gradients, optimizer: optimizerBytes, activations, kv_cache: 0, other },
+      memory_capacity_bytes: capacity,
+      fits: memory <= capacity,
+      shortfall_bytes: Math.max(0, memory - capacity),
+      microbatches_per_step: m,
+      bound: dominantBound(bounds),
+      warnings,
+    };
+    if (slow.energy !== undefined && optCost.energy_j !== undefined) {
+      const busy = m * (slow.fwd + slow.bwd + slow.rec);
+      const idleW = ctx.chip.power.idle_w ?? (ctx.chip.power.tdp_w ?? 0) * (typeof ctx.efficiency.static_power_fraction === "number" ? ctx.efficiency.static_power_fraction : 0);
+      const perChip = m * slow.energy + optCost.energy_j + Math.max(0, step - busy - optimizer) * idleW;
+      res.energy_per_step_j = perChip * req.chips;
+      res.energy_j = res.energy_per_step_j;
+    }
+    if (req.tokens !== undefined && tokenModel) {
+      const steps = req.tokens / (samples * w.seq_len);
+      res.time_to_train_s = steps * step;
+      res.chip_hours = (res.time_to_train_s / 3600) * req.chips;
+      const usdPerHour = req.usd_per_chip_hour ?? ctx.chip.cost.cloud_usd_per_hour;
+      if (usdPerHour !== undefined) res.cost_usd = res.chip_hours * usdPerHour;
+      if (res.energy_per_step_j !== undefined) res.energy_j = res.energy_per_step_j * steps;
+    }
+    if (!res.fits) warnings.push(`does not fit: needs ${(memory / 1e9).toFixed(1)} GB per chip, has ${(capacity / 1e9).toFixed(1)} GB`);
+    if (!Number.isFinite(peak)) warnings.push(`${ctx.chip.id} has no ${w.precision.compute} peak: MFU unavailable`);
+    if (req.chips > 1 && !net) warnings.push("no system given: communication not priced");
+    return res;
+  };
+
+  return { estimate, structure };
+}
+
+export function estimateTraining(req: TrainingRequest, ctx: CostContext, opts: EvaluateOptions = {}): TrainingEstimate {
+  return trainingPricer(req, ctx, opts).estimate(req);
+}
+
+function addSums(a: Sum, b: Sum): Sum {
+  const bounds = emptyBoundTimes();
+  for (const k of Object.keys(bounds) as Bound[]) bounds[k] = a.bounds[k] + b.bounds[k];
+  return {
+    fwd: a.fwd + b.fwd,
+    bwd: a.bwd + b.bwd,
+    rec: a.rec + b.rec,
+    tp: a.tp + b.tp,
+    energy: a.energy === undefined || b.energy === undefined ? undefined : a.energy + b.energy,
+    params: a.params + b.params,
+    act: a.act + b.act,
+    actSel: a.actSel + b.actSel,
+    actInput: a.actInput + b.actInput,
+    largest: Math.max(a.largest, b.largest),
+    bounds,
+  };
 }

@@ -70,6 +70,7 @@ export function runScenario(s: Scenario, r: ScenarioResolvers): ScenarioEstimate
   const precision = resolvePrecision(s.precision);
   if (s.kind === "inference") {
     const inf = s.inference ?? { batch: 1, input_tokens: 1, output_tokens: 0 };
+    const infSystem = par.tp * par.pp > 1 ? r.system(s.hardware.system, chip, s.hardware.count) : undefined;
     return estimateInference(
       {
         model,
@@ -80,6 +81,7 @@ export function runScenario(s: Scenario, r: ScenarioResolvers): ScenarioEstimate
         chips: s.hardware.count,
         tp: par.tp,
         pp: par.pp,
+        ...(infSystem ? { system: infSystem } : {}),
         ...(inf.image_size ? { image_size: inf.image_size } : {}),
       },
       ctx,

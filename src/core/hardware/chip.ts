@@ -1,4 +1,5 @@
 import type { ChipSpec } from "../spec/chip-spec.js";
+import type { NpuDesignSpec } from "../spec/npu-design-spec.js";
 import type { Provenance, SourcedValue } from "../spec/sourced.js";
 import { DTYPES, type DType } from "../units/dtype.js";
 
@@ -62,6 +63,8 @@ export interface Chip {
   limitations: string[];
   caveats: string[];
   notes?: string;
+  /** Custom-NPU design block (mapping, energy and area), as validated; absent on catalog chips. */
+  design?: NpuDesignSpec;
 }
 
 /** Builds the normalised model from a validated spec. Pure; no I/O. */
@@ -191,6 +194,7 @@ export function buildChip(spec: ChipSpec): Chip {
   if (spec.year !== undefined) chip.year = spec.year;
   if (clock_hz !== undefined) chip.clock_hz = clock_hz;
   if (spec.notes) chip.notes = spec.notes;
+  if (spec.design) chip.design = spec.design;
   const su = buildLink("scale_up");
   if (su) chip.interconnect.scale_up = su;
   const host = buildLink("host");

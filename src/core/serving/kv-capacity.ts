@@ -5,6 +5,8 @@ import { DTYPE_BYTES } from "../units/dtype.js";
 import { buildWorkload, kvCacheBytesPerToken, modelParams } from "../workload/build-workload.js";
 import type { Precision } from "../workload/precision.js";
 import type { ServingConfig } from "./serving-config.js";
+import { kvShareTp, weightsPerChipBytes } from "../estimate/estimate-inference.js";
+import { shardGraphBlocks } from "../estimate/sharded-pass.js";
 
 /**
  * KV-cache capacity the way serving engines size it at start-up (formulas.md §7):
@@ -19,6 +21,10 @@ import type { ServingConfig } from "./serving-config.js";
  * is larger. Runtime overhead (CUDA context, library workspaces) is the chip family's
  * `runtime_overhead_bytes`. KV bytes per token sum over all layers at the KV dtype (sliding windows
  * are not credited: engines allocate full-length pages unless a hybrid allocator is enabled).
+ *
+ * With tensor parallelism (tp > 1) every figure is per chip: weights ÷ tp, the profile graph
+ * sharded, KV bytes per token of one rank's heads; a block then holds block_size tokens of the
+ * whole instance (each rank stores its heads of the same tokens).
  */
 export interface KvCapacity {
   device_memory_bytes: number;
@@ -37,11 +43,13 @@ export interface KvCapacity {
   token_capacity: number;
 }
 
-export function kvCapacity(model: ModelSpec, ctx: CostContext, precision: Precision, config: ServingConfig): KvCapacity {
+export function kvCapacity(model: ModelSpec, ctx: CostContext, precision: Precision, config: ServingConfig, tp = 1): KvCapacity {
   const device = ctx.chip.memory.main.capacity_bytes;
-  const weights = modelParams(model).params_total * DTYPE_BYTES[precision.weights];
+  const weights = tp === 1 ? modelParams(model).params_total * DTYPE_BYTES[precision.weights] : weightsPerChipBytes(model, precision, tp, 1);
   const profileTokens = config.max_num_batched_tokens;
-  const graph = buildWorkload(model, { batch: 1, new_tokens: profileTokens, context_tokens: profileTokens, phase: "prefill", lm_head_tokens: "last" }, precision);
+  const full = buildWorkload(model, { batch: 1, new_tokens: profileTokens, context_tokens: profileTokens, phase: "prefill", lm_head_tokens: "last" }, precision);
+  const graph = tp === 1 ? full : { ...full, blocks: shardGraphBlocks(full, tp).blocks };
+  // Logits are gathered whole on every rank for sampling.
   const vocab = model.category === "decoder-llm" ? model.vocab_size : 0;
   const samplerLogits = config.max_num_seqs * vocab * 4;
   const activations = Math.max(inferenceActivationPeakBytes(graph), samplerLogits);
@@ -49,7 +57,8 @@ export function kvCapacity(model: ModelSpec, ctx: CostContext, precision: Precis
   const runtime = typeof rt === "number" ? rt : 0;
   const f = config.gpu_memory_utilization;
   const kv = config.memory_fraction_of === "total" ? device * f - weights - activations - runtime : (device - weights - activations - runtime) * f;
-  const perToken = kvCacheBytesPerToken(model, precision.kv_cache);
+  // Per chip: each TP rank holds ⌈kv_heads / tp⌉ heads of every token (MLA latents: all of it).
+  const perToken = kvCacheBytesPerToken(model, precision.kv_cache) * kvShareTp(model, tp);
   const perBlock = perToken * config.block_size;
   const blocks = kv > 0 && perBlock > 0 ? Math.floor(kv / perBlock) : 0;
   return {

@@ -8,6 +8,8 @@ import { type ServingRequest, sortByArrival } from "./request.js";
 import { resolveServingConfig, type ServingConfig, type ServingConfigInput } from "./serving-config.js";
 import { simulate, type SimulationSetup } from "./simulator.js";
 import { type EngineStepCost, engineStepCost, type StepCostModel } from "./step-cost.js";
+import type { System } from "../network/build-system.js";
+import { type LayoutNetwork, layoutNetwork } from "../parallel/network-context.js";
 
 /**
  * Top level of the serving simulator: one model on one chip type behind a serving engine.
@@ -33,6 +35,10 @@ export interface SimulateServingOptions {
   series_points?: number;
   /** Replace the KV blocks per instance (tests: force a short cache). */
   num_blocks_override?: number;
+  /** Tensor-parallel chips per engine instance (default 1); needs `system`. */
+  tp?: number;
+  /** The system the TP group sits in (prices the per-layer all-reduces). */
+  system?: System;
 }
 
 export interface ServingResult {
@@ -41,7 +47,9 @@ export interface ServingResult {
   chip: string;
   engine: string;
   config: ServingConfig;
-  /** Chips used: 1, or prefill + decode instances when disaggregated. */
+  /** Tensor-parallel chips per engine instance. */
+  tp: number;
+  /** Chips used: tp per instance × (1, or prefill + decode instances when disaggregated). */
   chips: number;
   feasible: boolean;
   infeasible_reason?: string;
@@ -75,15 +83,25 @@ export function simulateServing(
   checkRequests(requests);
   const config = resolveServingConfig(configInput as ServingConfigInput, ctx.chip);
   const notes: string[] = [];
-  const memory = kvCapacity(model, ctx, precision, config);
+  const tp = opts.tp ?? 1;
+  if (!Number.isInteger(tp) || tp < 1) throw new XpusimError(error("E_RANGE", "tp", `tp must be a positive integer, got ${String(tp)}`));
+  if (tp > 1) {
+    if (!opts.system) throw new XpusimError(error("E_SCHEMA", "system", `tp = ${tp} needs a system to price the all-reduces`, { hint: "pass --system <id> (`xpusim collective --list`), or leave it to the chip's default system" }));
+    const heads = model.attention.heads;
+    const kvh = model.attention.kv_heads ?? heads;
+    if (heads % tp !== 0) throw new XpusimError(error("E_RANGE", "tp", `tp = ${tp} does not divide the ${heads} attention heads of ${model.id}`, { hint: `use a tp that divides ${heads}` }));
+    if (!model.attention.mla && kvh % tp !== 0 && tp % kvh !== 0) throw new XpusimError(error("E_RANGE", "tp", `tp = ${tp} and the ${kvh} KV heads of ${model.id} neither divide each other`));
+  }
+  const memory = kvCapacity(model, ctx, precision, config, tp);
   if (opts.num_blocks_override !== undefined) {
     memory.num_blocks = opts.num_blocks_override;
     memory.token_capacity = memory.num_blocks * config.block_size;
     notes.push(`KV blocks forced to ${opts.num_blocks_override} per instance`);
   }
   const disagg = config.disaggregation;
-  const chips = disagg ? disagg.prefill_instances + disagg.decode_instances : 1;
-  const step = opts.step_cost ?? cachedStepCost(model, ctx, precision, config.execution, opts.interpolate !== false);
+  const chips = (disagg ? disagg.prefill_instances + disagg.decode_instances : 1) * tp;
+  const network = tp > 1 ? layoutNetwork(opts.system!, tp, 1, 1) : undefined;
+  const step = opts.step_cost ?? cachedStepCost(model, ctx, precision, config.execution, opts.interpolate !== false, tp, network);
   notes.push(...step.notes);
 
   let maxModelLen = config.max_model_len ?? model.max_context;
@@ -93,6 +111,7 @@ export function simulateServing(
     chip: ctx.chip.id,
     engine: config.engine,
     config,
+    tp,
     chips,
     feasible: true,
     memory,
@@ -169,15 +188,15 @@ export function simulateServing(
  */
 const stepCosts = new WeakMap<CostContext, WeakMap<ModelSpec, Map<string, EngineStepCost>>>();
 
-function cachedStepCost(model: ModelSpec, ctx: CostContext, precision: Precision, execution: "graph" | "eager", interpolate: boolean): EngineStepCost {
+function cachedStepCost(model: ModelSpec, ctx: CostContext, precision: Precision, execution: "graph" | "eager", interpolate: boolean, tp = 1, network?: LayoutNetwork): EngineStepCost {
   let byModel = stepCosts.get(ctx);
   if (!byModel) stepCosts.set(ctx, (byModel = new WeakMap()));
   let byKey = byModel.get(model);
   if (!byKey) byModel.set(model, (byKey = new Map()));
-  const key = `${formatPrecision(precision)}|${execution}|${interpolate}`;
+  const key = `${formatPrecision(precision)}|${execution}|${interpolate}|${tp}|${network?.system.id ?? ""}`;
   let cost = byKey.get(key);
   if (!cost) {
-    cost = engineStepCost(model, ctx, precision, { execution, ...(interpolate ? {} : { interpolate: false }) });
+    cost = engineStepCost(model, ctx, precision, { execution, ...(interpolate ? {} : { interpolate: false }), ...(tp > 1 && network ? { tp, network } : {}) });
     byKey.set(key, cost);
   }
   return cost;

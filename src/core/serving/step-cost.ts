@@ -1,7 +1,9 @@
 import type { CostContext } from "../cost/contract.js";
-import { type EvaluateOptions, evaluateBlocks, evaluateGraph } from "../estimate/evaluate-graph.js";
+import { eagerDispatchS, type EvaluateOptions, evaluateBlocks, evaluateGraph } from "../estimate/evaluate-graph.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import { buildWorkload } from "../workload/build-workload.js";
+import type { LayoutNetwork } from "../parallel/network-context.js";
+import { shardGraphBlocks } from "../estimate/sharded-pass.js";
 import type { Block, WorkloadGraph } from "../workload/op.js";
 import type { Precision } from "../workload/precision.js";
 
@@ -38,9 +40,11 @@ import type { Precision } from "../workload/precision.js";
  * quantisation are the only steps), so the interpolation error is small — test/serving-step-cost
  * measures it against exact pricing (`interpolate: false`, memoised per distinct shape).
  *
- * Tensor parallelism is not modelled yet: a TP step cost would shard body/head/attention across the
- * group and add two all-reduces per layer over N tokens × hidden; it plugs in behind the same
- * StepCostModel interface without touching the simulator.
+ * Tensor parallelism (`tp` > 1 with a `network`): every graph is sharded over the TP group before
+ * pricing (Megatron column/row split, heads ÷ tp; sharded-pass.ts) and each term carries its own
+ * collectives priced on the system — body(N) the two all-reduces per layer of N tokens × hidden (and
+ * the one after the embedding), head(R) the all-gather of R rows of logits. Attention needs no
+ * communication. Same interface, so the simulator does not change.
  */
 
 /** One iteration's batch. Reused between steps by the simulator (no allocation per step). */
@@ -170,6 +174,10 @@ function bucketBounds(k: number): [number, number] {
 export interface EngineStepCostOptions extends EvaluateOptions {
   /** Interpolate on a grid (default, fast) or price every distinct shape exactly (memoised). */
   interpolate?: boolean;
+  /** Tensor-parallel degree of one engine instance (default 1); needs `network` when > 1. */
+  tp?: number;
+  /** Where the TP group sits (layoutNetwork(system, tp, 1, 1)): prices its collectives. */
+  network?: LayoutNetwork;
 }
 
 /** The parts of an evaluated graph the step formula needs. */
@@ -234,6 +242,28 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
   if (opts.execution) evalOpts.execution = opts.execution;
   if (opts.costModel) evalOpts.costModel = opts.costModel;
   let evaluations = 0;
+  const tp = opts.tp ?? 1;
+  const net = opts.network;
+  if (tp > 1 && !net) throw new Error("engineStepCost: tp > 1 needs a network (layoutNetwork(system, tp, 1, 1))");
+  const dispatch = opts.execution === "eager" ? eagerDispatchS(ctx) : 0;
+  /** Parts of a whole graph, sharded over tp with each block's collectives added (tp = 1: unchanged). */
+  const priceParts = (graph: WorkloadGraph): GraphParts => {
+    if (tp === 1) return partsOf(evaluateGraph(graph, ctx, evalOpts).blocks);
+    const { blocks, comm } = shardGraphBlocks(graph, tp);
+    const parts = partsOf(evaluateBlocks(blocks, ctx, evalOpts).blocks);
+    for (let i = 0; i < blocks.length; i++) {
+      let t = 0;
+      for (const c of comm[i]!) t += Math.max(net!.tp(c.collective, c.bytes), dispatch);
+      if (blocks[i]!.name === "final") parts.head += t;
+      else parts.body += t * blocks[i]!.repeat;
+    }
+    return parts;
+  };
+  /** Attention ops only (heads ÷ tp; no communication). */
+  const priceAttention = (graph: WorkloadGraph): number => {
+    const blocks = attentionOnly(graph);
+    return evaluateBlocks(tp === 1 ? blocks : shardGraphBlocks({ ...graph, blocks }, tp).blocks, ctx, evalOpts).time_s;
+  };
 
   const decodeGraph = (batch: number, context: number) =>
     buildWorkload(model, { batch, new_tokens: 1, context_tokens: context, phase: "decode", lm_head_tokens: "last" }, precision);
@@ -251,7 +281,7 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
     let p = decodeParts.get(batch);
     if (!p) {
       evaluations++;
-      p = partsOf(evaluateGraph(decodeGraph(batch, 1), ctx, evalOpts).blocks);
+      p = priceParts(decodeGraph(batch, 1));
       decodeParts.set(batch, p);
     }
     return p;
@@ -260,7 +290,7 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
     let v = prefillBody.get(tokens);
     if (v === undefined) {
       evaluations++;
-      v = partsOf(evaluateGraph(prefillGraph(tokens, 0), ctx, evalOpts).blocks).body;
+      v = priceParts(prefillGraph(tokens, 0)).body;
       prefillBody.set(tokens, v);
     }
     return v;
@@ -270,7 +300,7 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
     let v = attnDecode.get(key);
     if (v === undefined) {
       evaluations++;
-      v = evaluateBlocks(attentionOnly(decodeGraph(batch, context)), ctx, evalOpts).time_s;
+      v = priceAttention(decodeGraph(batch, context));
       attnDecode.set(key, v);
     }
     return v;
@@ -280,7 +310,7 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
     let v = attnPrefill.get(key);
     if (v === undefined) {
       evaluations++;
-      v = evaluateBlocks(attentionOnly(prefillGraph(tokens, prior)), ctx, evalOpts).time_s;
+      v = priceAttention(prefillGraph(tokens, prior));
       attnPrefill.set(key, v);
     }
     return v;
@@ -288,12 +318,14 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
 
   const notes = [
     "step time = linear layers over all batched tokens once + LM head per sequence + attention per sequence, priced with the engine's cost models",
-    "single chip (tensor parallelism not modelled yet; a TP step cost with all-reduce time plugs in behind the same interface)",
+    tp > 1
+      ? `tensor parallel over ${tp} chips: sharded ops + per-layer all-reduces of the step's tokens on ${net!.system.id}`
+      : "single chip (tensor parallelism: tp > 1 with a system)",
   ];
 
   if (opts.interpolate === false) {
     return {
-      id: "engine-exact",
+      id: tp > 1 ? `engine-exact-tp${tp}` : "engine-exact",
       notes,
       evaluations: () => evaluations,
       stepTimeS(b: StepBatch): number {
@@ -385,7 +417,7 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
   };
 
   return {
-    id: "engine-interpolated",
+    id: tp > 1 ? `engine-interpolated-tp${tp}` : "engine-interpolated",
     notes: [...notes, "graph costs cached on a tile-aligned grid (exact to 32 tokens, 16-token buckets to 256, then 8 per doubling) and interpolated linearly"],
     evaluations: () => evaluations,
     stepTimeS(b: StepBatch): number {

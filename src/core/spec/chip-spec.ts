@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DTYPES } from "../units/dtype.js";
+import { npuDesignSchema } from "./npu-design-spec.js";
 import { sourced, sourcedQuantity } from "./sourced.js";
 
 /**
@@ -146,6 +147,8 @@ export const chipSpecSchema = z.strictObject({
     .default({}),
   /** Overrides of the family's efficiency parameters for this chip (same keys as the family file). */
   efficiency: z.record(z.string(), z.unknown()).default({}),
+  /** Custom-NPU design details (dataflow, buffer levels) for `xpusim map`; see npu-design-spec.ts. */
+  design: npuDesignSchema.optional(),
   /** What this chip's data cannot support (shown by `xpusim chips`). */
   limitations: z.array(z.string()).default([]),
   caveats: z.array(z.string()).default([]),

@@ -1,0 +1,111 @@
+/**
+ * `xpusim map --chip my-npu.yaml (--layer conv:... | --model resnet-50) [--seed 1] [--max-evals 2000]
+ * [--objective energy|latency|edp] [--mapping mapping.yaml] [--json|--csv]`: mapping search per layer on a
+ * custom NPU design, with energy per action, energy by level and component, area, TOPS/W and TOPS/mm²
+ * (src/core/npu). `--mapping` replays a given mapping (one layer) instead of searching.
+ */
+import type { Command } from "commander";
+import { type LayerMapResult, type LayerProblem, mapLayer, mappingFromObject, parseLayerSpec, problemFromConv, problemFromGemm, replayMapping, resolveDesign, summarizeDesign, totalsOf } from "../../core/npu/index.js";
+import { DEFAULT_PRECISION } from "../../core/workload/precision.js";
+import { buildWorkload } from "../../core/workload/build-workload.js";
+import { loadChip } from "../../node/chip-catalog.js";
+import { loadEnergyCatalog } from "../../node/energy-catalog.js";
+import { loadModel } from "../../node/model-catalog.js";
+import { readDocument } from "../../node/read-document.js";
+import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
+
+interface MapOpts {
+  chip: string;
+  layer?: string[];
+  model?: string;
+  batch: number;
+  image?: number;
+  seed: number;
+  maxEvals: number;
+  objective: string;
+  mapping?: string;
+  json?: boolean;
+  csv?: boolean;
+}
+
+function modelLayers(id: string, batch: number, image: number | undefined): LayerProblem[] {
+  const graph = buildWorkload(loadModel(id), { batch, new_tokens: 1, context_tokens: 1, phase: "forward", ...(image ? { image_size: image } : {}) }, { ...DEFAULT_PRECISION });
+  const out: LayerProblem[] = [];
+  for (const b of graph.blocks)
+    for (const op of b.ops) {
+      const p = op.kind === "conv2d" ? problemFromConv(op) : op.kind === "gemm" ? problemFromGemm(op) : undefined;
+      if (p) out.push({ ...p, name: b.repeat > 1 ? `${b.name}/${p.name}` : p.name, repeats: p.repeats * b.repeat });
+    }
+  return out;
+}
+
+const CSV_FIELDS = ["layer", "repeats", "feasible", "macs", "energy_pj", "pj_per_mac", "cycles", "latency_s", "utilization", "tops_per_w", "evaluations", "valid_evaluations"] as const;
+
+export function registerMapCommand(program: Command): void {
+  program
+    .command("map")
+    .description("search loop-nest mappings of layers on a custom NPU design: energy per action, energy/area breakdown, TOPS/W, TOPS/mm²")
+    .requiredOption("--chip <file|id>", "chip spec (with an optional design: block)")
+    .option("--layer <spec...>", "conv:h=56,w=56,c=64,m=64,r=3,s=3[,stride=1,pad=1,n=1,groups=1] or gemm:m=512,n=512,k=512")
+    .option("--model <id|file>", "map every conv/GEMM layer of a model")
+    .option("--batch <n>", "images or sequences (with --model)", positiveInt("--batch"), 1)
+    .option("--image <px>", "image size (with --model)", positiveInt("--image"))
+    .option("--seed <n>", "PRNG seed of the search", (v) => { const n = Number(v); if (!Number.isSafeInteger(n)) throw new UsageError(`--seed must be an integer, got "${v}"`); return n; }, 1)
+    .option("--max-evals <n>", "mappings evaluated per layer", positiveInt("--max-evals"), 2000)
+    .option("--objective <o>", "energy, latency or edp", "energy")
+    .option("--mapping <file>", "replay this mapping (YAML/JSON, as printed by --json) for a single --layer")
+    .option("--json", "print JSON")
+    .option("--csv", "print one CSV row per layer")
+    .action((o: MapOpts) => {
+      const format = formatOf(o);
+      if (!["energy", "latency", "edp"].includes(o.objective)) throw new UsageError(`--objective must be energy, latency or edp, got "${o.objective}"`);
+      if (!o.layer && !o.model) throw new UsageError("give --layer or --model");
+      if (o.layer && o.model) throw new UsageError("give --layer or --model, not both");
+      const design = resolveDesign(loadChip(o.chip));
+      const cat = loadEnergyCatalog();
+      const summary = summarizeDesign(cat, design);
+      const energies = summary.action_energies;
+      const layers = o.layer ? o.layer.map(parseLayerSpec) : modelLayers(o.model!, o.batch, o.image);
+      let results: LayerMapResult[];
+      if (o.mapping) {
+        if (layers.length !== 1) throw new UsageError("--mapping replays one layer: give exactly one --layer");
+        const m = mappingFromObject(design, readDocument(o.mapping), o.mapping);
+        results = [replayMapping(design, energies, layers[0]!, m)];
+      } else {
+        const cache = new Map<string, LayerMapResult>();
+        results = layers.map((p) => {
+          const key = JSON.stringify([p.dims, p.stride_h, p.stride_w]);
+          const hit = cache.get(key);
+          const r = hit ?? mapLayer(design, energies, { ...p, repeats: 1 }, { seed: o.seed, maxEvals: o.maxEvals, objective: o.objective as "energy" });
+          if (!hit) cache.set(key, r);
+          return scaleRepeats({ ...r, layer: p.name }, p.repeats);
+        });
+      }
+      const totals = totalsOf(results, summary.area.total_mm2);
+      if (format === "json") return emit(json({ design: summary, totals, layers: results }));
+      if (format === "csv") return emit([CSV_FIELDS.join(","), ...results.map((r) => CSV_FIELDS.map((f) => (r[f] === undefined ? "" : JSON.stringify(r[f]))).join(","))].join("\n"));
+      const lines = [
+        `${design.chip_name}: ${design.rows}x${design.cols}x${design.arrays} ${design.dtype} ${design.dataflow} @ ${design.clock_hz / 1e9} GHz, ${design.process_nm} nm; area ${summary.area.total_mm2.toFixed(2)} mm² (${summary.area.components.map((c) => `${c.name} ${c.area_mm2.toFixed(2)}`).join(", ")}); peak ${summary.peak_tops.toFixed(2)} TOPS, ${summary.peak_tops_per_mm2.toFixed(3)} TOPS/mm²`,
+        "",
+        ["layer", "x", "pJ/MAC", "energy µJ", "cycles", "util %", "TOPS/W", "note"].join("\t"),
+        ...results.map((r) =>
+          r.feasible
+            ? [r.layer, r.repeats, r.pj_per_mac!.toFixed(3), (r.energy_pj! / 1e6).toFixed(3), Math.round(r.cycles!), (100 * r.utilization!).toFixed(1), r.tops_per_w!.toFixed(2), ""].join("\t")
+            : [r.layer, r.repeats, "-", "-", "-", "-", "-", `infeasible: ${r.reasons.join("; ")}`].join("\t"),
+        ),
+        "",
+        `total: ${totals.feasible_layers}/${totals.layers} layers mapped, ${(totals.energy_pj / 1e6).toFixed(3)} µJ, ${totals.pj_per_mac.toFixed(3)} pJ/MAC, ${(totals.latency_s * 1e3).toFixed(4)} ms, ${totals.tops_per_w.toFixed(2)} TOPS/W, ${totals.effective_tops.toFixed(3)} TOPS effective, ${totals.tops_per_mm2.toFixed(4)} TOPS/mm²`,
+        `energy by component (pJ/MAC): ${Object.entries(totals.energy_by_component_pj).map(([k, v]) => `${k} ${(v / Math.max(1, totals.macs)).toFixed(3)}`).join(", ")}`,
+      ];
+      return emit(lines.join("\n"));
+    });
+}
+
+/** A layer result for `n` identical runs of the mapped problem. */
+function scaleRepeats(r: LayerMapResult, n: number): LayerMapResult {
+  if (!r.feasible || n === 1) return { ...r, repeats: n, macs: r.macs * n };
+  const s = (x: number | undefined): number => (x ?? 0) * n;
+  const comp = Object.fromEntries(Object.entries(r.energy_by_component_pj!).map(([k, v]) => [k, v * n]));
+  const lv = Object.fromEntries(Object.entries(r.energy_by_level_pj!).map(([k, v]) => [k, { total: v.total * n, weights: v.weights * n, inputs: v.inputs * n, outputs: v.outputs * n, reads: v.reads * n, writes: v.writes * n }]));
+  return { ...r, repeats: n, macs: r.macs * n, energy_pj: s(r.energy_pj), cycles: s(r.cycles), compute_cycles: s(r.compute_cycles), dram_cycles: s(r.dram_cycles), latency_s: s(r.latency_s), energy_by_component_pj: comp, energy_by_level_pj: lv };
+}

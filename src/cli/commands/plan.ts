@@ -1,0 +1,198 @@
+/**
+ * `xpusim plan serve --model M --slo ttft=500ms,tpot=50ms --rate 20/s [--chips all|a,b]
+ * [--max-chips 8] [--precision bf16,fp8,int8,w4a16] [--budget 100] [--power 15W]
+ * [--input 1024 --output 256] [--json|--csv]`: the deployments (chip × count × tp × precision ×
+ * batch limit) that serve the model at the rate within the SLO, cheapest per million tokens first,
+ * with the reason every other candidate fails (src/core/search/serving-plan.ts).
+ */
+import type { Command } from "commander";
+import type { Chip } from "../../core/hardware/chip.js";
+import type { System } from "../../core/network/build-system.js";
+import { fmtBytes, renderCsv, renderTable } from "../../core/report/table.js";
+import { type PlanDeployment, planServing, type ServingPlan } from "../../core/search/serving-plan.js";
+import { loadAllChips, loadChip } from "../../node/chip-catalog.js";
+import { loadModel } from "../../node/model-catalog.js";
+import { contextFor } from "../../node/resolvers.js";
+import { defaultSystemFor } from "../../node/system-catalog.js";
+import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
+import { parseRate, parseSlo } from "./serve.js";
+
+interface PlanServeOpts {
+  model: string;
+  slo: string;
+  rate: string;
+  chips: string;
+  maxChips: number;
+  precision: string;
+  budget?: string;
+  power?: string;
+  input: number;
+  output: number;
+  simulateTop: number;
+  seed: string;
+  json?: boolean;
+  csv?: boolean;
+  out?: string;
+}
+
+/** "15W", "15 W", "0.5kW" → watts. */
+function parsePower(raw: string): number {
+  const t = raw.trim();
+  const m = /^([0-9]*\.?[0-9]+)\s*(k?w)?$/i.exec(t);
+  if (!m) throw new UsageError(`--power must be a power such as 15W or 0.7kW, got "${raw}"`);
+  const v = Number(m[1]) * (m[2]?.toLowerCase() === "kw" ? 1000 : 1);
+  if (!(v > 0)) throw new UsageError(`--power must be positive, got "${raw}"`);
+  return v;
+}
+
+/** "100", "$100/h", "100/h" → dollars per hour. */
+function parseBudget(raw: string): number {
+  const m = /^\$?\s*([0-9]*\.?[0-9]+)\s*(?:\/\s*h(?:our)?)?$/i.exec(raw.trim());
+  const v = m ? Number(m[1]) : NaN;
+  if (!(v > 0)) throw new UsageError(`--budget must be dollars per hour such as 100 or $100/h, got "${raw}"`);
+  return v;
+}
+
+function chipsFrom(spec: string): Chip[] {
+  if (spec.trim().toLowerCase() === "all") return loadAllChips();
+  const ids = spec.split(",").map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UsageError('--chips needs "all" or a comma-separated list of chip ids');
+  return ids.map((id) => loadChip(id));
+}
+
+function systemResolver(chip: Chip): (count: number) => System | undefined {
+  const cache = new Map<number, System | undefined>();
+  return (count) => {
+    if (count <= 1) {
+      // Probe for the scale-up domain size.
+      count = 2;
+    }
+    if (!cache.has(count)) {
+      let s: System | undefined;
+      try {
+        s = defaultSystemFor(chip, count);
+      } catch {
+        s = undefined;
+      }
+      cache.set(count, s);
+    }
+    return cache.get(count);
+  };
+}
+
+const fmtS = (s: number | undefined) => (s === undefined ? "—" : s < 1 ? `${(s * 1e3).toPrecision(3)} ms` : `${s.toPrecision(3)} s`);
+const fmtUsd = (x: number | undefined) => (x === undefined ? "—" : `$${x < 10 ? x.toFixed(3) : x.toFixed(2)}`);
+
+function rows(plan: ServingPlan): Record<string, unknown>[] {
+  return plan.deployments.map((d) => ({
+    chip: d.chip,
+    precision: d.precision,
+    tp: d.tp,
+    replicas: d.replicas,
+    chips: d.chips,
+    max_num_seqs: d.max_num_seqs,
+    ttft_p90_s: d.ttft_p90_s,
+    tpot_p90_s: d.tpot_p90_s,
+    usd_per_hour: d.usd_per_hour,
+    usd_per_million_tokens: d.usd_per_million_tokens,
+    watts_per_replica: d.watts_per_replica,
+    memory_per_chip_bytes: d.memory_per_chip_bytes,
+  }));
+}
+
+function render(plan: ServingPlan): string {
+  const slo = [plan.slo.ttft_s ? `TTFT p90 ≤ ${fmtS(plan.slo.ttft_s)}` : "", plan.slo.tpot_s ? `TPOT p90 ≤ ${fmtS(plan.slo.tpot_s)}` : ""].filter(Boolean).join(", ");
+  const lines = [
+    `${plan.model}: ${plan.rate_per_s}/s requests of ${plan.input_tokens} → ${plan.output_tokens} tokens, ${slo}`,
+    `${plan.candidates_considered} candidates, ${plan.simulations} simulations`,
+    "",
+  ];
+  if (plan.deployments.length) {
+    lines.push(
+      renderTable(plan.deployments, [
+        { header: "#", value: (d: PlanDeployment) => String(plan.deployments.indexOf(d) + 1) },
+        { header: "chip", value: (d) => d.chip },
+        { header: "precision", value: (d) => d.precision },
+        { header: "tp", value: (d) => String(d.tp) },
+        { header: "replicas", value: (d) => String(d.replicas) },
+        { header: "chips", value: (d) => String(d.chips) },
+        { header: "max seqs", value: (d) => String(d.max_num_seqs) },
+        { header: "TTFT p90", value: (d) => fmtS(d.ttft_p90_s) },
+        { header: "TPOT p90", value: (d) => fmtS(d.tpot_p90_s) },
+        { header: "$/h", value: (d) => fmtUsd(d.usd_per_hour) },
+        { header: "$/M tok", value: (d) => fmtUsd(d.usd_per_million_tokens) },
+        { header: "W/replica", value: (d) => (d.watts_per_replica === undefined ? "—" : String(Math.round(d.watts_per_replica))) },
+        { header: "mem/chip", value: (d) => fmtBytes(d.memory_per_chip_bytes) },
+      ]),
+    );
+  } else {
+    lines.push("no deployment meets the SLO.");
+    const c = plan.closest;
+    if (c) {
+      lines.push(
+        "slo_ratio" in c && "reason" in c
+          ? `closest: ${c.chip} ${c.precision ?? ""} tp ${c.tp ?? "?"} — ${c.reason}`
+          : `closest: ${c.chip} ${c.precision} tp ${c.tp} × ${(c as PlanDeployment).replicas} — ${(((c.slo_ratio ?? 1) - 1) * 100).toFixed(0)}% over the SLO`,
+      );
+    }
+  }
+  if (plan.rejected.length) {
+    lines.push("", "why the others fail:");
+    // Group identical reasons per chip to keep the list short.
+    const shown = plan.rejected.slice(0, 40);
+    for (const r of shown) lines.push(`  ${r.chip}${r.precision ? ` ${r.precision}` : ""}${r.tp ? ` tp${r.tp}` : ""}: ${r.reason}`);
+    if (plan.rejected.length > shown.length) lines.push(`  … ${plan.rejected.length - shown.length} more (--json lists all)`);
+  }
+  return lines.join("\n");
+}
+
+export function registerPlanCommand(program: Command): void {
+  const plan = program.command("plan").description("hardware selection: search deployments that meet a goal");
+  plan
+    .command("serve")
+    .description("chips × counts × tensor parallelism × precision × batch limits that serve a model at a rate within TTFT/TPOT SLOs, cheapest first")
+    .requiredOption("--model <id>", "decoder LLM: model id or spec file")
+    .requiredOption("--slo <spec>", "SLOs on p90 latency, e.g. ttft=500ms,tpot=50ms")
+    .option("--rate <r>", "mean request rate (20/s, 600/min)", "1/s")
+    .option("--chips <list>", 'candidate chips: "all" or ids separated by commas', "all")
+    .option("--max-chips <n>", "largest tensor-parallel group per replica", positiveInt("--max-chips"), 8)
+    .option("--precision <list>", "precisions to try, comma-separated", "bf16,fp8,int8,w4a16")
+    .option("--budget <usd/h>", "most dollars per hour for the whole deployment")
+    .option("--power <W>", "most power per replica (TDP × chips), e.g. 15W")
+    .option("--input <tokens>", "prompt length", positiveInt("--input"), 1024)
+    .option("--output <tokens>", "output length", positiveInt("--output"), 256)
+    .option("--simulate-top <n>", "simulate the n cheapest analytic candidates", positiveInt("--simulate-top"), 6)
+    .option("--seed <n>", "random seed of the simulated workload", "1")
+    .option("--json", "print the plan as JSON (all rejections included)")
+    .option("--csv", "print the ranked deployments as CSV")
+    .option("-o, --out <file>", "write the output to a file instead of stdout")
+    .action((o: PlanServeOpts) => {
+      const format = formatOf(o);
+      const model = loadModel(o.model);
+      const slo = parseSlo(o.slo);
+      const rate = parseRate(o.rate);
+      if (!Number.isFinite(rate)) throw new UsageError("--rate must be finite for a plan");
+      const seed = Number(o.seed);
+      if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${o.seed}"`);
+      const precisions = o.precision.split(",").map((s) => s.trim()).filter(Boolean);
+      if (precisions.length === 0) throw new UsageError("--precision needs at least one precision");
+      const chips = chipsFrom(o.chips).map((chip) => ({ chip, ctx: contextFor(chip), system: systemResolver(chip) }));
+      const result = planServing({
+        model,
+        chips,
+        slo,
+        rate_per_s: rate,
+        input_tokens: o.input,
+        output_tokens: o.output,
+        precisions,
+        max_chips: o.maxChips,
+        simulate_top: o.simulateTop,
+        seed,
+        ...(o.budget !== undefined ? { budget_usd_per_hour: parseBudget(o.budget) } : {}),
+        ...(o.power !== undefined ? { power_limit_w: parsePower(o.power) } : {}),
+      });
+      if (format === "json") return emit(json(result), o.out);
+      if (format === "csv") return emit(renderCsv(rows(result)), o.out);
+      emit(render(result), o.out);
+    });
+}

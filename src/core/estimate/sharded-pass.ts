@@ -1,0 +1,136 @@
+import type { Bound, CostContext } from "../cost/contract.js";
+import type { LayoutNetwork } from "../parallel/network-context.js";
+import { shardTensorParallel } from "../parallel/tensor-parallel.js";
+import { DTYPE_BYTES } from "../units/dtype.js";
+import type { Block, CollectiveOp, WorkloadGraph } from "../workload/op.js";
+import { dominantBound, eagerDispatchS, type EvaluateOptions, evaluateBlocks, type GraphCost } from "./evaluate-graph.js";
+
+/**
+ * One forward pass (a prefill, or one decode step) of a model split over a tensor-parallel group of
+ * `tp` chips and `pp` pipeline stages, for inference:
+ *
+ *   ops        Megatron sharding of every block (`shardTensorParallel`, no sequence parallelism):
+ *              column-parallel QKV / up projections, row-parallel o_proj / down_proj, heads ÷ tp
+ *   tp comm    the forward collectives of each block repetition, priced on the system's TP group:
+ *              2 all-reduces per dense layer (after o_proj and down_proj) of tokens × hidden
+ *              activations, 1 after the vocabulary-parallel embedding, and 1 all-gather of the
+ *              logits after the vocabulary-parallel LM head (the sampler needs the whole row).
+ *              In decode these messages are a few KB, so their time is the collective's latency
+ *              (launch + protocol steps), not bandwidth — why TP=2 decode is ~1.6×, not 2× faster.
+ *   pp         one request's pass runs through the stages one after another, so a pass costs the
+ *              sum of the stages plus (pp − 1) point-to-point activation transfers; with one
+ *              micro-batch (batch-1 decode) pp − 1 of the pp stages are idle at any time.
+ *
+ * Engines (TensorRT-LLM, vLLM, FasterTransformer) do not overlap these collectives with compute
+ * in the forward pass, so they sit on the critical path.
+ *
+ * Energy of the whole group: every chip draws idle power for the pass and its own op energy on
+ * top; busy chip-time is tp × (sharded op time), the rest idles.
+ */
+export interface ShardedPassCost {
+  /** The sharded ops of one chip, all layers (the stages summed). */
+  compute: GraphCost;
+  /** TP collective time over the pass. */
+  tp_comm_s: number;
+  /** TP collectives in the pass, and per repetition of each block. */
+  tp_collectives: number;
+  tp_collectives_per_block: Record<string, number>;
+  /** Pipeline point-to-point time over the pass. */
+  pp_comm_s: number;
+  /** compute + TP + PP communication. */
+  time_s: number;
+  time_by_bound_s: Record<Bound, number>;
+  bound: Bound;
+  /** Energy of all tp·pp chips of the group over the pass; undefined without power data. */
+  energy_j?: number;
+  /** The sharded graph (per-chip shapes, all layers), for memory accounting. */
+  sharded: WorkloadGraph;
+}
+
+/** Blocks that hold the decoder layers (split over pipeline stages). */
+export function isLayerBlockName(name: string): boolean {
+  return name !== "embedding" && name !== "final";
+}
+
+/** Power a chip draws while waiting (idle power, or a family fraction of TDP). */
+export function waitingPowerW(ctx: CostContext): number {
+  if (ctx.chip.power.idle_w !== undefined) return ctx.chip.power.idle_w;
+  const frac = ctx.efficiency.static_power_fraction;
+  return (ctx.chip.power.tdp_w ?? 0) * (typeof frac === "number" ? frac : 0);
+}
+
+/** The blocks of a graph with their ops sharded over `tp`, and the collectives of each block. */
+export function shardGraphBlocks(graph: WorkloadGraph, tp: number): { blocks: Block[]; comm: CollectiveOp[][] } {
+  const blocks: Block[] = [];
+  const comm: CollectiveOp[][] = [];
+  for (const b of graph.blocks) {
+    const sh = shardTensorParallel(b.ops, tp, false);
+    let c = sh.comm;
+    if (tp > 1 && b.name === "embedding" && c.length > 1) {
+      // Learned position tables are replicated in Megatron: one all-reduce after the word embedding.
+      c = c.slice(0, 1);
+    }
+    if (tp > 1 && b.name === "final") {
+      const head = b.ops.find((o) => o.kind === "gemm" && o.name === "lm_head");
+      if (head && head.kind === "gemm") {
+        c = [...c, { name: "lm_head.all_gather", kind: "collective", dtype: head.dtype, collective: "all_gather", bytes: head.batch * head.m * head.n * DTYPE_BYTES[head.c_dtype], ranks: tp }];
+      }
+    }
+    blocks.push({ name: b.name, repeat: b.repeat, ops: sh.ops });
+    comm.push(c);
+  }
+  return { blocks, comm };
+}
+
+/**
+ * Prices one pass. `net` is required when tp·pp > 1; `p2pBytes` is the activation handed from one
+ * stage to the next (tokens × hidden × activation bytes).
+ */
+export function evaluateShardedPass(
+  graph: WorkloadGraph,
+  ctx: CostContext,
+  opts: EvaluateOptions,
+  tp: number,
+  pp: number,
+  net: LayoutNetwork | undefined,
+  p2pBytes: number,
+  /** Eager execution: collectives wait for the host dispatch like any op (false: priced as kernels alone). */
+  collectiveDispatch = true,
+): ShardedPassCost {
+  const { blocks, comm } = shardGraphBlocks(graph, tp);
+  const compute = evaluateBlocks(blocks, ctx, opts);
+  const dispatch = opts.execution === "eager" && collectiveDispatch ? eagerDispatchS(ctx) : 0;
+  let tpComm = 0;
+  let count = 0;
+  const perBlock: Record<string, number> = {};
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    const cs = comm[i]!;
+    perBlock[b.name] = cs.length;
+    count += cs.length * b.repeat;
+    if (!net) continue;
+    let t = 0;
+    for (const c of cs) t += Math.max(net.tp(c.collective, c.bytes), dispatch);
+    tpComm += t * b.repeat;
+  }
+  const ppComm = net && pp > 1 && p2pBytes > 0 ? (pp - 1) * Math.max(net.pp(p2pBytes), dispatch) : 0;
+  const time = compute.time_s + tpComm + ppComm;
+  const byBound = { ...compute.time_by_bound_s };
+  byBound.network += tpComm + ppComm;
+  const result: ShardedPassCost = {
+    compute,
+    tp_comm_s: tpComm,
+    tp_collectives: count,
+    tp_collectives_per_block: perBlock,
+    pp_comm_s: ppComm,
+    time_s: time,
+    time_by_bound_s: byBound,
+    bound: dominantBound(byBound),
+    sharded: { ...graph, blocks },
+  };
+  if (compute.energy_j !== undefined) {
+    const group = tp * pp;
+    result.energy_j = tp * compute.energy_j + waitingPowerW(ctx) * Math.max(0, group * time - tp * compute.time_s);
+  }
+  return result;
+}
