@@ -66,10 +66,11 @@ describe("Eyeriss-like design (65 nm, 168 PEs)", () => {
   it("area: 168 PEs + 108 KiB at 65 nm vs the 16 mm² die", () => {
     const s = summarizeDesign(cat, d);
     const ratio = report("Eyeriss area mm²", s.area.total_mm2, 16);
-    // The model's small-SRAM density (LLMCompass efficiency curve on 45 nm-scaled macros) gives large spads;
-    // the die also has I/O pads and the codec. Within 0.3–10×.
+    // The small-SRAM density (LLMCompass array efficiency 0.076 at 4 KiB, applied to the 27 GLB banks and the
+    // per-PE weight spads) is pessimistic: the model is ~2.6× the die, which also has I/O pads and the codec.
+    // Within 0.3–5×.
     expect(ratio).toBeGreaterThan(0.3);
-    expect(ratio).toBeLessThan(10);
+    expect(ratio).toBeLessThan(5);
   });
 });
 

@@ -13,7 +13,7 @@ import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { chipIds, loadChip } from "../../node/chip-catalog.js";
 import { loadModel } from "../../node/model-catalog.js";
-import { contextFor } from "../../node/resolvers.js";
+import { contextFor, scenarioResolvers } from "../../node/resolvers.js";
 import { emit, formatOf, json, positiveInt, nonNegativeInt, UsageError } from "../output.js";
 
 interface CompareOpts {
@@ -31,6 +31,8 @@ interface CompareOpts {
   weights?: DType;
   kvCache?: DType;
   image?: number;
+  tp: number;
+  system?: string;
   json?: boolean;
   csv?: boolean;
 }
@@ -57,6 +59,8 @@ export function registerCompareCommand(program: Command): void {
     .addOption(new Option("--weights <dtype>", "weight storage dtype").choices([...DTYPES]))
     .addOption(new Option("--kv-cache <dtype>", "KV-cache dtype").choices([...DTYPES]))
     .option("--image <px>", "image size for vision models", positiveInt("--image"))
+    .option("--tp <n>", "tensor-parallel degree for inference (tp chips of each kind)", positiveInt("--tp"), 1)
+    .option("--system <id>", "system (nodes and links) the tp chips sit in; default: the chip's own default system")
     .option("--json", "print JSON")
     .option("--csv", "print CSV")
     .action((o: CompareOpts) => {
@@ -77,10 +81,13 @@ export function registerCompareCommand(program: Command): void {
             );
             return { chip: chip.id, ok: true, training: t };
           }
-          const inf = estimateInference({ model, precision, batch: o.batch, input_tokens: o.input, output_tokens: o.output, chips: 1, tp: 1, pp: 1, ...(o.image ? { image_size: o.image } : {}) }, ctx);
-          const price = chip.cost.cloud_usd_per_hour;
+          const system = o.tp > 1 || o.system !== undefined ? scenarioResolvers().system(o.system, chip, o.tp) : undefined;
+          const inf = estimateInference(
+            { model, precision, batch: o.batch, input_tokens: o.input, output_tokens: o.output, chips: o.tp, tp: o.tp, pp: 1, ...(system ? { system } : {}), ...(o.image ? { image_size: o.image } : {}) },
+            ctx,
+          );
           const row: Row = { chip: chip.id, ok: true, inference: inf };
-          if (price !== undefined && inf.output_tokens_per_s > 0) row.usd_per_million_tokens = (price / 3600 / inf.output_tokens_per_s) * 1e6;
+          if (inf.usd_per_million_tokens !== undefined) row.usd_per_million_tokens = inf.usd_per_million_tokens;
           return row;
         } catch (e) {
           if (e instanceof XpusimError) return { chip: chip.id, ok: false, reason: e.diagnostics.map((d) => d.message).join("; ") };
@@ -143,11 +150,12 @@ function renderInference(rows: Row[], o: CompareOpts): string {
   const failed = rows.filter((r): r is Extract<Row, { ok: false }> => !r.ok).map((r) => `  ${r.chip}: ${r.reason}`);
   const first = okRows[0]?.inference;
   return [
-    `${first?.model ?? o.model}: batch ${o.batch}, ${o.input} input + ${o.output} output tokens, one chip each, ranked by throughput (chips that do not fit last)`,
+    `${first?.model ?? o.model}: batch ${o.batch}, ${o.input} input + ${o.output} output tokens, ${o.tp > 1 ? `tp ${o.tp} (${o.tp} chips each${o.system ? `, system ${o.system}` : ""})` : "one chip each"}, ranked by throughput (chips that do not fit last)`,
     t,
     ...(failed.length ? ["", "cannot run:", ...failed] : []),
     "",
-    "Single-chip estimates; tensor/pipeline-parallel serving and queueing come with issue #4. $/Mtok uses the chip's cloud $/hour.",
+    `Static-batch estimates${o.tp > 1 ? " (memory per chip)" : ""}; queueing and continuous batching: \`xpusim serve\`/\`xpusim plan\`. $/Mtok uses the chips' cloud $/hour; J/token is the energy of all chips per output token.`,
+    ...(okRows.some((r) => r.inference!.precision.fallback) ? ["", ...okRows.filter((r) => r.inference!.precision.fallback).map((r) => `note: ${r.inference!.warnings[0] ?? ""}`)] : []),
   ].join("\n");
 }
 

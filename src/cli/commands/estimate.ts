@@ -58,15 +58,32 @@ function render(r: ScenarioEstimate): string {
 
 function renderInference(r: InferenceEstimate): string {
   const m = r.memory_breakdown_bytes;
+  const layout = r.tp * r.pp > 1 ? `, tp ${r.tp} · pp ${r.pp}${r.communication ? ` on ${r.communication.system}` : ""}` : "";
+  const comm = (c: number | undefined) => (c !== undefined && c > 0 ? `   (communication ${fmtTime(c)})` : "");
+  const decode = r.phases.decode;
+  const sp = r.speculative;
+  const prec = r.precision;
   return [
-    `${r.model} inference on ${r.chips} × ${r.chip} (${r.replicas} replica${r.replicas > 1 ? "s" : ""}, batch ${r.batch_per_replica} each)`,
-    `  TTFT (prefill of the batch)   ${fmtTime(r.ttft_s)}   bound: ${r.phases.prefill.bound}`,
-    ...(r.phases.decode ? [`  TPOT (per output token)       ${fmtTime(r.tpot_s)}   bound: ${r.phases.decode.bound}`] : []),
+    `${r.model} inference on ${r.chips} × ${r.chip} (${r.replicas} replica${r.replicas > 1 ? "s" : ""}, batch ${r.batch_per_replica} each${layout})`,
+    `  precision                     ${prec.executed}${prec.fallback ? ` (requested ${prec.requested})` : ""}${prec.dequant_time_fraction ? ` · weight dequantisation +${fmtPct(prec.dequant_time_fraction.prefill)} prefill${prec.dequant_time_fraction.decode !== undefined ? `, +${fmtPct(prec.dequant_time_fraction.decode)} decode` : ""}` : ""}`,
+    `  TTFT (prefill of the batch)   ${fmtTime(r.ttft_s)}   bound: ${r.phases.prefill.bound}${comm(r.phases.prefill.comm_s)}`,
+    ...(decode ? [`  TPOT (per output token)       ${fmtTime(r.tpot_s)}   bound: ${decode.bound}${comm(decode.comm_s !== undefined ? decode.comm_s / Math.max(1, decode.steps) : undefined)}`] : []),
+    ...(sp
+      ? [
+          `  speculative decoding          k ${sp.draft_tokens}, α ${sp.acceptance_rate}${sp.draft_model ? `, draft ${sp.draft_model}` : ", self-speculation (draft cost 0)"}: ${sp.expected_tokens_per_step.toFixed(2)} tokens per target pass, ${sp.target_passes} passes`,
+          `    draft step ${fmtTime(sp.draft_step_s)} · verify pass ${fmtTime(sp.verify_step_s)} · plain TPOT ${fmtTime(sp.plain_tpot_s)} → ${sp.speedup.toFixed(2)}× faster`,
+        ]
+      : []),
     `  end-to-end latency            ${fmtTime(r.e2e_latency_s)}`,
     r.output_tokens_per_s > 0 ? `  output throughput             ${r.output_tokens_per_s.toFixed(1)} tokens/s (all chips)` : `  throughput                    ${r.samples_per_s.toFixed(2)} samples/s`,
     `  memory per chip               ${fmtBytes(r.memory_per_chip_bytes)} of ${fmtBytes(r.memory_capacity_bytes)} — ${r.fits ? "fits" : `does NOT fit (short by ${fmtBytes(r.shortfall_bytes)})`}`,
-    `    weights ${fmtBytes(m.weights)} · KV cache ${fmtBytes(m.kv_cache)} · activations ${fmtBytes(m.activations)} · runtime ${fmtBytes(m.other)}`,
-    ...(r.energy_j !== undefined ? [`  energy                        ${fmtSi(r.energy_j, "J")}${r.energy_per_output_token_j !== undefined ? ` (${r.energy_per_output_token_j.toPrecision(3)} J/token)` : ""}`] : []),
+    `    weights ${fmtBytes(m.weights)} · KV cache ${fmtBytes(m.kv_cache)} · activations ${fmtBytes(m.activations)} · runtime ${fmtBytes(m.other)}${m.draft_model !== undefined ? ` · draft model ${fmtBytes(m.draft_model)}` : ""}`,
+    ...(r.max_batch_that_fits !== undefined || r.max_context_that_fits !== undefined
+      ? [`    fits up to: batch ${r.max_batch_that_fits ?? "?"} at this length · context ${r.max_context_that_fits ?? "?"} tokens at this batch`]
+      : []),
+    ...(r.communication ? [`  TP collectives                ${r.communication.tp_collectives_per_layer} all-reduces per layer, ${r.communication.tp_collectives_per_pass} per pass`] : []),
+    ...(r.energy_j !== undefined ? [`  energy                        ${fmtSi(r.energy_j, "J")}${r.energy_per_output_token_j !== undefined ? ` (${r.energy_per_output_token_j.toPrecision(3)} J/token)` : ""}${r.average_power_w !== undefined ? ` · average power ${fmtSi(r.average_power_w, "W")}` : ""}`] : []),
+    ...(r.usd_per_million_tokens !== undefined ? [`  cost                          $${r.usd_per_million_tokens.toFixed(3)} per million output tokens (cloud $/hour)`] : []),
     ...(r.warnings.length ? ["", ...r.warnings.map((w) => `note: ${w}`)] : []),
   ].join("\n");
 }

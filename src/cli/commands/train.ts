@@ -32,6 +32,8 @@ interface TrainOpts {
   tp?: number;
   pp?: number;
   dp?: number;
+  ep?: number;
+  cp?: number;
   microbatch?: number;
   interleave?: number;
   zero?: number;
@@ -80,7 +82,7 @@ export interface TrainSetup {
   global_batch: number;
   seq_len: number;
   opts: EvaluateOptions;
-  layout: Partial<Pick<TrainingRequest, "tp" | "pp" | "dp" | "microbatch" | "interleave" | "zero" | "recompute" | "sp" | "flash_attention" | "dropout" | "overlap_grad_reduce" | "image_size">>;
+  layout: Partial<Pick<TrainingRequest, "tp" | "pp" | "dp" | "ep" | "cp" | "microbatch" | "interleave" | "zero" | "recompute" | "sp" | "flash_attention" | "dropout" | "overlap_grad_reduce" | "image_size">>;
   tokens?: number;
 }
 
@@ -116,6 +118,8 @@ function setupFrom(file: string | undefined, o: TrainOpts): TrainSetup {
       layout: {
         tp: o.tp ?? par.tp,
         pp: o.pp ?? par.pp,
+        ep: o.ep ?? par.ep,
+        cp: o.cp ?? par.cp,
         ...(dp !== undefined ? { dp } : {}),
         microbatch: o.microbatch ?? par.microbatch,
         interleave: o.interleave ?? par.interleave,
@@ -147,6 +151,8 @@ function setupFrom(file: string | undefined, o: TrainOpts): TrainSetup {
       ...(o.tp !== undefined ? { tp: o.tp } : {}),
       ...(o.pp !== undefined ? { pp: o.pp } : {}),
       ...(o.dp !== undefined ? { dp: o.dp } : {}),
+      ...(o.ep !== undefined ? { ep: o.ep } : {}),
+      ...(o.cp !== undefined ? { cp: o.cp } : {}),
       ...(o.microbatch !== undefined ? { microbatch: o.microbatch } : {}),
       ...(o.interleave !== undefined ? { interleave: o.interleave } : {}),
       ...(o.zero !== undefined ? { zero: o.zero } : {}),
@@ -161,7 +167,8 @@ function setupFrom(file: string | undefined, o: TrainOpts): TrainSetup {
 export function singleRequest(s: TrainSetup, usdPerHour?: number): TrainingRequest {
   const tp = s.layout.tp ?? 1;
   const pp = s.layout.pp ?? 1;
-  const dp = s.layout.dp ?? (s.chips % (tp * pp) === 0 ? s.chips / (tp * pp) : 1);
+  const cp = s.layout.cp ?? 1;
+  const dp = s.layout.dp ?? (s.chips % (tp * pp * cp) === 0 ? s.chips / (tp * pp * cp) : 1);
   return {
     model: s.model,
     precision: s.precision,
@@ -172,8 +179,8 @@ export function singleRequest(s: TrainSetup, usdPerHour?: number): TrainingReque
     tp,
     pp,
     dp,
-    ep: 1,
-    cp: 1,
+    ep: s.layout.ep ?? 1,
+    cp,
     zero: s.layout.zero ?? (dp > 1 ? 1 : 0),
     microbatch: s.layout.microbatch ?? 1,
     interleave: s.layout.interleave ?? 1,
@@ -221,7 +228,9 @@ export function registerTrainCommand(program: Command): void {
     .option("--seq <n>", "sequence length in tokens (default 2048)", positiveInt("--seq"))
     .option("--tp <n>", "tensor-parallel degree (default 1)", positiveInt("--tp"))
     .option("--pp <n>", "pipeline-parallel degree (default 1)", positiveInt("--pp"))
-    .option("--dp <n>", "data-parallel degree (default: chips / (tp·pp))", positiveInt("--dp"))
+    .option("--dp <n>", "data-parallel degree (default: chips / (tp·pp·cp))", positiveInt("--dp"))
+    .option("--ep <n>", "expert-parallel degree, inside dp (MoE models; default 1)", positiveInt("--ep"))
+    .option("--cp <n>", "context-parallel degree: the sequence split over cp ranks (default 1)", positiveInt("--cp"))
     .option("--microbatch <n>", "micro-batch size (default 1)", positiveInt("--microbatch"))
     .option("--interleave <n>", "virtual pipeline chunks per rank (default 1)", positiveInt("--interleave"))
     .option("--zero <stage>", "ZeRO stage 0-3 (default 1 with dp > 1)", nonNegativeInt("--zero"))
@@ -300,7 +309,7 @@ export function renderEstimate(e: TrainingEstimate): string {
   const share = (x: number) => fmtPct(x / e.step_time_s);
   return [
     `${e.model} training on ${e.chips} × ${e.chip}${e.system ? ` (${e.system})` : ""}`,
-    `  layout               tp ${l.tp} · pp ${l.pp} · dp ${l.dp}${l.sp ? " · sp" : ""} · micro-batch ${l.microbatch} × ${e.microbatches_per_step} · interleave ${l.interleave} · ZeRO ${l.zero} · recompute ${l.recompute}`,
+    `  layout               tp ${l.tp}${l.cp > 1 ? ` · cp ${l.cp}` : ""} · pp ${l.pp} · dp ${l.dp}${l.ep > 1 ? ` · ep ${l.ep}` : ""}${l.sp ? " · sp" : ""} · micro-batch ${l.microbatch} × ${e.microbatches_per_step} · interleave ${l.interleave} · ZeRO ${l.zero} · recompute ${l.recompute}`,
     `  step time            ${fmtTime(e.step_time_s)}  bound: ${e.bound}`,
     `    forward            ${fmtTime(b.forward).padEnd(10)} ${share(b.forward)}`,
     `    backward           ${fmtTime(b.backward).padEnd(10)} ${share(b.backward)}`,

@@ -3,6 +3,8 @@ import { estimateOp } from "../cost/registry.js";
 import { type Diagnostic, error, XpusimError } from "../diagnostics/diagnostic.js";
 import type { System } from "../network/build-system.js";
 import { type LayoutNetwork, layoutNetworks } from "../parallel/network-context.js";
+import { contextParallelProblem, contextParallelSavedBytes, ringAttentionOp, ringExposedS, ringKvBytes } from "../parallel/context-parallel.js";
+import { expertCount, expertParallelProblem, ROUTED_EXPERT, shardExpertParallel } from "../parallel/expert-parallel.js";
 import { shardTensorParallel } from "../parallel/tensor-parallel.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import { DTYPE_BYTES } from "../units/dtype.js";
@@ -29,6 +31,13 @@ import { dominantBound, eagerDispatchS, type EvaluateOptions, emptyBoundTimes } 
  *
  * Ops are priced by the cost-model registry after tensor-parallel sharding (parallel/tensor-parallel.ts);
  * backward ops come from backward-ops.ts; collectives from the network models on the system.
+ *
+ * Expert parallelism (parallel/expert-parallel.ts): ep consecutive data-parallel ranks split the
+ * routed experts; 2 all-to-alls per MoE layer forward and 2 backward (3 + 3 with full recompute), on
+ * the critical path; dense gradients reduced over dp, expert gradients over dp/ep.
+ * Context parallelism (parallel/context-parallel.ts): each rank runs s/cp tokens of every sequence
+ * (the graph is built for s/cp tokens), attention by ring with (cp − 1)·max(0, t_send − t_block)
+ * exposed per attention forward (and backward, with K/V + dK/dV); gradients reduced over dp·cp.
  *
  * Memory per chip (the most loaded stage): weights (weight dtype) + fp32 main gradients + Adam 12 B/param
  * (Megatron's 18 B/param accounting: theoretical_memory_usage.py; ZeRO stages divide by dp),
@@ -84,11 +93,15 @@ export interface TrainingEstimate {
     optimizer: number;
     /** Tensor-parallel collectives (on the critical path). */
     tensor_parallel_comm: number;
+    /** Expert-parallel all-to-alls (dispatch and combine, forward and backward; on the critical path). */
+    expert_parallel_comm: number;
+    /** Ring-attention sends of context parallelism not hidden behind the attention blocks. */
+    context_parallel_comm: number;
     /** Pipeline point-to-point transfers. */
     pipeline_p2p: number;
     /** Data-parallel gradient reduction not hidden behind compute. */
     data_parallel_exposed: number;
-    /** All communication on the critical path (sum of the three above). */
+    /** All communication on the critical path (sum of the five above). */
     communication_exposed: number;
     pipeline_bubble: number;
   };
@@ -122,8 +135,14 @@ interface BlockPrice {
   rec: number;
   /** Forward / backward / recompute TP collective time of one repetition. */
   tp_comm: number;
+  /** Expert-parallel all-to-alls of one repetition (forward + backward + recompute). */
+  ep_comm: number;
+  /** Exposed ring-attention communication of one repetition (forward + backward + recompute). */
+  cp_comm: number;
   energy_j?: number;
   params: number;
+  /** Routed-expert parameters of one repetition (after ep sharding). */
+  expert_params: number;
   /** Saved activation bytes of one repetition (one micro-batch). */
   act: number;
   /** Saved bytes selective recomputation avoids (attention scores). */
@@ -145,7 +164,13 @@ interface CorePrice {
   rec_energy_attention_j: number;
   /** Forward TP collectives of one repetition. */
   comm: number;
+  /** Forward expert-parallel all-to-alls of one repetition. */
+  ep_comm: number;
+  /** Exposed ring communication of one repetition, forward and backward. */
+  cp_fwd: number;
+  cp_bwd: number;
   params: number;
+  expert_params: number;
   act: number;
   act_selective: number;
   act_input: number;
@@ -164,7 +189,11 @@ function bad(path: string, message: string, hint?: string): Diagnostic {
 export function checkLayout(req: TrainingRequest, layers: number, heads: number | undefined, kvHeads: number | undefined): Diagnostic[] {
   const d: Diagnostic[] = [];
   const v = req.interleave ?? 1;
-  if (req.ep > 1 || req.cp > 1) d.push(error("E_UNSUPPORTED", "parallelism", `expert/context parallelism (ep=${req.ep}, cp=${req.cp}) is not modelled yet`, { hint: "use ep = cp = 1" }));
+  const epProblem = expertParallelProblem(expertCount(req.model), req.ep, req.model.id);
+  if (epProblem) d.push(bad("parallelism.ep", epProblem.message, epProblem.hint));
+  else if (req.ep > 1 && req.dp % req.ep !== 0) d.push(bad("parallelism.ep", `ep = ${req.ep} does not divide dp = ${req.dp} (expert parallelism runs inside the data-parallel dimension)`, "use an ep that divides dp"));
+  const cpProblem = contextParallelProblem(req.seq_len, req.cp);
+  if (cpProblem) d.push(bad("parallelism.cp", cpProblem.message, cpProblem.hint));
   if (req.tp * req.pp * req.dp * req.cp !== req.chips) {
     d.push(bad("parallelism", `tp·pp·dp·cp = ${req.tp}·${req.pp}·${req.dp}·${req.cp} = ${req.tp * req.pp * req.dp * req.cp} does not equal the chip count ${req.chips}`, "the degrees must multiply to hardware.count"));
   }
@@ -179,7 +208,7 @@ export function checkLayout(req: TrainingRequest, layers: number, heads: number 
   if (v > 1 && req.pp === 1) d.push(bad("parallelism.interleave", "interleaving needs pipeline parallelism (pp > 1)"));
   if (req.sp && req.tp === 1) d.push(bad("parallelism.sp", "sequence parallelism needs tp > 1"));
   if (req.zero > 0 && req.dp === 1) d.push(bad("parallelism.zero", `ZeRO stage ${req.zero} shards over data-parallel ranks, but dp = 1`));
-  if ((req.tp > 1 || req.pp > 1) && layers === 0) d.push(error("E_UNSUPPORTED", "parallelism", "tensor/pipeline parallelism is modelled for transformer models only"));
+  if ((req.tp > 1 || req.pp > 1 || req.cp > 1 || req.ep > 1) && layers === 0) d.push(error("E_UNSUPPORTED", "parallelism", "tensor/pipeline/context/expert parallelism is modelled for transformer models only"));
   return d;
 }
 
@@ -225,7 +254,7 @@ interface GraphInfo {
   embeddingParams?: number;
 }
 
-type Sum = { fwd: number; bwd: number; rec: number; tp: number; energy: number | undefined; params: number; act: number; actSel: number; actInput: number; largest: number; bounds: Record<Bound, number> };
+type Sum = { fwd: number; bwd: number; rec: number; tp: number; ep: number; cp: number; energy: number | undefined; params: number; expertParams: number; act: number; actSel: number; actInput: number; largest: number; bounds: Record<Bound, number> };
 interface Stages {
   first: Sum;
   last: Sum;
@@ -240,7 +269,7 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
   const actBytes = DTYPE_BYTES[w.precision.activations];
   const hidden = "hidden_size" in w.model && typeof w.model.hidden_size === "number" ? w.model.hidden_size : 0;
   const networks = w.system ? layoutNetworks(w.system) : undefined;
-  const graphs = new Map<number, GraphInfo>();
+  const graphs = new Map<string, GraphInfo>();
   const cores = new Map<string, Map<Block, CorePrice>>();
   const stagesCache = new Map<string, Stages>();
   const optimizerCache = new Map<number, ReturnType<typeof estimateOp>["cost"]>();
@@ -251,12 +280,15 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     return { t, cost, bound: (dispatch > cost.time_s * factor ? "overhead" : cost.bound) as Bound };
   };
 
-  const graphFor = (microbatch: number): GraphInfo => {
-    let g = graphs.get(microbatch);
+  /** The forward graph of one micro-batch on one rank: s/cp tokens per sequence under context parallelism. */
+  const graphFor = (microbatch: number, cp = 1): GraphInfo => {
+    const gkey = `${microbatch}|${cp}`;
+    let g = graphs.get(gkey);
     if (g) return g;
+    const seq = w.seq_len / cp;
     const graph = buildWorkload(
       w.model,
-      { batch: microbatch, new_tokens: w.seq_len, context_tokens: w.seq_len, phase: "forward", training: true, fused_attention: flash, ...(w.image_size ? { image_size: w.image_size } : {}) },
+      { batch: microbatch, new_tokens: seq, context_tokens: seq, phase: "forward", training: true, fused_attention: flash, ...(w.image_size ? { image_size: w.image_size } : {}) },
       w.precision,
     );
     const layerBlocks = graph.blocks.filter(isLayerBlock);
@@ -278,12 +310,17 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
       attnFlops: graph.blocks.reduce((s, b) => s + b.ops.filter((o) => o.kind === "attention").reduce((x, o) => x + opFlops(o), 0) * b.repeat, 0),
       ...(emb ? { embeddingParams: opParams(emb) } : {}),
     };
-    graphs.set(microbatch, g);
+    graphs.set(gkey, g);
     return g;
   };
 
-  const priceCore = (block: Block, tp: number, sp: boolean, net: LayoutNetwork | undefined): CorePrice => {
-    const sh = shardTensorParallel(block.ops, tp, sp);
+  const priceCore = (block: Block, tp: number, sp: boolean, ep: number, cp: number, net: LayoutNetwork | undefined): CorePrice => {
+    // Experts over ep first (shapes), then Megatron TP of every op (experts too: expert TP = tp).
+    const eps = shardExpertParallel(block.ops, ep);
+    const sh = shardTensorParallel(eps.ops, tp, sp);
+    let cpFwd = 0;
+    let cpBwd = 0;
+    let expertParams = 0;
     const bounds = emptyBoundTimes();
     let fwd = 0;
     let bwd = 0;
@@ -295,7 +332,9 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     let act = 0;
     let actSel = 0;
     let actInput = 0;
-    for (const op of sh.ops) {
+    for (const local of sh.ops) {
+      // Under cp the attention runs as cp ring blocks of the local shard (same FLOPs as 1/cp of the sequence).
+      const op = cp > 1 && local.kind === "attention" ? ringAttentionOp(local, cp) : local;
       const f = price(op, 1);
       fwd += f.t;
       bounds[f.bound] += f.t;
@@ -305,23 +344,33 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
         recAttn += f.t;
         recEnergyAttn += f.cost.energy_j ?? 0;
       }
+      let opBwd = 0;
       for (const item of backwardOf(op)) {
         const b = price(item.op, item.factor);
         bwd += b.t;
+        opBwd += b.t;
         bounds[b.bound] += b.t;
         energy = energy === undefined || b.cost.energy_j === undefined ? undefined : energy + b.cost.energy_j * item.factor;
       }
       params += opParams(op);
-      let saved = savedActivationBytes(op);
+      if (ROUTED_EXPERT.test(op.name)) expertParams += opParams(op);
+      let saved = cp > 1 && local.kind === "attention" ? contextParallelSavedBytes(local, cp) : savedActivationBytes(op);
+      if (cp > 1 && local.kind === "attention" && net) {
+        // Ring attention: cp − 1 K/V sends forward, K/V + dK/dV backward, each behind one block's compute.
+        const kv = ringKvBytes(local);
+        cpFwd += ringExposedS(cp, net.cp(kv), f.t);
+        cpBwd += ringExposedS(cp, net.cp(2 * kv), opBwd);
+      }
       if (sp && sh.replicated.has(op.name)) saved /= tp;
       if (actInput === 0 && saved > 0) actInput = saved;
       if (op.kind === "attention") {
         const keys = op.window ? Math.min(op.window, op.seq_kv) : op.seq_kv;
+        // The ring-expanded op: cp blocks of (s/cp)² = the local queries against all s keys.
         const scores = op.batch * op.heads * op.seq_q * keys;
         if (!op.fused) actSel += scores * actBytes + (w.dropout ? scores * (1 + actBytes) : 0);
         if (w.dropout) {
           // Korthikanti §4.1: attention-output and MLP-output dropout masks, 1 byte per element each.
-          const td = op.batch * op.seq_q * op.heads * tp * op.head_dim_v;
+          const td = (op.batch / cp) * op.seq_q * op.heads * tp * op.head_dim_v;
           saved += (2 * td) / (sp ? tp : 1);
           if (!op.fused) saved += scores * (1 + actBytes);
         }
@@ -330,7 +379,8 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     }
     // Forward collectives of one repetition (the tp group's placement depends on tp only).
     const comm = sh.comm.reduce((s, c: CollectiveOp) => s + (net ? net.tp(c.collective, c.bytes) : 0), 0);
-    return { fwd, bwd, rec_attention: recAttn, energy_j: energy, rec_energy_full_j: recEnergyFull, rec_energy_attention_j: recEnergyAttn, comm, params, act, act_selective: actSel, act_input: actInput, bounds };
+    const epComm = eps.comm.reduce((s, c: CollectiveOp) => s + (net ? net.ep(c.collective, c.bytes) : 0), 0);
+    return { fwd, bwd, rec_attention: recAttn, energy_j: energy, rec_energy_full_j: recEnergyFull, rec_energy_attention_j: recEnergyAttn, comm, ep_comm: epComm, cp_fwd: cpFwd, cp_bwd: cpBwd, params, expert_params: expertParams, act, act_selective: actSel, act_input: actInput, bounds };
   };
 
   /** A block's price under a recomputation policy: backward has as many collectives as forward; full recomputation repeats the forward ones. */
@@ -338,26 +388,27 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     const full = recompute === "full";
     const rec = full ? c.fwd : recompute === "selective" ? c.rec_attention : 0;
     const recEnergy = full ? c.rec_energy_full_j : recompute === "selective" ? c.rec_energy_attention_j : 0;
-    const res: BlockPrice = { fwd: c.fwd, bwd: c.bwd, rec: rec + (full ? c.comm : 0), tp_comm: c.comm * (full ? 3 : 2), params: c.params, act: c.act, act_selective: c.act_selective, act_input: c.act_input, bounds: c.bounds };
+    const res: BlockPrice = { fwd: c.fwd, bwd: c.bwd, rec: rec + (full ? c.comm : 0), tp_comm: c.comm * (full ? 3 : 2), ep_comm: c.ep_comm * (full ? 3 : 2), cp_comm: c.cp_fwd * (full ? 2 : 1) + c.cp_bwd, params: c.params, expert_params: c.expert_params, act: c.act, act_selective: c.act_selective, act_input: c.act_input, bounds: c.bounds };
     if (c.energy_j !== undefined) res.energy_j = c.energy_j + recEnergy;
     return res;
   };
 
-  const stagesFor = (g: GraphInfo, microbatch: number, tp: number, sp: boolean, pp: number, recompute: Recompute, net: LayoutNetwork | undefined): Stages => {
-    const key = `${microbatch}|${tp}|${sp}|${pp}|${recompute}`;
+  const stagesFor = (g: GraphInfo, microbatch: number, tp: number, sp: boolean, pp: number, ep: number, cp: number, recompute: Recompute, net: LayoutNetwork | undefined): Stages => {
+    const key = `${microbatch}|${tp}|${sp}|${pp}|${ep}|${cp}|${recompute}`;
     const hit = stagesCache.get(key);
     if (hit) return hit;
-    const coreKey = `${microbatch}|${tp}|${sp}`;
+    // The tp, ep and cp groups' placements depend on (tp, ep, cp) only.
+    const coreKey = `${microbatch}|${tp}|${sp}|${ep}|${cp}`;
     let core = cores.get(coreKey);
     if (!core) {
       core = new Map();
-      for (const b of g.graph.blocks) core.set(b, priceCore(b, tp, sp, net));
+      for (const b of g.graph.blocks) core.set(b, priceCore(b, tp, sp, ep, cp, net));
       cores.set(coreKey, core);
     }
     const prices = new Map<Block, BlockPrice>();
     for (const [b, c] of core) prices.set(b, blockPrice(c, recompute));
     const sum = (blocks: readonly Block[], scale: (b: Block) => number): Sum => {
-      const s: Sum = { fwd: 0, bwd: 0, rec: 0, tp: 0, energy: 0, params: 0, act: 0, actSel: 0, actInput: 0, largest: 0, bounds: emptyBoundTimes() };
+      const s: Sum = { fwd: 0, bwd: 0, rec: 0, tp: 0, ep: 0, cp: 0, energy: 0, params: 0, expertParams: 0, act: 0, actSel: 0, actInput: 0, largest: 0, bounds: emptyBoundTimes() };
       for (const b of blocks) {
         const p = prices.get(b)!;
         const k = scale(b);
@@ -365,8 +416,11 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
         s.bwd += p.bwd * k;
         s.rec += p.rec * k;
         s.tp += p.tp_comm * k;
+        s.ep += p.ep_comm * k;
+        s.cp += p.cp_comm * k;
         s.energy = s.energy === undefined || p.energy_j === undefined ? undefined : s.energy + p.energy_j * k;
         s.params += p.params * k;
+        s.expertParams += p.expert_params * k;
         s.act += p.act * k;
         s.actSel += p.act_selective * k;
         s.actInput += p.act_input * k;
@@ -414,16 +468,19 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     const dp = req.dp;
     const v = req.interleave ?? 1;
     const sp = !!req.sp && tp > 1;
-    const g = graphFor(req.microbatch);
-    const fwdGraph = g.graph;
-    const problems = checkLayout(req, g.layers, g.heads, g.kvHeads);
+    const ep = req.ep;
+    const cp = req.cp;
+    const g1 = graphFor(req.microbatch);
+    const fwdGraph = g1.graph;
+    const problems = checkLayout(req, g1.layers, g1.heads, g1.kvHeads);
     if (problems.length) throw new XpusimError(problems);
+    const g = graphFor(req.microbatch, cp);
     if (req.chips > 1 && !w.system) throw new XpusimError(error("E_SCHEMA", "hardware.system", `${req.chips} chips need a system (nodes and networks) to price communication`, { hint: "set hardware.system to a catalog system id (`xpusim collective --list`)" }));
-    const net: LayoutNetwork | undefined = networks && req.chips > 1 ? networks(tp, dp, pp) : undefined;
+    const net: LayoutNetwork | undefined = networks && req.chips > 1 ? networks(tp, dp, pp, ep, cp) : undefined;
     const m = req.global_batch / (dp * req.microbatch);
 
-    const { first: firstStage, last: lastStage, mid } = stagesFor(g, req.microbatch, tp, sp, pp, req.recompute, net);
-    const stageTime = (s: Sum) => s.fwd + s.bwd + s.rec + s.tp;
+    const { first: firstStage, last: lastStage, mid } = stagesFor(g, req.microbatch, tp, sp, pp, ep, cp, req.recompute, net);
+    const stageTime = (s: Sum) => s.fwd + s.bwd + s.rec + s.tp + s.ep + s.cp;
     const tFirst = stageTime(firstStage);
     const tLast = stageTime(lastStage);
     const tMax = Math.max(tFirst, tLast, stageTime(mid));
@@ -432,26 +489,35 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     const bubble = ((pp - 1) / v) * tMean;
 
     // Pipeline p2p: the stage-boundary activation (÷ tp by scatter/gather or SP), forward and backward, per chunk.
-    const p2pBytes = (req.microbatch * w.seq_len * hidden * actBytes) / tp;
+    const p2pBytes = (req.microbatch * (w.seq_len / cp) * hidden * actBytes) / tp;
     const p2p = net && pp > 1 ? m * 2 * v * net.pp(p2pBytes) : 0;
 
     // Data-parallel gradient reduction of the most loaded rank's parameters.
     let tiedCopy = 0;
     if (pp > 1 && "tied_embeddings" in w.model && w.model.tied_embeddings && g.embeddingParams !== undefined) tiedCopy = g.embeddingParams / tp;
-    const rankParams = Math.max(firstStage.params, lastStage.params + tiedCopy);
-    const gradBytes = rankParams * DTYPE_BYTES[w.precision.weights];
-    const dpTime = net && dp > 1 ? (req.zero >= 1 ? net.dp("reduce_scatter", gradBytes) + net.dp("all_gather", gradBytes) : net.dp("all_reduce", gradBytes)) : 0;
+    const lastRank = lastStage.params + tiedCopy;
+    const rankParams = Math.max(firstStage.params, lastRank);
+    // Routed-expert parameters are reduced (and ZeRO-sharded) over the dp·cp/ep ranks holding the same experts.
+    const expertParams = ep > 1 ? (lastRank > firstStage.params ? lastStage : firstStage).expertParams : 0;
+    const denseParams = rankParams - expertParams;
+    const grad = dp * cp;
+    const edp = grad / ep;
+    const wBytes = DTYPE_BYTES[w.precision.weights];
+    const gradBytes = denseParams * wBytes;
+    const expertGradBytes = expertParams * wBytes;
+    const reduce = (group: (op: CollectiveOp["collective"], bytes: number) => number, bytes: number) => (req.zero >= 1 ? group("reduce_scatter", bytes) + group("all_gather", bytes) : group("all_reduce", bytes));
+    const dpTime = net && grad > 1 ? reduce(net.dp, gradBytes) + (expertParams > 0 && edp > 1 ? reduce(net.edp, expertGradBytes) : 0) : 0;
     const overlap = req.overlap_grad_reduce ?? true;
     let dpExposed = overlap ? Math.max(0, dpTime - slow.bwd) : dpTime;
     // ZeRO-3 keeps only a 1/dp shard of the weights: every micro-batch gathers them before its forward
     // and again before its backward (Rajbhandari et al. 2020, arXiv 1910.02054 §7.2.3: 1.5× the
     // all-reduce volume per step without accumulation), prefetched behind that pass's compute when overlapped.
-    if (net && dp > 1 && req.zero >= 3) {
-      const gather = net.dp("all_gather", gradBytes);
+    if (net && grad > 1 && req.zero >= 3) {
+      const gather = net.dp("all_gather", gradBytes) + (expertParams > 0 && edp > 1 ? net.edp("all_gather", expertGradBytes) : 0);
       dpExposed += m * (overlap ? Math.max(0, gather - slow.fwd) + Math.max(0, gather - slow.bwd) : 2 * gather);
     }
 
-    const shard = req.zero >= 1 ? rankParams / dp : rankParams;
+    const shard = req.zero >= 1 ? denseParams / grad + expertParams / edp : rankParams;
     const optCost = optimizerCost(Math.max(1, Math.ceil(shard)));
     const optimizer = optCost.time_s;
 
@@ -459,19 +525,22 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     const step = compute + p2p + dpExposed + optimizer;
 
     // FLOPs: model FLOPs = 3 × forward (forward + 2× backward, Narayanan §5.1), hardware adds recomputation.
-    const recFlops = req.recompute === "full" ? g.flops : req.recompute === "selective" ? g.attnFlops : 0;
+    // Whole-sequence FLOPs (the cp = 1 graph): context parallelism splits the work, not the model's FLOPs.
+    const recFlops = req.recompute === "full" ? g1.flops : req.recompute === "selective" ? g1.attnFlops : 0;
     const samples = req.global_batch;
-    const modelFlopsPerStep = 3 * g.flops * (samples / req.microbatch);
+    const modelFlopsPerStep = 3 * g1.flops * (samples / req.microbatch);
     const hwFlopsPerStep = modelFlopsPerStep + recFlops * (samples / req.microbatch);
     const tokenModel = fwdGraph.category === "decoder-llm" || fwdGraph.category === "encoder";
     const tokensPerSample = tokenModel ? w.seq_len : 1;
     const peak = ctx.chip.matrix.peak_flops_per_s[w.precision.compute] ?? ctx.chip.vector.peak_flops_per_s[w.precision.compute] ?? Number.NaN;
 
     // Memory of the most loaded rank.
-    const zeroDiv = (stage: number) => (req.zero >= stage ? dp : 1);
-    const weights = (rankParams * DTYPE_BYTES[w.precision.weights]) / zeroDiv(3);
-    const gradients = (rankParams * 4) / zeroDiv(2);
-    const optimizerBytes = (rankParams * 12) / zeroDiv(1);
+    const zeroDiv = (stage: number) => (req.zero >= stage ? grad : 1);
+    const zeroDivExpert = (stage: number) => (req.zero >= stage ? edp : 1);
+    const perParam = (bytes: number, stage: number) => (denseParams * bytes) / zeroDiv(stage) + (expertParams * bytes) / zeroDivExpert(stage);
+    const weights = perParam(wBytes, 3);
+    const gradients = perParam(4, 2);
+    const optimizerBytes = perParam(12, 1);
     const inFlight = Math.min(m, pp);
     const penalty = v > 1 ? 1 + (pp - 1) / (pp * v) : 1;
     const stageForAct = firstStage;
@@ -484,7 +553,7 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     const memory = weights + gradients + optimizerBytes + activations + other;
     const capacity = ctx.chip.memory.main.capacity_bytes;
 
-    const commExposed = m * slow.tp + p2p + dpExposed;
+    const commExposed = m * slow.tp + m * slow.ep + m * slow.cp + p2p + dpExposed;
     const bounds = { ...slow.bounds };
     for (const k of Object.keys(bounds) as Bound[]) bounds[k] *= m;
     bounds.network += commExposed;
@@ -504,6 +573,8 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
         recompute: m * slow.rec,
         optimizer,
         tensor_parallel_comm: m * slow.tp,
+        expert_parallel_comm: m * slow.ep,
+        context_parallel_comm: m * slow.cp,
         pipeline_p2p: p2p,
         data_parallel_exposed: dpExposed,
         communication_exposed: commExposed,
@@ -562,8 +633,11 @@ function addSums(a: Sum, b: Sum): Sum {
     bwd: a.bwd + b.bwd,
     rec: a.rec + b.rec,
     tp: a.tp + b.tp,
+    ep: a.ep + b.ep,
+    cp: a.cp + b.cp,
     energy: a.energy === undefined || b.energy === undefined ? undefined : a.energy + b.energy,
     params: a.params + b.params,
+    expertParams: a.expertParams + b.expertParams,
     act: a.act + b.act,
     actSel: a.actSel + b.actSel,
     actInput: a.actInput + b.actInput,

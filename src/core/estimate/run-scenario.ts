@@ -70,7 +70,7 @@ export function runScenario(s: Scenario, r: ScenarioResolvers): ScenarioEstimate
   const precision = resolvePrecision(s.precision);
   if (s.kind === "inference") {
     const inf = s.inference ?? { batch: 1, input_tokens: 1, output_tokens: 0 };
-    const infSystem = par.tp * par.pp > 1 ? r.system(s.hardware.system, chip, s.hardware.count) : undefined;
+    const infSystem = par.tp * par.pp * par.ep * par.cp > 1 ? r.system(s.hardware.system, chip, s.hardware.count) : undefined;
     return estimateInference(
       {
         model,
@@ -81,8 +81,19 @@ export function runScenario(s: Scenario, r: ScenarioResolvers): ScenarioEstimate
         chips: s.hardware.count,
         tp: par.tp,
         pp: par.pp,
+        ...(par.ep > 1 ? { ep: par.ep } : {}),
+        ...(par.cp > 1 ? { cp: par.cp } : {}),
         ...(infSystem ? { system: infSystem } : {}),
         ...(inf.image_size ? { image_size: inf.image_size } : {}),
+        ...(inf.speculative
+          ? {
+              speculative: {
+                draft_tokens: inf.speculative.draft_tokens,
+                acceptance_rate: inf.speculative.acceptance_rate,
+                ...(inf.speculative.draft_model !== undefined ? { draft: r.model(inf.speculative.draft_model) } : {}),
+              },
+            }
+          : {}),
       },
       ctx,
       opts,

@@ -1,4 +1,7 @@
 import type { Bound, CostContext } from "../cost/contract.js";
+import { estimateOp } from "../cost/registry.js";
+import { ringAttentionOp, ringExposedS, ringKvBytes } from "../parallel/context-parallel.js";
+import { shardExpertParallel } from "../parallel/expert-parallel.js";
 import type { LayoutNetwork } from "../parallel/network-context.js";
 import { shardTensorParallel } from "../parallel/tensor-parallel.js";
 import { DTYPE_BYTES } from "../units/dtype.js";
@@ -21,6 +24,15 @@ import { dominantBound, eagerDispatchS, type EvaluateOptions, evaluateBlocks, ty
  *              sum of the stages plus (pp − 1) point-to-point activation transfers; with one
  *              micro-batch (batch-1 decode) pp − 1 of the pp stages are idle at any time.
  *
+ *   ep         (MoE) routed experts split over ep data-parallel replicas (parallel/expert-parallel.ts):
+ *              this chip runs its experts for the tokens of all ep replicas, with a dispatch and a
+ *              combine all-to-all per MoE layer on the ep group
+ *   cp         prefill: the graph is built for input/cp tokens; attention runs as a ring over cp
+ *              ranks, (cp − 1)·max(0, t_send(K/V shard) − t_block) exposed per layer
+ *              (parallel/context-parallel.ts). Decode: the KV cache is split over the cp ranks; each
+ *              scans its shard (seq_kv ÷ cp) and the partial outputs are gathered around the ring,
+ *              (cp − 1) sends of the local partial output per layer, exposed.
+ *
  * Engines (TensorRT-LLM, vLLM, FasterTransformer) do not overlap these collectives with compute
  * in the forward pass, so they sit on the critical path.
  *
@@ -37,6 +49,10 @@ export interface ShardedPassCost {
   tp_collectives_per_block: Record<string, number>;
   /** Pipeline point-to-point time over the pass. */
   pp_comm_s: number;
+  /** Expert-parallel all-to-all time over the pass (0 when ep = 1). */
+  ep_comm_s: number;
+  /** Exposed context-parallel ring time over the pass (0 when cp = 1). */
+  cp_comm_s: number;
   /** compute + TP + PP communication. */
   time_s: number;
   time_by_bound_s: Record<Bound, number>;
@@ -59,12 +75,23 @@ export function waitingPowerW(ctx: CostContext): number {
   return (ctx.chip.power.tdp_w ?? 0) * (typeof frac === "number" ? frac : 0);
 }
 
-/** The blocks of a graph with their ops sharded over `tp`, and the collectives of each block. */
-export function shardGraphBlocks(graph: WorkloadGraph, tp: number): { blocks: Block[]; comm: CollectiveOp[][] } {
+/** Expert / context parallelism of a pass: ep replicas share experts; cp splits the sequence (prefill) or the KV cache (decode). */
+export interface PassParallelism {
+  ep?: number;
+  cp?: number;
+  /** "prefill": the graph holds input/cp tokens per rank (ring attention); "decode": the KV cache is split. */
+  cp_phase?: "prefill" | "decode";
+}
+
+/** The blocks of a graph with their ops sharded over `ep` (experts) then `tp`, and the collectives of each block (tp group; `a2a`: ep group). */
+export function shardGraphBlocks(graph: WorkloadGraph, tp: number, ep = 1): { blocks: Block[]; comm: CollectiveOp[][]; a2a: CollectiveOp[][] } {
   const blocks: Block[] = [];
   const comm: CollectiveOp[][] = [];
+  const a2a: CollectiveOp[][] = [];
   for (const b of graph.blocks) {
-    const sh = shardTensorParallel(b.ops, tp, false);
+    const eps = shardExpertParallel(b.ops, ep);
+    a2a.push(eps.comm);
+    const sh = shardTensorParallel(eps.ops, tp, false);
     let c = sh.comm;
     if (tp > 1 && b.name === "embedding" && c.length > 1) {
       // Learned position tables are replicated in Megatron: one all-reduce after the word embedding.
@@ -79,7 +106,7 @@ export function shardGraphBlocks(graph: WorkloadGraph, tp: number): { blocks: Bl
     blocks.push({ name: b.name, repeat: b.repeat, ops: sh.ops });
     comm.push(c);
   }
-  return { blocks, comm };
+  return { blocks, comm, a2a };
 }
 
 /**
@@ -96,10 +123,39 @@ export function evaluateShardedPass(
   p2pBytes: number,
   /** Eager execution: collectives wait for the host dispatch like any op (false: priced as kernels alone). */
   collectiveDispatch = true,
+  par: PassParallelism = {},
 ): ShardedPassCost {
-  const { blocks, comm } = shardGraphBlocks(graph, tp);
-  const compute = evaluateBlocks(blocks, ctx, opts);
+  const ep = par.ep ?? 1;
+  const cp = par.cp ?? 1;
+  const sharded = shardGraphBlocks(graph, tp, ep);
+  const { comm, a2a } = sharded;
+  let blocks = sharded.blocks;
   const dispatch = opts.execution === "eager" && collectiveDispatch ? eagerDispatchS(ctx) : 0;
+  let epComm = 0;
+  let cpComm = 0;
+  if (net && ep > 1) {
+    for (let i = 0; i < blocks.length; i++) for (const c of a2a[i]!) epComm += Math.max(net.ep(c.collective, c.bytes), dispatch) * blocks[i]!.repeat;
+  }
+  if (cp > 1) {
+    const opOpts = { ...(opts.costModel ? { model: opts.costModel } : {}), ...(opts.execution ? { execution: opts.execution } : {}) };
+    const decode = par.cp_phase === "decode";
+    blocks = blocks.map((b) => ({
+      ...b,
+      ops: b.ops.map((o) => {
+        if (o.kind !== "attention") return o;
+        if (decode) {
+          // Each cp rank scans its share of the KV cache, then the partial outputs go around the ring.
+          const part = o.batch * o.seq_q * o.heads * o.head_dim_v * DTYPE_BYTES[o.act_dtype];
+          if (net) cpComm += (cp - 1) * Math.max(net.cp(part), dispatch) * b.repeat;
+          return { ...o, seq_kv: Math.max(1, Math.ceil(o.seq_kv / cp)) };
+        }
+        const ring = ringAttentionOp(o, cp);
+        if (net) cpComm += ringExposedS(cp, net.cp(ringKvBytes(o)), estimateOp(ring, ctx.chip, ctx.efficiency, opOpts).cost.time_s) * b.repeat;
+        return ring;
+      }),
+    }));
+  }
+  const compute = evaluateBlocks(blocks, ctx, opts);
   let tpComm = 0;
   let count = 0;
   const perBlock: Record<string, number> = {};
@@ -114,23 +170,26 @@ export function evaluateShardedPass(
     tpComm += t * b.repeat;
   }
   const ppComm = net && pp > 1 && p2pBytes > 0 ? (pp - 1) * Math.max(net.pp(p2pBytes), dispatch) : 0;
-  const time = compute.time_s + tpComm + ppComm;
+  const time = compute.time_s + tpComm + ppComm + epComm + cpComm;
   const byBound = { ...compute.time_by_bound_s };
-  byBound.network += tpComm + ppComm;
+  byBound.network += tpComm + ppComm + epComm + cpComm;
   const result: ShardedPassCost = {
     compute,
     tp_comm_s: tpComm,
     tp_collectives: count,
     tp_collectives_per_block: perBlock,
     pp_comm_s: ppComm,
+    ep_comm_s: epComm,
+    cp_comm_s: cpComm,
     time_s: time,
     time_by_bound_s: byBound,
     bound: dominantBound(byBound),
     sharded: { ...graph, blocks },
   };
   if (compute.energy_j !== undefined) {
-    const group = tp * pp;
-    result.energy_j = tp * compute.energy_j + waitingPowerW(ctx) * Math.max(0, group * time - tp * compute.time_s);
+    // One tp × pp group per cp rank: cp groups work in parallel on their shares.
+    const group = tp * pp * cp;
+    result.energy_j = tp * cp * compute.energy_j + waitingPowerW(ctx) * Math.max(0, group * time - tp * cp * compute.time_s);
   }
   return result;
 }

@@ -42,11 +42,12 @@ export function areaOf(cat: EnergyCatalog, design: NpuDesign): AreaBreakdown {
     } else {
       const bank = l.capacity_bytes / l.banks;
       const pts = (t: typeof t45) => t.sram_area_mm2_per_mib.map((p) => ({ x: p.capacity, y: p.value }));
-      // Beyond the largest point the density stays flat (macros are tiled from ≤ 512 KiB units).
+      // Outside the table the density stays flat (macros are tiled from ≤ 512 KiB units; no extrapolation below 4 KiB).
       const at = (t: typeof t45): number => {
         const p = pts(t);
         const maxCap = Math.max(...p.map((q) => q.x));
-        return interpLogLog(p, Math.min(bank, maxCap));
+        const minCap = Math.min(...p.map((q) => q.x));
+        return interpLogLog(p, Math.min(Math.max(bank, minCap), maxCap));
       };
       const s = scaleToNode(cat, at(t45), at(t7), nm, "area");
       const mib = (l.capacity_bytes * inst) / 1048576;

@@ -5,9 +5,13 @@ import { type Placement, placeRanks } from "../network/placement.js";
 import type { CollectiveKind } from "../workload/op.js";
 
 /**
- * Where the groups of a (tp, pp, dp) layout sit on a system, Megatron's rank order: tensor-parallel
- * ranks are consecutive (inside a node), data-parallel ranks are tp apart, pipeline stages are
- * tp·dp apart (Narayanan et al. 2021, §3.3: tp inside the node, pp and dp across nodes).
+ * Where the groups of a (tp, cp, dp, pp) layout sit on a system, Megatron-Core's rank order
+ * tp-cp-ep-dp-pp: tensor-parallel ranks are consecutive (inside a node), context-parallel ranks are
+ * tp apart, data-parallel ranks tp·cp apart, pipeline stages tp·cp·dp apart (Narayanan et al. 2021,
+ * §3.3: tp inside the node, pp and dp across nodes). The expert-parallel group is ep consecutive
+ * ranks of the data-parallel dimension (stride tp·cp). Gradients are reduced over the dp·cp ranks
+ * that hold the same weights (stride tp); routed-expert gradients over the dp·cp/ep ranks that hold
+ * the same experts (placed at stride tp·ep — exact for cp = 1, an approximation for cp > 1).
  * Collective times are memoised per (group, op, bytes); `layoutNetworks` shares them between layouts.
  */
 export interface LayoutNetwork {
@@ -15,11 +19,17 @@ export interface LayoutNetwork {
   dp(op: CollectiveKind, bytes: number): number;
   /** One point-to-point transfer between adjacent pipeline stages. */
   pp(bytes: number): number;
+  /** A collective over the expert-parallel group (0 when ep = 1). */
+  ep(op: CollectiveKind, bytes: number): number;
+  /** A collective over the ranks that share routed experts (expert gradients; = dp when ep = 1). */
+  edp(op: CollectiveKind, bytes: number): number;
+  /** One ring step of context parallelism: a send to the next cp rank (the slowest hop of the ring; 0 when cp = 1). */
+  cp(bytes: number): number;
   system: System;
 }
 
-export function layoutNetwork(system: System, tp: number, dp: number, pp: number): LayoutNetwork {
-  return layoutNetworks(system)(tp, dp, pp);
+export function layoutNetwork(system: System, tp: number, dp: number, pp: number, ep = 1, cp = 1): LayoutNetwork {
+  return layoutNetworks(system)(tp, dp, pp, ep, cp);
 }
 
 /**
@@ -27,7 +37,7 @@ export function layoutNetwork(system: System, tp: number, dp: number, pp: number
  * between layouts (a layout search prices the same tp group for every pp and dp): groups are keyed
  * by (ranks, stride), times by (group, op, bytes). Placement failures are remembered and rethrown.
  */
-export function layoutNetworks(system: System): (tp: number, dp: number, pp: number) => LayoutNetwork {
+export function layoutNetworks(system: System): (tp: number, dp: number, pp: number, ep?: number, cp?: number) => LayoutNetwork {
   const times = new Map<string, number>();
   const placements = new Map<string, Placement | XpusimError>();
   const place = (ranks: number, stride: number, what: string): Placement => {
@@ -59,18 +69,32 @@ export function layoutNetworks(system: System): (tp: number, dp: number, pp: num
     }
     return t;
   };
-  return (tp, dp, pp) => {
+  return (tp, dp, pp, ep = 1, cp = 1) => {
+    const D = system.scale_up.domain_size;
+    const grad = dp * cp;
     const tpPlace = tp > 1 ? place(tp, 1, "tensor-parallel") : undefined;
-    const dpPlace = dp > 1 ? place(dp, tp, "data-parallel") : undefined;
-    const ppPlace = pp > 1 ? place(2, tp * dp, "pipeline") : undefined;
+    const dpPlace = grad > 1 ? place(grad, tp, "data-parallel") : undefined;
+    const ppPlace = pp > 1 ? place(2, tp * cp * dp, "pipeline") : undefined;
+    const epPlace = ep > 1 ? place(ep, tp * cp, "expert-parallel") : undefined;
+    const edpRanks = grad / ep;
+    const edpPlace = ep > 1 && edpRanks > 1 ? place(edpRanks, tp * ep, "expert data-parallel") : undefined;
+    // The ring's slowest hop: inside the domain while the cp group fits in it, else across domains.
+    const cpStride = tp * cp > D ? Math.max(tp, D) : tp;
+    const cpPlace = cp > 1 ? place(2, cpStride, "context-parallel") : undefined;
     const tpKey = `tp${tp}`;
-    const dpKey = `dp${dp}s${tp}`;
-    const ppKey = `pp${tp * dp}`;
+    const dpKey = `dp${grad}s${tp}`;
+    const ppKey = `pp${tp * cp * dp}`;
+    const epKey = `ep${ep}s${tp * cp}`;
+    const edpKey = `dp${edpRanks}s${tp * ep}`;
+    const cpKey = `pp${cpStride}`;
     return {
       system,
       tp: (op, bytes) => time(tpKey, tpPlace, op, bytes),
       dp: (op, bytes) => time(dpKey, dpPlace, op, bytes),
       pp: (bytes) => time(ppKey, ppPlace, "send_recv", bytes),
+      ep: (op, bytes) => time(epKey, epPlace, op, bytes),
+      edp: (op, bytes) => (ep > 1 ? time(edpKey, edpPlace, op, bytes) : time(dpKey, dpPlace, op, bytes)),
+      cp: (bytes) => time(cpKey, cpPlace, "send_recv", bytes),
     };
   };
 }

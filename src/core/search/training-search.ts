@@ -1,11 +1,13 @@
 /**
- * Layout search for training: enumerates the Megatron layouts (tp, pp, dp, microbatch, interleave,
- * ZeRO, recompute; sp on whenever tp > 1; ep = cp = 1) of a model on a chip count and global batch,
+ * Layout search for training: enumerates the Megatron layouts (tp, cp, pp, dp, ep, microbatch, interleave,
+ * ZeRO, recompute; sp on whenever tp > 1) of a model on a chip count and global batch,
  * prices each with one shared {@link trainingPricer} (the sharded blocks are priced once per
  * (microbatch, tp); a layout is arithmetic), and ranks the ones that fit by step time or cost.
  *
  * Candidates: tp over the divisors of the attention heads up to the scale-up domain, pp over the
- * divisors of the layers, dp = chips / (tp·pp), microbatch over the divisors of the per-replica
+ * divisors of the layers, cp over 2, 4, 8 for long sequences (s/cp ≥ 4,096 tokens per rank, s divisible
+ * by 2·cp), dp = chips / (tp·cp·pp), ep over the divisors of the routed experts that divide dp (MoE
+ * models only; ep inside the data-parallel dimension), microbatch over the divisors of the per-replica
  * batch up to a cap, interleave over the divisors of layers/pp (with Megatron's rule that the
  * micro-batch count be a multiple of pp when interleaving: megatron/core/pipeline_parallel/schedules.py),
  * ZeRO 0-3 (1-3 only with dp > 1; 2-3 only with pp = 1, as DeepSpeed's pipeline engine requires:
@@ -19,6 +21,8 @@ import type { CostContext } from "../cost/contract.js";
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
 import { checkLayout, type TrainingEstimate, type TrainingRequest, type TrainingWorkload, trainingPricer } from "../estimate/estimate-training.js";
 import type { EvaluateOptions } from "../estimate/evaluate-graph.js";
+import { contextParallelProblem } from "../parallel/context-parallel.js";
+import { expertCount, expertParallelProblem } from "../parallel/expert-parallel.js";
 
 export interface TrainingSearchRequest extends TrainingWorkload {
   chips: number;
@@ -35,6 +39,10 @@ export interface TrainingSearchRequest extends TrainingWorkload {
   tokens?: number;
   usd_per_chip_hour?: number;
   overlap_grad_reduce?: boolean;
+  /** Expert-parallel degrees tried (default: the divisors of the routed experts; [1] for dense models). */
+  ep_options?: readonly number[];
+  /** Context-parallel degrees tried (default: 1, and 2/4/8 while s/cp ≥ 4,096 tokens). */
+  cp_options?: readonly number[];
 }
 
 export interface Rejection {
@@ -78,9 +86,19 @@ export function divisors(n: number): number[] {
 
 const RECOMPUTE: ReadonlyArray<TrainingRequest["recompute"]> = ["none", "selective", "full"];
 
-/** A compact layout label: tp8·pp2·dp1024 mb1 v3 z1 sel. */
-export function layoutLabel(l: { tp: number; pp: number; dp: number; microbatch: number; interleave?: number; zero: number; recompute: string }): string {
-  return `tp${l.tp}·pp${l.pp}·dp${l.dp} mb${l.microbatch} v${l.interleave ?? 1} z${l.zero} ${l.recompute}`;
+/** Tokens per rank below which the search does not try context parallelism. */
+export const MIN_CP_TOKENS_PER_RANK = 4096;
+
+/** Default context-parallel degrees for a sequence length: 1, then 2, 4, 8 while s/cp ≥ 4,096 and 2·cp divides s. */
+export function defaultCpOptions(seq: number): number[] {
+  return [1, 2, 4, 8].filter((c) => c === 1 || (seq % (2 * c) === 0 && seq / c >= MIN_CP_TOKENS_PER_RANK));
+}
+
+/** A compact layout label: tp8·pp2·dp1024 mb1 v3 z1 sel (with ·cpN and epN when above 1). */
+export function layoutLabel(l: { tp: number; pp: number; dp: number; ep?: number; cp?: number; microbatch: number; interleave?: number; zero: number; recompute: string }): string {
+  const cp = l.cp && l.cp > 1 ? `·cp${l.cp}` : "";
+  const ep = l.ep && l.ep > 1 ? ` ep${l.ep}` : "";
+  return `tp${l.tp}${cp}·pp${l.pp}·dp${l.dp}${ep} mb${l.microbatch} v${l.interleave ?? 1} z${l.zero} ${l.recompute}`;
 }
 
 export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostContext, opts: EvaluateOptions = {}): TrainingSearchResult {
@@ -115,6 +133,9 @@ export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostConte
   const vCap = req.max_interleave ?? Infinity;
   const zeros = req.zero_options ?? [0, 1, 2, 3];
   const recomputes = req.recompute_options ?? RECOMPUTE;
+  const experts = expertCount(req.model);
+  const epCandidates = transformer ? (req.ep_options ?? (experts > 0 ? divisors(experts) : [1])) : [1];
+  const cpCandidates = transformer ? (req.cp_options ?? defaultCpOptions(req.seq_len)) : [1];
   if (!transformer) notes.push("not a transformer: data parallelism only");
 
   const feasible: TrainingEstimate[] = [];
@@ -150,61 +171,83 @@ export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostConte
       reject("tp and the KV heads neither divide each other", `tp=${tp}, ${shape.kv_heads} KV heads`);
       continue;
     }
-    for (const pp of ppCandidates) {
-      if (chips % (tp * pp) !== 0) {
-        reject("parallel degrees do not divide the chip count", `tp·pp = ${tp}·${pp} does not divide ${chips} chips`);
-        continue;
+    for (const cp of cpCandidates) {
+      if (cp > 1) {
+        const problem = contextParallelProblem(req.seq_len, cp);
+        if (problem) {
+          reject("parallelism.cp", `cp=${cp}: ${problem.message}`);
+          continue;
+        }
       }
-      const dp = chips / (tp * pp);
-      if (req.global_batch % dp !== 0) {
-        reject("global batch not divisible by dp", `tp${tp}·pp${pp}: global batch ${req.global_batch} is not divisible by dp=${dp}`);
-        continue;
-      }
-      const perReplica = req.global_batch / dp;
-      const mbs = divisors(perReplica).filter((b) => b <= mbCap);
-      const vs = pp > 1 ? divisors(layers / pp).filter((v) => v <= vCap) : [1];
-      for (const microbatch of mbs) {
-        const m = perReplica / microbatch;
-        for (const v of vs) {
-          if (v > 1 && m % pp !== 0) {
-            reject("interleaving needs the micro-batch count to be a multiple of pp", `tp${tp}·pp${pp}·dp${dp} mb${microbatch} v${v}: ${m} micro-batches, pp=${pp}`, zeros.length * recomputes.length);
+      for (const pp of ppCandidates) {
+        if (chips % (tp * cp * pp) !== 0) {
+          reject("parallel degrees do not divide the chip count", `tp·cp·pp = ${tp}·${cp}·${pp} does not divide ${chips} chips`);
+          continue;
+        }
+        const dp = chips / (tp * cp * pp);
+        if (req.global_batch % dp !== 0) {
+          reject("global batch not divisible by dp", `tp${tp}·cp${cp}·pp${pp}: global batch ${req.global_batch} is not divisible by dp=${dp}`);
+          continue;
+        }
+        for (const ep of epCandidates) {
+          if (ep > 1 && dp % ep !== 0) {
+            reject("ep does not divide dp", `tp${tp}·cp${cp}·pp${pp}·dp${dp}: ep=${ep} does not divide dp (experts are split inside the data-parallel dimension)`);
             continue;
           }
-          for (const zero of zeros) {
-            if (zero > 0 && dp === 1) {
-              reject("ZeRO needs dp > 1", `tp${tp}·pp${pp}·dp1 mb${microbatch} v${v} z${zero}`, recomputes.length);
+          if (ep > 1) {
+            const problem = expertParallelProblem(experts, ep, shape.model);
+            if (problem) {
+              reject("parallelism.ep", `ep=${ep}: ${problem.message}`);
               continue;
             }
-            if (zero >= 2 && pp > 1) {
-              reject("ZeRO-2/3 with pipeline parallelism", `tp${tp}·pp${pp}·dp${dp} mb${microbatch} v${v} z${zero}: gradients accumulated over micro-batches cannot be sharded (DeepSpeed refuses the combination)`, recomputes.length);
-              continue;
-            }
-            for (const recompute of recomputes) {
-              const layout: TrainingRequest = { ...base, tp, pp, dp, microbatch, interleave: v, zero, recompute, sp: tp > 1 };
-              const label = layoutLabel(layout);
-              const problems = checkLayout(layout, layers, shape.heads, shape.kv_heads);
-              if (problems.length) {
-                reject(problems[0]!.path, `${label}: ${problems.map((p) => p.message).join("; ")}`);
+          }
+          const perReplica = req.global_batch / dp;
+          const mbs = divisors(perReplica).filter((b) => b <= mbCap);
+          const vs = pp > 1 ? divisors(layers / pp).filter((v) => v <= vCap) : [1];
+          for (const microbatch of mbs) {
+            const m = perReplica / microbatch;
+            for (const v of vs) {
+              if (v > 1 && m % pp !== 0) {
+                reject("interleaving needs the micro-batch count to be a multiple of pp", `tp${tp}·pp${pp}·dp${dp} mb${microbatch} v${v}: ${m} micro-batches, pp=${pp}`, zeros.length * recomputes.length);
                 continue;
               }
-              let e: TrainingEstimate;
-              try {
-                e = pricer.estimate(layout);
-              } catch (err) {
-                if (!(err instanceof XpusimError)) throw err;
-                const d = err.diagnostics[0];
-                reject(/cannot be placed/.test(d?.message ?? "") ? "cannot be placed on the system" : (d?.path ?? "error"), `${label}: ${d?.message ?? String(err)}`);
-                continue;
-              }
-              evaluated++;
-              if (!Number.isFinite(e.step_time_s) || e.step_time_s <= 0) {
-                reject("could not be priced", `${label}: step time ${String(e.step_time_s)}`);
-                continue;
-              }
-              if (e.fits) feasible.push(e);
-              else {
-                reject("does not fit in memory", `${label}: needs ${(e.memory_per_chip_bytes / 1e9).toFixed(1)} GB of ${(e.memory_capacity_bytes / 1e9).toFixed(1)} GB`);
-                if (!closest || e.shortfall_bytes < closest.shortfall_bytes || (e.shortfall_bytes === closest.shortfall_bytes && e.step_time_s < closest.step_time_s)) closest = e;
+              for (const zero of zeros) {
+                if (zero > 0 && dp === 1) {
+                  reject("ZeRO needs dp > 1", `tp${tp}·pp${pp}·dp1 mb${microbatch} v${v} z${zero}`, recomputes.length);
+                  continue;
+                }
+                if (zero >= 2 && pp > 1) {
+                  reject("ZeRO-2/3 with pipeline parallelism", `tp${tp}·pp${pp}·dp${dp} mb${microbatch} v${v} z${zero}: gradients accumulated over micro-batches cannot be sharded (DeepSpeed refuses the combination)`, recomputes.length);
+                  continue;
+                }
+                for (const recompute of recomputes) {
+                  const layout: TrainingRequest = { ...base, tp, pp, dp, ep, cp, microbatch, interleave: v, zero, recompute, sp: tp > 1 };
+                  const label = layoutLabel(layout);
+                  const problems = checkLayout(layout, layers, shape.heads, shape.kv_heads);
+                  if (problems.length) {
+                    reject(problems[0]!.path, `${label}: ${problems.map((p) => p.message).join("; ")}`);
+                    continue;
+                  }
+                  let e: TrainingEstimate;
+                  try {
+                    e = pricer.estimate(layout);
+                  } catch (err) {
+                    if (!(err instanceof XpusimError)) throw err;
+                    const d = err.diagnostics[0];
+                    reject(/cannot be placed/.test(d?.message ?? "") ? "cannot be placed on the system" : (d?.path ?? "error"), `${label}: ${d?.message ?? String(err)}`);
+                    continue;
+                  }
+                  evaluated++;
+                  if (!Number.isFinite(e.step_time_s) || e.step_time_s <= 0) {
+                    reject("could not be priced", `${label}: step time ${String(e.step_time_s)}`);
+                    continue;
+                  }
+                  if (e.fits) feasible.push(e);
+                  else {
+                    reject("does not fit in memory", `${label}: needs ${(e.memory_per_chip_bytes / 1e9).toFixed(1)} GB of ${(e.memory_capacity_bytes / 1e9).toFixed(1)} GB`);
+                    if (!closest || e.shortfall_bytes < closest.shortfall_bytes || (e.shortfall_bytes === closest.shortfall_bytes && e.step_time_s < closest.step_time_s)) closest = e;
+                  }
+                }
               }
             }
           }
@@ -251,5 +294,5 @@ export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostConte
 
 function compareLayouts(a: TrainingEstimate["layout"], b: TrainingEstimate["layout"]): number {
   const rc = (r: string) => (r === "none" ? 0 : r === "selective" ? 1 : 2);
-  return a.tp - b.tp || a.pp - b.pp || a.microbatch - b.microbatch || a.interleave - b.interleave || a.zero - b.zero || rc(a.recompute) - rc(b.recompute);
+  return a.tp - b.tp || a.cp - b.cp || a.pp - b.pp || a.ep - b.ep || a.microbatch - b.microbatch || a.interleave - b.interleave || a.zero - b.zero || rc(a.recompute) - rc(b.recompute);
 }

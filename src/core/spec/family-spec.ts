@@ -164,6 +164,16 @@ export const EFFICIENCY_PARAMS = {
   energy_pj_per_vector_flop: { schema: z.number().positive(), unit: "pJ/FLOP", doc: "Dynamic energy per vector-unit FLOP (fp32 lanes)." },
   energy_pj_per_byte_main: { schema: z.number().positive(), unit: "pJ/B", doc: "Dynamic energy per byte moved to or from main memory (DRAM core + PHY)." },
   energy_pj_per_byte_onchip: { schema: z.number().positive(), unit: "pJ/B", doc: "Dynamic energy per byte moved through the last-level on-chip SRAM / cache." },
+  dequant_ops_per_element: {
+    schema: dtypeRecord(z.number().positive()),
+    unit: "vector ops per weight element, by storage dtype",
+    doc: "On-the-fly dequantisation of a narrow weight format into the math dtype (unpack, convert, apply the group scale) in vector-unit (32-bit lane) operations per weight element each time a GEMM tile loads it; weight-only quantisation kernels (Marlin, AWQ, TensorRT-LLM fpA_intB).",
+  },
+  dequant_overlap: {
+    schema: z.number().min(0).lte(1),
+    unit: "fraction",
+    doc: "Fraction of the dequantisation work hidden under the matrix-engine math of the same kernel (software pipelining of unpack against MMA); the rest adds to the compute time.",
+  },
   runtime_overhead_bytes: {
     schema: quantity("bytes", { min: 0 }),
     dimension: "bytes",
@@ -227,6 +237,8 @@ export interface EfficiencyParams {
   energy_pj_per_vector_flop: number;
   energy_pj_per_byte_main: number;
   energy_pj_per_byte_onchip: number;
+  dequant_ops_per_element: Partial<Record<DType, number>>;
+  dequant_overlap: number;
   runtime_overhead_bytes: number;
 }
 
@@ -236,7 +248,7 @@ const _sameKeys: _SameKeys = true;
 void _sameKeys;
 
 /** Keys whose value is a per-dtype table: merged dtype by dtype down the chain instead of replaced. */
-const MERGED_BY_DTYPE: ReadonlySet<EfficiencyParamKey> = new Set(["matrix_efficiency_by_dtype", "energy_pj_per_flop"]);
+const MERGED_BY_DTYPE: ReadonlySet<EfficiencyParamKey> = new Set(["matrix_efficiency_by_dtype", "energy_pj_per_flop", "dequant_ops_per_element"]);
 
 /** Where one resolved value came from. */
 export interface ParamProvenance {

@@ -128,6 +128,14 @@ export const scenarioSpec = z.strictObject({
       input_tokens: positiveInt.default(1),
       output_tokens: nonNegInt.default(0),
       image_size: positiveInt.optional(),
+      /** Speculative decoding: a draft model (id or path; absent = self-speculation at draft cost 0) proposes k tokens, accepted with probability α each. */
+      speculative: z
+        .strictObject({
+          draft_model: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+          draft_tokens: positiveInt,
+          acceptance_rate: z.number().min(0).max(1),
+        })
+        .optional(),
     })
     .optional(),
   /** How kernels are launched: "graph" (CUDA graphs / compiled runtimes) or "eager" (framework dispatch per op). */

@@ -18,6 +18,7 @@ import {
   refuse,
 } from "./common.js";
 import type { GemmProblem } from "./gpu-gemm-tiling.js";
+import { computeWithDequant, dequantNote, weightDequantWork } from "./dequant.js";
 import { matrixBufferBytes } from "./systolic-tile.js";
 
 /**
@@ -116,7 +117,17 @@ export const genericAnalyticModel: CostModel = {
       bytesMain = t.bytes;
       notes.push(t.resident ? "operands resident on chip: compulsory traffic" : `blocked ${t.bm}×${t.bn} in ${(buffer / 2 ** 20).toFixed(1)} MiB on-chip SRAM`);
     }
-    const compute = workFlops / rate;
+    let compute = workFlops / rate;
+    let dequantOps = 0;
+    if (op.kind === "gemm") {
+      const dq = weightDequantWork(op, ctx, eff.generic_tile?.m ?? 128);
+      if (dq) {
+        const before = compute;
+        compute = computeWithDequant(before, dq, ctx);
+        dequantOps = dq.ops;
+        notes.push(dequantNote(op, dq, before, compute));
+      }
+    }
     const memory = bytesMain / achievableMainBandwidth(chip, eff);
     notes.push(`${compute >= memory ? "compute" : "memory"}-bound at ${pct(compute >= memory ? rate / engine.peak : eff.main_memory_efficiency)} of peak`);
     return assembleCost(ctx, {
@@ -130,7 +141,7 @@ export const genericAnalyticModel: CostModel = {
       bytes_main: bytesMain,
       energy: {
         matrix_flops: engine.engine === "matrix" ? workFlops : 0,
-        vector_flops: engine.engine === "vector" ? workFlops : 0,
+        vector_flops: (engine.engine === "vector" ? workFlops : 0) + dequantOps,
         dtype: op.dtype,
       },
       notes,

@@ -21,6 +21,7 @@ import {
 } from "./common.js";
 import { bestGemmTiling, describeTiling, l2BandwidthBytesPerS, type GemmProblem, type GemmTiling } from "./gpu-gemm-tiling.js";
 import { vectorWork } from "./vector.js";
+import { computeWithDequant, dequantNote, weightDequantWork } from "./dequant.js";
 
 /**
  * Tile-level model for GPUs with tensor cores / matrix cores (NVIDIA, AMD CDNA).
@@ -154,6 +155,8 @@ interface MatrixPart {
   vectorFlops: number;
   /** FLOPs of the algorithm run when it is not the op's direct form (Winograd), else undefined. */
   algorithmFlops?: number;
+  /** The GEMM tiling chosen (single-GEMM parts). */
+  tiling?: GemmTiling;
   notes: string[];
 }
 
@@ -172,6 +175,7 @@ function gemmPart(p: GemmProblem, ctx: CostContext, engine: EngineRate, notes: s
     matrixFlops: engine.engine === "matrix" ? t.padded_flops : 0,
     vectorFlops: engine.engine === "vector" ? t.padded_flops : 0,
     notes,
+    tiling: t,
   };
 }
 
@@ -348,7 +352,18 @@ export const gpuTileModel: CostModel = {
     const notes: string[] = [];
     if (engine.note) notes.push(engine.note);
     let part: MatrixPart;
-    if (op.kind === "gemm") part = gemmPart(gemmProblemOf(op), ctx, engine, notes);
+    if (op.kind === "gemm") {
+      part = gemmPart(gemmProblemOf(op), ctx, engine, notes);
+      // Weight-only quantisation: one conversion per CTA row block (tile m, or tile n when swapped).
+      const t = part.tiling;
+      const dq = weightDequantWork(op, ctx, t ? (t.swapped ? t.tile.n : t.tile.m) : 128);
+      if (dq) {
+        const before = part.compute;
+        part.compute = computeWithDequant(before, dq, ctx);
+        part.vectorFlops += dq.ops;
+        notes.push(dequantNote(op, dq, before, part.compute));
+      }
+    }
     else if (op.kind === "conv2d") part = convPart(op, ctx, engine, notes);
     else if (op.kind === "attention") {
       part = op.fused ? fusedAttentionPart(op, ctx, engine, notes) : unfusedAttentionPart(op, ctx, engine, notes);

@@ -20,6 +20,7 @@ import {
   totalOnChipBytes,
 } from "./common.js";
 import type { GemmProblem } from "./gpu-gemm-tiling.js";
+import { computeWithDequant, dequantNote, weightDequantWork } from "./dequant.js";
 
 /**
  * Systolic / cube matrix units (TPU MXU 128×128 or 256×256, Ascend 16×16×16 cube, NPUs).
@@ -213,7 +214,18 @@ export const systolicTileModel: CostModel = {
     }
     const arrayUtil = usefulMacs / (cycles * g.macsPerCycle * g.engines);
     notes.unshift(`${foldNote}: ${pct(arrayUtil)} array utilisation`);
-    const compute = cycles / g.hz / fraction;
+    let compute = cycles / g.hz / fraction;
+    let dequantOps = 0;
+    if (op.kind === "gemm") {
+      // Weights are loaded into the array once per fold of streamed rows.
+      const dq = weightDequantWork(op, ctx, eff.systolic_max_stream_rows);
+      if (dq) {
+        const before = compute;
+        compute = computeWithDequant(before, dq, ctx);
+        dequantOps = dq.ops;
+        notes.push(dequantNote(op, dq, before, compute));
+      }
+    }
     const memory = bytesMain / bw;
     return assembleCost(ctx, {
       model: "systolic-tile",
@@ -224,7 +236,7 @@ export const systolicTileModel: CostModel = {
       memory_time_s: memory,
       overhead_time_s: eff.kernel_launch_overhead_s,
       bytes_main: bytesMain,
-      energy: { matrix_flops: 2 * usefulMacs, vector_flops: op.kind === "attention" ? 5 * (op as AttentionOp).batch * (op as AttentionOp).heads * attendedPairs((op as AttentionOp).seq_q, (op as AttentionOp).seq_kv, (op as AttentionOp).causal, (op as AttentionOp).window) : 0, dtype: op.dtype },
+      energy: { matrix_flops: 2 * usefulMacs, vector_flops: op.kind === "attention" ? 5 * (op as AttentionOp).batch * (op as AttentionOp).heads * attendedPairs((op as AttentionOp).seq_q, (op as AttentionOp).seq_kv, (op as AttentionOp).causal, (op as AttentionOp).window) : dequantOps, dtype: op.dtype },
       notes,
       capacity_exceeded: exceedsCapacity(chip, opMinBytes(op)),
     });
