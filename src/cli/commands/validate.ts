@@ -29,6 +29,15 @@ export function registerValidateCommand(program: Command): void {
       if (format === "json") return emit(json(summary));
       if (format === "csv") return emit(renderCsv(summary.results.map((r) => ({ ...r, assumptions: r.assumptions.join("; ") }))));
       const ok = summary.results.filter((r) => r.status === "ok");
+      const notes: string[] = [];
+      const noteIndex = (as: string[]) =>
+        as
+          .map((a) => {
+            let i = notes.indexOf(a);
+            if (i < 0) i = notes.push(a) - 1;
+            return i + 1;
+          })
+          .join(",");
       const rest = summary.results.filter((r) => r.status !== "ok");
       const lines = [
         renderTable(ok, [
@@ -38,8 +47,10 @@ export function registerValidateCommand(program: Command): void {
           { header: "measured", value: (r) => r.measured },
           { header: "predicted", value: (r) => r.predicted },
           { header: "error", value: (r) => `${r.error! >= 0 ? "+" : ""}${(r.error! * 100).toFixed(1)}%` },
-          { header: "assumptions", value: (r) => r.assumptions.join("; "), align: "left" },
+          { header: "chip", value: (r) => r.chip, align: "left" },
+          { header: "notes", value: (r) => (r.assumptions.length ? `[${noteIndex(r.assumptions)}]` : ""), align: "left" },
         ]),
+        ...(notes.length ? ["", "assumptions made to build the scenarios:", ...notes.map((n, i) => `  [${i + 1}] ${n}`)] : []),
         "",
         "median |error| by category:",
         renderTable(summary.by_category, [
