@@ -113,6 +113,17 @@ export const EFFICIENCY_PARAMS = {
     doc: "Output elements (sum of co-resident tile areas) an SM/CU needs in flight to keep its matrix units busy; fewer run proportionally slower (latency hiding).",
   },
   pipeline_stages: { schema: positiveInt, unit: "count", doc: "Shared-memory pipeline stages of a GEMM main loop (multi-buffering depth)." },
+  mma_row_granule: {
+    schema: positiveInt,
+    unit: "rows",
+    doc: "Rows (M) of the smallest matrix-engine instruction a small-M GEMM pads to (16 for mma.sync m16n8k16): decode GEMVs and skinny GEMMs are charged at M rounded up to it, not at a full CTA tile.",
+  },
+  max_bytes_in_flight_per_unit: {
+    schema: bytes,
+    dimension: "bytes",
+    unit: "B",
+    doc: "Most main-memory bytes one SM/CU keeps in flight (outstanding async copies / loads). By Little's law a unit streams at most this / main_memory_latency_s, so a grid needs bandwidth × latency / this busy units to reach the achievable bandwidth.",
+  },
   tile_overhead_cycles: {
     schema: z.number().min(0),
     unit: "cycles",
@@ -223,6 +234,8 @@ export interface EfficiencyParams {
   max_ctas_per_unit: number;
   min_tile_outputs_per_unit: number;
   pipeline_stages: number;
+  mma_row_granule: number;
+  max_bytes_in_flight_per_unit: number;
   tile_overhead_cycles: number;
   split_k_max: number;
   attention_block: { q: number; kv: number };

@@ -21,7 +21,21 @@ import { achievableMainBandwidth, clockHz, lastLevelOnChip, type EngineRate } fr
  *  - L2 → SMEM operand traffic of every tile (divided by the CTAs of a cluster that share one read
  *    through multicast), limited by the L2 bandwidth;
  *  - split-K when there are too few output tiles: partial sums go through memory and back;
- *  - per-wave prologue/epilogue cycles.
+ *  - per-wave prologue/epilogue cycles;
+ *  - main-memory latency hiding by Little's law: an SM streams at most (bytes in flight) / latency,
+ *    where the bytes in flight are its resident CTAs' pipeline stages (capped by
+ *    `max_bytes_in_flight_per_unit`), so a grid that occupies few SMs cannot reach the chip's
+ *    bandwidth (bandwidth · latency bytes must be in flight chip-wide).
+ *
+ * Small M (decode GEMV, M below the family's shortest CTA tile, 1..48 on NVIDIA): besides the family's CTA tiles, each tile is also tried with its
+ * rows cut to M padded to the matrix instruction's row granule (`mma_row_granule`: 16 for
+ * mma.sync m16n8k16), the way weight-only decode kernels (Marlin, Frantar et al. 2024, arXiv
+ * 2408.11743; TensorRT-LLM fpA_intB / weight-only GEMV; cuBLAS small-M split-K kernels) run: math
+ * is charged at the padded rows (not 64/128), the reduction dimension is split over as many SMs as
+ * it takes to fill the chip (k-parallel, partial sums reduced in the same kernel, as stream-K,
+ * Osama et al. 2023, arXiv 2301.03598), and the SM's rate is bounded by the bytes it keeps in
+ * flight rather than by `min_tile_outputs_per_unit` (that rule states the accumulator work needed
+ * to keep the matrix engine busy; a memory-bound kernel is waiting on memory, not on its MMAs).
  *
  * The fastest candidate wins. All candidates are evaluated with scalar arithmetic (no allocation).
  */
@@ -81,6 +95,10 @@ export interface GemmTiling {
   bytes_l2: number;
   /** Math actually executed including padding (≥ 2·m·n·k·batch). */
   padded_flops: number;
+  /** The small-M path: tile rows cut to M padded to the MMA row granule, k split in-kernel. */
+  small_m: boolean;
+  /** Main-memory bandwidth the grid can draw (≤ achievable bandwidth; lower when few SMs are busy), B/s. */
+  main_bandwidth_bytes_per_s: number;
 }
 
 interface Env {
@@ -106,6 +124,12 @@ interface Env {
   waveOverheadS: number;
   launchS: number;
   splitMax: number;
+  /** Main-memory latency (Little's law on the bytes in flight). */
+  latencyS: number;
+  /** Most main-memory bytes one SM keeps in flight. */
+  inflightCap: number;
+  /** Row granule of the smallest matrix instruction (small-M tiles). */
+  rowGranule: number;
 }
 
 /** Achievable L2 bandwidth: the chip's level bandwidth, else the family's bytes per clock; 0 when unknown. */
@@ -154,7 +178,25 @@ function environment(chip: Chip, eff: EfficiencyParams, engine: EngineRate, note
     waveOverheadS: eff.tile_overhead_cycles / clock,
     launchS: eff.kernel_launch_overhead_s,
     splitMax: eff.split_k_max,
+    latencyS: eff.main_memory_latency_s,
+    inflightCap: eff.max_bytes_in_flight_per_unit,
+    rowGranule: engine.engine === "matrix" ? eff.mma_row_granule : 1,
   };
+}
+
+/**
+ * Main-memory bandwidth a grid can draw (Little's law): the `resident` CTAs (at most `units` × the
+ * CTAs per SM) are spread as evenly as the scheduler can over `units` SMs; an SM holding j of them
+ * keeps min(j × `ctaInflight`, cap) bytes in flight, and the chip streams at most the sum / latency,
+ * never above its achievable bandwidth. Spreading the same CTAs over more SMs never lowers the sum
+ * (min(j·a, cap) is concave in j), so more SMs are never slower.
+ */
+export function gridBandwidth(mainBw: number, units: number, resident: number, ctaInflight: number, inflightCap: number, latencyS: number): number {
+  if (latencyS <= 0) return mainBw;
+  const base = Math.floor(resident / units);
+  const extra = resident - base * units;
+  const inflight = extra * Math.min((base + 1) * ctaInflight, inflightCap) + (units - extra) * Math.min(base * ctaInflight, inflightCap);
+  return Math.min(mainBw, inflight / latencyS);
 }
 
 /** Scratch result reused across candidates to avoid allocation. */
@@ -177,6 +219,8 @@ interface Best {
   bytesMain: number;
   bytesL2: number;
   padded: number;
+  smallM: boolean;
+  bw: number;
 }
 
 function evaluateOrientation(
@@ -192,11 +236,23 @@ function evaluateOrientation(
   p: GemmProblem,
   swapped: boolean,
   best: Best,
+  aStore: number,
+  bStore: number,
+  smallM: boolean,
 ): void {
   const S = env.units;
+  // Small-M pass: rows padded to the MMA granule, only below the family's shortest CTA tile (from
+  // there on BLAS runs its regular tiles, priced by the regular pass).
+  const mPad = Math.ceil(m / env.rowGranule) * env.rowGranule;
+  if (smallM) {
+    let shortest = Infinity;
+    for (let i = 0; i < tiles.length; i++) shortest = Math.min(shortest, tiles[i]!.m);
+    if (mPad >= shortest) return;
+  }
   for (let i = 0; i < tiles.length; i++) {
     const t = tiles[i]!;
-    const tm = t.m;
+    if (smallM && mPad >= t.m) continue;
+    const tm = smallM ? mPad : t.m;
     const tn = t.n;
     const tk = t.k;
     const area = tm * tn;
@@ -221,27 +277,38 @@ function evaluateOrientation(
     const perItem = (aBytes + bBytes) / batch;
     const reads = perItem <= env.l2Bytes ? aBytes + bBytes : aBytes * Math.ceil(Tn / gn) + bBytes * Math.ceil(Tm / gm);
     const steps = kSteps(p, tk);
-    // Split-K 1, 2, 3, ... while the previous factor had not yet filled every tile slot.
-    for (let s = 1; s <= env.splitMax && s <= steps && (s === 1 || tilesMn * (s - 1) < slots); s++) {
+    // Main-memory bytes one CTA keeps in flight: its pipeline stages at the operands' storage width.
+    const ctaInflight = (tm * aStore + tn * bStore) * tk * env.stages;
+    // Split-K 1, 2, 3, ... while the previous factor had not yet filled every tile slot; the
+    // small-M path splits k as far as it takes to fill the SMs (k-parallel over the whole chip).
+    const splitMax = smallM ? steps : env.splitMax;
+    for (let s = 1; s <= splitMax && s <= steps && (s === 1 || tilesMn * (s - 1) < slots); s++) {
       const ks = Math.ceil(steps / s) * tk;
       const tileFlops = 2 * area * ks;
       const nTiles = tilesMn * s;
       const fullWaves = Math.floor(nTiles / slots);
       const rem = nTiles - fullWaves * slots;
-      // Busiest SM: c tiles per full wave, ceil(rem / S) in the tail; j tiles in flight run at
-      // rate × min(1, j·area / minOutputs).
-      const perFull = c * Math.max(1, env.minOutputs / (c * area));
+      // Busiest SM: c tiles per full wave, ceil(rem / S) in the tail; on the regular path j tiles
+      // in flight run at rate × min(1, j·area / minOutputs); small-M tiles run at the MMA rate
+      // (their SM is bounded by the bytes in flight, below).
+      const minOut = smallM ? 0 : env.minOutputs;
+      const perFull = c * Math.max(1, minOut / (c * area));
       const j = rem > 0 ? Math.ceil(rem / S) : 0;
-      const perTail = j > 0 ? j * Math.max(1, env.minOutputs / (j * area)) : 0;
+      const perTail = j > 0 ? j * Math.max(1, minOut / (j * area)) : 0;
       const tileUnits = fullWaves * perFull + perTail;
       const compute = (tileUnits * tileFlops) / rate;
       const waves = fullWaves + (rem > 0 ? 1 : 0);
       const splitBytes = s > 1 ? 2 * s * batch * m * n * p.acc_elem : 0;
       const bytesMain = reads + p.c_bytes + splitBytes;
-      const bytesL2 = (nTiles * (tm * aElem + tn * bElem) * ks) / env.l2Sharing + p.c_bytes + splitBytes;
-      const memory = bytesMain / env.mainBw;
+      // L2 → SMEM traffic at the operands' storage width (weight-only formats are unpacked after the copy).
+      const bytesL2 = (nTiles * (tm * aStore + tn * bStore) * ks) / env.l2Sharing + p.c_bytes + splitBytes;
+      // Little's law: SMs busy and the CTAs each keeps resident bound the bandwidth drawn.
+      // (Small-M path only: the regular path keeps its outputs-in-flight rule, which already prices latency.)
+      const bw = smallM ? gridBandwidth(env.mainBw, S, Math.min(nTiles, slots), ctaInflight, env.inflightCap, env.latencyS) : env.mainBw;
+      const memory = bytesMain / bw;
       const l2 = env.l2Bw > 0 ? bytesL2 / env.l2Bw : 0;
-      const overhead = waves * env.waveOverheadS + (s > 1 ? env.launchS : 0);
+      // Small-M kernels reduce their k-slices in the same kernel (no second launch).
+      const overhead = waves * env.waveOverheadS + (s > 1 && !smallM ? env.launchS : 0);
       const time = Math.max(compute, memory, l2) + overhead;
       if (time < best.time) {
         best.time = time;
@@ -262,6 +329,8 @@ function evaluateOrientation(
         best.bytesMain = bytesMain;
         best.bytesL2 = bytesL2;
         best.padded = nTiles * tileFlops;
+        best.smallM = smallM;
+        best.bw = bw;
       }
     }
   }
@@ -275,11 +344,16 @@ export function bestGemmTiling(p: GemmProblem, chip: Chip, eff: EfficiencyParams
   const env = environment(chip, eff, engine, notes);
   const best: Best = {
     time: Infinity, tm: 0, tn: 0, tk: 0, swapped: false, split: 1, c: 0, tiles: 0, waves: 0, waveEff: 0, occEff: 0,
-    compute: 0, memory: 0, l2: 0, overhead: 0, bytesMain: 0, bytesL2: 0, padded: 0,
+    compute: 0, memory: 0, l2: 0, overhead: 0, bytesMain: 0, bytesL2: 0, padded: 0, smallM: false, bw: 0,
   };
   const tiles = eff.gemm_tiles;
-  evaluateOrientation(env, tiles, p.m, p.n, p.batch, p.a_elem, p.b_elem, p.a_bytes, p.b_bytes, p, false, best);
-  if (p.m !== p.n) evaluateOrientation(env, tiles, p.n, p.m, p.batch, p.b_elem, p.a_elem, p.b_bytes, p.a_bytes, p, true, best);
+  // Operand widths as stored in main memory (weight-only formats stream narrower than they stage).
+  const aStore = p.a_bytes / Math.max(1, p.batch * p.m * p.k);
+  const bStore = p.b_bytes / Math.max(1, p.batch * p.k * p.n);
+  for (const small of [false, true]) {
+    evaluateOrientation(env, tiles, p.m, p.n, p.batch, p.a_elem, p.b_elem, p.a_bytes, p.b_bytes, p, false, best, aStore, bStore, small);
+    if (p.m !== p.n) evaluateOrientation(env, tiles, p.n, p.m, p.batch, p.b_elem, p.a_elem, p.b_bytes, p.a_bytes, p, true, best, bStore, aStore, small);
+  }
   if (!Number.isFinite(best.time)) return undefined;
   return {
     tile: { m: best.tm, n: best.tn, k: best.tk },
@@ -298,17 +372,19 @@ export function bestGemmTiling(p: GemmProblem, chip: Chip, eff: EfficiencyParams
     bytes_main: best.bytesMain,
     bytes_l2: best.bytesL2,
     padded_flops: best.padded,
+    small_m: best.smallM,
+    main_bandwidth_bytes_per_s: best.bw,
   };
 }
 
 /** "tile 128x256x32, 3 waves of 108 SMs × 1 CTA, 79% wave efficiency" */
 export function describeTiling(t: GemmTiling, chip: Chip): string {
   const parts = [
-    `tile ${t.tile.m}x${t.tile.n}x${t.tile.k}${t.swapped ? " (operands swapped)" : ""}`,
+    `${t.small_m ? "small-M " : ""}tile ${t.tile.m}x${t.tile.n}x${t.tile.k}${t.swapped ? " (operands swapped)" : ""}`,
     `${t.waves} wave${t.waves === 1 ? "" : "s"} of ${chip.compute_units} ${chip.unit_name}s × ${t.ctas_per_unit} CTA${t.ctas_per_unit === 1 ? "" : "s"}`,
     `${Math.round(t.wave_efficiency * 100)}% wave efficiency`,
   ];
   if (t.occupancy_efficiency < 0.995) parts.push(`${Math.round(t.occupancy_efficiency * 100)}% occupancy efficiency`);
-  if (t.split_k > 1) parts.push(`split-K ${t.split_k}`);
+  if (t.split_k > 1) parts.push(`split-K ${t.split_k}${t.small_m ? " (reduced in-kernel)" : ""}`);
   return parts.join(", ");
 }
