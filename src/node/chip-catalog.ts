@@ -1,10 +1,10 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { error, unknownId, XpusimError } from "../core/diagnostics/diagnostic.js";
 import type { Chip } from "../core/hardware/chip.js";
 import { resolveChip } from "../core/spec/resolve-chip.js";
 import { catalogDir } from "./paths.js";
 import { readDocument } from "./read-document.js";
+import { type CatalogEntry, readCatalogFolder } from "./catalog-folder.js";
 
 /**
  * The built-in chip catalog: catalog/chips/<id>.yaml, one chip per file. Loaded lazily once per
@@ -12,20 +12,11 @@ import { readDocument } from "./read-document.js";
  * id, by alias ("NVIDIA A100 80GB", case and spacing ignored) or, loosely, by a free-text hardware
  * description such as a measured result's "NVIDIA A100 80GB (DGX A100)".
  */
-let rawById: Map<string, { raw: unknown; file: string }> | undefined;
+let rawById: Map<string, CatalogEntry> | undefined;
 const built = new Map<string, Chip>();
 
-function rawCatalog(): Map<string, { raw: unknown; file: string }> {
-  if (rawById) return rawById;
-  rawById = new Map();
-  const dir = catalogDir("chips");
-  for (const f of readdirSync(dir).sort()) {
-    if (!/\.(ya?ml|json)$/.test(f)) continue;
-    const file = join(dir, f);
-    const raw = readDocument(file);
-    const id = (raw as { id?: unknown }).id;
-    rawById.set(typeof id === "string" ? id : f.replace(/\.(ya?ml|json)$/, ""), { raw, file });
-  }
+function rawCatalog(): Map<string, CatalogEntry> {
+  rawById ??= readCatalogFolder(catalogDir("chips"));
   return rawById;
 }
 

@@ -1,11 +1,12 @@
-import { existsSync, readdirSync } from "node:fs";
-import { basename, join } from "node:path";
+import { existsSync } from "node:fs";
+import { basename } from "node:path";
 import { type Diagnostic, error, unknownId, XpusimError } from "../core/diagnostics/diagnostic.js";
 import { deepMerge, isPlainObject } from "../core/spec/merge.js";
 import { type ModelSpec, parseModelSpec } from "../core/spec/model-spec.js";
 import { importHfConfig, isHfConfig } from "../core/workload/hf-import.js";
 import { catalogDir } from "./paths.js";
 import { readDocument } from "./read-document.js";
+import { type CatalogEntry, readCatalogFolder } from "./catalog-folder.js";
 
 /**
  * The built-in model catalog: catalog/models/<id>.yaml, one architecture per file, loaded lazily
@@ -13,7 +14,7 @@ import { readDocument } from "./read-document.js";
  * catalog model) or to a Hugging Face config.json (imported by hf-import.ts; its warnings are kept
  * by `loadModelDetailed`).
  */
-let rawById: Map<string, { raw: unknown; file: string }> | undefined;
+let rawById: Map<string, CatalogEntry> | undefined;
 const built = new Map<string, LoadedModel>();
 
 export interface LoadedModel {
@@ -25,17 +26,8 @@ export interface LoadedModel {
   source: "catalog" | "spec-file" | "hf-config";
 }
 
-function rawCatalog(): Map<string, { raw: unknown; file: string }> {
-  if (rawById) return rawById;
-  rawById = new Map();
-  const dir = catalogDir("models");
-  for (const f of readdirSync(dir).sort()) {
-    if (!/\.(ya?ml|json)$/.test(f)) continue;
-    const file = join(dir, f);
-    const raw = readDocument(file);
-    const id = (raw as { id?: unknown }).id;
-    rawById.set(typeof id === "string" ? id : f.replace(/\.(ya?ml|json)$/, ""), { raw, file });
-  }
+function rawCatalog(): Map<string, CatalogEntry> {
+  rawById ??= readCatalogFolder(catalogDir("models"));
   return rawById;
 }
 

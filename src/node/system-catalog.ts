@@ -5,8 +5,7 @@
  * system); `defaultSystemFor(chip, count)` gives the system a chip is usually deployed in, or a
  * generic single node built from the chip's own scale-up link.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { closest, error, XpusimError } from "../core/diagnostics/diagnostic.js";
 import type { Chip } from "../core/hardware/chip.js";
 import { buildCollectiveLibrary, buildSystem, type CollectiveLibrary, type System } from "../core/network/build-system.js";
@@ -17,35 +16,24 @@ import { parseWith } from "../core/spec/validate.js";
 import { loadChip } from "./chip-catalog.js";
 import { catalogDir } from "./paths.js";
 import { readDocument } from "./read-document.js";
+import { type CatalogEntry, readCatalogFolder } from "./catalog-folder.js";
 
-type RawEntry = { raw: unknown; file: string };
+type RawEntry = CatalogEntry;
 
 let rawSystems: Map<string, RawEntry> | undefined;
 let libraries: Map<string, { spec: CollectiveLibrarySpec; lib: CollectiveLibrary; file: string }> | undefined;
 const built = new Map<string, System>();
 
-function readDir(dir: string): Map<string, RawEntry> {
-  const map = new Map<string, RawEntry>();
-  if (!existsSync(dir)) return map;
-  for (const f of readdirSync(dir).sort()) {
-    if (!/\.(ya?ml|json)$/.test(f)) continue;
-    const file = join(dir, f);
-    const raw = readDocument(file);
-    const id = isPlainObject(raw) && typeof raw.id === "string" ? raw.id : f.replace(/\.(ya?ml|json)$/, "");
-    map.set(id, { raw, file });
-  }
-  return map;
-}
 
 function systemCatalog(): Map<string, RawEntry> {
-  rawSystems ??= readDir(catalogDir("systems"));
+  rawSystems ??= readCatalogFolder(catalogDir("systems"));
   return rawSystems;
 }
 
 function libraryCatalog() {
   if (libraries) return libraries;
   libraries = new Map();
-  for (const [id, { raw, file }] of readDir(catalogDir("collective-libraries"))) {
+  for (const [id, { raw, file }] of readCatalogFolder(catalogDir("collective-libraries"))) {
     const spec = parseWith(collectiveLibrarySpecSchema, raw, file);
     libraries.set(id, { spec, lib: buildCollectiveLibrary(spec), file });
   }
