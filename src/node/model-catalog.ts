@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
-import { type Diagnostic, error, unknownId, XpusimError } from "../core/diagnostics/diagnostic.js";
-import { deepMerge, isPlainObject } from "../core/spec/merge.js";
+import { type Diagnostic, unknownId, XpusimError } from "../core/diagnostics/diagnostic.js";
+import { resolveExtendsChain } from "../core/spec/merge.js";
 import { type ModelSpec, parseModelSpec } from "../core/spec/model-spec.js";
 import { importHfConfig, isHfConfig } from "../core/workload/hf-import.js";
 import { catalogDir } from "./paths.js";
@@ -37,18 +37,7 @@ export function modelIds(): string[] {
 
 /** Merges `extends:` chains (a catalog id) into a raw model document. */
 function resolveExtends(raw: unknown, file: string | undefined, seen: string[]): unknown {
-  if (!isPlainObject(raw) || raw.extends === undefined) return raw;
-  const base = raw.extends;
-  const at = file ? { file } : {};
-  if (typeof base !== "string") throw new XpusimError(error("E_SCHEMA", "extends", "expected a catalog model id", at));
-  if (seen.includes(base)) throw new XpusimError(error("E_SCHEMA", "extends", `extends cycle: ${[...seen, base].join(" -> ")}`, at));
-  const entry = rawCatalog().get(base);
-  if (!entry) throw new XpusimError({ ...unknownId("model", base, modelIds(), "extends"), ...at });
-  const resolvedBase = resolveExtends(entry.raw, file, [...seen, base]);
-  const { extends: _drop, ...rest } = raw;
-  const merged = deepMerge(resolvedBase, rest) as Record<string, unknown>;
-  if (!("aliases" in rest)) merged.aliases = [];
-  return merged;
+  return resolveExtendsChain(raw, "model", (id) => rawCatalog().get(id)?.raw, modelIds, file, seen);
 }
 
 /** Validates an inline model object (e.g. from a scenario file); resolves `extends:`. */

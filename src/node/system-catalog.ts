@@ -10,7 +10,7 @@ import { closest, error, XpusimError } from "../core/diagnostics/diagnostic.js";
 import type { Chip } from "../core/hardware/chip.js";
 import { buildCollectiveLibrary, buildSystem, type CollectiveLibrary, type System } from "../core/network/build-system.js";
 import { type CollectiveLibrarySpec, collectiveLibrarySpecSchema } from "../core/spec/collective-library-spec.js";
-import { deepMerge, isPlainObject } from "../core/spec/merge.js";
+import { isPlainObject, resolveExtendsChain } from "../core/spec/merge.js";
 import { systemSpecSchema } from "../core/spec/system-spec.js";
 import { parseWith } from "../core/spec/validate.js";
 import { loadChip } from "./chip-catalog.js";
@@ -73,20 +73,7 @@ function librarySpec(id: string): CollectiveLibrarySpec {
 
 /** Merges `extends:` chains (catalog system ids) into a raw system document. */
 function resolveExtends(raw: unknown, file: string | undefined, seen: string[]): Record<string, unknown> {
-  const at = file ? { file } : {};
-  if (!isPlainObject(raw)) throw new XpusimError(error("E_SCHEMA", "", "a system spec must be a mapping of fields", { ...at, got: JSON.stringify(raw)?.slice(0, 60) }));
-  const base = raw.extends;
-  if (base === undefined) return raw;
-  if (typeof base !== "string") throw new XpusimError(error("E_SCHEMA", "extends", "expected a catalog system id", at));
-  if (seen.includes(base)) throw new XpusimError(error("E_SCHEMA", "extends", `extends cycle: ${[...seen, base].join(" -> ")}`, at));
-  const entry = systemCatalog().get(base);
-  if (!entry) throw unknown("system", base, systemIds(), "extends", file, "`xpusim collective --list` lists the systems");
-  const resolvedBase = resolveExtends(entry.raw, entry.file, [...seen, base]);
-  const { extends: _drop, ...rest } = raw;
-  const merged = deepMerge(resolvedBase, rest) as Record<string, unknown>;
-  // An extended system is a new system: it does not inherit the base's aliases.
-  if (!("aliases" in rest)) merged.aliases = [];
-  return merged;
+  return resolveExtendsChain(raw, "system", (id) => systemCatalog().get(id)?.raw, systemIds, file, seen);
 }
 
 /** Validates and builds a raw system document (inline in a scenario, or read from a file). */

@@ -85,10 +85,17 @@ export function closest(name: string, candidates: readonly string[], n = 3): str
     .map((x) => x.c);
 }
 
+/** Where each kind of catalog id is listed, for "did you mean" hints. */
+const LISTINGS: Record<string, string> = {
+  chip: "`xpusim chips` lists them all",
+  model: "`xpusim models` lists them all",
+  system: "`xpusim collective --list` lists the systems",
+};
+
 export function unknownId(kind: string, id: string, known: readonly string[], path = ""): Diagnostic {
   const near = closest(id, known);
   return error("E_UNKNOWN_ID", path, `unknown ${kind} "${id}"`, {
     got: id,
-    hint: near.length ? `did you mean ${near.map((x) => `"${x}"`).join(", ")}? (\`xpusim ${kind === "chip" ? "chips" : "models"}\` lists them all)` : undefined,
+    hint: near.length ? `did you mean ${near.map((x) => `"${x}"`).join(", ")}? (${LISTINGS[kind] ?? `known: ${known.slice(0, 20).join(", ")}`})` : undefined,
   });
 }

@@ -1,3 +1,5 @@
+import { error, unknownId, XpusimError } from "../diagnostics/diagnostic.js";
+
 /**
  * Deep merge used by `extends:`: objects merge key by key, everything else (arrays, scalars,
  * sourced `{value, ...}` objects) is replaced whole by the override.
@@ -11,4 +13,39 @@ export function deepMerge(base: unknown, override: unknown): unknown {
 
 export function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/**
+ * Resolves an `extends: <catalog id>` chain on a raw spec document: the base (itself resolved)
+ * deep-merged with the document's own fields. An extended spec is a new thing, so it does not
+ * inherit the base's aliases. Cycles, non-string bases and unknown ids are errors with the path
+ * `extends` and the closest known ids.
+ */
+export function resolveExtendsChain(
+  raw: unknown,
+  kind: "chip" | "model" | "system",
+  lookup: (id: string) => unknown | undefined,
+  knownIds: () => readonly string[],
+  file?: string,
+  seen: readonly string[] = [],
+  hint?: string,
+): Record<string, unknown> {
+  const at = file ? { file } : {};
+  if (!isPlainObject(raw)) {
+    throw new XpusimError(error("E_SCHEMA", "", `a ${kind} spec must be a mapping of fields`, { ...at, got: JSON.stringify(raw)?.slice(0, 60) }));
+  }
+  const base = raw.extends;
+  if (base === undefined) return raw;
+  if (typeof base !== "string") throw new XpusimError(error("E_SCHEMA", "extends", `expected a catalog ${kind} id`, at));
+  if (seen.includes(base)) throw new XpusimError(error("E_SCHEMA", "extends", `extends cycle: ${[...seen, base].join(" -> ")}`, at));
+  const baseRaw = lookup(base);
+  if (baseRaw === undefined) {
+    const d = unknownId(kind, base, knownIds(), "extends");
+    throw new XpusimError({ ...d, ...at, ...(hint ? { hint: `${d.hint ? `${d.hint}; ` : ""}${hint}` } : {}) });
+  }
+  const resolvedBase = resolveExtendsChain(baseRaw, kind, lookup, knownIds, file, [...seen, base], hint);
+  const { extends: _base, ...rest } = raw;
+  const merged = deepMerge(resolvedBase, rest) as Record<string, unknown>;
+  if (!("aliases" in rest)) merged.aliases = [];
+  return merged;
 }
