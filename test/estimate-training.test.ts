@@ -81,3 +81,19 @@ describe("training estimate", () => {
     expect(() => estimateTraining({ ...req, tp: 2, chips: 4, system: loadSystem("dgx-a100") }, a100)).toThrow(/does not equal the chip count 4/);
   });
 });
+
+describe("uneven pipeline stages", () => {
+  it("lets pp not divide the layers, paced by the stage holding ceil(L/pp) layers", () => {
+    // 48 layers: pp = 5 gives stages of 10,10,10,9,9 layers; pp = 6 gives 8 each.
+    const m = gptFromDims("22B", { h: 6144, L: 48, heads: 64, ffn: 24576 });
+    const sys = loadSystem("dgx-a100");
+    const base = { model: m, precision: DEFAULT_PRECISION, global_batch: 20, seq_len: 2048, recompute: "full" as const, tp: 8, dp: 1, ep: 1, cp: 1, zero: 0, microbatch: 1, system: sys };
+    const five = estimateTraining({ ...base, chips: 40, pp: 5 }, a100);
+    const six = estimateTraining({ ...base, chips: 48, pp: 6 }, a100);
+    const sum = (e: typeof five) => e.step_breakdown_s.forward + e.step_breakdown_s.backward;
+    // Per micro-batch work of the slowest stage: 10 layers (pp 5) against 8 (pp 6), same m = 20.
+    expect(sum(five) / sum(six)).toBeGreaterThan(1.18);
+    expect(sum(five) / sum(six)).toBeLessThan(1.3);
+    expect(() => estimateTraining({ ...base, chips: 392, pp: 49 }, a100)).toThrow(/exceeds the 48 layers/);
+  });
+});

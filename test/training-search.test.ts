@@ -89,7 +89,8 @@ describe("training layout search", () => {
       expect(64 % l.tp).toBe(0);
       expect(l.tp).toBeLessThanOrEqual(8);
       expect(64 % l.tp).toBe(0);
-      expect(80 % (l.pp * l.interleave)).toBe(0); // 80 layers
+      expect(l.pp * l.interleave).toBeLessThanOrEqual(80); // 80 layers; stages may be uneven
+
       expect(128 % (l.dp * l.microbatch)).toBe(0);
       expect(l.sp).toBe(l.tp > 1);
       expect(e.fits).toBe(true);

@@ -204,7 +204,7 @@ export function checkLayout(req: TrainingRequest, layers: number, heads: number 
   if (kvHeads !== undefined && req.tp > 1 && kvHeads % req.tp !== 0 && req.tp % kvHeads !== 0) {
     d.push(bad("parallelism.tp", `tp=${req.tp} and the ${kvHeads} KV heads neither divide each other`, "KV heads are split or replicated in whole groups"));
   }
-  if (req.pp > 1 && layers % (req.pp * v) !== 0) d.push(bad("parallelism.pp", `pp × interleave = ${req.pp * v} does not divide the ${layers} layers`));
+  if (req.pp > 1 && layers > 0 && req.pp * v > layers) d.push(bad("parallelism.pp", `pp × interleave = ${req.pp * v} exceeds the ${layers} layers`, "each pipeline chunk needs at least one layer"));
   if (v > 1 && req.pp === 1) d.push(bad("parallelism.interleave", "interleaving needs pipeline parallelism (pp > 1)"));
   if (req.sp && req.tp === 1) d.push(bad("parallelism.sp", "sequence parallelism needs tp > 1"));
   if (req.zero > 0 && req.dp === 1) d.push(bad("parallelism.zero", `ZeRO stage ${req.zero} shards over data-parallel ranks, but dp = 1`));
@@ -258,7 +258,10 @@ type Sum = { fwd: number; bwd: number; rec: number; tp: number; ep: number; cp: 
 interface Stages {
   first: Sum;
   last: Sum;
+  /** The most loaded stage's layers: ceil(L / (pp·v)) per chunk (layers spread as evenly as possible). */
   mid: Sum;
+  /** A stage's layers on average (L / pp), for the bubble. */
+  midMean: Sum;
 }
 
 export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: EvaluateOptions = {}): TrainingPricer {
@@ -393,8 +396,8 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     return res;
   };
 
-  const stagesFor = (g: GraphInfo, microbatch: number, tp: number, sp: boolean, pp: number, ep: number, cp: number, recompute: Recompute, net: LayoutNetwork | undefined): Stages => {
-    const key = `${microbatch}|${tp}|${sp}|${pp}|${ep}|${cp}|${recompute}`;
+  const stagesFor = (g: GraphInfo, microbatch: number, tp: number, sp: boolean, pp: number, v: number, ep: number, cp: number, recompute: Recompute, net: LayoutNetwork | undefined): Stages => {
+    const key = `${microbatch}|${tp}|${sp}|${pp}|${v}|${ep}|${cp}|${recompute}`;
     const hit = stagesCache.get(key);
     if (hit) return hit;
     // The tp, ep and cp groups' placements depend on (tp, ep, cp) only.
@@ -429,11 +432,14 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
       }
       return s;
     };
-    const perStage = (b: Block) => (g.layerSet.has(b) ? b.repeat / pp : 1);
-    const mid = sum(g.body, perStage);
+    // Layers need not divide evenly over the stages (Llama 3 405B: 126 layers on 16 stages): the
+    // most loaded stage holds ceil(L / (pp·v)) layers per chunk and sets the pace.
+    const maxLayers = g.layers > 0 ? Math.ceil(g.layers / (pp * v)) * v : 0;
+    const mid = sum(g.body, (b) => (g.layerSet.has(b) ? (b.repeat * maxLayers) / g.layers : 1));
+    const midMean = sum(g.body, (b) => (g.layerSet.has(b) ? b.repeat / pp : 1));
     const first = pp === 1 ? sum(g.graph.blocks, (b) => (g.layerSet.has(b) ? b.repeat : 1)) : addSums(mid, sum(g.pre, () => 1));
     const last = pp === 1 ? first : addSums(mid, sum(g.post, () => 1));
-    const st = { first, last, mid };
+    const st = { first, last, mid, midMean };
     stagesCache.set(key, st);
     return st;
   };
@@ -479,13 +485,13 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     const net: LayoutNetwork | undefined = networks && req.chips > 1 ? networks(tp, dp, pp, ep, cp) : undefined;
     const m = req.global_batch / (dp * req.microbatch);
 
-    const { first: firstStage, last: lastStage, mid } = stagesFor(g, req.microbatch, tp, sp, pp, ep, cp, req.recompute, net);
+    const { first: firstStage, last: lastStage, mid, midMean } = stagesFor(g, req.microbatch, tp, sp, pp, v, ep, cp, req.recompute, net);
     const stageTime = (s: Sum) => s.fwd + s.bwd + s.rec + s.tp + s.ep + s.cp;
     const tFirst = stageTime(firstStage);
     const tLast = stageTime(lastStage);
     const tMax = Math.max(tFirst, tLast, stageTime(mid));
     const slow = tMax === tFirst ? firstStage : tMax === tLast ? lastStage : mid;
-    const tMean = pp === 1 ? tMax : (tFirst + tLast + (pp - 2) * stageTime(mid)) / pp;
+    const tMean = pp === 1 ? tMax : (pp * stageTime(midMean) + (tFirst - stageTime(mid)) + (tLast - stageTime(mid))) / pp;
     const bubble = ((pp - 1) / v) * tMean;
 
     // Pipeline p2p: the stage-boundary activation (÷ tp by scatter/gather or SP), forward and backward, per chunk.

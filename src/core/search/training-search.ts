@@ -128,7 +128,8 @@ export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostConte
   const layers = shape.layers;
   const transformer = layers > 0;
   const tpCandidates = transformer && shape.heads !== undefined ? divisors(shape.heads) : [1];
-  const ppCandidates = transformer ? divisors(layers) : [1];
+  // Stages need not divide the layers (the slowest holds ceil(L/pp)); try the divisors and powers of two.
+  const ppCandidates = transformer ? [...new Set([...divisors(layers), ...Array.from({ length: 12 }, (_, i) => 2 ** i)])].filter((p) => p <= layers).sort((a, b) => a - b) : [1];
   const mbCap = req.max_microbatch ?? 16;
   const vCap = req.max_interleave ?? Infinity;
   const zeros = req.zero_options ?? [0, 1, 2, 3];
@@ -203,7 +204,7 @@ export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostConte
           }
           const perReplica = req.global_batch / dp;
           const mbs = divisors(perReplica).filter((b) => b <= mbCap);
-          const vs = pp > 1 ? divisors(layers / pp).filter((v) => v <= vCap) : [1];
+          const vs = pp > 1 ? (layers % pp === 0 ? divisors(layers / pp) : [1, 2, 3, 4, 6, 8].filter((v) => pp * v <= layers)).filter((v) => v <= vCap) : [1];
           for (const microbatch of mbs) {
             const m = perReplica / microbatch;
             for (const v of vs) {
