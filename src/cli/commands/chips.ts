@@ -104,7 +104,9 @@ function describeChip(c: Chip): string {
   for (const [dt, v] of Object.entries(c.vector.peak_flops_per_s)) lines.push(`  ${dt.padEnd(16)} ${fmtSi(v, "FLOP/s")}${src(`vector.peak_flops_per_s.${dt}`)}`);
   lines.push(`main memory        ${c.memory.main.type ?? ""} ${fmtBytes(c.memory.main.capacity_bytes)}${src("memory.main.capacity_bytes")}`);
   lines.push(`  bandwidth        ${fmtSi(c.memory.main.bandwidth_bytes_per_s, "B/s")}${src("memory.main.bandwidth_bytes_per_s")}`);
-  c.memory.on_chip.forEach((l, i) => lines.push(`on-chip ${l.name.padEnd(10)} ${fmtBytes(l.capacity_bytes, true)}${l.scope === "unit" ? ` per ${c.unit_name}` : ""}${src(`memory.on_chip[${i}].capacity_bytes`)}`));
+  c.memory.on_chip.forEach((l, i) =>
+    lines.push(`${i === 0 ? "on-chip memory" : ""}`.padEnd(19) + `${l.name}: ${fmtBytes(l.capacity_bytes, true)}${l.scope === "unit" ? ` per ${c.unit_name}` : ""}${src(`memory.on_chip[${i}].capacity_bytes`)}`),
+  );
   const su = c.interconnect.scale_up;
   if (su) lines.push(`scale-up link      ${su.name}: ${fmtSi(su.bandwidth_per_direction_bytes_per_s, "B/s")} per direction${src("interconnect.scale_up.bandwidth_per_direction_bytes_per_s")}`);
   const host = c.interconnect.host;
