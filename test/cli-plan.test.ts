@@ -13,7 +13,8 @@ describe("xpusim plan serve / serve --tp", () => {
     const plan = JSON.parse(r.out) as { deployments: Array<{ chip: string; meets_slo: boolean }>; rejected: Array<{ chip: string; reason: string }> };
     expect(plan.deployments.length).toBeGreaterThan(0);
     expect(plan.deployments.every((d) => d.meets_slo)).toBe(true);
-    expect(plan.rejected.some((x) => x.chip === "nvidia-a100-sxm-80gb" && /dtype unsupported/.test(x.reason))).toBe(true);
+    // The A100 has no FP8 engine: FP8 weights run with FP16 math instead of being dropped.
+    expect(plan.rejected.some((x) => /dtype unsupported/.test(x.reason))).toBe(false);
   });
 
   it("plan serve prints the closest configuration when nothing meets the SLO", async () => {

@@ -39,11 +39,15 @@ describe("Eyeriss-like design (65 nm, 168 PEs)", () => {
     const r = mapLayer(d, e, p, { seed: 1, maxEvals: 3000 });
     expect(r.feasible).toBe(true);
     expect(r.macs).toBe(10_838_016);
-    const total = report("Timeloop eyeriss_like pJ/MAC (total)", r.pj_per_mac!, 5.46965);
-    const mac = report("  MAC pJ", r.energy_by_component_pj!.mac! / r.macs, 0.20769);
-    const dram = report("  DRAM pJ/MAC", r.energy_by_component_pj!.dram! / r.macs, 3.38086);
-    // MAC: Horowitz 45 nm int8 mult + int32 add (0.30 pJ) × 1.24 (65 nm) = 0.37 pJ vs Timeloop's 0.208 pJ
-    // library MAC with a 16-bit adder: the tables have no 16-bit-accumulate entry, so 1.5–2× high.
+    // Timeloop's figure is the per-action (dynamic) energy: compare without the clock network and leakage.
+    const c = r.energy_by_component_pj!;
+    const dynamic = (r.energy_pj! - c.static! - c.clock!) / r.macs;
+    const total = report("Timeloop eyeriss_like pJ/MAC (dynamic, no clock/leakage)", dynamic, 5.46965);
+    const mac = report("  MAC pJ", c.mac! / r.macs, 0.20769);
+    const dram = report("  DRAM pJ/MAC", c.dram! / r.macs, 3.38086);
+    console.log(`  clock ${(c.clock! / r.macs).toFixed(3)} pJ/MAC, leakage ${(c.static! / r.macs).toFixed(4)} pJ/MAC (not in Timeloop's figure)`);
+    // Leakage per cycle from the Accelergy ERT itself: the static table's 65 nm density × area is the same order.
+    expect(c.static! / r.macs).toBeLessThan(0.2);
     expect(mac).toBeGreaterThan(1.2);
     expect(mac).toBeLessThan(2.5);
     // DRAM: the design's DDR3 (20.3 pJ/bit) against Timeloop's LPDDR4 (8 pJ/bit) is 2.5× per bit; the mapping
@@ -57,11 +61,17 @@ describe("Eyeriss-like design (65 nm, 168 PEs)", () => {
     const rs = convLayers("alexnet", 4).map((p) => mapLayer(d, e, p, { seed: 1, maxEvals: 2000 }));
     expect(rs.every((r) => r.feasible)).toBe(true);
     const ratio = report("Eyeriss AlexNet conv chip-only pJ/MAC", chipOnly(rs), 11.9);
-    // The model counts datapath and memory accesses only (Accelergy-style). The silicon figure also carries the
-    // clock tree, control, leakage, the RLC codec and 16-bit (not 8-bit) arithmetic at 65 nm; Timeloop's own
-    // eyeriss_like model is about 2 pJ/MAC on-chip, i.e. also ~6× below the silicon. Expect 0.03–1×.
-    expect(ratio).toBeGreaterThan(0.03);
-    expect(ratio).toBeLessThan(1);
+    const t = totalsOf(rs, 1);
+    const per = (k: string): number => (t.energy_by_component_pj[k] ?? 0) / t.macs;
+    console.log(`  clock ${per("clock").toFixed(2)}, leakage ${per("static").toFixed(3)}, MAC ${per("mac").toFixed(3)} pJ/MAC; utilization ${(t.macs / (t.latency_s * d.clock_hz * 168)).toFixed(3)} (published 0.69)`);
+    // With the un-gated clock network (98,112 flop bits × the 65 nm register access energy each cycle, ratio 1.0,
+    // range 0.3–2, catalog/energy/static-power.yaml) the model reaches ~10 pJ/MAC: the clock is ~9.4 of it, more
+    // than its share on silicon, so the per-action tables still miss control, the codec and the 16-bit datapath.
+    // Clock ratio 0.3–2 spans ratios ~0.3–1.6. Leakage is negligible at 65 nm LP (Accelergy ERT).
+    expect(per("static")).toBeLessThan(0.2);
+    expect(per("clock")).toBeGreaterThan(1);
+    expect(ratio).toBeGreaterThan(0.2);
+    expect(ratio).toBeLessThan(3);
   });
   it("area: 168 PEs + 108 KiB at 65 nm vs the 16 mm² die", () => {
     const s = summarizeDesign(cat, d);
@@ -100,9 +110,11 @@ describe("NVDLA-like design (2048 int8 MACs, 512 KiB CBUF, 16 nm, 1 GHz)", () =>
     const t = totalsOf(rs, 1);
     const published = 0.291 / 269 / (t.macs * 1e-12); // pJ/MAC over the same MAC count
     const ratio = report("NVDLA ResNet-50 chip-only pJ/MAC", chipOnly(rs), published);
-    // The model spends ~0.3 pJ/MAC on CBUF reads and ~0.27 on accumulator registers: NVDLA reuses each CBUF
-    // read across an atomic operation and accumulates in wide CACC SRAM, which the flat level tables price
-    // high; the primer's power is for a 16 nm implementation with clock gating. Expect 0.5–6×.
+    const per = (k: string): number => (t.energy_by_component_pj[k] ?? 0) / t.macs;
+    console.log(`  clock ${per("clock").toFixed(3)}, leakage ${per("static").toFixed(4)}, cbuf ${per("cbuf").toFixed(3)}, acc ${per("acc").toFixed(3)} pJ/MAC`);
+    // The model spends ~0.3 pJ/MAC on CBUF reads, ~0.27 on accumulator registers and ~0.38 on an un-gated clock:
+    // NVDLA reuses each CBUF read across an atomic operation, accumulates in wide CACC SRAM and gates its
+    // clocks, none of which the flat tables know; the leakage (16 nm, interpolated) is ~1 %. Expect 0.5–6×.
     expect(ratio).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(6);
   });

@@ -1,13 +1,14 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { error, XpusimError } from "../core/diagnostics/diagnostic.js";
-import { type EnergyCatalog, energyFileSchema, type DramEnergyTable, type NodeEnergyTable, type ScalingTable } from "../core/spec/energy-spec.js";
+import { type EnergyCatalog, energyFileSchema, type DramEnergyTable, type NodeEnergyTable, type ScalingTable, type StaticPowerTable } from "../core/spec/energy-spec.js";
 import { parseWith } from "../core/spec/validate.js";
 import { catalogDir } from "./paths.js";
 import { readDocument } from "./read-document.js";
 
 /**
- * Loads catalog/energy/*.yaml (per-node action energies and areas, DRAM pJ/bit, scaling factors) once per
+ * Loads catalog/energy/*.yaml (per-node action energies and areas, DRAM pJ/bit, scaling factors, leakage and
+ * clock constants) once per
  * process and validates each file against src/core/spec/energy-spec.ts.
  */
 let cached: EnergyCatalog | undefined;
@@ -17,18 +18,20 @@ export function loadEnergyCatalog(dir: string = catalogDir("energy")): EnergyCat
   const nodes: NodeEnergyTable[] = [];
   let dram: DramEnergyTable | undefined;
   let scaling: ScalingTable | undefined;
+  let staticPower: StaticPowerTable | undefined;
   for (const f of readdirSync(dir).sort()) {
     if (!/\.(ya?ml|json)$/.test(f)) continue;
     const file = join(dir, f);
     const doc = parseWith(energyFileSchema, readDocument(file), file);
     if (doc.kind === "node") nodes.push(doc);
     else if (doc.kind === "dram") dram = doc;
+    else if (doc.kind === "static") staticPower = doc;
     else scaling = doc;
   }
   if (!dram || !scaling || nodes.length === 0)
     throw new XpusimError(error("E_IO", "", "the energy catalog needs node tables, a dram table and a scaling table", { file: dir }));
   nodes.sort((a, b) => b.node_nm - a.node_nm);
-  const out = { nodes, dram, scaling };
+  const out: EnergyCatalog = { nodes, dram, scaling, ...(staticPower ? { static: staticPower } : {}) };
   if (dir === catalogDir("energy")) cached = out;
   return out;
 }

@@ -1,8 +1,8 @@
 /**
  * `xpusim map --chip my-npu.yaml (--layer conv:... | --model resnet-50) [--seed 1] [--max-evals 2000]
  * [--objective energy|latency|edp] [--mapping mapping.yaml] [--json|--csv]`: mapping search per layer on a
- * custom NPU design, with energy per action, energy by level and component, area, TOPS/W and TOPS/mm²
- * (src/core/npu). `--mapping` replays a given mapping (one layer) instead of searching.
+ * custom NPU design, with energy per action, energy by level and component (leakage and clock included), area,
+ * TOPS/W and TOPS/mm², and for systolic designs the cycle simulator's count next to the mapper's (src/core/npu). `--mapping` replays a given mapping (one layer) instead of searching.
  */
 import type { Command } from "commander";
 import { type LayerMapResult, type LayerProblem, mapLayer, mappingFromObject, parseLayerSpec, problemFromConv, problemFromGemm, replayMapping, resolveDesign, summarizeDesign, totalsOf } from "../../core/npu/index.js";
@@ -12,6 +12,7 @@ import { loadChip } from "../../node/chip-catalog.js";
 import { loadEnergyCatalog } from "../../node/energy-catalog.js";
 import { loadModel } from "../../node/model-catalog.js";
 import { readDocument } from "../../node/read-document.js";
+import { renderTable } from "../../core/report/table.js";
 import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
 
 interface MapOpts {
@@ -39,7 +40,7 @@ function modelLayers(id: string, batch: number, image: number | undefined): Laye
   return out;
 }
 
-const CSV_FIELDS = ["layer", "repeats", "feasible", "macs", "energy_pj", "pj_per_mac", "cycles", "latency_s", "utilization", "tops_per_w", "evaluations", "valid_evaluations"] as const;
+const CSV_FIELDS = ["layer", "repeats", "feasible", "macs", "energy_pj", "pj_per_mac", "cycles", "cycles_systolic_sim", "latency_s", "utilization", "tops_per_w", "evaluations", "valid_evaluations"] as const;
 
 export function registerMapCommand(program: Command): void {
   program
@@ -87,12 +88,18 @@ export function registerMapCommand(program: Command): void {
       const lines = [
         `${design.chip_name}: ${design.rows}x${design.cols}x${design.arrays} ${design.dtype} ${design.dataflow} @ ${design.clock_hz / 1e9} GHz, ${design.process_nm} nm; area ${summary.area.total_mm2.toFixed(2)} mm² (${summary.area.components.map((c) => `${c.name} ${c.area_mm2.toFixed(2)}`).join(", ")}); peak ${summary.peak_tops.toFixed(2)} TOPS, ${summary.peak_tops_per_mm2.toFixed(3)} TOPS/mm²`,
         "",
-        ["layer", "x", "pJ/MAC", "energy µJ", "cycles", "util %", "TOPS/W", "note"].join("\t"),
-        ...results.map((r) =>
-          r.feasible
-            ? [r.layer, r.repeats, r.pj_per_mac!.toFixed(3), (r.energy_pj! / 1e6).toFixed(3), Math.round(r.cycles!), (100 * r.utilization!).toFixed(1), r.tops_per_w!.toFixed(2), ""].join("\t")
-            : [r.layer, r.repeats, "-", "-", "-", "-", "-", `infeasible: ${r.reasons.join("; ")}`].join("\t"),
-        ),
+        renderTable(results, [
+          { header: "layer", value: (r) => r.layer },
+          { header: "x", value: (r) => r.repeats },
+          { header: "pJ/MAC", value: (r) => (r.feasible ? r.pj_per_mac!.toFixed(3) : "-") },
+          { header: "energy µJ", value: (r) => (r.feasible ? (r.energy_pj! / 1e6).toFixed(3) : "-") },
+          { header: "cycles", value: (r) => (r.feasible ? Math.round(r.cycles!) : "-") },
+          { header: "sim cycles", value: (r) => (r.cycles_systolic_sim === undefined ? "-" : Math.round(r.cycles_systolic_sim)) },
+          { header: "util %", value: (r) => (r.feasible ? (100 * r.utilization!).toFixed(1) : "-") },
+          { header: "TOPS/W", value: (r) => (r.feasible ? r.tops_per_w!.toFixed(2) : "-") },
+          { header: "note", value: (r) => (r.feasible ? "" : `infeasible: ${r.reasons.join("; ")}`), align: "left" },
+        ]),
+        `sim cycles: SCALE-Sim-compatible simulator (corrected semantics, no DRAM stalls) for single systolic ws/os/is arrays; static power ${(summary.action_energies.static_power.leakage_w * 1e3).toFixed(3)} mW leakage, clock ${summary.action_energies.static_power.clock_pj_per_cycle.toFixed(1)} pJ/cycle (${summary.action_energies.static_power.clocked_bits} flop bits)`,
         "",
         `total: ${totals.feasible_layers}/${totals.layers} layers mapped, ${(totals.energy_pj / 1e6).toFixed(3)} µJ, ${totals.pj_per_mac.toFixed(3)} pJ/MAC, ${(totals.latency_s * 1e3).toFixed(4)} ms, ${totals.tops_per_w.toFixed(2)} TOPS/W, ${totals.effective_tops.toFixed(3)} TOPS effective, ${totals.tops_per_mm2.toFixed(4)} TOPS/mm²`,
         `energy by component (pJ/MAC): ${Object.entries(totals.energy_by_component_pj).map(([k, v]) => `${k} ${(v / Math.max(1, totals.macs)).toFixed(3)}`).join(", ")}`,
@@ -107,5 +114,5 @@ function scaleRepeats(r: LayerMapResult, n: number): LayerMapResult {
   const s = (x: number | undefined): number => (x ?? 0) * n;
   const comp = Object.fromEntries(Object.entries(r.energy_by_component_pj!).map(([k, v]) => [k, v * n]));
   const lv = Object.fromEntries(Object.entries(r.energy_by_level_pj!).map(([k, v]) => [k, { total: v.total * n, weights: v.weights * n, inputs: v.inputs * n, outputs: v.outputs * n, reads: v.reads * n, writes: v.writes * n }]));
-  return { ...r, repeats: n, macs: r.macs * n, energy_pj: s(r.energy_pj), cycles: s(r.cycles), compute_cycles: s(r.compute_cycles), dram_cycles: s(r.dram_cycles), latency_s: s(r.latency_s), energy_by_component_pj: comp, energy_by_level_pj: lv };
+  return { ...r, repeats: n, macs: r.macs * n, energy_pj: s(r.energy_pj), cycles: s(r.cycles), ...(r.cycles_systolic_sim !== undefined ? { cycles_systolic_sim: s(r.cycles_systolic_sim) } : {}), compute_cycles: s(r.compute_cycles), dram_cycles: s(r.dram_cycles), latency_s: s(r.latency_s), energy_by_component_pj: comp, energy_by_level_pj: lv };
 }

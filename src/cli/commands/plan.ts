@@ -87,7 +87,9 @@ function rows(plan: ServingPlan): Record<string, unknown>[] {
   return plan.deployments.map((d) => ({
     chip: d.chip,
     precision: d.precision,
+    precision_executed: d.precision_executed,
     tp: d.tp,
+    ep: d.ep,
     replicas: d.replicas,
     chips: d.chips,
     max_num_seqs: d.max_num_seqs,
@@ -96,7 +98,10 @@ function rows(plan: ServingPlan): Record<string, unknown>[] {
     usd_per_hour: d.usd_per_hour,
     usd_per_million_tokens: d.usd_per_million_tokens,
     watts_per_replica: d.watts_per_replica,
+    average_watts_per_replica: d.average_watts_per_replica,
+    energy_per_output_token_j: d.energy_per_output_token_j,
     memory_per_chip_bytes: d.memory_per_chip_bytes,
+    notes: d.notes.join("; "),
   }));
 }
 
@@ -114,6 +119,7 @@ function render(plan: ServingPlan): string {
         { header: "chip", value: (d) => d.chip },
         { header: "precision", value: (d) => d.precision },
         { header: "tp", value: (d) => String(d.tp) },
+        ...(plan.deployments.some((d) => d.ep > 1) ? [{ header: "ep", value: (d: PlanDeployment) => String(d.ep) }] : []),
         { header: "replicas", value: (d) => String(d.replicas) },
         { header: "chips", value: (d) => String(d.chips) },
         { header: "max seqs", value: (d) => String(d.max_num_seqs) },
@@ -121,10 +127,17 @@ function render(plan: ServingPlan): string {
         { header: "TPOT p90", value: (d) => fmtS(d.tpot_p90_s) },
         { header: "$/h", value: (d) => fmtUsd(d.usd_per_hour) },
         { header: "$/M tok", value: (d) => fmtUsd(d.usd_per_million_tokens) },
-        { header: "W/replica", value: (d) => (d.watts_per_replica === undefined ? "—" : String(Math.round(d.watts_per_replica))) },
+        { header: "TDP W/rep", value: (d) => (d.watts_per_replica === undefined ? "—" : String(Math.round(d.watts_per_replica))) },
+        { header: "avg W/rep", value: (d) => (d.average_watts_per_replica === undefined ? "—" : String(Math.round(d.average_watts_per_replica))) },
+        { header: "J/tok", value: (d) => (d.energy_per_output_token_j === undefined ? "—" : d.energy_per_output_token_j.toPrecision(3)) },
         { header: "mem/chip", value: (d) => fmtBytes(d.memory_per_chip_bytes) },
       ]),
     );
+    const noted = plan.deployments.filter((d) => d.notes.length);
+    if (noted.length) {
+      lines.push("");
+      for (const d of noted) lines.push(`#${plan.deployments.indexOf(d) + 1} ${d.chip} ${d.precision}: ${d.notes.join("; ")}`);
+    }
   } else {
     lines.push("no deployment meets the SLO.");
     const c = plan.closest;
@@ -140,7 +153,7 @@ function render(plan: ServingPlan): string {
     lines.push("", "why the others fail:");
     // Group identical reasons per chip to keep the list short.
     const shown = plan.rejected.slice(0, 40);
-    for (const r of shown) lines.push(`  ${r.chip}${r.precision ? ` ${r.precision}` : ""}${r.tp ? ` tp${r.tp}` : ""}: ${r.reason}`);
+    for (const r of shown) lines.push(`  ${r.chip}${r.precision ? ` ${r.precision}` : ""}${r.tp ? ` tp${r.tp}` : ""}${r.ep ? ` ep${r.ep}` : ""}: ${r.reason}`);
     if (plan.rejected.length > shown.length) lines.push(`  … ${plan.rejected.length - shown.length} more (--json lists all)`);
   }
   return lines.join("\n");
@@ -150,7 +163,7 @@ export function registerPlanCommand(program: Command): void {
   const plan = program.command("plan").description("hardware selection: search deployments that meet a goal");
   plan
     .command("serve")
-    .description("chips × counts × tensor parallelism × precision × batch limits that serve a model at a rate within TTFT/TPOT SLOs, cheapest first")
+    .description("chips × counts × tensor/expert parallelism × precision × batch limits that serve a model at a rate within TTFT/TPOT SLOs, cheapest first")
     .requiredOption("--model <id>", "decoder LLM: model id or spec file")
     .requiredOption("--slo <spec>", "SLOs on p90 latency, e.g. ttft=500ms,tpot=50ms")
     .option("--rate <r>", "mean request rate (20/s, 600/min)", "1/s")

@@ -47,6 +47,7 @@ interface ServeOpts {
   kvLink?: string;
   exact?: boolean;
   tp?: number;
+  ep?: number;
   system?: string;
   json?: boolean;
   csv?: boolean;
@@ -135,7 +136,8 @@ export function registerServeCommand(program: Command): void {
     .option("--kv-link <bw>", 'KV transfer bandwidth for --disagg (e.g. "50 GB/s"; default: the chip\'s scale-up link)')
     .option("--exact", "price every distinct batch shape exactly instead of interpolating (slower)")
     .option("--tp <n>", "tensor-parallel chips per engine instance (all-reduces priced on --system)", positiveInt("--tp"))
-    .option("--system <id>", "system the TP group sits in (catalog id or file; default: the chip's usual system)")
+    .option("--ep <n>", "expert parallelism (MoE): attention groups of --tp chips per instance sharing the routed experts (all-to-alls priced on --system)", positiveInt("--ep"))
+    .option("--system <id>", "system the instance sits in (catalog id or file; default: the chip's usual system)")
     .option("--json", "print the result as JSON (includes the KV utilisation series)")
     .option("--csv", "print the scalar results as one CSV row")
     .option("-o, --out <file>", "write the output to a file instead of stdout")
@@ -193,12 +195,13 @@ export function registerServeCommand(program: Command): void {
       } else if (o.kvLink) throw new UsageError("--kv-link applies only with --disagg");
 
       const tp = o.tp ?? 1;
-      if (o.system && tp === 1) throw new UsageError("--system applies only with --tp > 1");
-      const system = tp > 1 ? (o.system ? loadSystem(o.system) : defaultSystemFor(chip, tp)) : undefined;
+      const ep = o.ep ?? 1;
+      if (o.system && tp * ep === 1) throw new UsageError("--system applies only with --tp or --ep > 1");
+      const system = tp * ep > 1 ? (o.system ? loadSystem(o.system) : defaultSystemFor(chip, tp * ep)) : undefined;
       const result = simulateServing(model, contextFor(chip), precision, config, requests, {
         ...(slo ? { slo } : {}),
         ...(o.exact ? { interpolate: false } : {}),
-        ...(system ? { tp, system } : {}),
+        ...(system ? { tp, ep, system } : {}),
       });
       if (format === "json") return emit(json(result), o.out);
       if (format === "csv") return emit(renderCsv([servingScalars(result)]), o.out);
@@ -213,6 +216,9 @@ export function servingScalars(r: ServingResult): Record<string, unknown> {
     chip: r.chip,
     engine: r.engine,
     chips: r.chips,
+    tp: r.tp,
+    ep: r.ep,
+    precision: r.precision.executed,
     feasible: r.feasible,
     max_num_batched_tokens: r.config.max_num_batched_tokens,
     max_num_seqs: r.config.max_num_seqs,
@@ -245,6 +251,11 @@ export function servingScalars(r: ServingResult): Record<string, unknown> {
     row.preemptions = m.preemptions;
     row.steps = m.steps;
     row.mean_batch_size = m.mean_batch_size;
+    if (m.energy) {
+      row.energy_j = m.energy.total_j;
+      row.energy_per_output_token_j = m.energy.per_output_token_j;
+      row.average_power_per_chip_w = m.energy.average_power_per_chip_w;
+    }
   } else row.infeasible_reason = r.infeasible_reason;
   return row;
 }
@@ -267,7 +278,7 @@ function renderServing(r: ServingResult, workload: string): string {
   const lines = [
     `${r.model} on ${r.chips > 1 ? `${r.chips} × ` : ""}${r.chip}, ${engine} preset: ${c.max_num_batched_tokens} tokens/step, ${c.max_num_seqs} seqs, block ${c.block_size}, ` +
       `${c.chunked_prefill ? "chunked prefill" : "whole prefills"}, ${c.kv_admission === "reserve-full" ? "KV reserved at admission" : "KV on demand + preemption"}`,
-    `KV cache  ${fmtBytes(mem.kv_cache_bytes)} → ${mem.num_blocks.toLocaleString("en-US")} blocks = ${mem.token_capacity.toLocaleString("en-US")} tokens per instance  ` +
+    `KV cache  ${fmtBytes(mem.kv_cache_bytes)} → ${mem.num_blocks.toLocaleString("en-US")} blocks = ${mem.token_capacity.toLocaleString("en-US")} tokens ${r.ep > 1 ? `per attention group, ${r.ep} groups per instance` : "per instance"}  ` +
       `(${fmtBytes(mem.device_memory_bytes)}${mem.memory_fraction_of === "total" ? ` × ${mem.memory_fraction}` : ""} − weights ${fmtBytes(mem.weights_bytes)} − activations ${fmtBytes(mem.activation_peak_bytes)} − runtime ${fmtBytes(mem.runtime_overhead_bytes)}${mem.memory_fraction_of === "free" ? `, × ${mem.memory_fraction} of the rest` : ""})`,
     `workload  ${workload}`,
   ];
@@ -302,6 +313,12 @@ function renderServing(r: ServingResult, workload: string): string {
     `KV cache    peak ${fmtPct(m.kv.peak_utilization)}, mean ${fmtPct(m.kv.mean_utilization)} · ${m.preemptions} preemption${m.preemptions === 1 ? "" : "s"}`,
     `engine      ${m.steps.toLocaleString("en-US")} steps, ${m.mean_batch_size.toFixed(1)} sequences and ${m.mean_step_tokens.toFixed(0)} tokens per step, busy ${fmtPct(m.utilization)}`,
   );
+  if (m.energy) {
+    const e = m.energy;
+    lines.push(
+      `energy      ${e.per_output_token_j.toPrecision(3)} J/output token · ${e.average_power_per_chip_w.toFixed(0)} W per chip on average (idle ${e.idle_power_per_chip_w.toFixed(0)} W) · ${(e.total_j / 3.6e6).toPrecision(3)} kWh over ${e.chips} chip${e.chips === 1 ? "" : "s"}`,
+    );
+  }
   if (r.notes.length) lines.push("", ...r.notes.map((n) => `note: ${n}`));
   return lines.join("\n");
 }

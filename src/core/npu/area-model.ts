@@ -7,7 +7,7 @@
 import { XpusimError, error } from "../diagnostics/diagnostic.js";
 import type { EnergyCatalog, MacDtype } from "../spec/energy-spec.js";
 import type { NpuDesign } from "./design.js";
-import { interpLogLog, scaleToNode } from "./energy-model.js";
+import { interpLogLog, scaleToNode } from "./node-scaling.js";
 
 export interface AreaComponent {
   name: string;

@@ -4,13 +4,17 @@
  * Node scaling (energy-area.md §4, scaling.yaml): each entry interpolates geometrically in log(node)
  * between its 45 nm and 7 nm values; above 45 nm the Stillmaker energy-factor ratio, below 7 nm
  * (node/7)^0.5. SRAM energy per bit follows the capacity of one bank (capacity / banks), interpolated
- * log-log between the table's points. DRAM pJ/bit depends only on the memory type.
+ * log-log between the table's points. DRAM pJ/bit depends only on the memory type. Leakage and the clock
+ * network (static-energy.ts) are priced per second and per cycle and added by evaluateMapping.
  */
 import { XpusimError, error } from "../diagnostics/diagnostic.js";
-import type { CapacityPoint, EnergyCatalog, EnergyValue, FactorPoint, MacDtype, NodeEnergyTable } from "../spec/energy-spec.js";
+import type { CapacityPoint, EnergyCatalog, EnergyValue, MacDtype } from "../spec/energy-spec.js";
 import { NPU_TENSORS, type NpuTensor } from "../spec/npu-design-spec.js";
 import type { AccessCounts } from "./access-counts.js";
 import { elementBits, type NpuDesign } from "./design.js";
+import { interpLogLog, nodeTables, scaleToNode } from "./node-scaling.js";
+import { areaOf } from "./area-model.js";
+import { designStaticPower, type StaticPower } from "./static-energy.js";
 
 export interface ActionEnergy {
   pj: number;
@@ -23,45 +27,11 @@ export interface DesignActionEnergies {
   noc_pj_per_word: ActionEnergy;
   /** Per level (index as in design.levels): read and write pJ per bit. */
   levels: { name: string; read_pj_per_bit: ActionEnergy; write_pj_per_bit: ActionEnergy }[];
+  /** Leakage power and clock-network energy per cycle, spent over the layer's latency (static-energy.ts). */
+  static_power: StaticPower;
 }
 
-/** log-log interpolation over (x, y) points sorted by x; clamps to the end slopes outside. */
-export function interpLogLog(points: readonly { x: number; y: number }[], x: number): number {
-  const pts = [...points].sort((a, b) => a.x - b.x);
-  if (pts.length === 1) return pts[0]!.y;
-  let i = 0;
-  while (i < pts.length - 2 && x > pts[i + 1]!.x) i++;
-  const a = pts[i]!;
-  const b = pts[i + 1]!;
-  const s = Math.log(b.y / a.y) / Math.log(b.x / a.x);
-  return a.y * Math.exp(s * Math.log(x / a.x));
-}
-
-function nodeTables(cat: EnergyCatalog): { t45: NodeEnergyTable; t7: NodeEnergyTable } {
-  const t45 = cat.nodes.find((n) => n.node_nm === 45);
-  const t7 = cat.nodes.find((n) => n.node_nm === 7);
-  if (!t45 || !t7) throw new XpusimError(error("E_IO", "catalog/energy", "the energy catalog needs 45 nm and 7 nm node tables"));
-  return { t45, t7 };
-}
-
-const factorAt = (pts: readonly FactorPoint[], nm: number): number => interpLogLog(pts.map((p) => ({ x: p.node_nm, y: p.value })), nm);
-
-/** Scales a quantity given at 45 nm and 7 nm to `nm` (kind selects the energy or area factor table). */
-export function scaleToNode(cat: EnergyCatalog, v45: number, v7: number, nm: number, kind: "energy" | "area"): { value: number; basis: string } {
-  const sc = cat.scaling;
-  if (nm <= 45 && nm >= 7) {
-    const w = Math.log(45 / nm) / Math.log(45 / 7);
-    return { value: v45 * Math.pow(v7 / v45, w), basis: `geometric interpolation between 45 nm (${v45}) and 7 nm (${v7}) at ${nm} nm` };
-  }
-  if (nm > 45) {
-    const table = kind === "energy" ? sc.energy_factor_vs_45nm : sc.area_factor_vs_45nm;
-    const f = factorAt(table, nm) / factorAt(table, 45);
-    return { value: v45 * f, basis: `45 nm value ${v45} × Stillmaker ${kind} factor ${f.toFixed(3)} (${nm} nm)` };
-  }
-  const exp = kind === "energy" ? sc.extrapolation_energy_exponent.value : sc.extrapolation_area_exponent.value;
-  const f = Math.pow(nm / 7, exp);
-  return { value: v7 * f, basis: `7 nm value ${v7} × (${nm}/7)^${exp}` };
-}
+export { interpLogLog, scaleToNode } from "./node-scaling.js";
 
 function macDtype(design: NpuDesign): MacDtype {
   const d = design.dtype;
@@ -127,6 +97,7 @@ export function designActionEnergies(cat: EnergyCatalog, design: NpuDesign): Des
       const w = l.technology === "sram" ? wr : 1;
       return { name: l.name, read_pj_per_bit: r, write_pj_per_bit: { pj: r.pj * w, basis: w === 1 ? "= read" : `read × ${w}` } };
     }),
+    static_power: designStaticPower(cat, design, areaOf(cat, design).total_mm2),
   };
 }
 
@@ -142,6 +113,10 @@ export interface EnergyBreakdown {
   total_pj: number;
   mac_pj: number;
   noc_pj: number;
+  /** Leakage over the layer latency (0 from energyOf; evaluateMapping adds it once the latency is known). */
+  static_pj: number;
+  /** Clock network over the layer's cycles (likewise). */
+  clock_pj: number;
   levels: LevelEnergy[];
 }
 
@@ -163,5 +138,5 @@ export function energyOf(design: NpuDesign, e: DesignActionEnergies, counts: Acc
     total += sum;
     return { name: lc.name, reads: lc.reads, writes: lc.writes, energy_pj: sum, energy_by_tensor_pj: by };
   });
-  return { total_pj: total, mac_pj: mac, noc_pj: noc, levels };
+  return { total_pj: total, mac_pj: mac, noc_pj: noc, static_pj: 0, clock_pj: 0, levels };
 }

@@ -11,6 +11,7 @@ import { evaluateMapping, type MappingEvaluation } from "./evaluate.js";
 import { searchMapping, type MapObjective, type MapperResult } from "./mapper.js";
 import { mappingToObject, type Mapping } from "./mapping.js";
 import type { LayerProblem } from "./problem.js";
+import { systolicCrossCheck } from "./systolic-crosscheck.js";
 
 export { resolveDesign, parseNodeNm, DATAFLOW_SPATIAL, type NpuDesign, type NpuLevel } from "./design.js";
 export { parseLayerSpec, problemFromConv, problemFromGemm, macsOf, type LayerProblem } from "./problem.js";
@@ -19,7 +20,9 @@ export { mappingFromObject } from "./mapping-from-object.js";
 export { computeAccessCounts, refetch, type AccessCounts } from "./access-counts.js";
 export { designActionEnergies, energyOf, scaleToNode, dramKey, type DesignActionEnergies, type EnergyBreakdown } from "./energy-model.js";
 export { areaOf, type AreaBreakdown } from "./area-model.js";
+export { designStaticPower, clockedBits, type StaticPower } from "./static-energy.js";
 export { evaluateMapping, type MappingEvaluation } from "./evaluate.js";
+export { systolicCrossCheck, systolicLayerOf, type SystolicCrossCheck } from "./systolic-crosscheck.js";
 export { searchMapping, mulberry32, type MapObjective, type MapperOptions, type MapperResult } from "./mapper.js";
 
 export interface LayerMapResult {
@@ -36,6 +39,8 @@ export interface LayerMapResult {
   cycles?: number;
   compute_cycles?: number;
   dram_cycles?: number;
+  /** Stall-free cycles of the SCALE-Sim-compatible simulator (corrected semantics), systolic single-array ws/os/is designs only. */
+  cycles_systolic_sim?: number;
   latency_s?: number;
   utilization?: number;
   tops_per_w?: number;
@@ -68,7 +73,7 @@ function toResult(p: LayerProblem, d: NpuDesign, ev: MappingEvaluation | undefin
   if (!ev || !ev.valid || !mapping || !ev.energy) return { ...base, feasible: false, reasons: reasons.length > 0 ? reasons : (ev?.reasons ?? ["no valid mapping found"]) };
   const r = p.repeats;
   const levels: NonNullable<LayerMapResult["energy_by_level_pj"]> = {};
-  const comp: Record<string, number> = { mac: ev.energy.mac_pj * r, noc: ev.energy.noc_pj * r };
+  const comp: Record<string, number> = { mac: ev.energy.mac_pj * r, noc: ev.energy.noc_pj * r, static: ev.energy.static_pj * r, clock: ev.energy.clock_pj * r };
   for (const l of ev.energy.levels) {
     const sum = (x: Record<string, number>): number => (x.weights! + x.inputs! + x.outputs!) * r;
     levels[l.name] = { total: l.energy_pj * r, weights: l.energy_by_tensor_pj.weights * r, inputs: l.energy_by_tensor_pj.inputs * r, outputs: l.energy_by_tensor_pj.outputs * r, reads: sum(l.reads), writes: sum(l.writes) };
@@ -86,6 +91,10 @@ function toResult(p: LayerProblem, d: NpuDesign, ev: MappingEvaluation | undefin
     cycles: ev.cycles,
     compute_cycles: ev.compute_cycles,
     dram_cycles: ev.dram_cycles,
+    ...(() => {
+      const x = systolicCrossCheck(d, p);
+      return x ? { cycles_systolic_sim: x.cycles_systolic_sim } : {};
+    })(),
     latency_s: ev.latency_s,
     utilization: ev.utilization,
     tops_per_w: (2 * ev.macs) / (ev.energy_pj * 1e-12) / 1e12,

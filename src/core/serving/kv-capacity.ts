@@ -7,6 +7,7 @@ import type { Precision } from "../workload/precision.js";
 import type { ServingConfig } from "./serving-config.js";
 import { kvShareTp, weightsPerChipBytes } from "../estimate/estimate-inference.js";
 import { shardGraphBlocks } from "../estimate/sharded-pass.js";
+import { routedExpertParams } from "../parallel/expert-parallel.js";
 
 /**
  * KV-cache capacity the way serving engines size it at start-up (formulas.md §7):
@@ -25,6 +26,10 @@ import { shardGraphBlocks } from "../estimate/sharded-pass.js";
  * With tensor parallelism (tp > 1) every figure is per chip: weights ÷ tp, the profile graph
  * sharded, KV bytes per token of one rank's heads; a block then holds block_size tokens of the
  * whole instance (each rank stores its heads of the same tokens).
+ *
+ * With expert parallelism (ep > 1, MoE): each chip also holds only 1/ep of the routed experts
+ * (weights − routed experts × (1 − 1/ep) ÷ tp) and profiles its own budget with its experts' share
+ * of the tokens; the blocks are those of one attention group (an instance has ep of them).
  */
 export interface KvCapacity {
   device_memory_bytes: number;
@@ -43,12 +48,14 @@ export interface KvCapacity {
   token_capacity: number;
 }
 
-export function kvCapacity(model: ModelSpec, ctx: CostContext, precision: Precision, config: ServingConfig, tp = 1): KvCapacity {
+export function kvCapacity(model: ModelSpec, ctx: CostContext, precision: Precision, config: ServingConfig, tp = 1, ep = 1): KvCapacity {
   const device = ctx.chip.memory.main.capacity_bytes;
-  const weights = tp === 1 ? modelParams(model).params_total * DTYPE_BYTES[precision.weights] : weightsPerChipBytes(model, precision, tp, 1);
+  const wb = DTYPE_BYTES[precision.weights];
+  const weights =
+    (tp === 1 ? modelParams(model).params_total * wb : weightsPerChipBytes(model, precision, tp, 1)) - (ep > 1 ? (routedExpertParams(model) * (1 - 1 / ep) * wb) / tp : 0);
   const profileTokens = config.max_num_batched_tokens;
   const full = buildWorkload(model, { batch: 1, new_tokens: profileTokens, context_tokens: profileTokens, phase: "prefill", lm_head_tokens: "last" }, precision);
-  const graph = tp === 1 ? full : { ...full, blocks: shardGraphBlocks(full, tp).blocks };
+  const graph = tp === 1 && ep === 1 ? full : { ...full, blocks: shardGraphBlocks(full, tp, ep).blocks };
   // Logits are gathered whole on every rank for sampling.
   const vocab = model.category === "decoder-llm" ? model.vocab_size : 0;
   const samplerLogits = config.max_num_seqs * vocab * 4;

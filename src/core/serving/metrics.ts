@@ -16,6 +16,11 @@ import { ReqState, type SimulationTrace } from "./simulator.js";
  *
  * Percentiles use linear interpolation between order statistics (numpy's default, as vLLM's
  * benchmark). Little's law check: mean_requests_in_system = ∫ N(t) dt / duration ≈ λ · mean E2E.
+ *
+ * Energy (when the step cost prices it): over the run (first arrival to the last event), every
+ * chip of every instance draws its step energy while its instance runs a step and its waiting power
+ * otherwise:  E = Σ_steps E_step + P_wait · chips_per_instance · (instances · span − Σ busy time).
+ * J per output token = E / completed output tokens; W per chip = E / (span · chips).
  */
 export interface Distribution {
   mean: number;
@@ -82,6 +87,32 @@ export interface ServingMetrics {
   mean_requests_in_system: number;
   /** Busy time / (duration × instances). */
   utilization: number;
+  /** Energy of all chips over the run; absent when the step cost has no energy model or the chip no power data. */
+  energy?: ServingEnergy;
+}
+
+export interface ServingEnergy {
+  /** All chips, first arrival to the last event, J. */
+  total_j: number;
+  /** Of which while steps ran (op energy + waiting on collectives), J. */
+  busy_j: number;
+  /** Of which waiting between steps (waiting power × idle chip-time), J. */
+  idle_j: number;
+  per_output_token_j: number;
+  /** Mean power of one chip over the run, W. */
+  average_power_per_chip_w: number;
+  /** Power of one chip between steps, W. */
+  idle_power_per_chip_w: number;
+  /** Chips counted (instances × chips per instance). */
+  chips: number;
+  span_s: number;
+}
+
+/** What the energy figures need besides the trace. */
+export interface EnergySetup {
+  /** Waiting power of one chip, W. */
+  idle_power_w: number;
+  chips_per_instance: number;
 }
 
 const EMPTY: Distribution = { mean: NaN, p50: NaN, p90: NaN, p99: NaN, max: NaN, count: 0 };
@@ -193,7 +224,7 @@ function kvSeries(trace: SimulationTrace, start: number, end: number, points: nu
   return { series, mean: total / (end - start), peak };
 }
 
-export function computeMetrics(trace: SimulationTrace, slo?: Slo, seriesPoints = 200): ServingMetrics {
+export function computeMetrics(trace: SimulationTrace, slo?: Slo, seriesPoints = 200, power?: EnergySetup): ServingMetrics {
   const n = trace.requests;
   const ttft = new Float64Array(n);
   const tpot = new Float64Array(n);
@@ -258,6 +289,23 @@ export function computeMetrics(trace: SimulationTrace, slo?: Slo, seriesPoints =
     mean_requests_in_system: duration > 0 ? trace.in_system_integral / duration : 0,
     utilization: duration > 0 ? trace.busy_time_s / (duration * trace.instances) : 0,
   };
+  const busyE = trace.busy_energy_j;
+  if (power && busyE !== undefined && Number.isFinite(busyE) && Number.isFinite(firstArrival)) {
+    const span = Math.max(lastFinish, trace.end_time_s) - firstArrival;
+    const chips = trace.instances * power.chips_per_instance;
+    const idle = power.idle_power_w * power.chips_per_instance * Math.max(0, trace.instances * span - trace.busy_time_s);
+    const total = busyE + idle;
+    metrics.energy = {
+      total_j: total,
+      busy_j: busyE,
+      idle_j: idle,
+      per_output_token_j: outTokens > 0 ? total / outTokens : NaN,
+      average_power_per_chip_w: span > 0 ? total / (span * chips) : 0,
+      idle_power_per_chip_w: power.idle_power_w,
+      chips,
+      span_s: span,
+    };
+  }
   if (slo && (slo.ttft_s !== undefined || slo.tpot_s !== undefined)) {
     metrics.goodput = { requests_per_s: per(met), slo_attainment: done > 0 ? met / done : 0 };
     if (slo.ttft_s !== undefined) metrics.goodput.ttft_slo_s = slo.ttft_s;

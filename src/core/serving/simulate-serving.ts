@@ -10,6 +10,8 @@ import { simulate, type SimulationSetup } from "./simulator.js";
 import { type EngineStepCost, engineStepCost, type StepCostModel } from "./step-cost.js";
 import type { System } from "../network/build-system.js";
 import { type LayoutNetwork, layoutNetwork } from "../parallel/network-context.js";
+import { expertCount, expertParallelProblem } from "../parallel/expert-parallel.js";
+import { fallbackWarning, resolveExecutionPrecision } from "../estimate/execution-precision.js";
 
 /**
  * Top level of the serving simulator: one model on one chip type behind a serving engine.
@@ -18,6 +20,13 @@ import { type LayoutNetwork, layoutNetwork } from "../parallel/network-context.j
  *   model × chip × precision ──► step cost (engine-priced iterations, cached)
  *   requests ──► discrete-event simulation ──► TTFT / TPOT / ITL / E2E percentiles, throughput,
  *                                               goodput, KV utilisation over time
+ *
+ * Parallelism inside an instance: tp chips per attention group (Megatron sharding, all-reduces) and,
+ * for MoE models, ep attention groups sharing the routed experts (step-cost.ts): an instance is tp·ep
+ * chips; each group has its own scheduler budget (max_num_batched_tokens, max_num_seqs) and its own
+ * KV cache, so the simulated instance gets ep × each and the step is priced for the busiest group.
+ * Precision: math the chip has no engine for runs in a wider native dtype with storage kept narrow
+ * (execution-precision.ts), said in the notes. Energy: see metrics.ts.
  *
  * Infeasible setups (the weights and activations leave no room for KV) are results with
  * `feasible: false` and the reason, not exceptions. Bad inputs (unknown config fields, non-LLM
@@ -37,7 +46,9 @@ export interface SimulateServingOptions {
   num_blocks_override?: number;
   /** Tensor-parallel chips per engine instance (default 1); needs `system`. */
   tp?: number;
-  /** The system the TP group sits in (prices the per-layer all-reduces). */
+  /** Expert-parallel attention groups per instance (MoE; default 1); needs `system`. */
+  ep?: number;
+  /** The system the instance sits in (prices the per-layer all-reduces and all-to-alls). */
   system?: System;
 }
 
@@ -47,13 +58,17 @@ export interface ServingResult {
   chip: string;
   engine: string;
   config: ServingConfig;
-  /** Tensor-parallel chips per engine instance. */
+  /** Tensor-parallel chips per attention group. */
   tp: number;
-  /** Chips used: tp per instance × (1, or prefill + decode instances when disaggregated). */
+  /** Expert-parallel attention groups per instance (1: no expert parallelism). */
+  ep: number;
+  /** Chips used: tp·ep per instance × (1, or prefill + decode instances when disaggregated). */
   chips: number;
+  /** Requested and executed precision (they differ when the chip lacks the math dtype). */
+  precision: { requested: string; executed: string; fallback: boolean };
   feasible: boolean;
   infeasible_reason?: string;
-  /** KV capacity of one instance (the decode pool's when disaggregated). */
+  /** KV capacity per chip and of one attention group (an instance holds ep groups; the decode pool's when disaggregated). */
   memory: KvCapacity;
   /** max_model_len actually used. */
   max_model_len: number;
@@ -85,6 +100,14 @@ export function simulateServing(
   const notes: string[] = [];
   const tp = opts.tp ?? 1;
   if (!Number.isInteger(tp) || tp < 1) throw new XpusimError(error("E_RANGE", "tp", `tp must be a positive integer, got ${String(tp)}`));
+  const ep = opts.ep ?? 1;
+  const epProblem = expertParallelProblem(expertCount(model), ep, model.id);
+  if (epProblem) throw new XpusimError(error("E_RANGE", "ep", epProblem.message, { hint: epProblem.hint }));
+  if (ep > 1 && !opts.system) throw new XpusimError(error("E_SCHEMA", "system", `ep = ${ep} needs a system to price the all-to-alls`, { hint: "pass --system <id> (`xpusim collective --list`), or leave it to the chip's default system" }));
+  const exec = resolveExecutionPrecision(ctx.chip, precision);
+  if (exec.fallback) notes.push(fallbackWarning(ctx.chip, exec.fallback, exec.precision.weights, undefined));
+  const requestedPrecision = precision;
+  precision = exec.precision;
   if (tp > 1) {
     if (!opts.system) throw new XpusimError(error("E_SCHEMA", "system", `tp = ${tp} needs a system to price the all-reduces`, { hint: "pass --system <id> (`xpusim collective --list`), or leave it to the chip's default system" }));
     const heads = model.attention.heads;
@@ -92,16 +115,16 @@ export function simulateServing(
     if (heads % tp !== 0) throw new XpusimError(error("E_RANGE", "tp", `tp = ${tp} does not divide the ${heads} attention heads of ${model.id}`, { hint: `use a tp that divides ${heads}` }));
     if (!model.attention.mla && kvh % tp !== 0 && tp % kvh !== 0) throw new XpusimError(error("E_RANGE", "tp", `tp = ${tp} and the ${kvh} KV heads of ${model.id} neither divide each other`));
   }
-  const memory = kvCapacity(model, ctx, precision, config, tp);
+  const memory = kvCapacity(model, ctx, precision, config, tp, ep);
   if (opts.num_blocks_override !== undefined) {
     memory.num_blocks = opts.num_blocks_override;
     memory.token_capacity = memory.num_blocks * config.block_size;
     notes.push(`KV blocks forced to ${opts.num_blocks_override} per instance`);
   }
   const disagg = config.disaggregation;
-  const chips = (disagg ? disagg.prefill_instances + disagg.decode_instances : 1) * tp;
-  const network = tp > 1 ? layoutNetwork(opts.system!, tp, 1, 1) : undefined;
-  const step = opts.step_cost ?? cachedStepCost(model, ctx, precision, config.execution, opts.interpolate !== false, tp, network);
+  const chips = (disagg ? disagg.prefill_instances + disagg.decode_instances : 1) * tp * ep;
+  const network = tp * ep > 1 ? layoutNetwork(opts.system!, tp, ep, 1, ep) : undefined;
+  const step = opts.step_cost ?? cachedStepCost(model, ctx, precision, config.execution, opts.interpolate !== false, tp, network, ep);
   notes.push(...step.notes);
 
   let maxModelLen = config.max_model_len ?? model.max_context;
@@ -112,7 +135,9 @@ export function simulateServing(
     engine: config.engine,
     config,
     tp,
+    ep,
     chips,
+    precision: { requested: formatPrecision(requestedPrecision), executed: formatPrecision(precision), fallback: exec.fallback !== undefined },
     feasible: true,
     memory,
     max_model_len: maxModelLen,
@@ -141,13 +166,17 @@ export function simulateServing(
     base.max_model_len = maxModelLen;
   }
 
+  // An instance holds ep attention groups, each with its own KV cache and scheduler budget.
+  const instanceBlocks = memory.num_blocks * ep;
   const setup: SimulationSetup = {
     step,
-    pool: { instances: disagg ? disagg.decode_instances : 1, num_blocks: memory.num_blocks },
+    pool: { instances: disagg ? disagg.decode_instances : 1, num_blocks: instanceBlocks },
     max_model_len: maxModelLen,
   };
+  const simConfig = ep === 1 ? config : { ...config, max_num_batched_tokens: config.max_num_batched_tokens * ep, max_num_seqs: config.max_num_seqs * ep };
+  if (ep > 1) notes.push(`${ep} attention groups per instance: ${ep} × ${config.max_num_batched_tokens} tokens and ${ep} × ${config.max_num_seqs} sequences per step, ${ep} × ${memory.num_blocks} KV blocks`);
   if (disagg) {
-    setup.prefill_pool = { instances: disagg.prefill_instances, num_blocks: memory.num_blocks };
+    setup.prefill_pool = { instances: disagg.prefill_instances, num_blocks: instanceBlocks };
     setup.kv_bytes_per_token = memory.kv_bytes_per_token;
     const link = ctx.chip.interconnect.scale_up ?? ctx.chip.interconnect.host;
     const bw = disagg.kv_transfer_bytes_per_s ?? link?.bandwidth_per_direction_bytes_per_s;
@@ -167,8 +196,9 @@ export function simulateServing(
   }
 
   const sorted = sortByArrival(requests);
-  const trace = simulate(sorted, config, setup);
-  const metrics = computeMetrics(trace, opts.slo, opts.series_points ?? 200);
+  const trace = simulate(sorted, simConfig, setup);
+  const power = step.idle_power_w !== undefined ? { idle_power_w: step.idle_power_w, chips_per_instance: step.chips ?? tp * ep } : undefined;
+  const metrics = computeMetrics(trace, opts.slo, opts.series_points ?? 200, power);
   const examples: string[] = [];
   for (const [, why] of trace.rejected) {
     if (!examples.includes(why)) examples.push(why);
@@ -188,15 +218,15 @@ export function simulateServing(
  */
 const stepCosts = new WeakMap<CostContext, WeakMap<ModelSpec, Map<string, EngineStepCost>>>();
 
-function cachedStepCost(model: ModelSpec, ctx: CostContext, precision: Precision, execution: "graph" | "eager", interpolate: boolean, tp = 1, network?: LayoutNetwork): EngineStepCost {
+function cachedStepCost(model: ModelSpec, ctx: CostContext, precision: Precision, execution: "graph" | "eager", interpolate: boolean, tp = 1, network?: LayoutNetwork, ep = 1): EngineStepCost {
   let byModel = stepCosts.get(ctx);
   if (!byModel) stepCosts.set(ctx, (byModel = new WeakMap()));
   let byKey = byModel.get(model);
   if (!byKey) byModel.set(model, (byKey = new Map()));
-  const key = `${formatPrecision(precision)}|${execution}|${interpolate}|${tp}|${network?.system.id ?? ""}`;
+  const key = `${formatPrecision(precision)}|${execution}|${interpolate}|${tp}|${ep}|${network?.system.id ?? ""}`;
   let cost = byKey.get(key);
   if (!cost) {
-    cost = engineStepCost(model, ctx, precision, { execution, ...(interpolate ? {} : { interpolate: false }), ...(tp > 1 && network ? { tp, network } : {}) });
+    cost = engineStepCost(model, ctx, precision, { execution, ...(interpolate ? {} : { interpolate: false }), ...(tp * ep > 1 && network ? { tp, ep, network } : {}) });
     byKey.set(key, cost);
   }
   return cost;

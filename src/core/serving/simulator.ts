@@ -91,6 +91,8 @@ export interface SimulationTrace {
   in_system_integral: number;
   /** Σ over instances of their busy time. */
   busy_time_s: number;
+  /** Σ over steps of the step cost's energy (all chips of the instance), J; absent when the step cost has no energy, NaN without power data. */
+  busy_energy_j?: number;
   instances: number;
   end_time_s: number;
 }
@@ -304,6 +306,8 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
   let inSystem = 0;
   let inSystemIntegral = 0;
   let busyTime = 0;
+  let busyEnergy = 0;
+  const stepEnergy = setup.step.stepEnergyJ?.bind(setup.step);
   let remaining = n - rejected.size;
 
   // Transfers in flight (disaggregated), kept sorted by completion time.
@@ -518,6 +522,7 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
       inst.stepStart = now;
       inst.stepEnd = now + dt;
       busyTime += dt;
+      if (stepEnergy) busyEnergy += stepEnergy(inst.batch);
       steps++;
       schedSeqs += inst.schedCount;
       schedTokensTotal += inst.schedTokenSum;
@@ -579,6 +584,7 @@ export function simulate(requests: readonly ServingRequest[], config: ServingCon
     preemptions_total: preemptTotal,
     in_system_integral: inSystemIntegral,
     busy_time_s: busyTime,
+    ...(stepEnergy ? { busy_energy_j: busyEnergy } : {}),
     instances: instances.length,
     end_time_s: now,
   };

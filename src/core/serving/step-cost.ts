@@ -1,9 +1,9 @@
 import type { CostContext } from "../cost/contract.js";
-import { eagerDispatchS, type EvaluateOptions, evaluateBlocks, evaluateGraph } from "../estimate/evaluate-graph.js";
+import { type BlockResult, eagerDispatchS, type EvaluateOptions, evaluateBlocks, evaluateGraph } from "../estimate/evaluate-graph.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import { buildWorkload } from "../workload/build-workload.js";
 import type { LayoutNetwork } from "../parallel/network-context.js";
-import { shardGraphBlocks } from "../estimate/sharded-pass.js";
+import { shardGraphBlocks, waitingPowerW } from "../estimate/sharded-pass.js";
 import type { Block, WorkloadGraph } from "../workload/op.js";
 import type { Precision } from "../workload/precision.js";
 
@@ -45,6 +45,20 @@ import type { Precision } from "../workload/precision.js";
  * collectives priced on the system — body(N) the two all-reduces per layer of N tokens × hidden (and
  * the one after the embedding), head(R) the all-gather of R rows of logits. Attention needs no
  * communication. Same interface, so the simulator does not change.
+ *
+ * Expert parallelism (`ep` > 1, MoE models; DP-attention + EP as vLLM `--data-parallel-size ep
+ * --enable-expert-parallel` and SGLang serve DeepSeek-V3): the instance is ep attention groups of
+ * tp chips; each group runs attention and the dense layers for its own sequences, the routed experts
+ * are split over the groups (parallel/expert-parallel.ts), and every MoE layer adds a dispatch and a
+ * combine all-to-all over the ep group, both in body(N). The groups step in lock-step (MoE layers
+ * need every rank), so a step takes the time of the busiest group: ⌈N/ep⌉ tokens (at least the
+ * largest prompt chunk, which is never split), ⌈R/ep⌉ LM-head rows, ⌈D/ep⌉ decodes, and prefill
+ * attention max(Σ/ep, largest chunk). Expert work is priced as if every group held that many tokens
+ * (exact when balanced, an upper bound otherwise). ep = 1 is the formula above, unchanged.
+ *
+ * Energy (`stepEnergyJ`): the same formula over the terms' energies — each op's energy (dynamic +
+ * static over its time, evaluate-graph) × the instance's chips, plus waiting power × chips over the
+ * collectives' time (as sharded-pass.ts). The simulator adds waiting power between steps.
  */
 
 /** One iteration's batch. Reused between steps by the simulator (no allocation per step). */
@@ -71,6 +85,15 @@ export interface StepCostModel {
   /** What the model assumes, for the output's notes. */
   readonly notes: readonly string[];
   stepTimeS(batch: StepBatch): number;
+  /**
+   * Energy of all chips of one instance over the step, J (their op energy, and idle power while
+   * they wait on collectives); NaN when the chip has no power data. Absent: energy not modelled.
+   */
+  stepEnergyJ?(batch: StepBatch): number;
+  /** Power one chip draws while the engine has nothing to run, W (for the gaps between steps). */
+  readonly idle_power_w?: number;
+  /** Chips of one engine instance (tp × ep; default 1). */
+  readonly chips?: number;
 }
 
 export interface LinearStepCostParams {
@@ -82,6 +105,12 @@ export interface LinearStepCostParams {
   per_decode_seq_s?: number;
   /** Per context token attended by a decoding sequence, s. */
   per_context_token_s?: number;
+  /** Power of one chip while a step runs, W (gives the model an energy: busy × step time × chips). */
+  busy_power_w?: number;
+  /** Power of one chip between steps, W (default 0 when busy_power_w is set). */
+  idle_power_w?: number;
+  /** Chips per instance (default 1). */
+  chips?: number;
 }
 
 /** A hand-checkable step cost (tests, what-if studies): base + per-token terms. */
@@ -89,15 +118,21 @@ export function linearStepCost(p: LinearStepCostParams): StepCostModel {
   const pt = p.per_prefill_token_s ?? 0;
   const pd = p.per_decode_seq_s ?? 0;
   const pc = p.per_context_token_s ?? 0;
-  return {
+  const chips = p.chips ?? 1;
+  const time = (b: StepBatch): number => {
+    let tokens = 0;
+    for (let i = 0; i < b.chunks; i++) tokens += b.chunk_tokens[i]!;
+    return p.base_s + pt * tokens + pd * b.decodes + pc * b.decode_context_sum;
+  };
+  const model: StepCostModel = {
     id: "linear",
     notes: [`step time = ${p.base_s} s + ${pt} s/prefill token + ${pd} s/decode sequence + ${pc} s/context token`],
-    stepTimeS(b: StepBatch): number {
-      let tokens = 0;
-      for (let i = 0; i < b.chunks; i++) tokens += b.chunk_tokens[i]!;
-      return p.base_s + pt * tokens + pd * b.decodes + pc * b.decode_context_sum;
-    },
+    stepTimeS: time,
+    chips,
   };
+  if (p.busy_power_w === undefined) return model;
+  const busy = p.busy_power_w;
+  return { ...model, idle_power_w: p.idle_power_w ?? 0, stepEnergyJ: (b: StepBatch) => busy * chips * time(b) };
 }
 
 const LINEAR_TOP = 32;
@@ -174,32 +209,44 @@ function bucketBounds(k: number): [number, number] {
 export interface EngineStepCostOptions extends EvaluateOptions {
   /** Interpolate on a grid (default, fast) or price every distinct shape exactly (memoised). */
   interpolate?: boolean;
-  /** Tensor-parallel degree of one engine instance (default 1); needs `network` when > 1. */
+  /** Tensor-parallel degree of one attention group (default 1); needs `network` when > 1. */
   tp?: number;
-  /** Where the TP group sits (layoutNetwork(system, tp, 1, 1)): prices its collectives. */
+  /**
+   * Expert-parallel degree (MoE; default 1): the instance is ep attention groups of tp chips whose
+   * routed experts are split over the ep groups; needs `network` when > 1.
+   */
+  ep?: number;
+  /** Where the instance sits (layoutNetwork(system, tp, ep, 1, ep)): prices its collectives. */
   network?: LayoutNetwork;
+}
+
+/** Time (s) and energy of all chips of the instance (J; NaN without power data) of a step term. */
+interface Priced {
+  t: number;
+  e: number;
 }
 
 /** The parts of an evaluated graph the step formula needs. */
 interface GraphParts {
-  body: number;
-  head: number;
-  attention: number;
+  body: Priced;
+  head: Priced;
+  attention: Priced;
 }
 
-function partsOf(blocks: readonly { name: string; repeat: number; ops: readonly { op: { kind: string }; time_s: number }[] }[]): GraphParts {
-  let body = 0;
-  let head = 0;
-  let attention = 0;
+/** Splits a graph's ops into body / head / attention; energy × `chips` (each chip runs the same sharded ops). */
+function partsOf(blocks: readonly BlockResult[], chips: number, idleW: number): GraphParts {
+  const parts: GraphParts = { body: { t: 0, e: 0 }, head: { t: 0, e: 0 }, attention: { t: 0, e: 0 } };
   for (const b of blocks) {
     for (const o of b.ops) {
       const t = o.time_s * b.repeat;
-      if (b.name === "final") head += t;
-      else if (o.op.kind === "attention") attention += t;
-      else body += t;
+      // Eager dispatch gaps idle like evaluate-graph's energy.
+      const e = ((o.cost.energy_j ?? NaN) + (o.time_s - o.cost.time_s) * idleW) * b.repeat * chips;
+      const p = b.name === "final" ? parts.head : o.op.kind === "attention" ? parts.attention : parts.body;
+      p.t += t;
+      p.e += e;
     }
   }
-  return { body, head, attention };
+  return parts;
 }
 
 function attentionOnly(graph: WorkloadGraph): Block[] {
@@ -214,19 +261,20 @@ function attentionOnly(graph: WorkloadGraph): Block[] {
 /** Lazily filled 1-D or 2-D table keyed by grid indices (NaN = not computed yet). */
 class Table {
   private readonly data: Float64Array;
+  private readonly done: Uint8Array;
   constructor(
     size: number,
     private readonly cols: number,
   ) {
-    this.data = new Float64Array(size).fill(NaN);
+    this.data = new Float64Array(size);
+    this.done = new Uint8Array(size);
   }
   get(i: number, j: number, compute: (i: number, j: number) => number): number {
     const k = i * this.cols + j;
-    let v = this.data[k]!;
-    if (v !== v) {
-      v = compute(i, j);
-      this.data[k] = v;
-    }
+    if (this.done[k] === 1) return this.data[k]!;
+    const v = compute(i, j);
+    this.data[k] = v;
+    this.done[k] = 1;
     return v;
   }
 }
@@ -234,6 +282,44 @@ class Table {
 export interface EngineStepCost extends StepCostModel {
   /** Graph evaluations done so far (cache misses), for benchmarks and tests. */
   readonly evaluations: () => number;
+  stepEnergyJ(batch: StepBatch): number;
+  readonly idle_power_w: number;
+  readonly chips: number;
+}
+
+/**
+ * The load of the busiest attention group of an ep-way instance (ep = 1: the batch itself).
+ * Sequences are spread evenly over the groups (each group's scheduler has the same budget), so a
+ * group holds ⌈N/ep⌉ tokens, ⌈R/ep⌉ rows and ⌈D/ep⌉ decodes, except that a prompt chunk is never
+ * split between groups: the busiest group holds at least the largest chunk.
+ */
+interface GroupLoad {
+  tokens: number;
+  rows: number;
+  decodes: number;
+  largestChunk: number;
+}
+
+function groupLoad(b: StepBatch, ep: number, out: GroupLoad): void {
+  let tokens = b.decodes;
+  let largest = 0;
+  for (let i = 0; i < b.chunks; i++) {
+    const t = b.chunk_tokens[i]!;
+    tokens += t;
+    if (t > largest) largest = t;
+  }
+  const rows = b.chunks + b.decodes;
+  if (ep === 1) {
+    out.tokens = tokens;
+    out.rows = rows;
+    out.decodes = b.decodes;
+  } else {
+    const t = Math.ceil(tokens / ep);
+    out.tokens = t > largest ? t : largest;
+    out.rows = Math.ceil(rows / ep);
+    out.decodes = Math.ceil(b.decodes / ep);
+  }
+  out.largestChunk = largest;
 }
 
 /** Step cost priced with the workload builder and cost-model registry (see the file comment). */
@@ -243,26 +329,34 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
   if (opts.costModel) evalOpts.costModel = opts.costModel;
   let evaluations = 0;
   const tp = opts.tp ?? 1;
+  const ep = opts.ep ?? 1;
   const net = opts.network;
-  if (tp > 1 && !net) throw new Error("engineStepCost: tp > 1 needs a network (layoutNetwork(system, tp, 1, 1))");
+  if ((tp > 1 || ep > 1) && !net) throw new Error("engineStepCost: tp or ep > 1 needs a network (layoutNetwork(system, tp, ep, 1, ep))");
+  const chips = tp * ep;
+  const idleW = waitingPowerW(ctx);
   const dispatch = opts.execution === "eager" ? eagerDispatchS(ctx) : 0;
-  /** Parts of a whole graph, sharded over tp with each block's collectives added (tp = 1: unchanged). */
+  /** Parts of a whole graph, sharded over ep then tp with each block's collectives added (tp = ep = 1: unchanged). */
   const priceParts = (graph: WorkloadGraph): GraphParts => {
-    if (tp === 1) return partsOf(evaluateGraph(graph, ctx, evalOpts).blocks);
-    const { blocks, comm } = shardGraphBlocks(graph, tp);
-    const parts = partsOf(evaluateBlocks(blocks, ctx, evalOpts).blocks);
+    if (tp === 1 && ep === 1) return partsOf(evaluateGraph(graph, ctx, evalOpts).blocks, 1, idleW);
+    const { blocks, comm, a2a } = shardGraphBlocks(graph, tp, ep);
+    const parts = partsOf(evaluateBlocks(blocks, ctx, evalOpts).blocks, chips, idleW);
     for (let i = 0; i < blocks.length; i++) {
       let t = 0;
       for (const c of comm[i]!) t += Math.max(net!.tp(c.collective, c.bytes), dispatch);
-      if (blocks[i]!.name === "final") parts.head += t;
-      else parts.body += t * blocks[i]!.repeat;
+      for (const c of a2a[i]!) t += Math.max(net!.ep(c.collective, c.bytes), dispatch);
+      // While the collectives run, every chip of the instance draws its waiting power.
+      const p = blocks[i]!.name === "final" ? parts.head : parts.body;
+      const r = blocks[i]!.name === "final" ? 1 : blocks[i]!.repeat;
+      p.t += t * r;
+      p.e += t * r * chips * idleW;
     }
     return parts;
   };
   /** Attention ops only (heads ÷ tp; no communication). */
-  const priceAttention = (graph: WorkloadGraph): number => {
+  const priceAttention = (graph: WorkloadGraph): Priced => {
     const blocks = attentionOnly(graph);
-    return evaluateBlocks(tp === 1 ? blocks : shardGraphBlocks({ ...graph, blocks }, tp).blocks, ctx, evalOpts).time_s;
+    const parts = partsOf(evaluateBlocks(tp === 1 ? blocks : shardGraphBlocks({ ...graph, blocks }, tp).blocks, ctx, evalOpts).blocks, chips, idleW);
+    return parts.attention;
   };
 
   const decodeGraph = (batch: number, context: number) =>
@@ -272,9 +366,9 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
 
   // Exact shape prices (memoised by exact integer key).
   const decodeParts = new Map<number, GraphParts>();
-  const prefillBody = new Map<number, number>();
-  const attnDecode = new Map<number, number>();
-  const attnPrefill = new Map<number, number>();
+  const prefillBody = new Map<number, Priced>();
+  const attnDecode = new Map<number, Priced>();
+  const attnPrefill = new Map<number, Priced>();
   const KEY = 2 ** 26;
 
   const exactDecodeParts = (batch: number): GraphParts => {
@@ -286,7 +380,7 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
     }
     return p;
   };
-  const exactPrefillBody = (tokens: number): number => {
+  const exactPrefillBody = (tokens: number): Priced => {
     let v = prefillBody.get(tokens);
     if (v === undefined) {
       evaluations++;
@@ -295,7 +389,7 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
     }
     return v;
   };
-  const exactAttnDecode = (batch: number, context: number): number => {
+  const exactAttnDecode = (batch: number, context: number): Priced => {
     const key = batch * KEY + context;
     let v = attnDecode.get(key);
     if (v === undefined) {
@@ -305,7 +399,7 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
     }
     return v;
   };
-  const exactAttnPrefill = (tokens: number, prior: number): number => {
+  const exactAttnPrefill = (tokens: number, prior: number): Priced => {
     const key = tokens * KEY + prior;
     let v = attnPrefill.get(key);
     if (v === undefined) {
@@ -320,120 +414,151 @@ export function engineStepCost(model: ModelSpec, ctx: CostContext, precision: Pr
     "step time = linear layers over all batched tokens once + LM head per sequence + attention per sequence, priced with the engine's cost models",
     tp > 1
       ? `tensor parallel over ${tp} chips: sharded ops + per-layer all-reduces of the step's tokens on ${net!.system.id}`
-      : "single chip (tensor parallelism: tp > 1 with a system)",
+      : ep > 1
+        ? "one chip per attention group (tensor parallelism: tp > 1)"
+        : "single chip (tensor parallelism: tp > 1 with a system)",
   ];
+  if (ep > 1) {
+    notes.push(
+      `expert parallel over ${ep} attention groups of ${tp} chip(s) (${chips} chips per instance): routed experts ÷ ${ep}, a dispatch and a combine all-to-all per MoE layer on ${net!.system.id}; ` +
+        `the step is priced for the busiest group (⌈1/${ep}⌉ of the batch, a prompt chunk never split)`,
+    );
+  }
+  const suffix = `${tp > 1 ? `-tp${tp}` : ""}${ep > 1 ? `-ep${ep}` : ""}`;
+  const load: GroupLoad = { tokens: 0, rows: 0, decodes: 0, largestChunk: 0 };
 
   if (opts.interpolate === false) {
+    const exactStep = (b: StepBatch, sel: (p: Priced) => number): number => {
+      const rows = b.chunks + b.decodes;
+      if (rows === 0) return 0;
+      groupLoad(b, ep, load);
+      let attn = 0;
+      let largest = 0;
+      for (let i = 0; i < b.chunks; i++) {
+        const a = sel(exactAttnPrefill(b.chunk_tokens[i]!, b.chunk_prior[i]!));
+        attn += a;
+        if (a > largest) largest = a;
+      }
+      let t = ep === 1 ? attn : Math.max(attn / ep, largest);
+      t += sel(b.chunks === 0 ? exactDecodeParts(load.decodes).body : exactPrefillBody(load.tokens));
+      t += sel(exactDecodeParts(load.rows).head);
+      if (b.decodes > 0) {
+        const c = b.decode_context_sum / b.decodes;
+        const lo = Math.floor(c);
+        const f = c - lo;
+        const a = sel(exactAttnDecode(load.decodes, lo));
+        t += f === 0 ? a : a + f * (sel(exactAttnDecode(load.decodes, lo + 1)) - a);
+      }
+      return t;
+    };
+    const time = (p: Priced) => p.t;
+    const energy = (p: Priced) => p.e;
     return {
-      id: tp > 1 ? `engine-exact-tp${tp}` : "engine-exact",
+      id: `engine-exact${suffix}`,
       notes,
       evaluations: () => evaluations,
-      stepTimeS(b: StepBatch): number {
-        const rows = b.chunks + b.decodes;
-        if (rows === 0) return 0;
-        let tokens = b.decodes;
-        let t = 0;
-        for (let i = 0; i < b.chunks; i++) {
-          tokens += b.chunk_tokens[i]!;
-          t += exactAttnPrefill(b.chunk_tokens[i]!, b.chunk_prior[i]!);
-        }
-        t += b.chunks === 0 ? exactDecodeParts(b.decodes).body : exactPrefillBody(tokens);
-        t += exactDecodeParts(rows).head;
-        if (b.decodes > 0) {
-          const c = b.decode_context_sum / b.decodes;
-          const lo = Math.floor(c);
-          const f = c - lo;
-          const a = exactAttnDecode(b.decodes, lo);
-          t += f === 0 ? a : a + f * (exactAttnDecode(b.decodes, lo + 1) - a);
-        }
-        return t;
-      },
+      idle_power_w: idleW,
+      chips,
+      stepTimeS: (b: StepBatch) => exactStep(b, time),
+      stepEnergyJ: (b: StepBatch) => exactStep(b, energy),
     };
   }
 
-  const axis = new Axis();
-  const vals = axis.values;
+  const vals = new Axis().values;
   const n = vals.length;
-  const bodyDecodeT = new Table(n, 1);
-  const headT = new Table(n, 1);
-  const bodyPrefillT = new Table(n, 1);
-  const attnDecodeT = new Table(n * n, n);
-  const attnPrefillT = new Table(n * n, n);
   const at = (i: number) => Math.max(1, vals[i]!);
-  const fBodyDecode = (i: number) => exactDecodeParts(at(i)).body;
-  const fHead = (i: number) => exactDecodeParts(at(i)).head;
-  const fBodyPrefill = (i: number) => exactPrefillBody(at(i));
-  const fAttnDecode = (i: number, j: number) => exactAttnDecode(at(i), at(j));
-  const fAttnPrefill = (i: number, j: number) => exactAttnPrefill(at(i), vals[j]!);
 
-  const lerp1 = (table: Table, f: (i: number, j: number) => number, v: number): number => {
-    axis.locate(v);
-    const fr = axis.frac;
-    const a = table.get(axis.pa, 0, f);
-    return fr === 0 ? a : a + fr * (table.get(axis.pb, 0, f) - a);
-  };
-  const lerp2 = (table: Table, f: (i: number, j: number) => number, u: number, v: number): number => {
-    axis.locate(u);
-    const ia = axis.pa;
-    const ib = axis.pb;
-    const fu = axis.frac;
-    axis.locate(v);
-    const ja = axis.pa;
-    const jb = axis.pb;
-    const fv = axis.frac;
-    const a = table.get(ia, ja, f);
-    const lo = fv === 0 ? a : a + fv * (table.get(ia, jb, f) - a);
-    if (fu === 0) return lo;
-    const c = table.get(ib, ja, f);
-    const hi = fv === 0 ? c : c + fv * (table.get(ib, jb, f) - c);
-    return lo + fu * (hi - lo);
-  };
+  /** The interpolated step formula for one quantity of the priced terms (time or energy). */
+  const interpolated = (sel: (p: Priced) => number): ((b: StepBatch) => number) => {
+    const axis = new Axis();
+    const bodyDecodeT = new Table(n, 1);
+    const headT = new Table(n, 1);
+    const bodyPrefillT = new Table(n, 1);
+    const attnDecodeT = new Table(n * n, n);
+    const attnPrefillT = new Table(n * n, n);
+    const fBodyDecode = (i: number) => sel(exactDecodeParts(at(i)).body);
+    const fHead = (i: number) => sel(exactDecodeParts(at(i)).head);
+    const fBodyPrefill = (i: number) => sel(exactPrefillBody(at(i)));
+    const fAttnDecode = (i: number, j: number) => sel(exactAttnDecode(at(i), at(j)));
+    const fAttnPrefill = (i: number, j: number) => sel(exactAttnPrefill(at(i), vals[j]!));
 
-  // Pure-decode fast path: for a batch size B the step time is linear in the mean context within
-  // one grid cell of the context axis, so the line (intercept, slope) of the current cell is kept
-  // per B and reused until the mean context leaves the cell.
-  const DECODE_CACHE = 4096;
-  const segLo = new Float64Array(DECODE_CACHE).fill(Infinity);
-  const segHi = new Float64Array(DECODE_CACHE).fill(-Infinity);
-  const segA = new Float64Array(DECODE_CACHE);
-  const segS = new Float64Array(DECODE_CACHE);
-  const decodeOnly = (batch: number, c: number): number => {
-    if (batch < DECODE_CACHE && c >= segLo[batch]! && c < segHi[batch]!) return segA[batch]! + segS[batch]! * c;
-    const base = lerp1(bodyDecodeT, fBodyDecode, batch) + lerp1(headT, fHead, batch);
-    axis.locate(c);
-    const lo = vals[axis.pa]!;
-    const hi = vals[axis.pb]!;
-    const a0 = lerp2(attnDecodeT, fAttnDecode, batch, lo);
-    const a1 = lerp2(attnDecodeT, fAttnDecode, batch, hi);
-    const slope = (a1 - a0) / (hi - lo);
-    const intercept = base + a0 - slope * lo;
-    if (batch < DECODE_CACHE) {
-      segLo[batch] = lo;
-      segHi[batch] = hi;
-      segA[batch] = intercept;
-      segS[batch] = slope;
-    }
-    return intercept + slope * c;
+    const lerp1 = (table: Table, f: (i: number, j: number) => number, v: number): number => {
+      axis.locate(v);
+      const fr = axis.frac;
+      const a = table.get(axis.pa, 0, f);
+      return fr === 0 ? a : a + fr * (table.get(axis.pb, 0, f) - a);
+    };
+    const lerp2 = (table: Table, f: (i: number, j: number) => number, u: number, v: number): number => {
+      axis.locate(u);
+      const ia = axis.pa;
+      const ib = axis.pb;
+      const fu = axis.frac;
+      axis.locate(v);
+      const ja = axis.pa;
+      const jb = axis.pb;
+      const fv = axis.frac;
+      const a = table.get(ia, ja, f);
+      const lo = fv === 0 ? a : a + fv * (table.get(ia, jb, f) - a);
+      if (fu === 0) return lo;
+      const c = table.get(ib, ja, f);
+      const hi = fv === 0 ? c : c + fv * (table.get(ib, jb, f) - c);
+      return lo + fu * (hi - lo);
+    };
+
+    // Pure-decode fast path: for a batch size B the step is linear in the mean context within
+    // one grid cell of the context axis, so the line (intercept, slope) of the current cell is kept
+    // per B and reused until the mean context leaves the cell.
+    const DECODE_CACHE = 4096;
+    const segLo = new Float64Array(DECODE_CACHE).fill(Infinity);
+    const segHi = new Float64Array(DECODE_CACHE).fill(-Infinity);
+    const segA = new Float64Array(DECODE_CACHE);
+    const segS = new Float64Array(DECODE_CACHE);
+    const decodeOnly = (batch: number, c: number): number => {
+      if (batch < DECODE_CACHE && c >= segLo[batch]! && c < segHi[batch]!) return segA[batch]! + segS[batch]! * c;
+      const base = lerp1(bodyDecodeT, fBodyDecode, batch) + lerp1(headT, fHead, batch);
+      axis.locate(c);
+      const lo = vals[axis.pa]!;
+      const hi = vals[axis.pb]!;
+      const a0 = lerp2(attnDecodeT, fAttnDecode, batch, lo);
+      const a1 = lerp2(attnDecodeT, fAttnDecode, batch, hi);
+      const slope = (a1 - a0) / (hi - lo);
+      const intercept = base + a0 - slope * lo;
+      if (batch < DECODE_CACHE) {
+        segLo[batch] = lo;
+        segHi[batch] = hi;
+        segA[batch] = intercept;
+        segS[batch] = slope;
+      }
+      return intercept + slope * c;
+    };
+    const local: GroupLoad = { tokens: 0, rows: 0, decodes: 0, largestChunk: 0 };
+    return (b: StepBatch): number => {
+      const rows = b.chunks + b.decodes;
+      if (rows === 0) return 0;
+      groupLoad(b, ep, local);
+      if (b.chunks === 0) return decodeOnly(local.decodes, b.decode_context_sum / b.decodes);
+      let attn = 0;
+      let largest = 0;
+      for (let i = 0; i < b.chunks; i++) {
+        const a = lerp2(attnPrefillT, fAttnPrefill, b.chunk_tokens[i]!, b.chunk_prior[i]!);
+        attn += a;
+        if (a > largest) largest = a;
+      }
+      let t = ep === 1 ? attn : Math.max(attn / ep, largest);
+      t += lerp1(bodyPrefillT, fBodyPrefill, local.tokens);
+      t += lerp1(headT, fHead, local.rows);
+      if (b.decodes > 0) t += lerp2(attnDecodeT, fAttnDecode, local.decodes, b.decode_context_sum / b.decodes);
+      return t;
+    };
   };
 
   return {
-    id: tp > 1 ? `engine-interpolated-tp${tp}` : "engine-interpolated",
+    id: `engine-interpolated${suffix}`,
     notes: [...notes, "graph costs cached on a tile-aligned grid (exact to 32 tokens, 16-token buckets to 256, then 8 per doubling) and interpolated linearly"],
     evaluations: () => evaluations,
-    stepTimeS(b: StepBatch): number {
-      const rows = b.chunks + b.decodes;
-      if (rows === 0) return 0;
-      if (b.chunks === 0) return decodeOnly(b.decodes, b.decode_context_sum / b.decodes);
-      let tokens = b.decodes;
-      let t = 0;
-      for (let i = 0; i < b.chunks; i++) {
-        tokens += b.chunk_tokens[i]!;
-        t += lerp2(attnPrefillT, fAttnPrefill, b.chunk_tokens[i]!, b.chunk_prior[i]!);
-      }
-      t += b.chunks === 0 ? lerp1(bodyDecodeT, fBodyDecode, b.decodes) : lerp1(bodyPrefillT, fBodyPrefill, tokens);
-      t += lerp1(headT, fHead, rows);
-      if (b.decodes > 0) t += lerp2(attnDecodeT, fAttnDecode, b.decodes, b.decode_context_sum / b.decodes);
-      return t;
-    },
+    idle_power_w: idleW,
+    chips,
+    stepTimeS: interpolated((p) => p.t),
+    stepEnergyJ: interpolated((p) => p.e),
   };
 }

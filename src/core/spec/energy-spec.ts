@@ -6,7 +6,9 @@ import { quantity, sourceRefs } from "./sourced.js";
  *  - `node`: one process node (MAC energy and area per dtype, register and SRAM energy/area versus capacity,
  *    on-chip network energy), e.g. 45 nm from Horowitz (ISSCC 2014) and 7 nm from the TPUv4i paper;
  *  - `dram`: pJ/bit per off-chip memory type;
- *  - `scaling`: the process-scaling factors used between and beyond the tabulated nodes.
+ *  - `scaling`: the process-scaling factors used between and beyond the tabulated nodes;
+ *  - `static`: energy spent per unit time rather than per action: leakage power density by node and the
+ *    clock-network energy per clocked register bit per cycle.
  * Every value carries its source numbers, a confidence tag (energy-area.md's [V]/[V2]/[R]/[D] plus
  * "estimated") and, where uncertain, a range. Values are in the unit the field name says.
  */
@@ -92,7 +94,23 @@ export const scalingSchema = z.strictObject({
 });
 export type ScalingTable = z.output<typeof scalingSchema>;
 
-export const energyFileSchema = z.discriminatedUnion("kind", [nodeEnergySchema, dramEnergySchema, scalingSchema]);
+export const staticPowerSchema = z.strictObject({
+  kind: z.literal("static"),
+  id: z.string(),
+  sources,
+  /** Leakage power per mm² of (modelled) silicon versus process node, mW/mm²; interpolated log-log in node. */
+  leakage_mw_per_mm2: z.array(factorPoint).min(1),
+  /**
+   * Clock-network energy per clocked register (flip-flop) bit per cycle, as a multiple of the node's
+   * register access energy per bit (the clock pin of every un-gated flop toggles every cycle; the tree's
+   * buffers and wires add to the sink load).
+   */
+  clock_per_flop_bit_to_register_access: energyValue,
+  rule: z.string(),
+});
+export type StaticPowerTable = z.output<typeof staticPowerSchema>;
+
+export const energyFileSchema = z.discriminatedUnion("kind", [nodeEnergySchema, dramEnergySchema, scalingSchema, staticPowerSchema]);
 export type EnergyFile = z.output<typeof energyFileSchema>;
 
 /** Everything the energy and area models need, as loaded from catalog/energy. */
@@ -100,4 +118,6 @@ export interface EnergyCatalog {
   nodes: NodeEnergyTable[];
   dram: DramEnergyTable;
   scaling: ScalingTable;
+  /** Leakage and clock-network constants; absent, the static and clock energies are zero. */
+  static?: StaticPowerTable;
 }
