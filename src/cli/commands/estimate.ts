@@ -95,7 +95,7 @@ function renderTraining(r: TrainingEstimate): string {
     `${r.model} training on ${r.chips} × ${r.chip}${r.system ? ` (${r.system})` : ""}: tp ${r.layout.tp} · pp ${r.layout.pp}${r.layout.interleave > 1 ? `×${r.layout.interleave}` : ""} · dp ${r.layout.dp}${r.layout.sp ? " · sp" : ""}${r.layout.zero ? ` · ZeRO-${r.layout.zero}` : ""} · micro-batch ${r.layout.microbatch} · recompute ${r.layout.recompute}`,
     `  step time            ${fmtTime(r.step_time_s)}  (${r.microbatches_per_step} micro-batches)  bound: ${r.bound}`,
     `    forward ${fmtTime(b.forward)} · backward ${fmtTime(b.backward)} · recompute ${fmtTime(b.recompute)} · optimizer ${fmtTime(b.optimizer)}`,
-    `    TP comm ${fmtTime(b.tensor_parallel_comm)} · pipeline p2p ${fmtTime(b.pipeline_p2p)} · bubble ${fmtTime(b.pipeline_bubble)} · exposed DP reduction ${fmtTime(b.data_parallel_exposed)}`,
+    `    TP comm ${fmtTime(b.tensor_parallel_comm)} · pipeline p2p ${fmtTime(b.pipeline_p2p)} · bubble ${fmtTime(b.pipeline_bubble)} · exposed DP reduction ${fmtTime(b.data_parallel_exposed)} · overlap slowdown ${fmtTime(b.overlap_slowdown)}`,
     r.tokens_per_s !== r.samples_per_s ? `  throughput           ${r.tokens_per_s.toFixed(0)} tokens/s · ${r.samples_per_s.toFixed(2)} samples/s` : `  throughput           ${r.samples_per_s.toFixed(1)} samples/s`,
     `  model FLOP/s/chip    ${fmtSi(r.model_flops_per_s_per_chip, "FLOP/s")}  MFU ${fmtPct(r.mfu)}  HFU ${fmtPct(r.hfu)}`,
     `  memory per chip      ${fmtBytes(r.memory_per_chip_bytes)} of ${fmtBytes(r.memory_capacity_bytes)} — ${r.fits ? "fits" : `does NOT fit (short by ${fmtBytes(r.shortfall_bytes)})`}`,

@@ -317,6 +317,7 @@ export function renderEstimate(e: TrainingEstimate): string {
     `    tensor-parallel    ${fmtTime(b.tensor_parallel_comm).padEnd(10)} ${share(b.tensor_parallel_comm)}`,
     `    pipeline p2p       ${fmtTime(b.pipeline_p2p).padEnd(10)} ${share(b.pipeline_p2p)}`,
     `    data-parallel      ${fmtTime(b.data_parallel_exposed).padEnd(10)} ${share(b.data_parallel_exposed)} (exposed)`,
+    `    overlap slowdown   ${fmtTime(b.overlap_slowdown).padEnd(10)} ${share(b.overlap_slowdown)} (compute lost to overlapped communication)`,
     `    pipeline bubble    ${fmtTime(b.pipeline_bubble).padEnd(10)} ${share(b.pipeline_bubble)}`,
     `    optimizer          ${fmtTime(b.optimizer).padEnd(10)} ${share(b.optimizer)}`,
     `  throughput           ${fmtSi(e.tokens_per_s, "tokens/s")} · ${e.samples_per_s.toPrecision(4)} samples/s`,

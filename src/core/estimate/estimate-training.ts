@@ -101,6 +101,8 @@ export interface TrainingEstimate {
     pipeline_p2p: number;
     /** Data-parallel gradient reduction not hidden behind compute. */
     data_parallel_exposed: number;
+    /** Compute slowed by communication overlapped with it (interference; library data). */
+    overlap_slowdown: number;
     /** All communication on the critical path (sum of the five above). */
     communication_exposed: number;
     pipeline_bubble: number;
@@ -515,12 +517,16 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     const dpTime = net && grad > 1 ? reduce(net.dp, gradBytes) + (expertParams > 0 && edp > 1 ? reduce(net.edp, expertGradBytes) : 0) : 0;
     const overlap = req.overlap_grad_reduce ?? true;
     let dpExposed = overlap ? Math.max(0, dpTime - slow.bwd) : dpTime;
+    // Overlap is not free: while the reduction runs under the last backward its kernels take SMs and
+    // memory bandwidth from the compute (Calculon's processor_usage; formulas.md §10).
+    let overlapSlowdown = overlap && net ? Math.min(dpTime, slow.bwd) * net.dp_interference : 0;
     // ZeRO-3 keeps only a 1/dp shard of the weights: every micro-batch gathers them before its forward
     // and again before its backward (Rajbhandari et al. 2020, arXiv 1910.02054 §7.2.3: 1.5× the
     // all-reduce volume per step without accumulation), prefetched behind that pass's compute when overlapped.
     if (net && grad > 1 && req.zero >= 3) {
       const gather = net.dp("all_gather", gradBytes) + (expertParams > 0 && edp > 1 ? net.edp("all_gather", expertGradBytes) : 0);
       dpExposed += m * (overlap ? Math.max(0, gather - slow.fwd) + Math.max(0, gather - slow.bwd) : 2 * gather);
+      if (overlap) overlapSlowdown += m * (Math.min(gather, slow.fwd) + Math.min(gather, slow.bwd)) * net.dp_interference;
     }
 
     const shard = req.zero >= 1 ? denseParams / grad + expertParams / edp : rankParams;
@@ -528,7 +534,7 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     const optimizer = optCost.time_s;
 
     const compute = m * tMax + bubble;
-    const step = compute + p2p + dpExposed + optimizer;
+    const step = compute + p2p + dpExposed + overlapSlowdown + optimizer;
 
     // FLOPs: model FLOPs = 3 × forward (forward + 2× backward, Narayanan §5.1), hardware adds recomputation.
     // Whole-sequence FLOPs (the cp = 1 graph): context parallelism splits the work, not the model's FLOPs.
@@ -583,6 +589,7 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
         context_parallel_comm: m * slow.cp,
         pipeline_p2p: p2p,
         data_parallel_exposed: dpExposed,
+        overlap_slowdown: overlapSlowdown,
         communication_exposed: commExposed,
         pipeline_bubble: bubble,
       },

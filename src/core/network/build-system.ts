@@ -26,6 +26,8 @@ export interface CollectiveLibrary {
   launch_overhead_s: number;
   protocols: Protocol[];
   in_network_base_latency_s?: number;
+  /** Fraction of compute lost while a collective overlaps with it (0 when the library file gives none). */
+  compute_interference: { scale_up: number; scale_out: number };
   provenance: Readonly<Record<string, Provenance>>;
   sources: CollectiveLibrarySpec["sources"];
 }
@@ -125,6 +127,10 @@ export function buildCollectiveLibrary(spec: CollectiveLibrarySpec): CollectiveL
       hop_latency_inter_s: take(`protocols[${i}].hop_latency_inter_s`, p.hop_latency_inter)!,
       bandwidth_fraction: take(`protocols[${i}].bandwidth_fraction`, p.bandwidth_fraction)!,
     })),
+    compute_interference: {
+      scale_up: take("compute_interference.scale_up", spec.compute_interference?.scale_up) ?? 0,
+      scale_out: take("compute_interference.scale_out", spec.compute_interference?.scale_out) ?? 0,
+    },
     provenance,
     sources: spec.sources,
   };

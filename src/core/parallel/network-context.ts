@@ -25,6 +25,8 @@ export interface LayoutNetwork {
   edp(op: CollectiveKind, bytes: number): number;
   /** One ring step of context parallelism: a send to the next cp rank (the slowest hop of the ring; 0 when cp = 1). */
   cp(bytes: number): number;
+  /** Fraction of compute the data-parallel reduction steals while it overlaps (library data, by the fabric it crosses). */
+  dp_interference: number;
   system: System;
 }
 
@@ -87,8 +89,10 @@ export function layoutNetworks(system: System): (tp: number, dp: number, pp: num
     const epKey = `ep${ep}s${tp * cp}`;
     const edpKey = `dp${edpRanks}s${tp * ep}`;
     const cpKey = `pp${cpStride}`;
+    const ci = system.library.compute_interference;
     return {
       system,
+      dp_interference: dpPlace ? (dpPlace.domains > 1 ? ci.scale_out : ci.scale_up) : 0,
       tp: (op, bytes) => time(tpKey, tpPlace, op, bytes),
       dp: (op, bytes) => time(dpKey, dpPlace, op, bytes),
       pp: (bytes) => time(ppKey, ppPlace, "send_recv", bytes),

@@ -56,6 +56,14 @@ export const collectiveLibrarySpecSchema = z.strictObject({
     efficiency: sourcedFraction(),
     latency: sourcedQuantity("seconds", { min: 0 }),
   }),
+  /**
+   * Fraction of the compute a collective steals while it overlaps with computation (its kernels
+   * occupy SMs and memory bandwidth): over the scale-up fabric and over the network. Calculon models
+   * the same effect as `processor_usage` (formulas.md §10).
+   */
+  compute_interference: z
+    .strictObject({ scale_up: sourcedFraction(), scale_out: sourcedFraction() })
+    .optional(),
   /** Base latency of an in-network (NVLS / SHARP) reduction, when the hardware has one. */
   in_network_base_latency: sourcedQuantity("seconds", { min: 0 }).optional(),
   notes: z.string().optional(),
