@@ -111,5 +111,9 @@ describe("overlapped data-parallel reduction", () => {
     expect(on.step_breakdown_s.overlap_slowdown).toBeCloseTo(0.15 * hidden, 12);
     expect(on.step_time_s).toBeLessThan(off.step_time_s);
     expect(off.step_breakdown_s.overlap_slowdown).toBe(0);
+    // The last gradient bucket is reduced after the backward ends: always exposed, smaller with smaller buckets.
+    expect(on.step_breakdown_s.data_parallel_exposed).toBeGreaterThan(0);
+    const small = estimateTraining({ ...base, overlap_grad_reduce: true, grad_bucket_bytes: 1e6 }, a100);
+    expect(small.step_breakdown_s.data_parallel_exposed).toBeLessThan(on.step_breakdown_s.data_parallel_exposed);
   });
 });

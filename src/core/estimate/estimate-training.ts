@@ -66,6 +66,8 @@ export interface TrainingRequest {
   interleave?: number;
   /** The cluster; required when chips > 1. */
   system?: System;
+  /** Gradient bucket size for the overlapped reduction, bytes (default 25 MB, PyTorch DDP's bucket_cap_mb). */
+  grad_bucket_bytes?: number;
   /** Overlap the data-parallel gradient reduction with the last backward (default true). */
   overlap_grad_reduce?: boolean;
   /** FlashAttention-style fused attention (default true). */
@@ -516,10 +518,14 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     const reduce = (group: (op: CollectiveOp["collective"], bytes: number) => number, bytes: number) => (req.zero >= 1 ? group("reduce_scatter", bytes) + group("all_gather", bytes) : group("all_reduce", bytes));
     const dpTime = net && grad > 1 ? reduce(net.dp, gradBytes) + (expertParams > 0 && edp > 1 ? reduce(net.edp, expertGradBytes) : 0) : 0;
     const overlap = req.overlap_grad_reduce ?? true;
-    let dpExposed = overlap ? Math.max(0, dpTime - slow.bwd) : dpTime;
+    // Gradients are reduced in buckets as the backward produces them; the last bucket can only start
+    // when the backward ends, so at least its reduction is exposed (PyTorch DDP bucket_cap_mb = 25).
+    const bucketBytes = Math.min(gradBytes, req.grad_bucket_bytes ?? 25e6);
+    const lastBucket = net && grad > 1 && bucketBytes > 0 ? reduce(net.dp, bucketBytes) : 0;
+    let dpExposed = overlap ? Math.min(dpTime, Math.max(dpTime - slow.bwd, lastBucket)) : dpTime;
     // Overlap is not free: while the reduction runs under the last backward its kernels take SMs and
     // memory bandwidth from the compute (Calculon's processor_usage; formulas.md §10).
-    let overlapSlowdown = overlap && net ? Math.min(dpTime, slow.bwd) * net.dp_interference : 0;
+    let overlapSlowdown = overlap && net ? (dpTime - dpExposed) * net.dp_interference : 0;
     // ZeRO-3 keeps only a 1/dp shard of the weights: every micro-batch gathers them before its forward
     // and again before its backward (Rajbhandari et al. 2020, arXiv 1910.02054 §7.2.3: 1.5× the
     // all-reduce volume per step without accumulation), prefetched behind that pass's compute when overlapped.

@@ -112,6 +112,7 @@ export function runScenario(s: Scenario, r: ScenarioResolvers): ScenarioEstimate
       flash_attention: tr.flash_attention,
       dropout: tr.dropout,
       overlap_grad_reduce: tr.overlap_grad_reduce,
+      ...(tr.grad_bucket_bytes ? { grad_bucket_bytes: tr.grad_bucket_bytes } : {}),
       ...(system ? { system } : {}),
       model,
       precision,

@@ -119,6 +119,8 @@ export const scenarioSpec = z.strictObject({
       dropout: z.boolean().default(false),
       /** Overlap the data-parallel gradient reduction with the backward pass (default true). */
       overlap_grad_reduce: z.boolean().default(true),
+      /** Gradient bucket for the overlapped reduction, bytes (default 25 MB as PyTorch DDP); the last bucket is always exposed. */
+      grad_bucket_bytes: positiveInt.optional(),
       image_size: positiveInt.optional(),
     })
     .optional(),
