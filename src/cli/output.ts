@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { error, XpusimError } from "../core/diagnostics/diagnostic.js";
 
 /** Output format chosen by --json / --csv (human table otherwise). */
 export type Format = "table" | "json" | "csv";
@@ -27,10 +28,26 @@ export function emit(text: string, outFile?: string): void {
     process.stdout.write(body);
     return;
   }
-  mkdirSync(dirname(outFile), { recursive: true });
   const tmp = `${outFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, body);
-  renameSync(tmp, outFile);
+  try {
+    mkdirSync(dirname(outFile), { recursive: true });
+    writeFileSync(tmp, body);
+    renameSync(tmp, outFile);
+  } catch (e) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The temp file was never created (its folder could not be made).
+    }
+    throw outputFileError(e, outFile);
+  }
+}
+
+/** A failure to write an output file (-o), as a diagnostic naming the file instead of an internal error. */
+export function outputFileError(e: unknown, file: string): XpusimError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const why = code === "ENOTDIR" ? "a parent of it is a file, not a folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "it is a folder" : code ?? String(e);
+  return new XpusimError(error("E_IO", "", `cannot write the output file (${why})`, { file, hint: "check the -o/--out path" }));
 }
 
 export function json(value: unknown): string {
@@ -41,7 +58,8 @@ export function json(value: unknown): string {
 export function positiveInt(flag: string) {
   return (raw: string): number => {
     const v = Number(raw);
-    if (!Number.isInteger(v) || v <= 0) throw new UsageError(`${flag} must be a positive integer, got "${raw}"`);
+    // Safe integers only: above 2^53 a double no longer holds every integer (1e20 would pass isInteger).
+    if (!Number.isSafeInteger(v) || v <= 0) throw new UsageError(`${flag} must be a positive integer (at most ${Number.MAX_SAFE_INTEGER}), got "${raw}"`);
     return v;
   };
 }
@@ -49,7 +67,7 @@ export function positiveInt(flag: string) {
 export function nonNegativeInt(flag: string) {
   return (raw: string): number => {
     const v = Number(raw);
-    if (!Number.isInteger(v) || v < 0) throw new UsageError(`${flag} must be a non-negative integer, got "${raw}"`);
+    if (!Number.isSafeInteger(v) || v < 0) throw new UsageError(`${flag} must be a non-negative integer (at most ${Number.MAX_SAFE_INTEGER}), got "${raw}"`);
     return v;
   };
 }

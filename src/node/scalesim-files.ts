@@ -3,7 +3,7 @@
  * they are (errors carry the file name), runs them, and writes SCALE-Sim's three report CSVs
  * (COMPUTE_REPORT, BANDWIDTH_REPORT, DETAILED_ACCESS_REPORT) or a JSON report.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type Diagnostic, error, XpusimError } from "../core/diagnostics/diagnostic.js";
 import {
@@ -74,6 +74,10 @@ export interface SystolicRunRequest {
   semantics: SystolicSemantics;
   batch?: number;
   wordSizeBytes?: number;
+  /** Zero padding (each side) for conv layers without a Padding column (corrected semantics only). */
+  padding?: number;
+  /** Number of arrays, overriding the config's ArrayCount (corrected semantics only). */
+  arrays?: number;
 }
 
 export interface SystolicRun {
@@ -109,16 +113,38 @@ export function runSystolicFiles(req: SystolicRunRequest): SystolicRun {
       warnings.push({ code: "W_UNKNOWN_FIELD", severity: "warning", path: "batch", message: `SCALE-Sim v2 is fixed at batch 1; --batch ${req.batch} is ignored in --compat scalesim` });
     if (topo.layers.some((l) => (l.batch ?? 1) !== 1 || (l.kind === "conv" && (l.groups ?? 1) !== 1)))
       warnings.push({ code: "W_UNKNOWN_FIELD", severity: "warning", path: "Batch/Groups", message: "the Batch and Groups columns are ignored in --compat scalesim", file: topologyFile });
+    if (topo.layers.some((l) => l.kind === "conv" && (l.pad_h !== undefined || l.pad_w !== undefined)) || req.padding !== undefined)
+      warnings.push({ code: "W_UNKNOWN_FIELD", severity: "warning", path: "Padding", message: "padding (Padding column, --padding) is ignored in --compat scalesim: SCALE-Sim has none", file: topologyFile });
+    if (topo.layers.some((l) => l.op_type !== undefined && l.op_type !== l.kind))
+      warnings.push({ code: "W_UNKNOWN_FIELD", severity: "warning", path: "Type", message: "the Type column is ignored in --compat scalesim: every row runs on the array as SCALE-Sim does", file: topologyFile });
+    if ((req.arrays ?? cfg.array_count ?? 1) !== 1)
+      warnings.push({ code: "W_UNKNOWN_FIELD", severity: "warning", path: "array_count", message: "SCALE-Sim v2 simulates one array; ArrayCount / --arrays is ignored in --compat scalesim" });
   }
-  const results = simulateSystolic(cfg, topo.layers, { semantics: req.semantics, batch: req.batch ?? 1 });
+  const results = simulateSystolic(cfg, topo.layers, {
+    semantics: req.semantics,
+    batch: req.batch ?? 1,
+    ...(req.padding !== undefined ? { padding: req.padding } : {}),
+    ...(req.arrays !== undefined ? { arrays: req.arrays } : {}),
+  });
   return { config: cfg, topologyFile, format: topo.format, results, warnings };
 }
 
+/** Temp file + rename; a path that cannot be written is an E_IO diagnostic naming it, not an internal error. */
 function writeAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The temp file was never created (its folder could not be made).
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new XpusimError(error("E_IO", "", `cannot write the report (${code === "ENOTDIR" ? "a parent of it is a file, not a folder" : code ?? String(e)})`, { file, hint: "check the -o folder" }));
+  }
 }
 
 /** Writes COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv; returns their paths. */

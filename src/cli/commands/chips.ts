@@ -2,7 +2,9 @@
  * `xpusim chips [id] [--kind gpu] [--vendor nvidia] [--dtype fp8]`: the chip catalog, or one chip
  * with every figure and where it came from.
  */
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
+import { CHIP_KINDS } from "../../core/spec/chip-spec.js";
+import { DTYPES } from "../../core/units/dtype.js";
 import { type Chip, matrixDTypes } from "../../core/hardware/chip.js";
 import { fmtBytes, fmtSi, renderCsv, renderTable } from "../../core/report/table.js";
 import { loadAllChips, loadChip } from "../../node/chip-catalog.js";
@@ -40,9 +42,9 @@ export function registerChipsCommand(program: Command): void {
     .command("chips")
     .description("list the chip catalog, or show one chip with the source of each figure")
     .argument("[id]", "a chip id, alias or spec file to show in full")
-    .option("--kind <kind>", "filter: gpu, tpu, npu, cpu, fpga, wafer-scale, lpu, ipu, edge-soc, asic")
+    .addOption(new Option("--kind <kind>", "filter by kind").choices([...CHIP_KINDS]))
     .option("--vendor <vendor>", "filter by vendor (case-insensitive substring)")
-    .option("--dtype <dtype>", "filter: chips whose matrix engine runs this dtype natively")
+    .addOption(new Option("--dtype <dtype>", "filter: chips whose matrix engine runs this dtype natively").choices([...DTYPES]))
     .option("--json", "print JSON")
     .option("--csv", "print CSV")
     .action((id: string | undefined, opts: { kind?: string; vendor?: string; dtype?: string; json?: boolean; csv?: boolean }) => {

@@ -14,6 +14,7 @@ import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { chipIds, loadChip } from "../../node/chip-catalog.js";
 import { loadModel } from "../../node/model-catalog.js";
 import { contextFor, scenarioResolvers } from "../../node/resolvers.js";
+import { loadSystem } from "../../node/system-catalog.js";
 import { emit, formatOf, json, positiveInt, nonNegativeInt, UsageError } from "../output.js";
 
 interface CompareOpts {
@@ -70,6 +71,8 @@ export function registerCompareCommand(program: Command): void {
       const model = loadModel(o.model);
       const precision = resolvePrecision({ compute: o.dtype, ...(o.weights ? { weights: o.weights } : {}), ...(o.kvCache ? { kv_cache: o.kvCache } : {}) });
       const chips = ids.map((id) => loadChip(id)); // unknown ids fail loudly before any work
+      // An explicit --system is the same for every chip: a bad id is a bad flag, not a chip that cannot run.
+      const explicitSystem = o.system !== undefined ? loadSystem(o.system) : undefined;
       const rows: Row[] = chips.map((chip) => {
         try {
           const ctx = contextFor(chip);
@@ -81,7 +84,7 @@ export function registerCompareCommand(program: Command): void {
             );
             return { chip: chip.id, ok: true, training: t };
           }
-          const system = o.tp > 1 || o.system !== undefined ? scenarioResolvers().system(o.system, chip, o.tp) : undefined;
+          const system = explicitSystem ?? (o.tp > 1 ? scenarioResolvers().system(undefined, chip, o.tp) : undefined);
           const inf = estimateInference(
             { model, precision, batch: o.batch, input_tokens: o.input, output_tokens: o.output, chips: o.tp, tp: o.tp, pp: 1, ...(system ? { system } : {}), ...(o.image ? { image_size: o.image } : {}) },
             ctx,

@@ -3,6 +3,7 @@
  * contract's result fields; --json prints the one result object other tools consume.
  */
 import type { Command } from "commander";
+import { XpusimError } from "../../core/diagnostics/diagnostic.js";
 import type { InferenceEstimate } from "../../core/estimate/estimate-inference.js";
 import type { OpEstimate } from "../../core/estimate/estimate-op.js";
 import type { TrainingEstimate } from "../../core/estimate/estimate-training.js";
@@ -24,7 +25,14 @@ export function registerEstimateCommand(program: Command): void {
     .action((file: string, o: { json?: boolean; csv?: boolean; out?: string }) => {
       const format = formatOf(o);
       const scenario = parseScenario(readDocument(file), file);
-      const result = runScenario(scenario, scenarioResolvers(file));
+      let result: ScenarioEstimate;
+      try {
+        result = runScenario(scenario, scenarioResolvers(file));
+      } catch (e) {
+        // The engine names the field (workload.op.seq_q, parallelism.tp …); the file is this scenario's.
+        if (e instanceof XpusimError) throw e.withFile(file);
+        throw e;
+      }
       const publicResult = toPublic(result);
       if (format === "json") return emit(json(publicResult), o.out);
       if (format === "csv") return emit(renderCsv([scalars(publicResult)]), o.out);

@@ -10,7 +10,7 @@ import { parseWith } from "../../core/spec/validate.js";
 import { DTYPES } from "../../core/units/dtype.js";
 import { loadChip } from "../../node/chip-catalog.js";
 import { contextFor } from "../../node/resolvers.js";
-import { emit, formatOf, json, nonNegativeInt, positiveInt } from "../output.js";
+import { emit, formatOf, json, nonNegativeInt, positiveInt, UsageError } from "../output.js";
 
 interface CommonOpts {
   chip: string;
@@ -32,11 +32,12 @@ function common(cmd: Command): Command {
 function runOp(raw: Record<string, unknown>, opts: CommonOpts): void {
   const format = formatOf(opts);
   const spec = parseWith(opSpec, raw, "command line");
-  const rows = opts.chip
+  const ids = opts.chip
     .split(",")
     .map((s) => s.trim())
-    .filter(Boolean)
-    .map((id) => estimateOpSpec(spec, contextFor(loadChip(id)), opts.costModel ? { costModel: opts.costModel } : {}));
+    .filter(Boolean);
+  if (ids.length === 0) throw new UsageError("--chip needs at least one chip id", "e.g. --chip nvidia-h100-sxm,amd-mi300x");
+  const rows = ids.map((id) => estimateOpSpec(spec, contextFor(loadChip(id)), opts.costModel ? { costModel: opts.costModel } : {}));
   if (format === "json") return emit(json(rows.length === 1 ? rows[0] : rows));
   if (format === "csv") return emit(renderCsv(rows.map(({ refused, notes, bytes_by_level, ...r }) => ({ ...r, notes: notes.join("; ") }))));
   emit(renderOpTable(rows));

@@ -64,13 +64,13 @@ export function parseChipCounts(raw: string): number[] {
   if (range) {
     const lo = Number(range[1]);
     const hi = Number(range[2]);
-    if (lo < 1 || hi < lo) throw new UsageError(`--chips range "${raw}" must be low:high with 1 ≤ low ≤ high`, "e.g. --chips 8:16384");
+    if (lo < 1 || hi < lo || !Number.isSafeInteger(hi)) throw new UsageError(`--chips range "${raw}" must be low:high with 1 ≤ low ≤ high ≤ ${Number.MAX_SAFE_INTEGER}`, "e.g. --chips 8:16384");
     const out: number[] = [];
     for (let n = lo; n <= hi; n *= 2) out.push(n);
     return out;
   }
   const list = raw.split(",").map((x) => Number(x.trim()));
-  if (!list.length || list.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--chips must be low:high or a comma list of positive integers, got "${raw}"`, "e.g. --chips 8:16384");
+  if (!list.length || list.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new UsageError(`--chips must be low:high or a comma list of positive integers, got "${raw}"`, "e.g. --chips 8:16384");
   return [...new Set(list)].sort((a, b) => a - b);
 }
 

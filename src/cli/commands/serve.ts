@@ -60,7 +60,7 @@ export function parseRate(raw: string): number {
   if (t === "inf" || t === "infinity") return Infinity;
   const m = /^([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*(?:\/\s*(s|sec|second|min|minute|h|hour))?$/.exec(t);
   const v = m ? Number(m[1]) : NaN;
-  if (!m || !(v > 0)) throw new UsageError(`--rate must be a positive rate such as 10/s, 600/min or inf, got "${raw}"`);
+  if (!m || !(v > 0) || !Number.isFinite(v)) throw new UsageError(`--rate must be a positive rate such as 10/s, 600/min or inf, got "${raw}"`);
   const per = m[2] ?? "s";
   return per.startsWith("min") ? v / 60 : per.startsWith("h") ? v / 3600 : v;
 }
@@ -148,7 +148,7 @@ export function registerServeCommand(program: Command): void {
       const precision = parsePrecision(o.precision, "--precision");
       const seed = Number(o.seed);
       if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${o.seed}"`);
-      const slo = o.slo ? parseSlo(o.slo) : undefined;
+      const slo = o.slo !== undefined ? parseSlo(o.slo) : undefined;
 
       let requests: ServingRequest[];
       let workload: string;
@@ -163,7 +163,7 @@ export function registerServeCommand(program: Command): void {
         let arrival = "Poisson";
         if (o.burstiness !== undefined) {
           const cv = Number(o.burstiness);
-          if (!(cv > 0)) throw new UsageError(`--burstiness must be a positive coefficient of variation, got "${o.burstiness}"`);
+          if (!(cv > 0 && cv <= 100)) throw new UsageError(`--burstiness must be a coefficient of variation in (0, 100], got "${o.burstiness}"`, "1 is Poisson; 2-4 is already very bursty");
           spec.arrival = { kind: "gamma", cv };
           arrival = `gamma (cv ${cv})`;
         }
@@ -278,7 +278,7 @@ function renderServing(r: ServingResult, workload: string): string {
   const lines = [
     `${r.model} on ${r.chips > 1 ? `${r.chips} × ` : ""}${r.chip}, ${engine} preset: ${c.max_num_batched_tokens} tokens/step, ${c.max_num_seqs} seqs, block ${c.block_size}, ` +
       `${c.chunked_prefill ? "chunked prefill" : "whole prefills"}, ${c.kv_admission === "reserve-full" ? "KV reserved at admission" : "KV on demand + preemption"}`,
-    `KV cache  ${fmtBytes(mem.kv_cache_bytes)} → ${mem.num_blocks.toLocaleString("en-US")} blocks = ${mem.token_capacity.toLocaleString("en-US")} tokens ${r.ep > 1 ? `per attention group, ${r.ep} groups per instance` : "per instance"}  ` +
+    `KV cache  ${mem.kv_cache_bytes > 0 ? fmtBytes(mem.kv_cache_bytes) : `none (short by ${fmtBytes(-mem.kv_cache_bytes)})`} → ${mem.num_blocks.toLocaleString("en-US")} blocks = ${mem.token_capacity.toLocaleString("en-US")} tokens ${r.ep > 1 ? `per attention group, ${r.ep} groups per instance` : "per instance"}  ` +
       `(${fmtBytes(mem.device_memory_bytes)}${mem.memory_fraction_of === "total" ? ` × ${mem.memory_fraction}` : ""} − weights ${fmtBytes(mem.weights_bytes)} − activations ${fmtBytes(mem.activation_peak_bytes)} − runtime ${fmtBytes(mem.runtime_overhead_bytes)}${mem.memory_fraction_of === "free" ? `, × ${mem.memory_fraction} of the rest` : ""})`,
     `workload  ${workload}`,
   ];

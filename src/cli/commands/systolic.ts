@@ -9,7 +9,7 @@ import type { Command } from "commander";
 import { formatDiagnostic } from "../../core/diagnostics/diagnostic.js";
 import type { SystolicLayerResult, SystolicSemantics } from "../../core/systolic/index.js";
 import { runSystolicFiles, writeScaleSimReports, writeSystolicJson } from "../../node/scalesim-files.js";
-import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
+import { emit, formatOf, json, nonNegativeInt, positiveInt, UsageError } from "../output.js";
 import { join } from "node:path";
 
 interface SystolicOpts {
@@ -19,6 +19,8 @@ interface SystolicOpts {
   format: string;
   batch?: number;
   wordSize?: number;
+  padding?: number;
+  arrays?: number;
   json?: boolean;
   csv?: boolean;
   out?: string;
@@ -67,9 +69,13 @@ function csvCell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Fields only the corrected semantics' extensions produce; a column appears when some layer has it. */
+const OPTIONAL_FIELDS: (keyof SystolicLayerResult)[] = ["arrays_used", "unit", "vector_ops"];
+
 /** One flat CSV: a header of snake_case field names, one row per layer. */
 export function systolicFlatCsv(results: readonly SystolicLayerResult[]): string {
-  return [FIELDS.join(","), ...results.map((r) => FIELDS.map((f) => csvCell(r[f])).join(","))].join("\n");
+  const fields = [...FIELDS, ...OPTIONAL_FIELDS.filter((f) => results.some((r) => r[f] !== undefined))];
+  return [fields.join(","), ...results.map((r) => fields.map((f) => csvCell(r[f] ?? "")).join(","))].join("\n");
 }
 
 function pad(s: string, n: number, right = true): string {
@@ -80,7 +86,7 @@ function pad(s: string, n: number, right = true): string {
 export function systolicTable(results: readonly SystolicLayerResult[], semantics: SystolicSemantics): string {
   const cols: [string, (r: SystolicLayerResult) => string][] = [
     ["layer", (r) => r.layer_name],
-    ["M×N×K", (r) => `${r.gemm_m}×${r.gemm_n}×${r.gemm_k}`],
+    ["M×N×K", (r) => (r.unit === "vector" ? `vector ${r.vector_ops} ops` : `${r.gemm_m}×${r.gemm_n}×${r.gemm_k}`)],
     ["cycles", (r) => String(r.total_cycles)],
     ["stalls", (r) => String(r.stall_cycles)],
     ["util %", (r) => r.overall_util_pct.toFixed(2)],
@@ -115,6 +121,8 @@ export function registerSystolicCommand(program: Command): void {
     .option("--format <format>", "topology format: conv, gemm (M,N,K rows; SCALE-Sim's -i gemm) or auto", "auto")
     .option("--batch <n>", "images per layer, for layers without a Batch column (corrected semantics only)", positiveInt("--batch"))
     .option("--word-size <bytes>", "bytes per word, overriding WordSizeBytes (corrected semantics only)", positiveInt("--word-size"))
+    .option("--padding <p>", "zero padding on each side for conv layers without a Padding column (corrected semantics only)", nonNegativeInt("--padding"))
+    .option("--arrays <n>", "identical arrays sharing the DRAM port, overriding ArrayCount (corrected semantics only)", positiveInt("--arrays"))
     .option("--json", "print JSON (one object per layer; with -o also write SYSTOLIC_REPORT.json)")
     .option("--csv", "print one flat CSV (one row per layer)")
     .option("-o, --out <dir>", "write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv to this folder")
@@ -131,6 +139,8 @@ export function registerSystolicCommand(program: Command): void {
         semantics,
         batch: opts.batch,
         wordSizeBytes: opts.wordSize,
+        padding: opts.padding,
+        arrays: opts.arrays,
       });
       for (const w of run.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
       if (opts.out) {

@@ -59,7 +59,8 @@ export function parseCount(flag: string) {
   return (raw: string): number => {
     const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmbgtp])?\s*$/i.exec(raw);
     const v = m ? Number(m[1]) * (m[2] ? SUFFIX[m[2].toLowerCase()]! : 1) : Number.NaN;
-    if (!Number.isFinite(v) || v <= 0) throw new UsageError(`${flag} must be a positive number (suffixes k, M, B, T allowed), got "${raw}"`, `e.g. ${flag} 15T`);
+    // Bounded like the integer flags, so products (tokens × price × …) stay finite.
+    if (!Number.isFinite(v) || v <= 0 || v > Number.MAX_SAFE_INTEGER) throw new UsageError(`${flag} must be a positive number up to ${Number.MAX_SAFE_INTEGER} (suffixes k, M, B, T allowed), got "${raw}"`, `e.g. ${flag} 15T`);
     return v;
   };
 }
@@ -67,7 +68,7 @@ export function parseCount(flag: string) {
 export function positiveNumber(flag: string) {
   return (raw: string): number => {
     const v = Number(raw);
-    if (!Number.isFinite(v) || v <= 0) throw new UsageError(`${flag} must be a positive number, got "${raw}"`);
+    if (!Number.isFinite(v) || v <= 0 || v > Number.MAX_SAFE_INTEGER) throw new UsageError(`${flag} must be a positive number up to ${Number.MAX_SAFE_INTEGER}, got "${raw}"`);
     return v;
   };
 }

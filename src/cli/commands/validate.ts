@@ -11,7 +11,7 @@ import { measuredFileSchema } from "../../core/validate/measured-point.js";
 import { runValidation } from "../../core/validate/run-validation.js";
 import { readDocument } from "../../node/read-document.js";
 import { validationResolvers } from "../../node/validation-resolvers.js";
-import { emit, formatOf, json } from "../output.js";
+import { emit, formatOf, json, UsageError } from "../output.js";
 
 export function registerValidateCommand(program: Command): void {
   program
@@ -23,8 +23,12 @@ export function registerValidateCommand(program: Command): void {
     .option("--csv", "print CSV")
     .action((file: string, o: { category?: string; json?: boolean; csv?: boolean }) => {
       const format = formatOf(o);
-      let points = parseWith(measuredFileSchema, normaliseMeasuredFile(readDocument(file)), file);
-      if (o.category) points = points.filter((p) => p.category === o.category);
+      let points = parseWith(measuredFileSchema, normaliseMeasuredFile(readDocument(file), file), file);
+      if (o.category !== undefined) {
+        const categories = [...new Set(points.map((p) => p.category))];
+        if (!categories.includes(o.category)) throw new UsageError(`--category: no point of ${file} has category "${o.category}"`, `its categories: ${categories.join(", ")}`);
+        points = points.filter((p) => p.category === o.category);
+      }
       const summary = runValidation(points, validationResolvers());
       if (format === "json") return emit(json(summary));
       if (format === "csv") return emit(renderCsv(summary.results.map((r) => ({ ...r, assumptions: r.assumptions.join("; ") }))));

@@ -35,6 +35,16 @@ export interface ScenarioResolvers {
 export type ScenarioEstimate = OpEstimate | InferenceEstimate | TrainingEstimate;
 
 export function parseScenario(raw: unknown, file?: string): Scenario {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    // Otherwise zod reports "required field is missing, got nothing" for an empty file, a list or a string.
+    throw new XpusimError(
+      error("E_SCHEMA", "", "a scenario must be a mapping with kind, hardware and workload", {
+        got: raw === null || raw === undefined ? "nothing (an empty file?)" : JSON.stringify(raw).slice(0, 60),
+        hint: "see docs/scenario.md and examples/*.yaml",
+        ...(file ? { file } : {}),
+      }),
+    );
+  }
   return parseWith(scenarioSpec, raw, file);
 }
 

@@ -79,6 +79,9 @@ export function problemFromGemm(op: GemmOp): LayerProblem {
  * Parses "conv:h=56,w=56,c=64,m=64,r=3,s=3,stride=1,pad=1,n=1[,groups=1]" or "gemm:m=512,n=512,k=512[,batch=1]".
  * Keys are case-insensitive; `k` is an alias of `m` (output channels) for conv, `kh`/`kw` of r/s.
  */
+const GEMM_KEYS = ["m", "n", "k", "batch"];
+const CONV_KEYS = ["h", "w", "c", "m", "k", "r", "kh", "s", "kw", "stride", "pad", "padding", "groups", "g", "n", "batch"];
+
 export function parseLayerSpec(text: string): LayerProblem {
   const m = /^\s*(conv|gemm)\s*:(.*)$/i.exec(text);
   const fail = (msg: string): never => {
@@ -90,11 +93,13 @@ export function parseLayerSpec(text: string): LayerProblem {
     );
   };
   if (!m) return fail("unknown layer kind");
+  const known = m[1]!.toLowerCase() === "gemm" ? GEMM_KEYS : CONV_KEYS;
   const kv: Record<string, number> = {};
   for (const part of m[2]!.split(",").map((s) => s.trim()).filter(Boolean)) {
     const [k, v] = part.split("=").map((s) => s.trim());
     const n = Number(v);
-    if (!k || v === undefined || !Number.isSafeInteger(n) || n < (k.toLowerCase() === "pad" ? 0 : 1)) fail(`bad value in "${part}": expected key=positive integer`);
+    if (k && !known.includes(k.toLowerCase())) fail(`unknown key "${k}" (${m[1]!.toLowerCase()} takes ${known.join(", ")})`);
+    if (!k || v === undefined || !Number.isSafeInteger(n) || n < (k.toLowerCase() === "pad" || k.toLowerCase() === "padding" ? 0 : 1)) fail(`bad value in "${part}": expected key=positive integer`);
     kv[k!.toLowerCase()] = n;
   }
   const get = (keys: string[], dflt?: number): number => {

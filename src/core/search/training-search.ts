@@ -235,7 +235,7 @@ export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostConte
                   } catch (err) {
                     if (!(err instanceof XpusimError)) throw err;
                     const d = err.diagnostics[0];
-                    reject(/cannot be placed/.test(d?.message ?? "") ? "cannot be placed on the system" : (d?.path ?? "error"), `${label}: ${d?.message ?? String(err)}`);
+                    reject(/cannot be placed/.test(d?.message ?? "") ? "cannot be placed on the system" : d?.code === "E_UNSUPPORTED" ? `cannot be priced: ${d.message}` : d?.path || "error", `${label}: ${d?.message ?? String(err)}`);
                     continue;
                   }
                   evaluated++;

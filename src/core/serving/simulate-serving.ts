@@ -204,8 +204,12 @@ export function simulateServing(
     if (!examples.includes(why)) examples.push(why);
     if (examples.length >= 3) break;
   }
+  // Nothing completed (every request longer than max_model_len): an infeasible result, whose latency
+  // distributions are empty (the KV and step statistics stay in the metrics).
+  const noneServed = requests.length > 0 && metrics.e2e_s.count === 0;
   return {
     ...base,
+    ...(noneServed ? { feasible: false, infeasible_reason: `every one of the ${requests.length} requests was rejected${examples[0] ? `: ${examples[0]}` : ""}` } : {}),
     requests: { total: requests.length, completed: metrics.e2e_s.count, rejected: trace.rejected.size, rejected_examples: examples },
     metrics,
     output_tokens_per_s_per_chip: metrics.throughput.output_tokens_per_s / chips,
@@ -236,12 +240,26 @@ function gb(b: number): string {
   return `${(b / 1e9).toFixed(1)} GB`;
 }
 
+/**
+ * Latest arrival accepted: at 1e9 s a double's spacing is 1.2e-7 s, still well below a step time;
+ * at 1e300 s (a rate of 1e-300/s) adding a 5 ms step would leave the clock unchanged.
+ */
+const MAX_ARRIVAL_S = 1e9;
+
 /** Rejects non-finite or non-positive values with the request index in the path. */
 function checkRequests(requests: readonly ServingRequest[]): void {
   const bad = [];
   for (let i = 0; i < requests.length && bad.length < 10; i++) {
     const r = requests[i]!;
     if (!(Number.isFinite(r.arrival_s) && r.arrival_s >= 0)) bad.push(error("E_RANGE", `requests[${i}].arrival_s`, "must be a finite number of seconds ≥ 0", { got: String(r.arrival_s) }));
+    else if (r.arrival_s > MAX_ARRIVAL_S) {
+      bad.push(
+        error("E_RANGE", `requests[${i}].arrival_s`, `arrives after ${MAX_ARRIVAL_S.toExponential(0)} s (about 30 years), where a double no longer resolves the engine's step times`, {
+          got: String(r.arrival_s),
+          hint: "is the arrival rate far too low, or the trace's timestamps in the wrong unit?",
+        }),
+      );
+    }
     if (!(Number.isInteger(r.input_len) && r.input_len > 0)) bad.push(error("E_RANGE", `requests[${i}].input_len`, "must be a positive integer", { got: String(r.input_len) }));
     if (!(Number.isInteger(r.output_len) && r.output_len > 0)) bad.push(error("E_RANGE", `requests[${i}].output_len`, "must be a positive integer", { got: String(r.output_len) }));
   }

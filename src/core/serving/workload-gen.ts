@@ -31,7 +31,8 @@ export const lengthDistSchema = z.union([
 
 export const arrivalSchema = z.union([
   z.strictObject({ kind: z.literal("poisson") }),
-  z.strictObject({ kind: z.literal("gamma"), cv: z.number().positive() }),
+  // cv ≤ 100 (gamma shape ≥ 1e-4): beyond that the shape underflows and the gaps turn into NaN.
+  z.strictObject({ kind: z.literal("gamma"), cv: z.number().positive().max(100) }),
   z.strictObject({ kind: z.literal("on-off"), on_s: z.number().positive(), off_s: z.number().min(0) }),
 ]);
 

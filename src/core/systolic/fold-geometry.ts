@@ -129,20 +129,24 @@ export function computeMetrics(geo: FoldGeometry, g: GemmProblem): ComputeMetric
     }
   }
   const { M, N, K } = g;
+  // IFMAP entries actually read: SCALE-Sim counts the whole M×K im2col matrix, the −1 entries of
+  // windows past the ifmap edge included; the corrected semantics count only real words (padding
+  // is zeros generated at the array edge, not read).
+  const ifmapEntries = semantics === "corrected" ? g.ifmapValidEntries : M * K;
   let ifmap: number;
   let filter: number;
   let ofmap: number;
   if (dataflow === "os") {
-    ifmap = colFolds * M * K;
+    ifmap = colFolds * ifmapEntries;
     filter = rowFolds * K * N;
     // SCALE-Sim adds rows + cols of the padded fold block on top of its size (double count).
     ofmap = semantics === "corrected" ? M * N : M * N + folds * (R + C);
   } else if (dataflow === "ws") {
-    ifmap = colFolds * M * K;
+    ifmap = colFolds * ifmapEntries;
     filter = K * N;
     ofmap = rowFolds * M * N;
   } else {
-    ifmap = M * K;
+    ifmap = ifmapEntries;
     filter = colFolds * K * N;
     ofmap = rowFolds * M * N;
   }

@@ -85,6 +85,10 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
     "bandwidth",
     "memorybanks",
     "wordsizebytes",
+    "arraycount",
+    "vectorlanes",
+    "vectoropsperlane",
+    "vectorpipelinecycles",
     "topologycsvloc",
   ],
   run_presets: ["interfacebandwidth"],
@@ -220,6 +224,22 @@ export function parseScaleSimConfig(text: string): ParsedSystolicConfig {
     else wordSize = Number(v);
   }
 
+  // xpusim extensions (corrected semantics only; SCALE-Sim does not read them).
+  const optionalInt = (display: string, min: number): number | undefined => {
+    const e = entry(arch, display.toLowerCase(), display, false);
+    if (!e) return undefined;
+    const v = e.value.trim();
+    if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
+      errors.push(error("E_RANGE", `${arch}.${display}`, `line ${e.line}: ${display} must be an integer ≥ ${min}`, { got: v }));
+      return undefined;
+    }
+    return Number(v);
+  };
+  const arrayCount = optionalInt("ArrayCount", 1);
+  const vectorLanes = optionalInt("VectorLanes", 1);
+  const vectorOps = optionalInt("VectorOpsPerLane", 1);
+  const vectorFill = optionalInt("VectorPipelineCycles", 0);
+
   let topologyPath: string | undefined;
   const topo = entry("network_presets", "topologycsvloc", "TopologyCsvLoc", false) ?? entry(arch, "topologycsvloc", "TopologyCsvLoc", false);
   if (topo) {
@@ -258,5 +278,9 @@ export function parseScaleSimConfig(text: string): ParsedSystolicConfig {
     word_size_bytes: wordSize,
   };
   if (topologyPath !== undefined) config.topology_path = topologyPath;
+  if (arrayCount !== undefined) config.array_count = arrayCount;
+  if (vectorLanes !== undefined) config.vector_lanes = vectorLanes;
+  if (vectorOps !== undefined) config.vector_ops_per_lane = vectorOps;
+  if (vectorFill !== undefined) config.vector_pipeline_cycles = vectorFill;
   return { config, warnings };
 }

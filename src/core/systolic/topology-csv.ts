@@ -5,12 +5,15 @@
  *  - gemm (`-i gemm`): `name, M, N, K,`.
  * Like SCALE-Sim, the first line is a header and is skipped, blank lines are skipped and rows end
  * with a trailing comma. Unlike SCALE-Sim, a malformed row is a diagnostic naming the line and the
- * column instead of a Python traceback. Optional header columns `Batch` and `Groups` (after the
- * SCALE-Sim columns) feed the corrected semantics; SCALE-Sim ignores extra columns.
+ * column instead of a Python traceback. Optional header columns after the SCALE-Sim columns feed
+ * the corrected semantics: `Batch`, `Groups`, `Padding` (or `Pad h` / `Pad w`; conv only) and
+ * `Type` (conv, gemm, pool, eltwise, act, softmax); SCALE-Sim ignores extra columns.
  * Pure: takes text, never touches the file system.
  */
 import { type Diagnostic, error, XpusimError } from "../diagnostics/diagnostic.js";
-import type { ConvLayerSpec, GemmLayerSpec, LayerSpec } from "./types.js";
+import type { ConvLayerSpec, GemmLayerSpec, LayerOpType, LayerSpec } from "./types.js";
+
+const OP_TYPES: readonly LayerOpType[] = ["conv", "gemm", "pool", "eltwise", "act", "softmax"];
 
 export type TopologyFormat = "conv" | "gemm";
 
@@ -50,9 +53,20 @@ export function parseTopologyCsv(text: string, format: TopologyFormat): ParsedTo
   const header = splitRow(lines[0] ?? "").fields.map((h) => h.trim().toLowerCase());
   const batchCol = header.indexOf("batch");
   const groupsCol = format === "conv" ? header.indexOf("groups") : -1;
+  const column = (...names: string[]): number => {
+    for (const n of names) {
+      const i = header.indexOf(n);
+      if (i >= 0) return i;
+    }
+    return -1;
+  };
+  const padCol = format === "conv" ? column("padding", "pad") : -1;
+  const padHCol = format === "conv" ? column("pad h", "pad height", "padding h", "padding height") : -1;
+  const padWCol = format === "conv" ? column("pad w", "pad width", "padding w", "padding width") : -1;
+  const typeCol = column("type");
   const extraStart = format === "conv" ? 9 : 4;
-  if (batchCol >= 0 && batchCol < extraStart) errors.push(error("E_PARSE", "header", `line 1: the Batch column must come after the ${format} columns`));
-  if (groupsCol >= 0 && groupsCol < extraStart) errors.push(error("E_PARSE", "header", "line 1: the Groups column must come after the stride columns"));
+  for (const [col, label] of [[batchCol, "Batch"], [groupsCol, "Groups"], [padCol, "Padding"], [padHCol, "Pad h"], [padWCol, "Pad w"], [typeCol, "Type"]] as const)
+    if (col >= 0 && col < extraStart) errors.push(error("E_PARSE", "header", `line 1: the ${label} column must come after the ${format === "conv" ? "stride" : "M, N, K"} columns`));
 
   for (let i = 1; i < lines.length; i++) {
     const raw = lines[i]!.trim();
@@ -103,12 +117,12 @@ export function parseTopologyCsv(text: string, format: TopologyFormat): ParsedTo
       }
       numbers.push(v ?? 0);
     }
-    const extra = (col: number, label: string): number | undefined => {
+    const extra = (col: number, label: string, min = 1): number | undefined => {
       if (col < 0 || col >= fields.length) return undefined;
       const v = parsePyInt(fields[col]!);
-      if (v === undefined || v < 1) {
+      if (v === undefined || v < min) {
         errors.push(
-          error("E_RANGE", `line ${lineNo}.${label}`, `line ${lineNo}, column ${col + 1} (${label}) of layer "${name}": must be a positive integer`, {
+          error("E_RANGE", `line ${lineNo}.${label}`, `line ${lineNo}, column ${col + 1} (${label}) of layer "${name}": must be ${min === 1 ? "a positive" : "a non-negative"} integer`, {
             got: JSON.stringify(fields[col]!.trim()),
           }),
         );
@@ -118,21 +132,40 @@ export function parseTopologyCsv(text: string, format: TopologyFormat): ParsedTo
       return v;
     };
     const batch = extra(batchCol, "Batch");
+    let opType: LayerOpType | undefined;
+    if (typeCol >= 0 && typeCol < fields.length && fields[typeCol]!.trim() !== "") {
+      const t = fields[typeCol]!.trim().toLowerCase();
+      if ((OP_TYPES as readonly string[]).includes(t)) opType = t as LayerOpType;
+      else {
+        errors.push(
+          error("E_PARSE", `line ${lineNo}.Type`, `line ${lineNo}, column ${typeCol + 1} (Type) of layer "${name}": unknown layer type`, {
+            got: JSON.stringify(fields[typeCol]!.trim()),
+            expected: OP_TYPES.join(", "),
+          }),
+        );
+        bad = true;
+      }
+    }
     if (bad) continue;
     if (format === "gemm") {
       const layer: GemmLayerSpec = { kind: "gemm", name, M: numbers[0]!, N: numbers[1]!, K: numbers[2]!, line: lineNo };
       if (batch !== undefined) layer.batch = batch;
+      if (opType !== undefined) layer.op_type = opType;
       layers.push(layer);
       continue;
     }
     const groups = extra(groupsCol, "Groups");
+    const padBoth = extra(padCol, "Padding", 0);
+    const padH = extra(padHCol, "Pad h", 0) ?? padBoth;
+    const padW = extra(padWCol, "Pad w", 0) ?? padBoth;
     if (bad) continue;
     const [h, w, fh, fw, ch, nf, sh] = numbers as [number, number, number, number, number, number, number];
     const sw = numbers[7] ?? sh;
-    if (fh > h)
-      errors.push(error("E_RANGE", `line ${lineNo}.Filter height`, `line ${lineNo}: filter height ${fh} of layer "${name}" exceeds the IFMAP height ${h}`, { hint: "SCALE-Sim has no padding: give the padded IFMAP size" }));
-    if (fw > w)
-      errors.push(error("E_RANGE", `line ${lineNo}.Filter width`, `line ${lineNo}: filter width ${fw} of layer "${name}" exceeds the IFMAP width ${w}`, { hint: "SCALE-Sim has no padding: give the padded IFMAP size" }));
+    const hint = "SCALE-Sim has no padding: give the padded IFMAP size, or a Padding column (corrected semantics)";
+    if (fh > h + 2 * (padH ?? 0))
+      errors.push(error("E_RANGE", `line ${lineNo}.Filter height`, `line ${lineNo}: filter height ${fh} of layer "${name}" exceeds the ${padH ? "padded " : ""}IFMAP height ${h + 2 * (padH ?? 0)}`, { hint }));
+    if (fw > w + 2 * (padW ?? 0))
+      errors.push(error("E_RANGE", `line ${lineNo}.Filter width`, `line ${lineNo}: filter width ${fw} of layer "${name}" exceeds the ${padW ? "padded " : ""}IFMAP width ${w + 2 * (padW ?? 0)}`, { hint }));
     const layer: ConvLayerSpec = {
       kind: "conv",
       name,
@@ -148,6 +181,9 @@ export function parseTopologyCsv(text: string, format: TopologyFormat): ParsedTo
     };
     if (batch !== undefined) layer.batch = batch;
     if (groups !== undefined) layer.groups = groups;
+    if (padH !== undefined) layer.pad_h = padH;
+    if (padW !== undefined) layer.pad_w = padW;
+    if (opType !== undefined) layer.op_type = opType;
     layers.push(layer);
   }
   if (errors.length > 0) throw new XpusimError(errors);

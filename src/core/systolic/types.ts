@@ -35,7 +35,26 @@ export interface SystolicConfig {
   word_size_bytes: number;
   /** `TopologyCsvLoc` of a `[network_presets]` section, if any. */
   topology_path?: string;
+  /**
+   * Identical R×C arrays sharing the DRAM port (`ArrayCount`; corrected semantics only, default 1).
+   * Each has its own IFMAP/filter/OFMAP SRAMs of the configured sizes.
+   */
+  array_count?: number;
+  /** Lanes of the vector unit next to each array (`VectorLanes`; default: array_cols). */
+  vector_lanes?: number;
+  /** Operations per lane per cycle (`VectorOpsPerLane`; default 1). */
+  vector_ops_per_lane?: number;
+  /** Pipeline fill of the vector unit in cycles (`VectorPipelineCycles`; default 2: SRAM read, then op + write). */
+  vector_pipeline_cycles?: number;
 }
+
+/**
+ * Work a layer does: `conv`/`gemm` run on the systolic array(s); the others run on the vector unit
+ * (corrected semantics only): `pool` (window max/avg: Fh·Fw ops per output), `eltwise` (two operands,
+ * one op per element), `act` (one operand, one op per element), `softmax` (3 passes: max, exp-sum, scale).
+ */
+export type VectorOpType = "pool" | "eltwise" | "act" | "softmax";
+export type LayerOpType = "conv" | "gemm" | VectorOpType;
 
 export interface ConvLayerSpec {
   kind: "conv";
@@ -52,6 +71,14 @@ export interface ConvLayerSpec {
   batch?: number;
   /** Convolution groups (corrected semantics only; channels and num_filters must divide by it). */
   groups?: number;
+  /**
+   * Zero padding on each side, rows and columns (corrected semantics only). When given (0 included)
+   * the output size is the usual floor((H + 2P − F)/S) + 1; padded positions are never read.
+   */
+  pad_h?: number;
+  pad_w?: number;
+  /** Vector-unit work instead of a convolution (`Type` column; corrected semantics only). */
+  op_type?: LayerOpType;
   /** 1-based line of the topology file the layer came from, for messages. */
   line?: number;
 }
@@ -63,6 +90,8 @@ export interface GemmLayerSpec {
   N: number;
   K: number;
   batch?: number;
+  /** Vector-unit work on an M×N matrix instead of a GEMM (`Type` column; corrected semantics only). */
+  op_type?: LayerOpType;
   line?: number;
 }
 
@@ -105,10 +134,19 @@ export interface SystolicLayerResult {
   avg_ifmap_dram_bw: number;
   avg_filter_dram_bw: number;
   avg_ofmap_dram_bw: number;
+  /** Corrected semantics with several arrays: arrays that got work (absent otherwise). */
+  arrays_used?: number;
+  /** Vector-unit layers only: the unit that ran it and its lane operations (macs and gemm_* are 0). */
+  unit?: "vector";
+  vector_ops?: number;
 }
 
 export interface SystolicOptions {
   semantics: SystolicSemantics;
   /** Default batch for layers that give none (corrected semantics only). */
   batch?: number;
+  /** Default zero padding (each side) for conv layers that give none (corrected semantics only). */
+  padding?: number;
+  /** Number of arrays, overriding config.array_count (corrected semantics only). */
+  arrays?: number;
 }

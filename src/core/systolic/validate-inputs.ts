@@ -17,6 +17,8 @@ export function validateSystolicInputs(config: SystolicConfig, layers: readonly 
   if (!["os", "ws", "is"].includes(config.dataflow)) errors.push(error("E_SCHEMA", "dataflow", "dataflow must be os, ws or is", { got: String(config.dataflow) }));
   if (config.interface_bandwidth_mode !== "CALC" && config.interface_bandwidth_mode !== "USER")
     errors.push(error("E_SCHEMA", "interface_bandwidth_mode", "interface_bandwidth_mode must be CALC or USER", { got: String(config.interface_bandwidth_mode) }));
+  for (const k of ["array_count", "vector_lanes", "vector_ops_per_lane"] as const) if (config[k] !== undefined) positiveInt(errors, k, config[k]);
+  if (config.vector_pipeline_cycles !== undefined) positiveInt(errors, "vector_pipeline_cycles", config.vector_pipeline_cycles, 0);
   if (config.interface_bandwidth_mode === "USER") positiveInt(errors, "user_bandwidth_words_per_cycle[0]", config.user_bandwidth_words_per_cycle?.[0]);
   layers.forEach((l, i) => {
     const at = `layers[${i}]`;
@@ -25,9 +27,14 @@ export function validateSystolicInputs(config: SystolicConfig, layers: readonly 
     if (l.batch !== undefined) positiveInt(errors, `${at}.batch`, l.batch);
     if (l.kind === "conv") {
       if (l.groups !== undefined) positiveInt(errors, `${at}.groups`, l.groups);
-      if (l.filter_h > l.ifmap_h || l.filter_w > l.ifmap_w)
-        errors.push(error("E_RANGE", `${at}.filter_h`, `layer "${l.name}": the filter (${l.filter_h}×${l.filter_w}) is larger than the ifmap (${l.ifmap_h}×${l.ifmap_w})`, { hint: "SCALE-Sim has no padding: give the padded ifmap size" }));
+      if (l.pad_h !== undefined) positiveInt(errors, `${at}.pad_h`, l.pad_h, 0);
+      if (l.pad_w !== undefined) positiveInt(errors, `${at}.pad_w`, l.pad_w, 0);
+      // With padding the lowering checks the filter against the padded ifmap (corrected semantics).
+      if (l.pad_h === undefined && l.pad_w === undefined && (l.filter_h > l.ifmap_h || l.filter_w > l.ifmap_w))
+        errors.push(error("E_RANGE", `${at}.filter_h`, `layer "${l.name}": the filter (${l.filter_h}×${l.filter_w}) is larger than the ifmap (${l.ifmap_h}×${l.ifmap_w})`, { hint: "SCALE-Sim has no padding: give the padded ifmap size, or a Padding column (corrected semantics)" }));
     }
+    if (l.op_type !== undefined && !["conv", "gemm", "pool", "eltwise", "act", "softmax"].includes(l.op_type))
+      errors.push(error("E_SCHEMA", `${at}.op_type`, "op_type must be conv, gemm, pool, eltwise, act or softmax", { got: String(l.op_type) }));
   });
   if (errors.length > 0) throw new XpusimError(errors);
 }

@@ -121,10 +121,16 @@ export function collectivesEntryToPoint(e: Record<string, unknown>, index: numbe
  * A measured-results document as an array of measured points: entries in the nccl-tests shape are
  * converted, entries already in the harness shape are passed through unchanged.
  */
-export function normaliseMeasuredFile(raw: unknown): unknown[] {
+export function normaliseMeasuredFile(raw: unknown, file?: string): unknown[] {
   const list = isObject(raw) && Array.isArray(raw.points) ? raw.points : raw;
   if (!Array.isArray(list)) {
-    throw new XpusimError(error("E_SCHEMA", "", "a measured-results file is a JSON array of points", { got: typeof raw, hint: "see ../shared/validation/measured-public.json or collectives-public.json" }));
+    throw new XpusimError(
+      error("E_SCHEMA", "", "a measured-results file is a JSON array of points", {
+        got: raw === null ? "null (an empty file?)" : typeof raw,
+        hint: "see ../shared/validation/measured-public.json or collectives-public.json",
+        ...(file ? { file } : {}),
+      }),
+    );
   }
   return list.map((e, i) => (isCollectivesEntry(e) ? collectivesEntryToPoint(e, i) : e));
 }
