@@ -11,7 +11,7 @@ import { buildWorkload, modelParams } from "../../core/workload/build-workload.j
 import { loadChip } from "../../node/chip-catalog.js";
 import { loadModel } from "../../node/model-catalog.js";
 import { contextFor } from "../../node/resolvers.js";
-import { emit, formatOf, json, positiveInt } from "../output.js";
+import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
 
 interface RunOpts {
   model: string;
@@ -55,8 +55,16 @@ export function registerRunCommand(program: Command): void {
       const chip = loadChip(o.chip);
       const model = loadModel(o.model);
       const precision = resolvePrecision({ compute: o.dtype, ...(o.weights ? { weights: o.weights } : {}), ...(o.kvCache ? { kv_cache: o.kvCache } : {}) });
-      const newTokens = o.seq ?? (o.phase === "decode" ? 1 : 2048);
+      const tokenModel = model.category === "decoder-llm" || model.category === "encoder";
+      const newTokens = o.seq ?? (o.phase === "decode" ? 1 : tokenModel ? Math.min(2048, model.max_context) : 2048);
       const context = o.context ?? newTokens;
+      if (tokenModel && context > model.max_context) {
+        throw new UsageError(`${o.context ? "--context" : "--seq"} ${context} exceeds the maximum context of ${model.id} (${model.max_context} tokens)`, `use at most ${model.max_context}`);
+      }
+      if (!tokenModel && (o.seq !== undefined || o.context !== undefined)) {
+        throw new UsageError(`--seq/--context do not apply to ${model.id} (${model.category}); use --image for the input size`);
+      }
+      if (tokenModel && o.image !== undefined) throw new UsageError(`--image does not apply to ${model.id} (${model.category}); use --seq`);
       const graph = buildWorkload(model, { batch: o.batch, new_tokens: newTokens, context_tokens: context, phase: o.phase, ...(o.image ? { image_size: o.image } : {}) }, precision);
       const opts: EvaluateOptions = { execution: o.execution, ...(o.costModel ? { costModel: o.costModel } : {}) };
       const cost = evaluateGraph(graph, contextFor(chip), opts);
@@ -78,7 +86,6 @@ export function registerRunCommand(program: Command): void {
           notes: (r.cost.notes ?? []).join("; "),
         })),
       );
-      const tokenModel = graph.category === "decoder-llm" || graph.category === "encoder";
       const summary = {
         model: graph.name,
         token_model: tokenModel,
