@@ -58,6 +58,7 @@ const FILES: Record<string, string> = {
   "topo-gemm-zero.csv": "Layer, M, N, K,\nT,0,64,8,\n",
   "measured-object.json": '{"points": 5}',
   "system-incomplete.yaml": `id: sys\nchip: ${H100}\n`,
+  "measured-one.json": JSON.stringify([{ id: "g", category: "gemm", hardware: "NVIDIA A100 80GB", chip_count: 1, model: "GEMM", config: { M: 512, N: 512, K: 512, dtype: "fp16" }, metric: "latency", value: 0.02, unit: "ms" }]),
 };
 
 beforeAll(() => {
@@ -311,7 +312,7 @@ const CASES: Record<string, Case> = {
   "validate empty file": { argv: () => ["validate", f("empty.yaml"), "--json"], code: 1, says: /empty\.yaml: a measured-results file is a JSON array of points/ },
   "validate object without a points list": { argv: () => ["validate", f("measured-object.json"), "--json"], code: 1, says: /measured-object\.json: a measured-results file is a JSON array/ },
   "validate list of non-points": { argv: () => ["validate", f("array.yaml"), "--json"], code: 1, says: /array\.yaml: \[0\]/ },
-  "validate --category nope": { argv: () => ["validate", "../shared/validation/measured-public.json", "--category", "nope", "--json"], code: 2, says: /--category: no point of .* has category "nope"/ },
+  "validate --category nope": { argv: () => ["validate", f("measured-one.json"), "--category", "nope", "--json"], code: 2, says: /--category: no point of .* has category "nope"/ },
 };
 
 describe("bad input never crashes the CLI", () => {
