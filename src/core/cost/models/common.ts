@@ -213,6 +213,18 @@ export const refuse = (reason: string): Support => ({ ok: false, reason });
 
 export const COLLECTIVE_REASON = "collectives are priced by the network model (interconnect topology and algorithms), not by a single-chip cost model";
 
+/**
+ * The refusals every matrix-engine model shares: collectives (network model), vector work (vector
+ * model) and depthwise convolutions (no reduction dimension for a matrix engine). Undefined when
+ * the op is matrix work the model may go on to check.
+ */
+export function matrixWorkRefusal(op: Op): Support | undefined {
+  if (op.kind === "collective") return refuse(COLLECTIVE_REASON);
+  if (op.kind !== "gemm" && op.kind !== "conv2d" && op.kind !== "attention") return refuse(`${op.kind} is vector work: priced by the vector model`);
+  if (op.kind === "conv2d" && isDepthwise(op)) return refuse("depthwise convolution runs on the vector units (no reduction dimension for a matrix engine)");
+  return undefined;
+}
+
 /** Formats a fraction as a whole percentage for notes. */
 export const pct = (x: number): string => `${Math.round(x * 100)}%`;
 

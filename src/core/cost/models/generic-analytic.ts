@@ -6,13 +6,12 @@ import { opFlops, opMinBytes } from "../../workload/op-metrics.js";
 import { blockedGemmTraffic } from "./blocked-traffic.js";
 import {
   accumulatorBytes,
-  convOutHW,
   achievableMainBandwidth,
   assembleCost,
-  COLLECTIVE_REASON,
+  convOutHW,
   exceedsCapacity,
-  isDepthwise,
   matrixWorkEngine,
+  matrixWorkRefusal,
   ok,
   pct,
   refuse,
@@ -74,9 +73,8 @@ export const genericAnalyticModel: CostModel = {
   op_kinds: ["gemm", "conv2d", "attention"],
 
   supports(op: Op, chip: Chip): Support {
-    if (op.kind === "collective") return refuse(COLLECTIVE_REASON);
-    if (op.kind !== "gemm" && op.kind !== "conv2d" && op.kind !== "attention") return refuse(`${op.kind} is vector work: priced by the vector model`);
-    if (op.kind === "conv2d" && isDepthwise(op)) return refuse("depthwise convolution runs on the vector units");
+    const shared = matrixWorkRefusal(op);
+    if (shared) return shared;
     if (!chip.memory.main.bandwidth_bytes_per_s) return refuse("the chip spec has no main-memory bandwidth");
     if (chip.matrix.peak_flops_per_s[op.dtype] === undefined && chip.vector.peak_flops_per_s[op.dtype] === undefined) {
       return refuse(`no ${op.dtype} peak on ${chip.id}`);

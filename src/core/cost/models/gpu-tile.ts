@@ -5,19 +5,18 @@ import type { CostContext, CostModel, OpCost, Support } from "../contract.js";
 import { attendedPairs, attentionKvBytesPerToken, keysTouched, opFlops, opMinBytes } from "../../workload/op-metrics.js";
 import {
   accumulatorBytes,
-  convOutHW,
   achievableMainBandwidth,
   assembleCost,
-  COLLECTIVE_REASON,
+  convOutHW,
+  type EngineRate,
   exceedsCapacity,
-  isDepthwise,
   lastLevelOnChip,
   matrixWorkEngine,
+  matrixWorkRefusal,
   ok,
   pct,
   refuse,
   vectorRate,
-  type EngineRate,
 } from "./common.js";
 import { bestGemmTiling, describeTiling, l2BandwidthBytesPerS, type GemmProblem, type GemmTiling } from "./gpu-gemm-tiling.js";
 import { vectorWork } from "./vector.js";
@@ -332,9 +331,8 @@ export const gpuTileModel: CostModel = {
   op_kinds: [...KINDS],
 
   supports(op: Op, chip: Chip): Support {
-    if (op.kind === "collective") return refuse(COLLECTIVE_REASON);
-    if (!(KINDS as readonly string[]).includes(op.kind)) return refuse(`${op.kind} is vector work: priced by the vector model`);
-    if (op.kind === "conv2d" && isDepthwise(op)) return refuse("depthwise convolution runs on the vector units (no reduction dimension for a matrix engine)");
+    const shared = matrixWorkRefusal(op);
+    if (shared) return shared;
     if ((chip.matrix.kind !== "tensor-core" && chip.matrix.kind !== "matrix-core") || (chip.kind !== "gpu" && chip.kind !== "edge-soc")) {
       return refuse(`not a GPU with tensor/matrix cores (kind ${chip.kind}, matrix engine "${chip.matrix.kind}")`);
     }

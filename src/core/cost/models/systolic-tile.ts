@@ -6,14 +6,13 @@ import { attendedPairs, keysTouched, opFlops, opMinBytes } from "../../workload/
 import { blockedGemmTraffic } from "./blocked-traffic.js";
 import {
   accumulatorBytes,
-  convOutHW,
   achievableMainBandwidth,
   assembleCost,
-  COLLECTIVE_REASON,
+  convOutHW,
   exceedsCapacity,
-  isDepthwise,
   lastLevelOnChip,
   matrixWorkEngine,
+  matrixWorkRefusal,
   ok,
   pct,
   refuse,
@@ -154,9 +153,8 @@ export const systolicTileModel: CostModel = {
   op_kinds: ["gemm", "conv2d", "attention"],
 
   supports(op: Op, chip: Chip): Support {
-    if (op.kind === "collective") return refuse(COLLECTIVE_REASON);
-    if (op.kind !== "gemm" && op.kind !== "conv2d" && op.kind !== "attention") return refuse(`${op.kind} is vector work: priced by the vector model`);
-    if (op.kind === "conv2d" && isDepthwise(op)) return refuse("depthwise convolution runs on the vector units");
+    const shared = matrixWorkRefusal(op);
+    if (shared) return shared;
     if (chip.matrix.kind !== "systolic" && chip.matrix.kind !== "cube") return refuse(`matrix engine kind "${chip.matrix.kind}" is not a systolic array or cube`);
     if (chip.matrix.peak_flops_per_s[op.dtype] === undefined) return refuse(`the matrix engine has no ${op.dtype} peak`);
     if (!chip.memory.main.bandwidth_bytes_per_s) return refuse("the chip spec has no main-memory bandwidth");
