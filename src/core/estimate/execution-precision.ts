@@ -23,6 +23,8 @@ const FALLBACKS: Readonly<Record<DType, readonly DType[]>> = {
   int4: ["int8", "fp8", "fp16", "bf16", "fp32"],
   fp8: ["fp16", "bf16", "fp32"],
   int8: ["fp16", "bf16", "fp32"],
+  // int16 values (|x| < 2^15) are exact in fp32 only; fp16/bf16 would round them.
+  int16: ["fp32", "fp64"],
   fp16: ["bf16", "fp32"],
   bf16: ["fp32", "tf32", "fp16"],
   tf32: ["fp32", "bf16", "fp16"],

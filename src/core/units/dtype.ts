@@ -2,7 +2,7 @@
  * Numeric formats of matrix and vector math. Bytes per element are the storage size
  * (fp4/int4 pack two per byte). Throughput per dtype lives in the chip spec.
  */
-export const DTYPES = ["fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"] as const;
+export const DTYPES = ["fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int16", "int8", "int4", "fp4"] as const;
 export type DType = (typeof DTYPES)[number];
 
 export const DTYPE_BYTES: Readonly<Record<DType, number>> = {
@@ -12,6 +12,7 @@ export const DTYPE_BYTES: Readonly<Record<DType, number>> = {
   bf16: 2,
   fp16: 2,
   fp8: 1,
+  int16: 2,
   int8: 1,
   int4: 0.5,
   fp4: 0.5,
