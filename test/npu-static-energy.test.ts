@@ -11,8 +11,8 @@ describe("static and clock energy", () => {
   it("counts clocked flop bits: per-PE registers plus the MAC's latches for tensors no register level holds", () => {
     // 128×128: w_reg 8 b (weights) + input latch 8 b + 32-bit accumulator = 48 b per PE.
     expect(clockedBits(resolveDesign(loadChip("examples/npu-128x128.yaml")))).toBe(48 * 16384);
-    // Eyeriss-like: psum_spad 48 B and ifmap_spad 24 B are registers (≤ 1 KiB per PE), weights_spad is SRAM → weight latch 8 b.
-    expect(clockedBits(resolveDesign(loadChip("examples/eyeriss-like.yaml")))).toBe((48 * 8 + 24 * 8 + 8) * 168);
+    // Eyeriss-like (int16): psum_spad 48 B and ifmap_spad 24 B are registers (≤ 1 KiB per PE), weights_spad is SRAM → a 16-bit weight latch.
+    expect(clockedBits(resolveDesign(loadChip("examples/eyeriss-like.yaml")))).toBe((48 * 8 + 24 * 8 + 16) * 168);
   });
 
   it("prices clock per cycle and leakage per second of the layer's latency", () => {
