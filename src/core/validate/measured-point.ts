@@ -43,6 +43,8 @@ export function toSi(value: number, unit: string): number | undefined {
     "img/s": 1,
     "TFLOP/s/GPU": 1e12,
     "TFLOP/s": 1e12,
+    "%": 1e-2,
+    fraction: 1,
   };
   const f = table[u];
   return f === undefined ? undefined : value * f;

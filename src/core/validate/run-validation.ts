@@ -145,6 +145,8 @@ export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): Validat
         const K = num(cfg.K);
         if (!M || !N || !K) return unsupported(p, "config needs M, N and K", chip);
         const e = estimateOpSpec({ type: "gemm", m: M, n: N, k: K, batch: num(cfg.batch) ?? 1, dtype: dt }, ctx);
+        // "achieved_tflops": the 2·M·N·K·batch FLOPs of the product over its time (MAMF-style tables).
+        if (p.metric === "achieved_tflops") return ok((2 * M * N * K * (num(cfg.batch) ?? 1)) / e.latency_s);
         if (p.metric !== "latency") return unsupported(p, `metric "${p.metric}" for gemm is not understood`, chip);
         return ok(e.latency_s);
       }
@@ -269,19 +271,35 @@ export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): Validat
           mb = 1;
           assumptions.push("micro-batch not stated: 1 assumed");
         }
-        const dpDeg = num(cfg.dp) ?? Math.max(1, p.chip_count / (tp * pp));
+        const cp = num(cfg.cp) ?? 1;
+        const ep = num(cfg.ep) ?? 1;
+        // FSDP (Megatron-Bridge / MaxText) shards weights, gradients and optimizer state: ZeRO-3.
+        const zero = cfg.fsdp === true || num(cfg.fsdp) === 1 ? 3 : (num(cfg.zero) ?? 0);
+        const dpDeg = num(cfg.dp) ?? Math.max(1, p.chip_count / (tp * pp * cp));
         let gb = num(cfg.global_batch);
         if (gb === undefined) {
           gb = dpDeg * mb * pp * 8;
           assumptions.push(`global batch not stated: ${gb} assumed`);
         }
-        // Megatron-LM of 2021-22 (the source of these points): no FlashAttention, dropout 0.1, and the
-        // data-parallel gradient all-reduce after the pipeline flush (not overlapped).
-        assumptions.push("Megatron-LM 2021-22 settings: eager PyTorch (one kernel per op), unfused attention, dropout masks kept, DP reduction not overlapped");
+        // Megatron-LM of 2021-22 (the default, the source of the shared points): no FlashAttention,
+        // dropout 0.1, and the data-parallel gradient all-reduce after the pipeline flush (not
+        // overlapped). A point from a later stack states its settings (flash_attention, dropout,
+        // overlap_grad_reduce, execution) in its config; those replace the defaults.
+        const stated = (k: string): boolean | undefined => (typeof cfg[k] === "boolean" ? (cfg[k] as boolean) : undefined);
+        const flash = stated("flash_attention") ?? false;
+        const dropout = stated("dropout") ?? true;
+        const overlap = stated("overlap_grad_reduce") ?? false;
+        const trainExecution: "graph" | "eager" = cfg.execution === "graph" ? "graph" : "eager";
+        if ([stated("flash_attention"), stated("dropout"), stated("overlap_grad_reduce"), cfg.execution].every((x) => x === undefined))
+          assumptions.push("Megatron-LM 2021-22 settings: eager PyTorch (one kernel per op), unfused attention, dropout masks kept, DP reduction not overlapped");
+        else
+          assumptions.push(`training stack as stated: ${trainExecution} execution, ${flash ? "fused" : "unfused"} attention, dropout ${dropout ? "on" : "off"}, DP reduction ${overlap ? "overlapped" : "not overlapped"}`);
+        // FP8 training (Transformer Engine, MaxText fp8): fp8 GEMMs, bf16 master weights and activations.
+        const trainPrecision: Precision = dt === "fp8" ? { compute: "fp8", weights: "bf16", activations: "bf16", kv_cache: "bf16" } : { compute: dt, weights: dt, activations: dt, kv_cache: dt };
         const e = estimateTraining(
           {
             model,
-            precision: { compute: dt, weights: dt, activations: dt, kv_cache: dt },
+            precision: trainPrecision,
             global_batch: gb,
             seq_len: num(cfg.seq) ?? 2048,
             recompute,
@@ -289,25 +307,31 @@ export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): Validat
             tp,
             pp,
             dp: dpDeg,
-            ep: 1,
-            cp: 1,
-            zero: 0,
+            ep,
+            cp,
+            zero,
             microbatch: mb,
             sp: cfg.sequence_parallel === true || recompute === "selective" && cfg.sequence_parallel !== false,
             interleave: num(cfg.pipeline_interleaving) ?? 1,
-            flash_attention: false,
-            dropout: true,
-            overlap_grad_reduce: false,
+            flash_attention: flash,
+            dropout,
+            overlap_grad_reduce: overlap,
             ...(system ? { system } : {}),
           },
           ctx,
-          { execution: "eager" },
+          { execution: trainExecution },
         );
         switch (p.metric) {
           case "iteration_time":
             return ok(e.step_time_s);
           case "achieved_tflops_per_gpu":
             return ok(e.hardware_flops_per_s_per_chip);
+          case "model_tflops_per_gpu":
+            return ok(e.model_flops_per_s_per_chip);
+          case "tokens_per_s_per_gpu":
+            return ok(e.tokens_per_s / e.chips);
+          case "mfu":
+            return ok(e.mfu);
           case "activation_memory_per_gpu":
             return ok(e.memory_breakdown_bytes.activations);
           default:
