@@ -27,7 +27,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 const BUILT_IN = [
   "dgx-a100", "aws-p4d", "a100-nvlink-4gpu", "dgx-h100", "hgx-h200", "hgx-b200", "gb200-nvl72", "mi300x-8gpu",
-  "tpu-v4-pod", "tpu-v5p-pod", "tpu-v5e-pod", "gaudi2-hls", "gaudi3-hls",
+  "tpu-v4-pod", "tpu-v5p-pod", "tpu-v5e-pod",
+  "tpu-v6e-pod", "gaudi2-hls", "gaudi3-hls",
 ];
 
 function diag(fn: () => unknown) {
