@@ -113,6 +113,11 @@ export const EFFICIENCY_PARAMS = {
     doc: "Output elements (sum of co-resident tile areas) an SM/CU needs in flight to keep its matrix units busy; fewer run proportionally slower (latency hiding).",
   },
   pipeline_stages: { schema: positiveInt, unit: "count", doc: "Shared-memory pipeline stages of a GEMM main loop (multi-buffering depth)." },
+  tail_wave_balance: {
+    schema: z.number().min(0).max(1),
+    unit: "fraction",
+    doc: "Fraction of a GEMM's last, partial wave that persistent / Stream-K tile scheduling spreads over the idle SMs (0: classic one-tile-per-CTA grids with full wave quantisation; 1: perfectly balanced). Split tiles pay a partial-sum fix-up through L2.",
+  },
   mma_row_granule: {
     schema: positiveInt,
     unit: "rows",
@@ -235,6 +240,7 @@ export interface EfficiencyParams {
   min_tile_outputs_per_unit: number;
   pipeline_stages: number;
   mma_row_granule: number;
+  tail_wave_balance: number;
   max_bytes_in_flight_per_unit: number;
   tile_overhead_cycles: number;
   split_k_max: number;

@@ -130,6 +130,8 @@ interface Env {
   inflightCap: number;
   /** Row granule of the smallest matrix instruction (small-M tiles). */
   rowGranule: number;
+  /** Share of the last partial wave spread over idle SMs by persistent / Stream-K scheduling. */
+  tailBalance: number;
 }
 
 /** Achievable L2 bandwidth: the chip's level bandwidth, else the family's bytes per clock; 0 when unknown. */
@@ -181,6 +183,7 @@ function environment(chip: Chip, eff: EfficiencyParams, engine: EngineRate, note
     latencyS: eff.main_memory_latency_s,
     inflightCap: eff.max_bytes_in_flight_per_unit,
     rowGranule: engine.engine === "matrix" ? eff.mma_row_granule : 1,
+    tailBalance: eff.tail_wave_balance,
   };
 }
 
@@ -294,14 +297,22 @@ function evaluateOrientation(
       const minOut = smallM ? 0 : env.minOutputs;
       const perFull = c * Math.max(1, minOut / (c * area));
       const j = rem > 0 ? Math.ceil(rem / S) : 0;
-      const perTail = j > 0 ? j * Math.max(1, minOut / (j * area)) : 0;
+      const tailQuantised = j > 0 ? j * Math.max(1, minOut / (j * area)) : 0;
+      // Stream-K / persistent scheduling (Osama et al., PPoPP 2023; CUTLASS 3 sm90 tile schedulers)
+      // deals the tail's k-iterations to every SM: the tail costs its share of a full wave, not a
+      // whole one. Only on the regular path and only where the family's kernels do it.
+      // A grid smaller than one wave is split-K's case (priced by the split loop), not Stream-K's.
+      const balance = smallM || rem === 0 || fullWaves === 0 ? 0 : env.tailBalance;
+      const perTail = balance > 0 ? (1 - balance) * tailQuantised + balance * Math.min(tailQuantised, (rem / slots) * perFull) : tailQuantised;
       const tileUnits = fullWaves * perFull + perTail;
       const compute = (tileUnits * tileFlops) / rate;
       const waves = fullWaves + (rem > 0 ? 1 : 0);
       const splitBytes = s > 1 ? 2 * s * batch * m * n * p.acc_elem : 0;
       const bytesMain = reads + p.c_bytes + splitBytes;
       // L2 → SMEM traffic at the operands' storage width (weight-only formats are unpacked after the copy).
-      const bytesL2 = (nTiles * (tm * aStore + tn * bStore) * ks) / env.l2Sharing + p.c_bytes + splitBytes;
+      // Stream-K fix-up: split tail tiles exchange fp32 partial sums through L2 (write + read).
+      const fixupBytes = balance > 0 ? 2 * rem * area * p.acc_elem : 0;
+      const bytesL2 = (nTiles * (tm * aStore + tn * bStore) * ks) / env.l2Sharing + p.c_bytes + splitBytes + fixupBytes;
       // Little's law: SMs busy and the CTAs each keeps resident bound the bandwidth drawn.
       // (Small-M path only: the regular path keeps its outputs-in-flight rule, which already prices latency.)
       const bw = smallM ? gridBandwidth(env.mainBw, S, Math.min(nTiles, slots), ctaInflight, env.inflightCap, env.latencyS) : env.mainBw;
