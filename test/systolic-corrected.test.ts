@@ -5,22 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { arrayJobs, lowerLayers, parseScaleSimConfig, parseTopologyCsv, simulateSystolic, type LayerSpec, type SystolicConfig, type SystolicLayerResult } from "../src/core/systolic/index.js";
+import { SMALL_OS_CONFIG } from "./helpers/systolic-config.js";
 
-const base: SystolicConfig = {
-  run_name: "t",
-  array_rows: 4,
-  array_cols: 4,
-  dataflow: "os",
-  ifmap_sram_kb: 64,
-  filter_sram_kb: 64,
-  ofmap_sram_kb: 64,
-  ifmap_offset: 0,
-  filter_offset: 10_000_000,
-  ofmap_offset: 20_000_000,
-  interface_bandwidth_mode: "CALC",
-  user_bandwidth_words_per_cycle: null,
-  word_size_bytes: 1,
-};
+const base: SystolicConfig = SMALL_OS_CONFIG;
 
 const conv = (o: Partial<Extract<LayerSpec, { kind: "conv" }>> = {}): LayerSpec => ({
   kind: "conv",
