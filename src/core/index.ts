@@ -14,7 +14,7 @@ export { buildChip, matrixDTypes, type Chip, type MemoryLevel, type Link } from 
 export type * from "./workload/op.js";
 export { buildWorkload, modelParams, kvCacheBytes, kvCacheBytesPerToken } from "./workload/build-workload.js";
 export { opFlops, opMinBytes, opParams } from "./workload/op-metrics.js";
-export { DEFAULT_PRECISION, parsePrecision, formatPrecision, type Precision } from "./workload/precision.js";
+export { DEFAULT_PRECISION, parsePrecision, formatPrecision, resolvePrecision, type Precision, type PrecisionInput } from "./workload/precision.js";
 export { importHfConfig } from "./workload/hf-import.js";
 export type { Bound, CostContext, CostModel, OpCost } from "./cost/contract.js";
 export { estimateOp, listCostModels } from "./cost/registry.js";
@@ -23,7 +23,7 @@ export { estimateOpSpec, opFromSpec, type OpEstimate } from "./estimate/estimate
 export { estimateInference, type InferenceEstimate, type InferenceRequest } from "./estimate/estimate-inference.js";
 export { estimateTraining, trainingPricer, type TrainingEstimate, type TrainingPricer, type TrainingRequest } from "./estimate/estimate-training.js";
 export { searchTrainingLayouts, type TrainingSearchRequest, type TrainingSearchResult } from "./search/training-search.js";
-export { parseScenario, runScenario, resolvePrecision, type ScenarioResolvers, type ScenarioEstimate } from "./estimate/run-scenario.js";
+export * from "./app/index.js";
 export { runValidation, validatePoint, type ValidationSummary, type ValidationResult } from "./validate/run-validation.js";
 export { measuredFileSchema, type MeasuredPoint } from "./validate/measured-point.js";
 export * as systolic from "./systolic/index.js";

@@ -11,16 +11,18 @@ export * from "../core/index.js";
 export { loadChip, loadAllChips, chipIds, chipFromObject, findChipByAlias } from "./chip-catalog.js";
 export { loadModel, loadAllModels, modelIds, modelFromObject, loadModelDetailed } from "./model-catalog.js";
 export { loadFamily, resolveEfficiency, efficiencyFor } from "./family-catalog.js";
-export { contextFor, scenarioResolvers } from "./resolvers.js";
+export { contextFor } from "./resolvers.js";
+/** `scenarioResolvers` is the 0.1 name of `nodeCatalog`. */
+export { nodeCatalog, nodeCatalog as scenarioResolvers } from "./node-catalog.js";
 export { validationResolvers } from "./validation-resolvers.js";
 export { readDocument } from "./read-document.js";
 
-import { runScenario, parseScenario, type ScenarioEstimate } from "../core/estimate/run-scenario.js";
+import { runScenario, parseScenario, type ScenarioEstimate } from "../core/app/run-scenario.js";
+import { nodeCatalog } from "./node-catalog.js";
 import { readDocument } from "./read-document.js";
-import { scenarioResolvers } from "./resolvers.js";
 
 /** Runs a scenario file (YAML/JSON) or object, resolving catalog ids and relative paths. */
 export function estimateScenario(fileOrObject: string | Record<string, unknown>): ScenarioEstimate {
-  if (typeof fileOrObject === "string") return runScenario(parseScenario(readDocument(fileOrObject), fileOrObject), scenarioResolvers(fileOrObject));
-  return runScenario(parseScenario(fileOrObject), scenarioResolvers());
+  if (typeof fileOrObject === "string") return runScenario(parseScenario(readDocument(fileOrObject), fileOrObject), nodeCatalog(fileOrObject));
+  return runScenario(parseScenario(fileOrObject), nodeCatalog());
 }

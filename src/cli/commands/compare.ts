@@ -8,12 +8,13 @@ import { type Command, Option } from "commander";
 import { XpusimError } from "../../core/diagnostics/diagnostic.js";
 import { estimateInference, type InferenceEstimate } from "../../core/estimate/estimate-inference.js";
 import { estimateTraining, type TrainingEstimate } from "../../core/estimate/estimate-training.js";
-import { resolvePrecision } from "../../core/estimate/run-scenario.js";
+import { resolvePrecision } from "../../core/workload/precision.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { chipIds, loadChip } from "../../node/chip-catalog.js";
 import { loadModel } from "../../node/model-catalog.js";
-import { contextFor, scenarioResolvers } from "../../node/resolvers.js";
+import { contextFor } from "../../node/resolvers.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
 import { loadSystem } from "../../node/system-catalog.js";
 import { emit, formatOf, json, positiveInt, nonNegativeInt, UsageError } from "../output.js";
 
@@ -84,7 +85,7 @@ export function registerCompareCommand(program: Command): void {
             );
             return { chip: chip.id, ok: true, training: t };
           }
-          const system = explicitSystem ?? (o.tp > 1 ? scenarioResolvers().system(undefined, chip, o.tp) : undefined);
+          const system = explicitSystem ?? (o.tp > 1 ? nodeCatalog().system(undefined, chip, o.tp) : undefined);
           const inf = estimateInference(
             { model, precision, batch: o.batch, input_tokens: o.input, output_tokens: o.output, chips: o.tp, tp: o.tp, pp: 1, ...(system ? { system } : {}), ...(o.image ? { image_size: o.image } : {}) },
             ctx,

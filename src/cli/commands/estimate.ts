@@ -7,10 +7,10 @@ import { XpusimError } from "../../core/diagnostics/diagnostic.js";
 import type { InferenceEstimate } from "../../core/estimate/estimate-inference.js";
 import type { OpEstimate } from "../../core/estimate/estimate-op.js";
 import type { TrainingEstimate } from "../../core/estimate/estimate-training.js";
-import { parseScenario, runScenario, type ScenarioEstimate } from "../../core/estimate/run-scenario.js";
+import { parseScenario, runScenario, type ScenarioEstimate } from "../../core/app/run-scenario.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv } from "../../core/report/table.js";
 import { readDocument } from "../../node/read-document.js";
-import { scenarioResolvers } from "../../node/resolvers.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
 import { emit, formatOf, json } from "../output.js";
 import { renderOpTable } from "./op.js";
 
@@ -27,7 +27,7 @@ export function registerEstimateCommand(program: Command): void {
       const scenario = parseScenario(readDocument(file), file);
       let result: ScenarioEstimate;
       try {
-        result = runScenario(scenario, scenarioResolvers(file));
+        result = runScenario(scenario, nodeCatalog(file));
       } catch (e) {
         // The engine names the field (workload.op.seq_q, parallelism.tp …); the file is this scenario's.
         if (e instanceof XpusimError) throw e.withFile(file);

@@ -4,7 +4,7 @@
  */
 import { type Command, Option } from "commander";
 import { type EvaluateOptions, evaluateGraph, type GraphCost } from "../../core/estimate/evaluate-graph.js";
-import { resolvePrecision } from "../../core/estimate/run-scenario.js";
+import { resolvePrecision } from "../../core/workload/precision.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { buildWorkload, modelParams } from "../../core/workload/build-workload.js";

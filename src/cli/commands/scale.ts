@@ -6,7 +6,7 @@
  * (for strong scaling, with a fixed global batch, this is T(N0)·N0 / (T(N)·N)).
  */
 import { type Command, Option } from "commander";
-import { resolvePrecision } from "../../core/estimate/run-scenario.js";
+import { resolvePrecision } from "../../core/workload/precision.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { layoutLabel, searchTrainingLayouts, type TrainingSearchResult } from "../../core/search/training-search.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";

@@ -7,7 +7,8 @@
 import { type Command, Option } from "commander";
 import type { CostContext } from "../../core/cost/contract.js";
 import { estimateTraining, type TrainingEstimate, type TrainingRequest } from "../../core/estimate/estimate-training.js";
-import { parseScenario, resolvePrecision } from "../../core/estimate/run-scenario.js";
+import { parseScenario } from "../../core/app/run-scenario.js";
+import { resolvePrecision } from "../../core/workload/precision.js";
 import type { EvaluateOptions } from "../../core/estimate/evaluate-graph.js";
 import type { System } from "../../core/network/build-system.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
@@ -18,7 +19,8 @@ import type { Precision } from "../../core/workload/precision.js";
 import { loadChip } from "../../node/chip-catalog.js";
 import { loadModel } from "../../node/model-catalog.js";
 import { readDocument } from "../../node/read-document.js";
-import { contextFor, scenarioResolvers } from "../../node/resolvers.js";
+import { contextFor } from "../../node/resolvers.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
 import { defaultSystemFor, loadSystem } from "../../node/system-catalog.js";
 import { emit, formatOf, json, nonNegativeInt, positiveInt, UsageError } from "../output.js";
 
@@ -99,7 +101,7 @@ function setupFrom(file: string | undefined, o: TrainOpts): TrainSetup {
     if (s.kind !== "training" || !("model" in s.workload) || !s.training) {
       throw new UsageError(`${file} is not a training scenario`, "it needs kind: training, workload: { model }, and a training section");
     }
-    const r = scenarioResolvers(file);
+    const r = nodeCatalog(file);
     const chip = r.chip(s.hardware.chip);
     const chips = o.chips ?? s.hardware.count;
     const system = o.system ? loadSystem(o.system) : chips > 1 ? r.system(s.hardware.system, chip, chips) : undefined;

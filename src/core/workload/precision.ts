@@ -111,3 +111,24 @@ export function formatPrecision(p: Precision): string {
   if (p.compute === p.weights && p.weights === p.activations && p.activations === p.kv_cache) return p.compute;
   return KEYS.map((k) => `${k}=${p[k]}`).join(",");
 }
+
+/** Precision as a scenario or flags state it: each field optional; compute defaults to `fallback`. */
+export interface PrecisionInput {
+  compute?: DType | undefined;
+  weights?: DType | undefined;
+  activations?: DType | undefined;
+  kv_cache?: DType | undefined;
+}
+
+/** Precision with defaults: compute from the input (bf16 if unset); weights/activations/KV follow compute. */
+export function resolvePrecision(p: PrecisionInput, fallback: DType = "bf16"): Precision {
+  const compute = p.compute ?? fallback;
+  // Integer and 4-bit formats are storage formats; the activations stay 16-bit unless set.
+  const act: DType = p.activations ?? (compute === "int8" || compute === "int4" || compute === "fp4" ? "bf16" : compute);
+  return {
+    compute,
+    weights: p.weights ?? compute,
+    activations: act,
+    kv_cache: p.kv_cache ?? act,
+  };
+}

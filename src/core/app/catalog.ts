@@ -1,0 +1,30 @@
+import type { CostContext } from "../cost/contract.js";
+import type { Chip } from "../hardware/chip.js";
+import type { System } from "../network/build-system.js";
+import type { ModelSpec } from "../spec/model-spec.js";
+
+/**
+ * Everything a job may look up, injected by the front end so the application layer stays
+ * browser-safe: the Node catalog (files under catalog/, user spec files) implements it in
+ * src/node/node-catalog.ts; a browser build implements it over the compiled catalog artefact.
+ *
+ * A reference is a catalog id, a spec file path (where the front end can read files) or an inline
+ * spec object (always).
+ */
+export type SpecRef = string | Record<string, unknown>;
+
+export interface Catalog {
+  chip(ref: SpecRef): Chip;
+  model(ref: SpecRef): ModelSpec;
+  /**
+   * The system `count` chips run on: the named/inline one, else a default built from the chip's own
+   * links (every chip, catalog or user file, has one). Undefined only when `count` is 1 and no
+   * system is named.
+   */
+  system(ref: SpecRef | undefined, chip: Chip, count: number): System | undefined;
+  /** The chip with its family's efficiency parameters: what every cost model reads. */
+  context(chip: Chip): CostContext;
+  chipIds(): readonly string[];
+  modelIds(): readonly string[];
+  systemIds(): readonly string[];
+}

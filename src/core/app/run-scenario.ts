@@ -1,0 +1,38 @@
+import { error, XpusimError } from "../diagnostics/diagnostic.js";
+import type { InferenceEstimate } from "../estimate/estimate-inference.js";
+import type { OpEstimate } from "../estimate/estimate-op.js";
+import type { TrainingEstimate } from "../estimate/estimate-training.js";
+import { type Scenario, scenarioSpec } from "../spec/scenario-spec.js";
+import { parseWith } from "../spec/validate.js";
+import type { Catalog } from "./catalog.js";
+import { scenarioJob } from "./registry.js";
+
+/**
+ * The pipeline behind `xpusim estimate`, drawn:
+ *
+ *   scenario (YAML/JSON) ──validate──▶ Scenario ──scenarioJob(kind)──▶ job.fromScenario ──▶ request
+ *   request ──job.run(request, catalog)──▶ result (the same call the dedicated command makes)
+ *
+ * Lookups are injected (`Catalog`) so the engine stays browser-safe.
+ */
+export type ScenarioEstimate = OpEstimate | InferenceEstimate | TrainingEstimate;
+
+export function parseScenario(raw: unknown, file?: string): Scenario {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    // Otherwise zod reports "required field is missing, got nothing" for an empty file, a list or a string.
+    throw new XpusimError(
+      error("E_SCHEMA", "", "a scenario must be a mapping with kind, hardware and workload", {
+        got: raw === null || raw === undefined ? "nothing (an empty file?)" : JSON.stringify(raw).slice(0, 60),
+        hint: "see docs/scenario.md and examples/*.yaml",
+        ...(file ? { file } : {}),
+      }),
+    );
+  }
+  return parseWith(scenarioSpec, raw, file);
+}
+
+export function runScenario(s: Scenario, catalog: Catalog): ScenarioEstimate {
+  const job = scenarioJob(s.kind);
+  if (!job?.fromScenario) throw new XpusimError(error("E_UNSUPPORTED", "kind", `no job answers scenario kind "${s.kind}"`));
+  return job.run(job.fromScenario(s, catalog), catalog) as ScenarioEstimate;
+}

@@ -1,0 +1,24 @@
+/**
+ * The Node implementation of the application layer's `Catalog`: catalog ids from catalog/, spec files
+ * (relative paths resolved against `baseFile`'s folder, else the working directory) and inline objects.
+ */
+import { dirname, isAbsolute, resolve } from "node:path";
+import type { Catalog } from "../core/app/catalog.js";
+import { chipFromObject, chipIds, loadChip } from "./chip-catalog.js";
+import { loadModel, modelFromObject, modelIds } from "./model-catalog.js";
+import { contextFor } from "./resolvers.js";
+import { defaultSystemFor, loadSystem, systemFromObject, systemIds } from "./system-catalog.js";
+
+export function nodeCatalog(baseFile?: string): Catalog {
+  const base = baseFile ? dirname(baseFile) : process.cwd();
+  const path = (p: string) => (/\.(ya?ml|json)$/i.test(p) && !isAbsolute(p) ? resolve(base, p) : p);
+  return {
+    chip: (ref) => (typeof ref === "string" ? loadChip(path(ref)) : chipFromObject(ref, baseFile)),
+    model: (ref) => (typeof ref === "string" ? loadModel(path(ref)) : modelFromObject(ref, baseFile)),
+    system: (ref, chip, count) => (ref === undefined ? (count > 1 ? defaultSystemFor(chip, count) : undefined) : typeof ref === "string" ? loadSystem(path(ref)) : systemFromObject(ref, baseFile)),
+    context: contextFor,
+    chipIds,
+    modelIds,
+    systemIds,
+  };
+}
