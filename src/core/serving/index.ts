@@ -14,7 +14,9 @@ export {
   type EnginePreset,
 } from "./serving-config.js";
 export { kvCapacity, type KvCapacity } from "./kv-capacity.js";
-export { engineStepCost, linearStepCost, createStepBatch, type StepBatch, type StepCostModel, type EngineStepCost, type EngineStepCostOptions, type LinearStepCostParams } from "./step-cost.js";
+export { engineStepCost, type EngineStepCost, type EngineStepCostOptions } from "./step-cost.js";
+export { createStepBatch, type StepBatch, type StepCostModel } from "./step-batch.js";
+export { linearStepCost, type LinearStepCostParams } from "./linear-step-cost.js";
 export { simulate, type SimulationSetup, type SimulationTrace, type PoolSetup } from "./simulator.js";
 export { computeMetrics, distribution, type ServingMetrics, type Distribution, type Slo, type KvSeries } from "./metrics.js";
 export { simulateServing, type ServingResult, type SimulateServingOptions } from "./simulate-serving.js";
