@@ -6,78 +6,33 @@
  * with the reason every other candidate fails (src/core/search/serving-plan.ts).
  */
 import type { Command } from "commander";
-import type { Chip } from "../../core/hardware/chip.js";
-import type { System } from "../../core/network/build-system.js";
+import { JOBS } from "../../core/app/registry.js";
+import { SERVING_PLAN_DEFAULTS, type ServingPlanJobRequest } from "../../core/app/jobs/serving-plan-job.js";
+import { parseBudget, parseChipList, parseInteger, parseNameList, parsePower, parseRate, parseSlo } from "../../core/app/serving-text.js";
 import { fmtBytes, renderCsv, renderTable } from "../../core/report/table.js";
-import { type PlanDeployment, planServing, type ServingPlan } from "../../core/search/serving-plan.js";
-import { loadAllChips, loadChip } from "../../node/chip-catalog.js";
-import { loadModel } from "../../node/model-catalog.js";
-import { contextFor } from "../../node/resolvers.js";
-import { defaultSystemFor } from "../../node/system-catalog.js";
+import type { PlanDeployment, ServingPlan } from "../../core/search/serving-plan.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
+import { readFlag } from "../flag-text.js";
 import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
-import { parseRate, parseSlo } from "./serve.js";
+
+const D = SERVING_PLAN_DEFAULTS;
 
 interface PlanServeOpts {
   model: string;
   slo: string;
-  rate: string;
-  chips: string;
-  maxChips: number;
-  precision: string;
+  rate?: string;
+  chips?: string;
+  maxChips?: number;
+  precision?: string;
   budget?: string;
   power?: string;
-  input: number;
-  output: number;
-  simulateTop: number;
-  seed: string;
+  input?: number;
+  output?: number;
+  simulateTop?: number;
+  seed?: string;
   json?: boolean;
   csv?: boolean;
   out?: string;
-}
-
-/** "15W", "15 W", "0.5kW" → watts. */
-function parsePower(raw: string): number {
-  const t = raw.trim();
-  const m = /^([0-9]*\.?[0-9]+)\s*(k?w)?$/i.exec(t);
-  if (!m) throw new UsageError(`--power must be a power such as 15W or 0.7kW, got "${raw}"`);
-  const v = Number(m[1]) * (m[2]?.toLowerCase() === "kw" ? 1000 : 1);
-  if (!(v > 0)) throw new UsageError(`--power must be positive, got "${raw}"`);
-  return v;
-}
-
-/** "100", "$100/h", "100/h" → dollars per hour. */
-function parseBudget(raw: string): number {
-  const m = /^\$?\s*([0-9]*\.?[0-9]+)\s*(?:\/\s*h(?:our)?)?$/i.exec(raw.trim());
-  const v = m ? Number(m[1]) : NaN;
-  if (!(v > 0)) throw new UsageError(`--budget must be dollars per hour such as 100 or $100/h, got "${raw}"`);
-  return v;
-}
-
-function chipsFrom(spec: string): Chip[] {
-  if (spec.trim().toLowerCase() === "all") return loadAllChips();
-  const ids = spec.split(",").map((s) => s.trim()).filter(Boolean);
-  if (ids.length === 0) throw new UsageError('--chips needs "all" or a comma-separated list of chip ids');
-  return ids.map((id) => loadChip(id));
-}
-
-function systemResolver(chip: Chip): (count: number) => System | undefined {
-  const cache = new Map<number, System | undefined>();
-  return (count) => {
-    if (count <= 1) {
-      // Probe for the scale-up domain size.
-      count = 2;
-    }
-    if (!cache.has(count)) {
-      let s: System | undefined;
-      try {
-        s = defaultSystemFor(chip, count);
-      } catch {
-        s = undefined;
-      }
-      cache.set(count, s);
-    }
-    return cache.get(count);
-  };
 }
 
 const fmtS = (s: number | undefined) => (s === undefined ? "—" : s < 1 ? `${(s * 1e3).toPrecision(3)} ms` : `${s.toPrecision(3)} s`);
@@ -166,46 +121,44 @@ export function registerPlanCommand(program: Command): void {
     .description("chips × counts × tensor/expert parallelism × precision × batch limits that serve a model at a rate within TTFT/TPOT SLOs, cheapest first")
     .requiredOption("--model <id>", "decoder LLM: model id or spec file")
     .requiredOption("--slo <spec>", "SLOs on p90 latency, e.g. ttft=500ms,tpot=50ms")
-    .option("--rate <r>", "mean request rate (20/s, 600/min)", "1/s")
-    .option("--chips <list>", 'candidate chips: "all" or ids separated by commas', "all")
-    .option("--max-chips <n>", "largest tensor-parallel group per replica", positiveInt("--max-chips"), 8)
-    .option("--precision <list>", "precisions to try, comma-separated", "bf16,fp8,int8,w4a16")
+    .option("--rate <r>", `mean request rate (20/s, 600/min; default ${D.rate_per_s}/s)`)
+    .option("--chips <list>", `candidate chips: "all" or ids separated by commas (default ${D.chips})`)
+    .option("--max-chips <n>", `largest tensor-parallel group per replica (default ${D.max_chips})`, positiveInt("--max-chips"))
+    .option("--precision <list>", `precisions to try, comma-separated (default ${D.precisions.join(",")})`)
     .option("--budget <usd/h>", "most dollars per hour for the whole deployment")
     .option("--power <W>", "most power per replica (TDP × chips), e.g. 15W")
-    .option("--input <tokens>", "prompt length", positiveInt("--input"), 1024)
-    .option("--output <tokens>", "output length", positiveInt("--output"), 256)
-    .option("--simulate-top <n>", "simulate the n cheapest analytic candidates", positiveInt("--simulate-top"), 6)
-    .option("--seed <n>", "random seed of the simulated workload", "1")
+    .option("--input <tokens>", `prompt length (default ${D.input_tokens})`, positiveInt("--input"))
+    .option("--output <tokens>", `output length (default ${D.output_tokens})`, positiveInt("--output"))
+    .option("--simulate-top <n>", `simulate the n cheapest analytic candidates (default ${D.simulate_top})`, positiveInt("--simulate-top"))
+    .option("--seed <n>", `random seed of the simulated workload (default ${D.seed})`)
     .option("--json", "print the plan as JSON (all rejections included)")
     .option("--csv", "print the ranked deployments as CSV")
     .option("-o, --out <file>", "write the output to a file instead of stdout")
     .action((o: PlanServeOpts) => {
       const format = formatOf(o);
-      const model = loadModel(o.model);
-      const slo = parseSlo(o.slo);
-      const rate = parseRate(o.rate);
-      if (!Number.isFinite(rate)) throw new UsageError("--rate must be finite for a plan");
-      const seed = Number(o.seed);
-      if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${o.seed}"`);
-      const precisions = o.precision.split(",").map((s) => s.trim()).filter(Boolean);
-      if (precisions.length === 0) throw new UsageError("--precision needs at least one precision");
-      const chips = chipsFrom(o.chips).map((chip) => ({ chip, ctx: contextFor(chip), system: systemResolver(chip) }));
-      const result = planServing({
-        model,
-        chips,
-        slo,
-        rate_per_s: rate,
-        input_tokens: o.input,
-        output_tokens: o.output,
-        precisions,
-        max_chips: o.maxChips,
-        simulate_top: o.simulateTop,
-        seed,
-        ...(o.budget !== undefined ? { budget_usd_per_hour: parseBudget(o.budget) } : {}),
-        ...(o.power !== undefined ? { power_limit_w: parsePower(o.power) } : {}),
-      });
+      const result = JOBS["serving-plan"].run(planRequest(o), nodeCatalog());
       if (format === "json") return emit(json(result), o.out);
       if (format === "csv") return emit(renderCsv(rows(result)), o.out);
       emit(render(result), o.out);
     });
+}
+
+/** Flags → the serving-plan job's request. */
+function planRequest(o: PlanServeOpts): ServingPlanJobRequest {
+  const rate = o.rate !== undefined ? readFlag(() => parseRate(o.rate!, "--rate")) : D.rate_per_s;
+  if (!Number.isFinite(rate)) throw new UsageError("--rate must be finite for a plan");
+  return {
+    model: o.model,
+    slo: readFlag(() => parseSlo(o.slo, "--slo")),
+    rate_per_s: rate,
+    ...(o.chips !== undefined ? { chips: readFlag(() => parseChipList(o.chips!, "--chips")) } : {}),
+    ...(o.precision !== undefined ? { precisions: readFlag(() => parseNameList(o.precision!, "--precision", "precision")) } : {}),
+    ...(o.maxChips !== undefined ? { max_chips: o.maxChips } : {}),
+    ...(o.input !== undefined ? { input_tokens: o.input } : {}),
+    ...(o.output !== undefined ? { output_tokens: o.output } : {}),
+    ...(o.simulateTop !== undefined ? { simulate_top: o.simulateTop } : {}),
+    ...(o.seed !== undefined ? { seed: readFlag(() => parseInteger(o.seed!, "--seed")) } : {}),
+    ...(o.budget !== undefined ? { budget_usd_per_hour: readFlag(() => parseBudget(o.budget!, "--budget")) } : {}),
+    ...(o.power !== undefined ? { power_limit_w: readFlag(() => parsePower(o.power!, "--power")) } : {}),
+  };
 }

@@ -7,35 +7,34 @@
  */
 import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
+import { nodeCatalog } from "../../node/node-catalog.js";
+import { JOBS } from "../../core/app/registry.js";
+import { describeServingWorkload, SERVING_DEFAULT_ENGINE, SERVING_WORKLOAD_DEFAULTS as W, type ServingJobRequest, type ServingWorkload } from "../../core/app/jobs/serving-job.js";
+import { parseBandwidth, parseDisaggregation, parseInRange, parseInteger, parseLength, parseRate, parseSlo } from "../../core/app/serving-text.js";
 import { error, XpusimError } from "../../core/diagnostics/diagnostic.js";
 import { fmtBytes, fmtPct, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import type { Distribution, ServingMetrics } from "../../core/serving/metrics.js";
 import type { ServingRequest } from "../../core/serving/request.js";
 import type { ServingConfigInput } from "../../core/serving/serving-config.js";
-import { type ServingResult, simulateServing } from "../../core/serving/simulate-serving.js";
+import type { ServingResult } from "../../core/serving/simulate-serving.js";
 import { parseTrace } from "../../core/serving/trace.js";
-import { generateWorkload, type LengthDist, type WorkloadSpecInput } from "../../core/serving/workload-gen.js";
-import { parseQuantity } from "../../core/units/quantity.js";
 import { parsePrecision } from "../../core/workload/precision.js";
-import { loadChip } from "../../node/chip-catalog.js";
-import { loadModel } from "../../node/model-catalog.js";
-import { defaultSystemFor, loadSystem } from "../../node/system-catalog.js";
-import { contextFor } from "../../node/resolvers.js";
+import { readFlag } from "../flag-text.js";
 import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
 
 interface ServeOpts {
   model: string;
   chip: string;
-  engine: string;
+  engine?: string;
   precision?: string;
-  rate: string;
+  rate?: string;
   requests?: number;
-  input: string;
-  output: string;
+  input?: string;
+  output?: string;
   burstiness?: string;
   trace?: string;
   slo?: string;
-  seed: string;
+  seed?: string;
   maxNumSeqs?: number;
   maxBatchedTokens?: number;
   blockSize?: number;
@@ -52,44 +51,6 @@ interface ServeOpts {
   json?: boolean;
   csv?: boolean;
   out?: string;
-}
-
-/** "10/s", "10", "600/min", "inf" → requests per second. */
-export function parseRate(raw: string): number {
-  const t = raw.trim().toLowerCase();
-  if (t === "inf" || t === "infinity") return Infinity;
-  const m = /^([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*(?:\/\s*(s|sec|second|min|minute|h|hour))?$/.exec(t);
-  const v = m ? Number(m[1]) : NaN;
-  if (!m || !(v > 0) || !Number.isFinite(v)) throw new UsageError(`--rate must be a positive rate such as 10/s, 600/min or inf, got "${raw}"`);
-  const per = m[2] ?? "s";
-  return per.startsWith("min") ? v / 60 : per.startsWith("h") ? v / 3600 : v;
-}
-
-/** "1024" (fixed) or "512-2048" (uniform) → a length distribution. */
-export function parseLength(flag: string, raw: string): LengthDist {
-  const t = raw.trim();
-  const fixed = /^\d+$/.exec(t);
-  if (fixed && Number(t) > 0) return Number(t);
-  const range = /^(\d+)\s*-\s*(\d+)$/.exec(t);
-  if (range && Number(range[1]) > 0 && Number(range[2]) >= Number(range[1])) return { kind: "uniform", min: Number(range[1]), max: Number(range[2]) };
-  throw new UsageError(`${flag} must be a token count (1024) or a range (512-2048), got "${raw}"`);
-}
-
-/** "ttft=500ms,tpot=50ms" → seconds. */
-export function parseSlo(raw: string): { ttft_s?: number; tpot_s?: number } {
-  const out: { ttft_s?: number; tpot_s?: number } = {};
-  for (const part of raw.split(",")) {
-    const [k, v, extra] = part.split("=").map((x) => x.trim());
-    const key = k?.toLowerCase();
-    if (!v || extra !== undefined || (key !== "ttft" && key !== "tpot")) {
-      throw new UsageError(`--slo: cannot read "${part}"`, 'write e.g. --slo ttft=500ms,tpot=50ms');
-    }
-    const q = parseQuantity(v, "seconds");
-    if (!q.ok || !(q.value > 0)) throw new UsageError(`--slo ${key}: expected a duration such as 500ms or 0.05s, got "${v}"`);
-    if (key === "ttft") out.ttft_s = q.value;
-    else out.tpot_s = q.value;
-  }
-  return out;
 }
 
 function readTraceFile(file: string): ServingRequest[] {
@@ -114,16 +75,16 @@ export function registerServeCommand(program: Command): void {
     .description("simulate a serving engine under a request stream: TTFT/TPOT/ITL/E2E percentiles, throughput, goodput, KV use")
     .requiredOption("--model <id>", "decoder LLM: model id, spec file or Hugging Face config.json")
     .requiredOption("--chip <id>", "chip id or chip spec file (one chip per engine instance)")
-    .addOption(new Option("--engine <name>", "engine preset").choices(["vllm", "tensorrt-llm"]).default("vllm"))
+    .addOption(new Option("--engine <name>", "engine preset").choices(["vllm", "tensorrt-llm"]).default(SERVING_DEFAULT_ENGINE))
     .option("--precision <p>", 'precision, e.g. "bf16", "fp8", "w4a16", "compute=fp8,kv=bf16"')
-    .option("--rate <r>", "mean arrival rate (10/s, 600/min, inf = all at once)", "10/s")
-    .option("--requests <n>", "requests to simulate (default 1000; with --trace: the first n)", positiveInt("--requests"))
-    .option("--input <tokens>", "prompt length: 1024, or a uniform range 512-2048", "1024")
-    .option("--output <tokens>", "output length: 256, or a range 128-512", "256")
+    .option("--rate <r>", `mean arrival rate (10/s, 600/min, inf = all at once; default ${W.rate_per_s}/s)`)
+    .option("--requests <n>", `requests to simulate (default ${W.requests}; with --trace: the first n)`, positiveInt("--requests"))
+    .option("--input <tokens>", `prompt length: 1024, or a uniform range 512-2048 (default ${W.input})`)
+    .option("--output <tokens>", `output length: 256, or a range 128-512 (default ${W.output})`)
     .option("--burstiness <cv>", "gamma arrivals with this coefficient of variation (1 = Poisson, > 1 bursty)")
     .option("--trace <file>", "CSV or JSONL trace of arrival_s,input_len,output_len (replaces --rate/--input/--output)")
     .option("--slo <spec>", "SLOs for goodput, e.g. ttft=500ms,tpot=50ms")
-    .option("--seed <n>", "random seed of the synthetic workload", "1")
+    .option("--seed <n>", `random seed of the synthetic workload (default ${W.seed})`)
     .option("--max-num-seqs <n>", "override: most sequences per iteration", positiveInt("--max-num-seqs"))
     .option("--max-batched-tokens <n>", "override: token budget per iteration", positiveInt("--max-batched-tokens"))
     .option("--block-size <n>", "override: KV block size in tokens", positiveInt("--block-size"))
@@ -143,70 +104,65 @@ export function registerServeCommand(program: Command): void {
     .option("-o, --out <file>", "write the output to a file instead of stdout")
     .action((o: ServeOpts) => {
       const format = formatOf(o);
-      const chip = loadChip(o.chip);
-      const model = loadModel(o.model);
-      const precision = parsePrecision(o.precision, "--precision");
-      const seed = Number(o.seed);
-      if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${o.seed}"`);
-      const slo = o.slo !== undefined ? parseSlo(o.slo) : undefined;
-
-      let requests: ServingRequest[];
-      let workload: string;
-      if (o.trace) {
-        requests = readTraceFile(o.trace);
-        if (o.requests !== undefined) requests = requests.slice(0, o.requests);
-        workload = `${requests.length} requests from ${o.trace}`;
-      } else {
-        const rate = parseRate(o.rate);
-        const count = o.requests ?? 1000;
-        const spec: WorkloadSpecInput = { requests: count, rate_per_s: rate, input: parseLength("--input", o.input), output: parseLength("--output", o.output), seed };
-        let arrival = "Poisson";
-        if (o.burstiness !== undefined) {
-          const cv = Number(o.burstiness);
-          if (!(cv > 0 && cv <= 100)) throw new UsageError(`--burstiness must be a coefficient of variation in (0, 100], got "${o.burstiness}"`, "1 is Poisson; 2-4 is already very bursty");
-          spec.arrival = { kind: "gamma", cv };
-          arrival = `gamma (cv ${cv})`;
-        }
-        requests = generateWorkload(spec);
-        workload = `${count} requests, ${Number.isFinite(rate) ? `${+rate.toPrecision(4)}/s ${arrival}` : "all at t = 0"}, input ${o.input}, output ${o.output} tokens, seed ${seed}`;
-      }
-
-      const config: ServingConfigInput = { engine: o.engine };
-      if (o.maxNumSeqs !== undefined) config.max_num_seqs = o.maxNumSeqs;
-      if (o.maxBatchedTokens !== undefined) config.max_num_batched_tokens = o.maxBatchedTokens;
-      if (o.blockSize !== undefined) config.block_size = o.blockSize;
-      if (o.memUtil !== undefined) {
-        const f = Number(o.memUtil);
-        if (!(f > 0 && f <= 1)) throw new UsageError(`--mem-util must be in (0, 1], got "${o.memUtil}"`);
-        config.gpu_memory_utilization = f;
-      }
-      if (o.chunkedPrefill !== undefined) config.chunked_prefill = o.chunkedPrefill;
-      if (o.maxModelLen !== undefined) config.max_model_len = o.maxModelLen;
-      if (o.policy) config.scheduling_policy = o.policy;
-      if (o.disagg) {
-        const m = /^(\d+)\s*:\s*(\d+)$/.exec(o.disagg);
-        if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new UsageError(`--disagg must be P:D with positive counts, e.g. 1:1 or 2:3, got "${o.disagg}"`);
-        config.disaggregation = { prefill_instances: Number(m[1]), decode_instances: Number(m[2]) };
-        if (o.kvLink) {
-          const q = parseQuantity(o.kvLink, "bytes_per_s");
-          if (!q.ok || !(q.value > 0)) throw new UsageError(`--kv-link: expected a bandwidth such as "50 GB/s", got "${o.kvLink}"`);
-          config.disaggregation.kv_transfer_bytes_per_s = q.value;
-        }
-      } else if (o.kvLink) throw new UsageError("--kv-link applies only with --disagg");
-
-      const tp = o.tp ?? 1;
-      const ep = o.ep ?? 1;
-      if (o.system && tp * ep === 1) throw new UsageError("--system applies only with --tp or --ep > 1");
-      const system = tp * ep > 1 ? (o.system ? loadSystem(o.system) : defaultSystemFor(chip, tp * ep)) : undefined;
-      const result = simulateServing(model, contextFor(chip), precision, config, requests, {
-        ...(slo ? { slo } : {}),
-        ...(o.exact ? { interpolate: false } : {}),
-        ...(system ? { tp, ep, system } : {}),
-      });
+      const request = servingRequest(o);
+      const result = JOBS.serving.run(request, nodeCatalog());
       if (format === "json") return emit(json(result), o.out);
       if (format === "csv") return emit(renderCsv([servingScalars(result)]), o.out);
-      emit(renderServing(result, workload), o.out);
+      emit(renderServing(result, describeServingWorkload(request.workload)), o.out);
     });
+}
+
+/** Flags → the serving job's request. */
+function servingRequest(o: ServeOpts): ServingJobRequest {
+  const tp = o.tp ?? 1;
+  const ep = o.ep ?? 1;
+  if (o.system && tp * ep === 1) throw new UsageError("--system applies only with --tp or --ep > 1");
+  return {
+    model: o.model,
+    chip: o.chip,
+    ...(o.engine !== undefined ? { engine: o.engine } : {}),
+    precision: parsePrecision(o.precision, "--precision"),
+    config: configOverrides(o),
+    workload: servingWorkload(o),
+    ...(o.slo !== undefined ? { slo: readFlag(() => parseSlo(o.slo!, "--slo")) } : {}),
+    ...(o.exact ? { exact: true } : {}),
+    ...(tp * ep > 1 ? { tp, ep, ...(o.system ? { system: o.system } : {}) } : {}),
+  };
+}
+
+function servingWorkload(o: ServeOpts): ServingWorkload {
+  if (o.seed !== undefined) readFlag(() => parseInteger(o.seed!, "--seed"));
+  if (o.trace) return { kind: "trace", requests: readTraceFile(o.trace), source: o.trace, ...(o.requests !== undefined ? { limit: o.requests } : {}) };
+  const w: ServingWorkload = {
+    kind: "synthetic",
+    ...(o.rate !== undefined ? { rate_per_s: readFlag(() => parseRate(o.rate!, "--rate")) } : {}),
+    ...(o.input !== undefined ? { input: readFlag(() => parseLength(o.input!, "--input")) } : {}),
+    ...(o.output !== undefined ? { output: readFlag(() => parseLength(o.output!, "--output")) } : {}),
+    ...(o.seed !== undefined ? { seed: readFlag(() => parseInteger(o.seed!, "--seed")) } : {}),
+    ...(o.requests !== undefined ? { requests: o.requests } : {}),
+  };
+  if (o.burstiness !== undefined) {
+    const cv = readFlag(() => parseInRange(o.burstiness!, "--burstiness", 100, "a coefficient of variation", "1 is Poisson; 2-4 is already very bursty"));
+    w.arrival = { kind: "gamma", cv };
+  }
+  return w;
+}
+
+/** The flags that override the engine preset. */
+function configOverrides(o: ServeOpts): Omit<ServingConfigInput, "engine"> {
+  const config: Omit<ServingConfigInput, "engine"> = {};
+  if (o.maxNumSeqs !== undefined) config.max_num_seqs = o.maxNumSeqs;
+  if (o.maxBatchedTokens !== undefined) config.max_num_batched_tokens = o.maxBatchedTokens;
+  if (o.blockSize !== undefined) config.block_size = o.blockSize;
+  if (o.memUtil !== undefined) config.gpu_memory_utilization = readFlag(() => parseInRange(o.memUtil!, "--mem-util", 1));
+  if (o.chunkedPrefill !== undefined) config.chunked_prefill = o.chunkedPrefill;
+  if (o.maxModelLen !== undefined) config.max_model_len = o.maxModelLen;
+  if (o.policy) config.scheduling_policy = o.policy;
+  if (o.disagg) {
+    config.disaggregation = readFlag(() => parseDisaggregation(o.disagg!, "--disagg"));
+    if (o.kvLink) config.disaggregation.kv_transfer_bytes_per_s = readFlag(() => parseBandwidth(o.kvLink!, "--kv-link"));
+  } else if (o.kvLink) throw new UsageError("--kv-link applies only with --disagg");
+  return config;
 }
 
 /** One flat row of the scalar results (no series), for sweeps and spreadsheets. */

@@ -6,3 +6,8 @@ export { parseScenario, runScenario, type ScenarioEstimate } from "./run-scenari
 export type { OpRequest } from "./jobs/op-job.js";
 export type { InferenceJobRequest } from "./jobs/inference-job.js";
 export type { TrainingJobRequest } from "./jobs/training-job.js";
+export type { ServingJobRequest, ServingWorkload, SyntheticServingWorkload, TraceServingWorkload } from "./jobs/serving-job.js";
+export { describeServingWorkload, servingRequests, SERVING_WORKLOAD_DEFAULTS } from "./jobs/serving-job.js";
+export type { ServingPlanJobRequest } from "./jobs/serving-plan-job.js";
+export { planCandidateChips, SERVING_PLAN_DEFAULTS } from "./jobs/serving-plan-job.js";
+export * as servingText from "./serving-text.js";

@@ -2,6 +2,8 @@ import type { Scenario } from "../spec/scenario-spec.js";
 import type { Job } from "./job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
+import { servingJob } from "./jobs/serving-job.js";
+import { servingPlanJob } from "./jobs/serving-plan-job.js";
 import { trainingJob } from "./jobs/training-job.js";
 
 /**
@@ -13,6 +15,8 @@ export const JOBS = {
   op: opJob,
   inference: inferenceJob,
   training: trainingJob,
+  serving: servingJob,
+  "serving-plan": servingPlanJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;

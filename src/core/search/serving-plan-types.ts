@@ -26,6 +26,8 @@ export interface ServingPlanRequest {
   power_limit_w?: number;
   /** Candidates to confirm by simulation (default 6). */
   simulate_top?: number;
+  /** Most candidates simulated in all (default 40). */
+  max_simulated?: number;
   /** Requests per simulation (default: 30 s of arrivals, 100–300). */
   requests?: number;
   seed?: number;
