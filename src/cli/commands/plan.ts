@@ -29,6 +29,7 @@ interface PlanServeOpts {
   input?: number;
   output?: number;
   simulateTop?: number;
+  maxSimulated?: number;
   seed?: string;
   json?: boolean;
   csv?: boolean;
@@ -60,11 +61,20 @@ function rows(plan: ServingPlan): Record<string, unknown>[] {
   }));
 }
 
+function searchLine(plan: ServingPlan): string {
+  const s = plan.search;
+  return (
+    `${plan.candidates_considered} candidates, ${s.simulated_candidates} simulated (${plan.simulations} simulations)` +
+    (s.pruned_by_bound ? `, ${s.pruned_by_bound} that cannot beat the cheapest confirmed one skipped` : "") +
+    (s.left_by_budget ? `; ${s.left_by_budget} left out by the budget of ${s.max_simulated} (--max-simulated)` : "")
+  );
+}
+
 function render(plan: ServingPlan): string {
   const slo = [plan.slo.ttft_s ? `TTFT p90 ≤ ${fmtS(plan.slo.ttft_s)}` : "", plan.slo.tpot_s ? `TPOT p90 ≤ ${fmtS(plan.slo.tpot_s)}` : ""].filter(Boolean).join(", ");
   const lines = [
     `${plan.model}: ${plan.rate_per_s}/s requests of ${plan.input_tokens} → ${plan.output_tokens} tokens, ${slo}`,
-    `${plan.candidates_considered} candidates, ${plan.simulations} simulations`,
+    searchLine(plan),
     "",
   ];
   if (plan.deployments.length) {
@@ -129,7 +139,8 @@ export function registerPlanCommand(program: Command): void {
     .option("--power <W>", "most power per replica (TDP × chips), e.g. 15W")
     .option("--input <tokens>", `prompt length (default ${D.input_tokens})`, positiveInt("--input"))
     .option("--output <tokens>", `output length (default ${D.output_tokens})`, positiveInt("--output"))
-    .option("--simulate-top <n>", `simulate the n cheapest analytic candidates (default ${D.simulate_top})`, positiveInt("--simulate-top"))
+    .option("--simulate-top <n>", `simulate at least the n cheapest analytic candidates, then every other one that can still win (default ${D.simulate_top})`, positiveInt("--simulate-top"))
+    .option("--max-simulated <n>", `most candidates to simulate in all (default ${D.max_simulated}); the output says what the budget left out`, positiveInt("--max-simulated"))
     .option("--seed <n>", `random seed of the simulated workload (default ${D.seed})`)
     .option("--json", "print the plan as JSON (all rejections included)")
     .option("--csv", "print the ranked deployments as CSV")
@@ -157,6 +168,7 @@ function planRequest(o: PlanServeOpts): ServingPlanJobRequest {
     ...(o.input !== undefined ? { input_tokens: o.input } : {}),
     ...(o.output !== undefined ? { output_tokens: o.output } : {}),
     ...(o.simulateTop !== undefined ? { simulate_top: o.simulateTop } : {}),
+    ...(o.maxSimulated !== undefined ? { max_simulated: o.maxSimulated } : {}),
     ...(o.seed !== undefined ? { seed: readFlag(() => parseInteger(o.seed!, "--seed")) } : {}),
     ...(o.budget !== undefined ? { budget_usd_per_hour: readFlag(() => parseBudget(o.budget!, "--budget")) } : {}),
     ...(o.power !== undefined ? { power_limit_w: readFlag(() => parsePower(o.power!, "--power")) } : {}),

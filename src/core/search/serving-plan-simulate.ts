@@ -1,6 +1,6 @@
 import { simulateServing } from "../serving/simulate-serving.js";
 import { generateWorkload } from "../serving/workload-gen.js";
-import { fmtSeconds, sloMiss, sloRatio } from "./serving-plan-slo.js";
+import { sloMiss, sloRatio } from "./serving-plan-slo.js";
 import type { PlanCandidate, PlanDeployment, PlanRejection, ServingPlanRequest } from "./serving-plan-types.js";
 
 /** A simulated candidate: its deployment row, and the rejection when it fails. */
@@ -75,8 +75,13 @@ export function simulateCandidate(req: ServingPlanRequest, c: PlanCandidate): Si
   const why = overBudget
     ? `over budget after simulation: $${usdPerHour!.toFixed(2)}/h for ${replicas} replicas`
     : Number.isFinite(ratio)
-      ? `SLO missed by ${sloMiss(req.slo, run.ttft90, run.tpot90).text} under load at ${replicas} replica(s) (p90 TTFT ${fmtSeconds(run.ttft90)}, TPOT ${fmtSeconds(run.tpot90)})`
+      ? missUnderLoad(req, run)
       : `infeasible in simulation: ${c.note ?? ""}`;
   const rejection: PlanRejection = { chip: c.chip, precision: c.precision, tp: c.tp, ...(c.ep > 1 ? { ep: c.ep } : {}), reason: why, ...(Number.isFinite(ratio) ? { slo_ratio: ratio } : {}) };
   return { deployment: { ...d, meets_slo: false }, rejection, simulations: run.simulations };
+}
+
+function missUnderLoad(req: ServingPlanRequest, run: Run): string {
+  const miss = sloMiss(req.slo, run.ttft90, run.tpot90, "p90 ");
+  return `SLO missed by ${miss.text} under load at ${run.replicas} replica(s) (${miss.detail})`;
 }

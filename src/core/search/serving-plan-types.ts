@@ -26,7 +26,7 @@ export interface ServingPlanRequest {
   power_limit_w?: number;
   /** Candidates to confirm by simulation (default 6). */
   simulate_top?: number;
-  /** Most candidates simulated in all (default 40). */
+  /** Most candidates simulated in all (default 40; at least simulate_top). */
   max_simulated?: number;
   /** Requests per simulation (default: 30 s of arrivals, 100–300). */
   requests?: number;
@@ -92,6 +92,19 @@ export interface ServingPlan {
   closest?: PlanDeployment | PlanRejection;
   candidates_considered: number;
   simulations: number;
+  /**
+   * How the simulated candidates were chosen: at least `simulate_top`, then every one that can
+   * still win (analytic cost floor not above the cheapest confirmed deployment), at most `max_simulated`.
+   */
+  search: {
+    simulate_top: number;
+    max_simulated: number;
+    simulated_candidates: number;
+    /** Not simulated because their analytic floor was above the cheapest confirmed deployment. */
+    pruned_by_bound: number;
+    /** Not simulated because the budget ran out (they might have won). */
+    left_by_budget: number;
+  };
 }
 
 /** A deployment that passed the analytic screen, with what simulating it needs. */

@@ -25,9 +25,12 @@ export type { PlanCandidateChip, PlanDeployment, PlanRejection, ServingPlan, Ser
  *      attention group); capacity ≈ ep / (prefill of one request + output × TPOT(B) / B) requests/s
  *      per instance;
  *      replicas = ⌈rate / capacity⌉; budget check on tp × replicas × $/h.
- *   5. the cheapest candidates (analytic $ per million output tokens) are simulated (seeded,
- *      short: vLLM preset, Poisson arrivals at rate / replicas) to get p90 TTFT and TPOT; on a
- *      miss, replicas grow by half and the run repeats (at most twice).
+ *   5. candidates are simulated (seeded, short: vLLM preset, Poisson arrivals at rate / replicas) to
+ *      get p90 TTFT and TPOT; on a miss, replicas grow by half and the run repeats (at most twice).
+ *      Which: the `simulate_top` cheapest by analytic $ per million output tokens (the best of each
+ *      chip first), then every other candidate that can still win — simulation only adds replicas,
+ *      so a candidate whose analytic cost is above the cheapest confirmed deployment cannot beat it
+ *      (a sound bound) — up to `max_simulated` candidates (simulateWinners).
  * Ranked by $ per million output tokens (chips without a price: by power, after those with one).
  * Simulated deployments report energy per output token and mean power per replica from the
  * simulator's energy model (busy steps + idle power between them).
@@ -41,22 +44,8 @@ export function planServing(req: ServingPlanRequest): ServingPlan {
   checkPlanRequest(req);
   const screen = screenCandidates(req);
   const rejected = screen.rejected;
-  const cands = simulationOrder(screen.candidates);
-  const top = req.simulate_top ?? 6;
-  let simulations = 0;
-  const deployments: PlanDeployment[] = [];
-  for (let i = 0; i < cands.length; i++) {
-    const c = cands[i]!;
-    if (i >= top) {
-      rejected.push({ chip: c.chip, precision: c.precision, tp: c.tp, ...(c.ep > 1 ? { ep: c.ep } : {}), reason: `not simulated: ranked ${i + 1} of ${cands.length} by analytic cost (only the best ${top} are simulated)`, slo_ratio: c.slo_ratio });
-      continue;
-    }
-    const s = simulateCandidate(req, c);
-    simulations += s.simulations;
-    deployments.push(s.deployment);
-    if (s.rejection) rejected.push(s.rejection);
-  }
-  const meeting = deployments.filter((d) => d.meets_slo).sort(byCost);
+  const search = simulateWinners(req, simulationOrder(screen.candidates), rejected);
+  const meeting = search.deployments.filter((d) => d.meets_slo).sort(byCost);
   const plan: ServingPlan = {
     model: req.model.id,
     rate_per_s: req.rate_per_s,
@@ -66,13 +55,65 @@ export function planServing(req: ServingPlanRequest): ServingPlan {
     deployments: meeting,
     rejected,
     candidates_considered: screen.considered,
-    simulations,
+    simulations: search.simulations,
+    search: search.summary,
   };
   if (meeting.length === 0) {
-    const closest = closestMiss(deployments, rejected);
+    const closest = closestMiss(search.deployments, rejected);
     if (closest) plan.closest = closest;
   }
   return plan;
+}
+
+/**
+ * Step 5 with a sound bound: the first `simulate_top` candidates (the best of each chip first) are
+ * simulated; after them, every candidate that can still win is — one whose analytic cost floor is
+ * not above the cheapest deployment confirmed so far. Simulation only adds replicas, so a
+ * candidate's simulated cost (and power, and chips) is never below its analytic one: one whose
+ * floor is already above the cheapest confirmed deployment cannot win. At most `max_simulated`
+ * candidates are simulated in all; whatever that leaves out says so.
+ */
+function simulateWinners(req: ServingPlanRequest, cands: PlanCandidate[], rejected: PlanRejection[]) {
+  const top = req.simulate_top ?? 6;
+  const budget = Math.max(top, req.max_simulated ?? DEFAULT_MAX_SIMULATED);
+  const summary = { simulate_top: top, max_simulated: budget, simulated_candidates: 0, pruned_by_bound: 0, left_by_budget: 0 };
+  const deployments: PlanDeployment[] = [];
+  let simulations = 0;
+  let best: PlanDeployment | undefined;
+  for (let i = 0; i < cands.length; i++) {
+    const c = cands[i]!;
+    const row = { chip: c.chip, precision: c.precision, tp: c.tp, ...(c.ep > 1 ? { ep: c.ep } : {}), slo_ratio: c.slo_ratio };
+    if (i >= top && best && floorKey(c, best) > 0) {
+      summary.pruned_by_bound++;
+      rejected.push({ ...row, reason: `not simulated: cannot win, its analytic cost floor (${costText(c)}) is above the cheapest deployment confirmed by simulation (${costText(best)})` });
+      continue;
+    }
+    if (summary.simulated_candidates >= budget) {
+      summary.left_by_budget++;
+      rejected.push({ ...row, reason: `not simulated: the budget of ${budget} simulated candidates ran out (ranked ${i + 1} of ${cands.length} by analytic cost; raise max_simulated / --max-simulated)` });
+      continue;
+    }
+    const s = simulateCandidate(req, c);
+    summary.simulated_candidates++;
+    simulations += s.simulations;
+    deployments.push(s.deployment);
+    if (s.rejection) rejected.push(s.rejection);
+    else if (!best || byCost(s.deployment, best) < 0) best = s.deployment;
+  }
+  return { deployments, simulations, summary };
+}
+
+/** Candidates simulated at most, by default: enough for the bound to settle on ~50 chips in seconds. */
+export const DEFAULT_MAX_SIMULATED = 40;
+
+/** > 0 when candidate `c`'s analytic floor ($/M tokens, then power, then chips) is above deployment `d`. */
+function floorKey(c: PlanDeployment, d: PlanDeployment): number {
+  return usdKey(c) - usdKey(d) || powerKey(c) - powerKey(d) || c.chips - d.chips;
+}
+
+function costText(d: PlanDeployment): string {
+  const usd = d.usd_per_million_tokens;
+  return `${usd !== undefined ? `$${usd.toFixed(4)}/M tokens, ` : ""}${d.watts_per_replica !== undefined ? `${Math.round(d.watts_per_replica * d.replicas)} W, ` : ""}${d.chips} chip(s)`;
 }
 
 function checkPlanRequest(req: ServingPlanRequest): void {

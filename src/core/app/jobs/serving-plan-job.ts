@@ -1,6 +1,6 @@
 import type { Chip } from "../../hardware/chip.js";
 import type { System } from "../../network/build-system.js";
-import { planServing, type PlanCandidateChip, type ServingPlan } from "../../search/serving-plan.js";
+import { DEFAULT_MAX_SIMULATED, planServing, type PlanCandidateChip, type ServingPlan } from "../../search/serving-plan.js";
 import type { Slo } from "../../serving/metrics.js";
 import type { Catalog, SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
@@ -22,9 +22,9 @@ export interface ServingPlanJobRequest {
   power_limit_w?: number;
   input_tokens?: number;
   output_tokens?: number;
-  /** Simulate at least this many of the analytically cheapest candidates (default 6). */
+  /** Simulate at least this many of the analytically cheapest candidates (default 6); then every one that can still win. */
   simulate_top?: number;
-  /** Most simulated candidates in all (default 40); see ServingPlanRequest.max_simulated. */
+  /** Most simulated candidates in all (default 40). */
   max_simulated?: number;
   /** Requests per simulation (default: 30 s of arrivals, 100–300). */
   requests?: number;
@@ -39,6 +39,7 @@ export const SERVING_PLAN_DEFAULTS = {
   input_tokens: 1024,
   output_tokens: 256,
   simulate_top: 6,
+  max_simulated: DEFAULT_MAX_SIMULATED,
   seed: 1,
 } as const;
 
@@ -86,7 +87,7 @@ export const servingPlanJob = defineJob<ServingPlanJobRequest, ServingPlan>({
       max_chips: req.max_chips ?? d.max_chips,
       simulate_top: req.simulate_top ?? d.simulate_top,
       seed: req.seed ?? d.seed,
-      ...(req.max_simulated !== undefined ? { max_simulated: req.max_simulated } : {}),
+      max_simulated: req.max_simulated ?? d.max_simulated,
       ...(req.requests !== undefined ? { requests: req.requests } : {}),
       ...(req.budget_usd_per_hour !== undefined ? { budget_usd_per_hour: req.budget_usd_per_hour } : {}),
       ...(req.power_limit_w !== undefined ? { power_limit_w: req.power_limit_w } : {}),
