@@ -88,34 +88,18 @@ export function simulateServing(
   requests: readonly ServingRequest[],
   opts: SimulateServingOptions = {},
 ): ServingResult {
-  if (model.category !== "decoder-llm") {
-    throw new XpusimError(
-      error("E_UNSUPPORTED", "model", `serving simulation needs a decoder LLM; ${model.id} is a ${model.category}`, {
-        hint: "use `xpusim estimate` with kind: inference for single-pass models",
-      }),
-    );
-  }
+  checkServingModel(model);
   checkRequests(requests);
   const config = resolveServingConfig(configInput as ServingConfigInput, ctx.chip);
   const notes: string[] = [];
   const tp = opts.tp ?? 1;
-  if (!Number.isInteger(tp) || tp < 1) throw new XpusimError(error("E_RANGE", "tp", `tp must be a positive integer, got ${String(tp)}`));
   const ep = opts.ep ?? 1;
-  const epProblem = expertParallelProblem(expertCount(model), ep, model.id);
-  if (epProblem) throw new XpusimError(error("E_RANGE", "ep", epProblem.message, { hint: epProblem.hint }));
-  if (ep > 1 && !opts.system) throw new XpusimError(error("E_SCHEMA", "system", `ep = ${ep} needs a system to price the all-to-alls`, { hint: "pass --system <id> (`xpusim collective --list`), or leave it to the chip's default system" }));
+  checkExpertLayout(model, tp, ep, opts.system);
   const exec = resolveExecutionPrecision(ctx.chip, precision);
   if (exec.fallback) notes.push(fallbackWarning(ctx.chip, exec.fallback, exec.precision.weights, undefined));
-  const requestedPrecision = precision;
-  precision = exec.precision;
-  if (tp > 1) {
-    if (!opts.system) throw new XpusimError(error("E_SCHEMA", "system", `tp = ${tp} needs a system to price the all-reduces`, { hint: "pass --system <id> (`xpusim collective --list`), or leave it to the chip's default system" }));
-    const heads = model.attention.heads;
-    const kvh = model.attention.kv_heads ?? heads;
-    if (heads % tp !== 0) throw new XpusimError(error("E_RANGE", "tp", `tp = ${tp} does not divide the ${heads} attention heads of ${model.id}`, { hint: `use a tp that divides ${heads}` }));
-    if (!model.attention.mla && kvh % tp !== 0 && tp % kvh !== 0) throw new XpusimError(error("E_RANGE", "tp", `tp = ${tp} and the ${kvh} KV heads of ${model.id} neither divide each other`));
-  }
-  const memory = kvCapacity(model, ctx, precision, config, tp, ep);
+  const executed = exec.precision;
+  checkTensorLayout(model, tp, opts.system);
+  const memory = kvCapacity(model, ctx, executed, config, tp, ep);
   if (opts.num_blocks_override !== undefined) {
     memory.num_blocks = opts.num_blocks_override;
     memory.token_capacity = memory.num_blocks * config.block_size;
@@ -124,10 +108,8 @@ export function simulateServing(
   const disagg = config.disaggregation;
   const chips = (disagg ? disagg.prefill_instances + disagg.decode_instances : 1) * tp * ep;
   const network = tp * ep > 1 ? layoutNetwork(opts.system!, tp, ep, 1, ep) : undefined;
-  const step = opts.step_cost ?? cachedStepCost(model, ctx, precision, config.execution, opts.interpolate !== false, tp, network, ep);
+  const step = opts.step_cost ?? cachedStepCost(model, ctx, executed, config.execution, opts.interpolate !== false, tp, network, ep);
   notes.push(...step.notes);
-
-  let maxModelLen = config.max_model_len ?? model.max_context;
   const base: ServingResult = {
     kind: "serving",
     model: model.id,
@@ -137,67 +119,115 @@ export function simulateServing(
     tp,
     ep,
     chips,
-    precision: { requested: formatPrecision(requestedPrecision), executed: formatPrecision(precision), fallback: exec.fallback !== undefined },
+    precision: { requested: formatPrecision(precision), executed: formatPrecision(executed), fallback: exec.fallback !== undefined },
     feasible: true,
     memory,
-    max_model_len: maxModelLen,
+    max_model_len: config.max_model_len ?? model.max_context,
     requests: { total: requests.length, completed: 0, rejected: 0, rejected_examples: [] },
     step_cost_model: step.id,
     notes,
   };
-  if (memory.num_blocks <= 0) {
-    const need = memory.weights_bytes + memory.activation_peak_bytes + memory.runtime_overhead_bytes;
-    return {
-      ...base,
-      feasible: false,
-      infeasible_reason:
-        `no memory left for the KV cache: weights ${gb(memory.weights_bytes)} + activations ${gb(memory.activation_peak_bytes)} + runtime ${gb(memory.runtime_overhead_bytes)} = ${gb(need)}, ` +
-        `${config.memory_fraction_of === "total" ? `budget ${gb(memory.device_memory_bytes * memory.memory_fraction)} (${memory.memory_fraction} × ${gb(memory.device_memory_bytes)})` : `device ${gb(memory.device_memory_bytes)}`}`,
-    };
-  }
-  if (Math.ceil(maxModelLen / config.block_size) > memory.num_blocks) {
-    const fits = memory.token_capacity;
-    if (config.max_model_len !== undefined) {
-      notes.push(`max_model_len ${maxModelLen} does not fit in the KV cache (${fits} tokens): vLLM would refuse to start; simulated anyway, longer requests are rejected`);
-    } else {
-      notes.push(`the model's context (${maxModelLen} tokens) does not fit in the KV cache; max_model_len lowered to ${fits} (vLLM asks for --max-model-len ≤ ${fits})`);
-    }
-    maxModelLen = Math.min(maxModelLen, fits);
-    base.max_model_len = maxModelLen;
-  }
-
+  if (memory.num_blocks <= 0) return { ...base, feasible: false, infeasible_reason: noKvCacheReason(memory, config) };
+  base.max_model_len = fitMaxModelLen(base.max_model_len, config, memory, notes);
+  const setup = simulationSetup(ctx, config, memory, ep, base.max_model_len, step, notes);
   // An instance holds ep attention groups, each with its own KV cache and scheduler budget.
+  const simConfig = ep === 1 ? config : { ...config, max_num_batched_tokens: config.max_num_batched_tokens * ep, max_num_seqs: config.max_num_seqs * ep };
+  return runAndMeasure(base, requests, simConfig, setup, opts, step.idle_power_w !== undefined ? { idle_power_w: step.idle_power_w, chips_per_instance: step.chips ?? tp * ep } : undefined);
+}
+
+type DecoderLlm = Extract<ModelSpec, { category: "decoder-llm" }>;
+
+function checkServingModel(model: ModelSpec): asserts model is DecoderLlm {
+  if (model.category !== "decoder-llm") {
+    throw new XpusimError(
+      error("E_UNSUPPORTED", "model", `serving simulation needs a decoder LLM; ${model.id} is a ${model.category}`, {
+        hint: "use `xpusim estimate` with kind: inference for single-pass models",
+      }),
+    );
+  }
+}
+
+const SYSTEM_HINT = "pass --system <id> (`xpusim collective --list`), or leave it to the chip's default system";
+
+/** tp is a positive integer; ep divides the experts and has a system to price its all-to-alls. */
+function checkExpertLayout(model: ModelSpec, tp: number, ep: number, system: System | undefined): void {
+  if (!Number.isInteger(tp) || tp < 1) throw new XpusimError(error("E_RANGE", "tp", `tp must be a positive integer, got ${String(tp)}`));
+  const epProblem = expertParallelProblem(expertCount(model), ep, model.id);
+  if (epProblem) throw new XpusimError(error("E_RANGE", "ep", epProblem.message, { hint: epProblem.hint }));
+  if (ep > 1 && !system) throw new XpusimError(error("E_SCHEMA", "system", `ep = ${ep} needs a system to price the all-to-alls`, { hint: SYSTEM_HINT }));
+}
+
+/** tp > 1 has a system for its all-reduces and splits the attention and KV heads evenly. */
+function checkTensorLayout(model: DecoderLlm, tp: number, system: System | undefined): void {
+  if (tp <= 1) return;
+  if (!system) throw new XpusimError(error("E_SCHEMA", "system", `tp = ${tp} needs a system to price the all-reduces`, { hint: SYSTEM_HINT }));
+  const heads = model.attention.heads;
+  const kvh = model.attention.kv_heads ?? heads;
+  if (heads % tp !== 0) throw new XpusimError(error("E_RANGE", "tp", `tp = ${tp} does not divide the ${heads} attention heads of ${model.id}`, { hint: `use a tp that divides ${heads}` }));
+  if (!model.attention.mla && kvh % tp !== 0 && tp % kvh !== 0) throw new XpusimError(error("E_RANGE", "tp", `tp = ${tp} and the ${kvh} KV heads of ${model.id} neither divide each other`));
+}
+
+function noKvCacheReason(memory: KvCapacity, config: ServingConfig): string {
+  const need = memory.weights_bytes + memory.activation_peak_bytes + memory.runtime_overhead_bytes;
+  return (
+    `no memory left for the KV cache: weights ${gb(memory.weights_bytes)} + activations ${gb(memory.activation_peak_bytes)} + runtime ${gb(memory.runtime_overhead_bytes)} = ${gb(need)}, ` +
+    `${config.memory_fraction_of === "total" ? `budget ${gb(memory.device_memory_bytes * memory.memory_fraction)} (${memory.memory_fraction} × ${gb(memory.device_memory_bytes)})` : `device ${gb(memory.device_memory_bytes)}`}`
+  );
+}
+
+/** max_model_len, lowered to what the KV cache holds when the model's context does not fit (noted). */
+function fitMaxModelLen(maxModelLen: number, config: ServingConfig, memory: KvCapacity, notes: string[]): number {
+  if (Math.ceil(maxModelLen / config.block_size) <= memory.num_blocks) return maxModelLen;
+  const fits = memory.token_capacity;
+  if (config.max_model_len !== undefined) {
+    notes.push(`max_model_len ${maxModelLen} does not fit in the KV cache (${fits} tokens): vLLM would refuse to start; simulated anyway, longer requests are rejected`);
+  } else {
+    notes.push(`the model's context (${maxModelLen} tokens) does not fit in the KV cache; max_model_len lowered to ${fits} (vLLM asks for --max-model-len ≤ ${fits})`);
+  }
+  return Math.min(maxModelLen, fits);
+}
+
+/** The pools (one, or prefill + decode when disaggregated) and the KV link between them. */
+function simulationSetup(ctx: CostContext, config: ServingConfig, memory: KvCapacity, ep: number, maxModelLen: number, step: StepCostModel, notes: string[]): SimulationSetup {
+  const disagg = config.disaggregation;
   const instanceBlocks = memory.num_blocks * ep;
   const setup: SimulationSetup = {
     step,
     pool: { instances: disagg ? disagg.decode_instances : 1, num_blocks: instanceBlocks },
     max_model_len: maxModelLen,
   };
-  const simConfig = ep === 1 ? config : { ...config, max_num_batched_tokens: config.max_num_batched_tokens * ep, max_num_seqs: config.max_num_seqs * ep };
   if (ep > 1) notes.push(`${ep} attention groups per instance: ${ep} × ${config.max_num_batched_tokens} tokens and ${ep} × ${config.max_num_seqs} sequences per step, ${ep} × ${memory.num_blocks} KV blocks`);
-  if (disagg) {
-    setup.prefill_pool = { instances: disagg.prefill_instances, num_blocks: instanceBlocks };
-    setup.kv_bytes_per_token = memory.kv_bytes_per_token;
-    const link = ctx.chip.interconnect.scale_up ?? ctx.chip.interconnect.host;
-    const bw = disagg.kv_transfer_bytes_per_s ?? link?.bandwidth_per_direction_bytes_per_s;
-    if (bw === undefined) {
-      throw new XpusimError(
-        error("E_UNSUPPORTED", "disaggregation.kv_transfer_bytes_per_s", `${ctx.chip.id} has no interconnect bandwidth in its data, so the KV transfer time is unknown`, {
-          hint: "set disaggregation.kv_transfer_bytes_per_s (e.g. 50e9 for a 400 Gb/s NIC)",
-        }),
-      );
-    }
-    setup.kv_transfer_bytes_per_s = bw;
-    setup.kv_transfer_latency_s = disagg.kv_transfer_latency_s ?? link?.latency_s ?? 0;
-    notes.push(
-      `disaggregated: ${disagg.prefill_instances} prefill + ${disagg.decode_instances} decode instance(s); KV moves at ${(bw / 1e9).toFixed(0)} GB/s` +
-        (disagg.kv_transfer_bytes_per_s === undefined ? ` (${link?.name ?? "link"}, one direction, no protocol overhead)` : ""),
+  if (!disagg) return setup;
+  setup.prefill_pool = { instances: disagg.prefill_instances, num_blocks: instanceBlocks };
+  setup.kv_bytes_per_token = memory.kv_bytes_per_token;
+  const link = ctx.chip.interconnect.scale_up ?? ctx.chip.interconnect.host;
+  const bw = disagg.kv_transfer_bytes_per_s ?? link?.bandwidth_per_direction_bytes_per_s;
+  if (bw === undefined) {
+    throw new XpusimError(
+      error("E_UNSUPPORTED", "disaggregation.kv_transfer_bytes_per_s", `${ctx.chip.id} has no interconnect bandwidth in its data, so the KV transfer time is unknown`, {
+        hint: "set disaggregation.kv_transfer_bytes_per_s (e.g. 50e9 for a 400 Gb/s NIC)",
+      }),
     );
   }
+  setup.kv_transfer_bytes_per_s = bw;
+  setup.kv_transfer_latency_s = disagg.kv_transfer_latency_s ?? link?.latency_s ?? 0;
+  notes.push(
+    `disaggregated: ${disagg.prefill_instances} prefill + ${disagg.decode_instances} decode instance(s); KV moves at ${(bw / 1e9).toFixed(0)} GB/s` +
+      (disagg.kv_transfer_bytes_per_s === undefined ? ` (${link?.name ?? "link"}, one direction, no protocol overhead)` : ""),
+  );
+  return setup;
+}
 
-  const sorted = sortByArrival(requests);
-  const trace = simulate(sorted, simConfig, setup);
-  const power = step.idle_power_w !== undefined ? { idle_power_w: step.idle_power_w, chips_per_instance: step.chips ?? tp * ep } : undefined;
+/** Runs the simulation and turns its trace into the result's metrics. */
+function runAndMeasure(
+  base: ServingResult,
+  requests: readonly ServingRequest[],
+  config: ServingConfig,
+  setup: SimulationSetup,
+  opts: SimulateServingOptions,
+  power: { idle_power_w: number; chips_per_instance: number } | undefined,
+): ServingResult {
+  const trace = simulate(sortByArrival(requests), config, setup);
   const metrics = computeMetrics(trace, opts.slo, opts.series_points ?? 200, power);
   const examples: string[] = [];
   for (const [, why] of trace.rejected) {
@@ -212,7 +242,7 @@ export function simulateServing(
     ...(noneServed ? { feasible: false, infeasible_reason: `every one of the ${requests.length} requests was rejected${examples[0] ? `: ${examples[0]}` : ""}` } : {}),
     requests: { total: requests.length, completed: metrics.e2e_s.count, rejected: trace.rejected.size, rejected_examples: examples },
     metrics,
-    output_tokens_per_s_per_chip: metrics.throughput.output_tokens_per_s / chips,
+    output_tokens_per_s_per_chip: metrics.throughput.output_tokens_per_s / base.chips,
   };
 }
 
