@@ -6,11 +6,8 @@
  * with the reason every other candidate fails (src/core/search/serving-plan.ts).
  */
 import type { Command } from "commander";
-import { JOBS } from "../../core/app/registry.js";
-import { SERVING_PLAN_DEFAULTS, type ServingPlanJobRequest } from "../../core/app/jobs/serving-plan-job.js";
-import { parseBudget, parseChipList, parseInteger, parseNameList, parsePower, parseRate, parseSlo } from "../../core/app/serving-text.js";
+import { JOBS, type PlanDeployment, SERVING_PLAN_DEFAULTS, type ServingPlan, type ServingPlanJobRequest, servingText as flagText } from "../../core/app/index.js";
 import { fmtBytes, renderCsv, renderTable } from "../../core/report/table.js";
-import type { PlanDeployment, ServingPlan } from "../../core/search/serving-plan.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { readFlag } from "../flag-text.js";
 import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
@@ -156,21 +153,21 @@ export function registerPlanCommand(program: Command): void {
 
 /** Flags → the serving-plan job's request. */
 function planRequest(o: PlanServeOpts): ServingPlanJobRequest {
-  const rate = o.rate !== undefined ? readFlag(() => parseRate(o.rate!, "--rate")) : D.rate_per_s;
+  const rate = o.rate !== undefined ? readFlag(() => flagText.parseRate(o.rate!, "--rate")) : D.rate_per_s;
   if (!Number.isFinite(rate)) throw new UsageError("--rate must be finite for a plan");
   return {
     model: o.model,
-    slo: readFlag(() => parseSlo(o.slo, "--slo")),
+    slo: readFlag(() => flagText.parseSlo(o.slo, "--slo")),
     rate_per_s: rate,
-    ...(o.chips !== undefined ? { chips: readFlag(() => parseChipList(o.chips!, "--chips")) } : {}),
-    ...(o.precision !== undefined ? { precisions: readFlag(() => parseNameList(o.precision!, "--precision", "precision")) } : {}),
+    ...(o.chips !== undefined ? { chips: readFlag(() => flagText.parseChipList(o.chips!, "--chips")) } : {}),
+    ...(o.precision !== undefined ? { precisions: readFlag(() => flagText.parseNameList(o.precision!, "--precision", "precision")) } : {}),
     ...(o.maxChips !== undefined ? { max_chips: o.maxChips } : {}),
     ...(o.input !== undefined ? { input_tokens: o.input } : {}),
     ...(o.output !== undefined ? { output_tokens: o.output } : {}),
     ...(o.simulateTop !== undefined ? { simulate_top: o.simulateTop } : {}),
     ...(o.maxSimulated !== undefined ? { max_simulated: o.maxSimulated } : {}),
-    ...(o.seed !== undefined ? { seed: readFlag(() => parseInteger(o.seed!, "--seed")) } : {}),
-    ...(o.budget !== undefined ? { budget_usd_per_hour: readFlag(() => parseBudget(o.budget!, "--budget")) } : {}),
-    ...(o.power !== undefined ? { power_limit_w: readFlag(() => parsePower(o.power!, "--power")) } : {}),
+    ...(o.seed !== undefined ? { seed: readFlag(() => flagText.parseInteger(o.seed!, "--seed")) } : {}),
+    ...(o.budget !== undefined ? { budget_usd_per_hour: readFlag(() => flagText.parseBudget(o.budget!, "--budget")) } : {}),
+    ...(o.power !== undefined ? { power_limit_w: readFlag(() => flagText.parsePower(o.power!, "--power")) } : {}),
   };
 }

@@ -8,16 +8,22 @@
 import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { nodeCatalog } from "../../node/node-catalog.js";
-import { JOBS } from "../../core/app/registry.js";
-import { describeServingWorkload, SERVING_DEFAULT_ENGINE, SERVING_WORKLOAD_DEFAULTS as W, type ServingJobRequest, type ServingWorkload } from "../../core/app/jobs/serving-job.js";
-import { parseBandwidth, parseDisaggregation, parseInRange, parseInteger, parseLength, parseRate, parseSlo } from "../../core/app/serving-text.js";
+import {
+  describeServingWorkload,
+  type Distribution,
+  JOBS,
+  SERVING_DEFAULT_ENGINE,
+  SERVING_WORKLOAD_DEFAULTS as W,
+  type ServingConfigInput,
+  type ServingJobRequest,
+  type ServingMetrics,
+  type ServingRequest,
+  type ServingResult,
+  type ServingWorkload,
+  servingText as flagText,
+} from "../../core/app/index.js";
 import { error, XpusimError } from "../../core/diagnostics/diagnostic.js";
 import { fmtBytes, fmtPct, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
-import type { Distribution, ServingMetrics } from "../../core/serving/metrics.js";
-import type { ServingRequest } from "../../core/serving/request.js";
-import type { ServingConfigInput } from "../../core/serving/serving-config.js";
-import type { ServingResult } from "../../core/serving/simulate-serving.js";
-import { parseTrace } from "../../core/serving/trace.js";
 import { parsePrecision } from "../../core/workload/precision.js";
 import { readFlag } from "../flag-text.js";
 import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
@@ -62,7 +68,7 @@ function readTraceFile(file: string): ServingRequest[] {
     throw new XpusimError(error("E_IO", "", code === "ENOENT" ? "trace file not found" : `cannot read trace file (${code ?? String(e)})`, { file }));
   }
   try {
-    return parseTrace(text, /\.jsonl?$/i.test(file) ? "jsonl" : /\.csv$/i.test(file) ? "csv" : undefined);
+    return flagText.parseTrace(text, /\.jsonl?$/i.test(file) ? "jsonl" : /\.csv$/i.test(file) ? "csv" : undefined);
   } catch (e) {
     if (e instanceof XpusimError) throw e.withFile(file);
     throw e;
@@ -124,25 +130,25 @@ function servingRequest(o: ServeOpts): ServingJobRequest {
     precision: parsePrecision(o.precision, "--precision"),
     config: configOverrides(o),
     workload: servingWorkload(o),
-    ...(o.slo !== undefined ? { slo: readFlag(() => parseSlo(o.slo!, "--slo")) } : {}),
+    ...(o.slo !== undefined ? { slo: readFlag(() => flagText.parseSlo(o.slo!, "--slo")) } : {}),
     ...(o.exact ? { exact: true } : {}),
     ...(tp * ep > 1 ? { tp, ep, ...(o.system ? { system: o.system } : {}) } : {}),
   };
 }
 
 function servingWorkload(o: ServeOpts): ServingWorkload {
-  if (o.seed !== undefined) readFlag(() => parseInteger(o.seed!, "--seed"));
+  if (o.seed !== undefined) readFlag(() => flagText.parseInteger(o.seed!, "--seed"));
   if (o.trace) return { kind: "trace", requests: readTraceFile(o.trace), source: o.trace, ...(o.requests !== undefined ? { limit: o.requests } : {}) };
   const w: ServingWorkload = {
     kind: "synthetic",
-    ...(o.rate !== undefined ? { rate_per_s: readFlag(() => parseRate(o.rate!, "--rate")) } : {}),
-    ...(o.input !== undefined ? { input: readFlag(() => parseLength(o.input!, "--input")) } : {}),
-    ...(o.output !== undefined ? { output: readFlag(() => parseLength(o.output!, "--output")) } : {}),
-    ...(o.seed !== undefined ? { seed: readFlag(() => parseInteger(o.seed!, "--seed")) } : {}),
+    ...(o.rate !== undefined ? { rate_per_s: readFlag(() => flagText.parseRate(o.rate!, "--rate")) } : {}),
+    ...(o.input !== undefined ? { input: readFlag(() => flagText.parseLength(o.input!, "--input")) } : {}),
+    ...(o.output !== undefined ? { output: readFlag(() => flagText.parseLength(o.output!, "--output")) } : {}),
+    ...(o.seed !== undefined ? { seed: readFlag(() => flagText.parseInteger(o.seed!, "--seed")) } : {}),
     ...(o.requests !== undefined ? { requests: o.requests } : {}),
   };
   if (o.burstiness !== undefined) {
-    const cv = readFlag(() => parseInRange(o.burstiness!, "--burstiness", 100, "a coefficient of variation", "1 is Poisson; 2-4 is already very bursty"));
+    const cv = readFlag(() => flagText.parseInRange(o.burstiness!, "--burstiness", 100, "a coefficient of variation", "1 is Poisson; 2-4 is already very bursty"));
     w.arrival = { kind: "gamma", cv };
   }
   return w;
@@ -154,13 +160,13 @@ function configOverrides(o: ServeOpts): Omit<ServingConfigInput, "engine"> {
   if (o.maxNumSeqs !== undefined) config.max_num_seqs = o.maxNumSeqs;
   if (o.maxBatchedTokens !== undefined) config.max_num_batched_tokens = o.maxBatchedTokens;
   if (o.blockSize !== undefined) config.block_size = o.blockSize;
-  if (o.memUtil !== undefined) config.gpu_memory_utilization = readFlag(() => parseInRange(o.memUtil!, "--mem-util", 1));
+  if (o.memUtil !== undefined) config.gpu_memory_utilization = readFlag(() => flagText.parseInRange(o.memUtil!, "--mem-util", 1));
   if (o.chunkedPrefill !== undefined) config.chunked_prefill = o.chunkedPrefill;
   if (o.maxModelLen !== undefined) config.max_model_len = o.maxModelLen;
   if (o.policy) config.scheduling_policy = o.policy;
   if (o.disagg) {
-    config.disaggregation = readFlag(() => parseDisaggregation(o.disagg!, "--disagg"));
-    if (o.kvLink) config.disaggregation.kv_transfer_bytes_per_s = readFlag(() => parseBandwidth(o.kvLink!, "--kv-link"));
+    config.disaggregation = readFlag(() => flagText.parseDisaggregation(o.disagg!, "--disagg"));
+    if (o.kvLink) config.disaggregation.kv_transfer_bytes_per_s = readFlag(() => flagText.parseBandwidth(o.kvLink!, "--kv-link"));
   } else if (o.kvLink) throw new UsageError("--kv-link applies only with --disagg");
   return config;
 }

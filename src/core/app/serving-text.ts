@@ -3,9 +3,11 @@ import type { Slo } from "../serving/metrics.js";
 import type { LengthDist } from "../serving/workload-gen.js";
 import { parseQuantity } from "../units/quantity.js";
 
+export { parseTrace } from "../serving/trace.js";
+
 /**
  * The text forms of serving inputs ("10/s", "512-2048", "ttft=500ms,tpot=50ms", "1:1", "15W",
- * "$100/h") read into typed values, for every front end (CLI flags, web form fields). Each takes
+ * "$100/h", and a trace's CSV/JSONL text) read into typed values, for every front end (CLI flags, web form fields). Each takes
  * the label the user typed the value under (a flag such as "--rate", or a field name) and throws an
  * XpusimError naming it on bad text.
  */
