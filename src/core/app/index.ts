@@ -6,3 +6,6 @@ export { parseScenario, runScenario, type ScenarioEstimate } from "./run-scenari
 export type { OpRequest } from "./jobs/op-job.js";
 export type { InferenceJobRequest } from "./jobs/inference-job.js";
 export type { TrainingJobRequest } from "./jobs/training-job.js";
+export type { TrainingSearchJobRequest } from "./jobs/training-search-job.js";
+export type { ScalePoint, ScalingRequest, ScalingResult } from "./jobs/scaling-job.js";
+export { TRAINING_DEFAULTS, trainingRequest, trainingRequestFromScenario, trainingSearchRequest, type TrainingOverrides } from "./training-request.js";

@@ -2,7 +2,9 @@ import type { Scenario } from "../spec/scenario-spec.js";
 import type { Job } from "./job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
+import { scalingJob } from "./jobs/scaling-job.js";
 import { trainingJob } from "./jobs/training-job.js";
+import { trainingSearchJob } from "./jobs/training-search-job.js";
 
 /**
  * Every job the product offers, by id. A front end calls `runJob(id, request, catalog)` or the job
@@ -13,6 +15,8 @@ export const JOBS = {
   op: opJob,
   inference: inferenceJob,
   training: trainingJob,
+  "training-search": trainingSearchJob,
+  scaling: scalingJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
