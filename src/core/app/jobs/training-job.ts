@@ -34,7 +34,7 @@ export function resolveTrainingLayout(req: TrainingJobRequest): { layout: Resolv
   const cp = req.cp ?? 1;
   const fills = req.chips % (tp * pp * cp) === 0;
   const dp = req.dp ?? (fills ? req.chips / (tp * pp * cp) : 1);
-  if (req.dp === undefined && req.chips > 1) chosen.push({ field: "dp", value: dp, why: fills ? `unset: fills the ${req.chips} chips tp·pp·cp = ${tp * pp * cp} leave` : `unset: tp·pp·cp = ${tp * pp * cp} does not divide ${req.chips} chips` });
+  if (req.dp === undefined && req.chips > 1) chosen.push({ field: "dp", value: dp, why: fills ? `unset (or 1 in a scenario): fills the ${req.chips} chips tp·pp·cp = ${tp * pp * cp} leave` : `unset: tp·pp·cp = ${tp * pp * cp} does not divide ${req.chips} chips` });
   const zero = req.zero ?? (dp > 1 ? 1 : 0);
   if (req.zero === undefined && dp > 1) chosen.push({ field: "zero", value: zero, why: "unset: ZeRO-1 (optimizer state sharded over the data-parallel ranks)" });
   const recompute = req.recompute ?? "selective";
