@@ -4,7 +4,8 @@ import { type Diagnostic, error, XpusimError } from "../diagnostics/diagnostic.j
 import type { System } from "../network/build-system.js";
 import { type LayoutNetwork, layoutNetworks } from "../parallel/network-context.js";
 import { contextParallelProblem, contextParallelSavedBytes, ringAttentionOp, ringExposedS, ringKvBytes } from "../parallel/context-parallel.js";
-import { expertCount, expertParallelProblem, ROUTED_EXPERT, shardExpertParallel } from "../parallel/expert-parallel.js";
+import { expertCount, expertParallelProblem, shardExpertParallel } from "../parallel/expert-parallel.js";
+import { isLayerBlock, isRoutedExpert } from "../workload/graph-semantics.js";
 import { shardTensorParallel } from "../parallel/tensor-parallel.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import { DTYPE_BYTES } from "../units/dtype.js";
@@ -183,8 +184,6 @@ interface CorePrice {
 
 type Recompute = TrainingRequest["recompute"];
 
-const isLayerBlock = (b: Block) => /layer/.test(b.name) || b.repeat > 1;
-
 function bad(path: string, message: string, hint?: string): Diagnostic {
   return error("E_RANGE", path, message, hint ? { hint } : {});
 }
@@ -360,7 +359,7 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
         energy = energy === undefined || b.cost.energy_j === undefined ? undefined : energy + b.cost.energy_j * item.factor;
       }
       params += opParams(op);
-      if (ROUTED_EXPERT.test(op.name)) expertParams += opParams(op);
+      if (isRoutedExpert(op)) expertParams += opParams(op);
       let saved = cp > 1 && local.kind === "attention" ? contextParallelSavedBytes(local, cp) : savedActivationBytes(op);
       if (cp > 1 && local.kind === "attention" && net) {
         // Ring attention: cp − 1 K/V sends forward, K/V + dK/dV backward, each behind one block's compute.
@@ -368,7 +367,7 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
         cpFwd += ringExposedS(cp, net.cp(kv), f.t);
         cpBwd += ringExposedS(cp, net.cp(2 * kv), opBwd);
       }
-      if (sp && sh.replicated.has(op.name)) saved /= tp;
+      if (sp && sh.replicated.has(local)) saved /= tp;
       if (actInput === 0 && saved > 0) actInput = saved;
       if (op.kind === "attention") {
         const keys = op.window ? Math.min(op.window, op.seq_kv) : op.seq_kv;
@@ -452,7 +451,7 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     let c = optimizerCache.get(elements);
     if (!c) {
       // Adam over this rank's shard (7 fp32-sized streams per parameter).
-      const adam: ElementwiseOp = { name: "optimizer.adam", kind: "elementwise", fn: "adam", dtype: "fp32", act_dtype: "fp32", elements, inputs: 6, flops_per_element: 12 };
+      const adam: ElementwiseOp = { name: "optimizer.adam", kind: "elementwise", role: "replicated", fn: "adam", dtype: "fp32", act_dtype: "fp32", elements, inputs: 6, flops_per_element: 12 };
       c = estimateOp(adam, ctx.chip, ctx.efficiency, opOpts).cost;
       optimizerCache.set(elements, c);
     }
