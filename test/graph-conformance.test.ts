@@ -316,6 +316,13 @@ describe("graph conformance: names carry no meaning", () => {
     });
   }
 
+  it("a role that does not apply to the op's kind is refused, not silently replicated", () => {
+    const g = graphsOf(SOURCES.find((s) => s.id === "llama-3.1-8b")!.spec)[0]!;
+    const gemm = g.blocks.find(isLayerBlock)!.ops.find((o) => o.role === "column_parallel")!;
+    expect(roleFitsOp({ ...gemm, role: "norm" } as Op)).toBe(false);
+    expect(() => shardTensorParallel([{ ...gemm, role: "norm" } as Op], 2, false)).toThrow(/role "norm" does not apply to a gemm op/);
+  });
+
   it("a graph whose ops lose their roles is no longer sharded like the original (the test can fail)", () => {
     const g = graphsOf(SOURCES.find((s) => s.id === "llama-3.1-8b")!.spec)[0]!;
     const layer = g.blocks.find(isLayerBlock)!;

@@ -1,6 +1,6 @@
 import type { CollectiveKind, CollectiveOp, Op } from "../workload/op.js";
 import { DTYPE_BYTES } from "../units/dtype.js";
-import { tensorParallelTreatment } from "../workload/graph-semantics.js";
+import { roleFitsOp, tensorParallelTreatment } from "../workload/graph-semantics.js";
 
 /**
  * Megatron tensor parallelism (Shoeybi et al. 2019, arXiv 1909.08053; Korthikanti et al. 2022 for
@@ -44,6 +44,8 @@ function reduceAfter(op: Op, bytes: number, tp: number, sp: boolean): Collective
 
 /** One op on one rank of the tp group, and the forward collectives it adds; `replicated` when its saved activations are whole on every rank. */
 function shardOp(op: Op, tp: number, sp: boolean): { op: Op; comm?: CollectiveOp; replicated: boolean } {
+  // A builder bug, not bad input: a role that does not apply to the op's kind would otherwise be silently replicated.
+  if (!roleFitsOp(op)) throw new Error(`op "${op.name}": role "${op.role}" does not apply to a ${op.kind} op (see ROLE_OP_KINDS)`);
   const whole = { op, replicated: true };
   switch (tensorParallelTreatment(op.role)) {
     case "lm_head":
