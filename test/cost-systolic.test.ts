@@ -15,7 +15,7 @@ import { chipFromObject, loadChip } from "../src/node/chip-catalog.js";
 import { efficiencyFor } from "../src/node/family-catalog.js";
 
 const gemm = (m: number, n: number, k: number, dtype: GemmOp["dtype"] = "bf16"): GemmOp => ({
-  name: `gemm ${m}x${n}x${k}`, kind: "gemm", dtype, m, n, k, batch: 1, a_dtype: dtype, b_dtype: dtype, c_dtype: dtype, b_is_weight: true,
+  name: `gemm ${m}x${n}x${k}`, kind: "gemm", role: "replicated", dtype, m, n, k, batch: 1, a_dtype: dtype, b_dtype: dtype, c_dtype: dtype, b_is_weight: true,
 });
 
 describe("systolic fold model", () => {

@@ -144,7 +144,7 @@ describe.skipIf(!reference)("model catalog against shared/reference/models.json"
             if (op.kind !== "conv2d" && op.kind !== "gemm") return;
             const next = b.ops[i + 1];
             const bn = next?.kind === "norm" && next.norm === "batchnorm" ? next.params : 0;
-            const t = graphTotals({ ...g, blocks: [{ name: "x", repeat: 1, ops: [op] }] });
+            const t = graphTotals({ ...g, blocks: [{ name: "x", kind: "stage", repeat: 1, ops: [op] }] });
             rows.push(`${t.params + bn}/${t.macs}`);
           });
         }

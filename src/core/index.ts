@@ -14,6 +14,7 @@ export { buildChip, matrixDTypes, type Chip, type MemoryLevel, type Link } from 
 export type * from "./workload/op.js";
 export { buildWorkload, modelParams, kvCacheBytes, kvCacheBytesPerToken } from "./workload/build-workload.js";
 export { opFlops, opMinBytes, opParams } from "./workload/op-metrics.js";
+export { isLayerBlock, isRoutedExpert, roleFitsOp, ROLE_OP_KINDS, tensorParallelTreatment, type TensorParallelTreatment } from "./workload/graph-semantics.js";
 export { DEFAULT_PRECISION, parsePrecision, formatPrecision, resolvePrecision, type Precision, type PrecisionInput } from "./workload/precision.js";
 export { importHfConfig } from "./workload/hf-import.js";
 export type { Bound, CostContext, CostModel, OpCost } from "./cost/contract.js";

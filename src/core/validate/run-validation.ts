@@ -14,6 +14,7 @@ import { evaluateShardedPass } from "../estimate/sharded-pass.js";
 import { layoutNetwork } from "../parallel/network-context.js";
 import { buildWorkload } from "../workload/build-workload.js";
 import type { Op } from "../workload/op.js";
+import { isLayerBlock } from "../workload/graph-semantics.js";
 
 /**
  * The validation harness: turns each measured point into a scenario, predicts it, and reports the
@@ -387,9 +388,9 @@ function transformerLayerPoint(
       : { batch, new_tokens: seq, context_tokens: seq, phase: "prefill", lm_head_tokens: "last", fused_attention: false },
     precisionFor(dt, cfg),
   );
-  const layer = graph.blocks.find((b) => b.name.startsWith("decoder_layer"));
+  const layer = graph.blocks.find(isLayerBlock);
   if (!layer) return unsupported(p, `${model.id} has no decoder layer block`, chip);
-  const ops = layer.ops.filter((o) => !/residual$/.test(o.name)).map((o) => (o.kind === "elementwise" && o.epilogue_of ? { ...o, epilogue_of: undefined } : o));
+  const ops = layer.ops.filter((o) => o.role !== "residual").map((o) => (o.kind === "elementwise" && o.epilogue_of ? { ...o, epilogue_of: undefined } : o));
   assumptions.push("LLMCompass per-op baseline: unfused attention with a separate softmax, GeLU as its own kernel, residual adds not measured");
   let system: System | undefined;
   if (tp > 1) {
@@ -400,7 +401,7 @@ function transformerLayerPoint(
     assumptions.push(...sys.assumptions, `system ${system.id}`);
   }
   const ctx = r.context(chip);
-  const pass = evaluateShardedPass({ ...graph, blocks: [{ name: layer.name, repeat: 1, ops: ops as Op[] }] }, ctx, { execution: "eager" }, tp, 1, system ? layoutNetwork(system, tp, 1, 1) : undefined, 0, false);
+  const pass = evaluateShardedPass({ ...graph, blocks: [{ ...layer, repeat: 1, ops: ops as Op[] }] }, ctx, { execution: "eager" }, tp, 1, system ? layoutNetwork(system, tp, 1, 1) : undefined, 0, false);
   return ok(pass.time_s);
 }
 

@@ -1,7 +1,8 @@
 import type { Bound } from "../../cost/contract.js";
 import type { LayoutNetwork } from "../../parallel/network-context.js";
 import { contextParallelSavedBytes, ringAttentionOp, ringExposedS, ringKvBytes } from "../../parallel/context-parallel.js";
-import { ROUTED_EXPERT, shardExpertParallel } from "../../parallel/expert-parallel.js";
+import { shardExpertParallel } from "../../parallel/expert-parallel.js";
+import { isRoutedExpert } from "../../workload/graph-semantics.js";
 import { shardTensorParallel } from "../../parallel/tensor-parallel.js";
 import { opParams } from "../../workload/op-metrics.js";
 import type { AttentionOp, Block, CollectiveOp, Op } from "../../workload/op.js";
@@ -85,7 +86,7 @@ export function priceCore(block: Block, l: BlockLayout): CorePrice {
   const eps = shardExpertParallel(block.ops, l.ep);
   const sh = shardTensorParallel(eps.ops, l.tp, l.sp);
   const c: CorePrice = { fwd: 0, bwd: 0, rec_attention: 0, energy_j: 0, rec_energy_full_j: 0, rec_energy_attention_j: 0, comm: 0, ep_comm: 0, cp_fwd: 0, cp_bwd: 0, params: 0, expert_params: 0, act: 0, act_selective: 0, act_input: 0, bounds: emptyBoundTimes() };
-  for (const local of sh.ops) addOp(c, local, sh.replicated.has(local.name), l);
+  for (const local of sh.ops) addOp(c, local, sh.replicated.has(local), l);
   // Forward collectives of one repetition (the tp group's placement depends on tp only).
   c.comm = sh.comm.reduce((s, x: CollectiveOp) => s + (l.net ? l.net.tp(x.collective, x.bytes) : 0), 0);
   c.ep_comm = eps.comm.reduce((s, x: CollectiveOp) => s + (l.net ? l.net.ep(x.collective, x.bytes) : 0), 0);
@@ -108,7 +109,7 @@ function addOp(c: CorePrice, local: Op, replicated: boolean, l: BlockLayout): vo
   }
   const opBwd = addBackward(c, op, l.price);
   c.params += opParams(op);
-  if (ROUTED_EXPERT.test(op.name)) c.expert_params += opParams(op);
+  if (isRoutedExpert(op)) c.expert_params += opParams(op);
   if (ring && l.net) {
     // Ring attention: cp − 1 K/V sends forward, K/V + dK/dV backward, each behind one block's compute.
     const kv = ringKvBytes(local);

@@ -40,7 +40,7 @@ export function optimizerPricer(ctx: CostContext, opts: EvaluateOptions): (eleme
   return (elements) => {
     let c = cache.get(elements);
     if (!c) {
-      const adam: ElementwiseOp = { name: "optimizer.adam", kind: "elementwise", fn: "adam", dtype: "fp32", act_dtype: "fp32", elements, inputs: 6, flops_per_element: 12 };
+      const adam: ElementwiseOp = { name: "optimizer.adam", kind: "elementwise", role: "replicated", fn: "adam", dtype: "fp32", act_dtype: "fp32", elements, inputs: 6, flops_per_element: 12 };
       c = estimateOp(adam, ctx.chip, ctx.efficiency, opOpts).cost;
       cache.set(elements, c);
     }

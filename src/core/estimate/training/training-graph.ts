@@ -2,6 +2,7 @@ import { buildWorkload } from "../../workload/build-workload.js";
 import { graphTotals, opFlops, opParams } from "../../workload/op-metrics.js";
 import type { Block } from "../../workload/op.js";
 import type { TrainingWorkload } from "./training-types.js";
+import { isLayerBlock } from "../../workload/graph-semantics.js";
 
 /**
  * The forward graph of one training micro-batch on one rank, split the way a pipeline sees it:
@@ -23,7 +24,6 @@ export interface GraphInfo {
   embeddingParams?: number;
 }
 
-const isLayerBlock = (b: Block) => /layer/.test(b.name) || b.repeat > 1;
 
 /** The forward graph of one micro-batch on one rank: s/cp tokens per sequence under context parallelism. */
 export function trainingGraph(w: TrainingWorkload, microbatch: number, cp = 1): GraphInfo {
