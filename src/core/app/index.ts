@@ -6,3 +6,4 @@ export { parseScenario, runScenario, type ScenarioEstimate } from "./run-scenari
 export type { OpRequest } from "./jobs/op-job.js";
 export type { InferenceJobRequest } from "./jobs/inference-job.js";
 export type { TrainingJobRequest } from "./jobs/training-job.js";
+export type { ValidationJobRequest } from "./jobs/validation-job.js";

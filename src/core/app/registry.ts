@@ -3,6 +3,7 @@ import type { Job } from "./job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
 import { trainingJob } from "./jobs/training-job.js";
+import { validationJob } from "./jobs/validation-job.js";
 
 /**
  * Every job the product offers, by id. A front end calls `runJob(id, request, catalog)` or the job
@@ -13,6 +14,7 @@ export const JOBS = {
   op: opJob,
   inference: inferenceJob,
   training: trainingJob,
+  validation: validationJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
