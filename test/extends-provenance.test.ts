@@ -71,6 +71,10 @@ describe("extends: provenance follows each figure", () => {
     expect(c.provenance["memory.main.capacity_bytes"]).toEqual({ source: [3] });
     expect(c.provenance["memory.main.bandwidth_bytes_per_s"]).toEqual({ source: [3] });
     expect(c.provenance["matrix.peak_flops_per_s.fp16"]).toEqual({ source: [1] });
+    // The child's efficiency overrides cite the child's sources too.
+    const e = resolve({ id: "c6", extends: "parent-gpu", name: "C6", sources: { "1": { title: "my lab" } }, efficiency: { matrix_efficiency: { value: 0.8, source: 1 } } });
+    expect(e.efficiency_overrides).toEqual({ matrix_efficiency: { value: 0.8, source: 3 } });
+    expect(e.sources["3"]!.title).toBe("my lab");
     // A citation of a number the child does not define still means the parent's entry.
     const d = resolve({ id: "c4", extends: "parent-gpu", name: "C4", power: { tdp: { value: "450 W", source: 2 } } });
     expect(d.provenance["power.tdp_w"]).toEqual({ source: [2] });

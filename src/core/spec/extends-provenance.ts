@@ -81,7 +81,8 @@ export function renumberChildSources(child: Record<string, unknown>, parentSourc
   for (const [k, v] of Object.entries(child)) {
     if (k === "sources") out[k] = Object.fromEntries(Object.entries(own).map(([n, e]) => [String(moved.get(Number(n)) ?? n), e]));
     else if (k === "source") out[k] = cite(v);
-    else out[k] = NOT_FIGURES.has(k) ? v : rewrite(v);
+    // Every citation the child makes is rewritten, its efficiency overrides' included.
+    else out[k] = rewrite(v);
   }
   return out;
 }
