@@ -8,6 +8,7 @@ import { validationResolvers } from "../src/node/validation-resolvers.js";
 import { expectWithinBaseline } from "./helpers/accuracy-guard.js";
 import { JOBS } from "../src/core/app/registry.js";
 import { nodeCatalog } from "../src/node/node-catalog.js";
+import { runCli } from "./helpers/run-cli.js";
 
 /** Three points copied from ../shared/validation/measured-public.json (LLMCompass Fig. 5a; NVIDIA DLE). */
 const POINTS = [
@@ -87,6 +88,15 @@ describe("the validation job (xpusim validate)", () => {
     const gemm = JOBS.validation.run({ measured: POINTS, category: "gemm" }, catalog);
     expect(gemm.results.map((r) => r.id)).toEqual(["gemm-a100-8192", "gemm-a100-64", "odd-chip", "odd-unit"]);
     expect(() => JOBS.validation.run({ measured: POINTS, category: "nope", file: "m.json" }, catalog)).toThrow(/no point of m\.json has category "nope"/);
+  });
+
+  it("is what `xpusim validate --json` prints", async () => {
+    const file = join(import.meta.dirname, "..", "validation", "measured-extra.json");
+    const r = await runCli("validate", file, "--category", "gemm", "--json");
+    expect(r.code).toBe(0);
+    const direct = JOBS.validation.run({ measured: JSON.parse(readFileSync(file, "utf8")), file, category: "gemm" }, catalog);
+    expect(JSON.parse(r.out)).toEqual(JSON.parse(JSON.stringify(direct)));
+    expect(direct.results).toHaveLength(12);
   });
 
   it("reads nccl-tests entries and refuses a catalog without validation resolvers", () => {
