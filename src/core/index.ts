@@ -9,7 +9,7 @@ export * from "./units/dtype.js";
 export { chipSpecSchema, type ChipSpec, type ChipSpecInput } from "./spec/chip-spec.js";
 export { scenarioSpec, opSpec, type Scenario, type ScenarioInput, type OpSpec } from "./spec/scenario-spec.js";
 export { modelSpecSchema, parseModelSpec, type ModelSpec } from "./spec/model-spec.js";
-export { resolveChip } from "./spec/resolve-chip.js";
+export { resolveChip } from "./hardware/resolve-chip.js";
 export { buildChip, matrixDTypes, type Chip, type MemoryLevel, type Link } from "./hardware/chip.js";
 export type * from "./workload/op.js";
 export { buildWorkload, modelParams, kvCacheBytes, kvCacheBytesPerToken } from "./workload/build-workload.js";

@@ -8,6 +8,7 @@ import { chipFromObject, chipIds, loadChip } from "./chip-catalog.js";
 import { loadModel, modelFromObject, modelIds } from "./model-catalog.js";
 import { contextFor } from "./resolvers.js";
 import { defaultSystemFor, loadSystem, systemFromObject, systemIds } from "./system-catalog.js";
+import { validationResolvers } from "./validation-resolvers.js";
 
 export function nodeCatalog(baseFile?: string): Catalog {
   const base = baseFile ? dirname(baseFile) : process.cwd();
@@ -20,5 +21,6 @@ export function nodeCatalog(baseFile?: string): Catalog {
     chipIds,
     modelIds,
     systemIds,
+    validationResolvers,
   };
 }

@@ -9,3 +9,4 @@ export type { TrainingJobRequest } from "./jobs/training-job.js";
 export type { TrainingSearchJobRequest } from "./jobs/training-search-job.js";
 export type { ScalePoint, ScalingRequest, ScalingResult } from "./jobs/scaling-job.js";
 export { TRAINING_DEFAULTS, trainingRequest, trainingRequestFromScenario, trainingSearchRequest, type TrainingOverrides } from "./training-request.js";
+export type { ValidationJobRequest } from "./jobs/validation-job.js";

@@ -5,6 +5,7 @@ import { opJob } from "./jobs/op-job.js";
 import { scalingJob } from "./jobs/scaling-job.js";
 import { trainingJob } from "./jobs/training-job.js";
 import { trainingSearchJob } from "./jobs/training-search-job.js";
+import { validationJob } from "./jobs/validation-job.js";
 
 /**
  * Every job the product offers, by id. A front end calls `runJob(id, request, catalog)` or the job
@@ -17,6 +18,7 @@ export const JOBS = {
   training: trainingJob,
   "training-search": trainingSearchJob,
   scaling: scalingJob,
+  validation: validationJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;

@@ -1,6 +1,6 @@
 import { DTYPE_BYTES } from "../units/dtype.js";
 import type { AttentionOp, Op } from "../workload/op.js";
-import { savedActivationBytes } from "../estimate/activation-memory.js";
+import { savedActivationBytes } from "../workload/activation-memory.js";
 
 /**
  * Context parallelism: the sequence split over cp ranks, attention by ring (Liu et al. 2023, "Ring
