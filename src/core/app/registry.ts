@@ -1,5 +1,6 @@
 import type { Scenario } from "../spec/scenario-spec.js";
 import type { Job } from "./job.js";
+import { breakdownJob } from "./jobs/breakdown-job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
 import { trainingJob } from "./jobs/training-job.js";
@@ -13,6 +14,7 @@ export const JOBS = {
   op: opJob,
   inference: inferenceJob,
   training: trainingJob,
+  breakdown: breakdownJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;

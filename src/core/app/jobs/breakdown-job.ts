@@ -1,0 +1,143 @@
+import type { Bound } from "../../cost/contract.js";
+import { error, XpusimError } from "../../diagnostics/diagnostic.js";
+import type { EvaluateOptions, GraphCost } from "../../estimate/evaluate-graph.js";
+import { evaluateGraph } from "../../estimate/evaluate-graph.js";
+import type { ModelSpec } from "../../spec/model-spec.js";
+import { buildWorkload, modelParams, type WorkloadShape } from "../../workload/build-workload.js";
+import { DEFAULT_PRECISION, type Precision } from "../../workload/precision.js";
+import type { SpecRef } from "../catalog.js";
+import { defineJob } from "../job.js";
+import { checkInputsApply, isTokenModel, maxContext } from "../model-inputs.js";
+
+/**
+ * One forward pass of a model (a prefill, one decode step, or a CNN/ViT forward) on one chip, with
+ * the per-block and per-op breakdown: time, share, bound, FLOPs, bytes, which cost model answered.
+ * What `xpusim run` shows.
+ */
+export interface BreakdownRequest {
+  model: SpecRef;
+  chip: SpecRef;
+  /** Sequences or images (default 1). */
+  batch?: number;
+  /** New tokens per sequence (default: 2048 capped at the model's context for prefill, 1 for decode). */
+  seq?: number;
+  /** Tokens attended incl. the new ones (default: seq). */
+  context?: number;
+  image_size?: number;
+  /** Default prefill. */
+  phase?: "prefill" | "decode" | "forward";
+  precision?: Precision;
+  execution?: "graph" | "eager";
+  cost_model?: string;
+}
+
+export interface BreakdownOpRow {
+  block: string;
+  op: string;
+  kind: string;
+  repeat: number;
+  time_s: number;
+  total_time_s: number;
+  share: number;
+  flops: number;
+  bytes: number;
+  utilization: number;
+  bound: string;
+  cost_model: string;
+  notes: string;
+}
+
+export interface BreakdownResult {
+  model: string;
+  token_model: boolean;
+  image_size?: number;
+  chip: string;
+  phase: "prefill" | "decode" | "forward";
+  batch: number;
+  new_tokens: number;
+  context_tokens: number;
+  precision: Precision;
+  params_total: number;
+  time_s: number;
+  flops: number;
+  bytes: number;
+  achieved_flops_per_s: number;
+  energy_j?: number;
+  bound: Bound;
+  time_by_bound_s: Record<Bound, number>;
+  cost_models: Record<string, number>;
+  /** Per block: time per repetition, total, FLOPs, bytes (ops listed in `ops`). */
+  blocks: Array<Omit<GraphCost["blocks"][number], "ops">>;
+  ops: BreakdownOpRow[];
+}
+
+/** The pass shape: defaults for the token counts, checked against the model. */
+function passShape(model: ModelSpec, req: BreakdownRequest, phase: NonNullable<BreakdownRequest["phase"]>): WorkloadShape {
+  const maxCtx = maxContext(model);
+  checkInputsApply(model, { seq: [req.seq, "tokens", "image_size"], context: [req.context, "tokens", "image_size"], image_size: [req.image_size, "images", "seq"] });
+  const newTokens = req.seq ?? (phase === "decode" ? 1 : maxCtx !== undefined ? Math.min(2048, maxCtx) : 2048);
+  const context = req.context ?? newTokens;
+  if (maxCtx !== undefined && context > maxCtx) {
+    const field = req.context !== undefined ? "context" : "seq";
+    throw new XpusimError(error("E_RANGE", field, `${field} ${context} exceeds the maximum context of ${model.id} (${maxCtx} tokens)`, { hint: `use at most ${maxCtx}` }));
+  }
+  return { batch: req.batch ?? 1, new_tokens: newTokens, context_tokens: context, phase, ...(req.image_size ? { image_size: req.image_size } : {}) };
+}
+
+function opRows(cost: GraphCost): BreakdownOpRow[] {
+  return cost.blocks.flatMap((b) =>
+    b.ops.map((r) => ({
+      block: b.name,
+      op: r.op.name,
+      kind: r.op.kind,
+      repeat: b.repeat,
+      time_s: r.time_s,
+      total_time_s: r.time_s * b.repeat,
+      share: (r.time_s * b.repeat) / cost.time_s,
+      flops: r.cost.flops,
+      bytes: r.cost.bytes,
+      utilization: r.cost.utilization,
+      bound: r.time_s > r.cost.time_s ? "overhead" : r.cost.bound,
+      cost_model: r.cost.model,
+      notes: (r.cost.notes ?? []).join("; "),
+    })),
+  );
+}
+
+export const breakdownJob = defineJob<BreakdownRequest, BreakdownResult>({
+  id: "breakdown",
+  summary: "one forward pass (prefill, decode step, CNN/ViT forward) on one chip, broken down per block and per op",
+  supports: "every catalog or user model on every chip; the cost-model registry picks each op's model",
+  run(req, catalog) {
+    const chip = catalog.chip(req.chip);
+    const model = catalog.model(req.model);
+    const phase = req.phase ?? "prefill";
+    const precision = req.precision ?? { ...DEFAULT_PRECISION };
+    const shape = passShape(model, req, phase);
+    const graph = buildWorkload(model, shape, precision);
+    const opts: EvaluateOptions = { ...(req.execution ? { execution: req.execution } : {}), ...(req.cost_model ? { costModel: req.cost_model } : {}) };
+    const cost = evaluateGraph(graph, catalog.context(chip), opts);
+    return {
+      model: graph.name,
+      token_model: isTokenModel(model),
+      ...(req.image_size ? { image_size: req.image_size } : {}),
+      chip: chip.id,
+      phase,
+      batch: shape.batch,
+      new_tokens: shape.new_tokens,
+      context_tokens: shape.context_tokens,
+      precision,
+      params_total: modelParams(model).params_total,
+      time_s: cost.time_s,
+      flops: cost.flops,
+      bytes: cost.bytes,
+      achieved_flops_per_s: cost.flops / cost.time_s,
+      energy_j: cost.energy_j,
+      bound: cost.bound,
+      time_by_bound_s: cost.time_by_bound_s,
+      cost_models: cost.models_used,
+      blocks: cost.blocks.map(({ ops, ...b }) => b),
+      ops: opRows(cost),
+    };
+  },
+});
