@@ -6,5 +6,7 @@ export { parseScenario, runScenario, type ScenarioEstimate } from "./run-scenari
 export type { OpRequest, OpResult } from "./jobs/op-job.js";
 export type { BreakdownOpRow, BreakdownRequest, BreakdownResult } from "./jobs/breakdown-job.js";
 export { checkInputsApply, isTokenModel, maxContext, modelTakes, type ModelInput } from "./model-inputs.js";
+export type { CompareRequest, CompareResult, CompareRow, DTypeChoice } from "./jobs/compare-job.js";
+export type { CompareWorkload, CompareWorkloadRequest } from "./compare-workload.js";
 export type { InferenceJobRequest } from "./jobs/inference-job.js";
 export type { TrainingJobRequest } from "./jobs/training-job.js";

@@ -1,6 +1,7 @@
 import type { Scenario } from "../spec/scenario-spec.js";
 import type { Job } from "./job.js";
 import { breakdownJob } from "./jobs/breakdown-job.js";
+import { compareJob } from "./jobs/compare-job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
 import { trainingJob } from "./jobs/training-job.js";
@@ -15,6 +16,7 @@ export const JOBS = {
   inference: inferenceJob,
   training: trainingJob,
   breakdown: breakdownJob,
+  compare: compareJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
