@@ -23,6 +23,7 @@ interface RunOpts {
   dtype: DType;
   weights?: DType;
   kvCache?: DType;
+  logits?: "all" | "last";
   execution: "graph" | "eager";
   costModel?: string;
   ops?: boolean;
@@ -45,6 +46,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option("--weights <dtype>", "weight storage dtype (default: --dtype)").choices([...DTYPES]))
     .addOption(new Option("--kv-cache <dtype>", "KV-cache dtype (default: activations)").choices([...DTYPES]))
     .addOption(new Option("--execution <mode>", "graph (CUDA graphs/compiled) or eager (per-op dispatch)").choices(["graph", "eager"]).default("graph"))
+    .addOption(new Option("--logits <which>", "prefill: LM-head logits for all tokens (FLOP convention) or the last (serving engines; matches estimate's TTFT)").choices(["all", "last"]))
     .option("--cost-model <id>", "force a cost model")
     .option("--ops", "list every op, not just the blocks")
     .option("--json", "print JSON")
@@ -60,6 +62,7 @@ export function registerRunCommand(program: Command): void {
         ...(o.image !== undefined ? { image_size: o.image } : {}),
         phase: o.phase,
         precision: resolvePrecision({ compute: o.dtype, ...(o.weights ? { weights: o.weights } : {}), ...(o.kvCache ? { kv_cache: o.kvCache } : {}) }),
+        ...(o.logits ? { logits: o.logits } : {}),
         execution: o.execution,
         ...(o.costModel ? { cost_model: o.costModel } : {}),
       };
@@ -79,6 +82,7 @@ function renderRun(s: BreakdownResult, allOps: boolean): string {
       ? `${s.model} on ${s.chip}: ${s.phase}, batch ${s.batch}, ${s.new_tokens} new tokens, context ${s.context_tokens}`
       : `${s.model} on ${s.chip}: forward pass, batch ${s.batch}${s.image_size ? `, ${s.image_size}×${s.image_size} images` : ""}`,
     `time ${fmtTime(s.time_s)} · ${fmtSi(s.flops, "FLOP")} · ${fmtBytes(s.bytes)} main-memory traffic · ${fmtSi(s.achieved_flops_per_s, "FLOP/s")} achieved${s.energy_j !== undefined ? ` · ${fmtSi(s.energy_j, "J")}` : ""}`,
+    `memory ${fmtBytes(s.memory_per_chip_bytes)} of ${fmtBytes(s.memory_capacity_bytes)} — ${s.fits ? "fits" : `does NOT fit (short by ${fmtBytes(s.shortfall_bytes)})`}`,
     `bound: ${s.bound} (${Object.entries(s.time_by_bound_s).filter(([, t]) => t > 0).map(([k, t]) => `${k} ${fmtPct(t / s.time_s, 0)}`).join(", ")}) · cost models: ${Object.keys(s.cost_models).join(", ")}`,
     "",
   ];
@@ -102,5 +106,5 @@ function renderRun(s: BreakdownResult, allOps: boolean): string {
     { header: "model", value: (r) => r.cost_model, align: "left" },
     { header: "why", value: (r) => r.notes, align: "left" },
   ]);
-  return [...head, blocks, "", allOps ? "ops:" : "top ops by time (--ops for all):", opTable].join("\n");
+  return [...head, blocks, "", allOps ? "ops:" : "top ops by time (--ops for all):", opTable, ...(s.warnings.length ? ["", ...s.warnings.map((w) => `note: ${w}`)] : [])].join("\n");
 }

@@ -3,7 +3,11 @@ import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 import type { EvaluateOptions, GraphCost } from "../../estimate/evaluate-graph.js";
 import { evaluateGraph } from "../../estimate/evaluate-graph.js";
 import type { ModelSpec } from "../../spec/model-spec.js";
-import { buildWorkload, modelParams, type WorkloadShape } from "../../workload/build-workload.js";
+import type { CostContext } from "../../cost/contract.js";
+import { inferenceActivationPeakBytes } from "../../estimate/activation-memory.js";
+import { runtimeOverheadBytes, weightsPerChipBytes } from "../../estimate/inference-memory.js";
+import { buildWorkload, kvCacheBytes, modelParams, type WorkloadShape } from "../../workload/build-workload.js";
+import type { WorkloadGraph } from "../../workload/op.js";
 import { DEFAULT_PRECISION, type Precision } from "../../workload/precision.js";
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
@@ -27,6 +31,11 @@ export interface BreakdownRequest {
   /** Default prefill. */
   phase?: "prefill" | "decode" | "forward";
   precision?: Precision;
+  /**
+   * Tokens whose logits the LM head computes in a prefill: "all" (default; the FLOP convention of
+   * models.md) or "last" (serving engines; what the inference job's TTFT prices).
+   */
+  logits?: "all" | "last";
   execution?: "graph" | "eager";
   cost_model?: string;
 }
@@ -66,6 +75,14 @@ export interface BreakdownResult {
   bound: Bound;
   time_by_bound_s: Record<Bound, number>;
   cost_models: Record<string, number>;
+  /** Memory on the chip: weights + KV cache at this context + peak activations + runtime (formulas.md §7). */
+  memory_per_chip_bytes: number;
+  memory_breakdown_bytes: { weights: number; kv_cache: number; activations: number; other: number };
+  memory_capacity_bytes: number;
+  fits: boolean;
+  shortfall_bytes: number;
+  /** What the user should know (a pass that does not fit in memory). */
+  warnings: string[];
   /** Per block: time per repetition, total, FLOPs, bytes (ops listed in `ops`). */
   blocks: Array<Omit<GraphCost["blocks"][number], "ops">>;
   ops: BreakdownOpRow[];
@@ -81,7 +98,26 @@ function passShape(model: ModelSpec, req: BreakdownRequest, phase: NonNullable<B
     const field = req.context !== undefined ? "context" : "seq";
     throw new XpusimError(error("E_RANGE", field, `${field} ${context} exceeds the maximum context of ${model.id} (${maxCtx} tokens)`, { hint: `use at most ${maxCtx}` }));
   }
-  return { batch: req.batch ?? 1, new_tokens: newTokens, context_tokens: context, phase, ...(req.image_size ? { image_size: req.image_size } : {}) };
+  return { batch: req.batch ?? 1, new_tokens: newTokens, context_tokens: context, phase, ...(req.image_size ? { image_size: req.image_size } : {}), ...(req.logits ? { lm_head_tokens: req.logits } : {}) };
+}
+
+/** Memory of the pass on one chip, and a warning when it does not fit. */
+function passMemory(model: ModelSpec, graph: WorkloadGraph, shape: WorkloadShape, precision: Precision, ctx: CostContext) {
+  const weights = weightsPerChipBytes(model, precision, 1, 1);
+  const kv = model.category === "decoder-llm" ? kvCacheBytes(model, shape.context_tokens, precision.kv_cache, shape.batch) : 0;
+  const activations = inferenceActivationPeakBytes(graph);
+  const other = runtimeOverheadBytes(ctx);
+  const total = weights + kv + activations + other;
+  const capacity = ctx.chip.memory.main.capacity_bytes;
+  const fits = total <= capacity;
+  return {
+    memory_per_chip_bytes: total,
+    memory_breakdown_bytes: { weights, kv_cache: kv, activations, other },
+    memory_capacity_bytes: capacity,
+    fits,
+    shortfall_bytes: Math.max(0, total - capacity),
+    warnings: fits ? [] : [`does not fit: needs ${(total / 1e9).toFixed(1)} GB on the chip, has ${(capacity / 1e9).toFixed(1)} GB (the times assume it did; \`xpusim compare\` finds the fewest chips that hold it)`],
+  };
 }
 
 function opRows(cost: GraphCost): BreakdownOpRow[] {
@@ -116,7 +152,8 @@ export const breakdownJob = defineJob<BreakdownRequest, BreakdownResult>({
     const shape = passShape(model, req, phase);
     const graph = buildWorkload(model, shape, precision);
     const opts: EvaluateOptions = { ...(req.execution ? { execution: req.execution } : {}), ...(req.cost_model ? { costModel: req.cost_model } : {}) };
-    const cost = evaluateGraph(graph, catalog.context(chip), opts);
+    const ctx = catalog.context(chip);
+    const cost = evaluateGraph(graph, ctx, opts);
     return {
       model: graph.name,
       token_model: isTokenModel(model),
@@ -136,6 +173,7 @@ export const breakdownJob = defineJob<BreakdownRequest, BreakdownResult>({
       bound: cost.bound,
       time_by_bound_s: cost.time_by_bound_s,
       cost_models: cost.models_used,
+      ...passMemory(model, graph, shape, precision, ctx),
       blocks: cost.blocks.map(({ ops, ...b }) => b),
       ops: opRows(cost),
     };
