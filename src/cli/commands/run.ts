@@ -24,6 +24,8 @@ interface RunOpts {
   weights?: DType;
   kvCache?: DType;
   logits?: "all" | "last";
+  tp?: number;
+  system?: string;
   execution: "graph" | "eager";
   costModel?: string;
   ops?: boolean;
@@ -47,6 +49,8 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option("--kv-cache <dtype>", "KV-cache dtype (default: activations)").choices([...DTYPES]))
     .addOption(new Option("--execution <mode>", "graph (CUDA graphs/compiled) or eager (per-op dispatch)").choices(["graph", "eager"]).default("graph"))
     .addOption(new Option("--logits <which>", "prefill: LM-head logits for all tokens (FLOP convention) or the last (serving engines; matches estimate's TTFT)").choices(["all", "last"]))
+    .option("--tp <n>", "tensor-parallel chips (transformers): ops of one shard, collectives priced on the system", positiveInt("--tp"))
+    .option("--system <id>", "system the tp chips sit in (default: the chip's own default system)")
     .option("--cost-model <id>", "force a cost model")
     .option("--ops", "list every op, not just the blocks")
     .option("--json", "print JSON")
@@ -63,6 +67,8 @@ export function registerRunCommand(program: Command): void {
         phase: o.phase,
         precision: resolvePrecision({ compute: o.dtype, ...(o.weights ? { weights: o.weights } : {}), ...(o.kvCache ? { kv_cache: o.kvCache } : {}) }),
         ...(o.logits ? { logits: o.logits } : {}),
+        ...(o.tp !== undefined ? { tp: o.tp } : {}),
+        ...(o.system !== undefined ? { system: o.system } : {}),
         execution: o.execution,
         ...(o.costModel ? { cost_model: o.costModel } : {}),
       };
@@ -74,13 +80,15 @@ export function registerRunCommand(program: Command): void {
 }
 
 /** Request fields → the flags that set them (for usage errors). */
-const RUN_FLAGS = { seq: "--seq", context: "--context", image_size: "--image" } as const;
+const RUN_FLAGS = { seq: "--seq", context: "--context", image_size: "--image", tp: "--tp" } as const;
 
 function renderRun(s: BreakdownResult, allOps: boolean): string {
+  const where = s.tp ? `${s.tp} × ${s.chip} (tp ${s.tp} on ${s.system})` : s.chip;
   const head = [
     s.token_model
-      ? `${s.model} on ${s.chip}: ${s.phase}, batch ${s.batch}, ${s.new_tokens} new tokens, context ${s.context_tokens}`
-      : `${s.model} on ${s.chip}: forward pass, batch ${s.batch}${s.image_size ? `, ${s.image_size}×${s.image_size} images` : ""}`,
+      ? `${s.model} on ${where}: ${s.phase}, batch ${s.batch}, ${s.new_tokens} new tokens, context ${s.context_tokens}`
+      : `${s.model} on ${where}: forward pass, batch ${s.batch}${s.image_size ? `, ${s.image_size}×${s.image_size} images` : ""}`,
+    ...(s.tp ? [`ops of one tensor-parallel shard; TP collectives ${fmtTime(s.comm_s ?? 0)} of the pass`] : []),
     `time ${fmtTime(s.time_s)} · ${fmtSi(s.flops, "FLOP")} · ${fmtBytes(s.bytes)} main-memory traffic · ${fmtSi(s.achieved_flops_per_s, "FLOP/s")} achieved${s.energy_j !== undefined ? ` · ${fmtSi(s.energy_j, "J")}` : ""}`,
     `memory ${fmtBytes(s.memory_per_chip_bytes)} of ${fmtBytes(s.memory_capacity_bytes)} — ${s.fits ? "fits" : `does NOT fit (short by ${fmtBytes(s.shortfall_bytes)})`}`,
     `bound: ${s.bound} (${Object.entries(s.time_by_bound_s).filter(([, t]) => t > 0).map(([k, t]) => `${k} ${fmtPct(t / s.time_s, 0)}`).join(", ")}) · cost models: ${Object.keys(s.cost_models).join(", ")}`,

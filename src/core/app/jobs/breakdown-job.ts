@@ -10,6 +10,10 @@ import { buildWorkload, kvCacheBytes, modelParams, type WorkloadShape } from "..
 import type { WorkloadGraph } from "../../workload/op.js";
 import { DEFAULT_PRECISION, type Precision } from "../../workload/precision.js";
 import type { SpecRef } from "../catalog.js";
+import { checkInferenceRequest, type InferenceLayout, inferenceNetwork } from "../../estimate/inference-layout.js";
+import { kvSharePerChip, layoutWeightsPerChipBytes } from "../../estimate/inference-memory.js";
+import { inferencePasses, passCommS } from "../../estimate/inference-pass.js";
+import type { Catalog } from "../catalog.js";
 import { defineJob } from "../job.js";
 import { checkInputsApply, isTokenModel, maxContext } from "../model-inputs.js";
 
@@ -38,6 +42,10 @@ export interface BreakdownRequest {
   logits?: "all" | "last";
   execution?: "graph" | "eager";
   cost_model?: string;
+  /** Tensor-parallel chips the pass is sharded over (default 1): the ops shown are one chip's shard. */
+  tp?: number;
+  /** The system the tp chips sit in (default: the chip's own default system). */
+  system?: SpecRef;
 }
 
 export interface BreakdownOpRow {
@@ -81,6 +89,10 @@ export interface BreakdownResult {
   memory_capacity_bytes: number;
   fits: boolean;
   shortfall_bytes: number;
+  /** tp > 1: the degree, the system and the collective time inside the pass (in time_s). */
+  tp?: number;
+  system?: string;
+  comm_s?: number;
   /** What the user should know (a pass that does not fit in memory). */
   warnings: string[];
   /** Per block: time per repetition, total, FLOPs, bytes (ops listed in `ops`). */
@@ -101,10 +113,38 @@ function passShape(model: ModelSpec, req: BreakdownRequest, phase: NonNullable<B
   return { batch: req.batch ?? 1, new_tokens: newTokens, context_tokens: context, phase, ...(req.image_size ? { image_size: req.image_size } : {}), ...(req.logits ? { lm_head_tokens: req.logits } : {}) };
 }
 
+/** The priced pass: one chip's ops, and for tp > 1 the pass with its collectives (sharded-pass.ts). */
+interface PricedPass {
+  ops: GraphCost;
+  time_s: number;
+  energy_j: number | undefined;
+  bound: Bound;
+  time_by_bound_s: Record<Bound, number>;
+  /** The graph whose activations the chip holds (sharded for tp > 1). */
+  held: WorkloadGraph;
+  tp?: { layout: InferenceLayout; system: string; comm_s: number };
+}
+
+function pricePass(req: BreakdownRequest, model: ModelSpec, graph: WorkloadGraph, precision: Precision, ctx: CostContext, opts: EvaluateOptions, catalog: Catalog): PricedPass {
+  const tp = req.tp ?? 1;
+  if (tp === 1) {
+    const c = evaluateGraph(graph, ctx, opts);
+    return { ops: c, time_s: c.time_s, energy_j: c.energy_j, bound: c.bound, time_by_bound_s: c.time_by_bound_s, held: graph };
+  }
+  const system = catalog.system(req.system, ctx.chip, tp)!;
+  const batch = req.batch ?? 1;
+  const inference = { model, precision, batch, input_tokens: graph.tokens_per_sequence ?? 1, output_tokens: 0, chips: tp, tp, pp: 1, system };
+  const layout = checkInferenceRequest(inference);
+  const passes = inferencePasses(model, precision, layout, inferenceNetwork(inference, layout), opts, req.image_size);
+  const p = passes.run(ctx, graph, batch * (graph.tokens_per_sequence ?? 1));
+  return { ops: p.compute, time_s: p.time_s, energy_j: p.energy_j, bound: p.bound, time_by_bound_s: p.time_by_bound_s, held: p.sharded, tp: { layout, system: system.id, comm_s: passCommS(p) } };
+}
+
 /** Memory of the pass on one chip, and a warning when it does not fit. */
-function passMemory(model: ModelSpec, graph: WorkloadGraph, shape: WorkloadShape, precision: Precision, ctx: CostContext) {
-  const weights = weightsPerChipBytes(model, precision, 1, 1);
-  const kv = model.category === "decoder-llm" ? kvCacheBytes(model, shape.context_tokens, precision.kv_cache, shape.batch) : 0;
+function passMemory(model: ModelSpec, graph: WorkloadGraph, shape: WorkloadShape, precision: Precision, ctx: CostContext, layout: InferenceLayout | undefined) {
+  const weights = layout ? layoutWeightsPerChipBytes(model, precision, layout) : weightsPerChipBytes(model, precision, 1, 1);
+  const kvShare = layout ? kvSharePerChip(model, layout) : 1;
+  const kv = model.category === "decoder-llm" ? kvCacheBytes(model, shape.context_tokens, precision.kv_cache, shape.batch) * kvShare : 0;
   const activations = inferenceActivationPeakBytes(graph);
   const other = runtimeOverheadBytes(ctx);
   const total = weights + kv + activations + other;
@@ -120,7 +160,7 @@ function passMemory(model: ModelSpec, graph: WorkloadGraph, shape: WorkloadShape
   };
 }
 
-function opRows(cost: GraphCost): BreakdownOpRow[] {
+function opRows(cost: GraphCost, passTime: number): BreakdownOpRow[] {
   return cost.blocks.flatMap((b) =>
     b.ops.map((r) => ({
       block: b.name,
@@ -129,7 +169,7 @@ function opRows(cost: GraphCost): BreakdownOpRow[] {
       repeat: b.repeat,
       time_s: r.time_s,
       total_time_s: r.time_s * b.repeat,
-      share: (r.time_s * b.repeat) / cost.time_s,
+      share: (r.time_s * b.repeat) / passTime,
       flops: r.cost.flops,
       bytes: r.cost.bytes,
       utilization: r.cost.utilization,
@@ -142,8 +182,8 @@ function opRows(cost: GraphCost): BreakdownOpRow[] {
 
 export const breakdownJob = defineJob<BreakdownRequest, BreakdownResult>({
   id: "breakdown",
-  summary: "one forward pass (prefill, decode step, CNN/ViT forward) on one chip, broken down per block and per op",
-  supports: "every catalog or user model on every chip; the cost-model registry picks each op's model",
+  summary: "one forward pass (prefill, decode step, CNN/ViT forward) on one chip or a tensor-parallel group, broken down per block and per op",
+  supports: "every catalog or user model on every chip; tp for transformers (ops of one shard, collectives priced on the system); the cost-model registry picks each op's model",
   run(req, catalog) {
     const chip = catalog.chip(req.chip);
     const model = catalog.model(req.model);
@@ -153,7 +193,8 @@ export const breakdownJob = defineJob<BreakdownRequest, BreakdownResult>({
     const graph = buildWorkload(model, shape, precision);
     const opts: EvaluateOptions = { ...(req.execution ? { execution: req.execution } : {}), ...(req.cost_model ? { costModel: req.cost_model } : {}) };
     const ctx = catalog.context(chip);
-    const cost = evaluateGraph(graph, ctx, opts);
+    const pass = pricePass(req, model, graph, precision, ctx, opts, catalog);
+    const cost = pass.ops;
     return {
       model: graph.name,
       token_model: isTokenModel(model),
@@ -165,17 +206,18 @@ export const breakdownJob = defineJob<BreakdownRequest, BreakdownResult>({
       context_tokens: shape.context_tokens,
       precision,
       params_total: modelParams(model).params_total,
-      time_s: cost.time_s,
+      time_s: pass.time_s,
       flops: cost.flops,
       bytes: cost.bytes,
-      achieved_flops_per_s: cost.flops / cost.time_s,
-      energy_j: cost.energy_j,
-      bound: cost.bound,
-      time_by_bound_s: cost.time_by_bound_s,
+      achieved_flops_per_s: cost.flops / pass.time_s,
+      energy_j: pass.energy_j,
+      bound: pass.bound,
+      time_by_bound_s: pass.time_by_bound_s,
       cost_models: cost.models_used,
-      ...passMemory(model, graph, shape, precision, ctx),
+      ...passMemory(model, pass.held, shape, precision, ctx, pass.tp?.layout),
+      ...(pass.tp ? { tp: pass.tp.layout.tp, system: pass.tp.system, comm_s: pass.tp.comm_s } : {}),
       blocks: cost.blocks.map(({ ops, ...b }) => b),
-      ops: opRows(cost),
+      ops: opRows(cost, pass.time_s),
     };
   },
 });
