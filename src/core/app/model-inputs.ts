@@ -27,7 +27,8 @@ export function isTokenModel(model: ModelSpec): boolean {
 
 /** The model category in words, for messages ("a cnn model: images, not tokens"). */
 function described(model: ModelSpec): string {
-  return `${model.id} (a ${model.category} model: ${isTokenModel(model) ? (modelTakes(model, "generated tokens") ? "tokens" : "tokens, no generation") : "images, not tokens"})`;
+  const article = /^[aeiou]/.test(model.category) ? "an" : "a";
+  return `${model.id} (${article} ${model.category} model: ${isTokenModel(model) ? (modelTakes(model, "generated tokens") ? "tokens" : "tokens, no generation") : "images, not tokens"})`;
 }
 
 /**
