@@ -109,7 +109,8 @@ function footer(r: CompareResult): string {
 function notes(r: CompareResult, rows: OkRow[]): string[] {
   const dtypeNotes = rows.filter((x) => x.dtype_choice.note).map((x) => `note: ${x.dtype_choice.note}`);
   const fallback = rows.filter((x) => x.inference?.precision.fallback).map((x) => `note: ${x.inference!.warnings[0] ?? ""}`);
-  const native = r.dtype === "native" ? ["note: no --dtype given: each chip runs its native math dtype (bf16, else fp16, fp8, int8); --dtype forces one"] : [];
+  const order = r.workload.mode === "training" ? "bf16, else fp16" : "bf16, else fp16, fp8, int8";
+  const native = r.dtype === "native" ? [`note: no --dtype given: each chip runs its native math dtype (${order}); --dtype forces one`] : [];
   const all = [...native, ...dtypeNotes, ...fallback];
   return all.length ? ["", ...all] : [];
 }

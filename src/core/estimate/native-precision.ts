@@ -9,6 +9,9 @@ import type { DType } from "../units/dtype.js";
  */
 export const NATIVE_DTYPE_PREFERENCE: readonly DType[] = ["bf16", "fp16", "fp8", "int8"];
 
-export function nativeMathDType(chip: Chip): DType | undefined {
-  return NATIVE_DTYPE_PREFERENCE.find((d) => (chip.matrix.peak_flops_per_s[d] ?? 0) > 0);
+/** Training keeps 16-bit math (mixed-precision training); int8 and fp8 alone do not train a model. */
+export const NATIVE_TRAINING_DTYPE_PREFERENCE: readonly DType[] = ["bf16", "fp16"];
+
+export function nativeMathDType(chip: Chip, preference: readonly DType[] = NATIVE_DTYPE_PREFERENCE): DType | undefined {
+  return preference.find((d) => (chip.matrix.peak_flops_per_s[d] ?? 0) > 0);
 }

@@ -3,7 +3,7 @@ import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 import { estimateInference, type InferenceEstimate } from "../../estimate/estimate-inference.js";
 import { estimateTraining, type TrainingEstimate } from "../../estimate/estimate-training.js";
 import type { EvaluateOptions } from "../../estimate/evaluate-graph.js";
-import { nativeMathDType } from "../../estimate/native-precision.js";
+import { NATIVE_DTYPE_PREFERENCE, NATIVE_TRAINING_DTYPE_PREFERENCE, nativeMathDType } from "../../estimate/native-precision.js";
 import type { Chip } from "../../hardware/chip.js";
 import type { System } from "../../network/build-system.js";
 import { type SmallestFit, smallestFit } from "../../search/smallest-fit.js";
@@ -74,10 +74,11 @@ export interface CompareResult {
   infeasible_reason?: string;
 }
 
-function dtypeChoice(chip: Chip, requested: DType | undefined): DTypeChoice {
+function dtypeChoice(chip: Chip, requested: DType | undefined, mode: CompareWorkload["mode"]): DTypeChoice {
   if (requested) return { dtype: requested, source: "requested" };
-  const native = nativeMathDType(chip);
-  if (!native) return { dtype: "bf16", source: "native", note: `${chip.id} has no bf16, fp16, fp8 or int8 matrix engine` };
+  const preference = mode === "training" ? NATIVE_TRAINING_DTYPE_PREFERENCE : NATIVE_DTYPE_PREFERENCE;
+  const native = nativeMathDType(chip, preference);
+  if (!native) return { dtype: "bf16", source: "native", note: `${chip.id} has no ${preference.join(", ")} matrix engine${mode === "training" ? " for training" : ""}` };
   return { dtype: native, source: "native", ...(native !== "bf16" ? { note: `${chip.id} has no bf16 matrix engine; runs ${native} natively` } : {}) };
 }
 
@@ -146,7 +147,7 @@ function trainingRow(r: ChipRun): Partial<Extract<CompareRow, { ok: true }>> {
 }
 
 function rowFor(chip: Chip, req: CompareRequest, w: CompareWorkload, model: ModelSpec, explicitSystem: System | undefined, catalog: Catalog): CompareRow {
-  const choice = dtypeChoice(chip, req.dtype);
+  const choice = dtypeChoice(chip, req.dtype, w.mode);
   try {
     const precision = resolvePrecision({ compute: choice.dtype, ...(req.weights ? { weights: req.weights } : {}), ...(req.kv_cache ? { kv_cache: req.kv_cache } : {}) });
     const run: ChipRun = { req, w, model, ctx: catalog.context(chip), precision, explicitSystem, catalog };
