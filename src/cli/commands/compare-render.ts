@@ -1,5 +1,5 @@
 /** The human tables of `xpusim compare`: columns and header fitted to the mode and the model's category. */
-import type { CompareResult, CompareRow } from "../../core/app/jobs/compare-job.js";
+import type { CompareResult, CompareRow } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderTable } from "../../core/report/table.js";
 
 type OkRow = Extract<CompareRow, { ok: true }>;

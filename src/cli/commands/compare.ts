@@ -7,12 +7,11 @@
  * smallest count that holds it. The ranking, defaults and dtype choice live in the compare job.
  */
 import { type Command, Option } from "commander";
-import type { CompareRequest, CompareResult, CompareRow } from "../../core/app/jobs/compare-job.js";
-import { JOBS } from "../../core/app/registry.js";
+import { type CompareRequest, type CompareResult, type CompareRow, JOBS } from "../../core/app/index.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
-import { withFlagNames } from "../flag-errors.js";
 import { renderCsv } from "../../core/report/table.js";
+import { withFlagNames } from "../flag-errors.js";
 import { emit, formatOf, InfeasibleResult, json, nonNegativeInt, positiveInt, UsageError } from "../output.js";
 import { renderCompare } from "./compare-render.js";
 

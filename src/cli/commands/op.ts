@@ -3,8 +3,7 @@
  * with the bound, the cost model that answered, and achieved vs peak.
  */
 import { type Command, Option } from "commander";
-import { JOBS } from "../../core/app/registry.js";
-import type { OpEstimate } from "../../core/estimate/estimate-op.js";
+import { JOBS, type OpEstimate } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES } from "../../core/units/dtype.js";
 import { nodeCatalog } from "../../node/node-catalog.js";

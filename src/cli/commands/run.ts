@@ -3,11 +3,9 @@
  * per-block and per-op breakdown: time, share, bound, FLOPs, bytes, which cost model answered.
  */
 import { type Command, Option } from "commander";
-import type { BreakdownRequest, BreakdownResult } from "../../core/app/jobs/breakdown-job.js";
-import { JOBS } from "../../core/app/registry.js";
+import { type BreakdownRequest, type BreakdownResult, JOBS } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
-import { resolvePrecision } from "../../core/workload/precision.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { withFlagNames } from "../flag-errors.js";
 import { emit, formatOf, json, positiveInt } from "../output.js";
@@ -65,7 +63,7 @@ export function registerRunCommand(program: Command): void {
         ...(o.context !== undefined ? { context: o.context } : {}),
         ...(o.image !== undefined ? { image_size: o.image } : {}),
         phase: o.phase,
-        precision: resolvePrecision({ compute: o.dtype, ...(o.weights ? { weights: o.weights } : {}), ...(o.kvCache ? { kv_cache: o.kvCache } : {}) }),
+        precision: { compute: o.dtype, ...(o.weights ? { weights: o.weights } : {}), ...(o.kvCache ? { kv_cache: o.kvCache } : {}) },
         ...(o.logits ? { logits: o.logits } : {}),
         ...(o.tp !== undefined ? { tp: o.tp } : {}),
         ...(o.system !== undefined ? { system: o.system } : {}),

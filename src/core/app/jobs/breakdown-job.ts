@@ -8,7 +8,7 @@ import { inferenceActivationPeakBytes } from "../../estimate/activation-memory.j
 import { runtimeOverheadBytes, weightsPerChipBytes } from "../../estimate/inference-memory.js";
 import { buildWorkload, kvCacheBytes, modelParams, type WorkloadShape } from "../../workload/build-workload.js";
 import type { WorkloadGraph } from "../../workload/op.js";
-import { DEFAULT_PRECISION, type Precision } from "../../workload/precision.js";
+import { type Precision, type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
 import type { SpecRef } from "../catalog.js";
 import { checkInferenceRequest, type InferenceLayout, inferenceNetwork } from "../../estimate/inference-layout.js";
 import { kvSharePerChip, layoutWeightsPerChipBytes } from "../../estimate/inference-memory.js";
@@ -34,7 +34,8 @@ export interface BreakdownRequest {
   image_size?: number;
   /** Default prefill. */
   phase?: "prefill" | "decode" | "forward";
-  precision?: Precision;
+  /** Math and storage dtypes; unset fields follow the math (default bf16). */
+  precision?: PrecisionInput;
   /**
    * Tokens whose logits the LM head computes in a prefill: "all" (default; the FLOP convention of
    * models.md) or "last" (serving engines; what the inference job's TTFT prices).
@@ -188,7 +189,7 @@ export const breakdownJob = defineJob<BreakdownRequest, BreakdownResult>({
     const chip = catalog.chip(req.chip);
     const model = catalog.model(req.model);
     const phase = req.phase ?? "prefill";
-    const precision = req.precision ?? { ...DEFAULT_PRECISION };
+    const precision = resolvePrecision(req.precision ?? {});
     const shape = passShape(model, req, phase);
     const graph = buildWorkload(model, shape, precision);
     const opts: EvaluateOptions = { ...(req.execution ? { execution: req.execution } : {}), ...(req.cost_model ? { costModel: req.cost_model } : {}) };
