@@ -30,6 +30,7 @@ export interface CompareWorkloadRequest {
 function defaultImageSize(model: ModelSpec): number | undefined {
   if (model.category === "vision-transformer") return model.image_size;
   if (model.category === "cnn") return model.input.image_size;
+  if (model.category === "diffusion-unet") return model.sample_size * model.vae_scale_factor;
   return undefined;
 }
 
