@@ -113,11 +113,11 @@ function inferenceRow(r: ChipRun): Partial<Extract<CompareRow, { ok: true }>> {
   return row;
 }
 
-/** Divisors of n, largest first. */
+/** Divisors of n, largest first (pairs d, n/d up to √n). */
 function divisorsDescending(n: number): number[] {
-  const out: number[] = [];
-  for (let d = n; d >= 1; d--) if (n % d === 0) out.push(d);
-  return out;
+  const out = new Set<number>();
+  for (let d = 1; d * d <= n; d++) if (n % d === 0) out.add(d).add(n / d);
+  return [...out].sort((a, b) => b - a);
 }
 
 function trainingRow(r: ChipRun): Partial<Extract<CompareRow, { ok: true }>> {
