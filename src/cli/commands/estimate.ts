@@ -4,10 +4,7 @@
  */
 import type { Command } from "commander";
 import { XpusimError } from "../../core/diagnostics/diagnostic.js";
-import type { InferenceEstimate } from "../../core/estimate/estimate-inference.js";
-import type { OpEstimate } from "../../core/estimate/estimate-op.js";
-import type { TrainingEstimate } from "../../core/estimate/estimate-training.js";
-import { parseScenario, runScenario, type ScenarioEstimate } from "../../core/app/run-scenario.js";
+import { type InferenceEstimate, type OpEstimate, parseScenario, runScenario, type ScenarioEstimate, type TrainingEstimate } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv } from "../../core/report/table.js";
 import { readDocument } from "../../node/read-document.js";
 import { nodeCatalog } from "../../node/node-catalog.js";

@@ -1,5 +1,7 @@
 import type { Scenario } from "../spec/scenario-spec.js";
 import type { Job } from "./job.js";
+import { breakdownJob } from "./jobs/breakdown-job.js";
+import { compareJob } from "./jobs/compare-job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
 import { scalingJob } from "./jobs/scaling-job.js";
@@ -19,6 +21,8 @@ export const JOBS = {
   "training-search": trainingSearchJob,
   scaling: scalingJob,
   validation: validationJob,
+  breakdown: breakdownJob,
+  compare: compareJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
