@@ -36,6 +36,24 @@ function formatPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
+/** The JSON-ish type name of a value, as a user reads it ("string", "array", "null"). */
+function typeName(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+}
+
+/**
+ * What an invalid_type issue found: undefined when the field is absent. The input is on the issue
+ * when parsed with `reportInput` (parseWith does); otherwise zod's message names the received type.
+ */
+function receivedOf(issue: z.core.$ZodIssue): { type: string; shown: string } | undefined {
+  if (issue.input !== undefined) {
+    const text = JSON.stringify(issue.input) ?? String(issue.input);
+    return { type: typeName(issue.input), shown: text.length > 60 ? `${text.slice(0, 57)}...` : text };
+  }
+  const received = /received (\w+)/.exec(issue.message)?.[1];
+  return received === undefined || received === "undefined" ? undefined : { type: received, shown: `a ${received}` };
+}
+
 function issueToDiagnostic(issue: z.core.$ZodIssue, path: readonly PropertyKey[]): Diagnostic {
   const p = formatPath(path);
   let code: DiagnosticCode = "E_SCHEMA";
@@ -44,11 +62,13 @@ function issueToDiagnostic(issue: z.core.$ZodIssue, path: readonly PropertyKey[]
   let hint: string | undefined;
   let message = issue.message;
   switch (issue.code) {
-    case "invalid_type":
+    case "invalid_type": {
       expected = issue.expected;
-      message = issue.input === undefined ? "required field is missing" : `expected ${issue.expected}`;
-      got = issue.input === undefined ? "nothing" : JSON.stringify(issue.input);
+      const found = receivedOf(issue);
+      message = found === undefined ? "required field is missing" : `expected ${issue.expected}, got ${found.type}`;
+      got = found === undefined ? "nothing" : found.shown;
       break;
+    }
     case "unrecognized_keys":
       message = `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
       hint = "check the spelling against docs/ (unknown fields are rejected so typos do not pass silently)";
@@ -76,7 +96,7 @@ function issueToDiagnostic(issue: z.core.$ZodIssue, path: readonly PropertyKey[]
 
 /** Validates `input` against `schema`; throws XpusimError with every problem found. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, file?: string): z.output<S> {
-  const r = schema.safeParse(input);
+  const r = schema.safeParse(input, { reportInput: true });
   if (r.success) return r.data;
   const diags = zodIssuesToDiagnostics(r.error.issues).map((d) => (file ? { ...d, file } : d));
   throw new XpusimError(diags);
