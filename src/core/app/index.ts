@@ -1,8 +1,9 @@
 /** The application layer: one typed request → one typed result per job, for every front end. */
 export type { Catalog, SpecRef } from "./catalog.js";
 export type { Job, RequestOf, ResultOf } from "./job.js";
-export { JOBS, listJobs, scenarioJob, type JobId } from "./registry.js";
+export { JOBS, jobForScenario, listJobs, scenarioJob, type JobId } from "./registry.js";
 export { parseScenario, runScenario, type ScenarioEstimate } from "./run-scenario.js";
 export type { OpRequest } from "./jobs/op-job.js";
 export type { InferenceJobRequest } from "./jobs/inference-job.js";
 export type { TrainingJobRequest } from "./jobs/training-job.js";
+export { sweepSizes, type CollectiveJobRequest, type CollectiveJobResult, type SizeSweep } from "./jobs/collective-job.js";

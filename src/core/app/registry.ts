@@ -1,5 +1,6 @@
 import type { Scenario } from "../spec/scenario-spec.js";
 import type { Job } from "./job.js";
+import { collectiveJob } from "./jobs/collective-job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
 import { trainingJob } from "./jobs/training-job.js";
@@ -13,6 +14,7 @@ export const JOBS = {
   op: opJob,
   inference: inferenceJob,
   training: trainingJob,
+  collective: collectiveJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
@@ -25,4 +27,13 @@ export function listJobs(): ReadonlyArray<Job<unknown, unknown>> {
 /** The job that answers a scenario kind. */
 export function scenarioJob(kind: Scenario["kind"]): Job<unknown, unknown> | undefined {
   return listJobs().find((j) => j.scenarioKinds?.includes(kind));
+}
+
+/**
+ * The job that answers a scenario: by kind, except that a `kind: op` scenario whose op is a
+ * collective goes to the collective job (a collective is priced on a system, not by a chip's cost models).
+ */
+export function jobForScenario(s: Scenario): Job<unknown, unknown> | undefined {
+  if (s.kind === "op" && "op" in s.workload && s.workload.op.type === "collective") return JOBS.collective as unknown as Job<unknown, unknown>;
+  return scenarioJob(s.kind);
 }
