@@ -7,3 +7,5 @@ export type { OpRequest } from "./jobs/op-job.js";
 export type { InferenceJobRequest } from "./jobs/inference-job.js";
 export type { TrainingJobRequest } from "./jobs/training-job.js";
 export { sweepSizes, type CollectiveJobRequest, type CollectiveJobResult, type SizeSweep } from "./jobs/collective-job.js";
+export { SYSTOLIC_OTHER_MODELS, SYSTOLIC_SCOPE, type SystolicJobRequest, type SystolicJobResult } from "./jobs/systolic-job.js";
+export { NPU_MAP_OTHER_MODELS, NPU_MAP_SCOPE, scaleRepeats, type NpuMapJobRequest, type NpuMapJobResult } from "./jobs/npu-map-job.js";

@@ -1,6 +1,8 @@
 import type { Scenario } from "../spec/scenario-spec.js";
 import type { Job } from "./job.js";
 import { collectiveJob } from "./jobs/collective-job.js";
+import { npuMapJob } from "./jobs/npu-map-job.js";
+import { systolicJob } from "./jobs/systolic-job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
 import { trainingJob } from "./jobs/training-job.js";
@@ -15,6 +17,8 @@ export const JOBS = {
   inference: inferenceJob,
   training: trainingJob,
   collective: collectiveJob,
+  systolic: systolicJob,
+  "npu-map": npuMapJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
