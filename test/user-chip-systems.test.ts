@@ -68,7 +68,7 @@ describe("default system of a user chip file", () => {
     expect(s.scale_up.name).toBe("AcmeLink");
     expect(s.scale_up.bandwidth_per_direction_bytes_per_s).toBe(300e9);
     expect(s.scale_up.domain_size).toBe(8);
-    expect(s.caveats.join(" ")).toMatch(/generic system.*no scale-out network/);
+    expect(s.caveats.join(" ")).toMatch(/generic system.*assumed: up to 8 chips fully connected through AcmeLink \(6 links, 300 GB\/s per direction\).*no scale-out network/);
   });
 
   it("train --chips 8 runs and matches the catalog chip it copies", async () => {

@@ -216,6 +216,12 @@ export function genericSystemFor(chip: Chip): System {
   return systemFromObject(genericSystemDocument(chip), undefined, chip);
 }
 
+/** " (6 links, 300 GB/s per direction)": what the chip file states about its link. */
+function linkFigures(link: NonNullable<Chip["interconnect"]["scale_up"]>): string {
+  const parts = [link.links !== undefined ? `${link.links} links` : undefined, link.bandwidth_per_direction_bytes_per_s !== undefined ? `${link.bandwidth_per_direction_bytes_per_s / 1e9} GB/s per direction` : undefined].filter((x) => x !== undefined);
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
+}
+
 function genericSystemDocument(chip: Chip): Record<string, unknown> {
   const libId = libraryForVendor(chip.vendor);
   const lib = librarySpec(libId);
@@ -236,7 +242,7 @@ function genericSystemDocument(chip: Chip): Record<string, unknown> {
     },
     collective_library: libId,
     caveats: [
-      `generic system: no catalog system uses ${chip.id}; up to 8 chips ${hasLink ? `fully connected through ${su!.name} as if switched` : "talking through the host link"}, no scale-out network`,
+      `generic system: no catalog system uses ${chip.id}; assumed: up to 8 chips ${hasLink ? `fully connected through ${su!.name}${linkFigures(su!)} as if switched` : "talking through the host link"}, no scale-out network (a system file with NICs, --system, goes beyond 8)`,
     ],
   };
   return raw;
