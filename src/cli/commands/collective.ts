@@ -5,14 +5,20 @@
  * protocol chosen and why. `--list` prints the system catalog.
  */
 import type { Command } from "commander";
-import { type CollectiveJobRequest, type CollectiveJobResult, type SizeSweep, sweepSizes } from "../../core/app/jobs/collective-job.js";
+import {
+  ALGORITHMS,
+  type AlgorithmName,
+  COLLECTIVE_KINDS,
+  type CollectiveJobRequest,
+  type CollectiveJobResult,
+  type CollectiveKind,
+  type SizeSweep,
+  sweepSizes,
+} from "../../core/app/jobs/collective-job.js";
 import { JOBS } from "../../core/app/registry.js";
 import type { System } from "../../core/network/build-system.js";
-import { COLLECTIVE_KINDS } from "../../core/network/estimate-collective.js";
 import { fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
-import { ALGORITHMS, type AlgorithmName } from "../../core/spec/collective-library-spec.js";
 import { parseQuantity } from "../../core/units/quantity.js";
-import type { CollectiveKind } from "../../core/workload/op.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { emit, type Format, formatOf, json, positiveInt, UsageError } from "../output.js";
 

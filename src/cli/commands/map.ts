@@ -5,9 +5,8 @@
  * TOPS/W and TOPS/mm², and for systolic designs the cycle simulator's count next to the mapper's (src/core/npu). `--mapping` replays a given mapping (one layer) instead of searching.
  */
 import type { Command } from "commander";
-import type { NpuMapJobRequest, NpuMapJobResult } from "../../core/app/jobs/npu-map-job.js";
+import type { MapObjective, NpuMapJobRequest, NpuMapJobResult } from "../../core/app/jobs/npu-map-job.js";
 import { JOBS } from "../../core/app/registry.js";
-import type { MapObjective } from "../../core/npu/index.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { readDocument } from "../../node/read-document.js";
 import { renderTable } from "../../core/report/table.js";

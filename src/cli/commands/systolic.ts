@@ -7,7 +7,7 @@
  */
 import type { Command } from "commander";
 import { formatDiagnostic } from "../../core/diagnostics/diagnostic.js";
-import type { SystolicLayerResult, SystolicSemantics } from "../../core/systolic/index.js";
+import type { SystolicLayerResult, SystolicSemantics } from "../../core/app/jobs/systolic-job.js";
 import { JOBS } from "../../core/app/registry.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { systolicRequestFromFiles, writeScaleSimReports, writeSystolicJson } from "../../node/scalesim-files.js";

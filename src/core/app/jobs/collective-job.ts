@@ -8,6 +8,10 @@ import type { CollectiveKind } from "../../workload/op.js";
 import type { Catalog, SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
 
+export { ALGORITHMS, type AlgorithmName } from "../../spec/collective-library-spec.js";
+export { COLLECTIVE_KINDS } from "../../network/estimate-collective.js";
+export type { CollectiveKind } from "../../workload/op.js";
+
 /** Message sizes from `min_bytes` to `max_bytes`, multiplied by `factor` (default 2) each step. */
 export interface SizeSweep {
   min_bytes: number;

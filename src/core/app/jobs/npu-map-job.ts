@@ -22,6 +22,8 @@ import { DEFAULT_PRECISION } from "../../workload/precision.js";
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
 
+export type { MapObjective } from "../../npu/index.js";
+
 /**
  * Loop-nest mapping search on a custom NPU design (a chip with an optional `design:` block), layer by
  * layer: the layers given (`layers`, as `conv:h=..` / `gemm:m=..` specs or parsed problems) or every

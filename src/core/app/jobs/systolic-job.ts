@@ -2,6 +2,8 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { type LayerSpec, simulateSystolic, type SystolicConfig, type SystolicLayerResult, type SystolicSemantics } from "../../systolic/index.js";
 import { defineJob } from "../job.js";
 
+export type { SystolicLayerResult, SystolicSemantics } from "../../systolic/index.js";
+
 /**
  * A systolic array (SCALE-Sim v2 config) on a list of layers, as data: the front end reads the
  * `.cfg` and topology CSV (src/node/scalesim-files.ts) and passes what it parsed.
