@@ -5,7 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../src/core/app/run-scenario.js";
 import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
+import { chipSpecSchema } from "../src/core/spec/chip-spec.js";
 import { parseModelSpec } from "../src/core/spec/model-spec.js";
+import { parseWith } from "../src/core/spec/validate.js";
+
+const parseChipSpec = (raw: unknown) => parseWith(chipSpecSchema, raw, "c.yaml");
 
 function diagnostics(raw: unknown) {
   try {
@@ -23,7 +27,7 @@ describe("wrong-type diagnostics", () => {
   it.each([
     ["inference.batch", { ...base, inference: { batch: "eight", input_tokens: 8, output_tokens: 8 } }, "number", "string", '"eight"'],
     ["hardware.count", { ...base, hardware: { chip: "nvidia-h100-sxm", count: "x" } }, "number", "string", '"x"'],
-    ["hardware.chip", { ...base, hardware: { chip: 42 } }, "", "number", "42"],
+    ["hardware.chip", { ...base, hardware: { chip: 42 } }, "string or object", "number", "42"],
     ["inference.input_tokens", { ...base, inference: { batch: 1, input_tokens: [1, 2], output_tokens: 8 } }, "number", "array", "[1,2]"],
     ["parallelism.tp", { ...base, parallelism: { tp: null } }, "number", "null", "null"],
     ["parallelism.sp", { ...base, parallelism: { sp: "yes" } }, "boolean", "string", '"yes"'],
@@ -40,6 +44,16 @@ describe("wrong-type diagnostics", () => {
   it("an absent required field is still reported as missing", () => {
     const d = diagnostics({ kind: "inference", workload: { model: "llama-3.1-8b" } });
     expect(d).toMatchObject([{ path: "hardware", message: "required field is missing", got: "nothing" }]);
+  });
+
+  it("a quantity of the wrong type names every accepted form", () => {
+    try {
+      parseChipSpec({ id: "c", name: "c", vendor: "v", kind: "gpu", family: "f", memory: { main: { type: "HBM3", capacity: true, bandwidth: "1 TB/s" } } });
+      expect.unreachable();
+    } catch (e) {
+      const d = (e as XpusimError).diagnostics.find((x) => x.path === "memory.main.capacity");
+      expect(d).toMatchObject({ message: "expected number or string, got boolean", expected: "number or string", got: "true" });
+    }
   });
 
   it("model specs get the same treatment", () => {

@@ -9,6 +9,11 @@ export function zodIssuesToDiagnostics(issues: readonly z.core.$ZodIssue[], base
   const out: Diagnostic[] = [];
   for (const issue of issues) {
     const path = [...basePath, ...issue.path];
+    const typeMismatch = issue.code === "invalid_union" ? unionTypeMismatch(issue) : undefined;
+    if (typeMismatch) {
+      out.push(issueToDiagnostic(typeMismatch, path));
+      continue;
+    }
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
       // Pick the branch whose first issue is deepest, or a custom (unit/range) message.
       let best: readonly z.core.$ZodIssue[] | undefined;
@@ -28,6 +33,21 @@ export function zodIssuesToDiagnostics(issues: readonly z.core.$ZodIssue[], base
     out.push(issueToDiagnostic(issue, path));
   }
   return out;
+}
+
+/**
+ * A union none of whose branches accepts the value's type at all (every branch fails with one
+ * invalid_type at the value itself): one issue naming every accepted type ("number or string"),
+ * instead of the first branch's.
+ */
+function unionTypeMismatch(issue: z.core.$ZodIssue): z.core.$ZodIssue | undefined {
+  if (issue.code !== "invalid_union" || issue.errors.length < 2) return undefined;
+  const firsts = issue.errors.map((b) => (b.length === 1 && b[0]!.code === "invalid_type" && b[0]!.path.length === 0 ? b[0]! : undefined));
+  if (firsts.some((f) => f === undefined)) return undefined;
+  // zod names a keyed map "record"; to a YAML/JSON author both are objects.
+  const types = [...new Set(firsts.map((f) => (f as { expected: string }).expected.replace(/^record$/, "object")))];
+  const expected = types.length === 1 ? types[0]! : `${types.slice(0, -1).join(", ")} or ${types[types.length - 1]}`;
+  return { ...firsts[0]!, path: [], expected, input: issue.input } as z.core.$ZodIssue;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
