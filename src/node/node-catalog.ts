@@ -10,6 +10,7 @@ import { loadEnergyCatalog } from "./energy-catalog.js";
 import { loadModel, modelFromObject, modelIds } from "./model-catalog.js";
 import { contextFor } from "./resolvers.js";
 import { defaultSystemFor, loadSystem, systemFromObject, systemIds } from "./system-catalog.js";
+import { validationResolvers } from "./validation-resolvers.js";
 
 export function nodeCatalog(baseFile?: string): Catalog {
   const base = baseFile ? dirname(baseFile) : process.cwd();
@@ -27,5 +28,6 @@ export function nodeCatalog(baseFile?: string): Catalog {
     chipIds,
     modelIds,
     systemIds,
+    validationResolvers,
   };
 }

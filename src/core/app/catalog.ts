@@ -3,6 +3,7 @@ import type { Chip } from "../hardware/chip.js";
 import type { EnergyCatalog } from "../spec/energy-spec.js";
 import type { System } from "../network/build-system.js";
 import type { ModelSpec } from "../spec/model-spec.js";
+import type { ValidationResolvers } from "../validate/validation-result.js";
 
 /**
  * Everything a job may look up, injected by the front end so the application layer stays
@@ -30,4 +31,10 @@ export interface Catalog {
   chipIds(): readonly string[];
   modelIds(): readonly string[];
   systemIds(): readonly string[];
+  /**
+   * Name-based lookups for measured-results files (hardware and model names as sources write them,
+   * the systems they ran on, config supplements). Optional: only front ends that carry the validation
+   * name maps provide it; the validation job refuses without it.
+   */
+  validationResolvers?(): ValidationResolvers;
 }

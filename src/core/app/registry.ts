@@ -5,7 +5,10 @@ import { npuMapJob } from "./jobs/npu-map-job.js";
 import { systolicJob } from "./jobs/systolic-job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
+import { scalingJob } from "./jobs/scaling-job.js";
 import { trainingJob } from "./jobs/training-job.js";
+import { trainingSearchJob } from "./jobs/training-search-job.js";
+import { validationJob } from "./jobs/validation-job.js";
 
 /**
  * Every job the product offers, by id. A front end calls `runJob(id, request, catalog)` or the job
@@ -16,6 +19,9 @@ export const JOBS = {
   op: opJob,
   inference: inferenceJob,
   training: trainingJob,
+  "training-search": trainingSearchJob,
+  scaling: scalingJob,
+  validation: validationJob,
   collective: collectiveJob,
   systolic: systolicJob,
   "npu-map": npuMapJob,

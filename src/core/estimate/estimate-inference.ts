@@ -13,6 +13,7 @@ import { shardTensorParallel } from "../parallel/tensor-parallel.js";
 import { evaluateShardedPass, type ShardedPassCost } from "./sharded-pass.js";
 import { contextParallelProblem } from "../parallel/context-parallel.js";
 import { expertCount, expertParallelProblem, routedExpertParams } from "../parallel/expert-parallel.js";
+import { isLayerBlock } from "../workload/graph-semantics.js";
 import { fallbackWarning, resolveExecutionPrecision } from "./execution-precision.js";
 import { checkSpeculative, expectedTokensPerStep, type SpeculativeOptions, type SpeculativeResult } from "./speculative-decoding.js";
 
@@ -375,7 +376,7 @@ export function estimateInference(req: InferenceRequest, ctx: CostContext, opts:
     warnings.unshift(fallbackWarning(ctx.chip, exec.fallback, precision.weights, result.precision.dequant_time_fraction ? e2e / noDqE2e - 1 : undefined));
   }
   if (modelParallel > 1 && req.system) {
-    const layerBlock = Object.keys(prefill.tp_collectives_per_block).find((n) => n !== "embedding" && n !== "final");
+    const layerBlock = prefill.sharded.blocks.find(isLayerBlock)?.name;
     result.communication = {
       tp_collectives_per_layer: layerBlock ? prefill.tp_collectives_per_block[layerBlock]! : 0,
       tp_collectives_per_pass: prefill.tp_collectives,
@@ -438,5 +439,5 @@ export function estimateInference(req: InferenceRequest, ctx: CostContext, opts:
 
 /** The graph with its blocks' ops sharded over tp (shapes only, for memory). */
 function evaluateShardingShapes(graph: WorkloadGraph, tp: number): WorkloadGraph {
-  return { ...graph, blocks: graph.blocks.map((b) => ({ name: b.name, repeat: b.repeat, ops: shardTensorParallel(b.ops, tp, false).ops })) };
+  return { ...graph, blocks: graph.blocks.map((b) => ({ ...b, ops: shardTensorParallel(b.ops, tp, false).ops })) };
 }
