@@ -178,10 +178,7 @@ export function registerCollectiveCommand(program: Command): void {
       const format = formatOf(o);
       if (o.list) return emit(systemList(format));
       const result = JOBS.collective.run(collectiveRequest(o), nodeCatalog());
-      if (format === "json") {
-        const { system, op, ranks, placement, results } = result;
-        return emit(json({ system: { id: system.id, name: system.name, chip: system.chip, library: system.library }, op, ranks, placement, results }));
-      }
+      if (format === "json") return emit(json(result));
       if (format === "csv") return emit(renderCsv(flatRows(result)));
       emit(renderCollective(result));
     });
