@@ -9,6 +9,7 @@ import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv } from "../../core/report/t
 import { readDocument } from "../../node/read-document.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { emit, formatOf, json } from "../output.js";
+import { renderCollective } from "./collective.js";
 import { renderOpTable } from "./op.js";
 
 export function registerEstimateCommand(program: Command): void {
@@ -58,6 +59,7 @@ function scalars(o: Record<string, unknown>, prefix = ""): Record<string, unknow
 function render(r: ScenarioEstimate): string {
   if (r.kind === "op") return renderOpTable([r as OpEstimate]);
   if (r.kind === "inference") return renderInference(r);
+  if (r.kind === "collective") return renderCollective(r);
   return renderTraining(r);
 }
 

@@ -2,6 +2,9 @@ import type { Scenario } from "../spec/scenario-spec.js";
 import type { Job } from "./job.js";
 import { breakdownJob } from "./jobs/breakdown-job.js";
 import { compareJob } from "./jobs/compare-job.js";
+import { collectiveJob } from "./jobs/collective-job.js";
+import { npuMapJob } from "./jobs/npu-map-job.js";
+import { systolicJob } from "./jobs/systolic-job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
 import { scalingJob } from "./jobs/scaling-job.js";
@@ -23,6 +26,9 @@ export const JOBS = {
   validation: validationJob,
   breakdown: breakdownJob,
   compare: compareJob,
+  collective: collectiveJob,
+  systolic: systolicJob,
+  "npu-map": npuMapJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
@@ -35,4 +41,13 @@ export function listJobs(): ReadonlyArray<Job<unknown, unknown>> {
 /** The job that answers a scenario kind. */
 export function scenarioJob(kind: Scenario["kind"]): Job<unknown, unknown> | undefined {
   return listJobs().find((j) => j.scenarioKinds?.includes(kind));
+}
+
+/**
+ * The job that answers a scenario: by kind, except that a `kind: op` scenario whose op is a
+ * collective goes to the collective job (a collective is priced on a system, not by a chip's cost models).
+ */
+export function jobForScenario(s: Scenario): Job<unknown, unknown> | undefined {
+  if (s.kind === "op" && "op" in s.workload && s.workload.op.type === "collective") return JOBS.collective as unknown as Job<unknown, unknown>;
+  return scenarioJob(s.kind);
 }
