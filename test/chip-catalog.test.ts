@@ -10,9 +10,9 @@ import { describe, expect, it } from "vitest";
 import type { Chip } from "../src/core/hardware/chip.js";
 import type { DType } from "../src/core/units/dtype.js";
 import { chipIds, findChipByAlias, loadAllChips, loadChip, normaliseChipName, resolveChipAlias } from "../src/node/chip-catalog.js";
+import { referenceFixture, sharedReferenceTrimmed } from "./helpers/reference-fixtures.js";
 
 const testDir = dirname(fileURLToPath(import.meta.url));
-const CHIPS_JSON = resolve(testDir, "../../shared/reference/chips.json");
 const MEASURED_JSON = resolve(testDir, "../../shared/validation/measured-public.json");
 const COLLECTIVES_JSON = resolve(testDir, "../../shared/validation/collectives-public.json");
 
@@ -44,7 +44,9 @@ interface ReferenceChip {
 }
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, "utf8"));
-const chipsJson = existsSync(CHIPS_JSON) ? (readJson(CHIPS_JSON) as ReferenceChip[]) : undefined;
+/** The reference table: the committed copy (test/fixtures/reference/chips.json), checked against ../shared when present. */
+const chipsJson = referenceFixture("chips.json") as ReferenceChip[];
+const sharedChips = sharedReferenceTrimmed("chips.json");
 
 /** chips.json field -> where the catalog keeps it (SI after normalisation: FLOP/s, OP/s). */
 const PEAK_FIELDS: Array<{ field: string; where: "matrix" | "vector" | "fp32"; dtype: DType }> = [
@@ -100,9 +102,13 @@ describe("chip catalog: every file", () => {
     expect(REFERENCE_IDS.length).toBe(48);
   });
 
-  it.skipIf(!chipsJson)("holds every id of ../shared/reference/chips.json", () => {
+  it.skipIf(!sharedChips)("keeps test/fixtures/reference/chips.json equal to ../shared/reference/chips.json (trimmed)", () => {
+    expect(chipsJson).toEqual(sharedChips);
+  });
+
+  it("holds every id of the reference table (test/fixtures/reference/chips.json)", () => {
     const ids = new Set(chipIds());
-    const reference = chipsJson!.map((c) => c.id);
+    const reference = chipsJson.map((c) => c.id);
     expect(reference.length).toBe(48);
     expect(reference.filter((id) => !ids.has(id))).toEqual([]);
     expect([...reference].sort()).toEqual([...REFERENCE_IDS].sort());
@@ -153,11 +159,11 @@ describe("chip catalog: every file", () => {
   });
 });
 
-describe.skipIf(!chipsJson)("chip catalog agrees with ../shared/reference/chips.json", () => {
+describe("chip catalog agrees with the reference table (shared/reference/chips.json, copied in test/fixtures/reference)", () => {
   it("on every non-null dense peak (after unit normalisation, within 0.1%)", () => {
     const problems: string[] = [];
     let compared = 0;
-    for (const ref of chipsJson!) {
+    for (const ref of chipsJson) {
       const chip = byId.get(ref.id)!;
       for (const { field, where, dtype } of PEAK_FIELDS) {
         const v = ref[field];
@@ -174,7 +180,7 @@ describe.skipIf(!chipsJson)("chip catalog agrees with ../shared/reference/chips.
 
   it("on memory bandwidth and capacity (GB = 1e9 B, GiB = 2^30 B)", () => {
     const problems: string[] = [];
-    for (const ref of chipsJson!) {
+    for (const ref of chipsJson) {
       const chip = byId.get(ref.id)!;
       if (typeof ref.memoryBandwidthGBs === "number") {
         const m = mismatch(chip, "memory.main.bandwidth_bytes_per_s", chip.memory.main.bandwidth_bytes_per_s, ref.memoryBandwidthGBs * 1e9);
@@ -194,7 +200,7 @@ describe.skipIf(!chipsJson)("chip catalog agrees with ../shared/reference/chips.
   });
 
   it("copies the reference caveats and sources with their ref numbers", () => {
-    for (const ref of chipsJson!) {
+    for (const ref of chipsJson) {
       const chip = byId.get(ref.id)!;
       for (const caveat of ref.caveats as string[]) expect(chip.caveats, ref.id).toContain(caveat);
       for (const s of ref.sources as Array<{ ref: number; url?: string }>) {

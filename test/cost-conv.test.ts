@@ -36,7 +36,7 @@ const resnet50 = loadModel("resnet-50");
 const prec = (d: DType): Precision => ({ compute: d, weights: d, activations: d, kv_cache: d });
 
 const conv = (n: number, h: number, cin: number, cout: number, k: number, stride: number, d: DType = "fp16"): Conv2dOp => ({
-  name: `conv${k}x${k}`, kind: "conv2d", dtype: d, n, h, w: h, c_in: cin, c_out: cout, kh: k, kw: k, stride, padding: Math.floor(k / 2), groups: 1, act_dtype: d, weight_dtype: d,
+  name: `conv${k}x${k}`, kind: "conv2d", role: "replicated", dtype: d, n, h, w: h, c_in: cin, c_out: cout, kh: k, kw: k, stride, padding: Math.floor(k / 2), groups: 1, act_dtype: d, weight_dtype: d,
 });
 
 describe("implicit-GEMM convolution on tensor cores", () => {

@@ -13,7 +13,7 @@ import { chipFromObject, loadChip } from "../src/node/chip-catalog.js";
 import { efficiencyFor } from "../src/node/family-catalog.js";
 
 const gemm = (m: number, n: number, k: number, dtype: GemmOp["dtype"] = "fp16", batch = 1): GemmOp => ({
-  name: `gemm ${m}x${n}x${k}`, kind: "gemm", dtype, m, n, k, batch, a_dtype: dtype, b_dtype: dtype, c_dtype: dtype, b_is_weight: true,
+  name: `gemm ${m}x${n}x${k}`, kind: "gemm", role: "replicated", dtype, m, n, k, batch, a_dtype: dtype, b_dtype: dtype, c_dtype: dtype, b_is_weight: true,
 });
 
 /** A 4-SM toy GPU whose every relevant parameter is pinned, so times can be computed by hand. */
@@ -117,7 +117,7 @@ describe("gpu-tile convolution and attention", () => {
   it("maps a 3x3 convolution to an implicit GEMM (M = N·Ho·Wo, N = C_out, K = C_in·9)", () => {
     const chip = loadChip("nvidia-v100-sxm2");
     const conv: Conv2dOp = {
-      name: "res2.conv2", kind: "conv2d", dtype: "fp16", n: 256, h: 56, w: 56, c_in: 64, c_out: 64, kh: 3, kw: 3,
+      name: "res2.conv2", kind: "conv2d", role: "replicated", dtype: "fp16", n: 256, h: 56, w: 56, c_in: 64, c_out: 64, kh: 3, kw: 3,
       stride: 1, padding: 1, groups: 1, act_dtype: "fp16", weight_dtype: "fp16",
     };
     const c = gpuTileModel.estimate(conv, ctxOf(chip));
@@ -131,7 +131,7 @@ describe("gpu-tile convolution and attention", () => {
   });
 
   const attn = (over: Partial<AttentionOp>): AttentionOp => ({
-    name: "attn", kind: "attention", dtype: "bf16", batch: 4, heads: 32, kv_heads: 32, head_dim_qk: 128, head_dim_v: 128,
+    name: "attn", kind: "attention", role: "attention_core", dtype: "bf16", batch: 4, heads: 32, kv_heads: 32, head_dim_qk: 128, head_dim_v: 128,
     seq_q: 4096, seq_kv: 4096, causal: false, fused: true, act_dtype: "bf16", kv_dtype: "bf16", ...over,
   });
 

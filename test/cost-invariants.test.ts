@@ -40,33 +40,33 @@ function randomOp(r: () => number, d: DType, i: number): Op {
   switch (kind) {
     case "gemm": {
       const m = logUniform(1, 16384);
-      return { name, kind: "gemm", dtype: d, m, n: logUniform(16, 16384), k: logUniform(16, 16384), batch: pick([1, 1, 1, 8, 64]), a_dtype: d, b_dtype: d, c_dtype: d, b_is_weight: r() < 0.7 };
+      return { name, kind: "gemm", role: "replicated", dtype: d, m, n: logUniform(16, 16384), k: logUniform(16, 16384), batch: pick([1, 1, 1, 8, 64]), a_dtype: d, b_dtype: d, c_dtype: d, b_is_weight: r() < 0.7 };
     }
     case "conv2d": {
       const h = pick([7, 14, 28, 56, 112, 224]);
       const k = pick([1, 3, 3, 5, 7]);
-      return { name, kind: "conv2d", dtype: d, n: pick([1, 8, 64, 256]), h, w: h, c_in: pick([3, 32, 64, 256, 512]), c_out: pick([32, 64, 256, 512]), kh: k, kw: k, stride: pick([1, 1, 2]), padding: Math.floor(k / 2), groups: 1, act_dtype: d, weight_dtype: d };
+      return { name, kind: "conv2d", role: "replicated", dtype: d, n: pick([1, 8, 64, 256]), h, w: h, c_in: pick([3, 32, 64, 256, 512]), c_out: pick([32, 64, 256, 512]), kh: k, kw: k, stride: pick([1, 1, 2]), padding: Math.floor(k / 2), groups: 1, act_dtype: d, weight_dtype: d };
     }
     case "dwconv": {
       const c = pick([32, 96, 384]);
-      return { name, kind: "conv2d", dtype: d, n: pick([1, 32]), h: 56, w: 56, c_in: c, c_out: c, kh: 3, kw: 3, stride: 1, padding: 1, groups: c, act_dtype: d, weight_dtype: d };
+      return { name, kind: "conv2d", role: "replicated", dtype: d, n: pick([1, 32]), h: 56, w: 56, c_in: c, c_out: c, kh: 3, kw: 3, stride: 1, padding: 1, groups: c, act_dtype: d, weight_dtype: d };
     }
     case "attention": {
       const kvHeads = pick([1, 8, 32]);
       const seqKv = logUniform(16, 32768);
       const seqQ = r() < 0.4 ? 1 : Math.min(seqKv, logUniform(16, 8192));
-      return { name, kind: "attention", dtype: d, batch: pick([1, 4, 32]), heads: 32, kv_heads: kvHeads, head_dim_qk: pick([64, 128]), head_dim_v: 128, seq_q: seqQ, seq_kv: seqKv, causal: r() < 0.7, fused: r() < 0.8, act_dtype: d, kv_dtype: d, ...(r() < 0.2 ? { window: 4096 } : {}) };
+      return { name, kind: "attention", role: "attention_core", dtype: d, batch: pick([1, 4, 32]), heads: 32, kv_heads: kvHeads, head_dim_qk: pick([64, 128]), head_dim_v: 128, seq_q: seqQ, seq_kv: seqKv, causal: r() < 0.7, fused: r() < 0.8, act_dtype: d, kv_dtype: d, ...(r() < 0.2 ? { window: 4096 } : {}) };
     }
     case "softmax":
-      return { name, kind: "softmax", dtype: d, rows: logUniform(1, 1e6), cols: logUniform(16, 65536), act_dtype: d };
+      return { name, kind: "softmax", role: "pointwise", dtype: d, rows: logUniform(1, 1e6), cols: logUniform(16, 65536), act_dtype: d };
     case "norm":
-      return { name, kind: "norm", norm: pick(["layernorm", "rmsnorm"] as const), dtype: d, rows: logUniform(1, 65536), cols: logUniform(64, 16384), act_dtype: d, params: 4096 };
+      return { name, kind: "norm", role: "norm", norm: pick(["layernorm", "rmsnorm"] as const), dtype: d, rows: logUniform(1, 65536), cols: logUniform(64, 16384), act_dtype: d, params: 4096 };
     case "elementwise":
-      return { name, kind: "elementwise", fn: "silu", dtype: d, elements: logUniform(1, 1e9), inputs: pick([1, 2]), flops_per_element: pick([1, 4, 8]), act_dtype: d };
+      return { name, kind: "elementwise", role: "pointwise", fn: "silu", dtype: d, elements: logUniform(1, 1e9), inputs: pick([1, 2]), flops_per_element: pick([1, 4, 8]), act_dtype: d };
     case "embedding":
-      return { name, kind: "embedding", dtype: d, tokens: logUniform(1, 65536), vocab: 128256, dim: pick([768, 4096, 8192]), weight_dtype: d, act_dtype: d, params: 0 };
+      return { name, kind: "embedding", role: "embedding", dtype: d, tokens: logUniform(1, 65536), vocab: 128256, dim: pick([768, 4096, 8192]), weight_dtype: d, act_dtype: d, params: 0 };
     case "pool":
-      return { name, kind: "pool", pool: pick(["max", "avg", "global_avg"] as const), dtype: d, n: pick([1, 64]), h: 56, w: 56, c: 256, kh: 3, kw: 3, stride: 2, padding: 1, act_dtype: d };
+      return { name, kind: "pool", role: "replicated", pool: pick(["max", "avg", "global_avg"] as const), dtype: d, n: pick([1, 64]), h: 56, w: 56, c: 256, kh: 3, kw: 3, stride: 2, padding: 1, act_dtype: d };
   }
 }
 

@@ -11,7 +11,7 @@ import { loadChip } from "../src/node/chip-catalog.js";
 import { efficiencyFor } from "../src/node/family-catalog.js";
 
 const gemm = (dtype: GemmOp["dtype"], m = 4096, n = 4096, k = 4096): GemmOp => ({
-  name: "proj", kind: "gemm", dtype, m, n, k, batch: 1, a_dtype: dtype, b_dtype: dtype, c_dtype: dtype, b_is_weight: true,
+  name: "proj", kind: "gemm", role: "replicated", dtype, m, n, k, batch: 1, a_dtype: dtype, b_dtype: dtype, c_dtype: dtype, b_is_weight: true,
 });
 
 function errorOf(f: () => unknown): XpusimError {
@@ -41,7 +41,7 @@ describe("cost-model registry", () => {
   });
 
   it("prices vector ops with the vector model everywhere", () => {
-    const op: ElementwiseOp = { name: "act", kind: "elementwise", fn: "gelu", dtype: "bf16", elements: 1 << 26, inputs: 1, flops_per_element: 8, act_dtype: "bf16" };
+    const op: ElementwiseOp = { name: "act", kind: "elementwise", role: "pointwise", fn: "gelu", dtype: "bf16", elements: 1 << 26, inputs: 1, flops_per_element: 8, act_dtype: "bf16" };
     for (const id of ["nvidia-a100-sxm-80gb", "google-tpu-v4", "intel-xeon-8490h"]) {
       const chip = loadChip(id);
       const r = estimateOp(op, chip, efficiencyFor(chip));
@@ -76,7 +76,7 @@ describe("cost-model registry", () => {
 
   it("refuses collectives with a reason pointing at the network model", () => {
     const chip = loadChip("nvidia-h100-sxm");
-    const op: CollectiveOp = { name: "ar", kind: "collective", collective: "all_reduce", dtype: "bf16", bytes: 1 << 30, ranks: 8 };
+    const op: CollectiveOp = { name: "ar", kind: "collective", role: "communication", collective: "all_reduce", dtype: "bf16", bytes: 1 << 30, ranks: 8 };
     const e = errorOf(() => estimateOp(op, chip, efficiencyFor(chip)));
     expect(e.diagnostics[0]!.code).toBe("E_UNSUPPORTED");
     expect(e.diagnostics[0]!.hint).toMatch(/network model/);
@@ -96,7 +96,7 @@ describe("cost-model registry", () => {
   it("applies eager dispatch to short kernels and fuses epilogues only in compiled graphs", () => {
     const chip = loadChip("nvidia-a100-sxm-80gb");
     const eff = efficiencyFor(chip);
-    const tiny: ElementwiseOp = { name: "add", kind: "elementwise", fn: "add", dtype: "bf16", elements: 4096, inputs: 2, flops_per_element: 1, act_dtype: "bf16" };
+    const tiny: ElementwiseOp = { name: "add", kind: "elementwise", role: "pointwise", fn: "add", dtype: "bf16", elements: 4096, inputs: 2, flops_per_element: 1, act_dtype: "bf16" };
     const graph = estimateOp(tiny, chip, eff).cost;
     const eager = estimateOp(tiny, chip, eff, { execution: "eager" }).cost;
     expect(eager.time_s).toBeCloseTo(eff.eager_dispatch_overhead_s, 12);

@@ -14,7 +14,7 @@ import { efficiencyFor } from "../src/node/family-catalog.js";
 
 const WIDTH: Partial<Record<DType, number>> = { bf16: 2, int8: 1, int4: 0.5 };
 const gemm = (m: number, n: number, k: number, weights: DType = "bf16"): GemmOp => ({
-  name: `gemm ${m}x${n}x${k} ${weights}`, kind: "gemm", dtype: "bf16", m, n, k, batch: 1, a_dtype: "bf16", b_dtype: weights, c_dtype: "bf16", b_is_weight: true,
+  name: `gemm ${m}x${n}x${k} ${weights}`, kind: "gemm", role: "replicated", dtype: "bf16", m, n, k, batch: 1, a_dtype: "bf16", b_dtype: weights, c_dtype: "bf16", b_is_weight: true,
 });
 
 describe("small-M GEMM on GPUs", () => {

@@ -4,7 +4,7 @@ import type { GemmOp } from "../src/core/workload/op.js";
 import { loadChip } from "../src/node/chip-catalog.js";
 import { efficiencyFor } from "../src/node/family-catalog.js";
 
-const gemm = (m: number, n: number, k: number): GemmOp => ({ name: "g", kind: "gemm", dtype: "bf16", m, n, k, batch: 1, a_dtype: "bf16", b_dtype: "bf16", c_dtype: "bf16", b_is_weight: false });
+const gemm = (m: number, n: number, k: number): GemmOp => ({ name: "g", kind: "gemm", role: "replicated", dtype: "bf16", m, n, k, batch: 1, a_dtype: "bf16", b_dtype: "bf16", c_dtype: "bf16", b_is_weight: false });
 
 /**
  * Stream-K / persistent scheduling (family `tail_wave_balance`): a partial last wave costs its share

@@ -27,7 +27,7 @@ const POINTS = [
 ];
 
 const gemm = (M: number, N: number, K: number): GemmOp => ({
-  name: `${M}x${N}x${K}`, kind: "gemm", dtype: "fp16", m: M, n: N, k: K, batch: 1, a_dtype: "fp16", b_dtype: "fp16", c_dtype: "fp16", b_is_weight: false,
+  name: `${M}x${N}x${K}`, kind: "gemm", role: "replicated", dtype: "fp16", m: M, n: N, k: K, batch: 1, a_dtype: "fp16", b_dtype: "fp16", c_dtype: "fp16", b_is_weight: false,
 });
 
 describe("GEMM validation against public measurements", () => {
@@ -66,7 +66,7 @@ describe("GEMM validation against public measurements", () => {
     const chip = loadChip("nvidia-v100-sxm2");
     const eff = efficiencyFor(chip);
     const conv = (name: string, h: number, cin: number, cout: number, k: number, stride: number): Conv2dOp => ({
-      name, kind: "conv2d", dtype: "fp16", n: 256, h, w: h, c_in: cin, c_out: cout, kh: k, kw: k, stride, padding: Math.floor(k / 2), groups: 1, act_dtype: "fp16", weight_dtype: "fp16",
+      name, kind: "conv2d", role: "replicated", dtype: "fp16", n: 256, h, w: h, c_in: cin, c_out: cout, kh: k, kw: k, stride, padding: Math.floor(k / 2), groups: 1, act_dtype: "fp16", weight_dtype: "fp16",
     });
     const shapes = [
       conv("conv1 7x7/2 224x224x3→64", 224, 3, 64, 7, 2),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { savedActivationBytes, trainingActivationBytes } from "../src/core/estimate/activation-memory.js";
+import { savedActivationBytes, trainingActivationBytes } from "../src/core/workload/activation-memory.js";
 import { estimateTraining, type TrainingRequest } from "../src/core/estimate/estimate-training.js";
 import { buildWorkload, modelParams } from "../src/core/workload/build-workload.js";
 import { DEFAULT_PRECISION } from "../src/core/workload/precision.js";

@@ -172,12 +172,14 @@ describe("xpusim train / scale", () => {
   const common = ["--model", "llama-3.1-70b", "--chip", "nvidia-h100-sxm", "--chips", "64", "--global-batch", "128", "--seq", "4096"];
 
   it("train prints one layout's breakdown, and its JSON matches estimateTraining", async () => {
-    const t = await cli("train", ...common, "--tp", "8", "--pp", "2", "--tokens", "1T");
+    // Micro-batch, interleave and sp given: unset they are chosen (training-jobs.test.ts).
+    const fixed = ["--tp", "8", "--pp", "2", "--microbatch", "1", "--interleave", "1", "--sp", "--tokens", "1T"];
+    const t = await cli("train", ...common, ...fixed);
     expect(t.code).toBe(0);
     expect(t.out).toMatch(/tp 8 · pp 2 · dp 4 · sp/);
     expect(t.out).toMatch(/pipeline bubble/);
     expect(t.out).toMatch(/time to train/);
-    const j = JSON.parse((await cli("train", ...common, "--tp", "8", "--pp", "2", "--tokens", "1T", "--json")).out) as TrainingEstimate;
+    const j = JSON.parse((await cli("train", ...common, ...fixed, "--json")).out) as TrainingEstimate;
     const e = estimateTraining({ model: llama70b, precision: DEFAULT_PRECISION, global_batch: 128, seq_len: 4096, recompute: "selective", chips: 64, tp: 8, pp: 2, dp: 4, ep: 1, cp: 1, zero: 1, microbatch: 1, interleave: 1, sp: true, system: dgxH, tokens: 1e12 }, h100);
     expect(j.step_time_s).toBeCloseTo(e.step_time_s, 12);
     expect(j.time_to_train_s).toBeCloseTo(e.time_to_train_s!, 6);

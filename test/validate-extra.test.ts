@@ -1,7 +1,8 @@
 /**
  * Runs validation/measured-extra.json (the project's own measured points, sources in
  * validation/README.md) through the harness. Asserts structure only — every point predicted with a
- * finite error, or listed with its reason — plus a loose guard on the median |error|. The table is
+ * finite error, or listed with its reason — plus a guard per category: the median |error| may not
+ * rise more than 2 points above its value when the guard was set (test/helpers/accuracy-guard.ts). The table is
  * printed so a change in any point's error shows in the test log.
  */
 import { readFileSync } from "node:fs";
@@ -11,6 +12,7 @@ import { parseWith } from "../src/core/spec/validate.js";
 import { measuredFileSchema } from "../src/core/validate/measured-point.js";
 import { runValidation } from "../src/core/validate/run-validation.js";
 import { validationResolvers } from "../src/node/validation-resolvers.js";
+import { expectWithinBaseline } from "./helpers/accuracy-guard.js";
 
 const FILE = join(import.meta.dirname, "..", "validation", "measured-extra.json");
 
@@ -46,8 +48,15 @@ describe("validation/measured-extra.json", () => {
     expect(summary.overall.predicted).toBeGreaterThanOrEqual(Math.ceil(0.75 * points.length));
   });
 
-  it("keeps the median |error| under 35 % (a loose regression guard, not a fit)", () => {
-    expect(summary.overall.median_abs_error).toBeDefined();
-    expect(summary.overall.median_abs_error!).toBeLessThan(0.35);
+  it("keeps each category's median |error| within 2 points of its median of 2026-12-07", () => {
+    expectWithinBaseline(
+      summary,
+      {
+        gemm: { predicted: 12, median: 0.064 },
+        llm_training: { predicted: 12, median: 0.111 },
+        llm_inference: { predicted: 6, median: 0.186 },
+      },
+      { predicted: 30, median: 0.111 },
+    );
   });
 });

@@ -7,7 +7,7 @@ import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
 /** Hand-computed per-op counts (every number below is worked out in the comment next to it). */
 
 const gemm = (o: Partial<GemmOp> = {}): GemmOp => ({
-  name: "g", kind: "gemm", dtype: "bf16", m: 4, n: 8, k: 16, batch: 1, a_dtype: "bf16", b_dtype: "bf16", c_dtype: "bf16", b_is_weight: true, ...o,
+  name: "g", kind: "gemm", role: "replicated", dtype: "bf16", m: 4, n: 8, k: 16, batch: 1, a_dtype: "bf16", b_dtype: "bf16", c_dtype: "bf16", b_is_weight: true, ...o,
 });
 
 describe("gemm", () => {
@@ -46,7 +46,7 @@ describe("gemm", () => {
 
 describe("conv2d", () => {
   const conv: Conv2dOp = {
-    name: "c", kind: "conv2d", dtype: "bf16", n: 1, h: 8, w: 8, c_in: 4, c_out: 8, kh: 3, kw: 3, stride: 1, padding: 1, groups: 1,
+    name: "c", kind: "conv2d", role: "replicated", dtype: "bf16", n: 1, h: 8, w: 8, c_in: 4, c_out: 8, kh: 3, kw: 3, stride: 1, padding: 1, groups: 1,
     bias: true, act_dtype: "bf16", weight_dtype: "bf16",
   };
   it("same-padded 3×3", () => {
@@ -88,7 +88,7 @@ describe("attention", () => {
   });
 
   const att: AttentionOp = {
-    name: "a", kind: "attention", dtype: "bf16", batch: 2, heads: 4, kv_heads: 2, head_dim_qk: 8, head_dim_v: 8,
+    name: "a", kind: "attention", role: "attention_core", dtype: "bf16", batch: 2, heads: 4, kv_heads: 2, head_dim_qk: 8, head_dim_v: 8,
     seq_q: 4, seq_kv: 4, causal: true, fused: true, act_dtype: "bf16", kv_dtype: "bf16",
   };
 
@@ -118,17 +118,17 @@ describe("attention", () => {
 
 describe("vector ops", () => {
   it("norm, embedding gather, pooling", () => {
-    const ln: NormOp = { name: "n", kind: "norm", dtype: "fp32", norm: "layernorm", rows: 4, cols: 8, act_dtype: "bf16", params: 16 };
+    const ln: NormOp = { name: "n", kind: "norm", role: "norm", dtype: "fp32", norm: "layernorm", rows: 4, cols: 8, act_dtype: "bf16", params: 16 };
     expect(opFlops(ln)).toBe(7 * 32);
     expect(opMinBytes(ln)).toBe(2 * 32 * 2 + 16 * 2);
     expect(opFlops({ ...ln, norm: "rmsnorm", params: 8 })).toBe(4 * 32);
 
-    const emb: EmbeddingOp = { name: "e", kind: "embedding", dtype: "bf16", tokens: 3, vocab: 10, dim: 4, weight_dtype: "bf16", act_dtype: "bf16", params: 40 };
+    const emb: EmbeddingOp = { name: "e", kind: "embedding", role: "embedding", dtype: "bf16", tokens: 3, vocab: 10, dim: 4, weight_dtype: "bf16", act_dtype: "bf16", params: 40 };
     expect(opParams(emb)).toBe(40);
     expect(opMinBytes(emb)).toBe(3 * 4 + 3 * 4 * 2 + 3 * 4 * 2); // ids, gathered rows, output
     expect(opWeightBytes({ ...emb, tokens: 20 })).toBe(10 * 4 * 2); // never more than the table
 
-    const mp: PoolOp = { name: "p", kind: "pool", dtype: "fp32", pool: "max", n: 1, h: 4, w: 4, c: 2, kh: 2, kw: 2, stride: 2, padding: 0, act_dtype: "bf16" };
+    const mp: PoolOp = { name: "p", kind: "pool", role: "replicated", dtype: "fp32", pool: "max", n: 1, h: 4, w: 4, c: 2, kh: 2, kw: 2, stride: 2, padding: 0, act_dtype: "bf16" };
     expect(opFlops(mp)).toBe(32); // 2·2 outputs · 2 channels · 4 compares
     expect(opMinBytes(mp)).toBe((32 + 8) * 2);
   });

@@ -1,6 +1,3 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   attentionFlopsPerContextToken,
@@ -12,6 +9,7 @@ import {
 import { graphTotals } from "../src/core/workload/op-metrics.js";
 import { DEFAULT_PRECISION } from "../src/core/workload/precision.js";
 import { loadModel, modelIds } from "../src/node/model-catalog.js";
+import { referenceFixture, sharedReferenceTrimmed } from "./helpers/reference-fixtures.js";
 
 /**
  * Every catalog model against the reference table (shared/reference/models.json): parameter counts
@@ -74,9 +72,9 @@ const EXPECTED: Record<string, Expected> = {
   "sd-1.5-unet": { total: 859520964, macs: 401636720640 },
 };
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const referencePath = [join(root, "..", "shared", "reference", "models.json"), "/work/shared/reference/models.json"].find((p) => existsSync(p));
-const reference = referencePath ? (JSON.parse(readFileSync(referencePath, "utf8")) as Array<Record<string, unknown>>) : undefined;
+/** The reference table: the committed copy (test/fixtures/reference/models.json), checked against ../shared when present. */
+const reference = referenceFixture("models.json");
+const sharedModels = sharedReferenceTrimmed("models.json");
 
 describe("model catalog: 43 models", () => {
   it("has exactly the ids of the reference table", () => {
@@ -105,8 +103,16 @@ describe("model catalog: 43 models", () => {
   }
 });
 
-describe.skipIf(!reference)("model catalog against shared/reference/models.json", () => {
-  for (const m of reference ?? []) {
+describe("model catalog against the reference table (shared/reference/models.json, copied in test/fixtures/reference)", () => {
+  it.skipIf(!sharedModels)("keeps test/fixtures/reference/models.json equal to ../shared/reference/models.json (trimmed)", () => {
+    expect(reference).toEqual(sharedModels);
+  });
+
+  it("covers every catalog model", () => {
+    expect(reference.map((m) => String(m.id)).sort()).toEqual(modelIds().sort());
+  });
+
+  for (const m of reference) {
     it(`${String(m.id)} matches every counted field of the table`, () => {
       const spec = loadModel(String(m.id));
       const p = modelParams(spec);
@@ -144,7 +150,7 @@ describe.skipIf(!reference)("model catalog against shared/reference/models.json"
             if (op.kind !== "conv2d" && op.kind !== "gemm") return;
             const next = b.ops[i + 1];
             const bn = next?.kind === "norm" && next.norm === "batchnorm" ? next.params : 0;
-            const t = graphTotals({ ...g, blocks: [{ name: "x", repeat: 1, ops: [op] }] });
+            const t = graphTotals({ ...g, blocks: [{ name: "x", kind: "stage", repeat: 1, ops: [op] }] });
             rows.push(`${t.params + bn}/${t.macs}`);
           });
         }

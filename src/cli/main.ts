@@ -4,12 +4,13 @@
  * on the commander program; this file only wires them and turns failures into clear messages:
  *   bad input (XpusimError)  → diagnostics on stderr, exit 1
  *   bad flags (UsageError)   → message + hint on stderr, exit 2
+ *   infeasible result        → the result on stdout, the reason on stderr, exit 3 (EXIT_INFEASIBLE)
  *   anything else            → "internal error", exit 70 (stack with XPUSIM_DEBUG=1)
  */
 import { Command, CommanderError } from "commander";
 import { formatDiagnostic, XpusimError } from "../core/diagnostics/diagnostic.js";
 import { registerCommands } from "./commands/index.js";
-import { UsageError } from "./output.js";
+import { EXIT_INFEASIBLE, InfeasibleResult, UsageError } from "./output.js";
 import { VERSION } from "./version.js";
 
 export async function main(argv: string[]): Promise<number> {
@@ -38,6 +39,10 @@ export function reportFailure(e: unknown): number {
   if (e instanceof XpusimError) {
     process.stderr.write(`${e.diagnostics.map(formatDiagnostic).join("\n")}\n`);
     return 1;
+  }
+  if (e instanceof InfeasibleResult) {
+    process.stderr.write(`infeasible: ${e.message}\n`);
+    return EXIT_INFEASIBLE;
   }
   if (e instanceof UsageError) {
     process.stderr.write(`error: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ""}`);

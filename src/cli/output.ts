@@ -71,3 +71,17 @@ export function nonNegativeInt(flag: string) {
     return v;
   };
 }
+
+/** Exit code of a command whose result says nothing was feasible (documented with the other codes in main.ts). */
+export const EXIT_INFEASIBLE = 3;
+
+/**
+ * Thrown by a command after it has printed a result that says nothing is feasible (no chip could
+ * run, nothing fits): main prints the reason on stderr and exits with EXIT_INFEASIBLE.
+ */
+export class InfeasibleResult extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InfeasibleResult";
+  }
+}

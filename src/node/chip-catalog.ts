@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { error, unknownId, XpusimError } from "../core/diagnostics/diagnostic.js";
 import type { Chip } from "../core/hardware/chip.js";
-import { resolveChip } from "../core/spec/resolve-chip.js";
+import { resolveChip } from "../core/hardware/resolve-chip.js";
 import { catalogDir } from "./paths.js";
 import { readDocument } from "./read-document.js";
 import { type CatalogEntry, readCatalogFolder } from "./catalog-folder.js";

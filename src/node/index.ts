@@ -16,6 +16,9 @@ export { contextFor } from "./resolvers.js";
 export { nodeCatalog, nodeCatalog as scenarioResolvers } from "./node-catalog.js";
 export { validationResolvers } from "./validation-resolvers.js";
 export { readDocument } from "./read-document.js";
+export { loadSystem, loadAllSystems, systemIds, defaultSystemFor } from "./system-catalog.js";
+export { loadEnergyCatalog } from "./energy-catalog.js";
+export { readScaleSimConfig, readTopology, runSystolicFiles, systolicRequestFromFiles, writeScaleSimReports, writeSystolicJson } from "./scalesim-files.js";
 
 import { runScenario, parseScenario, type ScenarioEstimate } from "../core/app/run-scenario.js";
 import { nodeCatalog } from "./node-catalog.js";

@@ -4,10 +4,13 @@
  */
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { Catalog } from "../core/app/catalog.js";
+import { error, XpusimError } from "../core/diagnostics/diagnostic.js";
 import { chipFromObject, chipIds, loadChip } from "./chip-catalog.js";
+import { loadEnergyCatalog } from "./energy-catalog.js";
 import { loadModel, modelFromObject, modelIds } from "./model-catalog.js";
 import { contextFor } from "./resolvers.js";
 import { defaultSystemFor, loadSystem, systemFromObject, systemIds } from "./system-catalog.js";
+import { validationResolvers } from "./validation-resolvers.js";
 
 export function nodeCatalog(baseFile?: string): Catalog {
   const base = baseFile ? dirname(baseFile) : process.cwd();
@@ -15,10 +18,16 @@ export function nodeCatalog(baseFile?: string): Catalog {
   return {
     chip: (ref) => (typeof ref === "string" ? loadChip(path(ref)) : chipFromObject(ref, baseFile)),
     model: (ref) => (typeof ref === "string" ? loadModel(path(ref)) : modelFromObject(ref, baseFile)),
-    system: (ref, chip, count) => (ref === undefined ? (count > 1 ? defaultSystemFor(chip, count) : undefined) : typeof ref === "string" ? loadSystem(path(ref)) : systemFromObject(ref, baseFile)),
+    system: (ref, chip, count = 1) => {
+      if (ref !== undefined) return typeof ref === "string" ? loadSystem(path(ref)) : systemFromObject(ref, baseFile);
+      if (chip === undefined) throw new XpusimError(error("E_SCHEMA", "system", "no system named and no chip to derive a default system from"));
+      return count > 1 ? defaultSystemFor(chip, count) : undefined;
+    },
+    energy: () => loadEnergyCatalog(),
     context: contextFor,
     chipIds,
     modelIds,
     systemIds,
+    validationResolvers,
   };
 }

@@ -5,18 +5,19 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { systolicJob, type SystolicJobRequest, type SystolicJobResult } from "../core/app/jobs/systolic-job.js";
 import { type Diagnostic, error, XpusimError } from "../core/diagnostics/diagnostic.js";
 import {
   type LayerSpec,
   parseScaleSimConfig,
   parseTopologyCsv,
   renderScaleSimReports,
-  simulateSystolic,
   type SystolicConfig,
   type SystolicLayerResult,
   type SystolicSemantics,
   type TopologyFormat,
 } from "../core/systolic/index.js";
+import { nodeCatalog } from "./node-catalog.js";
 
 function readText(file: string): string {
   try {
@@ -86,10 +87,20 @@ export interface SystolicRun {
   format: TopologyFormat;
   results: SystolicLayerResult[];
   warnings: Diagnostic[];
+  /** The systolic job's whole result (model, scope, totals). */
+  job: SystolicJobResult;
 }
 
-/** Reads the files, applies the semantics' options and simulates every layer. */
-export function runSystolicFiles(req: SystolicRunRequest): SystolicRun {
+/** The files read into a systolic job request, with the parsers' warnings and where the topology came from. */
+export interface SystolicFilesRequest {
+  request: SystolicJobRequest;
+  topologyFile: string;
+  format: TopologyFormat;
+  warnings: Diagnostic[];
+}
+
+/** Reads the config and the topology (default: the config's TopologyCsvLoc) into a systolic job request. */
+export function systolicRequestFromFiles(req: SystolicRunRequest): SystolicFilesRequest {
   const { config, warnings } = readScaleSimConfig(req.configFile);
   let topologyFile = req.topologyFile;
   if (!topologyFile) {
@@ -103,30 +114,24 @@ export function runSystolicFiles(req: SystolicRunRequest): SystolicRun {
     topologyFile = resolve(dirname(req.configFile), config.topology_path);
   }
   const topo = readTopology(topologyFile, req.format ?? "auto");
-  warnings.push(...topo.warnings);
-  const cfg: SystolicConfig = { ...config };
-  if (req.wordSizeBytes !== undefined) cfg.word_size_bytes = req.wordSizeBytes;
-  if (req.semantics === "scalesim") {
-    if (cfg.word_size_bytes !== 1)
-      warnings.push({ code: "W_UNKNOWN_FIELD", severity: "warning", path: "word_size_bytes", message: `SCALE-Sim v2 always uses 1-byte words; word size ${cfg.word_size_bytes} is ignored in --compat scalesim` });
-    if (req.batch !== undefined && req.batch !== 1)
-      warnings.push({ code: "W_UNKNOWN_FIELD", severity: "warning", path: "batch", message: `SCALE-Sim v2 is fixed at batch 1; --batch ${req.batch} is ignored in --compat scalesim` });
-    if (topo.layers.some((l) => (l.batch ?? 1) !== 1 || (l.kind === "conv" && (l.groups ?? 1) !== 1)))
-      warnings.push({ code: "W_UNKNOWN_FIELD", severity: "warning", path: "Batch/Groups", message: "the Batch and Groups columns are ignored in --compat scalesim", file: topologyFile });
-    if (topo.layers.some((l) => l.kind === "conv" && (l.pad_h !== undefined || l.pad_w !== undefined)) || req.padding !== undefined)
-      warnings.push({ code: "W_UNKNOWN_FIELD", severity: "warning", path: "Padding", message: "padding (Padding column, --padding) is ignored in --compat scalesim: SCALE-Sim has none", file: topologyFile });
-    if (topo.layers.some((l) => l.op_type !== undefined && l.op_type !== l.kind))
-      warnings.push({ code: "W_UNKNOWN_FIELD", severity: "warning", path: "Type", message: "the Type column is ignored in --compat scalesim: every row runs on the array as SCALE-Sim does", file: topologyFile });
-    if ((req.arrays ?? cfg.array_count ?? 1) !== 1)
-      warnings.push({ code: "W_UNKNOWN_FIELD", severity: "warning", path: "array_count", message: "SCALE-Sim v2 simulates one array; ArrayCount / --arrays is ignored in --compat scalesim" });
-  }
-  const results = simulateSystolic(cfg, topo.layers, {
+  const request: SystolicJobRequest = {
+    config,
+    layers: topo.layers,
     semantics: req.semantics,
-    batch: req.batch ?? 1,
+    topology_file: topologyFile,
+    ...(req.batch !== undefined ? { batch: req.batch } : {}),
+    ...(req.wordSizeBytes !== undefined ? { word_size_bytes: req.wordSizeBytes } : {}),
     ...(req.padding !== undefined ? { padding: req.padding } : {}),
     ...(req.arrays !== undefined ? { arrays: req.arrays } : {}),
-  });
-  return { config: cfg, topologyFile, format: topo.format, results, warnings };
+  };
+  return { request, topologyFile, format: topo.format, warnings: [...warnings, ...topo.warnings] };
+}
+
+/** Reads the files and simulates every layer through the systolic job. */
+export function runSystolicFiles(req: SystolicRunRequest): SystolicRun {
+  const files = systolicRequestFromFiles(req);
+  const job = systolicJob.run(files.request, nodeCatalog());
+  return { config: job.config, topologyFile: files.topologyFile, format: files.format, results: job.results, warnings: [...files.warnings, ...job.warnings], job };
 }
 
 /** Temp file + rename; a path that cannot be written is an E_IO diagnostic naming it, not an internal error. */

@@ -76,13 +76,17 @@ function resolveExtends(raw: unknown, file: string | undefined, seen: string[]):
   return resolveExtendsChain(raw, "system", (id) => systemCatalog().get(id)?.raw, systemIds, file, seen);
 }
 
-/** Validates and builds a raw system document (inline in a scenario, or read from a file). */
-export function systemFromObject(raw: unknown, file?: string): System {
+/**
+ * Validates and builds a raw system document (inline in a scenario, or read from a file). `chip`,
+ * when given, is the chip object to place when the document names its id — how a default system
+ * carries a user-defined chip (a spec file, not in the catalog) instead of looking it up by id.
+ */
+export function systemFromObject(raw: unknown, file?: string, chipObject?: Chip): System {
   const merged = resolveExtends(raw, file, []);
   const spec = parseWith(systemSpecSchema, merged, file);
   let chip: Chip;
   try {
-    chip = loadChip(spec.chip);
+    chip = chipObject !== undefined && spec.chip === chipObject.id ? chipObject : loadChip(spec.chip);
   } catch (e) {
     if (e instanceof XpusimError) {
       throw new XpusimError(e.diagnostics.map((d) => ({ ...d, path: d.path || "chip", ...(file && !d.file ? { file } : {}) })));
@@ -168,7 +172,7 @@ export function libraryForVendor(vendor: string): string {
  * Among several, one that can hold `count` chips and has a scale-out network is preferred.
  */
 export function defaultSystemFor(chip: Chip, count = 1): System {
-  return systemFromObject(defaultSystemDocument(chip, count));
+  return systemFromObject(defaultSystemDocument(chip, count), undefined, chip);
 }
 
 /**
@@ -209,7 +213,13 @@ export function defaultSystemDocument(chip: Chip, count = 1): Record<string, unk
 
 /** A single node of up to 8 chips joined by the chip's own scale-up link (switch), or its host link (PCIe) without one. */
 export function genericSystemFor(chip: Chip): System {
-  return systemFromObject(genericSystemDocument(chip));
+  return systemFromObject(genericSystemDocument(chip), undefined, chip);
+}
+
+/** " (6 links, 300 GB/s per direction)": what the chip file states about its link. */
+function linkFigures(link: NonNullable<Chip["interconnect"]["scale_up"]>): string {
+  const parts = [link.links !== undefined ? `${link.links} links` : undefined, link.bandwidth_per_direction_bytes_per_s !== undefined ? `${link.bandwidth_per_direction_bytes_per_s / 1e9} GB/s per direction` : undefined].filter((x) => x !== undefined);
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }
 
 function genericSystemDocument(chip: Chip): Record<string, unknown> {
@@ -232,7 +242,7 @@ function genericSystemDocument(chip: Chip): Record<string, unknown> {
     },
     collective_library: libId,
     caveats: [
-      `generic system: no catalog system uses ${chip.id}; up to 8 chips ${hasLink ? `fully connected through ${su!.name} as if switched` : "talking through the host link"}, no scale-out network`,
+      `generic system: no catalog system uses ${chip.id}; assumed: up to 8 chips ${hasLink ? `fully connected through ${su!.name}${linkFigures(su!)} as if switched` : "talking through the host link"}, no scale-out network (a system file with NICs, --system, goes beyond 8)`,
     ],
   };
   return raw;

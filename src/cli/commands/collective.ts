@@ -5,15 +5,22 @@
  * protocol chosen and why. `--list` prints the system catalog.
  */
 import type { Command } from "commander";
+import {
+  ALGORITHMS,
+  type AlgorithmName,
+  COLLECTIVE_KINDS,
+  type CollectiveJobRequest,
+  type CollectiveJobResult,
+  type CollectiveKind,
+  type SizeSweep,
+  sweepSizes,
+} from "../../core/app/jobs/collective-job.js";
+import { JOBS } from "../../core/app/registry.js";
 import type { System } from "../../core/network/build-system.js";
-import { COLLECTIVE_KINDS, type CollectiveCost, estimateCollective } from "../../core/network/estimate-collective.js";
 import { fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
-import { ALGORITHMS, type AlgorithmName } from "../../core/spec/collective-library-spec.js";
 import { parseQuantity } from "../../core/units/quantity.js";
-import type { CollectiveKind } from "../../core/workload/op.js";
-import { loadChip } from "../../node/chip-catalog.js";
-import { defaultSystemFor, loadAllSystems, loadSystem } from "../../node/system-catalog.js";
-import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
+import { emit, type Format, formatOf, json, positiveInt, UsageError } from "../output.js";
 
 interface Opts {
   system?: string;
@@ -42,16 +49,19 @@ export function parseBytes(text: string, flag: string): number {
 
 /** "8B:16GiB[:factor]" → sizes from the first to the last, multiplied by the factor (default 2) each step. */
 export function parseSweep(text: string): number[] {
+  return sweepSizes(parseSweepFlag(text));
+}
+
+/** "8B:16GiB[:factor]" → the sweep the collective job expands. */
+function parseSweepFlag(text: string): SizeSweep {
   const parts = text.split(":");
   if (parts.length < 2 || parts.length > 3) throw new UsageError(`--sweep: "${text}" is not min:max[:factor]`, "e.g. --sweep 8B:16GiB or --sweep 1MiB:1GiB:4");
-  const lo = parseBytes(parts[0]!, "--sweep");
-  const hi = parseBytes(parts[1]!, "--sweep");
+  const min_bytes = parseBytes(parts[0]!, "--sweep");
+  const max_bytes = parseBytes(parts[1]!, "--sweep");
   const factor = parts[2] === undefined ? 2 : Number(parts[2]);
   if (!(factor > 1) || !Number.isFinite(factor)) throw new UsageError(`--sweep: factor must be a number above 1, got "${parts[2]}"`);
-  if (hi < lo) throw new UsageError(`--sweep: the maximum ${parts[1]} is below the minimum ${parts[0]}`);
-  const out: number[] = [];
-  for (let s = lo; s <= hi * (1 + 1e-12) && out.length < 10_000; s *= factor) out.push(Math.round(s));
-  return out;
+  if (max_bytes < min_bytes) throw new UsageError(`--sweep: the maximum ${parts[1]} is below the minimum ${parts[0]}`);
+  return { min_bytes, max_bytes, factor };
 }
 
 function systemRow(s: System) {
@@ -66,6 +76,86 @@ function systemRow(s: System) {
     scale_out: s.scale_out ? `${s.scale_out.nics_per_node} x ${fmtSi(s.scale_out.nic_rate_bytes_per_s * 8, "b/s")}` : "",
     library: s.library.id,
   };
+}
+
+/** The system catalog as JSON, CSV or a table. */
+function systemList(format: Format): string {
+  const catalog = nodeCatalog();
+  const rows = catalog.systemIds().map((id) => systemRow(catalog.system(id)!));
+  if (format === "json") return json(rows);
+  if (format === "csv") return renderCsv(rows);
+  return (
+    renderTable(rows, [
+      { header: "id", value: (r) => r.id },
+      { header: "chip", value: (r) => r.chip, align: "left" },
+      { header: "per node", value: (r) => r.chips_per_node },
+      { header: "scale-up", value: (r) => r.scale_up, align: "left" },
+      { header: "BW/dir", value: (r) => fmtSi(r.scale_up_bytes_per_s_per_direction, "B/s") },
+      { header: "eff", value: (r) => r.scale_up_efficiency },
+      { header: "INR", value: (r) => r.in_network_reduction, align: "left" },
+      { header: "scale-out/node", value: (r) => r.scale_out, align: "left" },
+      { header: "library", value: (r) => r.library, align: "left" },
+    ]) + `\n\n${rows.length} systems. \`xpusim collective --system <id> --op all_reduce --sweep 8B:16GiB\` sweeps one.`
+  );
+}
+
+/** The flags as a collective job request (usage errors for what the flags alone get wrong). */
+function collectiveRequest(o: Opts): CollectiveJobRequest {
+  if (!(COLLECTIVE_KINDS as readonly string[]).includes(o.op)) {
+    throw new UsageError(`--op: unknown collective "${o.op}"`, `use one of ${COLLECTIVE_KINDS.join(", ")}`);
+  }
+  if (o.algorithm !== "auto" && !(ALGORITHMS as readonly string[]).includes(o.algorithm)) {
+    throw new UsageError(`--algorithm: unknown algorithm "${o.algorithm}"`, `use auto or one of ${ALGORITHMS.join(", ")}`);
+  }
+  if (o.bytes && o.sweep) throw new UsageError("--bytes and --sweep cannot be used together");
+  if (o.system && o.chip) throw new UsageError("--system and --chip cannot be used together");
+  if (!o.system && !o.chip) throw new UsageError("--system is required", "e.g. --system dgx-h100 (`xpusim collective --list` lists them), or --chip <id> for its default system");
+  const sizes = o.bytes ? o.bytes.split(",").filter((x) => x.trim()).map((x) => parseBytes(x, "--bytes")) : undefined;
+  if (sizes?.length === 0) throw new UsageError("--bytes: no sizes given");
+  return {
+    ...(o.system ? { system: o.system } : { chip: o.chip! }),
+    op: o.op as CollectiveKind,
+    ...(sizes ? { sizes_bytes: sizes } : { sweep: parseSweepFlag(o.sweep ?? "8B:16GiB") }),
+    ...(o.ranks ? { ranks: o.ranks } : {}),
+    ...(o.stride ? { stride: o.stride } : {}),
+    algorithm: o.algorithm as AlgorithmName | "auto",
+    ...(o.protocol ? { protocol: o.protocol } : {}),
+  };
+}
+
+/** One flat row per message size (the CSV and the table). */
+function flatRows(r: CollectiveJobResult) {
+  return r.results.map((c) => ({
+    size_bytes: c.bytes,
+    time_s: c.time_s,
+    algbw_bytes_per_s: c.algbw_bytes_per_s,
+    busbw_bytes_per_s: c.busbw_bytes_per_s,
+    algorithm: c.algorithm,
+    protocol: c.protocol,
+    bound: c.bound,
+    latency_s: c.latency_s,
+    steps: c.steps,
+  }));
+}
+
+/** The nccl-tests-like table with the placement above and the choice, notes and caveats below. */
+export function renderCollective(r: CollectiveJobResult): string {
+  const { system, op, ranks } = r;
+  const p = r.placement;
+  const where = p.domains > 1 ? `${p.domains} scale-up domains × ${p.ranks_per_domain}` : system.scale_up_topology === "none" ? "one node (through the host link)" : `one ${system.scale_up_topology} domain`;
+  const header = [`${system.name} (${system.id}), library ${system.library_name}`, `${op} over ${ranks} ranks: ${where}${p.torus_shape ? `, slice ${p.torus_shape.join("×")}` : ""}`, ""];
+  const table = renderTable(flatRows(r), [
+    { header: "size (B)", value: (x) => x.size_bytes },
+    { header: "time", value: (x) => fmtTime(x.time_s) },
+    { header: "algbw (GB/s)", value: (x) => (x.algbw_bytes_per_s / 1e9).toFixed(2) },
+    { header: "busbw (GB/s)", value: (x) => (x.busbw_bytes_per_s / 1e9).toFixed(2) },
+    { header: "algorithm", value: (x) => `${x.algorithm}/${x.protocol}`, align: "left" },
+    { header: "bound", value: (x) => x.bound, align: "left" },
+  ]);
+  const last = r.results[r.results.length - 1]!;
+  const notes = [...new Set(r.results.flatMap((c) => c.notes))];
+  const footer = ["", `largest size: ${last.why}`, ...notes.map((n) => `note: ${n}`), ...system.caveats.map((c) => `caveat: ${c}`)];
+  return [...header, table, ...footer].join("\n");
 }
 
 export function registerCollectiveCommand(program: Command): void {
@@ -86,73 +176,10 @@ export function registerCollectiveCommand(program: Command): void {
     .option("--csv", "print CSV")
     .action((o: Opts) => {
       const format = formatOf(o);
-      if (o.list) {
-        const rows = loadAllSystems().map(systemRow);
-        if (format === "json") return emit(json(rows));
-        if (format === "csv") return emit(renderCsv(rows));
-        return emit(
-          renderTable(rows, [
-            { header: "id", value: (r) => r.id },
-            { header: "chip", value: (r) => r.chip, align: "left" },
-            { header: "per node", value: (r) => r.chips_per_node },
-            { header: "scale-up", value: (r) => r.scale_up, align: "left" },
-            { header: "BW/dir", value: (r) => fmtSi(r.scale_up_bytes_per_s_per_direction, "B/s") },
-            { header: "eff", value: (r) => r.scale_up_efficiency },
-            { header: "INR", value: (r) => r.in_network_reduction, align: "left" },
-            { header: "scale-out/node", value: (r) => r.scale_out, align: "left" },
-            { header: "library", value: (r) => r.library, align: "left" },
-          ]) + `\n\n${rows.length} systems. \`xpusim collective --system <id> --op all_reduce --sweep 8B:16GiB\` sweeps one.`,
-        );
-      }
-      if (!(COLLECTIVE_KINDS as readonly string[]).includes(o.op)) {
-        throw new UsageError(`--op: unknown collective "${o.op}"`, `use one of ${COLLECTIVE_KINDS.join(", ")}`);
-      }
-      if (o.algorithm !== "auto" && !(ALGORITHMS as readonly string[]).includes(o.algorithm)) {
-        throw new UsageError(`--algorithm: unknown algorithm "${o.algorithm}"`, `use auto or one of ${ALGORITHMS.join(", ")}`);
-      }
-      if (o.bytes && o.sweep) throw new UsageError("--bytes and --sweep cannot be used together");
-      if (o.system && o.chip) throw new UsageError("--system and --chip cannot be used together");
-      if (!o.system && !o.chip) throw new UsageError("--system is required", "e.g. --system dgx-h100 (`xpusim collective --list` lists them), or --chip <id> for its default system");
-      const sizes = o.bytes ? o.bytes.split(",").filter((x) => x.trim()).map((x) => parseBytes(x, "--bytes")) : parseSweep(o.sweep ?? "8B:16GiB");
-      if (sizes.length === 0) throw new UsageError("--bytes: no sizes given");
-      const system = o.system ? loadSystem(o.system) : defaultSystemFor(loadChip(o.chip!), o.ranks ?? 8);
-      const ranks = o.ranks ?? system.scale_up.domain_size;
-      const op = o.op as CollectiveKind;
-      const opts = { algorithm: o.algorithm as AlgorithmName | "auto", ...(o.protocol ? { protocol: o.protocol } : {}), ...(o.stride ? { stride: o.stride } : {}) };
-      const results: CollectiveCost[] = sizes.map((s) => estimateCollective(system, op, s, ranks, opts));
-      const first = results[0]!;
-      if (format === "json") {
-        return emit(json({ system: { id: system.id, name: system.name, chip: system.chip_id, library: system.library.id }, op, ranks, placement: first.placement, results }));
-      }
-      const flat = results.map((c) => ({
-        size_bytes: c.bytes,
-        time_s: c.time_s,
-        algbw_bytes_per_s: c.algbw_bytes_per_s,
-        busbw_bytes_per_s: c.busbw_bytes_per_s,
-        algorithm: c.algorithm,
-        protocol: c.protocol,
-        bound: c.bound,
-        latency_s: c.latency_s,
-        steps: c.steps,
-      }));
-      if (format === "csv") return emit(renderCsv(flat));
-      const p = first.placement;
-      const header = [
-        `${system.name} (${system.id}), library ${system.library.name}`,
-        `${op} over ${ranks} ranks: ${p.domains > 1 ? `${p.domains} scale-up domains × ${p.ranks_per_domain}` : (system.scale_up.topology === "none" ? "one node (through the host link)" : `one ${system.scale_up.topology} domain`)}${p.torus_shape ? `, slice ${p.torus_shape.join("×")}` : ""}`,
-        "",
-      ];
-      const table = renderTable(flat, [
-        { header: "size (B)", value: (r) => r.size_bytes },
-        { header: "time", value: (r) => fmtTime(r.time_s) },
-        { header: "algbw (GB/s)", value: (r) => (r.algbw_bytes_per_s / 1e9).toFixed(2) },
-        { header: "busbw (GB/s)", value: (r) => (r.busbw_bytes_per_s / 1e9).toFixed(2) },
-        { header: "algorithm", value: (r) => `${r.algorithm}/${r.protocol}`, align: "left" },
-        { header: "bound", value: (r) => r.bound, align: "left" },
-      ]);
-      const last = results[results.length - 1]!;
-      const notes = [...new Set(results.flatMap((c) => c.notes))];
-      const footer = ["", `largest size: ${last.why}`, ...notes.map((n) => `note: ${n}`), ...system.caveats.map((c) => `caveat: ${c}`)];
-      emit([...header, table, ...footer].join("\n"));
+      if (o.list) return emit(systemList(format));
+      const result = JOBS.collective.run(collectiveRequest(o), nodeCatalog());
+      if (format === "json") return emit(json(result));
+      if (format === "csv") return emit(renderCsv(flatRows(result)));
+      emit(renderCollective(result));
     });
 }

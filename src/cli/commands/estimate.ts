@@ -4,14 +4,12 @@
  */
 import type { Command } from "commander";
 import { XpusimError } from "../../core/diagnostics/diagnostic.js";
-import type { InferenceEstimate } from "../../core/estimate/estimate-inference.js";
-import type { OpEstimate } from "../../core/estimate/estimate-op.js";
-import type { TrainingEstimate } from "../../core/estimate/estimate-training.js";
-import { parseScenario, runScenario, type ScenarioEstimate } from "../../core/app/run-scenario.js";
+import { type InferenceEstimate, type OpEstimate, parseScenario, runScenario, type ScenarioEstimate, type TrainingEstimate } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv } from "../../core/report/table.js";
 import { readDocument } from "../../node/read-document.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { emit, formatOf, json } from "../output.js";
+import { renderCollective } from "./collective.js";
 import { renderOpTable } from "./op.js";
 
 export function registerEstimateCommand(program: Command): void {
@@ -61,6 +59,7 @@ function scalars(o: Record<string, unknown>, prefix = ""): Record<string, unknow
 function render(r: ScenarioEstimate): string {
   if (r.kind === "op") return renderOpTable([r as OpEstimate]);
   if (r.kind === "inference") return renderInference(r);
+  if (r.kind === "collective") return renderCollective(r);
   return renderTraining(r);
 }
 

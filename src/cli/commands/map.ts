@@ -5,12 +5,9 @@
  * TOPS/W and TOPS/mm², and for systolic designs the cycle simulator's count next to the mapper's (src/core/npu). `--mapping` replays a given mapping (one layer) instead of searching.
  */
 import type { Command } from "commander";
-import { type LayerMapResult, type LayerProblem, mapLayer, mappingFromObject, parseLayerSpec, problemFromConv, problemFromGemm, replayMapping, resolveDesign, summarizeDesign, totalsOf } from "../../core/npu/index.js";
-import { DEFAULT_PRECISION } from "../../core/workload/precision.js";
-import { buildWorkload } from "../../core/workload/build-workload.js";
-import { loadChip } from "../../node/chip-catalog.js";
-import { loadEnergyCatalog } from "../../node/energy-catalog.js";
-import { loadModel } from "../../node/model-catalog.js";
+import type { MapObjective, NpuMapJobRequest, NpuMapJobResult } from "../../core/app/jobs/npu-map-job.js";
+import { JOBS } from "../../core/app/registry.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
 import { readDocument } from "../../node/read-document.js";
 import { renderTable } from "../../core/report/table.js";
 import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
@@ -27,17 +24,6 @@ interface MapOpts {
   mapping?: string;
   json?: boolean;
   csv?: boolean;
-}
-
-function modelLayers(id: string, batch: number, image: number | undefined): LayerProblem[] {
-  const graph = buildWorkload(loadModel(id), { batch, new_tokens: 1, context_tokens: 1, phase: "forward", ...(image ? { image_size: image } : {}) }, { ...DEFAULT_PRECISION });
-  const out: LayerProblem[] = [];
-  for (const b of graph.blocks)
-    for (const op of b.ops) {
-      const p = op.kind === "conv2d" ? problemFromConv(op) : op.kind === "gemm" ? problemFromGemm(op) : undefined;
-      if (p) out.push({ ...p, name: b.repeat > 1 ? `${b.name}/${p.name}` : p.name, repeats: p.repeats * b.repeat });
-    }
-  return out;
 }
 
 const CSV_FIELDS = ["layer", "repeats", "feasible", "macs", "energy_pj", "pj_per_mac", "cycles", "cycles_systolic_sim", "latency_s", "utilization", "tops_per_w", "evaluations", "valid_evaluations"] as const;
@@ -59,60 +45,53 @@ export function registerMapCommand(program: Command): void {
     .option("--csv", "print one CSV row per layer")
     .action((o: MapOpts) => {
       const format = formatOf(o);
-      if (!["energy", "latency", "edp"].includes(o.objective)) throw new UsageError(`--objective must be energy, latency or edp, got "${o.objective}"`);
-      if (!o.layer && !o.model) throw new UsageError("give --layer or --model");
-      if (o.layer && o.model) throw new UsageError("give --layer or --model, not both");
-      const design = resolveDesign(loadChip(o.chip));
-      const cat = loadEnergyCatalog();
-      const summary = summarizeDesign(cat, design);
-      const energies = summary.action_energies;
-      const layers = o.layer ? o.layer.map(parseLayerSpec) : modelLayers(o.model!, o.batch, o.image);
-      let results: LayerMapResult[];
-      if (o.mapping) {
-        if (layers.length !== 1) throw new UsageError("--mapping replays one layer: give exactly one --layer");
-        const m = mappingFromObject(design, readDocument(o.mapping), o.mapping);
-        results = [replayMapping(design, energies, layers[0]!, m)];
-      } else {
-        const cache = new Map<string, LayerMapResult>();
-        results = layers.map((p) => {
-          const key = JSON.stringify([p.dims, p.stride_h, p.stride_w]);
-          const hit = cache.get(key);
-          const r = hit ?? mapLayer(design, energies, { ...p, repeats: 1 }, { seed: o.seed, maxEvals: o.maxEvals, objective: o.objective as "energy" });
-          if (!hit) cache.set(key, r);
-          return scaleRepeats({ ...r, layer: p.name }, p.repeats);
-        });
-      }
-      const totals = totalsOf(results, summary.area.total_mm2);
-      if (format === "json") return emit(json({ design: summary, totals, layers: results }));
-      if (format === "csv") return emit([CSV_FIELDS.join(","), ...results.map((r) => CSV_FIELDS.map((f) => (r[f] === undefined ? "" : JSON.stringify(r[f]))).join(","))].join("\n"));
-      const lines = [
-        `${design.chip_name}: ${design.rows}x${design.cols}x${design.arrays} ${design.dtype} ${design.dataflow} @ ${design.clock_hz / 1e9} GHz, ${design.process_nm} nm; area ${summary.area.total_mm2.toFixed(2)} mm² (${summary.area.components.map((c) => `${c.name} ${c.area_mm2.toFixed(2)}`).join(", ")}); peak ${summary.peak_tops.toFixed(2)} TOPS, ${summary.peak_tops_per_mm2.toFixed(3)} TOPS/mm²`,
-        "",
-        renderTable(results, [
-          { header: "layer", value: (r) => r.layer },
-          { header: "x", value: (r) => r.repeats },
-          { header: "pJ/MAC", value: (r) => (r.feasible ? r.pj_per_mac!.toFixed(3) : "-") },
-          { header: "energy µJ", value: (r) => (r.feasible ? (r.energy_pj! / 1e6).toFixed(3) : "-") },
-          { header: "cycles", value: (r) => (r.feasible ? Math.round(r.cycles!) : "-") },
-          { header: "sim cycles", value: (r) => (r.cycles_systolic_sim === undefined ? "-" : Math.round(r.cycles_systolic_sim)) },
-          { header: "util %", value: (r) => (r.feasible ? (100 * r.utilization!).toFixed(1) : "-") },
-          { header: "TOPS/W", value: (r) => (r.feasible ? r.tops_per_w!.toFixed(2) : "-") },
-          { header: "note", value: (r) => (r.feasible ? "" : `infeasible: ${r.reasons.join("; ")}`), align: "left" },
-        ]),
-        `sim cycles: SCALE-Sim-compatible simulator (corrected semantics, no DRAM stalls) for single systolic ws/os/is arrays; static power ${(summary.action_energies.static_power.leakage_w * 1e3).toFixed(3)} mW leakage, clock ${summary.action_energies.static_power.clock_pj_per_cycle.toFixed(1)} pJ/cycle (${summary.action_energies.static_power.clocked_bits} flop bits)`,
-        "",
-        `total: ${totals.feasible_layers}/${totals.layers} layers mapped, ${(totals.energy_pj / 1e6).toFixed(3)} µJ, ${totals.pj_per_mac.toFixed(3)} pJ/MAC, ${(totals.latency_s * 1e3).toFixed(4)} ms, ${totals.tops_per_w.toFixed(2)} TOPS/W, ${totals.effective_tops.toFixed(3)} TOPS effective, ${totals.tops_per_mm2.toFixed(4)} TOPS/mm²`,
-        `energy by component (pJ/MAC): ${Object.entries(totals.energy_by_component_pj).map(([k, v]) => `${k} ${(v / Math.max(1, totals.macs)).toFixed(3)}`).join(", ")}`,
-      ];
-      return emit(lines.join("\n"));
+      const result = JOBS["npu-map"].run(mapRequest(o), nodeCatalog());
+      const { model, scope, other_models, design, totals, layers } = result;
+      if (format === "json") return emit(json({ design, totals, layers, model, scope, other_models }));
+      if (format === "csv") return emit([CSV_FIELDS.join(","), ...layers.map((r) => CSV_FIELDS.map((f) => (r[f] === undefined ? "" : JSON.stringify(r[f]))).join(","))].join("\n"));
+      return emit(renderMap(result));
     });
 }
 
-/** A layer result for `n` identical runs of the mapped problem. */
-function scaleRepeats(r: LayerMapResult, n: number): LayerMapResult {
-  if (!r.feasible || n === 1) return { ...r, repeats: n, macs: r.macs * n };
-  const s = (x: number | undefined): number => (x ?? 0) * n;
-  const comp = Object.fromEntries(Object.entries(r.energy_by_component_pj!).map(([k, v]) => [k, v * n]));
-  const lv = Object.fromEntries(Object.entries(r.energy_by_level_pj!).map(([k, v]) => [k, { total: v.total * n, weights: v.weights * n, inputs: v.inputs * n, outputs: v.outputs * n, reads: v.reads * n, writes: v.writes * n }]));
-  return { ...r, repeats: n, macs: r.macs * n, energy_pj: s(r.energy_pj), cycles: s(r.cycles), ...(r.cycles_systolic_sim !== undefined ? { cycles_systolic_sim: s(r.cycles_systolic_sim) } : {}), compute_cycles: s(r.compute_cycles), dram_cycles: s(r.dram_cycles), latency_s: s(r.latency_s), energy_by_component_pj: comp, energy_by_level_pj: lv };
+/** The flags as an NPU mapping request. */
+function mapRequest(o: MapOpts): NpuMapJobRequest {
+  if (!["energy", "latency", "edp"].includes(o.objective)) throw new UsageError(`--objective must be energy, latency or edp, got "${o.objective}"`);
+  if (!o.layer && !o.model) throw new UsageError("give --layer or --model");
+  if (o.layer && o.model) throw new UsageError("give --layer or --model, not both");
+  if (o.mapping && o.layer?.length !== 1) throw new UsageError("--mapping replays one layer: give exactly one --layer");
+  return {
+    chip: o.chip,
+    ...(o.layer ? { layers: o.layer } : { model: o.model!, batch: o.batch, ...(o.image ? { image_size: o.image } : {}) }),
+    seed: o.seed,
+    max_evals: o.maxEvals,
+    objective: o.objective as MapObjective,
+    ...(o.mapping ? { mapping: { object: readDocument(o.mapping), file: o.mapping } } : {}),
+  };
+}
+
+/** The design line, one row per layer, the static-power note, the totals and the model used. */
+function renderMap(r: NpuMapJobResult): string {
+  const { array: a, design: summary, totals, layers: results } = r;
+  const lines = [
+    `${a.chip_name}: ${a.rows}x${a.cols}x${a.arrays} ${a.dtype} ${a.dataflow} @ ${a.clock_hz / 1e9} GHz, ${a.process_nm} nm; area ${summary.area.total_mm2.toFixed(2)} mm² (${summary.area.components.map((c) => `${c.name} ${c.area_mm2.toFixed(2)}`).join(", ")}); peak ${summary.peak_tops.toFixed(2)} TOPS, ${summary.peak_tops_per_mm2.toFixed(3)} TOPS/mm²`,
+    "",
+    renderTable(results, [
+      { header: "layer", value: (r) => r.layer },
+      { header: "x", value: (r) => r.repeats },
+      { header: "pJ/MAC", value: (r) => (r.feasible ? r.pj_per_mac!.toFixed(3) : "-") },
+      { header: "energy µJ", value: (r) => (r.feasible ? (r.energy_pj! / 1e6).toFixed(3) : "-") },
+      { header: "cycles", value: (r) => (r.feasible ? Math.round(r.cycles!) : "-") },
+      { header: "sim cycles", value: (r) => (r.cycles_systolic_sim === undefined ? "-" : Math.round(r.cycles_systolic_sim)) },
+      { header: "util %", value: (r) => (r.feasible ? (100 * r.utilization!).toFixed(1) : "-") },
+      { header: "TOPS/W", value: (r) => (r.feasible ? r.tops_per_w!.toFixed(2) : "-") },
+      { header: "note", value: (r) => (r.feasible ? "" : `infeasible: ${r.reasons.join("; ")}`), align: "left" },
+    ]),
+    `sim cycles: SCALE-Sim-compatible simulator (corrected semantics, no DRAM stalls) for single systolic ws/os/is arrays; static power ${(summary.action_energies.static_power.leakage_w * 1e3).toFixed(3)} mW leakage, clock ${summary.action_energies.static_power.clock_pj_per_cycle.toFixed(1)} pJ/cycle (${summary.action_energies.static_power.clocked_bits} flop bits)`,
+    "",
+    `total: ${totals.feasible_layers}/${totals.layers} layers mapped, ${(totals.energy_pj / 1e6).toFixed(3)} µJ, ${totals.pj_per_mac.toFixed(3)} pJ/MAC, ${(totals.latency_s * 1e3).toFixed(4)} ms, ${totals.tops_per_w.toFixed(2)} TOPS/W, ${totals.effective_tops.toFixed(3)} TOPS effective, ${totals.tops_per_mm2.toFixed(4)} TOPS/mm²`,
+    `energy by component (pJ/MAC): ${Object.entries(totals.energy_by_component_pj).map(([k, v]) => `${k} ${(v / Math.max(1, totals.macs)).toFixed(3)}`).join(", ")}`,
+    `model: ${r.model} — ${r.scope}`,
+    `other models: ${r.other_models}`,
+  ];
+  return lines.join("\n");
 }

@@ -3,13 +3,10 @@
  * with the bound, the cost model that answered, and achieved vs peak.
  */
 import { type Command, Option } from "commander";
-import { estimateOpSpec, type OpEstimate } from "../../core/estimate/estimate-op.js";
+import { JOBS, type OpEstimate } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
-import { opSpec } from "../../core/spec/scenario-spec.js";
-import { parseWith } from "../../core/spec/validate.js";
 import { DTYPES } from "../../core/units/dtype.js";
-import { loadChip } from "../../node/chip-catalog.js";
-import { contextFor } from "../../node/resolvers.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
 import { emit, formatOf, json, nonNegativeInt, positiveInt, UsageError } from "../output.js";
 
 interface CommonOpts {
@@ -31,14 +28,14 @@ function common(cmd: Command): Command {
 
 function runOp(raw: Record<string, unknown>, opts: CommonOpts): void {
   const format = formatOf(opts);
-  const spec = parseWith(opSpec, raw, "command line");
   const ids = opts.chip
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
   if (ids.length === 0) throw new UsageError("--chip needs at least one chip id", "e.g. --chip nvidia-h100-sxm,amd-mi300x");
-  const rows = ids.map((id) => estimateOpSpec(spec, contextFor(loadChip(id)), opts.costModel ? { costModel: opts.costModel } : {}));
-  if (format === "json") return emit(json(rows.length === 1 ? rows[0] : rows));
+  const result = JOBS.op.run({ op: raw, chip: ids.length === 1 ? ids[0]! : ids, source: "command line", ...(opts.costModel ? { cost_model: opts.costModel } : {}) }, nodeCatalog());
+  if (format === "json") return emit(json(result));
+  const rows = Array.isArray(result) ? result : [result];
   if (format === "csv") return emit(renderCsv(rows.map(({ refused, notes, bytes_by_level, ...r }) => ({ ...r, notes: notes.join("; ") }))));
   emit(renderOpTable(rows));
 }

@@ -3,15 +3,12 @@
  * per-block and per-op breakdown: time, share, bound, FLOPs, bytes, which cost model answered.
  */
 import { type Command, Option } from "commander";
-import { type EvaluateOptions, evaluateGraph, type GraphCost } from "../../core/estimate/evaluate-graph.js";
-import { resolvePrecision } from "../../core/workload/precision.js";
+import { type BreakdownRequest, type BreakdownResult, JOBS } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
-import { buildWorkload, modelParams } from "../../core/workload/build-workload.js";
-import { loadChip } from "../../node/chip-catalog.js";
-import { loadModel } from "../../node/model-catalog.js";
-import { contextFor } from "../../node/resolvers.js";
-import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
+import { withFlagNames } from "../flag-errors.js";
+import { emit, formatOf, json, positiveInt } from "../output.js";
 
 interface RunOpts {
   model: string;
@@ -24,6 +21,9 @@ interface RunOpts {
   dtype: DType;
   weights?: DType;
   kvCache?: DType;
+  logits?: "all" | "last";
+  tp?: number;
+  system?: string;
   execution: "graph" | "eager";
   costModel?: string;
   ops?: boolean;
@@ -46,87 +46,53 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option("--weights <dtype>", "weight storage dtype (default: --dtype)").choices([...DTYPES]))
     .addOption(new Option("--kv-cache <dtype>", "KV-cache dtype (default: activations)").choices([...DTYPES]))
     .addOption(new Option("--execution <mode>", "graph (CUDA graphs/compiled) or eager (per-op dispatch)").choices(["graph", "eager"]).default("graph"))
+    .addOption(new Option("--logits <which>", "prefill: LM-head logits for all tokens (FLOP convention) or the last (serving engines; matches estimate's TTFT)").choices(["all", "last"]))
+    .option("--tp <n>", "tensor-parallel chips (transformers): ops of one shard, collectives priced on the system", positiveInt("--tp"))
+    .option("--system <id>", "system the tp chips sit in (default: the chip's own default system)")
     .option("--cost-model <id>", "force a cost model")
     .option("--ops", "list every op, not just the blocks")
     .option("--json", "print JSON")
     .option("--csv", "print the per-op rows as CSV")
     .action((o: RunOpts) => {
       const format = formatOf(o);
-      const chip = loadChip(o.chip);
-      const model = loadModel(o.model);
-      const precision = resolvePrecision({ compute: o.dtype, ...(o.weights ? { weights: o.weights } : {}), ...(o.kvCache ? { kv_cache: o.kvCache } : {}) });
-      const tokenModel = model.category === "decoder-llm" || model.category === "encoder";
-      const newTokens = o.seq ?? (o.phase === "decode" ? 1 : tokenModel ? Math.min(2048, model.max_context) : 2048);
-      const context = o.context ?? newTokens;
-      if (tokenModel && context > model.max_context) {
-        throw new UsageError(`${o.context ? "--context" : "--seq"} ${context} exceeds the maximum context of ${model.id} (${model.max_context} tokens)`, `use at most ${model.max_context}`);
-      }
-      if (!tokenModel && (o.seq !== undefined || o.context !== undefined)) {
-        throw new UsageError(`--seq/--context do not apply to ${model.id} (${model.category}); use --image for the input size`);
-      }
-      if (tokenModel && o.image !== undefined) throw new UsageError(`--image does not apply to ${model.id} (${model.category}); use --seq`);
-      const graph = buildWorkload(model, { batch: o.batch, new_tokens: newTokens, context_tokens: context, phase: o.phase, ...(o.image ? { image_size: o.image } : {}) }, precision);
-      const opts: EvaluateOptions = { execution: o.execution, ...(o.costModel ? { costModel: o.costModel } : {}) };
-      const cost = evaluateGraph(graph, contextFor(chip), opts);
-      const params = modelParams(model);
-      const opRows = cost.blocks.flatMap((b) =>
-        b.ops.map((r) => ({
-          block: b.name,
-          op: r.op.name,
-          kind: r.op.kind,
-          repeat: b.repeat,
-          time_s: r.time_s,
-          total_time_s: r.time_s * b.repeat,
-          share: r.time_s * b.repeat / cost.time_s,
-          flops: r.cost.flops,
-          bytes: r.cost.bytes,
-          utilization: r.cost.utilization,
-          bound: r.time_s > r.cost.time_s ? "overhead" : r.cost.bound,
-          cost_model: r.cost.model,
-          notes: (r.cost.notes ?? []).join("; "),
-        })),
-      );
-      const summary = {
-        model: graph.name,
-        token_model: tokenModel,
-        ...(o.image ? { image_size: o.image } : {}),
-        chip: chip.id,
-        phase: o.phase,
+      const request: BreakdownRequest = {
+        model: o.model,
+        chip: o.chip,
         batch: o.batch,
-        new_tokens: newTokens,
-        context_tokens: context,
-        precision,
-        params_total: params.params_total,
-        time_s: cost.time_s,
-        flops: cost.flops,
-        bytes: cost.bytes,
-        achieved_flops_per_s: cost.flops / cost.time_s,
-        energy_j: cost.energy_j,
-        bound: cost.bound,
-        time_by_bound_s: cost.time_by_bound_s,
-        cost_models: cost.models_used,
+        ...(o.seq !== undefined ? { seq: o.seq } : {}),
+        ...(o.context !== undefined ? { context: o.context } : {}),
+        ...(o.image !== undefined ? { image_size: o.image } : {}),
+        phase: o.phase,
+        precision: { compute: o.dtype, ...(o.weights ? { weights: o.weights } : {}), ...(o.kvCache ? { kv_cache: o.kvCache } : {}) },
+        ...(o.logits ? { logits: o.logits } : {}),
+        ...(o.tp !== undefined ? { tp: o.tp } : {}),
+        ...(o.system !== undefined ? { system: o.system } : {}),
+        execution: o.execution,
+        ...(o.costModel ? { cost_model: o.costModel } : {}),
       };
-      if (format === "json") return emit(json({ ...summary, blocks: cost.blocks.map(({ ops, ...b }) => b), ops: opRows }));
-      if (format === "csv") return emit(renderCsv(opRows));
-      emit(renderRun(summary, cost, opRows, !!o.ops));
+      const r = withFlagNames(RUN_FLAGS, () => JOBS.breakdown.run(request, nodeCatalog()));
+      if (format === "json") return emit(json(r));
+      if (format === "csv") return emit(renderCsv(r.ops.map((row) => ({ ...row }))));
+      emit(renderRun(r, !!o.ops));
     });
 }
 
-function renderRun(
-  s: { model: string; chip: string; phase: string; token_model: boolean; image_size?: number; batch: number; new_tokens: number; context_tokens: number; params_total: number; time_s: number; flops: number; bytes: number; achieved_flops_per_s: number; energy_j?: number; bound: string; time_by_bound_s: Record<string, number>; cost_models: Record<string, number> },
-  cost: GraphCost,
-  opRows: Array<{ block: string; op: string; repeat: number; time_s: number; total_time_s: number; share: number; flops: number; bytes: number; utilization: number; bound: string; cost_model: string; notes: string }>,
-  allOps: boolean,
-): string {
+/** Request fields → the flags that set them (for usage errors). */
+const RUN_FLAGS = { seq: "--seq", context: "--context", image_size: "--image", tp: "--tp" } as const;
+
+function renderRun(s: BreakdownResult, allOps: boolean): string {
+  const where = s.tp ? `${s.tp} × ${s.chip} (tp ${s.tp} on ${s.system})` : s.chip;
   const head = [
     s.token_model
-      ? `${s.model} on ${s.chip}: ${s.phase}, batch ${s.batch}, ${s.new_tokens} new tokens, context ${s.context_tokens}`
-      : `${s.model} on ${s.chip}: forward pass, batch ${s.batch}${s.image_size ? `, ${s.image_size}×${s.image_size} images` : ""}`,
+      ? `${s.model} on ${where}: ${s.phase}, batch ${s.batch}, ${s.new_tokens} new tokens, context ${s.context_tokens}`
+      : `${s.model} on ${where}: forward pass, batch ${s.batch}${s.image_size ? `, ${s.image_size}×${s.image_size} images` : ""}`,
+    ...(s.tp ? [`ops of one tensor-parallel shard; TP collectives ${fmtTime(s.comm_s ?? 0)} of the pass`] : []),
     `time ${fmtTime(s.time_s)} · ${fmtSi(s.flops, "FLOP")} · ${fmtBytes(s.bytes)} main-memory traffic · ${fmtSi(s.achieved_flops_per_s, "FLOP/s")} achieved${s.energy_j !== undefined ? ` · ${fmtSi(s.energy_j, "J")}` : ""}`,
+    `memory ${fmtBytes(s.memory_per_chip_bytes)} of ${fmtBytes(s.memory_capacity_bytes)} — ${s.fits ? "fits" : `does NOT fit (short by ${fmtBytes(s.shortfall_bytes)})`}`,
     `bound: ${s.bound} (${Object.entries(s.time_by_bound_s).filter(([, t]) => t > 0).map(([k, t]) => `${k} ${fmtPct(t / s.time_s, 0)}`).join(", ")}) · cost models: ${Object.keys(s.cost_models).join(", ")}`,
     "",
   ];
-  const blocks = renderTable(cost.blocks, [
+  const blocks = renderTable(s.blocks, [
     { header: "block", value: (b) => b.name },
     { header: "×", value: (b) => b.repeat },
     { header: "time/rep", value: (b) => fmtTime(b.time_s) },
@@ -135,7 +101,7 @@ function renderRun(
     { header: "FLOPs", value: (b) => fmtSi(b.flops) },
     { header: "bytes", value: (b) => fmtBytes(b.bytes) },
   ]);
-  const ops = allOps ? opRows : [...opRows].sort((a, b) => b.total_time_s - a.total_time_s).slice(0, 12);
+  const ops = allOps ? s.ops : [...s.ops].sort((a, b) => b.total_time_s - a.total_time_s).slice(0, 12);
   const opTable = renderTable(ops, [
     { header: "op", value: (r) => `${r.block}/${r.op}` },
     { header: "×", value: (r) => r.repeat },
@@ -146,5 +112,5 @@ function renderRun(
     { header: "model", value: (r) => r.cost_model, align: "left" },
     { header: "why", value: (r) => r.notes, align: "left" },
   ]);
-  return [...head, blocks, "", allOps ? "ops:" : "top ops by time (--ops for all):", opTable].join("\n");
+  return [...head, blocks, "", allOps ? "ops:" : "top ops by time (--ops for all):", opTable, ...(s.warnings.length ? ["", ...s.warnings.map((w) => `note: ${w}`)] : [])].join("\n");
 }

@@ -1,20 +1,17 @@
 /**
- * `xpusim scale`: strong- or weak-scaling curve of training a model on growing chip counts. Each
- * count gets the best layout of the layout search (`xpusim train --search`); scaling efficiency is
- * the per-chip throughput relative to the smallest count that has a fitting layout:
- *   efficiency(N) = (tokens_per_s(N) / N) / (tokens_per_s(N0) / N0)
- * (for strong scaling, with a fixed global batch, this is T(N0)·N0 / (T(N)·N)).
+ * `xpusim scale`: strong- or weak-scaling curve of training a model on growing chip counts: flags →
+ * a scaling request → the scaling job (core/app/jobs/scaling-job.ts, where the sweep and the
+ * efficiency are computed) → a table.
  */
+import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { resolvePrecision } from "../../core/workload/precision.js";
+import { type ScalePoint, type ScalingRequest, type ScalingResult, STRONG_SCALING_GLOBAL_BATCH } from "../../core/app/jobs/scaling-job.js";
+import { JOBS } from "../../core/app/registry.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
-import { layoutLabel, searchTrainingLayouts, type TrainingSearchResult } from "../../core/search/training-search.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
-import { loadChip } from "../../node/chip-catalog.js";
-import { loadModel } from "../../node/model-catalog.js";
-import { contextFor } from "../../node/resolvers.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
 import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
-import { parseCount, positiveNumber, systemFor } from "./train.js";
+import { parseCount, positiveNumber } from "./train.js";
 
 interface ScaleOpts {
   model: string;
@@ -36,27 +33,7 @@ interface ScaleOpts {
   out?: string;
 }
 
-export interface ScalePoint {
-  chips: number;
-  global_batch: number;
-  fits: boolean;
-  layout?: string;
-  step_time_s?: number;
-  tokens_per_s?: number;
-  tokens_per_s_per_chip?: number;
-  model_flops_per_s_per_chip?: number;
-  mfu?: number;
-  memory_per_chip_bytes?: number;
-  scaling_efficiency?: number;
-  time_to_train_s?: number;
-  chip_hours?: number;
-  cost_usd?: number;
-  energy_j?: number;
-  layouts_priced: number;
-  layouts_fitting: number;
-  /** Why no layout was chosen. */
-  reason?: string;
-}
+export type { ScalePoint } from "../../core/app/jobs/scaling-job.js";
 
 /** "8:16384" (powers of two), "8,64,512" or "64". */
 export function parseChipCounts(raw: string): number[] {
@@ -101,83 +78,45 @@ export function registerScaleCommand(program: Command): void {
       const weak = !!o.weak;
       if (weak && o.globalBatch !== undefined) throw new UsageError("--global-batch fixes the batch (strong scaling); weak scaling takes --batch-per-chip");
       if (!weak && o.batchPerChip !== undefined) throw new UsageError("--batch-per-chip is for weak scaling", "add --weak");
-      const counts = parseChipCounts(o.chips);
-      const chip = loadChip(o.chip);
-      const ctx = contextFor(chip);
-      const model = loadModel(o.model);
-      const precision = resolvePrecision({ compute: o.dtype });
-      const points: ScalePoint[] = [];
-      for (const n of counts) {
-        const gb = weak ? (o.batchPerChip ?? 1) * n : (o.globalBatch ?? 1024);
-        if (!Number.isInteger(gb)) {
-          points.push({ chips: n, global_batch: gb, fits: false, layouts_priced: 0, layouts_fitting: 0, reason: `batch per chip ${o.batchPerChip} × ${n} chips is not a whole number of sequences` });
-          continue;
-        }
-        const system = systemFor(o.system, chip, n);
-        const r = searchTrainingLayouts(
-          {
-            model,
-            precision,
-            seq_len: o.seq,
-            chips: n,
-            global_batch: gb,
-            top: 1,
-            rank_by: o.rank,
-            max_microbatch: o.maxMicrobatch,
-            ...(system ? { system } : {}),
-            ...(o.tokens !== undefined ? { tokens: o.tokens } : {}),
-            ...(o.usdPerHour !== undefined ? { usd_per_chip_hour: o.usdPerHour } : {}),
-          },
-          ctx,
-        );
-        points.push(pointOf(n, gb, r));
-      }
-      const base = points.find((p) => p.fits);
-      if (base) for (const p of points) if (p.fits) p.scaling_efficiency = p.tokens_per_s! / p.chips / (base.tokens_per_s! / base.chips);
-      const result = { model: model.id ?? o.model, chip: chip.id, mode: weak ? "weak" : "strong", seq_len: o.seq, points };
+      const path = (p: string | undefined) => (p !== undefined && /\.(ya?ml|json)$/i.test(p) ? resolve(p) : p);
+      const request: ScalingRequest = {
+        chip: path(o.chip)!,
+        model: path(o.model)!,
+        ...(o.system !== undefined ? { system: path(o.system)! } : {}),
+        chip_counts: parseChipCounts(o.chips),
+        mode: weak ? "weak" : "strong",
+        ...(o.globalBatch !== undefined ? { global_batch: o.globalBatch } : {}),
+        ...(o.batchPerChip !== undefined ? { batch_per_chip: o.batchPerChip } : {}),
+        seq_len: o.seq,
+        precision: { compute: o.dtype },
+        rank_by: o.rank,
+        max_microbatch: o.maxMicrobatch,
+        ...(o.tokens !== undefined ? { tokens: o.tokens } : {}),
+        ...(o.usdPerHour !== undefined ? { usd_per_chip_hour: o.usdPerHour } : {}),
+      };
+      const result = JOBS.scaling.run(request, nodeCatalog());
       if (format === "json") return emit(json(result), o.out);
-      if (format === "csv") return emit(renderCsv(points as unknown as Record<string, unknown>[]), o.out);
-      emit(
-        [
-          `${weak ? "weak" : "strong"} scaling of ${result.model} on ${chip.id}: ${weak ? `${o.batchPerChip ?? 1} sequence(s) per chip` : `global batch ${o.globalBatch ?? 1024}`} × ${o.seq} tokens`,
-          "",
-          renderTable(points, [
-            { header: "chips", value: (p) => p.chips },
-            { header: "batch", value: (p) => p.global_batch },
-            { header: "best layout", value: (p) => p.layout ?? `— ${p.reason ?? ""}`, align: "left" },
-            { header: "step", value: (p) => fmtTime(p.step_time_s) },
-            { header: "tokens/s", value: (p) => fmtSi(p.tokens_per_s) },
-            { header: "tokens/s/chip", value: (p) => fmtSi(p.tokens_per_s_per_chip) },
-            { header: "MFU", value: (p) => fmtPct(p.mfu) },
-            { header: "efficiency", value: (p) => fmtPct(p.scaling_efficiency) },
-            { header: "memory/chip", value: (p) => fmtBytes(p.memory_per_chip_bytes) },
-            ...(o.tokens !== undefined ? [{ header: "time to train", value: (p: ScalePoint) => fmtTime(p.time_to_train_s) }, { header: "cost", value: (p: ScalePoint) => (p.cost_usd !== undefined ? `$${fmtSi(p.cost_usd)}` : undefined) }] : []),
-          ]),
-        ].join("\n"),
-        o.out,
-      );
+      if (format === "csv") return emit(renderCsv(result.points as unknown as Record<string, unknown>[]), o.out);
+      emit(renderScaling(result, request), o.out);
     });
 }
 
-function pointOf(chips: number, gb: number, r: TrainingSearchResult): ScalePoint {
-  const e = r.best;
-  const p: ScalePoint = { chips, global_batch: gb, fits: !!e, layouts_priced: r.evaluated, layouts_fitting: r.feasible };
-  if (!e) {
-    p.reason = r.notes.find((n) => n.startsWith("no layout")) ?? r.rejections[0]?.reason ?? "no layout";
-    if (r.closest) p.reason = `no layout fits (closest ${layoutLabel(r.closest.layout)} short by ${fmtBytes(r.closest.shortfall_bytes)})`;
-    else if (r.rejections[0]) p.reason = `no valid layout: ${r.rejections[0].reason}`;
-    return p;
-  }
-  p.layout = layoutLabel(e.layout);
-  p.step_time_s = e.step_time_s;
-  p.tokens_per_s = e.tokens_per_s;
-  p.tokens_per_s_per_chip = e.tokens_per_s / chips;
-  p.model_flops_per_s_per_chip = e.model_flops_per_s_per_chip;
-  p.mfu = e.mfu;
-  p.memory_per_chip_bytes = e.memory_per_chip_bytes;
-  if (e.time_to_train_s !== undefined) p.time_to_train_s = e.time_to_train_s;
-  if (e.chip_hours !== undefined) p.chip_hours = e.chip_hours;
-  if (e.cost_usd !== undefined) p.cost_usd = e.cost_usd;
-  if (e.energy_j !== undefined) p.energy_j = e.energy_j;
-  return p;
+export function renderScaling(result: ScalingResult, req: ScalingRequest): string {
+  const weak = result.mode === "weak";
+  return [
+    `${result.mode} scaling of ${result.model} on ${result.chip}: ${weak ? `${req.batch_per_chip ?? 1} sequence(s) per chip` : `global batch ${req.global_batch ?? STRONG_SCALING_GLOBAL_BATCH}`} × ${result.seq_len} tokens`,
+    "",
+    renderTable(result.points, [
+      { header: "chips", value: (p) => p.chips },
+      { header: "batch", value: (p) => p.global_batch },
+      { header: "best layout", value: (p) => p.layout ?? `— ${p.reason ?? ""}`, align: "left" },
+      { header: "step", value: (p) => fmtTime(p.step_time_s) },
+      { header: "tokens/s", value: (p) => fmtSi(p.tokens_per_s) },
+      { header: "tokens/s/chip", value: (p) => fmtSi(p.tokens_per_s_per_chip) },
+      { header: "MFU", value: (p) => fmtPct(p.mfu) },
+      { header: "efficiency", value: (p) => fmtPct(p.scaling_efficiency) },
+      { header: "memory/chip", value: (p) => fmtBytes(p.memory_per_chip_bytes) },
+      ...(req.tokens !== undefined ? [{ header: "time to train", value: (p: ScalePoint) => fmtTime(p.time_to_train_s) }, { header: "cost", value: (p: ScalePoint) => (p.cost_usd !== undefined ? `$${fmtSi(p.cost_usd)}` : undefined) }] : []),
+    ]),
+  ].join("\n");
 }

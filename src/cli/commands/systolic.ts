@@ -7,8 +7,10 @@
  */
 import type { Command } from "commander";
 import { formatDiagnostic } from "../../core/diagnostics/diagnostic.js";
-import type { SystolicLayerResult, SystolicSemantics } from "../../core/systolic/index.js";
-import { runSystolicFiles, writeScaleSimReports, writeSystolicJson } from "../../node/scalesim-files.js";
+import type { SystolicLayerResult, SystolicSemantics } from "../../core/app/jobs/systolic-job.js";
+import { JOBS } from "../../core/app/registry.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
+import { systolicRequestFromFiles, writeScaleSimReports, writeSystolicJson } from "../../node/scalesim-files.js";
 import { emit, formatOf, json, nonNegativeInt, positiveInt, UsageError } from "../output.js";
 import { join } from "node:path";
 
@@ -132,7 +134,7 @@ export function registerSystolicCommand(program: Command): void {
         throw new UsageError(`--compat must be "scalesim", got "${opts.compat}"`, "omit --compat for the corrected semantics");
       if (!["auto", "conv", "gemm"].includes(opts.format)) throw new UsageError(`--format must be auto, conv or gemm, got "${opts.format}"`);
       const semantics: SystolicSemantics = opts.compat === "scalesim" ? "scalesim" : "corrected";
-      const run = runSystolicFiles({
+      const files = systolicRequestFromFiles({
         configFile: opts.config,
         topologyFile: opts.topology,
         format: opts.format as "auto" | "conv" | "gemm",
@@ -142,7 +144,8 @@ export function registerSystolicCommand(program: Command): void {
         padding: opts.padding,
         arrays: opts.arrays,
       });
-      for (const w of run.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
+      const run = JOBS.systolic.run(files.request, nodeCatalog());
+      for (const w of [...files.warnings, ...run.warnings]) process.stderr.write(`${formatDiagnostic(w)}\n`);
       if (opts.out) {
         const written = writeScaleSimReports(opts.out, run.results);
         if (format === "json") written.push(writeSystolicJson(join(opts.out, "SYSTOLIC_REPORT.json"), run.results));
@@ -150,6 +153,6 @@ export function registerSystolicCommand(program: Command): void {
       }
       if (format === "json") return emit(json(run.results));
       if (format === "csv") return emit(systolicFlatCsv(run.results));
-      return emit(systolicTable(run.results, semantics));
+      return emit([systolicTable(run.results, semantics), `model: ${run.model} — ${run.scope}`, `other models: ${run.other_models}`].join("\n"));
     });
 }

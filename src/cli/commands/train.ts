@@ -4,24 +4,17 @@
  * valid (tp, pp, dp, microbatch, interleave, ZeRO, recompute) layout ranked by step time or cost,
  * with the rejected ones counted by reason.
  */
+import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import type { CostContext } from "../../core/cost/contract.js";
-import { estimateTraining, type TrainingEstimate, type TrainingRequest } from "../../core/estimate/estimate-training.js";
+import { JOBS } from "../../core/app/registry.js";
 import { parseScenario } from "../../core/app/run-scenario.js";
-import { resolvePrecision } from "../../core/workload/precision.js";
-import type { EvaluateOptions } from "../../core/estimate/evaluate-graph.js";
-import type { System } from "../../core/network/build-system.js";
+import { type TrainingOverrides, trainingRequest, trainingSearchRequest } from "../../core/app/training-request.js";
+import type { TrainingEstimate, TrainingRequest } from "../../core/estimate/estimate-training.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
-import { layoutLabel, searchTrainingLayouts, type TrainingSearchRequest, type TrainingSearchResult } from "../../core/search/training-search.js";
-import type { ModelSpec } from "../../core/spec/model-spec.js";
+import { layoutLabel, type TrainingSearchResult } from "../../core/search/training-search.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
-import type { Precision } from "../../core/workload/precision.js";
-import { loadChip } from "../../node/chip-catalog.js";
-import { loadModel } from "../../node/model-catalog.js";
-import { readDocument } from "../../node/read-document.js";
-import { contextFor } from "../../node/resolvers.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
-import { defaultSystemFor, loadSystem } from "../../node/system-catalog.js";
+import { readDocument } from "../../node/read-document.js";
 import { emit, formatOf, json, nonNegativeInt, positiveInt, UsageError } from "../output.js";
 
 interface TrainOpts {
@@ -75,147 +68,36 @@ export function positiveNumber(flag: string) {
   };
 }
 
-/** The workload, chip and system of a train/scale invocation, from flags or a scenario file. */
-export interface TrainSetup {
-  model: ModelSpec;
-  ctx: CostContext;
-  chips: number;
-  system?: System;
-  precision: Precision;
-  global_batch: number;
-  seq_len: number;
-  opts: EvaluateOptions;
-  layout: Partial<Pick<TrainingRequest, "tp" | "pp" | "dp" | "ep" | "cp" | "microbatch" | "interleave" | "zero" | "recompute" | "sp" | "flash_attention" | "dropout" | "overlap_grad_reduce" | "image_size">>;
-  tokens?: number;
+/** A spec file path given as a flag is read from the working directory (the scenario's own refs from its folder). */
+function flagRef(ref: string | undefined): string | undefined {
+  return ref !== undefined && /\.(ya?ml|json)$/i.test(ref) ? resolve(ref) : ref;
 }
 
-/** The system for `chips` chips: the named one, else the chip's usual system (none for one chip). */
-export function systemFor(name: string | undefined, chip: CostContext["chip"], chips: number): System | undefined {
-  if (name) return loadSystem(name);
-  return chips > 1 ? defaultSystemFor(chip, chips) : undefined;
-}
-
-function setupFrom(file: string | undefined, o: TrainOpts): TrainSetup {
-  if (file) {
-    const s = parseScenario(readDocument(file), file);
-    if (s.kind !== "training" || !("model" in s.workload) || !s.training) {
-      throw new UsageError(`${file} is not a training scenario`, "it needs kind: training, workload: { model }, and a training section");
-    }
-    const r = nodeCatalog(file);
-    const chip = r.chip(s.hardware.chip);
-    const chips = o.chips ?? s.hardware.count;
-    const system = o.system ? loadSystem(o.system) : chips > 1 ? r.system(s.hardware.system, chip, chips) : undefined;
-    const par = s.parallelism;
-    const tr = s.training;
-    // dp left at 1 in a scenario fills the chips (as `xpusim estimate` does).
-    const dp = o.dp ?? (par.dp !== 1 ? par.dp : undefined);
-    return {
-      model: r.model(s.workload.model),
-      ctx: r.context(chip),
-      chips,
-      ...(system ? { system } : {}),
-      precision: resolvePrecision(s.precision),
-      global_batch: o.globalBatch ?? tr.global_batch,
-      seq_len: o.seq ?? tr.seq_len ?? 2048,
-      opts: { execution: o.execution ?? s.execution, ...(s.cost_model ? { costModel: s.cost_model } : {}) },
-      layout: {
-        tp: o.tp ?? par.tp,
-        pp: o.pp ?? par.pp,
-        ep: o.ep ?? par.ep,
-        cp: o.cp ?? par.cp,
-        ...(dp !== undefined ? { dp } : {}),
-        microbatch: o.microbatch ?? par.microbatch,
-        interleave: o.interleave ?? par.interleave,
-        zero: o.zero ?? par.zero,
-        recompute: o.recompute ?? tr.recompute,
-        sp: o.sp ?? par.sp,
-        flash_attention: tr.flash_attention,
-        dropout: tr.dropout,
-        overlap_grad_reduce: tr.overlap_grad_reduce,
-        ...(tr.image_size ? { image_size: tr.image_size } : {}),
-      },
-      ...((o.tokens ?? tr.tokens) !== undefined ? { tokens: o.tokens ?? tr.tokens } : {}),
-    };
-  }
-  if (!o.model || !o.chip) throw new UsageError("give --model and --chip (or a training scenario file)", "e.g. xpusim train --model llama-3.1-70b --chip nvidia-h100-sxm --chips 64 --search");
-  const chip = loadChip(o.chip);
-  const chips = o.chips ?? 1;
-  const system = systemFor(o.system, chip, chips);
-  return {
-    model: loadModel(o.model),
-    ctx: contextFor(chip),
-    chips,
-    ...(system ? { system } : {}),
-    precision: resolvePrecision({ compute: o.dtype ?? "bf16" }),
-    global_batch: o.globalBatch ?? 1024,
-    seq_len: o.seq ?? 2048,
-    opts: { execution: o.execution ?? "graph" },
-    layout: {
-      ...(o.tp !== undefined ? { tp: o.tp } : {}),
-      ...(o.pp !== undefined ? { pp: o.pp } : {}),
-      ...(o.dp !== undefined ? { dp: o.dp } : {}),
-      ...(o.ep !== undefined ? { ep: o.ep } : {}),
-      ...(o.cp !== undefined ? { cp: o.cp } : {}),
-      ...(o.microbatch !== undefined ? { microbatch: o.microbatch } : {}),
-      ...(o.interleave !== undefined ? { interleave: o.interleave } : {}),
-      ...(o.zero !== undefined ? { zero: o.zero } : {}),
-      ...(o.recompute !== undefined ? { recompute: o.recompute } : {}),
-      ...(o.sp !== undefined ? { sp: o.sp } : {}),
-    },
-    ...(o.tokens !== undefined ? { tokens: o.tokens } : {}),
+/** The flags as overrides of the training request (each one given overrides the scenario's field). */
+function overridesOf(o: TrainOpts): TrainingOverrides {
+  const all: TrainingOverrides = {
+    model: flagRef(o.model),
+    chip: flagRef(o.chip),
+    system: flagRef(o.system),
+    chips: o.chips,
+    global_batch: o.globalBatch,
+    seq_len: o.seq,
+    tp: o.tp,
+    pp: o.pp,
+    dp: o.dp,
+    ep: o.ep,
+    cp: o.cp,
+    microbatch: o.microbatch,
+    interleave: o.interleave,
+    zero: o.zero,
+    recompute: o.recompute,
+    sp: o.sp,
+    tokens: o.tokens,
+    dtype: o.dtype,
+    usd_per_chip_hour: o.usdPerHour,
+    execution: o.execution,
   };
-}
-
-/** The request for one layout: dp fills the chips tp·pp leave; sp is on with tp > 1 unless turned off. */
-export function singleRequest(s: TrainSetup, usdPerHour?: number): TrainingRequest {
-  const tp = s.layout.tp ?? 1;
-  const pp = s.layout.pp ?? 1;
-  const cp = s.layout.cp ?? 1;
-  const dp = s.layout.dp ?? (s.chips % (tp * pp * cp) === 0 ? s.chips / (tp * pp * cp) : 1);
-  return {
-    model: s.model,
-    precision: s.precision,
-    global_batch: s.global_batch,
-    seq_len: s.seq_len,
-    recompute: s.layout.recompute ?? "selective",
-    chips: s.chips,
-    tp,
-    pp,
-    dp,
-    ep: s.layout.ep ?? 1,
-    cp,
-    zero: s.layout.zero ?? (dp > 1 ? 1 : 0),
-    microbatch: s.layout.microbatch ?? 1,
-    interleave: s.layout.interleave ?? 1,
-    sp: s.layout.sp ?? tp > 1,
-    ...(s.layout.flash_attention !== undefined ? { flash_attention: s.layout.flash_attention } : {}),
-    ...(s.layout.dropout !== undefined ? { dropout: s.layout.dropout } : {}),
-    ...(s.layout.overlap_grad_reduce !== undefined ? { overlap_grad_reduce: s.layout.overlap_grad_reduce } : {}),
-    ...(s.layout.image_size ? { image_size: s.layout.image_size } : {}),
-    ...(s.system ? { system: s.system } : {}),
-    ...(s.tokens !== undefined ? { tokens: s.tokens } : {}),
-    ...(usdPerHour !== undefined ? { usd_per_chip_hour: usdPerHour } : {}),
-  };
-}
-
-export function searchRequest(s: TrainSetup, o: { top?: number; rank?: "time" | "cost"; maxMicrobatch?: number; usdPerHour?: number }): TrainingSearchRequest {
-  return {
-    model: s.model,
-    precision: s.precision,
-    seq_len: s.seq_len,
-    chips: s.chips,
-    global_batch: s.global_batch,
-    ...(s.system ? { system: s.system } : {}),
-    ...(s.layout.flash_attention !== undefined ? { flash_attention: s.layout.flash_attention } : {}),
-    ...(s.layout.dropout !== undefined ? { dropout: s.layout.dropout } : {}),
-    ...(s.layout.overlap_grad_reduce !== undefined ? { overlap_grad_reduce: s.layout.overlap_grad_reduce } : {}),
-    ...(s.layout.image_size ? { image_size: s.layout.image_size } : {}),
-    ...(s.tokens !== undefined ? { tokens: s.tokens } : {}),
-    ...(o.usdPerHour !== undefined ? { usd_per_chip_hour: o.usdPerHour } : {}),
-    ...(o.top !== undefined ? { top: o.top } : {}),
-    ...(o.rank ? { rank_by: o.rank } : {}),
-    ...(o.maxMicrobatch !== undefined ? { max_microbatch: o.maxMicrobatch } : {}),
-  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as TrainingOverrides;
 }
 
 export function registerTrainCommand(program: Command): void {
@@ -234,11 +116,11 @@ export function registerTrainCommand(program: Command): void {
     .option("--dp <n>", "data-parallel degree (default: chips / (tp·pp·cp))", positiveInt("--dp"))
     .option("--ep <n>", "expert-parallel degree, inside dp (MoE models; default 1)", positiveInt("--ep"))
     .option("--cp <n>", "context-parallel degree: the sequence split over cp ranks (default 1)", positiveInt("--cp"))
-    .option("--microbatch <n>", "micro-batch size (default 1)", positiveInt("--microbatch"))
-    .option("--interleave <n>", "virtual pipeline chunks per rank (default 1)", positiveInt("--interleave"))
+    .option("--microbatch <n>", "micro-batch size (default: the best that fits, chosen and reported)", positiveInt("--microbatch"))
+    .option("--interleave <n>", "virtual pipeline chunks per rank (default: the best feasible, chosen and reported)", positiveInt("--interleave"))
     .option("--zero <stage>", "ZeRO stage 0-3 (default 1 with dp > 1)", nonNegativeInt("--zero"))
     .addOption(new Option("--recompute <mode>", "activation recomputation (default selective)").choices(["none", "selective", "full"]))
-    .option("--sp", "sequence parallelism (default: on with tp > 1)")
+    .option("--sp", "sequence parallelism (default: the faster of on and off with tp > 1)")
     .option("--no-sp", "turn sequence parallelism off")
     .option("--tokens <n>", "token budget for time-to-train, e.g. 15T", parseCount("--tokens"))
     .addOption(new Option("--dtype <dtype>", "compute dtype (default bf16)").choices([...DTYPES]))
@@ -254,14 +136,18 @@ export function registerTrainCommand(program: Command): void {
     .action((file: string | undefined, o: TrainOpts) => {
       const format = formatOf(o);
       if (o.zero !== undefined && o.zero > 3) throw new UsageError(`--zero must be 0, 1, 2 or 3, got ${o.zero}`);
-      const setup = setupFrom(file, o);
+      const scenario = file ? parseScenario(readDocument(file), file) : undefined;
+      if (scenario && scenario.kind !== "training") throw new UsageError(`${file} is not a training scenario`, "it needs kind: training, workload: { model }, and a training section");
+      if (!scenario && (!o.model || !o.chip)) throw new UsageError("give --model and --chip (or a training scenario file)", "e.g. xpusim train --model llama-3.1-70b --chip nvidia-h100-sxm --chips 64 --search");
+      const request = trainingRequest(scenario, overridesOf(o));
+      const catalog = nodeCatalog(file);
       if (o.search) {
-        const r = searchTrainingLayouts(searchRequest(setup, { top: o.top, rank: o.rank, maxMicrobatch: o.maxMicrobatch, ...(o.usdPerHour !== undefined ? { usdPerHour: o.usdPerHour } : {}) }), setup.ctx, setup.opts);
+        const r = JOBS["training-search"].run(trainingSearchRequest(request, { top: o.top, rank_by: o.rank, max_microbatch: o.maxMicrobatch }), catalog);
         if (format === "json") return emit(json(r), o.out);
         if (format === "csv") return emit(renderCsv(r.top.map(flatRow)), o.out);
         return emit(renderSearch(r), o.out);
       }
-      const e = estimateTraining(singleRequest(setup, o.usdPerHour), setup.ctx, setup.opts);
+      const e = JOBS.training.run(request, catalog);
       if (format === "json") return emit(json(e), o.out);
       if (format === "csv") return emit(renderCsv([flatten(e as unknown as Record<string, unknown>)]), o.out);
       emit(renderEstimate(e), o.out);
@@ -273,9 +159,15 @@ export function flatten(o: Record<string, unknown>, prefix = ""): Record<string,
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {
     if (v && typeof v === "object" && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, `${prefix}${k}.`));
-    else out[`${prefix}${k}`] = Array.isArray(v) ? v.join("; ") : typeof v === "number" && !Number.isFinite(v) ? undefined : v;
+    else out[`${prefix}${k}`] = Array.isArray(v) ? v.map(listItem).join("; ") : typeof v === "number" && !Number.isFinite(v) ? undefined : v;
   }
   return out;
+}
+
+/** A list item in one CSV cell: `field=value` for a chosen default, JSON for another object. */
+function listItem(x: unknown): string {
+  if (x && typeof x === "object") return "field" in x && "value" in x ? `${String(x.field)}=${String(x.value)}` : JSON.stringify(x);
+  return String(x);
 }
 
 /** One ranked layout as a CSV/table row. */
@@ -318,6 +210,8 @@ export function renderEstimate(e: TrainingEstimate): string {
     `    backward           ${fmtTime(b.backward).padEnd(10)} ${share(b.backward)}`,
     `    recompute          ${fmtTime(b.recompute).padEnd(10)} ${share(b.recompute)}`,
     `    tensor-parallel    ${fmtTime(b.tensor_parallel_comm).padEnd(10)} ${share(b.tensor_parallel_comm)}`,
+    ...(l.ep > 1 || b.expert_parallel_comm > 0 ? [`    expert-parallel    ${fmtTime(b.expert_parallel_comm).padEnd(10)} ${share(b.expert_parallel_comm)} (all-to-alls)`] : []),
+    ...(l.cp > 1 || b.context_parallel_comm > 0 ? [`    context-parallel   ${fmtTime(b.context_parallel_comm).padEnd(10)} ${share(b.context_parallel_comm)} (ring attention, exposed)`] : []),
     `    pipeline p2p       ${fmtTime(b.pipeline_p2p).padEnd(10)} ${share(b.pipeline_p2p)}`,
     `    data-parallel      ${fmtTime(b.data_parallel_exposed).padEnd(10)} ${share(b.data_parallel_exposed)} (exposed)`,
     `    overlap slowdown   ${fmtTime(b.overlap_slowdown).padEnd(10)} ${share(b.overlap_slowdown)} (compute lost to overlapped communication)`,
@@ -333,6 +227,7 @@ export function renderEstimate(e: TrainingEstimate): string {
           `  time to train        ${fmtTime(e.time_to_train_s)} · ${fmtSi(e.chip_hours, "chip-hours")}${e.cost_usd !== undefined ? ` · $${fmtSi(e.cost_usd)}` : " · no price (--usd-per-hour)"}${e.energy_j !== undefined ? ` · ${fmtSi(e.energy_j / 3600, "Wh")}` : ""}`,
         ]
       : ["  time to train        give --tokens (e.g. 15T)"]),
+    ...(e.chosen_defaults?.length ? ["", ...e.chosen_defaults.map((c) => `chosen: ${c.field} = ${String(c.value)} — ${c.why}`)] : []),
     ...(e.warnings.length ? ["", ...e.warnings.map((w) => `note: ${w}`)] : []),
   ].join("\n");
 }

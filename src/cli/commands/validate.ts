@@ -4,13 +4,13 @@
  * the median |error| per category and overall. Unsupported points are listed with the reason.
  */
 import type { Command } from "commander";
+import { XpusimError } from "../../core/diagnostics/diagnostic.js";
+import { JOBS } from "../../core/app/registry.js";
+import type { ValidationJobRequest } from "../../core/app/jobs/validation-job.js";
 import { fmtPct, renderCsv, renderTable } from "../../core/report/table.js";
-import { parseWith } from "../../core/spec/validate.js";
-import { normaliseMeasuredFile } from "../../core/validate/collectives-file.js";
-import { measuredFileSchema } from "../../core/validate/measured-point.js";
-import { runValidation } from "../../core/validate/run-validation.js";
+import type { ValidationSummary } from "../../core/validate/validation-result.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
 import { readDocument } from "../../node/read-document.js";
-import { validationResolvers } from "../../node/validation-resolvers.js";
 import { emit, formatOf, json, UsageError } from "../output.js";
 
 export function registerValidateCommand(program: Command): void {
@@ -23,53 +23,63 @@ export function registerValidateCommand(program: Command): void {
     .option("--csv", "print CSV")
     .action((file: string, o: { category?: string; json?: boolean; csv?: boolean }) => {
       const format = formatOf(o);
-      let points = parseWith(measuredFileSchema, normaliseMeasuredFile(readDocument(file), file), file);
-      if (o.category !== undefined) {
-        const categories = [...new Set(points.map((p) => p.category))];
-        if (!categories.includes(o.category)) throw new UsageError(`--category: no point of ${file} has category "${o.category}"`, `its categories: ${categories.join(", ")}`);
-        points = points.filter((p) => p.category === o.category);
-      }
-      const summary = runValidation(points, validationResolvers());
+      const request: ValidationJobRequest = { measured: readDocument(file), file, ...(o.category !== undefined ? { category: o.category } : {}) };
+      const summary = runValidationJob(request);
       if (format === "json") return emit(json(summary));
       if (format === "csv") return emit(renderCsv(summary.results.map((r) => ({ ...r, assumptions: r.assumptions.join("; ") }))));
-      const ok = summary.results.filter((r) => r.status === "ok");
-      const notes: string[] = [];
-      const noteIndex = (as: string[]) =>
-        as
-          .map((a) => {
-            let i = notes.indexOf(a);
-            if (i < 0) i = notes.push(a) - 1;
-            return i + 1;
-          })
-          .join(",");
-      const rest = summary.results.filter((r) => r.status !== "ok");
-      const lines = [
-        renderTable(ok, [
-          { header: "id", value: (r) => r.id },
-          { header: "category", value: (r) => r.category, align: "left" },
-          { header: "metric", value: (r) => `${r.metric} (${r.unit})`, align: "left" },
-          { header: "measured", value: (r) => r.measured },
-          { header: "predicted", value: (r) => r.predicted },
-          { header: "error", value: (r) => `${r.error! >= 0 ? "+" : ""}${(r.error! * 100).toFixed(1)}%` },
-          { header: "chip", value: (r) => r.chip, align: "left" },
-          { header: "notes", value: (r) => (r.assumptions.length ? `[${noteIndex(r.assumptions)}]` : ""), align: "left" },
-        ]),
-        ...(notes.length ? ["", "assumptions made to build the scenarios:", ...notes.map((n, i) => `  [${i + 1}] ${n}`)] : []),
-        "",
-        "median |error| by category:",
-        renderTable(summary.by_category, [
-          { header: "category", value: (c) => c.category },
-          { header: "points", value: (c) => c.points },
-          { header: "predicted", value: (c) => c.predicted },
-          { header: "median |err|", value: (c) => fmtPct(c.median_abs_error) },
-          { header: "max |err|", value: (c) => fmtPct(c.max_abs_error) },
-        ]),
-        "",
-        `overall: ${summary.overall.predicted} of ${summary.overall.points} points predicted, median |error| ${fmtPct(summary.overall.median_abs_error)}`,
-      ];
-      if (rest.length) {
-        lines.push("", `not predicted (${rest.length}):`, ...rest.map((r) => `  ${r.status.padEnd(11)} ${r.id}: ${r.reason}`));
-      }
-      emit(lines.join("\n"));
+      emit(renderValidationTable(summary));
     });
+}
+
+/** The job, with an unknown --category reported as a usage error (exit 2) naming the flag. */
+function runValidationJob(request: ValidationJobRequest): ValidationSummary {
+  try {
+    return JOBS.validation.run(request, nodeCatalog());
+  } catch (e) {
+    const d = e instanceof XpusimError ? e.diagnostics[0] : undefined;
+    if (d?.path === "category") throw new UsageError(`--category: ${d.message}`, d.hint);
+    throw e;
+  }
+}
+
+function renderValidationTable(summary: ValidationSummary): string {
+  const ok = summary.results.filter((r) => r.status === "ok");
+  const notes: string[] = [];
+  const noteIndex = (as: string[]) =>
+    as
+      .map((a) => {
+        let i = notes.indexOf(a);
+        if (i < 0) i = notes.push(a) - 1;
+        return i + 1;
+      })
+      .join(",");
+  const rest = summary.results.filter((r) => r.status !== "ok");
+  const lines = [
+    renderTable(ok, [
+      { header: "id", value: (r) => r.id },
+      { header: "category", value: (r) => r.category, align: "left" },
+      { header: "metric", value: (r) => `${r.metric} (${r.unit})`, align: "left" },
+      { header: "measured", value: (r) => r.measured },
+      { header: "predicted", value: (r) => r.predicted },
+      { header: "error", value: (r) => `${r.error! >= 0 ? "+" : ""}${(r.error! * 100).toFixed(1)}%` },
+      { header: "chip", value: (r) => r.chip, align: "left" },
+      { header: "notes", value: (r) => (r.assumptions.length ? `[${noteIndex(r.assumptions)}]` : ""), align: "left" },
+    ]),
+    ...(notes.length ? ["", "assumptions made to build the scenarios:", ...notes.map((n, i) => `  [${i + 1}] ${n}`)] : []),
+    "",
+    "median |error| by category:",
+    renderTable(summary.by_category, [
+      { header: "category", value: (c) => c.category },
+      { header: "points", value: (c) => c.points },
+      { header: "predicted", value: (c) => c.predicted },
+      { header: "median |err|", value: (c) => fmtPct(c.median_abs_error) },
+      { header: "max |err|", value: (c) => fmtPct(c.max_abs_error) },
+    ]),
+    "",
+    `overall: ${summary.overall.predicted} of ${summary.overall.points} points predicted, median |error| ${fmtPct(summary.overall.median_abs_error)}`,
+  ];
+  if (rest.length) {
+    lines.push("", `not predicted (${rest.length}):`, ...rest.map((r) => `  ${r.status.padEnd(11)} ${r.id}: ${r.reason}`));
+  }
+  return lines.join("\n");
 }

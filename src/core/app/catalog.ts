@@ -1,7 +1,9 @@
 import type { CostContext } from "../cost/contract.js";
 import type { Chip } from "../hardware/chip.js";
+import type { EnergyCatalog } from "../spec/energy-spec.js";
 import type { System } from "../network/build-system.js";
 import type { ModelSpec } from "../spec/model-spec.js";
+import type { ValidationResolvers } from "../validate/validation-result.js";
 
 /**
  * Everything a job may look up, injected by the front end so the application layer stays
@@ -17,14 +19,22 @@ export interface Catalog {
   chip(ref: SpecRef): Chip;
   model(ref: SpecRef): ModelSpec;
   /**
-   * The system `count` chips run on: the named/inline one, else a default built from the chip's own
-   * links (every chip, catalog or user file, has one). Undefined only when `count` is 1 and no
-   * system is named.
+   * The system `count` chips run on: the named/inline one (then `chip` and `count` are not needed),
+   * else a default built from the chip's own links (every chip, catalog or user file, has one).
+   * Undefined only when `count` is 1 and no system is named.
    */
-  system(ref: SpecRef | undefined, chip: Chip, count: number): System | undefined;
+  system(ref: SpecRef | undefined, chip?: Chip, count?: number): System | undefined;
   /** The chip with its family's efficiency parameters: what every cost model reads. */
   context(chip: Chip): CostContext;
+  /** Per-action energies and areas by process node, DRAM energy, scaling and static power (catalog/energy). */
+  energy(): EnergyCatalog;
   chipIds(): readonly string[];
   modelIds(): readonly string[];
   systemIds(): readonly string[];
+  /**
+   * Name-based lookups for measured-results files (hardware and model names as sources write them,
+   * the systems they ran on, config supplements). Optional: only front ends that carry the validation
+   * name maps provide it; the validation job refuses without it.
+   */
+  validationResolvers?(): ValidationResolvers;
 }

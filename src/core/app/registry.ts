@@ -1,10 +1,18 @@
 import type { Scenario } from "../spec/scenario-spec.js";
 import type { Job } from "./job.js";
+import { breakdownJob } from "./jobs/breakdown-job.js";
+import { compareJob } from "./jobs/compare-job.js";
+import { collectiveJob } from "./jobs/collective-job.js";
+import { npuMapJob } from "./jobs/npu-map-job.js";
+import { systolicJob } from "./jobs/systolic-job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
 import { servingJob } from "./jobs/serving-job.js";
 import { servingPlanJob } from "./jobs/serving-plan-job.js";
+import { scalingJob } from "./jobs/scaling-job.js";
 import { trainingJob } from "./jobs/training-job.js";
+import { trainingSearchJob } from "./jobs/training-search-job.js";
+import { validationJob } from "./jobs/validation-job.js";
 
 /**
  * Every job the product offers, by id. A front end calls `runJob(id, request, catalog)` or the job
@@ -17,6 +25,14 @@ export const JOBS = {
   training: trainingJob,
   serving: servingJob,
   "serving-plan": servingPlanJob,
+  "training-search": trainingSearchJob,
+  scaling: scalingJob,
+  validation: validationJob,
+  breakdown: breakdownJob,
+  compare: compareJob,
+  collective: collectiveJob,
+  systolic: systolicJob,
+  "npu-map": npuMapJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
@@ -29,4 +45,13 @@ export function listJobs(): ReadonlyArray<Job<unknown, unknown>> {
 /** The job that answers a scenario kind. */
 export function scenarioJob(kind: Scenario["kind"]): Job<unknown, unknown> | undefined {
   return listJobs().find((j) => j.scenarioKinds?.includes(kind));
+}
+
+/**
+ * The job that answers a scenario: by kind, except that a `kind: op` scenario whose op is a
+ * collective goes to the collective job (a collective is priced on a system, not by a chip's cost models).
+ */
+export function jobForScenario(s: Scenario): Job<unknown, unknown> | undefined {
+  if (s.kind === "op" && "op" in s.workload && s.workload.op.type === "collective") return JOBS.collective as unknown as Job<unknown, unknown>;
+  return scenarioJob(s.kind);
 }

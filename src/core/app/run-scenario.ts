@@ -5,7 +5,8 @@ import type { TrainingEstimate } from "../estimate/estimate-training.js";
 import { type Scenario, scenarioSpec } from "../spec/scenario-spec.js";
 import { parseWith } from "../spec/validate.js";
 import type { Catalog } from "./catalog.js";
-import { scenarioJob } from "./registry.js";
+import type { CollectiveJobResult } from "./jobs/collective-job.js";
+import { jobForScenario } from "./registry.js";
 
 /**
  * The pipeline behind `xpusim estimate`, drawn:
@@ -15,7 +16,7 @@ import { scenarioJob } from "./registry.js";
  *
  * Lookups are injected (`Catalog`) so the engine stays browser-safe.
  */
-export type ScenarioEstimate = OpEstimate | InferenceEstimate | TrainingEstimate;
+export type ScenarioEstimate = OpEstimate | InferenceEstimate | TrainingEstimate | CollectiveJobResult;
 
 export function parseScenario(raw: unknown, file?: string): Scenario {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
@@ -32,7 +33,7 @@ export function parseScenario(raw: unknown, file?: string): Scenario {
 }
 
 export function runScenario(s: Scenario, catalog: Catalog): ScenarioEstimate {
-  const job = scenarioJob(s.kind);
+  const job = jobForScenario(s);
   if (!job?.fromScenario) throw new XpusimError(error("E_UNSUPPORTED", "kind", `no job answers scenario kind "${s.kind}"`));
   return job.run(job.fromScenario(s, catalog), catalog) as ScenarioEstimate;
 }

@@ -60,6 +60,7 @@ export function backwardOf(op: Op): BackwardItem[] {
       const wgrad: GemmOp = {
         name: `${op.name}.wgrad`,
         kind: "gemm",
+        role: op.role,
         dtype: op.dtype,
         m: op.c_out / op.groups,
         n: (op.c_in / op.groups) * op.kh * op.kw,

@@ -37,6 +37,7 @@ export function opFromSpec(spec: OpSpec): Op {
       return {
         name: `gemm ${spec.batch > 1 ? `${spec.batch}×` : ""}${spec.m}×${spec.n}×${spec.k}`,
         kind: "gemm",
+        role: "replicated",
         dtype: spec.dtype,
         m: spec.m,
         n: spec.n,
@@ -59,6 +60,7 @@ export function opFromSpec(spec: OpSpec): Op {
       return {
         name: `conv2d ${spec.kh}×${spec.kw} ${spec.c_in}→${spec.c_out}${spec.groups > 1 ? ` g${spec.groups}` : ""}`,
         kind: "conv2d",
+        role: "replicated",
         dtype: spec.dtype,
         n: spec.n,
         h: spec.h,
@@ -85,6 +87,7 @@ export function opFromSpec(spec: OpSpec): Op {
       return {
         name: `attention ${spec.phase}${spec.fused ? " (fused)" : ""}`,
         kind: "attention",
+        role: "attention_core",
         dtype: spec.dtype,
         batch: spec.batch,
         heads: spec.heads,
@@ -101,7 +104,7 @@ export function opFromSpec(spec: OpSpec): Op {
       };
     }
     case "collective":
-      return { name: `${spec.op} ${spec.bytes} B over ${spec.ranks}`, kind: "collective", dtype: spec.dtype, collective: spec.op, bytes: spec.bytes, ranks: spec.ranks };
+      return { name: `${spec.op} ${spec.bytes} B over ${spec.ranks}`, kind: "collective", role: "communication", dtype: spec.dtype, collective: spec.op, bytes: spec.bytes, ranks: spec.ranks };
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Bound, CostContext, OpCost } from "../cost/contract.js";
 import { estimateOp } from "../cost/registry.js";
-import type { Block, Op, WorkloadGraph } from "../workload/op.js";
+import type { Block, BlockKind, Op, WorkloadGraph } from "../workload/op.js";
 
 /**
  * Prices a workload graph op by op with the cost-model registry and sums block × repeat.
@@ -23,6 +23,7 @@ export interface OpResult {
 
 export interface BlockResult {
   name: string;
+  kind: BlockKind;
   repeat: number;
   /** One repetition of the block. */
   time_s: number;
@@ -104,7 +105,7 @@ export function evaluateBlocks(blocks: readonly Block[], ctx: CostContext, opts:
       if (cost.energy_j === undefined) energyKnown = false;
       else energy += (cost.energy_j + (t - cost.time_s) * idlePowerW(ctx)) * block.repeat;
     }
-    out.push({ name: block.name, repeat: block.repeat, time_s: bt, total_time_s: bt * block.repeat, flops: bf * block.repeat, bytes: bb * block.repeat, ops });
+    out.push({ name: block.name, kind: block.kind, repeat: block.repeat, time_s: bt, total_time_s: bt * block.repeat, flops: bf * block.repeat, bytes: bb * block.repeat, ops });
     time += bt * block.repeat;
     flops += bf * block.repeat;
     bytes += bb * block.repeat;

@@ -63,11 +63,6 @@ export interface ShardedPassCost {
   sharded: WorkloadGraph;
 }
 
-/** Blocks that hold the decoder layers (split over pipeline stages). */
-export function isLayerBlockName(name: string): boolean {
-  return name !== "embedding" && name !== "final";
-}
-
 /** Power a chip draws while waiting (idle power, or a family fraction of TDP). */
 export function waitingPowerW(ctx: CostContext): number {
   if (ctx.chip.power.idle_w !== undefined) return ctx.chip.power.idle_w;
@@ -93,17 +88,17 @@ export function shardGraphBlocks(graph: WorkloadGraph, tp: number, ep = 1): { bl
     a2a.push(eps.comm);
     const sh = shardTensorParallel(eps.ops, tp, false);
     let c = sh.comm;
-    if (tp > 1 && b.name === "embedding" && c.length > 1) {
+    if (tp > 1 && b.kind === "embedding" && c.length > 1) {
       // Learned position tables are replicated in Megatron: one all-reduce after the word embedding.
       c = c.slice(0, 1);
     }
-    if (tp > 1 && b.name === "final") {
-      const head = b.ops.find((o) => o.kind === "gemm" && o.name === "lm_head");
+    if (tp > 1) {
+      const head = b.ops.find((o) => o.kind === "gemm" && o.role === "lm_head");
       if (head && head.kind === "gemm") {
-        c = [...c, { name: "lm_head.all_gather", kind: "collective", dtype: head.dtype, collective: "all_gather", bytes: head.batch * head.m * head.n * DTYPE_BYTES[head.c_dtype], ranks: tp }];
+        c = [...c, { name: `${head.name}.all_gather`, kind: "collective", role: "communication", dtype: head.dtype, collective: "all_gather", bytes: head.batch * head.m * head.n * DTYPE_BYTES[head.c_dtype], ranks: tp }];
       }
     }
-    blocks.push({ name: b.name, repeat: b.repeat, ops: sh.ops });
+    blocks.push({ name: b.name, kind: b.kind, repeat: b.repeat, ops: sh.ops });
     comm.push(c);
   }
   return { blocks, comm, a2a };

@@ -14,7 +14,7 @@ import type { LayerProblem } from "./problem.js";
 import { systolicCrossCheck } from "./systolic-crosscheck.js";
 
 export { resolveDesign, parseNodeNm, DATAFLOW_SPATIAL, type NpuDesign, type NpuLevel } from "./design.js";
-export { parseLayerSpec, problemFromConv, problemFromGemm, macsOf, type LayerProblem } from "./problem.js";
+export { parseLayerSpec, problemFromConv, problemFromGemm, macsOf, type ConvLayerShape, type GemmLayerShape, type LayerProblem } from "./problem.js";
 export { checkMapping, mappingToObject, minimalTileReasons, type Mapping } from "./mapping.js";
 export { mappingFromObject } from "./mapping-from-object.js";
 export { computeAccessCounts, refetch, type AccessCounts } from "./access-counts.js";

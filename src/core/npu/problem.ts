@@ -5,7 +5,6 @@
  * Grouped convolutions run `repeats` identical group problems.
  */
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
-import type { Conv2dOp, GemmOp } from "../workload/op.js";
 import { NPU_DIMS, type NpuDim, type NpuTensor } from "../spec/npu-design-spec.js";
 
 export interface LayerProblem {
@@ -56,7 +55,32 @@ export function checkProblem(p: LayerProblem, path = "layer"): void {
     );
 }
 
-export function problemFromConv(op: Conv2dOp): LayerProblem {
+/**
+ * The fields of a workload conv2d / GEMM op that a layer problem reads (core/workload's Conv2dOp and
+ * GemmOp satisfy them; declared here so the NPU mapper stays beside the cost models, below workload).
+ */
+export interface ConvLayerShape {
+  name: string;
+  n: number;
+  h: number;
+  w: number;
+  c_in: number;
+  c_out: number;
+  kh: number;
+  kw: number;
+  stride: number;
+  padding: number;
+  groups: number;
+}
+export interface GemmLayerShape {
+  name: string;
+  m: number;
+  n: number;
+  k: number;
+  batch: number;
+}
+
+export function problemFromConv(op: ConvLayerShape): LayerProblem {
   const ph = op.h + 2 * op.padding;
   const pw = op.w + 2 * op.padding;
   const P = Math.floor((ph - op.kh) / op.stride) + 1;
@@ -71,7 +95,7 @@ export function problemFromConv(op: Conv2dOp): LayerProblem {
   };
 }
 
-export function problemFromGemm(op: GemmOp): LayerProblem {
+export function problemFromGemm(op: GemmLayerShape): LayerProblem {
   return { name: op.name, dims: { N: 1, M: op.n, C: op.k, P: op.m, Q: 1, R: 1, S: 1 }, stride_h: 1, stride_w: 1, repeats: op.batch };
 }
 

@@ -1,6 +1,6 @@
 import { DTYPE_BYTES } from "../units/dtype.js";
 import type { AttentionOp, Op } from "../workload/op.js";
-import { savedActivationBytes } from "../estimate/activation-memory.js";
+import { savedActivationBytes } from "../workload/activation-memory.js";
 
 /**
  * Context parallelism: the sequence split over cp ranks, attention by ring (Liu et al. 2023, "Ring
@@ -22,6 +22,11 @@ import { savedActivationBytes } from "../estimate/activation-memory.js";
  *
  * Memory: activations of s/cp tokens (÷ cp), the saved K/V of the local shard only (the ring buffers
  * of one block in flight are transient).
+ *
+ * Known limit: a sliding-window attention is priced the same way, cp blocks of (s/cp)² each with the
+ * window applied inside the block, so the blocks that fall outside the window are still counted — up
+ * to cp× the true work when the window is much shorter than s/cp (test/graph-conformance.test.ts
+ * checks the full-attention cases exactly and skips windowed ones).
  */
 
 /** The attention op of an s/cp-token graph as priced under ring attention: cp blocks of (s/cp)². */

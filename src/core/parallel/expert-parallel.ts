@@ -2,6 +2,7 @@ import { error, XpusimError } from "../diagnostics/diagnostic.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import { DTYPE_BYTES } from "../units/dtype.js";
 import { moeRouting } from "../workload/builders/transformer-layer.js";
+import { isRoutedExpert } from "../workload/graph-semantics.js";
 import { decoderLayerGroups } from "../workload/layer-groups.js";
 import type { CollectiveOp, GemmOp, Op } from "../workload/op.js";
 
@@ -30,9 +31,6 @@ import type { CollectiveOp, GemmOp, Op } from "../workload/op.js";
  * dispatched tokens are not divided by tp: every tp rank of an expert needs all its tokens.
  */
 
-/** Routed-expert ops of a MoE block (batched GEMMs over experts and their activation). */
-export const ROUTED_EXPERT = /^moe\.experts\./;
-
 export interface MoeOpShape {
   /** Tokens entering the MoE layer on this rank. */
   tokens: number;
@@ -43,10 +41,10 @@ export interface MoeOpShape {
   act_bytes: number;
 }
 
-/** The MoE shape read back from a block's ops (router: T × d → E; dispatch: T·k·d elements); undefined for dense blocks. */
+/** The MoE shape read back from a block's ops (the `router` GEMM: T × d → E; the `moe_dispatch` op: T·k·d elements); undefined for dense blocks. */
 export function moeShapeOf(ops: readonly Op[]): MoeOpShape | undefined {
-  const router = ops.find((o): o is GemmOp => o.kind === "gemm" && o.name === "moe.router");
-  const dispatch = ops.find((o) => o.kind === "elementwise" && o.name === "moe.dispatch");
+  const router = ops.find((o): o is GemmOp => o.kind === "gemm" && o.role === "router");
+  const dispatch = ops.find((o) => o.kind === "elementwise" && o.role === "moe_dispatch");
   if (!router || !dispatch || dispatch.kind !== "elementwise") return undefined;
   const tokens = router.m * router.batch;
   const topK = Math.round(dispatch.elements / (tokens * router.k));
@@ -86,23 +84,23 @@ export function shardExpertParallel(ops: readonly Op[], ep: number): ExpertParal
   const { local_busy_experts: busy, tokens_per_expert: m } = expertParallelRouting(shape.tokens, shape.experts, shape.top_k, ep);
   const out: Op[] = [];
   for (const op of ops) {
-    if (!ROUTED_EXPERT.test(op.name)) {
+    if (!isRoutedExpert(op)) {
       out.push(op);
       continue;
     }
     if (op.kind === "gemm") out.push({ ...op, batch: busy, m });
     else if (op.kind === "elementwise") {
       // The expert activation runs over busy · m · f elements; recover f from the original shape.
-      const gemm = ops.find((o): o is GemmOp => o.kind === "gemm" && ROUTED_EXPERT.test(o.name));
+      const gemm = ops.find((o): o is GemmOp => o.kind === "gemm" && isRoutedExpert(o));
       const per = gemm ? op.elements / (gemm.batch * gemm.m) : 0;
       out.push({ ...op, elements: per > 0 ? busy * m * per : op.elements / ep });
     } else out.push(op);
   }
   const bytes = allToAllBufferBytes(shape.tokens, shape.top_k, shape.hidden, shape.act_bytes);
-  const dtype = ops.find((o) => o.name === "moe.dispatch")?.dtype ?? "bf16";
+  const dtype = ops.find((o) => o.role === "moe_dispatch")?.dtype ?? "bf16";
   const comm: CollectiveOp[] = [
-    { name: "moe.dispatch.all_to_all", kind: "collective", dtype, collective: "all_to_all", bytes, ranks: ep },
-    { name: "moe.combine.all_to_all", kind: "collective", dtype, collective: "all_to_all", bytes, ranks: ep },
+    { name: "moe.dispatch.all_to_all", kind: "collective", role: "communication", dtype, collective: "all_to_all", bytes, ranks: ep },
+    { name: "moe.combine.all_to_all", kind: "collective", role: "communication", dtype, collective: "all_to_all", bytes, ranks: ep },
   ];
   return { ops: out, comm };
 }

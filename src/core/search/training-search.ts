@@ -39,6 +39,8 @@ export interface TrainingSearchRequest extends TrainingWorkload {
   tokens?: number;
   usd_per_chip_hour?: number;
   overlap_grad_reduce?: boolean;
+  /** Gradient bucket size for the overlapped reduction, bytes (default 25 MB). */
+  grad_bucket_bytes?: number;
   /** Expert-parallel degrees tried (default: the divisors of the routed experts; [1] for dense models). */
   ep_options?: readonly number[];
   /** Context-parallel degrees tried (default: 1, and 2/4/8 while s/cp ≥ 4,096 tokens). */
@@ -92,6 +94,15 @@ export const MIN_CP_TOKENS_PER_RANK = 4096;
 /** Default context-parallel degrees for a sequence length: 1, then 2, 4, 8 while s/cp ≥ 4,096 and 2·cp divides s. */
 export function defaultCpOptions(seq: number): number[] {
   return [1, 2, 4, 8].filter((c) => c === 1 || (seq % (2 * c) === 0 && seq / c >= MIN_CP_TOKENS_PER_RANK));
+}
+
+/**
+ * Interleave factors worth trying on pp stages: the divisors of layers/pp (each chunk the same
+ * size), else small factors that leave every chunk a layer; [1] without pipeline parallelism.
+ */
+export function interleaveCandidates(layers: number, pp: number): number[] {
+  if (pp <= 1 || layers === 0) return [1];
+  return layers % pp === 0 ? divisors(layers / pp) : [1, 2, 3, 4, 6, 8].filter((v) => pp * v <= layers);
 }
 
 /** A compact layout label: tp8·pp2·dp1024 mb1 v3 z1 sel (with ·cpN and epN when above 1). */
@@ -154,6 +165,7 @@ export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostConte
     ...(req.flash_attention !== undefined ? { flash_attention: req.flash_attention } : {}),
     ...(req.dropout !== undefined ? { dropout: req.dropout } : {}),
     ...(req.overlap_grad_reduce !== undefined ? { overlap_grad_reduce: req.overlap_grad_reduce } : {}),
+    ...(req.grad_bucket_bytes !== undefined ? { grad_bucket_bytes: req.grad_bucket_bytes } : {}),
     ...(req.system ? { system: req.system } : {}),
     ...(req.tokens !== undefined ? { tokens: req.tokens } : {}),
     ...(req.usd_per_chip_hour !== undefined ? { usd_per_chip_hour: req.usd_per_chip_hour } : {}),
@@ -204,7 +216,7 @@ export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostConte
           }
           const perReplica = req.global_batch / dp;
           const mbs = divisors(perReplica).filter((b) => b <= mbCap);
-          const vs = pp > 1 ? (layers % pp === 0 ? divisors(layers / pp) : [1, 2, 3, 4, 6, 8].filter((v) => pp * v <= layers)).filter((v) => v <= vCap) : [1];
+          const vs = interleaveCandidates(layers, pp).filter((v) => v <= vCap);
           for (const microbatch of mbs) {
             const m = perReplica / microbatch;
             for (const v of vs) {

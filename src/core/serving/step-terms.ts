@@ -57,7 +57,7 @@ function partsOf(blocks: readonly BlockResult[], chips: number, idleW: number): 
       const t = o.time_s * b.repeat;
       // Eager dispatch gaps idle like evaluate-graph's energy.
       const e = ((o.cost.energy_j ?? NaN) + (o.time_s - o.cost.time_s) * idleW) * b.repeat * chips;
-      const p = b.name === "final" ? parts.head : o.op.kind === "attention" ? parts.attention : parts.body;
+      const p = b.kind === "head" ? parts.head : o.op.kind === "attention" ? parts.attention : parts.body;
       p.t += t;
       p.e += e;
     }
@@ -69,7 +69,7 @@ function attentionOnly(graph: WorkloadGraph): Block[] {
   const out: Block[] = [];
   for (const b of graph.blocks) {
     const ops = b.ops.filter((o) => o.kind === "attention");
-    if (ops.length) out.push({ name: b.name, repeat: b.repeat, ops });
+    if (ops.length) out.push({ ...b, ops });
   }
   return out;
 }
@@ -90,8 +90,8 @@ function graphPricer(ctx: CostContext, opts: StepTermsOptions, chips: number, id
       for (const c of comm[i]!) t += Math.max(net!.tp(c.collective, c.bytes), dispatch);
       for (const c of a2a[i]!) t += Math.max(net!.ep(c.collective, c.bytes), dispatch);
       // While the collectives run, every chip of the instance draws its waiting power.
-      const p = blocks[i]!.name === "final" ? out.head : out.body;
-      const r = blocks[i]!.name === "final" ? 1 : blocks[i]!.repeat;
+      const p = blocks[i]!.kind === "head" ? out.head : out.body;
+      const r = blocks[i]!.kind === "head" ? 1 : blocks[i]!.repeat;
       p.t += t * r;
       p.e += t * r * chips * idleW;
     }

@@ -391,7 +391,7 @@ function parseOverride(key: string, value: unknown, file: string | undefined): J
   const inner = EFFICIENCY_PARAMS[k].schema as z.ZodType;
   const isJustified = isPlainObject(value) && "value" in value && "note" in value;
   const schema = isJustified ? justified(inner, dimensionOf(k)) : inner;
-  const r = schema.safeParse(value);
+  const r = schema.safeParse(value, { reportInput: true });
   if (!r.success) {
     throw new XpusimError(zodIssuesToDiagnostics(r.error.issues, ["efficiency", key]).map((d) => (file ? { ...d, file } : d)));
   }

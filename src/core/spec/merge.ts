@@ -1,4 +1,5 @@
 import { error, unknownId, XpusimError } from "../diagnostics/diagnostic.js";
+import { pinDefaultSource, renumberChildSources } from "./extends-provenance.js";
 
 /**
  * Deep merge used by `extends:`: objects merge key by key, everything else (arrays, scalars,
@@ -17,8 +18,11 @@ export function isPlainObject(x: unknown): x is Record<string, unknown> {
 
 /**
  * Resolves an `extends: <catalog id>` chain on a raw spec document: the base (itself resolved)
- * deep-merged with the document's own fields. An extended spec is a new thing, so it does not
- * inherit the base's aliases. Cycles, non-string bases and unknown ids are errors with the path
+ * deep-merged with the document's own fields, provenance following each figure
+ * (extends-provenance.ts): the base's figures keep the base's citations, a figure the document
+ * overrides carries only what the document gives. An extended spec with its own id is a new thing:
+ * it does not inherit the base's aliases, and without a `name`/`notes` of its own it is named and
+ * noted as based on the base. Cycles, non-string bases and unknown ids are errors with the path
  * `extends` and the closest known ids.
  */
 export function resolveExtendsChain(
@@ -43,9 +47,15 @@ export function resolveExtendsChain(
     const d = unknownId(kind, base, knownIds(), "extends");
     throw new XpusimError({ ...d, ...at, ...(hint ? { hint: `${d.hint ? `${d.hint}; ` : ""}${hint}` } : {}) });
   }
-  const resolvedBase = resolveExtendsChain(baseRaw, kind, lookup, knownIds, file, [...seen, base], hint);
-  const { extends: _base, ...rest } = raw;
+  const resolvedBase = pinDefaultSource(kind, resolveExtendsChain(baseRaw, kind, lookup, knownIds, file, [...seen, base], hint));
+  const { extends: _base, ...own } = raw;
+  const rest = renumberChildSources(own, resolvedBase.sources);
   const merged = deepMerge(resolvedBase, rest) as Record<string, unknown>;
   if (!("aliases" in rest)) merged.aliases = [];
+  // The base's default source now sits on each of its figures; the document's own default (if any) covers the rest.
+  if (!("source" in rest)) delete merged.source;
+  const newThing = typeof rest.id === "string" && rest.id !== base;
+  if (newThing && !("name" in rest) && typeof resolvedBase.name === "string") merged.name = `${rest.id} (based on ${resolvedBase.name})`;
+  if (newThing && !("notes" in rest) && typeof resolvedBase.notes === "string") merged.notes = `From ${base}: ${resolvedBase.notes}`;
   return merged;
 }

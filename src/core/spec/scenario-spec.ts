@@ -78,14 +78,14 @@ export const parallelismSpec = z.strictObject({
   dp: positiveInt.default(1),
   ep: positiveInt.default(1),
   cp: positiveInt.default(1),
-  /** Megatron sequence parallelism (with tp). */
-  sp: z.boolean().default(false),
+  /** Megatron sequence parallelism (with tp); unset: chosen (training: the faster of on and off). */
+  sp: z.boolean().optional(),
   /** ZeRO stage 0-3. */
   zero: z.number().int().min(0).max(3).default(0),
-  /** Micro-batch size in sequences (images for CNNs). */
-  microbatch: positiveInt.default(1),
-  /** Virtual pipeline stages per rank; 1 = none. */
-  interleave: positiveInt.default(1),
+  /** Micro-batch size in sequences (images for CNNs); unset: the best feasible size (training). */
+  microbatch: positiveInt.optional(),
+  /** Virtual pipeline stages per rank; 1 = none; unset: the best feasible factor (training). */
+  interleave: positiveInt.optional(),
 });
 
 export const scenarioSpec = z.strictObject({
@@ -104,7 +104,7 @@ export const scenarioSpec = z.strictObject({
     z.strictObject({ op: opSpec }),
   ]),
   precision: precisionSpec.default({}),
-  parallelism: parallelismSpec.default({ tp: 1, pp: 1, dp: 1, ep: 1, cp: 1, sp: false, zero: 0, microbatch: 1, interleave: 1 }),
+  parallelism: parallelismSpec.default({ tp: 1, pp: 1, dp: 1, ep: 1, cp: 1, zero: 0 }),
   training: z
     .strictObject({
       /** Sequences per step (images for CNNs). */

@@ -9,6 +9,11 @@ export function zodIssuesToDiagnostics(issues: readonly z.core.$ZodIssue[], base
   const out: Diagnostic[] = [];
   for (const issue of issues) {
     const path = [...basePath, ...issue.path];
+    const typeMismatch = issue.code === "invalid_union" ? unionTypeMismatch(issue) : undefined;
+    if (typeMismatch) {
+      out.push(issueToDiagnostic(typeMismatch, path));
+      continue;
+    }
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
       // Pick the branch whose first issue is deepest, or a custom (unit/range) message.
       let best: readonly z.core.$ZodIssue[] | undefined;
@@ -30,10 +35,43 @@ export function zodIssuesToDiagnostics(issues: readonly z.core.$ZodIssue[], base
   return out;
 }
 
+/**
+ * A union none of whose branches accepts the value's type at all (every branch fails with one
+ * invalid_type at the value itself): one issue naming every accepted type ("number or string"),
+ * instead of the first branch's.
+ */
+function unionTypeMismatch(issue: z.core.$ZodIssue): z.core.$ZodIssue | undefined {
+  if (issue.code !== "invalid_union" || issue.errors.length < 2) return undefined;
+  const firsts = issue.errors.map((b) => (b.length === 1 && b[0]!.code === "invalid_type" && b[0]!.path.length === 0 ? b[0]! : undefined));
+  if (firsts.some((f) => f === undefined)) return undefined;
+  // zod names a keyed map "record"; to a YAML/JSON author both are objects.
+  const types = [...new Set(firsts.map((f) => (f as { expected: string }).expected.replace(/^record$/, "object")))];
+  const expected = types.length === 1 ? types[0]! : `${types.slice(0, -1).join(", ")} or ${types[types.length - 1]}`;
+  return { ...firsts[0]!, path: [], expected, input: issue.input } as z.core.$ZodIssue;
+}
+
 function formatPath(path: readonly PropertyKey[]): string {
   return path
     .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
     .join("");
+}
+
+/** The JSON-ish type name of a value, as a user reads it ("string", "array", "null"). */
+function typeName(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+}
+
+/**
+ * What an invalid_type issue found: undefined when the field is absent. The input is on the issue
+ * when parsed with `reportInput` (parseWith does); otherwise zod's message names the received type.
+ */
+function receivedOf(issue: z.core.$ZodIssue): { type: string; shown: string } | undefined {
+  if (issue.input !== undefined) {
+    const text = JSON.stringify(issue.input) ?? String(issue.input);
+    return { type: typeName(issue.input), shown: text.length > 60 ? `${text.slice(0, 57)}...` : text };
+  }
+  const received = /received (\w+)/.exec(issue.message)?.[1];
+  return received === undefined || received === "undefined" ? undefined : { type: received, shown: `a ${received}` };
 }
 
 function issueToDiagnostic(issue: z.core.$ZodIssue, path: readonly PropertyKey[]): Diagnostic {
@@ -44,11 +82,13 @@ function issueToDiagnostic(issue: z.core.$ZodIssue, path: readonly PropertyKey[]
   let hint: string | undefined;
   let message = issue.message;
   switch (issue.code) {
-    case "invalid_type":
+    case "invalid_type": {
       expected = issue.expected;
-      message = issue.input === undefined ? "required field is missing" : `expected ${issue.expected}`;
-      got = issue.input === undefined ? "nothing" : JSON.stringify(issue.input);
+      const found = receivedOf(issue);
+      message = found === undefined ? "required field is missing" : `expected ${issue.expected}, got ${found.type}`;
+      got = found === undefined ? "nothing" : found.shown;
       break;
+    }
     case "unrecognized_keys":
       message = `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
       hint = "check the spelling against docs/ (unknown fields are rejected so typos do not pass silently)";
@@ -76,7 +116,7 @@ function issueToDiagnostic(issue: z.core.$ZodIssue, path: readonly PropertyKey[]
 
 /** Validates `input` against `schema`; throws XpusimError with every problem found. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, file?: string): z.output<S> {
-  const r = schema.safeParse(input);
+  const r = schema.safeParse(input, { reportInput: true });
   if (r.success) return r.data;
   const diags = zodIssuesToDiagnostics(r.error.issues).map((d) => (file ? { ...d, file } : d));
   throw new XpusimError(diags);

@@ -7,7 +7,7 @@ import { XpusimError } from "../diagnostics/diagnostic.js";
 import { COLLECTIVE_KINDS, estimateCollective } from "../network/estimate-collective.js";
 import type { CollectiveKind } from "../workload/op.js";
 import { type MeasuredPoint, toSi } from "./measured-point.js";
-import type { ValidationResolvers, ValidationResult } from "./run-validation.js";
+import type { ValidationResolvers, ValidationResult } from "./validation-result.js";
 
 function opOf(text: string): CollectiveKind | undefined {
   const t = text.toLowerCase().replace(/\(.*$/, "").trim().replace(/[^a-z_]/g, "");

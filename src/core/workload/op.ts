@@ -19,10 +19,58 @@ export type OpKind =
   | "pool"
   | "collective";
 
+/**
+ * What an op does in the model, as far as splitting it over chips is concerned. Builders state it;
+ * sharding (parallel/) and the estimators read it and never the op's name. Each role names the op
+ * kinds it applies to (checked by {@link roleFitsOp} in graph-semantics.ts). Under each parallelism:
+ *
+ * | role | tensor parallelism (t ranks, Megatron) | + sequence parallelism | expert parallelism |
+ * |---|---|---|---|
+ * | `embedding` (embedding) | vocabulary-parallel: table rows and parameters ÷ t; one all-reduce of the output | the all-reduce becomes a reduce-scatter | unchanged |
+ * | `lm_head` (gemm) | vocabulary-parallel: output columns (n) ÷ t; the caller gathers the logits | the input is all-gathered from the sequence shards first | unchanged |
+ * | `column_parallel` (gemm) | output features (n) ÷ t; input replicated (QKV, q_b, kv_b, gate/up of a dense or shared-expert FFN) | input all-gathered from the sequence shards first | unchanged |
+ * | `row_parallel` (gemm) | input features (k) ÷ t; all-reduce of the output (o_proj, down_proj) | the all-reduce becomes a reduce-scatter | unchanged |
+ * | `split_elementwise` (elementwise) | elements ÷ t: works on a column-parallel GEMM's split features (activation × gate, RoPE) | same | unchanged |
+ * | `attention_core` (attention) | heads ÷ t, KV heads ÷ t (at least one: a GQA group is replicated when kv_heads < t) | same | unchanged |
+ * | `router` (gemm) | replicated (every rank scores every token) | not split | read for the MoE shape: tokens, experts, hidden |
+ * | `expert_column_parallel` (gemm) | as `column_parallel` (expert tensor parallelism = t) | as `column_parallel` | routed experts: this rank's busy experts and their tokens |
+ * | `expert_split_elementwise` (elementwise) | as `split_elementwise` | same | follows its experts' shapes |
+ * | `expert_row_parallel` (gemm) | as `row_parallel` | as `row_parallel` | routed experts, as above |
+ * | `moe_dispatch` (elementwise) | replicated | elements ÷ t (sequence split) | read for top-k and the all-to-all payload dtype |
+ * | `norm` (norm, softmax) | replicated | rows ÷ t (sequence split) | unchanged |
+ * | `residual` (elementwise) | replicated | elements ÷ t | unchanged |
+ * | `pointwise` (elementwise, softmax) | replicated: other per-token vector work on full-width tensors (MoE scoring, router bias, combine, embedding sums, CNN activations) | elements (rows) ÷ t | unchanged |
+ * | `replicated` (gemm, conv2d, pool, elementwise) | the whole op on every rank: MLA down-projections and absorbed products, pooler and classifier GEMMs, convolutions, pools, a stand-alone op | not split | unchanged |
+ * | `communication` (collective) | unchanged (already a collective) | unchanged | unchanged |
+ *
+ * Context parallelism (the sequence over cp ranks) needs no role: every op runs on s/cp tokens by
+ * construction and `attention_core` ops become ring attention (parallel/context-parallel.ts).
+ * Pipeline parallelism reads block kinds, not roles ({@link BlockKind}).
+ */
+export type OpRole =
+  | "embedding"
+  | "lm_head"
+  | "column_parallel"
+  | "row_parallel"
+  | "split_elementwise"
+  | "attention_core"
+  | "router"
+  | "expert_column_parallel"
+  | "expert_split_elementwise"
+  | "expert_row_parallel"
+  | "moe_dispatch"
+  | "norm"
+  | "residual"
+  | "pointwise"
+  | "replicated"
+  | "communication";
+
 interface OpBase {
-  /** Human name, unique within its block ("attn.qkv_proj", "layer3.conv2"). */
+  /** Human name, unique within its block ("attn.qkv_proj", "layer3.conv2"); for people only: no code reads meaning from it. */
   name: string;
   kind: OpKind;
+  /** What the op is for when it is split over chips (see {@link OpRole}). */
+  role: OpRole;
   /** Dtype of the arithmetic. */
   dtype: DType;
   /**
@@ -177,9 +225,23 @@ export interface CollectiveOp extends OpBase {
 
 export type Op = GemmOp | Conv2dOp | AttentionOp | SoftmaxOp | NormOp | ElementwiseOp | EmbeddingOp | PoolOp | CollectiveOp;
 
+/**
+ * What a block is in the model's structure; pipeline parallelism and the estimators read it, never
+ * the block's name (one definition of a layer block: `isLayerBlock` in graph-semantics.ts).
+ *
+ *   embedding  the input side run once: token / position / patch embeddings (the first pipeline stage)
+ *   layer      a transformer layer or residual block, usually repeated: what pipeline stages divide
+ *              and what `layers` counts
+ *   stage      a block run once in the body that is not a repeated layer: CNN stems and plain
+ *              convolution stacks, the down / mid / up blocks and stem of a U-Net
+ *   head       the output side run once: final norm, LM head, pooler, classifier (the last pipeline stage)
+ */
+export type BlockKind = "embedding" | "layer" | "stage" | "head";
+
 /** A group of ops that runs `repeat` times (e.g. a decoder layer × 126). */
 export interface Block {
   name: string;
+  kind: BlockKind;
   repeat: number;
   ops: Op[];
 }

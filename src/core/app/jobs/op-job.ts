@@ -1,21 +1,32 @@
 import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 import { estimateOpSpec, type OpEstimate } from "../../estimate/estimate-op.js";
-import type { OpSpec } from "../../spec/scenario-spec.js";
+import { type OpSpec, opSpec } from "../../spec/scenario-spec.js";
+import { parseWith } from "../../spec/validate.js";
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
 
-/** One operator on one chip, priced by the best cost model that supports it (or the one forced). */
+/**
+ * One operator on one chip, or on each of a list of chips, priced by the best cost model that
+ * supports it (or the one forced). The op is validated here (defaults filled), so a front end may
+ * pass what the user typed.
+ */
 export interface OpRequest {
-  op: OpSpec;
-  chip: SpecRef;
+  op: OpSpec | Record<string, unknown>;
+  /** One chip → one result; a list → one result per chip, in order. */
+  chip: SpecRef | readonly SpecRef[];
   /** Force a cost model id (default: the highest-fidelity model that supports the op). */
   cost_model?: string;
   execution?: "graph" | "eager";
+  /** Where the op came from, for error messages ("command line", a scenario file). */
+  source?: string;
 }
 
-export const opJob = defineJob<OpRequest, OpEstimate>({
+/** One estimate for one chip; an array, in order, for a list of chips. */
+export type OpResult = OpEstimate | OpEstimate[];
+
+export const opJob = defineJob<OpRequest, OpResult>({
   id: "op",
-  summary: "one operator (GEMM, conv2d, attention, ...) on one chip: latency, bound, bytes, energy",
+  summary: "one operator (GEMM, conv2d, attention, ...) on one or more chips: latency, bound, bytes, energy",
   supports: "every op kind of the scenario contract on every chip; the cost-model registry picks the model",
   scenarioKinds: ["op"],
   fromScenario(s) {
@@ -28,7 +39,11 @@ export const opJob = defineJob<OpRequest, OpEstimate>({
     return { op: s.workload.op, chip: s.hardware.chip, execution: s.execution, ...(s.cost_model ? { cost_model: s.cost_model } : {}) };
   },
   run(req, catalog) {
-    const ctx = catalog.context(catalog.chip(req.chip));
-    return estimateOpSpec(req.op, ctx, { ...(req.execution ? { execution: req.execution } : {}), ...(req.cost_model ? { costModel: req.cost_model } : {}) });
+    const op = parseWith(opSpec, req.op, req.source);
+    const opts = { ...(req.execution ? { execution: req.execution } : {}), ...(req.cost_model ? { costModel: req.cost_model } : {}) };
+    const one = (chip: SpecRef) => estimateOpSpec(op, catalog.context(catalog.chip(chip)), opts);
+    if (!Array.isArray(req.chip)) return one(req.chip as SpecRef);
+    if (req.chip.length === 0) throw new XpusimError(error("E_SCHEMA", "chip", "at least one chip is needed", { hint: "e.g. nvidia-h100-sxm" }));
+    return req.chip.map(one);
   },
 });

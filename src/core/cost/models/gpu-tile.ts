@@ -299,7 +299,7 @@ function unfusedAttentionPart(op: AttentionOp, ctx: CostContext, engine: EngineR
     c_bytes: bh * op.seq_q * op.head_dim_v * act, acc_elem: acc,
   };
   const g1 = gemmPart(qk, ctx, engine, notes, "QKᵀ: ");
-  const sm: SoftmaxOp = { name: `${op.name}.softmax`, kind: "softmax", dtype: op.dtype, rows: bh * op.seq_q, cols: kvLen, act_dtype: op.act_dtype };
+  const sm: SoftmaxOp = { name: `${op.name}.softmax`, kind: "softmax", role: "pointwise", dtype: op.dtype, rows: bh * op.seq_q, cols: kvLen, act_dtype: op.act_dtype };
   const smWork = vectorWork(sm, ctx);
   const vr = vectorRate(ctx.chip, ctx.efficiency, op.dtype);
   const smCompute = vr ? smWork.flops / (vr.peak * vr.efficiency) : 0;

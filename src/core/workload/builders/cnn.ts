@@ -12,6 +12,10 @@ import { actFlops, conv, elementwise, linear, norm, pool } from "./op-factory.js
  * explicit. Identical blocks of a ResNet stage or a MobileNetV2 group become one block with
  * `repeat`. MAC counting (conv and FC only) follows models.md §8.
  *
+ * Block kinds: every residual block (bottleneck, inverted residual) is a `layer` (what pipeline
+ * stages divide), the classifier (linear rows) the `head`, other plain rows a `stage`. Convolutions,
+ * pools and the classifier are `replicated` under tensor parallelism (no channel split is modelled).
+ *
  * Ops follow the modules' forward code one to one, so that an eager runtime sees one kernel per op
  * and a fusing runtime folds the epilogues: torchvision's (and NVIDIA DeepLearningExamples')
  * Bottleneck.forward ends with `out += identity; out = self.relu(out)`, two ops, not one.
@@ -56,7 +60,7 @@ function convUnit(
     x.ops.push(norm(`${name}.bn`, "batchnorm", rows, cols, 2 * cOut, x.p, name));
   }
   const act = o.act ?? "none";
-  if (act !== "none") x.ops.push(elementwise(`${name}.${act}`, act, x.batch * cOut * h * w, 1, actFlops(act), x.p, { epilogue_of: name }));
+  if (act !== "none") x.ops.push(elementwise(`${name}.${act}`, "pointwise", act, x.batch * cOut * h * w, 1, actFlops(act), x.p, { epilogue_of: name }));
   return { c: cOut, h, w };
 }
 
@@ -75,8 +79,8 @@ function bottleneck(x: Ctx, s: State, prefix: string, width: number, out: number
   if (first && (stride !== 1 || input.c !== out)) convUnit(x, input, `${prefix}.downsample`, out, 1, stride, 0, 1, { bn: true });
   // `out += identity` then `out = relu(out)`: two kernels in eager mode, one epilogue when fused.
   const elements = x.batch * out * y.h * y.w;
-  x.ops.push(elementwise(`${prefix}.add`, "add", elements, 2, 1, x.p, { epilogue_of: `${prefix}.conv3` }));
-  x.ops.push(elementwise(`${prefix}.relu`, "relu", elements, 1, actFlops("relu"), x.p, { epilogue_of: `${prefix}.conv3` }));
+  x.ops.push(elementwise(`${prefix}.add`, "residual", "add", elements, 2, 1, x.p, { epilogue_of: `${prefix}.conv3` }));
+  x.ops.push(elementwise(`${prefix}.relu`, "pointwise", "relu", elements, 1, actFlops("relu"), x.p, { epilogue_of: `${prefix}.conv3` }));
   return y;
 }
 
@@ -87,7 +91,7 @@ function invertedResidual(x: Ctx, s: State, prefix: string, t: number, out: numb
   if (t !== 1) y = convUnit(x, y, `${prefix}.expand`, hidden, 1, 1, 0, 1, { bn: true, act });
   y = convUnit(x, y, `${prefix}.dw`, hidden, k, stride, (k - 1) >> 1, hidden, { bn: true, act });
   y = convUnit(x, y, `${prefix}.project`, out, 1, 1, 0, 1, { bn: true });
-  if (stride === 1 && s.c === out) x.ops.push(elementwise(`${prefix}.add`, "add", x.batch * out * y.h * y.w, 2, 1, x.p, { epilogue_of: `${prefix}.project` }));
+  if (stride === 1 && s.c === out) x.ops.push(elementwise(`${prefix}.add`, "residual", "add", x.batch * out * y.h * y.w, 2, 1, x.p, { epilogue_of: `${prefix}.project` }));
   return y;
 }
 
@@ -109,8 +113,8 @@ function simpleRow(x: Ctx, s: State, row: Exclude<CnnRow, { type: "bottleneck" |
       if (row.in !== undefined && row.in !== features) {
         throw rowError(i, "in", `"${row.name}" expects ${row.in} input features but the previous layer gives ${features} (${s.c}×${s.h}×${s.w})`);
       }
-      x.ops.push(linear(row.name, x.batch, features, row.out, x.p, { bias: row.bias }));
-      if (row.act !== "none") x.ops.push(elementwise(`${row.name}.${row.act}`, row.act, x.batch * row.out, 1, actFlops(row.act), x.p, { epilogue_of: row.name }));
+      x.ops.push(linear(row.name, "replicated", x.batch, features, row.out, x.p, { bias: row.bias }));
+      if (row.act !== "none") x.ops.push(elementwise(`${row.name}.${row.act}`, "pointwise", row.act, x.batch * row.out, 1, actFlops(row.act), x.p, { epilogue_of: row.name }));
       return { c: row.out, h: 1, w: 1 };
     }
     case "maxpool":
@@ -147,7 +151,7 @@ export function buildCnnBlocks(spec: CnnSpec, batch: number, imageSize: number, 
   const flush = () => {
     if (!pending) return;
     const n = pending.names;
-    blocks.push({ name: n.length === 1 ? n[0]! : `${n[0]}..${n[n.length - 1]}`, repeat: 1, ops: pending.ops });
+    blocks.push({ name: n.length === 1 ? n[0]! : `${n[0]}..${n[n.length - 1]}`, kind: pending.linear ? "head" : "stage", repeat: 1, ops: pending.ops });
     pending = undefined;
   };
 
@@ -168,7 +172,7 @@ export function buildCnnBlocks(spec: CnnSpec, batch: number, imageSize: number, 
         checkSpatial(i, s, prefix);
         // Blocks after the first are identical (stride 1, same channels): one block × (count − 1).
         const repeat = b === 0 ? 1 : count - 1;
-        blocks.push({ name: repeat > 1 ? `${row.name}.${idx}..${start + count - 1}` : prefix, repeat, ops: x.ops });
+        blocks.push({ name: repeat > 1 ? `${row.name}.${idx}..${start + count - 1}` : prefix, kind: "layer", repeat, ops: x.ops });
       }
       return;
     }

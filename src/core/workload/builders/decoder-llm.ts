@@ -27,9 +27,9 @@ export function buildDecoderBlocks(spec: DecoderSpec, shape: WorkloadShape, p: P
   if (spec.position.type === "learned") {
     const rows = spec.position.learned_rows ?? spec.max_context;
     embed.push(embedding("embed.positions", T, rows, d, rows * d, p));
-    embed.push(elementwise("embed.add", "add", T * d, 2, 1, p));
+    embed.push(elementwise("embed.add", "pointwise", "add", T * d, 2, 1, p));
   }
-  const blocks: Block[] = [{ name: "embedding", repeat: 1, ops: embed }];
+  const blocks: Block[] = [{ name: "embedding", kind: "embedding", repeat: 1, ops: embed }];
 
   const moe = spec.moe
     ? {
@@ -53,13 +53,13 @@ export function buildDecoderBlocks(spec: DecoderSpec, shape: WorkloadShape, p: P
       { attention: spec.attention, ffn: spec.ffn, norm: spec.norm, parallel: spec.parallel_attn_mlp, ffn_width: spec.ffn.intermediate_size, ...(g.moe && moe ? { moe } : {}) },
       c,
     );
-    blocks.push({ name: g.kind ? `decoder_layer.${g.kind}` : "decoder_layer", repeat: g.layers, ops });
+    blocks.push({ name: g.kind ? `decoder_layer.${g.kind}` : "decoder_layer", kind: "layer", repeat: g.layers, ops });
   }
 
   const headRows = shape.lm_head_tokens === "last" ? B : T;
   const final: Op[] = [];
   if (spec.norm.final) final.push(norm("final_norm", spec.norm.type, headRows, d, normParams(spec.norm, d), p));
-  final.push(linear("lm_head", headRows, d, spec.vocab_size, p, spec.tied_embeddings ? { weight_shared_with: "embed.tokens" } : {}));
-  blocks.push({ name: "final", repeat: 1, ops: final });
+  final.push(linear("lm_head", "lm_head", headRows, d, spec.vocab_size, p, spec.tied_embeddings ? { weight_shared_with: "embed.tokens" } : {}));
+  blocks.push({ name: "final", kind: "head", repeat: 1, ops: final });
   return blocks;
 }

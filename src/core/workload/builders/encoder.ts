@@ -30,22 +30,22 @@ export function buildEncoderBlocks(spec: EncoderSpec, shape: WorkloadShape, p: P
     embed.push(embedding("embed.token_types", T, spec.type_vocab_size, d, spec.type_vocab_size * d, p));
     summed++;
   }
-  if (summed > 1) embed.push(elementwise("embed.add", "add", T * d, summed, summed - 1, p));
+  if (summed > 1) embed.push(elementwise("embed.add", "pointwise", "add", T * d, summed, summed - 1, p));
   if (spec.embedding_norm) embed.push(norm("embed.norm", spec.norm.type, T, d, normParams(spec.norm, d), p));
-  const blocks: Block[] = [{ name: "embedding", repeat: 1, ops: embed }];
+  const blocks: Block[] = [{ name: "embedding", kind: "embedding", repeat: 1, ops: embed }];
 
   const ops = layerOps(
     { attention: spec.attention, ffn: spec.ffn, norm: spec.norm, parallel: false, ffn_width: spec.ffn.intermediate_size },
     { d, batch: B, seq_q: s, seq_kv: s, causal: false, fused: shape.fused_attention ?? true, rope: spec.position.type === "rope", kv_cache: false, mla_absorbed: false, p },
   );
-  blocks.push({ name: "encoder_layer", repeat: spec.layers, ops });
+  blocks.push({ name: "encoder_layer", kind: "layer", repeat: spec.layers, ops });
 
   const tail: Op[] = [];
   if (spec.norm.final) tail.push(norm("final_norm", spec.norm.type, T, d, normParams(spec.norm, d), p));
   if (spec.pooler) {
-    tail.push(linear("pooler.dense", B, d, d, p, { bias: true }));
-    tail.push(elementwise("pooler.act", "tanh", B * d, 1, actFlops("tanh"), p, { epilogue_of: "pooler.dense" }));
+    tail.push(linear("pooler.dense", "replicated", B, d, d, p, { bias: true }));
+    tail.push(elementwise("pooler.act", "pointwise", "tanh", B * d, 1, actFlops("tanh"), p, { epilogue_of: "pooler.dense" }));
   }
-  if (tail.length) blocks.push({ name: "head", repeat: 1, ops: tail });
+  if (tail.length) blocks.push({ name: "head", kind: "head", repeat: 1, ops: tail });
   return blocks;
 }

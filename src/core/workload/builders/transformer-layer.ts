@@ -56,41 +56,41 @@ export function attentionOps(a: AttentionSpec, c: LayerContext): { ops: Op[]; la
   if (!a.mla) {
     const K = a.kv_heads ?? H;
     const hd = a.head_dim;
-    ops.push(linear("attn.qkv_proj", T, d, (H + 2 * K) * hd, p, { bias: a.qkv_bias }));
+    ops.push(linear("attn.qkv_proj", "column_parallel", T, d, (H + 2 * K) * hd, p, { bias: a.qkv_bias }));
     // RoPE rotates q and k: x·cos + rotate(x)·sin = 3 FLOPs per element.
-    if (c.rope) ops.push(elementwise("attn.rope", "rope", T * (H + K) * hd, 1, 3, p, { epilogue_of: "attn.qkv_proj" }));
+    if (c.rope) ops.push(elementwise("attn.rope", "split_elementwise", "rope", T * (H + K) * hd, 1, 3, p, { epilogue_of: "attn.qkv_proj" }));
     ops.push(attention("attn.core", { ...core, heads: H, kv_heads: K, head_dim_qk: hd, head_dim_v: hd }, p, c.kv_cache));
-    ops.push(linear("attn.o_proj", T, H * hd, d, p, { bias: a.o_bias }));
+    ops.push(linear("attn.o_proj", "row_parallel", T, H * hd, d, p, { bias: a.o_bias }));
     return { ops, last: "attn.o_proj" };
   }
 
   // DeepSeek MLA (DeepSeek-V2 paper §2.1; V3 config): low-rank query and joint KV compression.
   const { q_lora_rank: qr, kv_lora_rank: kvr, qk_nope_head_dim: nope, qk_rope_head_dim: rope, v_head_dim: v } = a.mla;
   if (qr > 0) {
-    ops.push(linear("attn.q_a_proj", T, d, qr, p));
+    ops.push(linear("attn.q_a_proj", "replicated", T, d, qr, p));
     ops.push(norm("attn.q_a_norm", "rmsnorm", T, qr, qr, p));
-    ops.push(linear("attn.q_b_proj", T, qr, H * (nope + rope), p));
+    ops.push(linear("attn.q_b_proj", "column_parallel", T, qr, H * (nope + rope), p));
   } else {
-    ops.push(linear("attn.q_proj", T, d, H * (nope + rope), p));
+    ops.push(linear("attn.q_proj", "column_parallel", T, d, H * (nope + rope), p));
   }
-  ops.push(linear("attn.kv_a_proj", T, d, kvr + rope, p));
+  ops.push(linear("attn.kv_a_proj", "replicated", T, d, kvr + rope, p));
   ops.push(norm("attn.kv_a_norm", "rmsnorm", T, kvr, kvr, p));
   if (c.mla_absorbed) {
     // Decode: W_UK folds into the query (q_nope · W_UK per head) and W_UV into the output, so
     // attention runs over the cached latent directly: MQA with one 576-wide key and 512-wide value.
-    ops.push(linear("attn.q_absorb", c.seq_q * c.batch, nope, kvr, p, { batch: H }));
-    ops.push(elementwise("attn.rope", "rope", T * (H + 1) * rope, 1, 3, p, { epilogue_of: "attn.kv_a_proj" }));
+    ops.push(linear("attn.q_absorb", "replicated", c.seq_q * c.batch, nope, kvr, p, { batch: H }));
+    ops.push(elementwise("attn.rope", "split_elementwise", "rope", T * (H + 1) * rope, 1, 3, p, { epilogue_of: "attn.kv_a_proj" }));
     const cacheBytes = (kvr + rope) * DTYPE_BYTES[c.kv_cache ? p.kv_cache : p.activations];
     ops.push(attention("attn.core", { ...core, heads: H, kv_heads: 1, head_dim_qk: kvr + rope, head_dim_v: kvr, kv_bytes_per_token: cacheBytes }, p, c.kv_cache));
-    ops.push(linear("attn.v_absorb", T, kvr, v, p, { batch: H }));
+    ops.push(linear("attn.v_absorb", "replicated", T, kvr, v, p, { batch: H }));
   } else {
     // Prefill: up-project the latent of every attended position, then standard attention with
     // 192-wide q/k heads and 128-wide v heads.
-    ops.push(linear("attn.kv_b_proj", c.batch * c.seq_kv, kvr, H * (nope + v), p));
-    ops.push(elementwise("attn.rope", "rope", T * (H + 1) * rope, 1, 3, p, { epilogue_of: "attn.kv_a_proj" }));
+    ops.push(linear("attn.kv_b_proj", "column_parallel", c.batch * c.seq_kv, kvr, H * (nope + v), p));
+    ops.push(elementwise("attn.rope", "split_elementwise", "rope", T * (H + 1) * rope, 1, 3, p, { epilogue_of: "attn.kv_a_proj" }));
     ops.push(attention("attn.core", { ...core, heads: H, kv_heads: H, head_dim_qk: nope + rope, head_dim_v: v }, p, c.kv_cache));
   }
-  ops.push(linear("attn.o_proj", T, H * v, d, p, { bias: a.o_bias }));
+  ops.push(linear("attn.o_proj", "row_parallel", T, H * v, d, p, { bias: a.o_bias }));
   return { ops, last: "attn.o_proj" };
 }
 
@@ -101,18 +101,18 @@ export function ffnOps(ffn: FfnSpec, f: number, c: LayerContext, prefix = "mlp",
   if (gated(ffn)) {
     return {
       ops: [
-        linear(`${prefix}.gate_up_proj`, rows, d, 2 * f, p, { bias: ffn.bias }),
-        elementwise(`${prefix}.act`, `${act}*mul`, rows * f, 2, actFlops(act) + 1, p, { epilogue_of: `${prefix}.gate_up_proj` }),
-        linear(`${prefix}.down_proj`, rows, f, d, p, { bias: ffn.bias }),
+        linear(`${prefix}.gate_up_proj`, "column_parallel", rows, d, 2 * f, p, { bias: ffn.bias }),
+        elementwise(`${prefix}.act`, "split_elementwise", `${act}*mul`, rows * f, 2, actFlops(act) + 1, p, { epilogue_of: `${prefix}.gate_up_proj` }),
+        linear(`${prefix}.down_proj`, "row_parallel", rows, f, d, p, { bias: ffn.bias }),
       ],
       last: `${prefix}.down_proj`,
     };
   }
   return {
     ops: [
-      linear(`${prefix}.up_proj`, rows, d, f, p, { bias: ffn.bias }),
-      elementwise(`${prefix}.act`, act, rows * f, 1, actFlops(act), p, { epilogue_of: `${prefix}.up_proj` }),
-      linear(`${prefix}.down_proj`, rows, f, d, p, { bias: ffn.bias }),
+      linear(`${prefix}.up_proj`, "column_parallel", rows, d, f, p, { bias: ffn.bias }),
+      elementwise(`${prefix}.act`, "split_elementwise", act, rows * f, 1, actFlops(act), p, { epilogue_of: `${prefix}.up_proj` }),
+      linear(`${prefix}.down_proj`, "row_parallel", rows, f, d, p, { bias: ffn.bias }),
     ],
     last: `${prefix}.down_proj`,
   };
@@ -141,25 +141,25 @@ export function moeOps(ffn: FfnSpec, moe: MoeShape, c: LayerContext): { ops: Op[
   const fe = moe.expert_intermediate_size;
   const { busy_experts: busy, tokens_per_expert: m } = moeRouting(T, E, k);
   const act = actOf(ffn);
-  const ops: Op[] = [linear("moe.router", T, d, E, p)];
-  if (moe.router_bias) ops.push(elementwise("moe.router_bias", "add", T * E, 1, 1, p, { epilogue_of: "moe.router", params: E }));
+  const ops: Op[] = [linear("moe.router", "router", T, d, E, p)];
+  if (moe.router_bias) ops.push(elementwise("moe.router_bias", "pointwise", "add", T * E, 1, 1, p, { epilogue_of: "moe.router", params: E }));
   // Scores (softmax or sigmoid) and top-k selection: about 6 operations per expert logit.
-  ops.push(elementwise("moe.topk", "score+topk", T * E, 1, 6, p));
-  ops.push(elementwise("moe.dispatch", "permute", T * k * d, 1, 0, p));
+  ops.push(elementwise("moe.topk", "pointwise", "score+topk", T * E, 1, 6, p));
+  ops.push(elementwise("moe.dispatch", "moe_dispatch", "permute", T * k * d, 1, 0, p));
   if (gated(ffn)) {
-    ops.push(linear("moe.experts.gate_up_proj", m, d, 2 * fe, p, { batch: busy, bias: ffn.bias }));
-    ops.push(elementwise("moe.experts.act", `${act}*mul`, busy * m * fe, 2, actFlops(act) + 1, p, { epilogue_of: "moe.experts.gate_up_proj" }));
+    ops.push(linear("moe.experts.gate_up_proj", "expert_column_parallel", m, d, 2 * fe, p, { batch: busy, bias: ffn.bias }));
+    ops.push(elementwise("moe.experts.act", "expert_split_elementwise", `${act}*mul`, busy * m * fe, 2, actFlops(act) + 1, p, { epilogue_of: "moe.experts.gate_up_proj" }));
   } else {
-    ops.push(linear("moe.experts.up_proj", m, d, fe, p, { batch: busy, bias: ffn.bias }));
-    ops.push(elementwise("moe.experts.act", act, busy * m * fe, 1, actFlops(act), p, { epilogue_of: "moe.experts.up_proj" }));
+    ops.push(linear("moe.experts.up_proj", "expert_column_parallel", m, d, fe, p, { batch: busy, bias: ffn.bias }));
+    ops.push(elementwise("moe.experts.act", "expert_split_elementwise", act, busy * m * fe, 1, actFlops(act), p, { epilogue_of: "moe.experts.up_proj" }));
   }
-  ops.push(linear("moe.experts.down_proj", m, fe, d, p, { batch: busy, bias: ffn.bias }));
+  ops.push(linear("moe.experts.down_proj", "expert_row_parallel", m, fe, d, p, { batch: busy, bias: ffn.bias }));
   if (moe.shared_experts > 0) {
     ops.push(...ffnOps(ffn, moe.shared_experts * moe.shared_expert_intermediate_size, c, "moe.shared").ops);
   }
   // Weighted sum of the k expert outputs (+ the shared expert output): 2 FLOPs per term.
   const terms = k + (moe.shared_experts > 0 ? 1 : 0);
-  ops.push(elementwise("moe.combine", "weighted_sum", T * d, terms, 2 * terms - 1, p));
+  ops.push(elementwise("moe.combine", "pointwise", "weighted_sum", T * d, terms, 2 * terms - 1, p));
   return { ops, last: "moe.combine" };
 }
 

@@ -18,6 +18,10 @@ import { actFlops, attention, conv, elementwise, linear, norm, residualAdd } fro
  * to the text, LN, GEGLU feed-forward] × transformer_layers_per_block, proj_out, residual.
  * Built this way the SD 1.5 UNet has exactly 859,520,964 parameters and 401,636,720,640 MACs per
  * 64×64 latent (models.md §9). Classifier-free guidance doubles the batch; steps repeat the graph.
+ *
+ * Roles: the transformer blocks' projections are column / row parallel as in Megatron; ResNets,
+ * convolutions and the time embedding are replicated. The estimators do not split a U-Net over
+ * chips today (tensor parallelism is refused for this category); the roles say what would split.
  */
 export function buildUnetBlocks(spec: UnetSpec, batch: number, latent: number, p: Precision): Block[] {
   const levels = spec.block_out_channels.length;
@@ -39,12 +43,12 @@ export function buildUnetBlocks(spec: UnetSpec, batch: number, latent: number, p
   const resnet = (ops: Op[], name: string, cin: number, cout: number, hw: number) => {
     const px = B * hw * hw;
     ops.push(norm(`${name}.norm1`, "groupnorm", px, cin, 2 * cin, p));
-    ops.push(elementwise(`${name}.silu1`, "silu", px * cin, 1, actFlops("silu"), p, { epilogue_of: `${name}.norm1` }));
+    ops.push(elementwise(`${name}.silu1`, "pointwise", "silu", px * cin, 1, actFlops("silu"), p, { epilogue_of: `${name}.norm1` }));
     ops.push(conv(`${name}.conv1`, { n: B, h: hw, w: hw, c_in: cin, c_out: cout, k: 3, stride: 1, padding: 1, groups: 1, bias: true }, p));
-    ops.push(linear(`${name}.time_emb_proj`, B, temb, cout, p, { bias: true }));
-    ops.push(elementwise(`${name}.time_add`, "add", px * cout, 2, 1, p, { epilogue_of: `${name}.conv1` }));
+    ops.push(linear(`${name}.time_emb_proj`, "replicated", B, temb, cout, p, { bias: true }));
+    ops.push(elementwise(`${name}.time_add`, "pointwise", "add", px * cout, 2, 1, p, { epilogue_of: `${name}.conv1` }));
     ops.push(norm(`${name}.norm2`, "groupnorm", px, cout, 2 * cout, p));
-    ops.push(elementwise(`${name}.silu2`, "silu", px * cout, 1, actFlops("silu"), p, { epilogue_of: `${name}.norm2` }));
+    ops.push(elementwise(`${name}.silu2`, "pointwise", "silu", px * cout, 1, actFlops("silu"), p, { epilogue_of: `${name}.norm2` }));
     ops.push(conv(`${name}.conv2`, { n: B, h: hw, w: hw, c_in: cout, c_out: cout, k: 3, stride: 1, padding: 1, groups: 1, bias: true }, p));
     if (cin !== cout) ops.push(conv(`${name}.conv_shortcut`, { n: B, h: hw, w: hw, c_in: cin, c_out: cout, k: 1, stride: 1, padding: 0, groups: 1, bias: true }, p));
     ops.push(residualAdd(`${name}.residual`, px * cout, p, `${name}.conv2`));
@@ -56,7 +60,7 @@ export function buildUnetBlocks(spec: UnetSpec, batch: number, latent: number, p
     const hd = c / heads;
     const proj = (pn: string) =>
       spec.use_linear_projection
-        ? linear(pn, rows, c, c, p, { bias: true })
+        ? linear(pn, "replicated", rows, c, c, p, { bias: true })
         : conv(pn, { n: B, h: hw, w: hw, c_in: c, c_out: c, k: 1, stride: 1, padding: 0, groups: 1, bias: true }, p);
     ops.push(norm(`${name}.norm`, "groupnorm", rows, c, 2 * c, p));
     ops.push(proj(`${name}.proj_in`));
@@ -64,21 +68,21 @@ export function buildUnetBlocks(spec: UnetSpec, batch: number, latent: number, p
       const b = `${name}.transformer_blocks.${t}`;
       const core = { batch: B, heads, kv_heads: heads, head_dim_qk: hd, head_dim_v: hd, seq_q: n, causal: false, fused: true };
       ops.push(norm(`${b}.norm1`, "layernorm", rows, c, 2 * c, p));
-      ops.push(linear(`${b}.attn1.to_qkv`, rows, c, 3 * c, p));
+      ops.push(linear(`${b}.attn1.to_qkv`, "column_parallel", rows, c, 3 * c, p));
       ops.push(attention(`${b}.attn1.core`, { ...core, seq_kv: n }, p, false));
-      ops.push(linear(`${b}.attn1.to_out`, rows, c, c, p, { bias: true }));
+      ops.push(linear(`${b}.attn1.to_out`, "row_parallel", rows, c, c, p, { bias: true }));
       ops.push(residualAdd(`${b}.attn1.residual`, rows * c, p, `${b}.attn1.to_out`));
       ops.push(norm(`${b}.norm2`, "layernorm", rows, c, 2 * c, p));
-      ops.push(linear(`${b}.attn2.to_q`, rows, c, c, p));
-      ops.push(linear(`${b}.attn2.to_kv`, B * L, X, 2 * c, p));
+      ops.push(linear(`${b}.attn2.to_q`, "column_parallel", rows, c, c, p));
+      ops.push(linear(`${b}.attn2.to_kv`, "column_parallel", B * L, X, 2 * c, p));
       ops.push(attention(`${b}.attn2.core`, { ...core, seq_kv: L }, p, false));
-      ops.push(linear(`${b}.attn2.to_out`, rows, c, c, p, { bias: true }));
+      ops.push(linear(`${b}.attn2.to_out`, "row_parallel", rows, c, c, p, { bias: true }));
       ops.push(residualAdd(`${b}.attn2.residual`, rows * c, p, `${b}.attn2.to_out`));
       const inner = spec.ff_mult * c;
       ops.push(norm(`${b}.norm3`, "layernorm", rows, c, 2 * c, p));
-      ops.push(linear(`${b}.ff.proj`, rows, c, 2 * inner, p, { bias: true }));
-      ops.push(elementwise(`${b}.ff.geglu`, "gelu*mul", rows * inner, 2, actFlops("gelu") + 1, p, { epilogue_of: `${b}.ff.proj` }));
-      ops.push(linear(`${b}.ff.out`, rows, inner, c, p, { bias: true }));
+      ops.push(linear(`${b}.ff.proj`, "column_parallel", rows, c, 2 * inner, p, { bias: true }));
+      ops.push(elementwise(`${b}.ff.geglu`, "split_elementwise", "gelu*mul", rows * inner, 2, actFlops("gelu") + 1, p, { epilogue_of: `${b}.ff.proj` }));
+      ops.push(linear(`${b}.ff.out`, "row_parallel", rows, inner, c, p, { bias: true }));
       ops.push(residualAdd(`${b}.ff.residual`, rows * c, p, `${b}.ff.out`));
     }
     ops.push(proj(`${name}.proj_out`));
@@ -87,15 +91,15 @@ export function buildUnetBlocks(spec: UnetSpec, batch: number, latent: number, p
 
   const blocks: Block[] = [];
   const stem: Op[] = [
-    elementwise("time_proj", "sinusoidal", B * C0, 1, 4, p),
-    linear("time_embedding.linear_1", B, C0, temb, p, { bias: true }),
-    elementwise("time_embedding.silu", "silu", B * temb, 1, actFlops("silu"), p, { epilogue_of: "time_embedding.linear_1" }),
-    linear("time_embedding.linear_2", B, temb, temb, p, { bias: true }),
+    elementwise("time_proj", "pointwise", "sinusoidal", B * C0, 1, 4, p),
+    linear("time_embedding.linear_1", "replicated", B, C0, temb, p, { bias: true }),
+    elementwise("time_embedding.silu", "pointwise", "silu", B * temb, 1, actFlops("silu"), p, { epilogue_of: "time_embedding.linear_1" }),
+    linear("time_embedding.linear_2", "replicated", B, temb, temb, p, { bias: true }),
     // Every ResNet applies SiLU to the time embedding before its projection.
-    elementwise("time_embedding.silu_out", "silu", B * temb, 1, actFlops("silu"), p, { epilogue_of: "time_embedding.linear_2" }),
+    elementwise("time_embedding.silu_out", "pointwise", "silu", B * temb, 1, actFlops("silu"), p, { epilogue_of: "time_embedding.linear_2" }),
     conv("conv_in", { n: B, h: latent, w: latent, c_in: spec.in_channels, c_out: C0, k: 3, stride: 1, padding: 1, groups: 1, bias: true }, p),
   ];
-  blocks.push({ name: "stem", repeat: 1, ops: stem });
+  blocks.push({ name: "stem", kind: "stage", repeat: 1, ops: stem });
 
   let hw = latent;
   let cin = C0;
@@ -114,7 +118,7 @@ export function buildUnetBlocks(spec: UnetSpec, batch: number, latent: number, p
       hw = convOutputSize(hw, 3, 2, 1);
       skips.push(c);
     }
-    blocks.push({ name: `down_blocks.${i}`, repeat: 1, ops });
+    blocks.push({ name: `down_blocks.${i}`, kind: "stage", repeat: 1, ops });
   });
 
   const top = spec.block_out_channels[levels - 1]!;
@@ -122,7 +126,7 @@ export function buildUnetBlocks(spec: UnetSpec, batch: number, latent: number, p
   resnet(mid, "mid_block.resnets.0", top, top, hw);
   transformer(mid, "mid_block.attentions.0", top, hw);
   resnet(mid, "mid_block.resnets.1", top, top, hw);
-  blocks.push({ name: "mid_block", repeat: 1, ops: mid });
+  blocks.push({ name: "mid_block", kind: "stage", repeat: 1, ops: mid });
 
   const reversed = [...spec.block_out_channels].reverse();
   let prev = top;
@@ -132,25 +136,26 @@ export function buildUnetBlocks(spec: UnetSpec, batch: number, latent: number, p
     for (let j = 0; j <= spec.layers_per_block; j++) {
       const skip = skips.pop()!;
       const rin = j === 0 ? prev : c;
-      ops.push(elementwise(`up_blocks.${i}.concat.${j}`, "concat", B * (rin + skip) * hw * hw, 1, 0, p));
+      ops.push(elementwise(`up_blocks.${i}.concat.${j}`, "pointwise", "concat", B * (rin + skip) * hw * hw, 1, 0, p));
       resnet(ops, `up_blocks.${i}.resnets.${j}`, rin + skip, c, hw);
       if (type === "CrossAttnUpBlock2D") transformer(ops, `up_blocks.${i}.attentions.${j}`, c, hw);
     }
     prev = c;
     if (i < levels - 1) {
       hw *= 2;
-      ops.push(elementwise(`up_blocks.${i}.upsamplers.0.nearest`, "upsample_nearest", B * c * hw * hw, 1, 0, p));
+      ops.push(elementwise(`up_blocks.${i}.upsamplers.0.nearest`, "pointwise", "upsample_nearest", B * c * hw * hw, 1, 0, p));
       ops.push(conv(`up_blocks.${i}.upsamplers.0.conv`, { n: B, h: hw, w: hw, c_in: c, c_out: c, k: 3, stride: 1, padding: 1, groups: 1, bias: true }, p));
     }
-    blocks.push({ name: `up_blocks.${i}`, repeat: 1, ops });
+    blocks.push({ name: `up_blocks.${i}`, kind: "stage", repeat: 1, ops });
   });
 
   blocks.push({
     name: "out",
+    kind: "head",
     repeat: 1,
     ops: [
       norm("conv_norm_out", "groupnorm", B * latent * latent, C0, 2 * C0, p),
-      elementwise("conv_act", "silu", B * latent * latent * C0, 1, actFlops("silu"), p, { epilogue_of: "conv_norm_out" }),
+      elementwise("conv_act", "pointwise", "silu", B * latent * latent * C0, 1, actFlops("silu"), p, { epilogue_of: "conv_norm_out" }),
       conv("conv_out", { n: B, h: latent, w: latent, c_in: C0, c_out: spec.out_channels, k: 3, stride: 1, padding: 1, groups: 1, bias: true }, p),
     ],
   });

@@ -28,20 +28,20 @@ export function buildVitBlocks(spec: VitSpec, batch: number, imageSize: number, 
   const embed: Op[] = [
     conv("patch_embed", { n: batch, h: imageSize, w: imageSize, c_in: spec.channels, c_out: d, k: spec.patch_size, stride: spec.patch_size, padding: 0, groups: 1, bias: true }, p),
   ];
-  if (spec.class_token) embed.push(elementwise("embed.class_token", "concat", T * d, 1, 0, p, { params: d }));
+  if (spec.class_token) embed.push(elementwise("embed.class_token", "pointwise", "concat", T * d, 1, 0, p, { params: d }));
   embed.push(embedding("embed.positions", T, rows, d, rows * d, p));
-  embed.push(elementwise("embed.add", "add", T * d, 2, 1, p));
-  const blocks: Block[] = [{ name: "embedding", repeat: 1, ops: embed }];
+  embed.push(elementwise("embed.add", "pointwise", "add", T * d, 2, 1, p));
+  const blocks: Block[] = [{ name: "embedding", kind: "embedding", repeat: 1, ops: embed }];
 
   const ops = layerOps(
     { attention: spec.attention, ffn: spec.ffn, norm: spec.norm, parallel: false, ffn_width: spec.ffn.intermediate_size },
     { d, batch, seq_q: tokens, seq_kv: tokens, causal: false, fused, rope: false, kv_cache: false, mla_absorbed: false, p },
   );
-  blocks.push({ name: "encoder_layer", repeat: spec.layers, ops });
+  blocks.push({ name: "encoder_layer", kind: "layer", repeat: spec.layers, ops });
 
   const tail: Op[] = [];
   if (spec.norm.final) tail.push(norm("final_norm", spec.norm.type, T, d, normParams(spec.norm, d), p));
-  if (spec.num_classes > 0) tail.push(linear("head", batch, d, spec.num_classes, p, { bias: true }));
-  if (tail.length) blocks.push({ name: "head", repeat: 1, ops: tail });
+  if (spec.num_classes > 0) tail.push(linear("head", "replicated", batch, d, spec.num_classes, p, { bias: true }));
+  if (tail.length) blocks.push({ name: "head", kind: "head", repeat: 1, ops: tail });
   return blocks;
 }

@@ -1,7 +1,7 @@
-import { buildChip, type Chip } from "../hardware/chip.js";
-import { chipSpecSchema } from "./chip-spec.js";
-import { resolveExtendsChain } from "./merge.js";
-import { parseWith } from "./validate.js";
+import { chipSpecSchema } from "../spec/chip-spec.js";
+import { resolveExtendsChain } from "../spec/merge.js";
+import { parseWith } from "../spec/validate.js";
+import { buildChip, type Chip } from "./chip.js";
 
 /** Raw (unvalidated) chip documents by id, as read from the catalog or a user file. */
 export type RawChipLookup = (id: string) => unknown | undefined;

@@ -1,0 +1,43 @@
+import { error, XpusimError } from "../../diagnostics/diagnostic.js";
+import { parseWith } from "../../spec/validate.js";
+import { normaliseMeasuredFile } from "../../validate/collectives-file.js";
+import { measuredFileSchema } from "../../validate/measured-point.js";
+import { runValidation, type ValidationSummary } from "../../validate/run-validation.js";
+import { defineJob } from "../job.js";
+
+/**
+ * Measured results to predict, given as data (the front end reads the file): an array of measured
+ * points in the shape of measured-public.json, a `{ points: [...] }` object, or nccl-tests entries in
+ * the shape of collectives-public.json (converted per entry).
+ */
+export interface ValidationJobRequest {
+  measured: unknown;
+  /** Where the data came from; named in errors. */
+  file?: string;
+  /** Only the points of this category (an error lists the categories present when none match). */
+  category?: string;
+}
+
+export const validationJob = defineJob<ValidationJobRequest, ValidationSummary>({
+  id: "validation",
+  summary: "measured results predicted point by point: signed error of each, median |error| per category and overall",
+  supports: "gemm, cnn/llm inference, cnn/llm training, activation memory, transformer layer (LLMCompass per-op), collectives (nccl-tests); other points are listed with the reason",
+  run(req, catalog) {
+    const resolvers = catalog.validationResolvers?.();
+    if (!resolvers) {
+      throw new XpusimError(error("E_UNSUPPORTED", "", "this catalog has no validation resolvers (hardware and model names of measured files)", { hint: "use the Node catalog (nodeCatalog())" }));
+    }
+    const file = req.file;
+    let points = parseWith(measuredFileSchema, normaliseMeasuredFile(req.measured, file), file);
+    if (req.category !== undefined) {
+      const categories = [...new Set(points.map((p) => p.category))];
+      if (!categories.includes(req.category)) {
+        throw new XpusimError(
+          error("E_UNKNOWN_ID", "category", `no point of ${file ?? "the measured results"} has category "${req.category}"`, { hint: `its categories: ${categories.join(", ")}` }),
+        );
+      }
+      points = points.filter((p) => p.category === req.category);
+    }
+    return runValidation(points, resolvers);
+  },
+});

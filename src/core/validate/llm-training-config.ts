@@ -1,0 +1,67 @@
+import type { TrainingRequest } from "../estimate/estimate-training.js";
+import type { DType } from "../units/dtype.js";
+import type { Precision } from "../workload/precision.js";
+import { num } from "./point-config.js";
+
+/**
+ * A Megatron-style training point's config → the layout and stack of a training request. What the
+ * source does not state is assumed, and each assumption is appended to `assumptions` in order.
+ */
+export type LlmTrainingLayout = Pick<TrainingRequest, "recompute" | "microbatch" | "tp" | "pp" | "cp" | "ep" | "dp" | "zero" | "global_batch" | "sp" | "interleave">;
+export type LlmTrainingStack = Pick<TrainingRequest, "flash_attention" | "dropout" | "overlap_grad_reduce"> & { execution: "graph" | "eager" };
+
+function recomputeOf(cfg: Record<string, unknown>, assumptions: string[]): "none" | "selective" | "full" {
+  const text = String(cfg.activation_recompute ?? "");
+  if (/selective/.test(text)) return "selective";
+  if (/full/.test(text)) return "full";
+  if (/none/.test(text)) return "none";
+  assumptions.push("activation recomputation not stated: full assumed (the FLOP formula of Narayanan et al. 2021 §5.1 counts it)");
+  return "full";
+}
+
+export function llmTrainingLayout(cfg: Record<string, unknown>, chipCount: number, assumptions: string[]): LlmTrainingLayout {
+  const tp = num(cfg.tp) ?? 1;
+  const pp = num(cfg.pp) ?? 1;
+  const recompute = recomputeOf(cfg, assumptions);
+  let mb = num(cfg.micro_batch);
+  if (mb === undefined) {
+    mb = 1;
+    assumptions.push("micro-batch not stated: 1 assumed");
+  }
+  const cp = num(cfg.cp) ?? 1;
+  const ep = num(cfg.ep) ?? 1;
+  // FSDP (Megatron-Bridge / MaxText) shards weights, gradients and optimizer state: ZeRO-3.
+  const zero = cfg.fsdp === true || num(cfg.fsdp) === 1 ? 3 : (num(cfg.zero) ?? 0);
+  const dp = num(cfg.dp) ?? Math.max(1, chipCount / (tp * pp * cp));
+  let gb = num(cfg.global_batch);
+  if (gb === undefined) {
+    gb = dp * mb * pp * 8;
+    assumptions.push(`global batch not stated: ${gb} assumed`);
+  }
+  const sp = cfg.sequence_parallel === true || (recompute === "selective" && cfg.sequence_parallel !== false);
+  return { recompute, microbatch: mb, tp, pp, cp, ep, dp, zero, global_batch: gb, sp, interleave: num(cfg.pipeline_interleaving) ?? 1 };
+}
+
+/**
+ * Megatron-LM of 2021-22 (the default, the source of the shared points): no FlashAttention, dropout
+ * 0.1, and the data-parallel gradient all-reduce after the pipeline flush (not overlapped), eager
+ * PyTorch. A point from a later stack states its settings (flash_attention, dropout,
+ * overlap_grad_reduce, execution) in its config; those replace the defaults.
+ */
+export function llmTrainingStack(cfg: Record<string, unknown>, assumptions: string[]): LlmTrainingStack {
+  const stated = (k: string): boolean | undefined => (typeof cfg[k] === "boolean" ? (cfg[k] as boolean) : undefined);
+  const flash = stated("flash_attention") ?? false;
+  const dropout = stated("dropout") ?? true;
+  const overlap = stated("overlap_grad_reduce") ?? false;
+  const execution: "graph" | "eager" = cfg.execution === "graph" ? "graph" : "eager";
+  if ([stated("flash_attention"), stated("dropout"), stated("overlap_grad_reduce"), cfg.execution].every((x) => x === undefined))
+    assumptions.push("Megatron-LM 2021-22 settings: eager PyTorch (one kernel per op), unfused attention, dropout masks kept, DP reduction not overlapped");
+  else
+    assumptions.push(`training stack as stated: ${execution} execution, ${flash ? "fused" : "unfused"} attention, dropout ${dropout ? "on" : "off"}, DP reduction ${overlap ? "overlapped" : "not overlapped"}`);
+  return { flash_attention: flash, dropout, overlap_grad_reduce: overlap, execution };
+}
+
+/** FP8 training (Transformer Engine, MaxText fp8): fp8 GEMMs, bf16 master weights and activations. */
+export function trainingPrecision(dt: DType): Precision {
+  return dt === "fp8" ? { compute: "fp8", weights: "bf16", activations: "bf16", kv_cache: "bf16" } : { compute: dt, weights: dt, activations: dt, kv_cache: dt };
+}

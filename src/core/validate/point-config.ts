@@ -1,0 +1,38 @@
+import { type DType, toDType } from "../units/dtype.js";
+import type { Precision } from "../workload/precision.js";
+
+/**
+ * Reading the free-form `config` of a measured point: numbers written as text ("8 (per GPU)"), the
+ * dtype as the source words it ("AMP (fp16)"), and the framework's execution style.
+ */
+
+/** 8, "8" or "8 (per GPU)" → 8; anything else → undefined. */
+export function num(v: unknown): number | undefined {
+  if (typeof v === "number") return v;
+  if (typeof v === "string") {
+    const m = v.match(/^\s*(\d+)/);
+    return m ? Number(m[1]) : undefined;
+  }
+  return undefined;
+}
+
+/** Parses "AMP (fp16)", "FP8 (weights+KV)", "fp16 mixed" → a dtype. */
+export function dtypeOf(config: Record<string, unknown>): DType | undefined {
+  const raw = String(config.dtype ?? "");
+  const m = raw.toLowerCase().match(/fp64|fp32|tf32|bf16|fp16|fp8|int8|int4|fp4|float16|bfloat16/);
+  return m ? toDType(m[0]) : undefined;
+}
+
+/** Frameworks that dispatch kernels one by one from Python (no CUDA graphs / TensorRT). */
+export function executionOf(config: Record<string, unknown>): "graph" | "eager" {
+  const fw = `${String(config.framework ?? "")} ${String(config.engine ?? "")}`.toLowerCase().replace(/\b(no|without)\s+(tensorrt|cuda graphs?)/g, "");
+  if (/tensorrt|cuda graph|xla|jax|fastertransformer/.test(fw)) return "graph";
+  return /pytorch|eager/.test(fw) ? "eager" : "graph";
+}
+
+/** Inference precision: one dtype throughout; FP8 serving keeps bf16 activations unless the KV cache is named. */
+export function precisionFor(dt: DType, config: Record<string, unknown>): Precision {
+  const raw = String(config.dtype ?? "").toLowerCase();
+  if (dt === "fp8") return { compute: "fp8", weights: "fp8", activations: raw.includes("kv") ? "fp8" : "bf16", kv_cache: "fp8" };
+  return { compute: dt, weights: dt, activations: dt, kv_cache: dt };
+}

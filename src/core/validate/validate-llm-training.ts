@@ -1,0 +1,49 @@
+import { estimateTraining, type TrainingEstimate } from "../estimate/estimate-training.js";
+import type { System } from "../network/build-system.js";
+import { llmTrainingLayout, llmTrainingStack, trainingPrecision } from "./llm-training-config.js";
+import { dtypeOf, num } from "./point-config.js";
+import { pointSystem, type PointContext, type ValidationResult } from "./validation-result.js";
+
+/** What each training metric reads from the estimate (SI units); memory points read the activation memory. */
+const TRAINING_METRICS: Record<string, (e: TrainingEstimate) => number> = {
+  iteration_time: (e) => e.step_time_s,
+  achieved_tflops_per_gpu: (e) => e.hardware_flops_per_s_per_chip,
+  model_tflops_per_gpu: (e) => e.model_flops_per_s_per_chip,
+  tokens_per_s_per_gpu: (e) => e.tokens_per_s / e.chips,
+  mfu: (e) => e.mfu,
+  activation_memory_per_gpu: (e) => e.memory_breakdown_bytes.activations,
+};
+
+/**
+ * An LLM training step (categories llm_training and memory): a Megatron-style layout from the
+ * config (llm-training-config.ts) on the system the point ran on.
+ */
+export function validateLlmTrainingPoint(pc: PointContext): ValidationResult {
+  const { p, cfg } = pc;
+  const model = pc.r.modelByName(p.model, cfg);
+  if (typeof model === "string") return pc.unsupported(model);
+  let system: System | undefined;
+  if (p.chip_count > 1) {
+    const sys = pointSystem(pc);
+    if (typeof sys === "string") return pc.unsupported(sys);
+    system = sys;
+  }
+  const dt = dtypeOf(cfg) ?? "fp16";
+  const layout = llmTrainingLayout(cfg, p.chip_count, pc.assumptions);
+  const { execution, ...stack } = llmTrainingStack(cfg, pc.assumptions);
+  const e = estimateTraining(
+    {
+      model,
+      precision: trainingPrecision(dt),
+      seq_len: num(cfg.seq) ?? 2048,
+      chips: p.chip_count,
+      ...layout,
+      ...stack,
+      ...(system ? { system } : {}),
+    },
+    pc.ctx,
+    { execution },
+  );
+  const read = TRAINING_METRICS[p.metric];
+  return read ? pc.ok(read(e)) : pc.unsupported(`metric "${p.metric}" is not understood for ${p.category}`);
+}

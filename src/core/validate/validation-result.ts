@@ -1,0 +1,94 @@
+import type { CostContext } from "../cost/contract.js";
+import type { Chip } from "../hardware/chip.js";
+import type { System } from "../network/build-system.js";
+import type { ModelSpec } from "../spec/model-spec.js";
+import type { MeasuredPoint } from "./measured-point.js";
+
+/**
+ * The validation harness's contract: the lookups it needs (injected, so the harness stays
+ * browser-safe) and the result of one point. Points that cannot be modelled yet are returned as
+ * `unsupported` with the reason — never skipped silently.
+ */
+export interface ValidationResolvers {
+  /** Chip from the hardware text of the measured file ("NVIDIA A100 80GB (DGX A100)"). */
+  chipByName(text: string): Chip | undefined;
+  /** Model from the model text and config; a string is the reason it cannot be resolved. */
+  modelByName(text: string, config: Record<string, unknown>): ModelSpec | string;
+  context(chip: Chip): CostContext;
+  /** Configuration the point's source used but the file omits (catalog/validation/point-supplements.yaml). */
+  supplement?(id: string): { config: Record<string, unknown>; source: string } | undefined;
+  /**
+   * The system a multi-chip measurement ran on, from its hardware text and chip count, with the
+   * assumptions made to pick it; a string is the reason it cannot be resolved.
+   */
+  systemByName?(hardware: string, chipCount: number): { system: System; assumptions: string[] } | string;
+}
+
+export interface ValidationResult {
+  id: string;
+  category: string;
+  metric: string;
+  unit: string;
+  hardware: string;
+  chip?: string;
+  measured: number;
+  predicted?: number;
+  /** (predicted − measured) / measured. */
+  error?: number;
+  status: "ok" | "unsupported" | "failed";
+  reason?: string;
+  /** Assumptions made to build the scenario (e.g. a batch the source did not state). */
+  assumptions: string[];
+}
+
+export interface ValidationSummary {
+  results: ValidationResult[];
+  by_category: Array<{ category: string; points: number; predicted: number; median_abs_error?: number; max_abs_error?: number }>;
+  overall: { points: number; predicted: number; median_abs_error?: number };
+}
+
+/** A point that cannot be predicted, with the reason. */
+export function unsupportedResult(p: MeasuredPoint, reason: string, chip?: Chip): ValidationResult {
+  return {
+    id: p.id,
+    category: p.category,
+    metric: p.metric,
+    unit: p.unit,
+    hardware: p.hardware,
+    ...(chip ? { chip: chip.id } : {}),
+    measured: p.value,
+    status: "unsupported",
+    reason,
+    assumptions: [],
+  };
+}
+
+/**
+ * What every per-category predictor receives: the point, its chip and merged config, the cost
+ * context, and `ok`/`unsupported` to build its result. `assumptions` collects what was assumed to
+ * build the scenario, in order; `ok` reports them.
+ */
+export interface PointContext {
+  p: MeasuredPoint;
+  r: ValidationResolvers;
+  chip: Chip;
+  /** The point's config, supplemented (catalog/validation/point-supplements.yaml). */
+  cfg: Record<string, unknown>;
+  ctx: CostContext;
+  assumptions: string[];
+  /** The predicted value in SI units of the metric → an "ok" result with the signed error. */
+  ok(predictedSi: number): ValidationResult;
+  unsupported(reason: string): ValidationResult;
+}
+
+/**
+ * The system a multi-chip point ran on (resolved from `hardware`, the point's text unless given);
+ * its assumptions are appended to the point's. A string is the reason it cannot be resolved.
+ */
+export function pointSystem(pc: PointContext, hardware = pc.p.hardware): System | string {
+  if (!pc.r.systemByName) return "no system resolver was supplied to the harness";
+  const sys = pc.r.systemByName(hardware, pc.p.chip_count);
+  if (typeof sys === "string") return sys;
+  pc.assumptions.push(...sys.assumptions);
+  return sys.system;
+}
