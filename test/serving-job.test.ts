@@ -114,4 +114,18 @@ describe("serving job", () => {
     expect(JSON.parse(r.out)).toEqual(roundTrip(job));
     expect(job.search.max_simulated).toBe(40);
   });
+
+  it("a user chip (inline spec) gets a default system from its links: serve --tp and plan serve use it like the catalog chip", () => {
+    const mine = { extends: "nvidia-h100-sxm", id: "my-h100", name: "My H100" };
+    const workload = { kind: "synthetic", requests: 20, rate_per_s: 2, input: 256, output: 16 } as const;
+    const user = JOBS.serving.run({ model: "llama-3.1-8b", chip: mine, tp: 2, workload }, catalog);
+    const stock = JOBS.serving.run({ model: "llama-3.1-8b", chip: "nvidia-h100-sxm", tp: 2, workload }, catalog);
+    expect(user.chip).toBe("my-h100");
+    expect(user.chips).toBe(2);
+    expect(user.metrics!.ttft_s.p90).toBe(stock.metrics!.ttft_s.p90);
+    const p = plan2({ model: "llama-3.1-8b", chips: [mine], precisions: ["bf16"], max_chips: 2, rate_per_s: 1, slo: { ttft_s: 0.5 }, input_tokens: 256, output_tokens: 16 });
+    expect(p.deployments.map((d) => d.tp).sort()).toEqual([1, 2]);
+  });
 });
+
+const plan2 = (req: Parameters<(typeof JOBS)["serving-plan"]["run"]>[0]) => JOBS["serving-plan"].run(req, catalog);
