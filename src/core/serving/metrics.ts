@@ -225,55 +225,23 @@ function kvSeries(trace: SimulationTrace, start: number, end: number, points: nu
 }
 
 export function computeMetrics(trace: SimulationTrace, slo?: Slo, seriesPoints = 200, power?: EnergySetup): ServingMetrics {
-  const n = trace.requests;
-  const ttft = new Float64Array(n);
-  const tpot = new Float64Array(n);
-  const e2e = new Float64Array(n);
-  const queue = new Float64Array(n);
-  let done = 0;
-  let nTpot = 0;
-  let outTokens = 0;
-  let inTokens = 0;
-  let met = 0;
-  let firstArrival = Infinity;
-  let lastFinish = -Infinity;
-  for (let r = 0; r < n; r++) {
-    if (trace.state[r] === ReqState.Rejected) continue;
-    if (trace.arrival_s[r]! < firstArrival) firstArrival = trace.arrival_s[r]!;
-    if (trace.state[r] !== ReqState.Done) continue;
-    const a = trace.arrival_s[r]!;
-    const f = trace.finish_s[r]!;
-    const t1 = trace.first_token_s[r]!;
-    const out = trace.output_len[r]!;
-    ttft[done] = t1 - a;
-    e2e[done] = f - a;
-    queue[done] = trace.first_scheduled_s[r]! - a;
-    let tp = NaN;
-    if (out > 1) {
-      tp = (f - t1) / (out - 1);
-      tpot[nTpot++] = tp;
-    }
-    if (slo && (slo.ttft_s === undefined || t1 - a <= slo.ttft_s) && (slo.tpot_s === undefined || !(tp > slo.tpot_s))) met++;
-    done++;
-    outTokens += out;
-    inTokens += trace.input_len[r]!;
-    if (f > lastFinish) lastFinish = f;
-  }
+  const l = requestLatencies(trace, slo);
+  const { done, firstArrival, lastFinish } = l;
   const duration = done > 0 ? lastFinish - firstArrival : 0;
   const per = (x: number) => (duration > 0 ? x / duration : 0);
   const kv = kvSeries(trace, Number.isFinite(firstArrival) ? firstArrival : 0, Math.max(lastFinish, trace.end_time_s), seriesPoints);
   const metrics: ServingMetrics = {
     duration_s: duration,
-    ttft_s: distribution(ttft, done),
-    tpot_s: distribution(tpot, nTpot),
+    ttft_s: distribution(l.ttft, done),
+    tpot_s: distribution(l.tpot, l.nTpot),
     itl_s: distribution(trace.itl_s, trace.itl_count),
-    e2e_s: distribution(e2e, done),
-    queue_delay_s: distribution(queue, done),
+    e2e_s: distribution(l.e2e, done),
+    queue_delay_s: distribution(l.queue, done),
     throughput: {
       requests_per_s: per(done),
-      output_tokens_per_s: per(outTokens),
-      input_tokens_per_s: per(inTokens),
-      total_tokens_per_s: per(outTokens + inTokens),
+      output_tokens_per_s: per(l.outTokens),
+      input_tokens_per_s: per(l.inTokens),
+      total_tokens_per_s: per(l.outTokens + l.inTokens),
     },
     kv: {
       peak_utilization: trace.kv_blocks_total > 0 ? trace.kv_blocks_peak / trace.kv_blocks_total : 0,
@@ -289,27 +257,77 @@ export function computeMetrics(trace: SimulationTrace, slo?: Slo, seriesPoints =
     mean_requests_in_system: duration > 0 ? trace.in_system_integral / duration : 0,
     utilization: duration > 0 ? trace.busy_time_s / (duration * trace.instances) : 0,
   };
-  const busyE = trace.busy_energy_j;
-  if (power && busyE !== undefined && Number.isFinite(busyE) && Number.isFinite(firstArrival)) {
-    const span = Math.max(lastFinish, trace.end_time_s) - firstArrival;
-    const chips = trace.instances * power.chips_per_instance;
-    const idle = power.idle_power_w * power.chips_per_instance * Math.max(0, trace.instances * span - trace.busy_time_s);
-    const total = busyE + idle;
-    metrics.energy = {
-      total_j: total,
-      busy_j: busyE,
-      idle_j: idle,
-      per_output_token_j: outTokens > 0 ? total / outTokens : NaN,
-      average_power_per_chip_w: span > 0 ? total / (span * chips) : 0,
-      idle_power_per_chip_w: power.idle_power_w,
-      chips,
-      span_s: span,
-    };
-  }
+  const energy = energyMetrics(trace, power, l);
+  if (energy) metrics.energy = energy;
   if (slo && (slo.ttft_s !== undefined || slo.tpot_s !== undefined)) {
-    metrics.goodput = { requests_per_s: per(met), slo_attainment: done > 0 ? met / done : 0 };
+    metrics.goodput = { requests_per_s: per(l.met), slo_attainment: done > 0 ? l.met / done : 0 };
     if (slo.ttft_s !== undefined) metrics.goodput.ttft_slo_s = slo.ttft_s;
     if (slo.tpot_s !== undefined) metrics.goodput.tpot_slo_s = slo.tpot_s;
   }
   return metrics;
+}
+
+/** Per-request latencies of the completed requests (packed from index 0), token counts, SLO hits and the time span. */
+interface RequestLatencies {
+  ttft: Float64Array;
+  tpot: Float64Array;
+  e2e: Float64Array;
+  queue: Float64Array;
+  done: number;
+  nTpot: number;
+  outTokens: number;
+  inTokens: number;
+  /** Completed requests meeting every SLO given. */
+  met: number;
+  /** First arrival of an admitted request, last finish of a completed one. */
+  firstArrival: number;
+  lastFinish: number;
+}
+
+function requestLatencies(trace: SimulationTrace, slo: Slo | undefined): RequestLatencies {
+  const n = trace.requests;
+  const l: RequestLatencies = { ttft: new Float64Array(n), tpot: new Float64Array(n), e2e: new Float64Array(n), queue: new Float64Array(n), done: 0, nTpot: 0, outTokens: 0, inTokens: 0, met: 0, firstArrival: Infinity, lastFinish: -Infinity };
+  for (let r = 0; r < n; r++) {
+    if (trace.state[r] === ReqState.Rejected) continue;
+    if (trace.arrival_s[r]! < l.firstArrival) l.firstArrival = trace.arrival_s[r]!;
+    if (trace.state[r] !== ReqState.Done) continue;
+    const a = trace.arrival_s[r]!;
+    const f = trace.finish_s[r]!;
+    const t1 = trace.first_token_s[r]!;
+    const out = trace.output_len[r]!;
+    l.ttft[l.done] = t1 - a;
+    l.e2e[l.done] = f - a;
+    l.queue[l.done] = trace.first_scheduled_s[r]! - a;
+    let tp = NaN;
+    if (out > 1) {
+      tp = (f - t1) / (out - 1);
+      l.tpot[l.nTpot++] = tp;
+    }
+    if (slo && (slo.ttft_s === undefined || t1 - a <= slo.ttft_s) && (slo.tpot_s === undefined || !(tp > slo.tpot_s))) l.met++;
+    l.done++;
+    l.outTokens += out;
+    l.inTokens += trace.input_len[r]!;
+    if (f > l.lastFinish) l.lastFinish = f;
+  }
+  return l;
+}
+
+/** Busy energy of the steps plus idle power between them over the run (undefined without power data). */
+function energyMetrics(trace: SimulationTrace, power: EnergySetup | undefined, l: RequestLatencies): ServingMetrics["energy"] {
+  const busyE = trace.busy_energy_j;
+  if (!power || busyE === undefined || !Number.isFinite(busyE) || !Number.isFinite(l.firstArrival)) return undefined;
+  const span = Math.max(l.lastFinish, trace.end_time_s) - l.firstArrival;
+  const chips = trace.instances * power.chips_per_instance;
+  const idle = power.idle_power_w * power.chips_per_instance * Math.max(0, trace.instances * span - trace.busy_time_s);
+  const total = busyE + idle;
+  return {
+    total_j: total,
+    busy_j: busyE,
+    idle_j: idle,
+    per_output_token_j: l.outTokens > 0 ? total / l.outTokens : NaN,
+    average_power_per_chip_w: span > 0 ? total / (span * chips) : 0,
+    idle_power_per_chip_w: power.idle_power_w,
+    chips,
+    span_s: span,
+  };
 }
