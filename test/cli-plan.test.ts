@@ -24,6 +24,20 @@ describe("xpusim plan serve / serve --tp", () => {
     expect(r.out).toMatch(/closest: nvidia-h100-sxm bf16 tp 1/);
   });
 
+  it("plan serve says how many candidates it simulated, skipped by the bound or left out by --max-simulated", async () => {
+    const args = ["plan", "serve", "--model", "llama-3.1-8b", "--slo", "ttft=500ms,tpot=50ms", "--rate", "2/s", "--chips", "nvidia-h100-sxm,nvidia-a100-sxm-80gb", "--precision", "bf16,fp8", "--max-chips", "2", "--input", "512", "--output", "64"];
+    const capped = await cli(...args, "--simulate-top", "1", "--max-simulated", "1");
+    expect(capped.code).toBe(0);
+    expect(capped.out).toMatch(/^\d+ candidates, 1 simulated \(1 simulation\)(, \d+ that cannot beat the cheapest confirmed one skipped)?; \d+ left out by the budget of 1 \(--max-simulated\)$/m);
+    const json = JSON.parse((await cli(...args, "--simulate-top", "1", "--max-simulated", "1", "--json")).out) as { search: { simulated_candidates: number; max_simulated: number; left_by_budget: number } };
+    expect(json.search.simulated_candidates).toBe(1);
+    expect(json.search.max_simulated).toBe(1);
+    expect(json.search.left_by_budget).toBeGreaterThan(0);
+    const bad = await cli(...args, "--max-simulated", "0");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--max-simulated must be a positive integer/);
+  });
+
   it("bad plan input is a clear error, not a crash", async () => {
     const bad = await cli("plan", "serve", "--model", "llama-3.1-8b", "--slo", "ttft=500ms", "--power", "lots");
     expect(bad.code).not.toBe(0);

@@ -61,7 +61,7 @@ function rows(plan: ServingPlan): Record<string, unknown>[] {
 function searchLine(plan: ServingPlan): string {
   const s = plan.search;
   return (
-    `${plan.candidates_considered} candidates, ${s.simulated_candidates} simulated (${plan.simulations} simulations)` +
+    `${plan.candidates_considered} candidates, ${s.simulated_candidates} simulated (${plan.simulations} simulation${plan.simulations === 1 ? "" : "s"})` +
     (s.pruned_by_bound ? `, ${s.pruned_by_bound} that cannot beat the cheapest confirmed one skipped` : "") +
     (s.left_by_budget ? `; ${s.left_by_budget} left out by the budget of ${s.max_simulated} (--max-simulated)` : "")
   );
