@@ -109,7 +109,7 @@ export function compiledCatalog(): CompiledCatalog | undefined {
   state = null;
   if (process.env.XPUSIM_CATALOG === "source") return undefined;
   const opened = openCatalog(compiledCatalogFile());
-  if (!opened || opened.format !== COMPILED_CATALOG_FORMAT || isStale(opened, statSync(compiledCatalogFile()).mtimeMs)) return undefined;
+  if (!opened || opened.format !== COMPILED_CATALOG_FORMAT || !isCurrent(opened.sources, statSync(compiledCatalogFile()).mtimeMs)) return undefined;
   state = opened;
   return opened;
 }
@@ -154,11 +154,14 @@ function readText(file: string, position: number, length: number): string {
   }
 }
 
-/** True when catalog/ has other files than the artefact was built from, or one changed after it. */
-function isStale(compiled: CompiledCatalog, builtAt: number): boolean {
+/**
+ * True when catalog/ holds exactly the files an artefact built at `builtAt` (ms since the epoch) was
+ * compiled from and none changed after it.
+ */
+export function isCurrent(sources: readonly string[], builtAt: number): boolean {
   const now = catalogSourceFiles();
-  if (now.length !== compiled.sources.length || now.some((f, i) => f !== compiled.sources[i])) return true;
-  return now.some((f) => statSync(catalogPath(f)).mtimeMs > builtAt);
+  if (now.length !== sources.length || now.some((f, i) => f !== sources[i])) return false;
+  return now.every((f) => statSync(catalogPath(f)).mtimeMs <= builtAt);
 }
 
 /** Which catalog the loaders read in this process: the compiled artefact or the catalog/ folders. */
