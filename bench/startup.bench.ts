@@ -6,6 +6,7 @@
  * runs it alone.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 export interface StartupRow {
@@ -15,7 +16,8 @@ export interface StartupRow {
   ratio_to_node: number;
 }
 
-const BIN = join(import.meta.dirname, "..", "bin", "xpusim.js");
+/** The launcher to time (XPUSIM_BENCH_BIN: another checkout's, e.g. to measure a baseline). */
+const BIN = process.env.XPUSIM_BENCH_BIN ?? join(import.meta.dirname, "..", "bin", "xpusim.js");
 export const STARTUP_COMMANDS: Array<{ name: string; args: string[] }> = [
   { name: "node -e 0", args: ["-e", "0"] },
   { name: "xpusim --version", args: [BIN, "--version"] },
@@ -37,6 +39,9 @@ const median = (xs: number[]): number => {
 };
 
 export function startupBench(runs = 15): StartupRow[] {
+  if (!process.env.XPUSIM_BENCH_BIN && !existsSync(join(import.meta.dirname, "..", "dist", "bundle", "main.js"))) {
+    console.warn("start-up: dist/bundle is missing, so this times the TypeScript sources; run `npm run build` first");
+  }
   for (const c of STARTUP_COMMANDS) timeOnce(c.args); // warm the file cache
   const times = STARTUP_COMMANDS.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) STARTUP_COMMANDS.forEach((c, j) => times[j]!.push(timeOnce(c.args)));
