@@ -3,7 +3,7 @@
  * `npm test` runs first), lazy loading, exit codes, closed pipes, failed writes and `-o` targets.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -37,6 +37,15 @@ function staticInputs(m: Meta, start: string): string[] {
 const outputWith = (m: Meta, input: string) => Object.keys(m.outputs).find((k) => input in m.outputs[k]!.inputs)!;
 
 describe("bundled CLI", () => {
+  it("says how to build when the bundle is missing (no sources, no tsx)", () => {
+    const dir = tmp();
+    mkdirSync(join(dir, "bin"));
+    copyFileSync(BIN, join(dir, "bin", "xpusim.js"));
+    const r = spawnSync(process.execPath, [join(dir, "bin", "xpusim.js"), "--version"], { encoding: "utf8" });
+    expect(r.status).toBe(EXIT_INTERNAL);
+    expect(r.stderr).toMatch(/not built.*\n.*Run `npm install` \(or `npm run build`\)/);
+  });
+
   it("--version prints the version without loading commander or the engine", () => {
     const r = xpusim("--version");
     expect(r.status).toBe(0);

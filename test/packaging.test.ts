@@ -46,13 +46,14 @@ describe("npm package", () => {
     expect(op.latency_s).toBeGreaterThan(1e-4);
     writeFileSync(
       join(app, "use.js"),
-      'import { loadChip, chipIds, estimateOpSpec, contextFor } from "xpusim";\n' +
+      'import { loadChip, chipIds, estimateOpSpec, contextFor, catalogMode } from "xpusim";\n' +
         'const r = estimateOpSpec({ type: "gemm", m: 4096, n: 4096, k: 4096, batch: 1, dtype: "bf16" }, contextFor(loadChip("nvidia-h100-sxm")));\n' +
-        "console.log(JSON.stringify({ chips: chipIds().length, latency_s: r.latency_s }));\n",
+        "console.log(JSON.stringify({ chips: chipIds().length, latency_s: r.latency_s, mode: catalogMode() }));\n",
     );
     const lib = JSON.parse(execFileSync(process.execPath, ["use.js"], { cwd: app, encoding: "utf8" }));
     expect(lib.chips).toBeGreaterThan(40);
     expect(lib.latency_s).toBe(op.latency_s);
+    expect(lib.mode).toBe("compiled"); // the packed files' fixed dates keep the artefact current
   }, 300_000);
 });
 

@@ -16,6 +16,8 @@ export { contextFor } from "./resolvers.js";
 export { nodeCatalog, nodeCatalog as scenarioResolvers } from "./node-catalog.js";
 export { validationResolvers } from "./validation-resolvers.js";
 export { readDocument } from "./read-document.js";
+/** Whether the catalog comes from the compiled artefact (dist/catalog.pack) or from catalog/ directly. */
+export { catalogMode } from "./compiled-catalog.js";
 
 import { runScenario, parseScenario, type ScenarioEstimate } from "../core/app/run-scenario.js";
 import { nodeCatalog } from "./node-catalog.js";
