@@ -5,13 +5,14 @@
  * the index only; an entry's text is read and parsed when that entry is asked for, so one chip or
  * model is resolved without reading, parsing or validating the rest.
  *
- * The artefact is used only while it is current: when any catalog file is newer than it, or files
- * were added or removed since it was built, the loaders read catalog/ directly (slower, same
- * results). XPUSIM_CATALOG=source forces that.
+ * In a development checkout the artefact is used only while it is current: when any catalog file
+ * is newer than it, or files were added or removed since it was built, the loaders read catalog/
+ * directly (slower, same results). An installed package uses it as shipped. XPUSIM_CATALOG=source
+ * forces reading catalog/.
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { catalogDir, compiledCatalogFile } from "./paths.js";
+import { catalogDir, compiledCatalogFile, packageRoot } from "./paths.js";
 
 export const COMPILED_CATALOG_FORMAT = 2;
 
@@ -109,7 +110,10 @@ export function compiledCatalog(): CompiledCatalog | undefined {
   state = null;
   if (process.env.XPUSIM_CATALOG === "source") return undefined;
   const opened = openCatalog(compiledCatalogFile());
-  if (!opened || opened.format !== COMPILED_CATALOG_FORMAT || !isCurrent(opened.sources, statSync(compiledCatalogFile()).mtimeMs)) return undefined;
+  if (!opened || opened.format !== COMPILED_CATALOG_FORMAT) return undefined;
+  // In a development checkout catalog/ may have changed since the build; an installed package
+  // (no src/) is used as shipped: npm does not keep file dates, so they prove nothing there.
+  if (existsSync(join(packageRoot(), "src")) && !isCurrent(opened.sources, statSync(compiledCatalogFile()).mtimeMs)) return undefined;
   state = opened;
   return opened;
 }
