@@ -7,6 +7,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, lstatSync, mkdtempSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { COMMANDS } from "../src/cli/commands/index.js";
 import { EXIT_CODES_HELP } from "../src/cli/main.js";
 import { EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, reportInfeasible, takeResultExitCode } from "../src/cli/output.js";
 import { VERSION } from "../src/cli/version.js";
@@ -66,6 +67,15 @@ describe("bundled CLI", () => {
     expect(spec.some((f) => f.includes("node_modules/zod/"))).toBe(true);
     expect(spec.some((f) => f.includes("node_modules/yaml/"))).toBe(true);
   });
+
+  it("loads every command's chunk", () => {
+    for (const { name } of COMMANDS) {
+      const r = xpusim(name, "--help");
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(EXIT_OK);
+      expect(r.stdout).toContain(`Usage: xpusim ${name}`);
+    }
+  }, 120_000);
 
   it("answers op gemm exactly as the sources do", async () => {
     const r = xpusim(...GEMM, "--json");
