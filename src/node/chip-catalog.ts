@@ -8,7 +8,7 @@ import { specSupport } from "./spec-support-loader.js";
 
 /**
  * The built-in chip catalog: catalog/chips/<id>.yaml, one chip per file, read from the compiled
- * catalog (dist/catalog.json, validated at build time) when it is current, else from the files.
+ * catalog (dist/catalog.pack, validated at build time) when it is current, else from the files.
  * Loaded lazily, one chip at a time; user files (a path instead of an id) may `extends:` any
  * catalog chip. Chips are found by id, by alias ("NVIDIA A100 80GB", case and spacing ignored) or,
  * loosely, by a free-text hardware description such as a measured result's "NVIDIA A100 80GB (DGX A100)".

@@ -1,5 +1,5 @@
 /**
- * Build step behind dist/catalog.json (scripts/build-catalog.ts): reads every catalog document
+ * Build step behind dist/catalog.pack (scripts/build-catalog.ts): reads every catalog document
  * from catalog/ through the ordinary loaders (YAML + zod validation, `extends:` chains, family
  * merges), so a catalog error fails the build, and records what the runtime asks for, each value
  * as JSON text (packCatalog lays them out in the file). Must run with the loaders reading catalog/ (XPUSIM_CATALOG=source).
