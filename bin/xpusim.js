@@ -3,6 +3,10 @@
 // `npm install` runs in a clone). Without it, a development checkout with tsx installed runs the
 // TypeScript sources (slow start); otherwise it says how to build.
 import { existsSync } from "node:fs";
+import module from "node:module";
+
+// Node 22.1+ keeps compiled code between runs (like npm's own launcher); a no-op on Node 20.
+module.enableCompileCache?.();
 
 const bundle = new URL("../dist/bundle/main.js", import.meta.url);
 if (existsSync(bundle)) {

@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { formatDiagnostic, XpusimError } from "../core/diagnostics/diagnostic.js";
 import { preloadSpecSupport } from "../node/spec-support-loader.js";
-import { COMMANDS, registerCommands } from "./commands/index.js";
+import { COMMANDS, loadCommands } from "./commands/index.js";
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, guardStdout, takeResultExitCode, UsageError } from "./output.js";
 import { VERSION } from "./version.js";
 
@@ -32,10 +32,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   takeResultExitCode();
   try {
-    const program = await newProgram();
     const names = commandsNamedIn(argv);
-    if (needsSpecParsersFirst(argv, names)) await preloadSpecSupport();
-    await registerCommands(program, names);
+    // commander and the command's chunk load side by side.
+    const [program, registrars] = await Promise.all([newProgram(), loadCommands(names), needsSpecParsersFirst(argv, names) ? preloadSpecSupport() : undefined]);
+    for (const register of registrars) register(program);
     await program.parseAsync(argv, { from: "user" });
     return takeResultExitCode();
   } catch (e) {

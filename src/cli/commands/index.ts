@@ -29,9 +29,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "map", load: async () => (await import("./map.js")).registerMapCommand },
 ];
 
+/** Loads the named commands (every command when `names` is omitted): their registrars, in listing order. */
+export function loadCommands(names?: readonly string[]): Promise<Array<(program: Command) => void>> {
+  return Promise.all(COMMANDS.filter((c) => !names || names.includes(c.name)).map((c) => c.load()));
+}
+
 /** Registers the named commands (every command when `names` is omitted), in listing order. */
 export async function registerCommands(program: Command, names?: readonly string[]): Promise<void> {
-  const chosen = COMMANDS.filter((c) => !names || names.includes(c.name));
-  const registrars = await Promise.all(chosen.map((c) => c.load()));
-  for (const register of registrars) register(program);
+  for (const register of await loadCommands(names)) register(program);
 }
