@@ -29,7 +29,7 @@ function libraryCatalog() {
   for (const id of store.ids()) {
     const file = store.file(id);
     const spec = store.compiled<CollectiveLibrarySpec>(id, "spec") ?? specSupport().parseWith(specSupport().collectiveLibrarySpecSchema, store.raw(id), file);
-    libraries.set(id, { spec, lib: store.compiled<CollectiveLibrary>(id, "library") ?? buildCollectiveLibrary(spec), file });
+    libraries.set(id, { spec, lib: buildCollectiveLibrary(spec), file });
   }
   return libraries;
 }
