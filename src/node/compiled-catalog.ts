@@ -165,7 +165,9 @@ function readText(file: string, position: number, length: number): string {
 export function isCurrent(sources: readonly string[], builtAt: number): boolean {
   const now = catalogSourceFiles();
   if (now.length !== sources.length || now.some((f, i) => f !== sources[i])) return false;
-  return now.every((f) => statSync(catalogPath(f)).mtimeMs <= builtAt);
+  const root = catalogDir();
+  for (const f of now) if (statSync(`${root}/${f}`).mtimeMs > builtAt) return false; // (no path.join: this runs on every start)
+  return true;
 }
 
 /** Which catalog the loaders read in this process: the compiled artefact or the catalog/ folders. */
