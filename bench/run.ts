@@ -1,6 +1,7 @@
-/** `npm run bench`: runs every benchmark in bench/ and prints ratios against in-process baselines. */
+/** `npm run bench`: runs every benchmark in bench/ and prints ratios against baselines (start-up: against `node -e 0`). */
 import { engineBench } from "./engine.bench.js";
 import { printServingBench, servingBench } from "./serving.bench.js";
+import { printStartupBench, startupBench } from "./startup.bench.js";
 import { systolicBench } from "./systolic.bench.js";
 import { printTrainingSearchBench, trainingSearchBench } from "./training-search.bench.js";
 
@@ -20,3 +21,6 @@ printServingBench(await servingBench());
 
 console.log("");
 printTrainingSearchBench(await trainingSearchBench());
+
+console.log("");
+printStartupBench(startupBench(15), 15);

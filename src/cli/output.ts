@@ -1,6 +1,48 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, type Stats, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { error, XpusimError } from "../core/diagnostics/diagnostic.js";
+
+/**
+ * Exit codes of every command (documented in README.md and `xpusim --help`):
+ * ok; bad input (an XpusimError: invalid spec, flag value or id, a file that cannot be read or
+ * written); usage (unknown command or flag, a UsageError); infeasible (the answer is "does not fit",
+ * "nothing meets the SLO", "no chip could run": printed as usual, then exit 3); internal error.
+ */
+export const EXIT_OK = 0;
+export const EXIT_BAD_INPUT = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INFEASIBLE = 3;
+export const EXIT_INTERNAL = 70;
+
+let resultExitCode = EXIT_OK;
+
+/**
+ * Marks this command's answer as infeasible (nothing fits, nothing meets the SLO, no chip could
+ * run): the command prints its answer as usual and xpusim exits with EXIT_INFEASIBLE.
+ */
+export function reportInfeasible(): void {
+  resultExitCode = EXIT_INFEASIBLE;
+}
+
+/** The exit code the finished command asked for (EXIT_OK unless it reported infeasible); resets it. */
+export function takeResultExitCode(): number {
+  const code = resultExitCode;
+  resultExitCode = EXIT_OK;
+  return code;
+}
+
+/**
+ * Makes failed writes to stdout end the program cleanly: a reader that closed the pipe early
+ * (`xpusim ... | head`) ends it quietly with EXIT_OK; any other failure (a full disk, an I/O error)
+ * is reported on stderr and exits EXIT_BAD_INPUT, never 0. No stack trace either way.
+ */
+export function guardStdout(): void {
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(EXIT_OK);
+    process.stderr.write(`error: cannot write to standard output (${ioReason(e)})\n`);
+    process.exit(EXIT_BAD_INPUT);
+  });
+}
 
 /** Output format chosen by --json / --csv (human table otherwise). */
 export type Format = "table" | "json" | "csv";
@@ -19,8 +61,10 @@ export class UsageError extends Error {
 }
 
 /**
- * Writes text to stdout, or atomically to a file (temp file + rename), so a failure never leaves
- * a partial output file behind.
+ * Writes text to stdout or to a file. A new file or an existing regular file is written atomically
+ * (temp file + rename, keeping the file's mode), so a failure never leaves a partial file behind;
+ * anything else (a symlink, a pipe, a device such as /dev/stdout or /dev/null) is written through,
+ * never replaced. Write errors (e.g. ENOSPC on /dev/full) become a clear E_IO diagnostic.
  */
 export function emit(text: string, outFile?: string): void {
   const body = text.endsWith("\n") ? text : `${text}\n`;
@@ -28,10 +72,32 @@ export function emit(text: string, outFile?: string): void {
     process.stdout.write(body);
     return;
   }
+  const existing = lstatOrUndefined(outFile);
+  if (existing && !existing.isFile()) {
+    try {
+      writeFileSync(outFile, body);
+    } catch (e) {
+      throw outputFileError(e, outFile);
+    }
+    return;
+  }
+  replaceAtomically(outFile, body, existing);
+}
+
+function lstatOrUndefined(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined; // missing (or unreachable: the write below reports why)
+  }
+}
+
+function replaceAtomically(outFile: string, body: string, existing: Stats | undefined): void {
   const tmp = `${outFile}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(outFile), { recursive: true });
     writeFileSync(tmp, body);
+    if (existing) chmodSync(tmp, existing.mode & 0o7777);
     renameSync(tmp, outFile);
   } catch (e) {
     try {
@@ -43,11 +109,25 @@ export function emit(text: string, outFile?: string): void {
   }
 }
 
+const IO_REASONS: Record<string, string> = {
+  ENOTDIR: "a parent of it is a file, not a folder",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EISDIR: "it is a folder",
+  ENOSPC: "no space left on the device",
+  EROFS: "read-only file system",
+  EDQUOT: "disk quota exceeded",
+  EIO: "input/output error",
+};
+
+function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return (code && IO_REASONS[code] ? `${IO_REASONS[code]}, ${code}` : code) ?? String(e);
+}
+
 /** A failure to write an output file (-o), as a diagnostic naming the file instead of an internal error. */
 export function outputFileError(e: unknown, file: string): XpusimError {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  const why = code === "ENOTDIR" ? "a parent of it is a file, not a folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "it is a folder" : code ?? String(e);
-  return new XpusimError(error("E_IO", "", `cannot write the output file (${why})`, { file, hint: "check the -o/--out path" }));
+  return new XpusimError(error("E_IO", "", `cannot write the output file (${ioReason(e)})`, { file, hint: "check the -o/--out path" }));
 }
 
 export function json(value: unknown): string {
@@ -73,7 +153,6 @@ export function nonNegativeInt(flag: string) {
 }
 
 /** Exit code of a command whose result says nothing was feasible (documented with the other codes in main.ts). */
-export const EXIT_INFEASIBLE = 3;
 
 /**
  * Thrown by a command after it has printed a result that says nothing is feasible (no chip could

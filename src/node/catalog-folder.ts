@@ -1,5 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
+import { type CatalogFolder, type CompiledCatalog, catalogPath, compiledCatalog } from "./compiled-catalog.js";
+import { catalogDir } from "./paths.js";
 import { readDocument } from "./read-document.js";
 
 /** One document of a catalog folder: the parsed YAML/JSON and the file it came from. */
@@ -34,4 +36,95 @@ export function catalogFiles(dir: string): string[] {
     .sort()
     .filter((f) => DOC.test(f))
     .map((f) => join(dir, f));
+}
+
+/**
+ * One catalog folder as the loaders see it, backed by the compiled artefact when it is current
+ * (values compiled at build time, each parsed on first use) or by the YAML files themselves.
+ */
+export interface CatalogStore {
+  /** Ids in file-name order. */
+  ids(): string[];
+  has(id: string): boolean;
+  /** The absolute path of the entry's source file. */
+  file(id: string): string;
+  /** The raw document. */
+  raw(id: string): unknown;
+  /** The document's `aliases` field as written (undefined when absent). */
+  aliases(id: string): unknown;
+  /** A value compiled at build time (only from the compiled artefact; undefined otherwise). */
+  compiled<T>(id: string, key: string): T | undefined;
+  readonly kind: "compiled" | "source";
+}
+
+const stores = new Map<CatalogFolder, CatalogStore>();
+
+export function catalogStore(folder: CatalogFolder): CatalogStore {
+  let store = stores.get(folder);
+  if (!store) {
+    const compiled = compiledCatalog();
+    store = compiled ? compiledStore(compiled, folder) : sourceStore(folder);
+    stores.set(folder, store);
+  }
+  return store;
+}
+
+function compiledStore(catalog: CompiledCatalog, folder: CatalogFolder): CatalogStore {
+  type Entry = CompiledCatalog["folders"][CatalogFolder][number];
+  const byId = new Map(catalog.folders[folder].map((e) => [e.id, e]));
+  const raws = new Map<string, unknown>();
+  const entry = (id: string): Entry => {
+    const e = byId.get(id);
+    if (!e) throw new Error(`xpusim: no compiled catalog entry "${id}"`);
+    return e;
+  };
+  return {
+    kind: "compiled",
+    ids: () => [...byId.keys()],
+    has: (id) => byId.has(id),
+    file: (id) => catalogPath(entry(id).file),
+    raw(id) {
+      if (!raws.has(id)) raws.set(id, JSON.parse(catalog.text(entry(id).raw)));
+      return raws.get(id);
+    },
+    aliases: (id) => entry(id).aliases,
+    compiled<T>(id: string, key: string): T | undefined {
+      const ref = byId.get(id)?.values[key];
+      return ref === undefined ? undefined : (JSON.parse(catalog.text(ref)) as T);
+    },
+  };
+}
+
+function sourceStore(folder: CatalogFolder): CatalogStore {
+  let map: Map<string, CatalogEntry> | undefined;
+  const entries = () => (map ??= readCatalogFolder(catalogDir(folder)));
+  const entry = (id: string): CatalogEntry => {
+    const e = entries().get(id);
+    if (!e) throw new Error(`xpusim: no catalog entry "${id}" in ${folder}`);
+    return e;
+  };
+  return {
+    kind: "source",
+    ids: () => [...entries().keys()],
+    has: (id) => entries().has(id),
+    file: (id) => entry(id).file,
+    raw: (id) => entry(id).raw,
+    aliases(id) {
+      const raw = entry(id).raw;
+      return typeof raw === "object" && raw !== null ? (raw as { aliases?: unknown }).aliases : undefined;
+    },
+    compiled: () => undefined,
+  };
+}
+
+/** A catalog document by path under catalog/ ("validation/model-names.yaml"), from the artefact when current. */
+export function catalogDocument(path: string): unknown {
+  const compiled = compiledCatalog();
+  const ref = compiled?.documents[path];
+  return ref === undefined ? readDocument(catalogPath(path)) : JSON.parse(compiled!.text(ref));
+}
+
+/** A catalog file's path relative to catalog/, with forward slashes (how the artefact names it). */
+export function relativeCatalogPath(file: string): string {
+  return relative(catalogDir(), file).split(sep).join("/");
 }

@@ -1,30 +1,46 @@
 import { existsSync } from "node:fs";
 import { error, unknownId, XpusimError } from "../core/diagnostics/diagnostic.js";
 import type { Chip } from "../core/hardware/chip.js";
-import { resolveChip } from "../core/hardware/resolve-chip.js";
-import { catalogDir } from "./paths.js";
+import type { ResolvedEfficiency } from "../core/spec/family-spec.js";
+import { catalogStore, type CatalogStore } from "./catalog-folder.js";
 import { readDocument } from "./read-document.js";
-import { type CatalogEntry, readCatalogFolder } from "./catalog-folder.js";
+import { specSupport } from "./spec-support-loader.js";
 
 /**
- * The built-in chip catalog: catalog/chips/<id>.yaml, one chip per file. Loaded lazily once per
- * process; user files (a path instead of an id) may `extends:` any catalog chip. Chips are found by
- * id, by alias ("NVIDIA A100 80GB", case and spacing ignored) or, loosely, by a free-text hardware
- * description such as a measured result's "NVIDIA A100 80GB (DGX A100)".
+ * The built-in chip catalog: catalog/chips/<id>.yaml, one chip per file, read from the compiled
+ * catalog (dist/catalog.pack, validated at build time) when it is current, else from the files.
+ * Loaded lazily, one chip at a time; user files (a path instead of an id) may `extends:` any
+ * catalog chip. Chips are found by id, by alias ("NVIDIA A100 80GB", case and spacing ignored) or,
+ * loosely, by a free-text hardware description such as a measured result's "NVIDIA A100 80GB (DGX A100)".
  */
-let rawById: Map<string, CatalogEntry> | undefined;
 const built = new Map<string, Chip>();
 
-function rawCatalog(): Map<string, CatalogEntry> {
-  rawById ??= readCatalogFolder(catalogDir("chips"));
-  return rawById;
-}
+const store = (): CatalogStore => catalogStore("chips");
 
 export function chipIds(): string[] {
-  return [...rawCatalog().keys()];
+  return store().ids();
 }
 
-const lookup = (id: string): unknown => rawCatalog().get(id)?.raw;
+const lookup = (id: string): unknown => (store().has(id) ? store().raw(id) : undefined);
+
+/** Validates and builds a raw chip document (zod; loaded on first use). */
+function resolveRaw(raw: unknown, file: string | undefined): Chip {
+  return specSupport().resolveChip(raw, lookup, chipIds(), file);
+}
+
+/** The catalog chip by id: compiled at build time, else validated from its file. */
+function catalogChip(id: string): Chip {
+  return store().compiled<Chip>(id, "chip") ?? resolveRaw(store().raw(id), store().file(id));
+}
+
+/**
+ * The efficiency parameters compiled for a catalog chip, when `chip` is the object this catalog
+ * returned for its id (undefined for user chips, copies, or without the compiled catalog).
+ */
+export function compiledEfficiency(chip: Chip): ResolvedEfficiency | undefined {
+  if (built.get(chip.id) !== chip || !store().has(chip.id)) return undefined;
+  return store().compiled<ResolvedEfficiency>(chip.id, "efficiency");
+}
 
 /** Lower case, runs of whitespace collapsed to one space, trimmed: the form aliases are compared in. */
 export function normaliseChipName(text: string): string {
@@ -40,9 +56,9 @@ let aliasIndexCache: Map<string, string> | undefined;
 function aliasIndex(): Map<string, string> {
   if (aliasIndexCache) return aliasIndexCache;
   const index = new Map<string, string>();
-  for (const id of rawCatalog().keys()) index.set(normaliseChipName(id), id);
-  for (const [id, { raw, file }] of rawCatalog()) {
-    const list = (raw as { aliases?: unknown }).aliases;
+  for (const id of chipIds()) index.set(normaliseChipName(id), id);
+  for (const id of chipIds()) {
+    const list = store().aliases(id);
     if (!Array.isArray(list)) continue; // a malformed list is reported by the schema when the chip loads
     list.forEach((alias: unknown, i) => {
       if (typeof alias !== "string") return;
@@ -51,7 +67,7 @@ function aliasIndex(): Map<string, string> {
       if (owner !== undefined && owner !== id) {
         throw new XpusimError(
           error("E_SCHEMA", `aliases[${i}]`, `alias "${alias}" is already used by chip "${owner}"`, {
-            file,
+            file: store().file(id),
             hint: "aliases must be unique across the chip catalog (case and spacing are ignored)",
           }),
         );
@@ -71,16 +87,15 @@ function aliasIndex(): Map<string, string> {
 export function loadChip(idOrPath: string): Chip {
   const cached = built.get(idOrPath);
   if (cached) return cached;
-  const entry = rawCatalog().get(idOrPath);
   let chip: Chip;
-  if (entry) {
-    chip = resolveChip(entry.raw, lookup, chipIds(), entry.file);
+  if (store().has(idOrPath)) {
+    chip = catalogChip(idOrPath);
   } else if (/\.(ya?ml|json)$/i.test(idOrPath)) {
-    chip = resolveChip(readDocument(idOrPath), lookup, chipIds(), idOrPath);
+    chip = resolveRaw(readDocument(idOrPath), idOrPath);
   } else {
     const id = aliasIndex().get(normaliseChipName(idOrPath));
     if (id !== undefined) chip = loadChip(id);
-    else if (existsSync(idOrPath)) chip = resolveChip(readDocument(idOrPath), lookup, chipIds(), idOrPath);
+    else if (existsSync(idOrPath)) chip = resolveRaw(readDocument(idOrPath), idOrPath);
     else throw new XpusimError(unknownId("chip", idOrPath, [...chipIds(), ...aliasList()]));
   }
   built.set(idOrPath, chip);
@@ -89,7 +104,7 @@ export function loadChip(idOrPath: string): Chip {
 
 /** Resolves an inline spec object (e.g. from a scenario file). */
 export function chipFromObject(raw: unknown, file?: string): Chip {
-  return resolveChip(raw, lookup, chipIds(), file);
+  return resolveRaw(raw, file);
 }
 
 export function loadAllChips(): Chip[] {
@@ -151,8 +166,8 @@ function containsWords(hay: string, needle: string): boolean {
 /** Every alias as written in the catalog (for "did you mean" hints). */
 function aliasList(): string[] {
   const out: string[] = [];
-  for (const { raw } of rawCatalog().values()) {
-    const list = (raw as { aliases?: unknown }).aliases;
+  for (const id of chipIds()) {
+    const list = store().aliases(id);
     if (Array.isArray(list)) for (const a of list) if (typeof a === "string") out.push(a);
   }
   return out;

@@ -1,20 +1,26 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { error, XpusimError } from "../core/diagnostics/diagnostic.js";
-import { type EnergyCatalog, energyFileSchema, type DramEnergyTable, type NodeEnergyTable, type ScalingTable, type StaticPowerTable } from "../core/spec/energy-spec.js";
-import { parseWith } from "../core/spec/validate.js";
+import type { EnergyCatalog, DramEnergyTable, NodeEnergyTable, ScalingTable, StaticPowerTable } from "../core/spec/energy-spec.js";
+import { compiledCatalog } from "./compiled-catalog.js";
 import { catalogDir } from "./paths.js";
 import { readDocument } from "./read-document.js";
+import { specSupport } from "./spec-support-loader.js";
 
 /**
  * Loads catalog/energy/*.yaml (per-node action energies and areas, DRAM pJ/bit, scaling factors, leakage and
  * clock constants) once per
- * process and validates each file against src/core/spec/energy-spec.ts.
+ * process and validates each file against src/core/spec/energy-spec.ts; the built-in folder comes
+ * from the compiled catalog (validated at build time) when it is current.
  */
 let cached: EnergyCatalog | undefined;
 
 export function loadEnergyCatalog(dir: string = catalogDir("energy")): EnergyCatalog {
-  if (cached && dir === catalogDir("energy")) return cached;
+  const builtIn = dir === catalogDir("energy");
+  if (cached && builtIn) return cached;
+  const compiled = builtIn ? compiledCatalog() : undefined;
+  if (compiled) return (cached = JSON.parse(compiled.text(compiled.energy)) as EnergyCatalog);
+  const { parseWith, energyFileSchema } = specSupport();
   const nodes: NodeEnergyTable[] = [];
   let dram: DramEnergyTable | undefined;
   let scaling: ScalingTable | undefined;
@@ -32,6 +38,6 @@ export function loadEnergyCatalog(dir: string = catalogDir("energy")): EnergyCat
     throw new XpusimError(error("E_IO", "", "the energy catalog needs node tables, a dram table and a scaling table", { file: dir }));
   nodes.sort((a, b) => b.node_nm - a.node_nm);
   const out: EnergyCatalog = { nodes, dram, scaling, ...(staticPower ? { static: staticPower } : {}) };
-  if (dir === catalogDir("energy")) cached = out;
+  if (builtIn) cached = out;
   return out;
 }

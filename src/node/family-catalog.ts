@@ -1,60 +1,62 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import { XpusimError } from "../core/diagnostics/diagnostic.js";
 import type { Chip } from "../core/hardware/chip.js";
-import { mergeEfficiency, parseFamilySpec, resolveFamilyChain, type EfficiencyParams, type FamilySpec, type ResolvedEfficiency } from "../core/spec/family-spec.js";
-import { catalogDir } from "./paths.js";
-import { readDocument } from "./read-document.js";
+import type { EfficiencyParams, FamilySpec, ResolvedEfficiency } from "../core/spec/family-spec.js";
+import { XpusimError } from "../core/diagnostics/diagnostic.js";
+import { catalogStore, type CatalogStore } from "./catalog-folder.js";
+import { compiledEfficiency } from "./chip-catalog.js";
+import { specSupport } from "./spec-support-loader.js";
 
 /**
- * The built-in chip-family catalog: catalog/families/<id>.yaml, validated once per process.
- * `resolveEfficiency(chip)` merges the family chain (generic → … → chip.family) with the chip's
- * own `efficiency:` overrides; the merge itself is pure (src/core/spec/family-spec.ts).
+ * The built-in chip-family catalog: catalog/families/<id>.yaml, from the compiled catalog when it
+ * is current (validated at build time, each family parsed on first use), else validated from the
+ * files once per process. `resolveEfficiency(chip)` merges the family chain (generic → … →
+ * chip.family) with the chip's own `efficiency:` overrides; for catalog chips the merge was done at
+ * build time. The merge itself is pure (src/core/spec/family-spec.ts).
  */
-let byId: Map<string, { spec: FamilySpec; file: string }> | undefined;
+const specs = new Map<string, FamilySpec>();
 const resolvedCache = new WeakMap<Chip, ResolvedEfficiency>();
 
-function catalog(): Map<string, { spec: FamilySpec; file: string }> {
-  if (byId) return byId;
-  const map = new Map<string, { spec: FamilySpec; file: string }>();
-  const dir = catalogDir("families");
-  if (existsSync(dir)) {
-    for (const f of readdirSync(dir).sort()) {
-      if (!/\.(ya?ml|json)$/.test(f)) continue;
-      const file = join(dir, f);
-      let spec: FamilySpec;
-      try {
-        spec = parseFamilySpec(readDocument(file), file);
-      } catch (e) {
-        throw e instanceof XpusimError ? e.withFile(file) : e;
-      }
-      map.set(spec.id, { spec, file });
+const store = (): CatalogStore => catalogStore("families");
+
+/** A validated family file by id (undefined for unknown ids). */
+function familySpec(id: string): FamilySpec | undefined {
+  if (!store().has(id)) return undefined;
+  let spec = specs.get(id);
+  if (!spec) {
+    const file = store().file(id);
+    try {
+      spec = store().compiled<FamilySpec>(id, "spec") ?? specSupport().parseFamilySpec(store().raw(id), file);
+    } catch (e) {
+      throw e instanceof XpusimError ? e.withFile(file) : e;
     }
+    specs.set(id, spec);
   }
-  byId = map;
-  return map;
+  return spec;
 }
 
 export function familyIds(): string[] {
-  return [...catalog().keys()];
+  return store().ids();
 }
+
+const chainOf = (id: string): FamilySpec[] => specSupport().resolveFamilyChain(id, familySpec, familyIds());
 
 /** A validated family file by id (no chain resolution). */
 export function loadFamily(id: string): FamilySpec {
-  return resolveFamilyChain(id, (x) => catalog().get(x)?.spec, familyIds()).at(-1)!;
+  // Without the compiled catalog (whose build checked every chain) the chain is checked here.
+  return (store().kind === "compiled" ? familySpec(id) : undefined) ?? chainOf(id).at(-1)!;
 }
 
 /** Family parameters merged down the chain, without chip overrides. */
 export function resolveFamily(id: string): ResolvedEfficiency {
-  return mergeEfficiency(resolveFamilyChain(id, (x) => catalog().get(x)?.spec, familyIds()));
+  return specSupport().mergeEfficiency(chainOf(id));
 }
 
 /** The chip's efficiency parameters: family chain + the chip's overrides, with provenance. */
 export function resolveEfficiency(chip: Chip): ResolvedEfficiency {
   const cached = resolvedCache.get(chip);
   if (cached) return cached;
-  const chain = resolveFamilyChain(chip.family, (x) => catalog().get(x)?.spec, familyIds());
-  const r = mergeEfficiency(chain, { raw: chip.efficiency_overrides, owner: chip.id, sources: chip.sources });
+  const r =
+    compiledEfficiency(chip) ??
+    specSupport().mergeEfficiency(chainOf(chip.family), { raw: chip.efficiency_overrides, owner: chip.id, sources: chip.sources });
   resolvedCache.set(chip, r);
   return r;
 }

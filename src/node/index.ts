@@ -19,6 +19,8 @@ export { readDocument } from "./read-document.js";
 export { loadSystem, loadAllSystems, systemIds, defaultSystemFor } from "./system-catalog.js";
 export { loadEnergyCatalog } from "./energy-catalog.js";
 export { readScaleSimConfig, readTopology, runSystolicFiles, systolicRequestFromFiles, writeScaleSimReports, writeSystolicJson } from "./scalesim-files.js";
+/** Whether the catalog comes from the compiled artefact (dist/catalog.pack) or from catalog/ directly. */
+export { catalogMode } from "./compiled-catalog.js";
 
 import { runScenario, parseScenario, type ScenarioEstimate } from "../core/app/run-scenario.js";
 import { nodeCatalog } from "./node-catalog.js";

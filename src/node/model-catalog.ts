@@ -2,19 +2,18 @@ import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { type Diagnostic, unknownId, XpusimError } from "../core/diagnostics/diagnostic.js";
 import { resolveExtendsChain } from "../core/spec/merge.js";
-import { type ModelSpec, parseModelSpec } from "../core/spec/model-spec.js";
-import { importHfConfig, isHfConfig } from "../core/workload/hf-import.js";
-import { catalogDir } from "./paths.js";
+import type { ModelSpec } from "../core/spec/model-spec.js";
+import { catalogStore, type CatalogStore } from "./catalog-folder.js";
 import { readDocument } from "./read-document.js";
-import { type CatalogEntry, readCatalogFolder } from "./catalog-folder.js";
+import { specSupport } from "./spec-support-loader.js";
 
 /**
- * The built-in model catalog: catalog/models/<id>.yaml, one architecture per file, loaded lazily
- * once per process. `loadModel` also accepts a path to a model spec (YAML/JSON, may `extends:` a
+ * The built-in model catalog: catalog/models/<id>.yaml, one architecture per file, read from the
+ * compiled catalog (validated at build time) when it is current, else from the files; loaded
+ * lazily, one model at a time. `loadModel` also accepts a path to a model spec (YAML/JSON, may `extends:` a
  * catalog model) or to a Hugging Face config.json (imported by hf-import.ts; its warnings are kept
  * by `loadModelDetailed`).
  */
-let rawById: Map<string, CatalogEntry> | undefined;
 const built = new Map<string, LoadedModel>();
 
 export interface LoadedModel {
@@ -26,22 +25,20 @@ export interface LoadedModel {
   source: "catalog" | "spec-file" | "hf-config";
 }
 
-function rawCatalog(): Map<string, CatalogEntry> {
-  rawById ??= readCatalogFolder(catalogDir("models"));
-  return rawById;
-}
+const store = (): CatalogStore => catalogStore("models");
 
 export function modelIds(): string[] {
-  return [...rawCatalog().keys()];
+  return store().ids();
 }
 
 /** Merges `extends:` chains (a catalog id) into a raw model document. */
 function resolveExtends(raw: unknown, file: string | undefined, seen: string[]): unknown {
-  return resolveExtendsChain(raw, "model", (id) => rawCatalog().get(id)?.raw, modelIds, file, seen);
+  return resolveExtendsChain(raw, "model", (id) => (store().has(id) ? store().raw(id) : undefined), modelIds, file, seen);
 }
 
 /** Validates an inline model object (e.g. from a scenario file); resolves `extends:`. */
 export function modelFromObject(raw: unknown, file?: string): ModelSpec {
+  const { isHfConfig, importHfConfig, parseModelSpec } = specSupport();
   if (isHfConfig(raw)) return importHfConfig(raw, file ? { file } : {}).spec;
   return parseModelSpec(resolveExtends(raw, file, []), file);
 }
@@ -51,11 +48,13 @@ export function loadModelDetailed(idOrPath: string): LoadedModel {
   const cached = built.get(idOrPath);
   if (cached) return cached;
   let loaded: LoadedModel;
-  const entry = rawCatalog().get(idOrPath);
-  if (entry) {
-    loaded = { spec: parseModelSpec(resolveExtends(entry.raw, entry.file, [idOrPath]), entry.file), warnings: [], file: entry.file, source: "catalog" };
+  if (store().has(idOrPath)) {
+    const file = store().file(idOrPath);
+    const spec = store().compiled<ModelSpec>(idOrPath, "spec") ?? specSupport().parseModelSpec(resolveExtends(store().raw(idOrPath), file, [idOrPath]), file);
+    loaded = { spec, warnings: [], file, source: "catalog" };
   } else if (/\.(ya?ml|json)$/i.test(idOrPath) || existsSync(idOrPath)) {
     const raw = readDocument(idOrPath);
+    const { isHfConfig, importHfConfig, parseModelSpec } = specSupport();
     if (isHfConfig(raw)) {
       const id = basename(idOrPath).replace(/\.json$/i, "").replace(/^config$/, "hf-model");
       const r = importHfConfig(raw, { file: idOrPath, id });
@@ -84,9 +83,9 @@ let aliases: Map<string, string> | undefined;
 function aliasMap(): Map<string, string> {
   if (aliases) return aliases;
   aliases = new Map();
-  for (const [id, { raw }] of rawCatalog()) {
-    const list = (raw as { aliases?: unknown }).aliases;
-    if (Array.isArray(list)) for (const a of list) if (typeof a === "string" && !rawCatalog().has(a)) aliases.set(a.toLowerCase(), id);
+  for (const id of modelIds()) {
+    const list = store().aliases(id);
+    if (Array.isArray(list)) for (const a of list) if (typeof a === "string" && !store().has(a)) aliases.set(a.toLowerCase(), id);
   }
   return aliases;
 }

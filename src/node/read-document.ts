@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { parse as parseYaml, YAMLParseError } from "yaml";
 import { error, XpusimError } from "../core/diagnostics/diagnostic.js";
+import { specSupport } from "./spec-support-loader.js";
 
-/** Reads a YAML or JSON file; malformed input becomes an E_PARSE diagnostic with line and column. */
+/** Reads a YAML or JSON file (the YAML parser loads on first use); malformed input becomes an E_PARSE diagnostic with line and column. */
 export function readDocument(file: string): unknown {
   let text: string;
   try {
@@ -36,6 +36,7 @@ export function parseDocumentText(text: string, file: string): unknown {
       throw new XpusimError(error("E_PARSE", "", `malformed JSON${where}: ${msg}`, { file, hint: "check for trailing commas and unquoted keys" }));
     }
   }
+  const { parseYaml, YAMLParseError } = specSupport();
   try {
     return parseYaml(text, { prettyErrors: true });
   } catch (e) {

@@ -9,39 +9,33 @@ import { existsSync } from "node:fs";
 import { closest, error, XpusimError } from "../core/diagnostics/diagnostic.js";
 import type { Chip } from "../core/hardware/chip.js";
 import { buildCollectiveLibrary, buildSystem, type CollectiveLibrary, type System } from "../core/network/build-system.js";
-import { type CollectiveLibrarySpec, collectiveLibrarySpecSchema } from "../core/spec/collective-library-spec.js";
-import { isPlainObject, resolveExtendsChain } from "../core/spec/merge.js";
-import { systemSpecSchema } from "../core/spec/system-spec.js";
-import { parseWith } from "../core/spec/validate.js";
+import type { CollectiveLibrarySpec } from "../core/spec/collective-library-spec.js";
+import { resolveExtendsChain } from "../core/spec/merge.js";
 import { loadChip } from "./chip-catalog.js";
-import { catalogDir } from "./paths.js";
 import { readDocument } from "./read-document.js";
-import { type CatalogEntry, readCatalogFolder } from "./catalog-folder.js";
+import { catalogStore, type CatalogStore } from "./catalog-folder.js";
+import { specSupport } from "./spec-support-loader.js";
 
-type RawEntry = CatalogEntry;
-
-let rawSystems: Map<string, RawEntry> | undefined;
 let libraries: Map<string, { spec: CollectiveLibrarySpec; lib: CollectiveLibrary; file: string }> | undefined;
 const built = new Map<string, System>();
 
-
-function systemCatalog(): Map<string, RawEntry> {
-  rawSystems ??= readCatalogFolder(catalogDir("systems"));
-  return rawSystems;
-}
+/** The systems folder: compiled (validated and built at build time) when current, else the files. */
+const systemStore = (): CatalogStore => catalogStore("systems");
 
 function libraryCatalog() {
   if (libraries) return libraries;
   libraries = new Map();
-  for (const [id, { raw, file }] of readCatalogFolder(catalogDir("collective-libraries"))) {
-    const spec = parseWith(collectiveLibrarySpecSchema, raw, file);
+  const store = catalogStore("collective-libraries");
+  for (const id of store.ids()) {
+    const file = store.file(id);
+    const spec = store.compiled<CollectiveLibrarySpec>(id, "spec") ?? specSupport().parseWith(specSupport().collectiveLibrarySpecSchema, store.raw(id), file);
     libraries.set(id, { spec, lib: buildCollectiveLibrary(spec), file });
   }
   return libraries;
 }
 
 export function systemIds(): string[] {
-  return [...systemCatalog().keys()];
+  return systemStore().ids();
 }
 
 export function collectiveLibraryIds(): string[] {
@@ -73,7 +67,7 @@ function librarySpec(id: string): CollectiveLibrarySpec {
 
 /** Merges `extends:` chains (catalog system ids) into a raw system document. */
 function resolveExtends(raw: unknown, file: string | undefined, seen: string[]): Record<string, unknown> {
-  return resolveExtendsChain(raw, "system", (id) => systemCatalog().get(id)?.raw, systemIds, file, seen);
+  return resolveExtendsChain(raw, "system", (id) => (systemStore().has(id) ? systemStore().raw(id) : undefined), systemIds, file, seen);
 }
 
 /**
@@ -83,7 +77,7 @@ function resolveExtends(raw: unknown, file: string | undefined, seen: string[]):
  */
 export function systemFromObject(raw: unknown, file?: string, chipObject?: Chip): System {
   const merged = resolveExtends(raw, file, []);
-  const spec = parseWith(systemSpecSchema, merged, file);
+  const spec = specSupport().parseWith(specSupport().systemSpecSchema, merged, file);
   let chip: Chip;
   try {
     chip = chipObject !== undefined && spec.chip === chipObject.id ? chipObject : loadChip(spec.chip);
@@ -101,9 +95,9 @@ const norm = (t: string): string => t.trim().replace(/\s+/g, " ").toLowerCase();
 
 function aliasIndex(): Map<string, string> {
   const index = new Map<string, string>();
-  for (const [id, { raw }] of systemCatalog()) {
+  for (const id of systemIds()) {
     index.set(norm(id), id);
-    const list = isPlainObject(raw) ? raw.aliases : undefined;
+    const list = systemStore().aliases(id);
     if (Array.isArray(list)) for (const a of list) if (typeof a === "string") index.set(norm(a), id);
   }
   return index;
@@ -140,8 +134,7 @@ export function loadSystem(idOrPath: string): System {
   const cached = built.get(idOrPath);
   if (cached) return cached;
   let system: System;
-  const entry = systemCatalog().get(idOrPath);
-  if (entry) system = systemFromObject(entry.raw, entry.file);
+  if (systemStore().has(idOrPath)) system = systemStore().compiled<System>(idOrPath, "system") ?? systemFromObject(systemStore().raw(idOrPath), systemStore().file(idOrPath));
   else if (/\.(ya?ml|json)$/i.test(idOrPath) || (existsSync(idOrPath) && !aliasIndex().has(norm(idOrPath)))) system = systemFromObject(readDocument(idOrPath), idOrPath);
   else {
     const id = aliasIndex().get(norm(idOrPath));

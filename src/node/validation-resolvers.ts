@@ -12,14 +12,13 @@ import type { System } from "../core/network/build-system.js";
 import { findChipByAlias } from "./chip-catalog.js";
 import { defaultSystemDocument, resolveSystemAlias, systemFromObject } from "./system-catalog.js";
 import { loadModel, modelFromObject, modelIds } from "./model-catalog.js";
-import { catalogDir } from "./paths.js";
-import { readDocument } from "./read-document.js";
+import { catalogDocument } from "./catalog-folder.js";
 import { contextFor } from "./resolvers.js";
 
 let supplements: Record<string, { config: Record<string, unknown>; source: string }> | undefined;
 let names: Record<string, { model: string; why?: string }> | undefined;
 function modelNames(): Record<string, { model: string; why?: string }> {
-  names ??= readDocument(catalogDir("validation", "model-names.yaml")) as Record<string, { model: string; why?: string }>;
+  names ??= catalogDocument("validation/model-names.yaml") as Record<string, { model: string; why?: string }>;
   return names;
 }
 
@@ -96,7 +95,7 @@ export function validationResolvers(): ValidationResolvers {
     chipByName: findChipByAlias,
     systemByName,
     supplement(id) {
-      supplements ??= readDocument(catalogDir("validation", "point-supplements.yaml")) as Record<string, { config: Record<string, unknown>; source: string }>;
+      supplements ??= catalogDocument("validation/point-supplements.yaml") as Record<string, { config: Record<string, unknown>; source: string }>;
       return supplements[id];
     },
     modelByName(text, config) {

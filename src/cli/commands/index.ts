@@ -1,33 +1,40 @@
-/** Every CLI command, registered in the order `xpusim --help` lists them. */
+/**
+ * Every CLI command, in the order `xpusim --help` lists them. Each is loaded only when the command
+ * line names it (all of them for the top-level help), so a command pays only for its own imports.
+ * `readsFiles`: the command always reads YAML/JSON files (scenarios, measurements), so the spec
+ * parsers are loaded before it runs.
+ */
 import type { Command } from "commander";
-import { registerChipsCommand } from "./chips.js";
-import { registerCollectiveCommand } from "./collective.js";
-import { registerCompareCommand } from "./compare.js";
-import { registerEstimateCommand } from "./estimate.js";
-import { registerMapCommand } from "./map.js";
-import { registerModelsCommand } from "./models.js";
-import { registerOpCommand } from "./op.js";
-import { registerPlanCommand } from "./plan.js";
-import { registerRunCommand } from "./run.js";
-import { registerScaleCommand } from "./scale.js";
-import { registerServeCommand } from "./serve.js";
-import { registerSystolicCommand } from "./systolic.js";
-import { registerTrainCommand } from "./train.js";
-import { registerValidateCommand } from "./validate.js";
 
-export function registerCommands(program: Command): void {
-  registerChipsCommand(program);
-  registerModelsCommand(program);
-  registerOpCommand(program);
-  registerRunCommand(program);
-  registerCompareCommand(program);
-  registerEstimateCommand(program);
-  registerTrainCommand(program);
-  registerScaleCommand(program);
-  registerServeCommand(program);
-  registerPlanCommand(program);
-  registerValidateCommand(program);
-  registerCollectiveCommand(program);
-  registerSystolicCommand(program);
-  registerMapCommand(program);
+export interface CommandEntry {
+  name: string;
+  load(): Promise<(program: Command) => void>;
+  readsFiles?: boolean;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: "chips", load: async () => (await import("./chips.js")).registerChipsCommand },
+  { name: "models", load: async () => (await import("./models.js")).registerModelsCommand },
+  { name: "op", load: async () => (await import("./op.js")).registerOpCommand },
+  { name: "run", load: async () => (await import("./run.js")).registerRunCommand },
+  { name: "compare", load: async () => (await import("./compare.js")).registerCompareCommand },
+  { name: "estimate", load: async () => (await import("./estimate.js")).registerEstimateCommand, readsFiles: true },
+  { name: "train", load: async () => (await import("./train.js")).registerTrainCommand },
+  { name: "scale", load: async () => (await import("./scale.js")).registerScaleCommand },
+  { name: "serve", load: async () => (await import("./serve.js")).registerServeCommand },
+  { name: "plan", load: async () => (await import("./plan.js")).registerPlanCommand },
+  { name: "validate", load: async () => (await import("./validate.js")).registerValidateCommand, readsFiles: true },
+  { name: "collective", load: async () => (await import("./collective.js")).registerCollectiveCommand },
+  { name: "systolic", load: async () => (await import("./systolic.js")).registerSystolicCommand },
+  { name: "map", load: async () => (await import("./map.js")).registerMapCommand },
+];
+
+/** Loads the named commands (every command when `names` is omitted): their registrars, in listing order. */
+export function loadCommands(names?: readonly string[]): Promise<Array<(program: Command) => void>> {
+  return Promise.all(COMMANDS.filter((c) => !names || names.includes(c.name)).map((c) => c.load()));
+}
+
+/** Registers the named commands (every command when `names` is omitted), in listing order. */
+export async function registerCommands(program: Command, names?: readonly string[]): Promise<void> {
+  for (const register of await loadCommands(names)) register(program);
 }

@@ -3,7 +3,9 @@
  * with the bound, the cost model that answered, and achieved vs peak.
  */
 import { type Command, Option } from "commander";
-import { JOBS, type OpEstimate } from "../../core/app/index.js";
+import { opJob } from "../../core/app/jobs/op-job.js";
+import type { OpEstimate } from "../../core/estimate/estimate-op.js";
+import type { OpSpec } from "../../core/spec/scenario-spec.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES } from "../../core/units/dtype.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
@@ -33,7 +35,7 @@ function runOp(raw: Record<string, unknown>, opts: CommonOpts): void {
     .map((s) => s.trim())
     .filter(Boolean);
   if (ids.length === 0) throw new UsageError("--chip needs at least one chip id", "e.g. --chip nvidia-h100-sxm,amd-mi300x");
-  const result = JOBS.op.run({ op: raw, chip: ids.length === 1 ? ids[0]! : ids, source: "command line", ...(opts.costModel ? { cost_model: opts.costModel } : {}) }, nodeCatalog());
+  const result = opJob.run({ op: raw as OpSpec, chip: ids.length === 1 ? ids[0]! : ids, source: "command line", ...(opts.costModel ? { cost_model: opts.costModel } : {}) }, nodeCatalog());
   if (format === "json") return emit(json(result));
   const rows = Array.isArray(result) ? result : [result];
   if (format === "csv") return emit(renderCsv(rows.map(({ refused, notes, bytes_by_level, ...r }) => ({ ...r, notes: notes.join("; ") }))));

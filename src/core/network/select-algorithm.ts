@@ -6,7 +6,7 @@
  * always run as direct exchanges. The result says what was chosen and why.
  */
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
-import { ALGORITHMS, type AlgorithmName } from "../spec/collective-library-spec.js";
+import { ALGORITHMS, type AlgorithmName } from "../spec/collective-algorithms.js";
 import type { CollectiveKind } from "../workload/op.js";
 import type { Protocol, System } from "./build-system.js";
 import { collectiveTerms, type CostTerms } from "./collectives.js";

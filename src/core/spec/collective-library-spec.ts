@@ -10,18 +10,9 @@ import { sourcedFraction } from "./system-spec.js";
  * of the achievable bus bandwidth it reaches. The cost model picks the fastest (algorithm, protocol).
  */
 
-export const ALGORITHMS = [
-  "ring",
-  "tree",
-  "halving_doubling",
-  "hierarchical",
-  "nvls",
-  "nvls_tree",
-  "collnet",
-  "torus",
-  "direct",
-] as const;
-export type AlgorithmName = (typeof ALGORITHMS)[number];
+import { ALGORITHMS, type AlgorithmName } from "./collective-algorithms.js";
+
+export { ALGORITHMS, type AlgorithmName };
 
 const sourceEntry = z.strictObject({ title: z.string(), url: z.string().optional(), type: z.string().optional() });
 

@@ -458,7 +458,4 @@ export function mergeEfficiency(chain: readonly FamilySpec[], overrides?: Effici
   };
 }
 
-/** Matrix efficiency for a dtype: the per-dtype entry when present, else the family default. */
-export function matrixEfficiencyFor(p: EfficiencyParams, dtype: DType): number {
-  return p.matrix_efficiency_by_dtype[dtype] ?? p.matrix_efficiency;
-}
+export { matrixEfficiencyFor } from "./matrix-efficiency.js";

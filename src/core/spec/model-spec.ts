@@ -375,7 +375,4 @@ export function parseModelSpec(raw: unknown, file?: string): ModelSpec {
   return parseWith(modelSpecSchema, raw, file);
 }
 
-/** Norm parameters of one norm of width `d`: scale, plus shift for a LayerNorm with bias. */
-export function normParams(norm: NormSpec, d: number): number {
-  return (norm.bias ?? norm.type === "layernorm") ? 2 * d : d;
-}
+export { normParams } from "./norm-params.js";

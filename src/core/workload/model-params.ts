@@ -1,4 +1,5 @@
-import { type DecoderSpec, type EncoderSpec, type FfnSpec, type ModelSpec, normParams, type VitSpec } from "../spec/model-spec.js";
+import type { DecoderSpec, EncoderSpec, FfnSpec, ModelSpec, VitSpec } from "../spec/model-spec.js";
+import { normParams } from "../spec/norm-params.js";
 import { buildCnnBlocks } from "./builders/cnn.js";
 import { buildUnetBlocks } from "./builders/unet.js";
 import { vitTokens } from "./builders/vit.js";

@@ -1,17 +1,18 @@
 import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 import { estimateOpSpec, type OpEstimate } from "../../estimate/estimate-op.js";
-import { type OpSpec, opSpec } from "../../spec/scenario-spec.js";
-import { parseWith } from "../../spec/validate.js";
+import type { OpSpec } from "../../spec/scenario-spec.js";
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
 
 /**
  * One operator on one chip, or on each of a list of chips, priced by the best cost model that
- * supports it (or the one forced). The op is validated here (defaults filled), so a front end may
- * pass what the user typed.
+ * supports it (or the one forced). The op is typed (`OpSpec`, defaults filled): a scenario has been
+ * validated by its schema, the CLI's flag parsers check each field, and a library caller holding
+ * untrusted input validates it with `parseWith(opSpec, raw)` first. The job itself stays zod-free,
+ * so the `op` command starts without loading the schemas.
  */
 export interface OpRequest {
-  op: OpSpec | Record<string, unknown>;
+  op: OpSpec;
   /** One chip → one result; a list → one result per chip, in order. */
   chip: SpecRef | readonly SpecRef[];
   /** Force a cost model id (default: the highest-fidelity model that supports the op). */
@@ -39,7 +40,7 @@ export const opJob = defineJob<OpRequest, OpResult>({
     return { op: s.workload.op, chip: s.hardware.chip, execution: s.execution, ...(s.cost_model ? { cost_model: s.cost_model } : {}) };
   },
   run(req, catalog) {
-    const op = parseWith(opSpec, req.op, req.source);
+    const op = req.op;
     const opts = { ...(req.execution ? { execution: req.execution } : {}), ...(req.cost_model ? { costModel: req.cost_model } : {}) };
     const one = (chip: SpecRef) => estimateOpSpec(op, catalog.context(catalog.chip(chip)), opts);
     if (!Array.isArray(req.chip)) return one(req.chip as SpecRef);

@@ -1,5 +1,6 @@
 import type { Chip, MemoryLevel } from "../../hardware/chip.js";
-import { matrixEfficiencyFor, type EfficiencyParams } from "../../spec/family-spec.js";
+import type { EfficiencyParams } from "../../spec/family-spec.js";
+import { matrixEfficiencyFor } from "../../spec/matrix-efficiency.js";
 import { DTYPE_BYTES, type DType } from "../../units/dtype.js";
 import { convOutputSize } from "../../workload/op-metrics.js";
 import type { Conv2dOp, Op } from "../../workload/op.js";

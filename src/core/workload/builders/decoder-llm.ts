@@ -1,4 +1,5 @@
-import { type DecoderSpec, normParams } from "../../spec/model-spec.js";
+import type { DecoderSpec } from "../../spec/model-spec.js";
+import { normParams } from "../../spec/norm-params.js";
 import { decoderLayerGroups } from "../layer-groups.js";
 import type { Block, Op } from "../op.js";
 import type { Precision } from "../precision.js";

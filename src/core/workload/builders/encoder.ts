@@ -1,4 +1,5 @@
-import { type EncoderSpec, normParams } from "../../spec/model-spec.js";
+import type { EncoderSpec } from "../../spec/model-spec.js";
+import { normParams } from "../../spec/norm-params.js";
 import type { Block, Op } from "../op.js";
 import type { Precision } from "../precision.js";
 import type { WorkloadShape } from "../workload-shape.js";

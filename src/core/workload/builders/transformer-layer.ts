@@ -1,5 +1,5 @@
 import type { AttentionSpec, FfnSpec, NormSpec } from "../../spec/model-spec.js";
-import { normParams } from "../../spec/model-spec.js";
+import { normParams } from "../../spec/norm-params.js";
 import { DTYPE_BYTES } from "../../units/dtype.js";
 import type { Op } from "../op.js";
 import type { Precision } from "../precision.js";

@@ -1,4 +1,5 @@
-import { normParams, type VitSpec } from "../../spec/model-spec.js";
+import type { VitSpec } from "../../spec/model-spec.js";
+import { normParams } from "../../spec/norm-params.js";
 import type { Block, Op } from "../op.js";
 import type { Precision } from "../precision.js";
 import { conv, elementwise, embedding, linear, norm } from "./op-factory.js";

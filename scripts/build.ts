@@ -1,0 +1,7 @@
+/**
+ * `npm run build` after `tsc -b` (and `npm install` in a clone, through `prepare`): compiles the
+ * catalog into dist/catalog.pack and bundles the CLI into dist/bundle/.
+ */
+await import("./build-catalog.js");
+await import("./build-cli.js");
+export {};
