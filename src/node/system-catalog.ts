@@ -76,8 +76,9 @@ function resolveExtends(raw: unknown, file: string | undefined, seen: string[]):
  * carries a user-defined chip (a spec file, not in the catalog) instead of looking it up by id.
  */
 export function systemFromObject(raw: unknown, file?: string, chipObject?: Chip): System {
+  const support = specSupport(); // loads (and registers) the system schema before the merge reads it
   const merged = resolveExtends(raw, file, []);
-  const spec = specSupport().parseWith(specSupport().systemSpecSchema, merged, file);
+  const spec = support.parseWith(support.systemSpecSchema, merged, file);
   let chip: Chip;
   try {
     chip = chipObject !== undefined && spec.chip === chipObject.id ? chipObject : loadChip(spec.chip);

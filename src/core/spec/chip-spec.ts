@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DTYPES } from "../units/dtype.js";
 import { npuDesignSchema } from "./npu-design-spec.js";
 import { sourced, sourcedQuantity } from "./sourced.js";
+import { registerFigureSchema } from "./extends-provenance.js";
 
 /**
  * The hardware spec format: one file per chip, YAML or JSON. It describes every kind of chip in the
@@ -159,3 +160,5 @@ export const chipSpecSchema = z.strictObject({
 export type ChipSpecInput = z.input<typeof chipSpecSchema>;
 /** A validated spec with SI numbers and provenance attached. */
 export type ChipSpec = z.output<typeof chipSpecSchema>;
+
+registerFigureSchema("chip", chipSpecSchema);

@@ -1,6 +1,4 @@
 import type { z } from "zod";
-import { chipSpecSchema } from "./chip-spec.js";
-import { systemSpecSchema } from "./system-spec.js";
 
 /**
  * Provenance follows each figure through `extends:`. A figure is a sourced value (bare, inheriting
@@ -16,8 +14,17 @@ import { systemSpecSchema } from "./system-spec.js";
 
 const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
-/** The schema that says where a kind's figures are (models have no numbered sources). */
-const FIGURE_SCHEMAS: Partial<Record<"chip" | "model" | "system", z.ZodType>> = { chip: chipSpecSchema, system: systemSpecSchema };
+/**
+ * The schema that says where a kind's figures are (models have no numbered sources). The schema
+ * modules register themselves (chip-spec.ts, system-spec.ts), so merging a compiled catalog's
+ * documents never loads zod; every path that merges a chip or system document also validates it,
+ * so its schema module is loaded by then.
+ */
+const FIGURE_SCHEMAS: Partial<Record<"chip" | "model" | "system", z.ZodType>> = {};
+
+export function registerFigureSchema(kind: "chip" | "system", schema: z.ZodType): void {
+  FIGURE_SCHEMAS[kind] = schema;
+}
 
 /** Fields whose content is not a figure of this spec (validated elsewhere or not sourced per figure). */
 const NOT_FIGURES = new Set(["sources", "source", "efficiency", "design"]);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { sourcedQuantity } from "./sourced.js";
+import { registerFigureSchema } from "./extends-provenance.js";
 
 /**
  * The system spec format: one file per multi-chip system (catalog/systems/<id>.yaml), YAML or JSON.
@@ -134,3 +135,5 @@ export const systemSpecSchema = z.strictObject({
 export type SystemSpecInput = z.input<typeof systemSpecSchema>;
 export type SystemSpec = z.output<typeof systemSpecSchema>;
 export type SourcedFraction = { value: number } & ProvenanceFields;
+
+registerFigureSchema("system", systemSpecSchema);
