@@ -243,12 +243,12 @@ const CASES: Record<string, Case> = {
     says: /"ok": false,\s*"reason": "intel-agilex7 has no dense compute peak/,
   },
   "compare --tp 3": { argv: () => ["compare", "--model", "llama-3.1-8b", "--chips", H100, "--tp", "3", "--json"], code: 3, says: /"reason": "tp = 3 does not divide the 32 attention heads/ },
-  "plan serve with an impossible SLO": { argv: () => plan("--slo", "ttft=1ns,tpot=1ns"), code: 0, says: /"deployments": \[\]/ },
-  "plan serve 405B on T4s": { argv: () => ["plan", "serve", "--model", "llama-3.1-405b", "--chips", "nvidia-t4", "--slo", "ttft=1s", "--json"], code: 0, says: /"deployments": \[\][\s\S]*does not fit/ },
-  "serve 405B on a T4": { argv: () => ["serve", "--model", "llama-3.1-405b", "--chip", "nvidia-t4", "--requests", "5", "--json"], code: 0, says: /"feasible": false[\s\S]*"infeasible_reason": "no memory left for the KV cache/ },
+  "plan serve with an impossible SLO": { argv: () => plan("--slo", "ttft=1ns,tpot=1ns"), code: 3, says: /"deployments": \[\]/ },
+  "plan serve 405B on T4s": { argv: () => ["plan", "serve", "--model", "llama-3.1-405b", "--chips", "nvidia-t4", "--slo", "ttft=1s", "--json"], code: 3, says: /"deployments": \[\][\s\S]*does not fit/ },
+  "serve 405B on a T4": { argv: () => ["serve", "--model", "llama-3.1-405b", "--chip", "nvidia-t4", "--requests", "5", "--json"], code: 3, says: /"feasible": false[\s\S]*"infeasible_reason": "no memory left for the KV cache/ },
   "serve with every request longer than max-model-len": {
     argv: () => serve("--max-model-len", "10"),
-    code: 0,
+    code: 3,
     says: /"feasible": false[\s\S]*"infeasible_reason": "every one of the 20 requests was rejected/,
   },
 

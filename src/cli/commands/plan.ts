@@ -10,7 +10,7 @@ import { JOBS, type PlanDeployment, SERVING_PLAN_DEFAULTS, type ServingPlan, typ
 import { fmtBytes, renderCsv, renderTable } from "../../core/report/table.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { readFlag } from "../flag-text.js";
-import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
+import { emit, formatOf, json, positiveInt, reportInfeasible, UsageError } from "../output.js";
 
 const D = SERVING_PLAN_DEFAULTS;
 
@@ -145,6 +145,8 @@ export function registerPlanCommand(program: Command): void {
     .action((o: PlanServeOpts) => {
       const format = formatOf(o);
       const result = JOBS["serving-plan"].run(planRequest(o), nodeCatalog());
+      // Printed as usual (with the closest configuration); the exit code says nothing meets the SLO.
+      if (result.deployments.length === 0) reportInfeasible();
       if (format === "json") return emit(json(result), o.out);
       if (format === "csv") return emit(renderCsv(rows(result)), o.out);
       emit(render(result), o.out);

@@ -26,7 +26,7 @@ import { error, XpusimError } from "../../core/diagnostics/diagnostic.js";
 import { fmtBytes, fmtPct, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { parsePrecision } from "../../core/workload/precision.js";
 import { readFlag } from "../flag-text.js";
-import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
+import { emit, formatOf, json, positiveInt, reportInfeasible, UsageError } from "../output.js";
 
 interface ServeOpts {
   model: string;
@@ -112,6 +112,8 @@ export function registerServeCommand(program: Command): void {
       const format = formatOf(o);
       const request = servingRequest(o);
       const result = JOBS.serving.run(request, nodeCatalog());
+      // Printed as usual; the exit code says the setup cannot serve (README, exit codes).
+      if (!result.feasible) reportInfeasible();
       if (format === "json") return emit(json(result), o.out);
       if (format === "csv") return emit(renderCsv([servingScalars(result)]), o.out);
       emit(renderServing(result, describeServingWorkload(request.workload)), o.out);
