@@ -21,6 +21,7 @@ import {
   type ServingResult,
   type ServingWorkload,
   servingText as flagText,
+  type SyntheticServingWorkload,
 } from "../../core/app/index.js";
 import { error, XpusimError } from "../../core/diagnostics/diagnostic.js";
 import { fmtBytes, fmtPct, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
@@ -139,14 +140,15 @@ function servingRequest(o: ServeOpts): ServingJobRequest {
 }
 
 function servingWorkload(o: ServeOpts): ServingWorkload {
-  if (o.seed !== undefined) readFlag(() => flagText.parseInteger(o.seed!, "--seed"));
+  // Read even with --trace (which has no use for it), so a bad seed is never silently ignored.
+  const seed = o.seed !== undefined ? readFlag(() => flagText.parseInteger(o.seed!, "--seed")) : undefined;
   if (o.trace) return { kind: "trace", requests: readTraceFile(o.trace), source: o.trace, ...(o.requests !== undefined ? { limit: o.requests } : {}) };
-  const w: ServingWorkload = {
+  const w: SyntheticServingWorkload = {
     kind: "synthetic",
     ...(o.rate !== undefined ? { rate_per_s: readFlag(() => flagText.parseRate(o.rate!, "--rate")) } : {}),
     ...(o.input !== undefined ? { input: readFlag(() => flagText.parseLength(o.input!, "--input")) } : {}),
     ...(o.output !== undefined ? { output: readFlag(() => flagText.parseLength(o.output!, "--output")) } : {}),
-    ...(o.seed !== undefined ? { seed: readFlag(() => flagText.parseInteger(o.seed!, "--seed")) } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     ...(o.requests !== undefined ? { requests: o.requests } : {}),
   };
   if (o.burstiness !== undefined) {
