@@ -1,9 +1,10 @@
 /**
  * `xpusim plan serve --model M --slo ttft=500ms,tpot=50ms --rate 20/s [--chips all|a,b]
  * [--max-chips 8] [--precision bf16,fp8,int8,w4a16] [--budget 100] [--power 15W]
- * [--input 1024 --output 256] [--json|--csv]`: the deployments (chip × count × tp × precision ×
- * batch limit) that serve the model at the rate within the SLO, cheapest per million tokens first,
- * with the reason every other candidate fails (src/core/search/serving-plan.ts).
+ * [--input 1024 --output 256] [--simulate-top 6] [--max-simulated 40] [--json|--csv]`: the
+ * deployments (chip × count × tp × precision × batch limit) that serve the model at the rate within
+ * the SLO, cheapest per million tokens first, with the reason every other candidate fails. Flags →
+ * ServingPlanJobRequest → JOBS["serving-plan"] (core/app/jobs/serving-plan-job.ts) → table.
  */
 import type { Command } from "commander";
 import { JOBS, type PlanDeployment, SERVING_PLAN_DEFAULTS, type ServingPlan, type ServingPlanJobRequest, servingText as flagText } from "../../core/app/index.js";

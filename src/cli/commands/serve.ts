@@ -4,6 +4,7 @@
  * a request-level simulation of a serving engine (continuous batching, chunked prefill, paged KV
  * cache with preemption, optional disaggregated prefill/decode) and the metrics serving
  * benchmarks report: TTFT, TPOT, ITL, E2E at p50/p90/p99, throughput, goodput, KV use over time.
+ * Flags → ServingJobRequest → JOBS.serving (core/app/jobs/serving-job.ts) → table, CSV or JSON.
  */
 import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
