@@ -3,18 +3,17 @@
  * the same dense peaks and memory figures, aliases are unique and resolve (exactly and loosely), and
  * provenance is consistent. Hand-checked values come from the vendor figures in the chip files' sources.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Chip } from "../src/core/hardware/chip.js";
 import type { DType } from "../src/core/units/dtype.js";
 import { chipIds, findChipByAlias, loadAllChips, loadChip, normaliseChipName, resolveChipAlias } from "../src/node/chip-catalog.js";
 import { referenceFixture, sharedReferenceTrimmed } from "./helpers/reference-fixtures.js";
+import { COLLECTIVES_PUBLIC_JSON, MEASURED_PUBLIC_JSON } from "./helpers/validation-fixtures.js";
 
-const testDir = dirname(fileURLToPath(import.meta.url));
-const MEASURED_JSON = resolve(testDir, "../../shared/validation/measured-public.json");
-const COLLECTIVES_JSON = resolve(testDir, "../../shared/validation/collectives-public.json");
+// Committed copies of ../shared/validation (test/fixtures/validation), so these run in CI.
+const MEASURED_JSON = MEASURED_PUBLIC_JSON;
+const COLLECTIVES_JSON = COLLECTIVES_PUBLIC_JSON;
 
 /** The 48 chips of the reference table (shared/reference/chips.json), hard-coded so CI without ../shared still checks them. */
 const REFERENCE_IDS = [
@@ -399,14 +398,14 @@ describe("chip aliases", () => {
     expect(resolveChipAlias("L40")).toBeUndefined();
   });
 
-  it.skipIf(!existsSync(MEASURED_JSON))("resolve every hardware string of the measured validation results", () => {
+  it("resolve every hardware string of the measured validation results", () => {
     const entries = readJson(MEASURED_JSON) as Array<{ hardware?: unknown }>;
     const names = [...new Set(entries.map((e) => e.hardware).filter((h): h is string => typeof h === "string"))];
     expect(names.length).toBeGreaterThan(0);
     expect(names.filter((h) => findChipByAlias(h) === undefined)).toEqual([]);
   });
 
-  it.skipIf(!existsSync(COLLECTIVES_JSON))("resolve the A100 systems of the collective results", () => {
+  it("resolve the A100 systems of the collective results", () => {
     const text = readFileSync(COLLECTIVES_JSON, "utf8");
     expect(text).toMatch(/DGX\/HGX A100 SXM/);
     expect(findChipByAlias("DGX/HGX A100 SXM (NVLink3 + NVSwitch, 300 GB/s uni-dir per GPU)")?.interconnect.scale_up?.bandwidth_per_direction_bytes_per_s).toBe(300e9);

@@ -6,9 +6,7 @@
  * worst is the 2-node RoCE figure NVIDIA called "a bit low"); the median |error| may not rise more
  * than 2 points above its value when the guard was set (test/helpers/accuracy-guard.ts).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseWith } from "../src/core/spec/validate.js";
 import { collectivesEntryToPoint, isCollectivesEntry, normaliseMeasuredFile } from "../src/core/validate/collectives-file.js";
@@ -16,10 +14,11 @@ import { measuredFileSchema } from "../src/core/validate/measured-point.js";
 import { median, runValidation, type ValidationResult } from "../src/core/validate/run-validation.js";
 import { validationResolvers } from "../src/node/validation-resolvers.js";
 import { expectWithinBaseline } from "./helpers/accuracy-guard.js";
+import { COLLECTIVES_PUBLIC_JSON, MEASURED_PUBLIC_JSON } from "./helpers/validation-fixtures.js";
 
-const shared = resolve(dirname(fileURLToPath(import.meta.url)), "../../shared/validation");
-const COLLECTIVES_JSON = resolve(shared, "collectives-public.json");
-const MEASURED_JSON = resolve(shared, "measured-public.json");
+// Committed copies of ../shared/validation (test/fixtures/validation), so these run in CI.
+const COLLECTIVES_JSON = COLLECTIVES_PUBLIC_JSON;
+const MEASURED_JSON = MEASURED_PUBLIC_JSON;
 
 const STAS = "stas00/ml-engineering network/README.md (nccl-tests all_reduce_perf -g 8, single A100 node)";
 /** Single-node A100 points (time in µs), copied from collectives-public.json and measured-public.json. */
@@ -101,7 +100,7 @@ describe("collective validation points", () => {
     for (const r of large) expect(Math.abs(r.error!)).toBeLessThan(0.06);
   });
 
-  it.skipIf(!existsSync(COLLECTIVES_JSON) || !existsSync(MEASURED_JSON))("every collective point of ../shared, end to end", () => {
+  it("every collective point of the shared files (committed copies), end to end", () => {
     const a = normaliseMeasuredFile(JSON.parse(readFileSync(COLLECTIVES_JSON, "utf8")));
     const b = (JSON.parse(readFileSync(MEASURED_JSON, "utf8")) as Array<{ category: string }>).filter((p) => p.category === "collective");
     const s = runValidation(parseWith(measuredFileSchema, [...a, ...b]), validationResolvers());
