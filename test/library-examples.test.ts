@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { JOBS } from "../src/core/app/registry.js";
+import { JOBS, scenarioJob } from "../src/core/app/registry.js";
 import { DEFAULT_PRECISION } from "../src/core/workload/precision.js";
 import { nodeCatalog } from "../src/node/node-catalog.js";
 
@@ -82,5 +82,21 @@ describe("docs/library.md examples", () => {
     const est = JOBS.inference.run({ chip: inlineChip, model: "resnet-50", precision: int8, batch: 1, input_tokens: 1, output_tokens: 0, chips: 1, tp: 1, pp: 1 }, catalog);
     expect(out).toBe(`resnet-50 on my-npu: ${ms(est.ttft_s, 2)} ms per image, ${est.bound}-bound\n`);
     expect(est.ttft_s).toBeGreaterThan(0);
+  });
+});
+
+describe("the job registry as docs/library.md lists it", () => {
+  it("lists every job id, and each JOBS key is its job's id", () => {
+    const listed = /`JOBS` lists them by id:\s*([\s\S]*?)\. Each job/.exec(doc)?.[1];
+    expect([...(listed ?? "").matchAll(/`([a-z-]+)`/g)].map((m) => m[1]).sort()).toEqual(Object.keys(JOBS).sort());
+    for (const [key, job] of Object.entries(JOBS)) {
+      expect(job.id).toBe(key);
+      expect(job.summary.length, key).toBeGreaterThan(20);
+      expect(job.supports.length, key).toBeGreaterThan(20);
+    }
+  });
+
+  it("answers every scenario kind with the job of the same name", () => {
+    for (const kind of ["op", "inference", "training"] as const) expect(scenarioJob(kind)?.id).toBe(kind);
   });
 });
