@@ -10,6 +10,17 @@ import { describe, expect, it } from "vitest";
 import { JOBS, scenarioJob } from "../src/core/app/registry.js";
 import { DEFAULT_PRECISION } from "../src/core/workload/precision.js";
 import { nodeCatalog } from "../src/node/node-catalog.js";
+import type { InferenceEstimate, InferenceJobRequest, NpuMapJobRequest, RequestOf, ResultOf, ServingPlan, ServingPlanJobRequest } from "../src/node/index.js";
+
+// The request and result types docs/library.md names are exported from the package entry and are the jobs' own (checked by tsc).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const typesNamedInDocs: [
+  Same<RequestOf<typeof JOBS.inference>, InferenceJobRequest>,
+  Same<ResultOf<typeof JOBS.inference>, InferenceEstimate>,
+  Same<RequestOf<(typeof JOBS)["serving-plan"]>, ServingPlanJobRequest>,
+  Same<ResultOf<(typeof JOBS)["serving-plan"]>, ServingPlan>,
+  Same<RequestOf<(typeof JOBS)["npu-map"]>, NpuMapJobRequest>,
+] = [true, true, true, true, true];
 
 const root = join(import.meta.dirname, "..");
 const doc = readFileSync(join(root, "docs", "library.md"), "utf8");
@@ -33,6 +44,8 @@ const catalog = nodeCatalog();
 const ms = (s: number, digits: number) => (s * 1e3).toFixed(digits);
 
 describe("docs/library.md examples", () => {
+  it("names types the package exports (a compile-time check)", () => expect(typesNamedInDocs.every(Boolean)).toBe(true));
+
   it("has the four examples (Node: inference, serving plan, NPU map; browser: own catalog)", () => {
     expect(blocks).toHaveLength(4);
     expect(blocks.slice(0, 3).every((b) => b.includes('from "xpusim";'))).toBe(true);
