@@ -6,12 +6,8 @@
  */
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { JOBS } from "../../core/app/registry.js";
-import { parseScenario } from "../../core/app/run-scenario.js";
-import { type TrainingOverrides, trainingRequest, trainingSearchRequest } from "../../core/app/training-request.js";
-import type { TrainingEstimate, TrainingRequest } from "../../core/estimate/estimate-training.js";
+import { JOBS, layoutLabel, parseScenario, type TrainingEstimate, type TrainingOverrides, type TrainingRequest, trainingRequest, type TrainingSearchResult, trainingSearchRequest } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
-import { layoutLabel, type TrainingSearchResult } from "../../core/search/training-search.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { readDocument } from "../../node/read-document.js";
