@@ -47,3 +47,4 @@ export {
   type ModelSummary,
   type SystemSummary,
 } from "./jobs/catalog-job.js";
+export { infeasibleReason, searchInfeasibleReason, type MemoryVerdict } from "./feasibility.js";
