@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { XpusimError } from "../../core/diagnostics/diagnostic.js";
-import { infeasibleReason, type InferenceEstimate, type OpEstimate, parseScenario, runScenario, type ScenarioEstimate } from "../../core/app/index.js";
+import { infeasibleReason, type InferenceEstimate, type OpEstimate, parseScenario, publicScenarioResult, runScenario, type ScenarioEstimate } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv } from "../../core/report/table.js";
 import { readDocument } from "../../node/read-document.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
@@ -32,7 +32,7 @@ export function registerEstimateCommand(program: Command): void {
         if (e instanceof XpusimError) throw e.withFile(file);
         throw e;
       }
-      const publicResult = toPublic(result);
+      const publicResult = publicScenarioResult(result);
       if (format === "json") emit(json(publicResult), o.out);
       else if (format === "csv") emit(renderCsv([scalars(publicResult)]), o.out);
       else emit(render(result), o.out);
@@ -40,15 +40,6 @@ export function registerEstimateCommand(program: Command): void {
       const infeasible = infeasibleReason(result);
       if (infeasible) throw new InfeasibleResult(infeasible);
     });
-}
-
-/** The result object of the scenario contract (large per-op detail dropped). */
-export function toPublic(r: ScenarioEstimate): Record<string, unknown> {
-  if (r.kind === "inference") {
-    const { prefill_detail, ...rest } = r;
-    return rest;
-  }
-  return { ...r };
 }
 
 function scalars(o: Record<string, unknown>, prefix = ""): Record<string, unknown> {

@@ -48,3 +48,4 @@ export {
   type SystemSummary,
 } from "./jobs/catalog-job.js";
 export { infeasibleReason, searchInfeasibleReason, type MemoryVerdict } from "./feasibility.js";
+export { compareRecord, publicScenarioResult } from "./public-results.js";
