@@ -3,8 +3,7 @@
  * with every figure and where it came from.
  */
 import { type Command, Option } from "commander";
-import { CHIP_KINDS, type Chip, type ChipKind, chipSummary } from "../../core/app/jobs/catalog-job.js";
-import { JOBS } from "../../core/app/registry.js";
+import { CHIP_KINDS, type Chip, type ChipKind, catalogJob, chipSummary } from "../../core/app/jobs/catalog-job.js";
 import { fmtBytes, fmtSi, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { loadChip } from "../../node/chip-catalog.js";
@@ -29,7 +28,7 @@ export function registerChipsCommand(program: Command): void {
         if (format === "csv") return emit(renderCsv([flatten(chipSummary(chip))]));
         return emit(describeChip(chip));
       }
-      const { rows } = JOBS.catalog.run({ list: "chips", kind: opts.kind as ChipKind | undefined, vendor: opts.vendor, dtype: opts.dtype as DType | undefined }, nodeCatalog());
+      const { rows } = catalogJob.run({ list: "chips", kind: opts.kind as ChipKind | undefined, vendor: opts.vendor, dtype: opts.dtype as DType | undefined }, nodeCatalog());
       if (format === "json") return emit(json(rows));
       if (format === "csv") return emit(renderCsv(rows.map(flatten)));
       emit(

@@ -12,10 +12,11 @@ import {
   type CollectiveJobRequest,
   type CollectiveJobResult,
   type CollectiveKind,
+  collectiveJob,
   type SizeSweep,
   sweepSizes,
 } from "../../core/app/jobs/collective-job.js";
-import { JOBS } from "../../core/app/registry.js";
+import { catalogJob } from "../../core/app/jobs/catalog-job.js";
 import { fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { parseQuantity } from "../../core/units/quantity.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
@@ -65,7 +66,7 @@ function parseSweepFlag(text: string): SizeSweep {
 
 /** The system catalog as JSON, CSV or a table. */
 function systemList(format: Format): string {
-  const { rows } = JOBS.catalog.run({ list: "systems" }, nodeCatalog());
+  const { rows } = catalogJob.run({ list: "systems" }, nodeCatalog());
   if (format === "json") return json(rows);
   if (format === "csv") return renderCsv(rows);
   return (
@@ -161,7 +162,7 @@ export function registerCollectiveCommand(program: Command): void {
     .action((o: Opts) => {
       const format = formatOf(o);
       if (o.list) return emit(systemList(format));
-      const result = JOBS.collective.run(collectiveRequest(o), nodeCatalog());
+      const result = collectiveJob.run(collectiveRequest(o), nodeCatalog());
       if (format === "json") return emit(json(result));
       if (format === "csv") return emit(renderCsv(flatRows(result)));
       emit(renderCollective(result));

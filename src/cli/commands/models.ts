@@ -4,8 +4,7 @@
  * token and FLOPs per token, and any fields the importer did not understand.
  */
 import { type Command, Option } from "commander";
-import { MODEL_CATEGORIES, type ModelCategory, modelSummary } from "../../core/app/jobs/catalog-job.js";
-import { JOBS } from "../../core/app/registry.js";
+import { catalogJob, MODEL_CATEGORIES, type ModelCategory, modelSummary } from "../../core/app/jobs/catalog-job.js";
 import { formatDiagnostic } from "../../core/diagnostics/diagnostic.js";
 import { fmtBytes, fmtSi, renderCsv, renderTable } from "../../core/report/table.js";
 import { loadModelDetailed } from "../../node/model-catalog.js";
@@ -40,7 +39,7 @@ export function registerModelsCommand(program: Command): void {
         ];
         return emit(lines.join("\n"));
       }
-      const { rows } = JOBS.catalog.run({ list: "models", category: o.category as ModelCategory | undefined, search: o.search }, nodeCatalog());
+      const { rows } = catalogJob.run({ list: "models", category: o.category as ModelCategory | undefined, search: o.search }, nodeCatalog());
       if (format === "json") return emit(json(rows));
       if (format === "csv") return emit(renderCsv(rows));
       emit(

@@ -7,8 +7,7 @@ import { attentionFlopsPerContextToken, flopsPerTokenForwardLinear, kvCacheBytes
 import type { Catalog } from "../catalog.js";
 import type { Job } from "../job.js";
 
-export { CHIP_KINDS } from "../../spec/chip-spec.js";
-export { MODEL_CATEGORIES } from "../../spec/model-spec.js";
+export { CHIP_KINDS, MODEL_CATEGORIES } from "../../spec/catalog-kinds.js";
 
 export type { Chip } from "../../hardware/chip.js";
 export type ChipKind = Chip["kind"];
