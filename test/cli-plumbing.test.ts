@@ -68,6 +68,15 @@ describe("bundled CLI", () => {
     expect(spec.some((f) => f.includes("node_modules/yaml/"))).toBe(true);
   });
 
+  it("chips and models list the catalog (the catalog job) without loading zod or yaml", () => {
+    const m = meta();
+    for (const name of ["chips", "models"]) {
+      const inputs = [...staticInputs(m, outputWith(m, "src/cli/main.ts")), ...staticInputs(m, outputWith(m, `src/cli/commands/${name}.ts`))];
+      expect(inputs, name).toContain("src/core/app/jobs/catalog-job.ts");
+      expect(inputs.filter((f) => /node_modules\/(zod|yaml)\//.test(f)), name).toEqual([]);
+    }
+  });
+
   it("loads every command's chunk", () => {
     for (const { name } of COMMANDS) {
       const r = xpusim(name, "--help");

@@ -11,10 +11,14 @@ const H100 = "nvidia-h100-sxm";
 describe("run says when the model does not fit", () => {
   it("llama-3.1-70b in bf16 on one 80 GB H100: table and JSON both say so", async () => {
     const t = await runCli("run", "--model", "llama-3.1-70b", "--chip", H100);
-    expect(t.code).toBe(0);
+    // Exit 3 (infeasible), the answer printed as usual and the reason on stderr.
+    expect(t.code).toBe(3);
     expect(t.out).toMatch(/does NOT fit \(short by/);
+    expect(t.err).toMatch(/^infeasible: does not fit in memory: needs 14\d GB per chip, has 80\.0 GB \(short by 6\d\.\d GB\)\n$/);
     expect(t.out).toMatch(/note: does not fit: needs 14\d\.\d GB on the chip, has 80\.0 GB/);
-    const j = JSON.parse((await runCli("run", "--model", "llama-3.1-70b", "--chip", H100, "--json")).out);
+    const jr = await runCli("run", "--model", "llama-3.1-70b", "--chip", H100, "--json");
+    expect(jr.code).toBe(3);
+    const j = JSON.parse(jr.out);
     expect(j.fits).toBe(false);
     // 70.55 B parameters × 2 bytes of bf16 weights alone exceed 80 GB.
     expect(j.memory_breakdown_bytes.weights).toBeGreaterThan(141e9);
@@ -23,7 +27,10 @@ describe("run says when the model does not fit", () => {
   });
 
   it("a model that fits prints no warning", async () => {
-    const j = JSON.parse((await runCli("run", "--model", "llama-3.1-8b", "--chip", H100, "--seq", "1024", "--json")).out);
+    const r = await runCli("run", "--model", "llama-3.1-8b", "--chip", H100, "--seq", "1024", "--json");
+    expect(r.code).toBe(0);
+    expect(r.err).toBe("");
+    const j = JSON.parse(r.out);
     expect(j.fits).toBe(true);
     expect(j.warnings).toEqual([]);
   });

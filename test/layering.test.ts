@@ -4,8 +4,9 @@
  * against the layering table. The table is kept here (MAY_IMPORT) and must match the "may import"
  * column of ARCHITECTURE.md's folder table, so the documented rule and the enforced one cannot drift.
  *
- * A folder may import the folders it lists and, transitively, whatever those may import. In the
- * table, "core" means every folder of src/core (the application layer, src/node and src/cli).
+ * A folder may import the folders it lists and, transitively, whatever those may import, except the
+ * folders in EXACT (src/cli), which may import exactly the folders they list: the CLI reaches the
+ * engine only through the application layer. In the table, "core" means every folder of src/core.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -34,8 +35,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "core/report": [],
   "core/app": ["core"],
   node: ["core"],
-  cli: ["core", "node"],
+  cli: ["app", "report", "diagnostics", "units", "node"],
 };
+
+/** Folders whose list is the whole of what they may import (no transitive closure). */
+const EXACT: ReadonlySet<string> = new Set(["cli"]);
 
 /** The layer of a file: "core/<folder>", "core" for files directly in src/core (the package barrel), "node", "cli". */
 function layerOf(file: string): string {
@@ -55,6 +59,7 @@ function expand(entry: string): string[] {
 /** Every layer `layer` may import: its own, its entries, and (transitively) what those may import. */
 function allowedFrom(layer: string): Set<string> {
   const seen = new Set<string>([layer]);
+  if (EXACT.has(layer)) return new Set([layer, ...(MAY_IMPORT[layer] ?? []).flatMap(expand)]);
   const todo = [...(MAY_IMPORT[layer] ?? (layer === "core" ? ["core"] : [])).flatMap(expand)];
   while (todo.length > 0) {
     const l = todo.pop()!;
@@ -93,7 +98,7 @@ function violations(): Violation[] {
       const to = layerOf(resolve(dirname(file), spec));
       if (!allowed.has(to)) {
         const entries = MAY_IMPORT[from] ?? [];
-        out.push({ file: relative(ROOT, file), spec, rule: `${from} may import ${entries.length ? entries.join(", ") : "nothing of src/"}${entries.length ? " (and below)" : ""}, not ${to}` });
+        out.push({ file: relative(ROOT, file), spec, rule: `${from} may import ${entries.length ? entries.join(", ") : "nothing of src/"}${entries.length && !EXACT.has(from) ? " (and below)" : EXACT.has(from) ? " only" : ""}, not ${to}` });
       }
     }
   }
@@ -137,6 +142,10 @@ describe("layering of src/", () => {
     expect(allowedFrom("core/app").has("core/search")).toBe(true);
     expect(allowedFrom("core/app").has("node")).toBe(false);
     expect(allowedFrom("node").has("cli")).toBe(false);
+    // The CLI: the application layer, report, diagnostics, units and src/node, and nothing else of the engine.
+    expect([...allowedFrom("cli")].sort()).toEqual(["cli", "core/app", "core/diagnostics", "core/report", "core/units", "node"]);
+    expect(allowedFrom("cli").has("core/estimate")).toBe(false);
+    expect(allowedFrom("cli").has("core")).toBe(false);
   });
 
   it("has no import against the table (each printed as file → import (rule))", () => {

@@ -22,7 +22,9 @@ Exit codes:
   0   ok (also when the reader of a pipe closes it early, as in \`xpusim ... | head\`)
   1   bad input: an invalid spec, flag value or id, or a file that cannot be read or written
   2   usage error: unknown command or option, missing argument
-  3   infeasible: the answer is "does not fit", "nothing meets the SLO" or "no chip could run"
+  3   infeasible: the answer is "does not fit" (estimate, run, train), "no layout fits"
+      (train --search), "no chip could run" (compare), "cannot serve" (serve) or "nothing
+      meets the SLO" (plan serve); the answer is still printed
   70  internal error (please report it; XPUSIM_DEBUG=1 prints the stack)`;
 
 export async function main(argv: string[]): Promise<number> {

@@ -152,7 +152,26 @@ export function nonNegativeInt(flag: string) {
   };
 }
 
-/** Exit code of a command whose result says nothing was feasible (documented with the other codes in main.ts). */
+const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9, g: 1e9, t: 1e12, p: 1e15 };
+
+/** A count with an optional decimal suffix: 15T, 300B, 2.5e12. */
+export function parseCount(flag: string) {
+  return (raw: string): number => {
+    const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmbgtp])?\s*$/i.exec(raw);
+    const v = m ? Number(m[1]) * (m[2] ? SUFFIX[m[2].toLowerCase()]! : 1) : Number.NaN;
+    // Bounded like the integer flags, so products (tokens × price × …) stay finite.
+    if (!Number.isFinite(v) || v <= 0 || v > Number.MAX_SAFE_INTEGER) throw new UsageError(`${flag} must be a positive number up to ${Number.MAX_SAFE_INTEGER} (suffixes k, M, B, T allowed), got "${raw}"`, `e.g. ${flag} 15T`);
+    return v;
+  };
+}
+
+export function positiveNumber(flag: string) {
+  return (raw: string): number => {
+    const v = Number(raw);
+    if (!Number.isFinite(v) || v <= 0 || v > Number.MAX_SAFE_INTEGER) throw new UsageError(`${flag} must be a positive number up to ${Number.MAX_SAFE_INTEGER}, got "${raw}"`);
+    return v;
+  };
+}
 
 /**
  * Thrown by a command after it has printed a result that says nothing is feasible (no chip could

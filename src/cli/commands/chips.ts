@@ -3,39 +3,12 @@
  * with every figure and where it came from.
  */
 import { type Command, Option } from "commander";
-import { CHIP_KINDS } from "../../core/spec/chip-spec.js";
-import { DTYPES } from "../../core/units/dtype.js";
-import { type Chip, matrixDTypes } from "../../core/hardware/chip.js";
+import { CHIP_KINDS, type Chip, type ChipKind, catalogJob, chipSummary } from "../../core/app/jobs/catalog-job.js";
 import { fmtBytes, fmtSi, renderCsv, renderTable } from "../../core/report/table.js";
-import { loadAllChips, loadChip } from "../../node/chip-catalog.js";
+import { DTYPES, type DType } from "../../core/units/dtype.js";
+import { loadChip } from "../../node/chip-catalog.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
 import { emit, formatOf, json } from "../output.js";
-
-export function chipSummary(c: Chip) {
-  const bf16 = c.matrix.peak_flops_per_s.bf16 ?? c.matrix.peak_flops_per_s.fp16;
-  return {
-    id: c.id,
-    name: c.name,
-    vendor: c.vendor,
-    kind: c.kind,
-    family: c.family,
-    year: c.year,
-    compute_units: c.compute_units,
-    matrix_dtypes: matrixDTypes(c),
-    peak_bf16_flops_per_s: bf16,
-    peak_fp8_flops_per_s: c.matrix.peak_flops_per_s.fp8,
-    peak_int8_ops_per_s: c.matrix.peak_flops_per_s.int8,
-    peak_fp32_vector_flops_per_s: c.vector.peak_flops_per_s.fp32,
-    memory_capacity_bytes: c.memory.main.capacity_bytes,
-    memory_bandwidth_bytes_per_s: c.memory.main.bandwidth_bytes_per_s,
-    memory_type: c.memory.main.type,
-    on_chip_bytes: c.memory.on_chip.reduce((s, l) => s + (l.scope === "unit" ? l.capacity_bytes * c.compute_units : l.capacity_bytes), 0),
-    scale_up_bytes_per_s_per_direction: c.interconnect.scale_up?.bandwidth_per_direction_bytes_per_s,
-    tdp_w: c.power.tdp_w,
-    price_usd: c.cost.price_usd,
-    cloud_usd_per_hour: c.cost.cloud_usd_per_hour,
-    limitations: c.limitations,
-  };
-}
 
 export function registerChipsCommand(program: Command): void {
   program
@@ -55,11 +28,7 @@ export function registerChipsCommand(program: Command): void {
         if (format === "csv") return emit(renderCsv([flatten(chipSummary(chip))]));
         return emit(describeChip(chip));
       }
-      let chips = loadAllChips();
-      if (opts.kind) chips = chips.filter((c) => c.kind === opts.kind);
-      if (opts.vendor) chips = chips.filter((c) => c.vendor.toLowerCase().includes(opts.vendor!.toLowerCase()));
-      if (opts.dtype) chips = chips.filter((c) => matrixDTypes(c).includes(opts.dtype as never));
-      const rows = chips.map(chipSummary);
+      const { rows } = catalogJob.run({ list: "chips", kind: opts.kind as ChipKind | undefined, vendor: opts.vendor, dtype: opts.dtype as DType | undefined }, nodeCatalog());
       if (format === "json") return emit(json(rows));
       if (format === "csv") return emit(renderCsv(rows.map(flatten)));
       emit(

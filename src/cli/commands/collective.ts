@@ -12,11 +12,11 @@ import {
   type CollectiveJobRequest,
   type CollectiveJobResult,
   type CollectiveKind,
+  collectiveJob,
   type SizeSweep,
   sweepSizes,
 } from "../../core/app/jobs/collective-job.js";
-import { JOBS } from "../../core/app/registry.js";
-import type { System } from "../../core/network/build-system.js";
+import { catalogJob } from "../../core/app/jobs/catalog-job.js";
 import { fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { parseQuantity } from "../../core/units/quantity.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
@@ -64,24 +64,9 @@ function parseSweepFlag(text: string): SizeSweep {
   return { min_bytes, max_bytes, factor };
 }
 
-function systemRow(s: System) {
-  return {
-    id: s.id,
-    chip: s.chip_id,
-    chips_per_node: s.chips_per_node,
-    scale_up: `${s.scale_up.topology} of ${s.scale_up.domain_size}`,
-    scale_up_bytes_per_s_per_direction: s.scale_up.bandwidth_per_direction_bytes_per_s,
-    scale_up_efficiency: s.scale_up.efficiency,
-    in_network_reduction: s.scale_up.in_network_reduction?.name ?? "",
-    scale_out: s.scale_out ? `${s.scale_out.nics_per_node} x ${fmtSi(s.scale_out.nic_rate_bytes_per_s * 8, "b/s")}` : "",
-    library: s.library.id,
-  };
-}
-
 /** The system catalog as JSON, CSV or a table. */
 function systemList(format: Format): string {
-  const catalog = nodeCatalog();
-  const rows = catalog.systemIds().map((id) => systemRow(catalog.system(id)!));
+  const { rows } = catalogJob.run({ list: "systems" }, nodeCatalog());
   if (format === "json") return json(rows);
   if (format === "csv") return renderCsv(rows);
   return (
@@ -177,7 +162,7 @@ export function registerCollectiveCommand(program: Command): void {
     .action((o: Opts) => {
       const format = formatOf(o);
       if (o.list) return emit(systemList(format));
-      const result = JOBS.collective.run(collectiveRequest(o), nodeCatalog());
+      const result = collectiveJob.run(collectiveRequest(o), nodeCatalog());
       if (format === "json") return emit(json(result));
       if (format === "csv") return emit(renderCsv(flatRows(result)));
       emit(renderCollective(result));

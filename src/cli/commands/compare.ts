@@ -7,7 +7,7 @@
  * smallest count that holds it. The ranking, defaults and dtype choice live in the compare job.
  */
 import { type Command, Option } from "commander";
-import { type CompareRequest, type CompareResult, type CompareRow, JOBS } from "../../core/app/index.js";
+import { type CompareRequest, type CompareResult, type CompareRow, compareRecord, JOBS } from "../../core/app/index.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { renderCsv } from "../../core/report/table.js";
@@ -78,7 +78,7 @@ export function registerCompareCommand(program: Command): void {
       const ids = o.chips === "all" ? "all" : o.chips.split(",").map((s) => s.trim()).filter(Boolean);
       if (ids.length === 0) throw new UsageError("--chips needs at least one chip id");
       const result = withFlagNames(COMPARE_FLAGS, () => JOBS.compare.run(requestOf(o, ids), nodeCatalog()));
-      if (format === "json") emit(json(result.rows.map(toRecord)));
+      if (format === "json") emit(json(result.rows.map(compareRecord)));
       else if (format === "csv") emit(renderCsv(result.rows.map(flatRecord)));
       else emit(renderCompare(result, o.system));
       if (!result.feasible) throw new InfeasibleResult(result.infeasible_reason ?? "no chip can run this workload");
@@ -107,19 +107,9 @@ function requestOf(o: CompareOpts, chips: string[] | "all"): CompareRequest {
   };
 }
 
-/** One row of `--json`: the estimate's fields with the row's own (cost, dtype, smallest fit). */
-export function toRecord(r: CompareRow): Record<string, unknown> {
-  if (!r.ok) return { chip: r.chip, ok: false, reason: r.reason, ...(r.dtype_choice ? { dtype_choice: r.dtype_choice } : {}) };
-  const { chip, ok, inference, training, ...extra } = r;
-  if (training) return { ok: true, ...training, ...extra };
-  const { prefill_detail, ...inf } = inference!;
-  const { usd_per_million_tokens, ...rest } = extra;
-  return { ok: true, ...inf, ...(usd_per_million_tokens !== undefined ? { usd_per_million_tokens } : {}), ...rest };
-}
-
 function flatRecord(r: CompareRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(toRecord(r))) {
+  for (const [k, v] of Object.entries(compareRecord(r))) {
     if (v && typeof v === "object" && !Array.isArray(v)) for (const [k2, v2] of Object.entries(v)) out[`${k}.${k2}`] = typeof v2 === "object" ? JSON.stringify(v2) : v2;
     else out[k] = Array.isArray(v) ? v.join("; ") : v;
   }

@@ -4,13 +4,14 @@
  */
 import type { Command } from "commander";
 import { XpusimError } from "../../core/diagnostics/diagnostic.js";
-import { type InferenceEstimate, type OpEstimate, parseScenario, runScenario, type ScenarioEstimate, type TrainingEstimate } from "../../core/app/index.js";
+import { infeasibleReason, type InferenceEstimate, type OpEstimate, parseScenario, publicScenarioResult, runScenario, type ScenarioEstimate } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv } from "../../core/report/table.js";
 import { readDocument } from "../../node/read-document.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
-import { emit, formatOf, json } from "../output.js";
+import { emit, formatOf, InfeasibleResult, json } from "../output.js";
 import { renderCollective } from "./collective.js";
 import { renderOpTable } from "./op.js";
+import { renderEstimate } from "./train-render.js";
 
 export function registerEstimateCommand(program: Command): void {
   program
@@ -31,20 +32,14 @@ export function registerEstimateCommand(program: Command): void {
         if (e instanceof XpusimError) throw e.withFile(file);
         throw e;
       }
-      const publicResult = toPublic(result);
-      if (format === "json") return emit(json(publicResult), o.out);
-      if (format === "csv") return emit(renderCsv([scalars(publicResult)]), o.out);
-      emit(render(result), o.out);
+      const publicResult = publicScenarioResult(result);
+      if (format === "json") emit(json(publicResult), o.out);
+      else if (format === "csv") emit(renderCsv([scalars(publicResult)]), o.out);
+      else emit(render(result), o.out);
+      // Printed as usual; the exit code says it does not fit (README, exit codes).
+      const infeasible = infeasibleReason(result);
+      if (infeasible) throw new InfeasibleResult(infeasible);
     });
-}
-
-/** The result object of the scenario contract (large per-op detail dropped). */
-export function toPublic(r: ScenarioEstimate): Record<string, unknown> {
-  if (r.kind === "inference") {
-    const { prefill_detail, ...rest } = r;
-    return rest;
-  }
-  return { ...r };
 }
 
 function scalars(o: Record<string, unknown>, prefix = ""): Record<string, unknown> {
@@ -60,7 +55,7 @@ function render(r: ScenarioEstimate): string {
   if (r.kind === "op") return renderOpTable([r as OpEstimate]);
   if (r.kind === "inference") return renderInference(r);
   if (r.kind === "collective") return renderCollective(r);
-  return renderTraining(r);
+  return renderEstimate(r);
 }
 
 function renderInference(r: InferenceEstimate): string {
@@ -91,24 +86,6 @@ function renderInference(r: InferenceEstimate): string {
     ...(r.communication ? [`  TP collectives                ${r.communication.tp_collectives_per_layer} all-reduces per layer, ${r.communication.tp_collectives_per_pass} per pass`] : []),
     ...(r.energy_j !== undefined ? [`  energy                        ${fmtSi(r.energy_j, "J")}${r.energy_per_output_token_j !== undefined ? ` (${r.energy_per_output_token_j.toPrecision(3)} J/token)` : ""}${r.average_power_w !== undefined ? ` · average power ${fmtSi(r.average_power_w, "W")}` : ""}`] : []),
     ...(r.usd_per_million_tokens !== undefined ? [`  cost                          $${r.usd_per_million_tokens.toFixed(3)} per million output tokens (cloud $/hour)`] : []),
-    ...(r.warnings.length ? ["", ...r.warnings.map((w) => `note: ${w}`)] : []),
-  ].join("\n");
-}
-
-function renderTraining(r: TrainingEstimate): string {
-  const m = r.memory_breakdown_bytes;
-  const b = r.step_breakdown_s;
-  return [
-    `${r.model} training on ${r.chips} × ${r.chip}${r.system ? ` (${r.system})` : ""}: tp ${r.layout.tp} · pp ${r.layout.pp}${r.layout.interleave > 1 ? `×${r.layout.interleave}` : ""} · dp ${r.layout.dp}${r.layout.sp ? " · sp" : ""}${r.layout.zero ? ` · ZeRO-${r.layout.zero}` : ""} · micro-batch ${r.layout.microbatch} · recompute ${r.layout.recompute}`,
-    `  step time            ${fmtTime(r.step_time_s)}  (${r.microbatches_per_step} micro-batches)  bound: ${r.bound}`,
-    `    forward ${fmtTime(b.forward)} · backward ${fmtTime(b.backward)} · recompute ${fmtTime(b.recompute)} · optimizer ${fmtTime(b.optimizer)}`,
-    `    TP comm ${fmtTime(b.tensor_parallel_comm)} · pipeline p2p ${fmtTime(b.pipeline_p2p)} · bubble ${fmtTime(b.pipeline_bubble)} · exposed DP reduction ${fmtTime(b.data_parallel_exposed)} · overlap slowdown ${fmtTime(b.overlap_slowdown)}`,
-    r.tokens_per_s !== r.samples_per_s ? `  throughput           ${r.tokens_per_s.toFixed(0)} tokens/s · ${r.samples_per_s.toFixed(2)} samples/s` : `  throughput           ${r.samples_per_s.toFixed(1)} samples/s`,
-    `  model FLOP/s/chip    ${fmtSi(r.model_flops_per_s_per_chip, "FLOP/s")}  MFU ${fmtPct(r.mfu)}  HFU ${fmtPct(r.hfu)}`,
-    `  memory per chip      ${fmtBytes(r.memory_per_chip_bytes)} of ${fmtBytes(r.memory_capacity_bytes)} — ${r.fits ? "fits" : `does NOT fit (short by ${fmtBytes(r.shortfall_bytes)})`}`,
-    `    weights ${fmtBytes(m.weights)} · gradients ${fmtBytes(m.gradients)} · optimizer ${fmtBytes(m.optimizer)} · activations ${fmtBytes(m.activations)} · other ${fmtBytes(m.other)}`,
-    ...(r.time_to_train_s !== undefined ? [`  time to train        ${fmtTime(r.time_to_train_s)} · ${Math.round(r.chip_hours ?? 0).toLocaleString("en-US")} chip-hours${r.cost_usd !== undefined ? ` · $${Math.round(r.cost_usd).toLocaleString("en-US")}` : ""}${r.energy_j !== undefined ? ` · ${fmtSi(r.energy_j / 3.6e9, "MWh")}` : ""}`] : []),
-    ...(r.energy_per_step_j !== undefined ? [`  energy per step      ${fmtSi(r.energy_per_step_j, "J")}`] : []),
     ...(r.warnings.length ? ["", ...r.warnings.map((w) => `note: ${w}`)] : []),
   ].join("\n");
 }

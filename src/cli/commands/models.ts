@@ -4,40 +4,19 @@
  * token and FLOPs per token, and any fields the importer did not understand.
  */
 import { type Command, Option } from "commander";
+import { catalogJob, MODEL_CATEGORIES, type ModelCategory, modelSummary } from "../../core/app/jobs/catalog-job.js";
 import { formatDiagnostic } from "../../core/diagnostics/diagnostic.js";
 import { fmtBytes, fmtSi, renderCsv, renderTable } from "../../core/report/table.js";
-import type { ModelSpec } from "../../core/spec/model-spec.js";
-import { attentionFlopsPerContextToken, flopsPerTokenForwardLinear, kvCacheBytesPerToken, modelParams } from "../../core/workload/build-workload.js";
-import { loadAllModels, loadModelDetailed } from "../../node/model-catalog.js";
+import { loadModelDetailed } from "../../node/model-catalog.js";
+import { nodeCatalog } from "../../node/node-catalog.js";
 import { emit, formatOf, json } from "../output.js";
-
-export function modelSummary(m: ModelSpec) {
-  const p = modelParams(m);
-  const llm = m.category === "decoder-llm";
-  return {
-    id: m.id,
-    name: m.name,
-    category: m.category,
-    family: m.family,
-    params_total: p.params_total,
-    params_active: p.params_active,
-    params_non_embedding: p.params_non_embedding,
-    layers: "layers" in m && typeof m.layers === "number" ? m.layers : undefined,
-    hidden_size: "hidden_size" in m && typeof m.hidden_size === "number" ? m.hidden_size : undefined,
-    max_context: llm ? m.max_context : undefined,
-    kv_cache_bytes_per_token_bf16: llm ? kvCacheBytesPerToken(m, "bf16") : undefined,
-    flops_per_token_forward_linear: flopsPerTokenForwardLinear(m),
-    flops_per_token_forward_attention_per_context_token: attentionFlopsPerContextToken(m),
-    weights_bytes_bf16: p.params_total * 2,
-  };
-}
 
 export function registerModelsCommand(program: Command): void {
   program
     .command("models")
     .description("list the model catalog, or show one model (id, spec file or Hugging Face config.json)")
     .argument("[model]", "a model id, spec file or config.json to show")
-    .addOption(new Option("--category <c>", "filter by category").choices(["decoder-llm", "encoder", "vision-transformer", "cnn", "diffusion-unet"]))
+    .addOption(new Option("--category <c>", "filter by category").choices([...MODEL_CATEGORIES]))
     .option("--search <text>", "filter: id or name contains this text")
     .option("--json", "print JSON")
     .option("--csv", "print CSV")
@@ -60,13 +39,7 @@ export function registerModelsCommand(program: Command): void {
         ];
         return emit(lines.join("\n"));
       }
-      let models = loadAllModels();
-      if (o.category) models = models.filter((m) => m.category === o.category);
-      if (o.search) {
-        const q = o.search.toLowerCase();
-        models = models.filter((m) => m.id.includes(q) || m.name.toLowerCase().includes(q));
-      }
-      const rows = models.map(modelSummary);
+      const { rows } = catalogJob.run({ list: "models", category: o.category as ModelCategory | undefined, search: o.search }, nodeCatalog());
       if (format === "json") return emit(json(rows));
       if (format === "csv") return emit(renderCsv(rows));
       emit(

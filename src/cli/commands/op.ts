@@ -3,9 +3,7 @@
  * with the bound, the cost model that answered, and achieved vs peak.
  */
 import { type Command, Option } from "commander";
-import { opJob } from "../../core/app/jobs/op-job.js";
-import type { OpEstimate } from "../../core/estimate/estimate-op.js";
-import type { OpSpec } from "../../core/spec/scenario-spec.js";
+import { type OpEstimate, opJob, type OpSpec } from "../../core/app/jobs/op-job.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES } from "../../core/units/dtype.js";
 import { nodeCatalog } from "../../node/node-catalog.js";

@@ -3,12 +3,12 @@
  * per-block and per-op breakdown: time, share, bound, FLOPs, bytes, which cost model answered.
  */
 import { type Command, Option } from "commander";
-import { type BreakdownRequest, type BreakdownResult, JOBS } from "../../core/app/index.js";
+import { type BreakdownRequest, type BreakdownResult, infeasibleReason, JOBS } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { withFlagNames } from "../flag-errors.js";
-import { emit, formatOf, json, positiveInt } from "../output.js";
+import { emit, formatOf, InfeasibleResult, json, positiveInt } from "../output.js";
 
 interface RunOpts {
   model: string;
@@ -71,9 +71,12 @@ export function registerRunCommand(program: Command): void {
         ...(o.costModel ? { cost_model: o.costModel } : {}),
       };
       const r = withFlagNames(RUN_FLAGS, () => JOBS.breakdown.run(request, nodeCatalog()));
-      if (format === "json") return emit(json(r));
-      if (format === "csv") return emit(renderCsv(r.ops.map((row) => ({ ...row }))));
-      emit(renderRun(r, !!o.ops));
+      if (format === "json") emit(json(r));
+      else if (format === "csv") emit(renderCsv(r.ops.map((row) => ({ ...row }))));
+      else emit(renderRun(r, !!o.ops));
+      // Printed as usual; the exit code says it does not fit (README, exit codes).
+      const infeasible = infeasibleReason(r);
+      if (infeasible) throw new InfeasibleResult(infeasible);
     });
 }
 

@@ -10,8 +10,7 @@ import { JOBS } from "../../core/app/registry.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
-import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
-import { parseCount, positiveNumber } from "./train.js";
+import { emit, formatOf, json, parseCount, positiveInt, positiveNumber, UsageError } from "../output.js";
 
 interface ScaleOpts {
   model: string;

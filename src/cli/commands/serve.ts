@@ -26,7 +26,6 @@ import {
 } from "../../core/app/index.js";
 import { error, XpusimError } from "../../core/diagnostics/diagnostic.js";
 import { fmtBytes, fmtPct, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
-import { parsePrecision } from "../../core/workload/precision.js";
 import { readFlag } from "../flag-text.js";
 import { emit, formatOf, json, positiveInt, reportInfeasible, UsageError } from "../output.js";
 
@@ -131,7 +130,7 @@ function servingRequest(o: ServeOpts): ServingJobRequest {
     model: o.model,
     chip: o.chip,
     ...(o.engine !== undefined ? { engine: o.engine } : {}),
-    precision: parsePrecision(o.precision, "--precision"),
+    precision: flagText.parsePrecision(o.precision, "--precision"),
     config: configOverrides(o),
     workload: servingWorkload(o),
     ...(o.slo !== undefined ? { slo: readFlag(() => flagText.parseSlo(o.slo!, "--slo")) } : {}),

@@ -6,9 +6,8 @@
 import type { Command } from "commander";
 import { XpusimError } from "../../core/diagnostics/diagnostic.js";
 import { JOBS } from "../../core/app/registry.js";
-import type { ValidationJobRequest } from "../../core/app/jobs/validation-job.js";
+import type { ValidationJobRequest, ValidationSummary } from "../../core/app/jobs/validation-job.js";
 import { fmtPct, renderCsv, renderTable } from "../../core/report/table.js";
-import type { ValidationSummary } from "../../core/validate/validation-result.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { readDocument } from "../../node/read-document.js";
 import { emit, formatOf, json, UsageError } from "../output.js";

@@ -5,8 +5,8 @@ export { JOBS, jobForScenario, listJobs, scenarioJob, type JobId } from "./regis
 export { parseScenario, runScenario, type ScenarioEstimate } from "./run-scenario.js";
 export type { OpEstimate } from "../estimate/estimate-op.js";
 export type { InferenceEstimate } from "../estimate/estimate-inference.js";
-export type { TrainingEstimate } from "../estimate/estimate-training.js";
-export type { OpRequest, OpResult } from "./jobs/op-job.js";
+export type { ChosenDefault, TrainingEstimate, TrainingRequest } from "./jobs/training-job.js";
+export type { OpRequest, OpResult, OpSpec } from "./jobs/op-job.js";
 export type { BreakdownOpRow, BreakdownRequest, BreakdownResult } from "./jobs/breakdown-job.js";
 export { checkInputsApply, isTokenModel, maxContext, modelTakes, type ModelInput } from "./model-inputs.js";
 export type { CompareRequest, CompareResult, CompareRow, DTypeChoice } from "./jobs/compare-job.js";
@@ -23,10 +23,29 @@ export type { ServingResult } from "../serving/simulate-serving.js";
 export type { Distribution, ServingMetrics, Slo } from "../serving/metrics.js";
 export type { ServingRequest } from "../serving/request.js";
 export type { ServingConfigInput } from "../serving/serving-config.js";
-export type { TrainingSearchJobRequest } from "./jobs/training-search-job.js";
+export { layoutLabel, type TrainingSearchJobRequest, type TrainingSearchResult } from "./jobs/training-search-job.js";
 export type { ScalePoint, ScalingRequest, ScalingResult } from "./jobs/scaling-job.js";
 export { TRAINING_DEFAULTS, trainingRequest, trainingRequestFromScenario, trainingSearchRequest, type TrainingOverrides } from "./training-request.js";
-export type { ValidationJobRequest } from "./jobs/validation-job.js";
+export type { ValidationJobRequest, ValidationSummary } from "./jobs/validation-job.js";
 export { sweepSizes, type CollectiveJobRequest, type CollectiveJobResult, type SizeSweep } from "./jobs/collective-job.js";
 export { SYSTOLIC_OTHER_MODELS, SYSTOLIC_SCOPE, type SystolicJobRequest, type SystolicJobResult } from "./jobs/systolic-job.js";
 export { NPU_MAP_OTHER_MODELS, NPU_MAP_SCOPE, scaleRepeats, type NpuMapJobRequest, type NpuMapJobResult } from "./jobs/npu-map-job.js";
+export {
+  CHIP_KINDS,
+  chipSummary,
+  listCatalog,
+  MODEL_CATEGORIES,
+  modelSummary,
+  systemSummary,
+  type CatalogRequest,
+  type CatalogResult,
+  type CatalogResultFor,
+  type Chip,
+  type ChipKind,
+  type ChipSummary,
+  type ModelCategory,
+  type ModelSummary,
+  type SystemSummary,
+} from "./jobs/catalog-job.js";
+export { infeasibleReason, searchInfeasibleReason, type MemoryVerdict } from "./feasibility.js";
+export { compareRecord, publicScenarioResult } from "./public-results.js";

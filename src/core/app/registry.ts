@@ -1,6 +1,7 @@
 import type { Scenario } from "../spec/scenario-spec.js";
 import type { Job } from "./job.js";
 import { breakdownJob } from "./jobs/breakdown-job.js";
+import { catalogJob } from "./jobs/catalog-job.js";
 import { compareJob } from "./jobs/compare-job.js";
 import { collectiveJob } from "./jobs/collective-job.js";
 import { npuMapJob } from "./jobs/npu-map-job.js";
@@ -33,6 +34,7 @@ export const JOBS = {
   collective: collectiveJob,
   systolic: systolicJob,
   "npu-map": npuMapJob,
+  catalog: catalogJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;

@@ -4,6 +4,8 @@ import type { LengthDist } from "../serving/workload-gen.js";
 import { parseQuantity } from "../units/quantity.js";
 
 export { parseTrace } from "../serving/trace.js";
+/** "bf16", "w4a16", "compute=fp8,weights=fp8,kv=bf16" → a precision (see workload/precision.ts). */
+export { parsePrecision } from "../workload/precision.js";
 
 /**
  * The text forms of serving inputs ("10/s", "512-2048", "ttft=500ms,tpot=50ms", "1:1", "15W",

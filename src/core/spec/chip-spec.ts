@@ -3,6 +3,7 @@ import { DTYPES } from "../units/dtype.js";
 import { npuDesignSchema } from "./npu-design-spec.js";
 import { sourced, sourcedQuantity } from "./sourced.js";
 import { registerFigureSchema } from "./extends-provenance.js";
+import { CHIP_KINDS } from "./catalog-kinds.js";
 
 /**
  * The hardware spec format: one file per chip, YAML or JSON. It describes every kind of chip in the
@@ -11,7 +12,7 @@ import { registerFigureSchema } from "./extends-provenance.js";
  * See docs/chip-spec.md for the field reference; the JSON Schema is generated from this file.
  */
 
-export const CHIP_KINDS = ["gpu", "tpu", "npu", "cpu", "fpga", "wafer-scale", "lpu", "ipu", "edge-soc", "asic"] as const;
+export { CHIP_KINDS };
 export const MATRIX_KINDS = ["tensor-core", "matrix-core", "systolic", "cube", "amx", "dsp", "dataflow", "simd", "none"] as const;
 
 const dtypeKey = z.enum(DTYPES);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
 import { parseWith } from "./validate.js";
+import { MODEL_CATEGORIES } from "./catalog-kinds.js";
 
 /**
  * The model spec format: one architecture per file (catalog/models/<id>.yaml), unit-free integers.
@@ -354,7 +355,7 @@ export type FfnSpec = DecoderSpec["ffn"];
 export type NormSpec = DecoderSpec["norm"];
 export type ModelSource = z.output<typeof modelSourceSchema>;
 
-export const MODEL_CATEGORIES = ["decoder-llm", "encoder", "vision-transformer", "cnn", "diffusion-unet"] as const;
+export { MODEL_CATEGORIES };
 
 /** Validates a model spec document; throws XpusimError listing every problem with its field path. */
 export function parseModelSpec(raw: unknown, file?: string): ModelSpec {

@@ -4,6 +4,9 @@ import type { OpSpec } from "../../spec/scenario-spec.js";
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
 
+export type { OpEstimate } from "../../estimate/estimate-op.js";
+export type { OpSpec } from "../../spec/scenario-spec.js";
+
 /**
  * One operator on one chip, or on each of a list of chips, priced by the best cost model that
  * supports it (or the one forced). The op is typed (`OpSpec`, defaults filled): a scenario has been

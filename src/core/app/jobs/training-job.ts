@@ -6,6 +6,8 @@ import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
 import { trainingRequestFromScenario } from "../training-request.js";
 
+export type { ChosenDefault, TrainingEstimate, TrainingRequest } from "../../estimate/estimate-training.js";
+
 type LayoutField = "tp" | "pp" | "dp" | "ep" | "cp" | "zero" | "microbatch" | "interleave" | "sp" | "recompute";
 
 /**

@@ -4,6 +4,8 @@ import { type PrecisionInput, resolvePrecision } from "../../workload/precision.
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
 
+export { layoutLabel, type TrainingSearchResult } from "../../search/training-search.js";
+
 /** Every valid training layout of a model on a chip count, with the chip, model and system as references. */
 export interface TrainingSearchJobRequest extends Omit<TrainingSearchRequest, "model" | "system" | "precision"> {
   chip: SpecRef;

@@ -5,6 +5,8 @@ import { measuredFileSchema } from "../../validate/measured-point.js";
 import { runValidation, type ValidationSummary } from "../../validate/run-validation.js";
 import { defineJob } from "../job.js";
 
+export type { ValidationSummary } from "../../validate/run-validation.js";
+
 /**
  * Measured results to predict, given as data (the front end reads the file): an array of measured
  * points in the shape of measured-public.json, a `{ points: [...] }` object, or nccl-tests entries in
