@@ -20,8 +20,9 @@ import { VERSION } from "./version.js";
 export const EXIT_CODES_HELP = `
 Exit codes:
   0   ok (also when the reader of a pipe closes it early, as in \`xpusim ... | head\`)
-  1   bad input: an invalid spec, flag value or id, or a file that cannot be read or written
-  2   usage error: unknown command or option, missing argument
+  1   bad input: an invalid spec file or scenario, an unknown id, or a file that cannot be
+      read or written
+  2   usage error: unknown command or option, missing argument, a flag value that does not parse
   3   infeasible: the answer is "does not fit" (estimate, run, train), "no layout fits"
       (train --search), "no chip could run" (compare), "cannot serve" (serve) or "nothing
       meets the SLO" (plan serve); the answer is still printed

@@ -25,6 +25,8 @@ export { estimateInference, type InferenceEstimate, type InferenceRequest } from
 export { estimateTraining, trainingPricer, type TrainingEstimate, type TrainingPricer, type TrainingRequest } from "./estimate/estimate-training.js";
 export { searchTrainingLayouts, type TrainingSearchRequest, type TrainingSearchResult } from "./search/training-search.js";
 export * from "./app/index.js";
+/** @deprecated the 0.1 name of `Catalog` (what the scenario runner and every job look things up in). */
+export type { Catalog as ScenarioResolvers } from "./app/catalog.js";
 export { runValidation, validatePoint, type ValidationSummary, type ValidationResult } from "./validate/run-validation.js";
 export { measuredFileSchema, type MeasuredPoint } from "./validate/measured-point.js";
 export * as systolic from "./systolic/index.js";

@@ -33,8 +33,3 @@ export const COMMANDS: readonly CommandEntry[] = [
 export function loadCommands(names?: readonly string[]): Promise<Array<(program: Command) => void>> {
   return Promise.all(COMMANDS.filter((c) => !names || names.includes(c.name)).map((c) => c.load()));
 }
-
-/** Registers the named commands (every command when `names` is omitted), in listing order. */
-export async function registerCommands(program: Command, names?: readonly string[]): Promise<void> {
-  for (const register of await loadCommands(names)) register(program);
-}

@@ -10,11 +10,11 @@ import type { Catalog } from "./catalog.js";
  * Adding a job is one file under `jobs/` plus one line in `registry.ts`.
  */
 export interface Job<Req, Res> {
-  /** Stable id ("op", "inference", "training", ...): also the `job` field of its result. */
+  /** Stable id ("op", "inference", "training", ...): its key in `JOBS`. */
   readonly id: string;
   /** One line: what it answers. */
   readonly summary: string;
-  /** What it supports and how accurate it is (shown by docs and `xpusim --help`). */
+  /** What it supports and how accurate it is (listed by `listJobs()` for docs and front ends). */
   readonly supports: string;
   /** Scenario kinds (`kind:` in a scenario file) that map onto this job, with the mapping. */
   readonly scenarioKinds?: readonly Scenario["kind"][];

@@ -16,8 +16,7 @@ import { trainingSearchJob } from "./jobs/training-search-job.js";
 import { validationJob } from "./jobs/validation-job.js";
 
 /**
- * Every job the product offers, by id. A front end calls `runJob(id, request, catalog)` or the job
- * object directly; `xpusim estimate` reaches the same jobs through `scenarioJob`.
+ * Every job the product offers, by id. A front end calls `JOBS[id].run(request, catalog)`; `xpusim estimate` reaches the same jobs through `scenarioJob`.
  * Adding a job: one file under jobs/, one line here.
  */
 export const JOBS = {

@@ -121,7 +121,8 @@ export interface PrecisionInput {
 }
 
 /** Precision with defaults: compute from the input (bf16 if unset); weights/activations/KV follow compute. */
-export function resolvePrecision(p: PrecisionInput, fallback: DType = "bf16"): Precision {
+export function resolvePrecision(input: PrecisionInput | undefined, fallback: DType = "bf16", path = "precision"): Precision {
+  const p = checkedPrecisionInput(input ?? {}, path);
   const compute = p.compute ?? fallback;
   // Integer and 4-bit formats are storage formats; the activations stay 16-bit unless set.
   const act: DType = p.activations ?? (compute === "int8" || compute === "int4" || compute === "fp4" ? "bf16" : compute);
@@ -131,4 +132,21 @@ export function resolvePrecision(p: PrecisionInput, fallback: DType = "bf16"): P
     activations: act,
     kv_cache: p.kv_cache ?? act,
   };
+}
+
+/**
+ * The fields of a precision input checked at run time (a request may come from plain JavaScript or
+ * JSON): each given field must name a dtype (aliases such as "float16" accepted), else an error
+ * naming the field.
+ */
+function checkedPrecisionInput(p: PrecisionInput, path: string): PrecisionInput {
+  if (typeof p !== "object" || p === null) throw bad(path, JSON.stringify(p), "expected an object of dtypes");
+  const out: PrecisionInput = {};
+  for (const key of ["compute", "weights", "activations", "kv_cache"] as const) {
+    const v: unknown = p[key];
+    if (v === undefined) continue;
+    if (typeof v !== "string") throw bad(`${path}.${key}`, JSON.stringify(v), "expected a dtype name");
+    out[key] = dtypeOf(v, `${path}.${key}`);
+  }
+  return out;
 }

@@ -3,11 +3,13 @@ import { estimateInference, type InferenceEstimate, type InferenceRequest } from
 import type { EvaluateOptions } from "../../estimate/evaluate-graph.js";
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
-import { resolvePrecision } from "../../workload/precision.js";
+import { type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
 
 /** A model served on `chips` chips (prefill + decode), with the chip and model as references. */
-export interface InferenceJobRequest extends Omit<InferenceRequest, "model" | "system" | "speculative"> {
+export interface InferenceJobRequest extends Omit<InferenceRequest, "model" | "system" | "speculative" | "precision"> {
   chip: SpecRef;
+  /** Missing fields follow compute (bf16 when unset): `{ compute: "fp8" }`, `{ compute: "bf16", weights: "int4" }`. */
+  precision?: PrecisionInput;
   model: SpecRef;
   system?: SpecRef;
   speculative?: { draft_tokens: number; acceptance_rate: number; draft_model?: SpecRef };
@@ -28,7 +30,7 @@ export const inferenceJob = defineJob<InferenceJobRequest, InferenceEstimate>({
     return {
       chip: s.hardware.chip,
       model: s.workload.model,
-      precision: resolvePrecision(s.precision),
+      precision: s.precision,
       batch: inf.batch,
       input_tokens: inf.input_tokens,
       output_tokens: inf.output_tokens,
@@ -44,13 +46,14 @@ export const inferenceJob = defineJob<InferenceJobRequest, InferenceEstimate>({
     };
   },
   run(req, catalog) {
-    const { chip: chipRef, model: modelRef, system: systemRef, speculative, options, ...rest } = req;
+    const { chip: chipRef, model: modelRef, system: systemRef, speculative, options, precision, ...rest } = req;
     const chip = catalog.chip(chipRef);
     const multi = (req.tp ?? 1) * (req.pp ?? 1) * (req.ep ?? 1) * (req.cp ?? 1) > 1;
     const system = multi ? catalog.system(systemRef, chip, req.chips) : undefined;
     return estimateInference(
       {
         ...rest,
+        precision: resolvePrecision(precision),
         model: catalog.model(modelRef),
         ...(system ? { system } : {}),
         ...(speculative

@@ -2,6 +2,7 @@ import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 import { estimateOpSpec, type OpEstimate } from "../../estimate/estimate-op.js";
 import type { OpSpec } from "../../spec/scenario-spec.js";
 import type { SpecRef } from "../catalog.js";
+import { completeOpSpec } from "../complete-op-spec.js";
 import { defineJob } from "../job.js";
 
 export type { OpEstimate } from "../../estimate/estimate-op.js";
@@ -9,13 +10,13 @@ export type { OpSpec } from "../../spec/scenario-spec.js";
 
 /**
  * One operator on one chip, or on each of a list of chips, priced by the best cost model that
- * supports it (or the one forced). The op is typed (`OpSpec`, defaults filled): a scenario has been
- * validated by its schema, the CLI's flag parsers check each field, and a library caller holding
- * untrusted input validates it with `parseWith(opSpec, raw)` first. The job itself stays zod-free,
- * so the `op` command starts without loading the schemas.
+ * supports it (or the one forced). The op is checked and its defaults filled here without zod
+ * (complete-op-spec.ts), so a front end may pass what the user typed and the `op` command starts
+ * without loading the schemas.
  */
 export interface OpRequest {
-  op: OpSpec;
+  /** An op as the scenario contract writes it; optional fields take the schema defaults. */
+  op: OpSpec | Record<string, unknown>;
   /** One chip → one result; a list → one result per chip, in order. */
   chip: SpecRef | readonly SpecRef[];
   /** Force a cost model id (default: the highest-fidelity model that supports the op). */
@@ -43,7 +44,7 @@ export const opJob = defineJob<OpRequest, OpResult>({
     return { op: s.workload.op, chip: s.hardware.chip, execution: s.execution, ...(s.cost_model ? { cost_model: s.cost_model } : {}) };
   },
   run(req, catalog) {
-    const op = req.op;
+    const op = completeOpSpec(req.op, req.source);
     const opts = { ...(req.execution ? { execution: req.execution } : {}), ...(req.cost_model ? { costModel: req.cost_model } : {}) };
     const one = (chip: SpecRef) => estimateOpSpec(op, catalog.context(catalog.chip(chip)), opts);
     if (!Array.isArray(req.chip)) return one(req.chip as SpecRef);
