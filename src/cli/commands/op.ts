@@ -11,7 +11,7 @@ import { emit, formatOf, json, nonNegativeInt, positiveInt, UsageError } from ".
 
 interface CommonOpts {
   chip: string;
-  dtype: string;
+  dtype?: string;
   costModel?: string;
   json?: boolean;
   csv?: boolean;
@@ -20,7 +20,7 @@ interface CommonOpts {
 function common(cmd: Command): Command {
   return cmd
     .requiredOption("--chip <ids>", "chip id(s), comma-separated, or a chip spec file")
-    .addOption(new Option("--dtype <dtype>", "dtype of the math").choices([...DTYPES]).default("bf16"))
+    .addOption(new Option("--dtype <dtype>", "dtype of the math (default: each chip's native one: bf16, else fp16, fp8, int8)").choices([...DTYPES]))
     .option("--cost-model <id>", "force a cost model (default: the best that supports the op)")
     .option("--json", "print JSON")
     .option("--csv", "print CSV");
@@ -33,7 +33,7 @@ function runOp(raw: Record<string, unknown>, opts: CommonOpts): void {
     .map((s) => s.trim())
     .filter(Boolean);
   if (ids.length === 0) throw new UsageError("--chip needs at least one chip id", "e.g. --chip nvidia-h100-sxm,amd-mi300x");
-  const result = opJob.run({ op: raw as OpSpec, chip: ids.length === 1 ? ids[0]! : ids, source: "command line", ...(opts.costModel ? { cost_model: opts.costModel } : {}) }, nodeCatalog());
+  const result = opJob.run({ op: raw as OpSpec, chip: ids.length === 1 ? ids[0]! : ids, source: "command line", dtype_default: "native", ...(opts.costModel ? { cost_model: opts.costModel } : {}) }, nodeCatalog());
   if (format === "json") return emit(json(result));
   const rows = Array.isArray(result) ? result : [result];
   if (format === "csv") return emit(renderCsv(rows.map(({ refused, notes, bytes_by_level, ...r }) => ({ ...r, notes: notes.join("; ") }))));

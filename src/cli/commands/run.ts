@@ -18,7 +18,7 @@ interface RunOpts {
   context?: number;
   image?: number;
   phase: "prefill" | "decode" | "forward";
-  dtype: DType;
+  dtype?: DType;
   weights?: DType;
   kvCache?: DType;
   logits?: "all" | "last";
@@ -42,7 +42,7 @@ export function registerRunCommand(program: Command): void {
     .option("--context <n>", "tokens attended incl. new ones (default: --seq for prefill)", positiveInt("--context"))
     .option("--image <px>", "image size for vision models", positiveInt("--image"))
     .addOption(new Option("--phase <phase>", "prefill, decode (one step) or forward").choices(["prefill", "decode", "forward"]).default("prefill"))
-    .addOption(new Option("--dtype <dtype>", "dtype of the math").choices([...DTYPES]).default("bf16"))
+    .addOption(new Option("--dtype <dtype>", "dtype of the math (default: the chip's native one: bf16, else fp16, fp8, int8)").choices([...DTYPES]))
     .addOption(new Option("--weights <dtype>", "weight storage dtype (default: --dtype)").choices([...DTYPES]))
     .addOption(new Option("--kv-cache <dtype>", "KV-cache dtype (default: activations)").choices([...DTYPES]))
     .addOption(new Option("--execution <mode>", "graph (CUDA graphs/compiled) or eager (per-op dispatch)").choices(["graph", "eager"]).default("graph"))
@@ -63,7 +63,8 @@ export function registerRunCommand(program: Command): void {
         ...(o.context !== undefined ? { context: o.context } : {}),
         ...(o.image !== undefined ? { image_size: o.image } : {}),
         phase: o.phase,
-        precision: { compute: o.dtype, ...(o.weights ? { weights: o.weights } : {}), ...(o.kvCache ? { kv_cache: o.kvCache } : {}) },
+        dtype_default: "native",
+        precision: { ...(o.dtype ? { compute: o.dtype } : {}), ...(o.weights ? { weights: o.weights } : {}), ...(o.kvCache ? { kv_cache: o.kvCache } : {}) },
         ...(o.logits ? { logits: o.logits } : {}),
         ...(o.tp !== undefined ? { tp: o.tp } : {}),
         ...(o.system !== undefined ? { system: o.system } : {}),

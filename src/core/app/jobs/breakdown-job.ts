@@ -9,6 +9,8 @@ import { runtimeOverheadBytes, weightsPerChipBytes } from "../../estimate/infere
 import { buildWorkload, kvCacheBytes, modelParams, type WorkloadShape } from "../../workload/build-workload.js";
 import type { WorkloadGraph } from "../../workload/op.js";
 import { type Precision, type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
+import { nativeMathDType } from "../../estimate/native-precision.js";
+import { fmtBytes } from "../../report/table.js";
 import type { SpecRef } from "../catalog.js";
 import { checkInferenceRequest, type InferenceLayout, inferenceNetwork } from "../../estimate/inference-layout.js";
 import { kvSharePerChip, layoutWeightsPerChipBytes } from "../../estimate/inference-memory.js";
@@ -34,8 +36,10 @@ export interface BreakdownRequest {
   image_size?: number;
   /** Default prefill. */
   phase?: "prefill" | "decode" | "forward";
-  /** Math and storage dtypes; unset fields follow the math (default bf16). */
+  /** Math and storage dtypes; unset fields follow the math (default bf16, or the chip's native one with `dtype_default: "native"`). */
   precision?: PrecisionInput;
+  /** With no math dtype given: "native" runs the chip's native one (bf16, else fp16, fp8, int8) and warns which; "schema" (default) bf16. */
+  dtype_default?: "native" | "schema";
   /**
    * Tokens whose logits the LM head computes in a prefill: "all" (default; the FLOP convention of
    * models.md) or "last" (serving engines; what the inference job's TTFT prices).
@@ -157,7 +161,7 @@ function passMemory(model: ModelSpec, graph: WorkloadGraph, shape: WorkloadShape
     memory_capacity_bytes: capacity,
     fits,
     shortfall_bytes: Math.max(0, total - capacity),
-    warnings: fits ? [] : [`does not fit: needs ${(total / 1e9).toFixed(1)} GB on the chip, has ${(capacity / 1e9).toFixed(1)} GB (the times assume it did; \`xpusim compare\` finds the fewest chips that hold it)`],
+    warnings: fits ? [] : [`does not fit: needs ${fmtBytes(total)} on the chip, has ${fmtBytes(capacity)} (the times assume it did; \`xpusim compare\` finds the fewest chips that hold it)`],
   };
 }
 
@@ -189,13 +193,16 @@ export const breakdownJob = defineJob<BreakdownRequest, BreakdownResult>({
     const chip = catalog.chip(req.chip);
     const model = catalog.model(req.model);
     const phase = req.phase ?? "prefill";
-    const precision = resolvePrecision(req.precision ?? {});
+    const nativeDtype = req.dtype_default === "native" && req.precision?.compute === undefined ? nativeMathDType(chip) : undefined;
+    const precision = resolvePrecision(req.precision ?? {}, nativeDtype ?? "bf16");
     const shape = passShape(model, req, phase);
     const graph = buildWorkload(model, shape, precision);
     const opts: EvaluateOptions = { ...(req.execution ? { execution: req.execution } : {}), ...(req.cost_model ? { costModel: req.cost_model } : {}) };
     const ctx = catalog.context(chip);
     const pass = pricePass(req, model, graph, precision, ctx, opts, catalog);
     const cost = pass.ops;
+    const memory = passMemory(model, pass.held, shape, precision, ctx, pass.tp?.layout);
+    const dtypeNote = nativeDtype && nativeDtype !== "bf16" ? [`no dtype given: ran ${nativeDtype}, the chip's native math dtype (it has no bf16 matrix math)`] : [];
     return {
       model: graph.name,
       token_model: isTokenModel(model),
@@ -215,7 +222,8 @@ export const breakdownJob = defineJob<BreakdownRequest, BreakdownResult>({
       bound: pass.bound,
       time_by_bound_s: pass.time_by_bound_s,
       cost_models: cost.models_used,
-      ...passMemory(model, pass.held, shape, precision, ctx, pass.tp?.layout),
+      ...memory,
+      warnings: [...dtypeNote, ...memory.warnings],
       ...(pass.tp ? { tp: pass.tp.layout.tp, system: pass.tp.system, comm_s: pass.tp.comm_s } : {}),
       blocks: cost.blocks.map(({ ops, ...b }) => b),
       ops: opRows(cost, pass.time_s),

@@ -1,5 +1,8 @@
 import { error, XpusimError } from "../../diagnostics/diagnostic.js";
+import type { CostContext } from "../../cost/contract.js";
 import { estimateOpSpec, type OpEstimate } from "../../estimate/estimate-op.js";
+import type { EvaluateOptions } from "../../estimate/evaluate-graph.js";
+import { nativeMathDType } from "../../estimate/native-precision.js";
 import type { OpSpec } from "../../spec/scenario-spec.js";
 import type { SpecRef } from "../catalog.js";
 import { completeOpSpec } from "../complete-op-spec.js";
@@ -22,6 +25,12 @@ export interface OpRequest {
   /** Force a cost model id (default: the highest-fidelity model that supports the op). */
   cost_model?: string;
   execution?: "graph" | "eager";
+  /**
+   * When the op names no dtype: "native" runs each chip's native math dtype (bf16, else fp16, fp8,
+   * int8; estimate/native-precision.ts) and says so in the notes; "schema" (default) uses the
+   * scenario schema's bf16.
+   */
+  dtype_default?: "native" | "schema";
   /** Where the op came from, for error messages ("command line", a scenario file). */
   source?: string;
 }
@@ -46,9 +55,20 @@ export const opJob = defineJob<OpRequest, OpResult>({
   run(req, catalog) {
     const op = completeOpSpec(req.op, req.source);
     const opts = { ...(req.execution ? { execution: req.execution } : {}), ...(req.cost_model ? { costModel: req.cost_model } : {}) };
-    const one = (chip: SpecRef) => estimateOpSpec(op, catalog.context(catalog.chip(chip)), opts);
+    const native = req.dtype_default === "native" && (req.op as { dtype?: unknown }).dtype === undefined;
+    const one = (ref: SpecRef) => {
+      const chip = catalog.chip(ref);
+      return native ? nativeOpEstimate(op, catalog.context(chip), opts) : estimateOpSpec(op, catalog.context(chip), opts);
+    };
     if (!Array.isArray(req.chip)) return one(req.chip as SpecRef);
     if (req.chip.length === 0) throw new XpusimError(error("E_SCHEMA", "chip", "at least one chip is needed", { hint: "e.g. nvidia-h100-sxm" }));
     return req.chip.map(one);
   },
 });
+
+/** The op in the chip's native math dtype, with a note saying which and why. */
+function nativeOpEstimate(op: OpSpec, ctx: CostContext, opts: EvaluateOptions): OpEstimate {
+  const dtype = nativeMathDType(ctx.chip) ?? op.dtype;
+  const est = estimateOpSpec({ ...op, dtype }, ctx, opts);
+  return dtype === op.dtype ? est : { ...est, notes: [`no dtype given: ran ${dtype}, the chip's native math dtype (it has no ${op.dtype} matrix math)`, ...est.notes] };
+}
