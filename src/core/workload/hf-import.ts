@@ -369,7 +369,7 @@ function decoderFromLlamaLike(family: HfFamily, cfg: Json, r: Reader, warnings: 
   const headDim = r.int("head_dim", gemma ? 256 : Math.floor(d / heads));
   const attnBias = r.bool("attention_bias", false);
 
-  const spec: ModelSpecInput & { category: "decoder-llm" } = {
+  const spec: DecoderInput = {
     ...common, category: "decoder-llm",
     layers, hidden_size: d, vocab_size: r.int("vocab_size"), max_context: r.int("max_position_embeddings"),
     tied_embeddings: r.bool("tie_word_embeddings", gemma),
@@ -380,6 +380,21 @@ function decoderFromLlamaLike(family: HfFamily, cfg: Json, r: Reader, warnings: 
   };
   if (act === "relu") warnings.push(estimated("hidden_act", "a ReLU gated MLP is counted like SwiGLU (same shapes)", at));
 
+  addSlidingWindow(family, cfg, r, spec, warnings, at);
+
+  if (family === "mixtral") {
+    spec.moe = { experts: r.int("num_local_experts"), top_k: r.int("num_experts_per_tok"), expert_intermediate_size: r.int("intermediate_size") };
+  }
+
+  if (family === "deepseek_v3") addDeepseekV3(cfg, r, spec, attnBias, warnings, notes, at);
+  return spec;
+}
+
+type DecoderInput = ModelSpecInput & { category: "decoder-llm" };
+
+/** Sliding-window attention: Mistral/Mixtral on every layer, Gemma 2 on alternating layers (with its soft-capping noted); Qwen2's partial window is warned about, not modelled. */
+function addSlidingWindow(family: HfFamily, cfg: Json, r: Reader, spec: DecoderInput, warnings: Diagnostic[], at: { file?: string }): void {
+  const layers = spec.layers;
   const window = r.has("sliding_window") ? r.int("sliding_window") : undefined;
   if (family === "mistral" || family === "mixtral") {
     if (window !== undefined) spec.attention.sliding_window = { window, layers: "all" };
@@ -392,37 +407,35 @@ function decoderFromLlamaLike(family: HfFamily, cfg: Json, r: Reader, warnings: 
     if (full < layers) warnings.push(estimated("use_sliding_window", `sliding window on layers ≥ ${full} is not modelled; all layers counted with full attention`, at));
   }
 
-  if (family === "mixtral") {
-    spec.moe = { experts: r.int("num_local_experts"), top_k: r.int("num_experts_per_tok"), expert_intermediate_size: r.int("intermediate_size") };
-  }
+}
 
-  if (family === "deepseek_v3") {
-    const nope = r.int("qk_nope_head_dim");
-    const rope = r.int("qk_rope_head_dim");
-    spec.attention = {
-      heads, head_dim: nope + rope, qkv_bias: false, o_bias: attnBias,
-      mla: { q_lora_rank: r.count("q_lora_rank", 0), kv_lora_rank: r.int("kv_lora_rank"), qk_nope_head_dim: nope, qk_rope_head_dim: rope, v_head_dim: r.int("v_head_dim") },
+/** DeepSeek-V3: multi-head latent attention, routed + shared experts after the dense layers, MTP modules, quantised checkpoints. */
+function addDeepseekV3(cfg: Json, r: Reader, spec: DecoderInput, attnBias: boolean, warnings: Diagnostic[], notes: string[], at: { file?: string }): void {
+  const heads = spec.attention.heads;
+  const nope = r.int("qk_nope_head_dim");
+  const rope = r.int("qk_rope_head_dim");
+  spec.attention = {
+    heads, head_dim: nope + rope, qkv_bias: false, o_bias: attnBias,
+    mla: { q_lora_rank: r.count("q_lora_rank", 0), kv_lora_rank: r.int("kv_lora_rank"), qk_nope_head_dim: nope, qk_rope_head_dim: rope, v_head_dim: r.int("v_head_dim") },
+  };
+  if (r.has("n_routed_experts")) {
+    const freq = r.count("moe_layer_freq", 1);
+    if (freq !== 1) warnings.push(estimated("moe_layer_freq", `moe_layer_freq ${freq} is not modelled; every layer after the dense ones counted as MoE`, at));
+    spec.moe = {
+      experts: r.int("n_routed_experts"),
+      top_k: r.int("num_experts_per_tok"),
+      shared_experts: r.count("n_shared_experts", 0),
+      expert_intermediate_size: r.int("moe_intermediate_size"),
+      first_dense_layers: r.count("first_k_dense_replace", 0),
+      router_bias: r.str("topk_method") === "noaux_tc",
+      router: [r.str("scoring_func"), r.str("topk_method")].filter(Boolean).join(", ") || undefined,
     };
-    if (r.has("n_routed_experts")) {
-      const freq = r.count("moe_layer_freq", 1);
-      if (freq !== 1) warnings.push(estimated("moe_layer_freq", `moe_layer_freq ${freq} is not modelled; every layer after the dense ones counted as MoE`, at));
-      spec.moe = {
-        experts: r.int("n_routed_experts"),
-        top_k: r.int("num_experts_per_tok"),
-        shared_experts: r.count("n_shared_experts", 0),
-        expert_intermediate_size: r.int("moe_intermediate_size"),
-        first_dense_layers: r.count("first_k_dense_replace", 0),
-        router_bias: r.str("topk_method") === "noaux_tc",
-        router: [r.str("scoring_func"), r.str("topk_method")].filter(Boolean).join(", ") || undefined,
-      };
-      if (spec.moe.router === undefined) delete spec.moe.router;
-    }
-    const mtp = r.count("num_nextn_predict_layers", 0);
-    if (mtp > 0) spec.mtp = { modules: mtp, counted_in_params_total: false, note: "multi-token-prediction module(s) shipped in the checkpoint; not used by plain next-token inference" };
-    const q = cfg.quantization_config;
-    if (typeof q === "object" && q !== null) {
-      notes.push(`checkpoint weights are quantised (${JSON.stringify(q)}); choose the precision to match`);
-    }
+    if (spec.moe.router === undefined) delete spec.moe.router;
   }
-  return spec;
+  const mtp = r.count("num_nextn_predict_layers", 0);
+  if (mtp > 0) spec.mtp = { modules: mtp, counted_in_params_total: false, note: "multi-token-prediction module(s) shipped in the checkpoint; not used by plain next-token inference" };
+  const q = cfg.quantization_config;
+  if (typeof q === "object" && q !== null) {
+    notes.push(`checkpoint weights are quantised (${JSON.stringify(q)}); choose the precision to match`);
+  }
 }
