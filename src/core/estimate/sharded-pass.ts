@@ -123,47 +123,12 @@ export function evaluateShardedPass(
   const ep = par.ep ?? 1;
   const cp = par.cp ?? 1;
   const sharded = shardGraphBlocks(graph, tp, ep);
-  const { comm, a2a } = sharded;
-  let blocks = sharded.blocks;
   const dispatch = opts.execution === "eager" && collectiveDispatch ? eagerDispatchS(ctx) : 0;
-  let epComm = 0;
-  let cpComm = 0;
-  if (net && ep > 1) {
-    for (let i = 0; i < blocks.length; i++) for (const c of a2a[i]!) epComm += Math.max(net.ep(c.collective, c.bytes), dispatch) * blocks[i]!.repeat;
-  }
-  if (cp > 1) {
-    const opOpts = { ...(opts.costModel ? { model: opts.costModel } : {}), ...(opts.execution ? { execution: opts.execution } : {}) };
-    const decode = par.cp_phase === "decode";
-    blocks = blocks.map((b) => ({
-      ...b,
-      ops: b.ops.map((o) => {
-        if (o.kind !== "attention") return o;
-        if (decode) {
-          // Each cp rank scans its share of the KV cache, then the partial outputs go around the ring.
-          const part = o.batch * o.seq_q * o.heads * o.head_dim_v * DTYPE_BYTES[o.act_dtype];
-          if (net) cpComm += (cp - 1) * Math.max(net.cp(part), dispatch) * b.repeat;
-          return { ...o, seq_kv: Math.max(1, Math.ceil(o.seq_kv / cp)) };
-        }
-        const ring = ringAttentionOp(o, cp);
-        if (net) cpComm += ringExposedS(cp, net.cp(ringKvBytes(o)), estimateOp(ring, ctx.chip, ctx.efficiency, opOpts).cost.time_s) * b.repeat;
-        return ring;
-      }),
-    }));
-  }
+  const epComm = net && ep > 1 ? expertAllToAllS(sharded.blocks, sharded.a2a, net, dispatch) : 0;
+  const { blocks, cpComm } = cp > 1 ? contextParallelBlocks(sharded.blocks, cp, par.cp_phase === "decode", ctx, opts, net, dispatch) : { blocks: sharded.blocks, cpComm: 0 };
   const compute = evaluateBlocks(blocks, ctx, opts);
-  let tpComm = 0;
-  let count = 0;
-  const perBlock: Record<string, number> = {};
-  for (let i = 0; i < blocks.length; i++) {
-    const b = blocks[i]!;
-    const cs = comm[i]!;
-    perBlock[b.name] = cs.length;
-    count += cs.length * b.repeat;
-    if (!net) continue;
-    let t = 0;
-    for (const c of cs) t += Math.max(net.tp(c.collective, c.bytes), dispatch);
-    tpComm += t * b.repeat;
-  }
+  const tpc = tensorParallelComm(blocks, sharded.comm, net, dispatch);
+  const tpComm = tpc.time_s;
   const ppComm = net && pp > 1 && p2pBytes > 0 ? (pp - 1) * Math.max(net.pp(p2pBytes), dispatch) : 0;
   const time = compute.time_s + tpComm + ppComm + epComm + cpComm;
   const byBound = { ...compute.time_by_bound_s };
@@ -171,8 +136,8 @@ export function evaluateShardedPass(
   const result: ShardedPassCost = {
     compute,
     tp_comm_s: tpComm,
-    tp_collectives: count,
-    tp_collectives_per_block: perBlock,
+    tp_collectives: tpc.count,
+    tp_collectives_per_block: tpc.perBlock,
     pp_comm_s: ppComm,
     ep_comm_s: epComm,
     cp_comm_s: cpComm,
@@ -187,4 +152,63 @@ export function evaluateShardedPass(
     result.energy_j = tp * cp * compute.energy_j + waitingPowerW(ctx) * Math.max(0, group * time - tp * cp * compute.time_s);
   }
   return result;
+}
+
+/** Expert-parallel all-to-alls of every block (token dispatch and combine), × repeats. */
+function expertAllToAllS(blocks: readonly Block[], a2a: CollectiveOp[][], net: LayoutNetwork, dispatch: number): number {
+  let epComm = 0;
+  for (let i = 0; i < blocks.length; i++) for (const c of a2a[i]!) epComm += Math.max(net.ep(c.collective, c.bytes), dispatch) * blocks[i]!.repeat;
+  return epComm;
+}
+
+/**
+ * The blocks with attention split over cp ranks, and the exposed cp communication: in decode each
+ * rank scans its share of the KV cache and the partial outputs go around the ring; otherwise ring
+ * attention, its KV exchange hidden behind the partial attention where it can be.
+ */
+function contextParallelBlocks(
+  blocks: Block[],
+  cp: number,
+  decode: boolean,
+  ctx: CostContext,
+  opts: EvaluateOptions,
+  net: LayoutNetwork | undefined,
+  dispatch: number,
+): { blocks: Block[]; cpComm: number } {
+  const opOpts = { ...(opts.costModel ? { model: opts.costModel } : {}), ...(opts.execution ? { execution: opts.execution } : {}) };
+  let cpComm = 0;
+  const out = blocks.map((b) => ({
+    ...b,
+    ops: b.ops.map((o) => {
+      if (o.kind !== "attention") return o;
+      if (decode) {
+        // Each cp rank scans its share of the KV cache, then the partial outputs go around the ring.
+        const part = o.batch * o.seq_q * o.heads * o.head_dim_v * DTYPE_BYTES[o.act_dtype];
+        if (net) cpComm += (cp - 1) * Math.max(net.cp(part), dispatch) * b.repeat;
+        return { ...o, seq_kv: Math.max(1, Math.ceil(o.seq_kv / cp)) };
+      }
+      const ring = ringAttentionOp(o, cp);
+      if (net) cpComm += ringExposedS(cp, net.cp(ringKvBytes(o)), estimateOp(ring, ctx.chip, ctx.efficiency, opOpts).cost.time_s) * b.repeat;
+      return ring;
+    }),
+  }));
+  return { blocks: out, cpComm };
+}
+
+/** Tensor-parallel collectives: their time (with a network), their count (× repeats) and their number per block. */
+function tensorParallelComm(blocks: readonly Block[], comm: CollectiveOp[][], net: LayoutNetwork | undefined, dispatch: number): { time_s: number; count: number; perBlock: Record<string, number> } {
+  let time_s = 0;
+  let count = 0;
+  const perBlock: Record<string, number> = {};
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    const cs = comm[i]!;
+    perBlock[b.name] = cs.length;
+    count += cs.length * b.repeat;
+    if (!net) continue;
+    let t = 0;
+    for (const c of cs) t += Math.max(net.tp(c.collective, c.bytes), dispatch);
+    time_s += t * b.repeat;
+  }
+  return { time_s, count, perBlock };
 }

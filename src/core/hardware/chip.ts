@@ -1,7 +1,8 @@
 import type { ChipSpec } from "../spec/chip-spec.js";
 import type { NpuDesignSpec } from "../spec/npu-design-spec.js";
-import type { Provenance, SourcedValue } from "../spec/sourced.js";
+import type { Provenance } from "../spec/sourced.js";
 import { DTYPES, type DType } from "../units/dtype.js";
+import { ProvenanceRecorder } from "./provenance-recorder.js";
 
 /**
  * The normalised hardware model: what the cost models read. Every number is SI (bytes, bytes/s,
@@ -69,99 +70,19 @@ export interface Chip {
 
 /** Builds the normalised model from a validated spec. Pure; no I/O. */
 export function buildChip(spec: ChipSpec): Chip {
-  const provenance: Record<string, Provenance> = {};
-  const defaultSource = spec.source === undefined ? undefined : Array.isArray(spec.source) ? spec.source : [spec.source];
-  const take = <T>(path: string, v: SourcedValue<T> | undefined): T | undefined => {
-    if (!v) return undefined;
-    const { value, ...prov } = v;
-    const p: Provenance = { ...prov };
-    if (!p.source && defaultSource) p.source = defaultSource;
-    provenance[path] = p;
-    return value;
-  };
-
-  const clock_hz = take("clock_hz", spec.clock.boost);
+  const rec = new ProvenanceRecorder(spec.source);
+  const clock_hz = rec.take("clock_hz", spec.clock.boost);
   const units = spec.compute.units;
   const m = spec.compute.matrix;
   const matrixCount = m ? (m.count ?? (m.per_unit ? m.per_unit * units : undefined)) : undefined;
-  const matrixPeak: Partial<Record<DType, number>> = {};
+  const matrixPeak = matrixPeaks(spec, clock_hz, matrixCount, rec);
+  const vectorPeak = vectorPeaks(spec, clock_hz, rec);
   const limitations = [...spec.limitations];
-  if (m) {
-    for (const dt of DTYPES) {
-      const given = take(`matrix.peak_flops_per_s.${dt}`, m.peak[dt]);
-      if (given !== undefined) {
-        matrixPeak[dt] = given;
-        continue;
-      }
-      const macs = m.macs_per_cycle?.[dt];
-      if (macs !== undefined && clock_hz !== undefined && matrixCount !== undefined) {
-        matrixPeak[dt] = 2 * macs * matrixCount * clock_hz;
-        provenance[`matrix.peak_flops_per_s.${dt}`] = {
-          derived: `2 × ${macs} MAC/cycle × ${matrixCount} engines × ${clock_hz / 1e9} GHz`,
-          ...(defaultSource ? { source: defaultSource } : {}),
-        };
-      }
-    }
-  }
-  const vectorPeak: Partial<Record<DType, number>> = {};
-  const v = spec.compute.vector;
-  if (v) {
-    for (const dt of DTYPES) {
-      const given = take(`vector.peak_flops_per_s.${dt}`, v.peak[dt]);
-      if (given !== undefined) {
-        vectorPeak[dt] = given;
-        continue;
-      }
-      const perCycle = v.flops_per_cycle_per_unit?.[dt];
-      if (perCycle !== undefined && clock_hz !== undefined) {
-        vectorPeak[dt] = perCycle * units * clock_hz;
-        provenance[`vector.peak_flops_per_s.${dt}`] = {
-          derived: `${perCycle} FLOP/cycle/unit × ${units} units × ${clock_hz / 1e9} GHz`,
-          ...(defaultSource ? { source: defaultSource } : {}),
-        };
-      }
-    }
-  }
   if (Object.keys(matrixPeak).length === 0 && Object.keys(vectorPeak).length === 0) {
     limitations.push("no dense compute peak in its sources: compute-time estimates are unavailable");
   }
-
-  const main: MemoryLevel = {
-    name: "main",
-    type: spec.memory.main.type,
-    capacity_bytes: take("memory.main.capacity_bytes", spec.memory.main.capacity)!,
-    bandwidth_bytes_per_s: take("memory.main.bandwidth_bytes_per_s", spec.memory.main.bandwidth)!,
-    scope: "chip",
-  };
-  const mainLatency = take("memory.main.latency_s", spec.memory.main.latency);
-  if (mainLatency !== undefined) main.latency_s = mainLatency;
-
-  const on_chip: MemoryLevel[] = spec.memory.on_chip.map((l, i) => {
-    const level: MemoryLevel = {
-      name: l.name,
-      capacity_bytes: take(`memory.on_chip[${i}].capacity_bytes`, l.capacity)!,
-      scope: l.scope,
-    };
-    if (l.type) level.type = l.type;
-    const bw = take(`memory.on_chip[${i}].bandwidth_bytes_per_s`, l.bandwidth);
-    if (bw !== undefined) level.bandwidth_bytes_per_s = bw;
-    const lat = take(`memory.on_chip[${i}].latency_s`, l.latency);
-    if (lat !== undefined) level.latency_s = lat;
-    return level;
-  });
-
-  const buildLink = (key: "scale_up" | "host"): Link | undefined => {
-    const l = spec.interconnect[key];
-    if (!l) return undefined;
-    const out: Link = { name: l.name };
-    const bw = take(`interconnect.${key}.bandwidth_per_direction_bytes_per_s`, l.bandwidth_per_direction);
-    if (bw !== undefined) out.bandwidth_per_direction_bytes_per_s = bw;
-    if (l.links !== undefined) out.links = l.links;
-    const lat = take(`interconnect.${key}.latency_s`, l.latency);
-    if (lat !== undefined) out.latency_s = lat;
-    return out;
-  };
-
+  const main = mainMemory(spec, rec);
+  const on_chip = onChipMemory(spec, rec);
   const chip: Chip = {
     id: spec.id,
     name: spec.name,
@@ -185,7 +106,7 @@ export function buildChip(spec: ChipSpec): Chip {
     cost: {},
     process: {},
     efficiency_overrides: spec.efficiency,
-    provenance,
+    provenance: rec.provenance,
     sources: spec.sources,
     limitations,
     caveats: spec.caveats,
@@ -195,26 +116,113 @@ export function buildChip(spec: ChipSpec): Chip {
   if (clock_hz !== undefined) chip.clock_hz = clock_hz;
   if (spec.notes) chip.notes = spec.notes;
   if (spec.design) chip.design = spec.design;
-  const su = buildLink("scale_up");
-  if (su) chip.interconnect.scale_up = su;
-  const host = buildLink("host");
-  if (host) chip.interconnect.host = host;
-  const tdp = take("power.tdp_w", spec.power.tdp);
-  if (tdp !== undefined) chip.power.tdp_w = tdp;
-  const idle = take("power.idle_w", spec.power.idle);
-  if (idle !== undefined) chip.power.idle_w = idle;
-  const price = take("cost.price_usd", spec.cost.price);
-  if (price !== undefined) chip.cost.price_usd = price;
-  const cph = take("cost.cloud_usd_per_hour", spec.cost.cloud_per_hour);
-  if (cph !== undefined) chip.cost.cloud_usd_per_hour = cph;
-  const node = take("process.node", spec.process.node);
-  if (node !== undefined) chip.process.node = node;
-  const area = take("process.die_area_mm2", spec.process.die_area);
-  if (area !== undefined) chip.process.die_area_mm2 = area;
-  const tr = take("process.transistors", spec.process.transistors);
-  if (tr !== undefined) chip.process.transistors = tr;
+  addLinksPowerCostProcess(chip, spec, rec);
   if (chip.power.tdp_w === undefined) chip.limitations.push("no TDP in its sources: energy estimates are unavailable");
   return chip;
+}
+
+/** Matrix-engine peaks per dtype: as given, else 2 × MACs/cycle × engines × clock (recorded as derived). */
+function matrixPeaks(spec: ChipSpec, clock_hz: number | undefined, matrixCount: number | undefined, rec: ProvenanceRecorder): Partial<Record<DType, number>> {
+  const peaks: Partial<Record<DType, number>> = {};
+  const m = spec.compute.matrix;
+  if (!m) return peaks;
+  for (const dt of DTYPES) {
+    const given = rec.take(`matrix.peak_flops_per_s.${dt}`, m.peak[dt]);
+    if (given !== undefined) {
+      peaks[dt] = given;
+      continue;
+    }
+    const macs = m.macs_per_cycle?.[dt];
+    if (macs !== undefined && clock_hz !== undefined && matrixCount !== undefined) {
+      peaks[dt] = 2 * macs * matrixCount * clock_hz;
+      rec.derive(`matrix.peak_flops_per_s.${dt}`, `2 × ${macs} MAC/cycle × ${matrixCount} engines × ${clock_hz / 1e9} GHz`);
+    }
+  }
+  return peaks;
+}
+
+/** Vector peaks per dtype: as given, else FLOP/cycle/unit × units × clock (recorded as derived). */
+function vectorPeaks(spec: ChipSpec, clock_hz: number | undefined, rec: ProvenanceRecorder): Partial<Record<DType, number>> {
+  const peaks: Partial<Record<DType, number>> = {};
+  const v = spec.compute.vector;
+  if (!v) return peaks;
+  const units = spec.compute.units;
+  for (const dt of DTYPES) {
+    const given = rec.take(`vector.peak_flops_per_s.${dt}`, v.peak[dt]);
+    if (given !== undefined) {
+      peaks[dt] = given;
+      continue;
+    }
+    const perCycle = v.flops_per_cycle_per_unit?.[dt];
+    if (perCycle !== undefined && clock_hz !== undefined) {
+      peaks[dt] = perCycle * units * clock_hz;
+      rec.derive(`vector.peak_flops_per_s.${dt}`, `${perCycle} FLOP/cycle/unit × ${units} units × ${clock_hz / 1e9} GHz`);
+    }
+  }
+  return peaks;
+}
+
+function mainMemory(spec: ChipSpec, rec: ProvenanceRecorder): MemoryLevel {
+  const main: MemoryLevel = {
+    name: "main",
+    type: spec.memory.main.type,
+    capacity_bytes: rec.take("memory.main.capacity_bytes", spec.memory.main.capacity)!,
+    bandwidth_bytes_per_s: rec.take("memory.main.bandwidth_bytes_per_s", spec.memory.main.bandwidth)!,
+    scope: "chip",
+  };
+  const latency = rec.take("memory.main.latency_s", spec.memory.main.latency);
+  if (latency !== undefined) main.latency_s = latency;
+  return main;
+}
+
+function onChipMemory(spec: ChipSpec, rec: ProvenanceRecorder): MemoryLevel[] {
+  return spec.memory.on_chip.map((l, i) => {
+    const level: MemoryLevel = {
+      name: l.name,
+      capacity_bytes: rec.take(`memory.on_chip[${i}].capacity_bytes`, l.capacity)!,
+      scope: l.scope,
+    };
+    if (l.type) level.type = l.type;
+    const bw = rec.take(`memory.on_chip[${i}].bandwidth_bytes_per_s`, l.bandwidth);
+    if (bw !== undefined) level.bandwidth_bytes_per_s = bw;
+    const lat = rec.take(`memory.on_chip[${i}].latency_s`, l.latency);
+    if (lat !== undefined) level.latency_s = lat;
+    return level;
+  });
+}
+
+function buildLink(spec: ChipSpec, key: "scale_up" | "host", rec: ProvenanceRecorder): Link | undefined {
+  const l = spec.interconnect[key];
+  if (!l) return undefined;
+  const out: Link = { name: l.name };
+  const bw = rec.take(`interconnect.${key}.bandwidth_per_direction_bytes_per_s`, l.bandwidth_per_direction);
+  if (bw !== undefined) out.bandwidth_per_direction_bytes_per_s = bw;
+  if (l.links !== undefined) out.links = l.links;
+  const lat = rec.take(`interconnect.${key}.latency_s`, l.latency);
+  if (lat !== undefined) out.latency_s = lat;
+  return out;
+}
+
+/** The optional figures: interconnect links, power, price and process (each only when a source gives it). */
+function addLinksPowerCostProcess(chip: Chip, spec: ChipSpec, rec: ProvenanceRecorder): void {
+  const su = buildLink(spec, "scale_up", rec);
+  if (su) chip.interconnect.scale_up = su;
+  const host = buildLink(spec, "host", rec);
+  if (host) chip.interconnect.host = host;
+  const tdp = rec.take("power.tdp_w", spec.power.tdp);
+  if (tdp !== undefined) chip.power.tdp_w = tdp;
+  const idle = rec.take("power.idle_w", spec.power.idle);
+  if (idle !== undefined) chip.power.idle_w = idle;
+  const price = rec.take("cost.price_usd", spec.cost.price);
+  if (price !== undefined) chip.cost.price_usd = price;
+  const cph = rec.take("cost.cloud_usd_per_hour", spec.cost.cloud_per_hour);
+  if (cph !== undefined) chip.cost.cloud_usd_per_hour = cph;
+  const node = rec.take("process.node", spec.process.node);
+  if (node !== undefined) chip.process.node = node;
+  const area = rec.take("process.die_area_mm2", spec.process.die_area);
+  if (area !== undefined) chip.process.die_area_mm2 = area;
+  const tr = rec.take("process.transistors", spec.process.transistors);
+  if (tr !== undefined) chip.process.transistors = tr;
 }
 
 /** Dtypes the chip's matrix engine runs natively (dense peak known). */

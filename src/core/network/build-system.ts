@@ -139,6 +139,13 @@ export function buildCollectiveLibrary(spec: CollectiveLibrarySpec): CollectiveL
   return lib;
 }
 
+/** What the parts of {@link buildSystem} share: the provenance being recorded, its taker and the error thrower. */
+interface SystemBuild {
+  provenance: Record<string, Provenance>;
+  take: ReturnType<typeof provenanceTaker>;
+  fail: (path: string, message: string, hint?: string) => never;
+}
+
 /**
  * Builds the normalised system. The scale-up bandwidth defaults to the chip's own
  * `interconnect.scale_up` figure; inconsistent shapes (a torus whose dims do not multiply to the
@@ -146,80 +153,16 @@ export function buildCollectiveLibrary(spec: CollectiveLibrarySpec): CollectiveL
  */
 export function buildSystem(spec: SystemSpec, chip: Chip, library: CollectiveLibrary, file?: string): System {
   const provenance: Record<string, Provenance> = {};
-  const take = provenanceTaker(refs(spec.source), provenance);
   const at = file ? { file } : {};
-  const fail = (path: string, message: string, hint?: string): never => {
-    throw new XpusimError(error("E_SCHEMA", path, message, { ...at, ...(hint ? { hint } : {}) }));
+  const b: SystemBuild = {
+    provenance,
+    take: provenanceTaker(refs(spec.source), provenance),
+    fail: (path, message, hint) => {
+      throw new XpusimError(error("E_SCHEMA", path, message, { ...at, ...(hint ? { hint } : {}) }));
+    },
   };
-
-  const su = spec.scale_up;
-  let upBw = take("scale_up.bandwidth_per_direction_bytes_per_s", su.bandwidth_per_direction);
-  if (upBw === undefined) {
-    // Without a scale-up fabric ("none") chips reach each other through the host link (PCIe).
-    const link = su.topology === "none" ? chip.interconnect.host : chip.interconnect.scale_up;
-    upBw = link?.bandwidth_per_direction_bytes_per_s;
-    if (upBw !== undefined) {
-      provenance["scale_up.bandwidth_per_direction_bytes_per_s"] = {
-        derived: `chip ${chip.id} interconnect.${su.topology === "none" ? "host" : "scale_up"} (${link?.name ?? "link"})`,
-      };
-    }
-  }
-  if (upBw === undefined) {
-    fail(
-      "scale_up.bandwidth_per_direction",
-      `no scale-up bandwidth: chip "${chip.id}" states no ${su.topology === "none" ? "host" : "scale-up"} link bandwidth and the system does not state one`,
-      'give it in a system spec file, e.g. scale_up.bandwidth_per_direction: "450 GB/s", and pass --system <file>',
-    );
-  }
-  if (spec.scale_up.domain_size % spec.chips_per_node !== 0 && spec.chips_per_node % spec.scale_up.domain_size !== 0) {
-    fail("scale_up.domain_size", `a scale-up domain of ${su.domain_size} chips does not tile nodes of ${spec.chips_per_node} chips`, "use a domain size that is a multiple (or divisor) of chips_per_node");
-  }
-  if (spec.max_chips !== undefined && spec.max_chips < su.domain_size && su.topology !== "none") {
-    fail("max_chips", `max_chips ${spec.max_chips} is smaller than one scale-up domain (${su.domain_size})`);
-  }
-
-  const scale_up: ScaleUpFabric = {
-    name: su.name,
-    topology: su.topology,
-    domain_size: su.domain_size,
-    bandwidth_per_direction_bytes_per_s: upBw ?? 0,
-    latency_s: take("scale_up.latency_s", su.latency)!,
-    efficiency: take("scale_up.efficiency", su.efficiency)!,
-  };
-  if (su.topology === "mesh") {
-    let peer = take("scale_up.per_peer_bandwidth_bytes_per_s", su.per_peer_bandwidth);
-    if (peer === undefined) {
-      peer = scale_up.bandwidth_per_direction_bytes_per_s / Math.max(1, su.domain_size - 1);
-      provenance["scale_up.per_peer_bandwidth_bytes_per_s"] = { derived: `per-chip bandwidth / ${su.domain_size - 1} peers` };
-    }
-    scale_up.per_peer_bandwidth_bytes_per_s = peer;
-  } else if (su.per_peer_bandwidth) {
-    fail("scale_up.per_peer_bandwidth", "per_peer_bandwidth applies to a mesh topology only");
-  }
-  if (su.topology === "torus") {
-    if (!su.torus) fail("scale_up.torus", "a torus topology needs a torus block (dims, wraparound_multiple, link_bandwidth_per_direction)");
-    const t = su.torus!;
-    const product = t.dims.reduce((a, b) => a * b, 1);
-    if (product !== su.domain_size) fail("scale_up.torus.dims", `torus dims ${t.dims.join("×")} hold ${product} chips, but domain_size is ${su.domain_size}`);
-    scale_up.torus = {
-      dims: [...t.dims],
-      wraparound_multiple: t.wraparound_multiple,
-      link_bandwidth_per_direction_bytes_per_s: take("scale_up.torus.link_bandwidth_per_direction_bytes_per_s", t.link_bandwidth_per_direction)!,
-    };
-  } else if (su.torus) {
-    fail("scale_up.torus", "a torus block needs topology: torus");
-  }
-  if (su.in_network_reduction) {
-    if (su.topology !== "switch") fail("scale_up.in_network_reduction", "in-network reduction needs a switched scale-up fabric");
-    const r = su.in_network_reduction;
-    scale_up.in_network_reduction = {
-      name: r.name,
-      efficiency: take("scale_up.in_network_reduction.efficiency", r.efficiency)!,
-      min_ranks: r.min_ranks,
-      latency_s: take("scale_up.in_network_reduction.latency_s", r.latency) ?? 0,
-    };
-  }
-
+  const upBw = scaleUpBandwidth(b, spec, chip);
+  checkDomainFitsNodes(b, spec);
   const system: System = {
     id: spec.id,
     name: spec.name,
@@ -227,7 +170,7 @@ export function buildSystem(spec: SystemSpec, chip: Chip, library: CollectiveLib
     chip_id: chip.id,
     chip_name: chip.name,
     chips_per_node: spec.chips_per_node,
-    scale_up,
+    scale_up: buildScaleUp(b, spec, upBw),
     library,
     provenance,
     sources: spec.sources,
@@ -237,35 +180,111 @@ export function buildSystem(spec: SystemSpec, chip: Chip, library: CollectiveLib
   if (spec.year !== undefined) system.year = spec.year;
   if (spec.max_chips !== undefined) system.max_chips = spec.max_chips;
   if (spec.notes) system.notes = spec.notes;
-
-  const so = spec.scale_out;
-  if (so) {
-    const rate = take("scale_out.nic_rate_bytes_per_s", so.nic_rate)!;
-    const out: ScaleOutNetwork = {
-      name: so.name,
-      nics_per_node: so.nics_per_node,
-      nic_rate_bytes_per_s: rate,
-      efficiency: take("scale_out.efficiency", so.efficiency)!,
-      topology: so.topology,
-      oversubscription: so.oversubscription,
-      latency_s: take("scale_out.latency_s", so.latency)!,
-      per_chip_bandwidth_bytes_per_s: (so.nics_per_node * rate) / spec.chips_per_node,
-    };
-    provenance["scale_out.per_chip_bandwidth_bytes_per_s"] = { derived: `${so.nics_per_node} NICs × line rate / ${spec.chips_per_node} chips per node` };
-    if (so.nodes_per_leaf !== undefined) out.nodes_per_leaf = so.nodes_per_leaf;
-    if (so.max_nodes !== undefined) out.max_nodes = so.max_nodes;
-    if (so.in_network_reduction) {
-      const r = so.in_network_reduction;
-      out.in_network_reduction = {
-        name: r.name,
-        efficiency: take("scale_out.in_network_reduction.efficiency", r.efficiency)!,
-        min_ranks: r.min_ranks,
-        latency_s: take("scale_out.in_network_reduction.latency_s", r.latency) ?? 0,
-      };
-    }
-    system.scale_out = out;
-  }
+  if (spec.scale_out) system.scale_out = buildScaleOut(b, spec.scale_out, spec.chips_per_node);
   return system;
+}
+
+/** The scale-up bandwidth per direction: the system's own, else the chip's scale-up (or, without a fabric, host) link. */
+function scaleUpBandwidth(b: SystemBuild, spec: SystemSpec, chip: Chip): number {
+  const su = spec.scale_up;
+  const upBw = b.take("scale_up.bandwidth_per_direction_bytes_per_s", su.bandwidth_per_direction);
+  if (upBw !== undefined) return upBw;
+  // Without a scale-up fabric ("none") chips reach each other through the host link (PCIe).
+  const via = su.topology === "none" ? "host" : "scale_up";
+  const link = chip.interconnect[via];
+  const bw = link?.bandwidth_per_direction_bytes_per_s;
+  if (bw === undefined) {
+    return b.fail(
+      "scale_up.bandwidth_per_direction",
+      `no scale-up bandwidth: chip "${chip.id}" states no ${su.topology === "none" ? "host" : "scale-up"} link bandwidth and the system does not state one`,
+      'give it in a system spec file, e.g. scale_up.bandwidth_per_direction: "450 GB/s", and pass --system <file>',
+    );
+  }
+  b.provenance["scale_up.bandwidth_per_direction_bytes_per_s"] = { derived: `chip ${chip.id} interconnect.${via} (${link?.name ?? "link"})` };
+  return bw;
+}
+
+function checkDomainFitsNodes(b: SystemBuild, spec: SystemSpec): void {
+  const su = spec.scale_up;
+  if (su.domain_size % spec.chips_per_node !== 0 && spec.chips_per_node % su.domain_size !== 0) {
+    b.fail("scale_up.domain_size", `a scale-up domain of ${su.domain_size} chips does not tile nodes of ${spec.chips_per_node} chips`, "use a domain size that is a multiple (or divisor) of chips_per_node");
+  }
+  if (spec.max_chips !== undefined && spec.max_chips < su.domain_size && su.topology !== "none") {
+    b.fail("max_chips", `max_chips ${spec.max_chips} is smaller than one scale-up domain (${su.domain_size})`);
+  }
+}
+
+/** The scale-up fabric, with the parts its topology needs: per-peer bandwidth (mesh), torus shape, in-network reduction (switch). */
+function buildScaleUp(b: SystemBuild, spec: SystemSpec, upBw: number): ScaleUpFabric {
+  const su = spec.scale_up;
+  const scale_up: ScaleUpFabric = {
+    name: su.name,
+    topology: su.topology,
+    domain_size: su.domain_size,
+    bandwidth_per_direction_bytes_per_s: upBw,
+    latency_s: b.take("scale_up.latency_s", su.latency)!,
+    efficiency: b.take("scale_up.efficiency", su.efficiency)!,
+  };
+  if (su.topology === "mesh") {
+    let peer = b.take("scale_up.per_peer_bandwidth_bytes_per_s", su.per_peer_bandwidth);
+    if (peer === undefined) {
+      peer = upBw / Math.max(1, su.domain_size - 1);
+      b.provenance["scale_up.per_peer_bandwidth_bytes_per_s"] = { derived: `per-chip bandwidth / ${su.domain_size - 1} peers` };
+    }
+    scale_up.per_peer_bandwidth_bytes_per_s = peer;
+  } else if (su.per_peer_bandwidth) {
+    b.fail("scale_up.per_peer_bandwidth", "per_peer_bandwidth applies to a mesh topology only");
+  }
+  if (su.topology === "torus") scale_up.torus = torusFabric(b, su);
+  else if (su.torus) b.fail("scale_up.torus", "a torus block needs topology: torus");
+  if (su.in_network_reduction) {
+    if (su.topology !== "switch") b.fail("scale_up.in_network_reduction", "in-network reduction needs a switched scale-up fabric");
+    scale_up.in_network_reduction = inNetworkReduction(b, "scale_up", su.in_network_reduction);
+  }
+  return scale_up;
+}
+
+function torusFabric(b: SystemBuild, su: SystemSpec["scale_up"]): TorusFabric {
+  if (!su.torus) return b.fail("scale_up.torus", "a torus topology needs a torus block (dims, wraparound_multiple, link_bandwidth_per_direction)");
+  const t = su.torus;
+  const product = t.dims.reduce((x, y) => x * y, 1);
+  if (product !== su.domain_size) b.fail("scale_up.torus.dims", `torus dims ${t.dims.join("×")} hold ${product} chips, but domain_size is ${su.domain_size}`);
+  return {
+    dims: [...t.dims],
+    wraparound_multiple: t.wraparound_multiple,
+    link_bandwidth_per_direction_bytes_per_s: b.take("scale_up.torus.link_bandwidth_per_direction_bytes_per_s", t.link_bandwidth_per_direction)!,
+  };
+}
+
+type InNetworkReductionSpec = NonNullable<SystemSpec["scale_up"]["in_network_reduction"]>;
+
+function inNetworkReduction(b: SystemBuild, part: "scale_up" | "scale_out", r: InNetworkReductionSpec): InNetworkReduction {
+  return {
+    name: r.name,
+    efficiency: b.take(`${part}.in_network_reduction.efficiency`, r.efficiency)!,
+    min_ranks: r.min_ranks,
+    latency_s: b.take(`${part}.in_network_reduction.latency_s`, r.latency) ?? 0,
+  };
+}
+
+/** The scale-out network; each chip's share of the node's NICs is derived. */
+function buildScaleOut(b: SystemBuild, so: NonNullable<SystemSpec["scale_out"]>, chipsPerNode: number): ScaleOutNetwork {
+  const rate = b.take("scale_out.nic_rate_bytes_per_s", so.nic_rate)!;
+  const out: ScaleOutNetwork = {
+    name: so.name,
+    nics_per_node: so.nics_per_node,
+    nic_rate_bytes_per_s: rate,
+    efficiency: b.take("scale_out.efficiency", so.efficiency)!,
+    topology: so.topology,
+    oversubscription: so.oversubscription,
+    latency_s: b.take("scale_out.latency_s", so.latency)!,
+    per_chip_bandwidth_bytes_per_s: (so.nics_per_node * rate) / chipsPerNode,
+  };
+  b.provenance["scale_out.per_chip_bandwidth_bytes_per_s"] = { derived: `${so.nics_per_node} NICs × line rate / ${chipsPerNode} chips per node` };
+  if (so.nodes_per_leaf !== undefined) out.nodes_per_leaf = so.nodes_per_leaf;
+  if (so.max_nodes !== undefined) out.max_nodes = so.max_nodes;
+  if (so.in_network_reduction) out.in_network_reduction = inNetworkReduction(b, "scale_out", so.in_network_reduction);
+  return out;
 }
 
 /** Chips the system can hold (scale-out node limit or max_chips), or Infinity when unbounded. */

@@ -72,52 +72,9 @@ export function resolveDesign(chip: Chip): NpuDesign {
   const processNm = spec.process_nm ?? parseNodeNm(chip.process.node);
   if (processNm === undefined)
     diags.push(error("E_SCHEMA", "process.node", "the energy and area models need the process node", { expected: 'process: { node: "7 nm" } or design.process_nm: 7' }));
-  const dtypeBits = DTYPE_BYTES[spec.dtype] * 8;
-
-  const levels: NpuLevel[] = [
-    {
-      name: "dram",
-      capacity_bytes: Infinity,
-      scope: "dram",
-      word_bits: 64,
-      banks: 1,
-      holds: new Set<NpuTensor>(["weights", "inputs", "outputs"]),
-      double_buffered: false,
-      technology: "dram",
-    },
-  ];
-  const buffers =
-    spec.buffers ??
-    chip.memory.on_chip
-      .filter((l) => l.scope === "chip")
-      .slice()
-      .reverse()
-      .map((l) => ({ name: l.name.replace(/[^A-Za-z0-9_-]/g, "_"), capacity: l.capacity_bytes, scope: "chip" as const, word_bits: 64, banks: 1, holds: ["weights", "inputs", "outputs"] as NpuTensor[], double_buffered: false }));
-  if (buffers.length === 0)
-    diags.push(error("E_SCHEMA", "design.buffers", "a mapped NPU needs at least one on-chip buffer level", { hint: "add design.buffers or memory.on_chip" }));
-  let seenPe = false;
-  const names = new Set<string>(["dram"]);
-  buffers.forEach((b, i) => {
-    const path = `design.buffers[${i}]`;
-    if (names.has(b.name)) diags.push(error("E_SCHEMA", `${path}.name`, `duplicate level name "${b.name}"`));
-    names.add(b.name);
-    const cap = b.capacity ?? chip.memory.on_chip.find((l) => l.name === b.name)?.capacity_bytes;
-    if (cap === undefined) diags.push(error("E_SCHEMA", `${path}.capacity`, `level "${b.name}" has no capacity and no memory.on_chip level of that name`));
-    if (b.scope === "pe") seenPe = true;
-    else if (seenPe) diags.push(error("E_SCHEMA", `${path}.scope`, `chip-scope level "${b.name}" is listed inside a per-PE level`, { hint: "list levels from the outermost (next to DRAM) to the innermost" }));
-    const tech = "technology" in b && b.technology ? b.technology : (cap ?? 0) <= 1024 && b.scope === "pe" ? "register" : "sram";
-    levels.push({
-      name: b.name,
-      capacity_bytes: cap ?? 0,
-      scope: b.scope,
-      word_bits: b.word_bits,
-      banks: b.banks,
-      holds: new Set(b.holds),
-      double_buffered: b.double_buffered,
-      technology: tech,
-    });
-  });
+  const levels = memoryLevels(chip, spec, diags);
   if (diags.length > 0) throw new XpusimError(diags.map((d) => ({ ...d, message: `chip "${chip.id}": ${d.message}` })));
+  const dtypeBits = DTYPE_BYTES[spec.dtype] * 8;
   const split = levels.findIndex((l) => l.scope === "pe");
   const df = DATAFLOW_SPATIAL[spec.dataflow];
   return {
@@ -142,6 +99,50 @@ export function resolveDesign(chip: Chip): NpuDesign {
       capacity_bytes: chip.memory.main.capacity_bytes,
     },
   };
+}
+
+/** The design's buffers, else the chip's chip-scope on-chip memories (innermost last), each holding every tensor. */
+function bufferSpecs(chip: Chip, spec: NpuDesignSpec) {
+  return (
+    spec.buffers ??
+    chip.memory.on_chip
+      .filter((l) => l.scope === "chip")
+      .slice()
+      .reverse()
+      .map((l) => ({ name: l.name.replace(/[^A-Za-z0-9_-]/g, "_"), capacity: l.capacity_bytes, scope: "chip" as const, word_bits: 64, banks: 1, holds: ["weights", "inputs", "outputs"] as NpuTensor[], double_buffered: false }))
+  );
+}
+
+/** DRAM then the buffer levels, outermost first; problems (no buffer, duplicate names, missing capacity, chip level inside a PE level) go to `diags`. */
+function memoryLevels(chip: Chip, spec: NpuDesignSpec, diags: Diagnostic[]): NpuLevel[] {
+  const dram: NpuLevel = { name: "dram", capacity_bytes: Infinity, scope: "dram", word_bits: 64, banks: 1, holds: new Set<NpuTensor>(["weights", "inputs", "outputs"]), double_buffered: false, technology: "dram" };
+  const levels: NpuLevel[] = [dram];
+  const buffers = bufferSpecs(chip, spec);
+  if (buffers.length === 0)
+    diags.push(error("E_SCHEMA", "design.buffers", "a mapped NPU needs at least one on-chip buffer level", { hint: "add design.buffers or memory.on_chip" }));
+  let seenPe = false;
+  const names = new Set<string>(["dram"]);
+  buffers.forEach((b, i) => {
+    const path = `design.buffers[${i}]`;
+    if (names.has(b.name)) diags.push(error("E_SCHEMA", `${path}.name`, `duplicate level name "${b.name}"`));
+    names.add(b.name);
+    const cap = b.capacity ?? chip.memory.on_chip.find((l) => l.name === b.name)?.capacity_bytes;
+    if (cap === undefined) diags.push(error("E_SCHEMA", `${path}.capacity`, `level "${b.name}" has no capacity and no memory.on_chip level of that name`));
+    if (b.scope === "pe") seenPe = true;
+    else if (seenPe) diags.push(error("E_SCHEMA", `${path}.scope`, `chip-scope level "${b.name}" is listed inside a per-PE level`, { hint: "list levels from the outermost (next to DRAM) to the innermost" }));
+    const tech = "technology" in b && b.technology ? b.technology : (cap ?? 0) <= 1024 && b.scope === "pe" ? "register" : "sram";
+    levels.push({
+      name: b.name,
+      capacity_bytes: cap ?? 0,
+      scope: b.scope,
+      word_bits: b.word_bits,
+      banks: b.banks,
+      holds: new Set(b.holds),
+      double_buffered: b.double_buffered,
+      technology: tech,
+    });
+  });
+  return levels;
 }
 
 /** Bits of one element of a tensor at a level: partial sums on chip are accumulator-wide. */

@@ -19,10 +19,11 @@
  */
 import type { CostContext } from "../cost/contract.js";
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
-import { checkLayout, type TrainingEstimate, type TrainingRequest, type TrainingWorkload, trainingPricer } from "../estimate/estimate-training.js";
+import { checkLayout, type TrainingEstimate, type TrainingPricer, type TrainingRequest, type TrainingStructure, type TrainingWorkload, trainingPricer } from "../estimate/estimate-training.js";
 import type { EvaluateOptions } from "../estimate/evaluate-graph.js";
 import { contextParallelProblem } from "../parallel/context-parallel.js";
 import { expertCount, expertParallelProblem } from "../parallel/expert-parallel.js";
+import { type Rejection, RejectionTally } from "./rejection-tally.js";
 
 export interface TrainingSearchRequest extends TrainingWorkload {
   chips: number;
@@ -47,12 +48,7 @@ export interface TrainingSearchRequest extends TrainingWorkload {
   cp_options?: readonly number[];
 }
 
-export interface Rejection {
-  reason: string;
-  count: number;
-  /** Up to three layouts (or degrees) with this reason, with the specific message. */
-  examples: string[];
-}
+export type { Rejection } from "./rejection-tally.js";
 
 export interface TrainingSearchResult {
   model: string;
@@ -112,53 +108,88 @@ export function layoutLabel(l: { tp: number; pp: number; dp: number; ep?: number
   return `tp${l.tp}${cp}·pp${l.pp}·dp${l.dp}${ep} mb${l.microbatch} v${l.interleave ?? 1} z${l.zero} ${l.recompute}`;
 }
 
+/** The candidate degrees and per-layout options a search enumerates. */
+interface SearchSpace {
+  /** Chips per scale-up domain (tp may not exceed it). */
+  domain: number;
+  layers: number;
+  experts: number;
+  tp: readonly number[];
+  cp: readonly number[];
+  pp: readonly number[];
+  ep: readonly number[];
+  mbCap: number;
+  vCap: number;
+  zeros: readonly number[];
+  recomputes: ReadonlyArray<TrainingRequest["recompute"]>;
+}
+
+/** One search in progress: the shared pricer, the fields every layout shares, and what was found. */
+interface SearchRun {
+  req: TrainingSearchRequest;
+  pricer: TrainingPricer;
+  shape: TrainingStructure;
+  space: SearchSpace;
+  /** Request fields common to every layout (the workload, chips, system, budget). */
+  base: Omit<TrainingRequest, "tp" | "pp" | "dp" | "microbatch" | "interleave" | "zero" | "recompute" | "sp">;
+  tally: RejectionTally;
+  feasible: TrainingEstimate[];
+  closest?: TrainingEstimate;
+  evaluated: number;
+}
+
 export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostContext, opts: EvaluateOptions = {}): TrainingSearchResult {
+  checkSearchRequest(req);
   const pricer = trainingPricer(req, ctx, opts);
   const shape = pricer.structure();
-  const rankBy = req.rank_by ?? "time";
-  const usdPerHour = req.usd_per_chip_hour ?? ctx.chip.cost.cloud_usd_per_hour;
+  const space = searchSpace(req, shape);
+  const run: SearchRun = { req, pricer, shape, space, base: sharedLayoutFields(req), tally: new RejectionTally(), feasible: [], evaluated: 0 };
   const notes: string[] = [];
-  const rejections = new Map<string, Rejection>();
-  const reject = (reason: string, example: string, n = 1) => {
-    let r = rejections.get(reason);
-    if (!r) {
-      r = { reason, count: 0, examples: [] };
-      rejections.set(reason, r);
-    }
-    r.count += n;
-    if (r.examples.length < 3) r.examples.push(example);
-  };
+  if (space.layers === 0) notes.push("not a transformer: data parallelism only");
+  for (const tp of space.tp) {
+    if (tensorParallelUsable(run, tp)) searchContextParallel(run, tp);
+  }
+  return rankedResult(run, ctx, notes);
+}
+
+function checkSearchRequest(req: TrainingSearchRequest): void {
   const chips = req.chips;
   if (!Number.isInteger(chips) || chips < 1) throw new XpusimError(error("E_RANGE", "chips", `chip count must be a positive integer, got ${String(chips)}`));
   if (!Number.isInteger(req.global_batch) || req.global_batch < 1) {
     throw new XpusimError(error("E_RANGE", "global_batch", `global batch must be a positive integer, got ${String(req.global_batch)}`));
   }
   if (chips > 1 && !req.system) throw new XpusimError(error("E_SCHEMA", "system", `${chips} chips need a system to price communication`, { hint: "name a catalog system (`xpusim collective --list`)" }));
+}
 
-  const domain = req.system ? req.system.scale_up.domain_size : 1;
+/** Candidates of every dimension (see the module comment); a model without layers gets data parallelism only. */
+function searchSpace(req: TrainingSearchRequest, shape: TrainingStructure): SearchSpace {
   const layers = shape.layers;
   const transformer = layers > 0;
-  const tpCandidates = transformer && shape.heads !== undefined ? divisors(shape.heads) : [1];
-  // Stages need not divide the layers (the slowest holds ceil(L/pp)); try the divisors and powers of two.
-  const ppCandidates = transformer ? [...new Set([...divisors(layers), ...Array.from({ length: 12 }, (_, i) => 2 ** i)])].filter((p) => p <= layers).sort((a, b) => a - b) : [1];
-  const mbCap = req.max_microbatch ?? 16;
-  const vCap = req.max_interleave ?? Infinity;
-  const zeros = req.zero_options ?? [0, 1, 2, 3];
-  const recomputes = req.recompute_options ?? RECOMPUTE;
   const experts = expertCount(req.model);
-  const epCandidates = transformer ? (req.ep_options ?? (experts > 0 ? divisors(experts) : [1])) : [1];
-  const cpCandidates = transformer ? (req.cp_options ?? defaultCpOptions(req.seq_len)) : [1];
-  if (!transformer) notes.push("not a transformer: data parallelism only");
+  // Stages need not divide the layers (the slowest holds ceil(L/pp)); try the divisors and powers of two.
+  const pp = transformer ? [...new Set([...divisors(layers), ...Array.from({ length: 12 }, (_, i) => 2 ** i)])].filter((p) => p <= layers).sort((a, b) => a - b) : [1];
+  return {
+    domain: req.system ? req.system.scale_up.domain_size : 1,
+    layers,
+    experts,
+    tp: transformer && shape.heads !== undefined ? divisors(shape.heads) : [1],
+    cp: transformer ? (req.cp_options ?? defaultCpOptions(req.seq_len)) : [1],
+    pp,
+    ep: transformer ? (req.ep_options ?? (experts > 0 ? divisors(experts) : [1])) : [1],
+    mbCap: req.max_microbatch ?? 16,
+    vCap: req.max_interleave ?? Infinity,
+    zeros: req.zero_options ?? [0, 1, 2, 3],
+    recomputes: req.recompute_options ?? RECOMPUTE,
+  };
+}
 
-  const feasible: TrainingEstimate[] = [];
-  let closest: TrainingEstimate | undefined;
-  let evaluated = 0;
-  const base = {
+function sharedLayoutFields(req: TrainingSearchRequest): SearchRun["base"] {
+  return {
     model: req.model,
     precision: req.precision,
     seq_len: req.seq_len,
     global_batch: req.global_batch,
-    chips,
+    chips: req.chips,
     ep: 1,
     cp: 1,
     ...(req.image_size ? { image_size: req.image_size } : {}),
@@ -170,106 +201,129 @@ export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostConte
     ...(req.tokens !== undefined ? { tokens: req.tokens } : {}),
     ...(req.usd_per_chip_hour !== undefined ? { usd_per_chip_hour: req.usd_per_chip_hour } : {}),
   };
+}
 
-  for (const tp of tpCandidates) {
-    if (tp > domain && tp > 1) {
-      reject("tp exceeds the scale-up domain", `tp=${tp} > ${domain} chips per scale-up domain`);
-      continue;
-    }
-    if (chips % tp !== 0) {
-      reject("parallel degrees do not divide the chip count", `tp=${tp} does not divide ${chips} chips`);
-      continue;
-    }
-    if (shape.kv_heads !== undefined && tp > 1 && shape.kv_heads % tp !== 0 && tp % shape.kv_heads !== 0) {
-      reject("tp and the KV heads neither divide each other", `tp=${tp}, ${shape.kv_heads} KV heads`);
-      continue;
-    }
-    for (const cp of cpCandidates) {
-      if (cp > 1) {
-        const problem = contextParallelProblem(req.seq_len, cp);
-        if (problem) {
-          reject("parallelism.cp", `cp=${cp}: ${problem.message}`);
-          continue;
-        }
+/** Whether tp fits the scale-up domain, divides the chips and matches the KV heads (else rejected with the reason). */
+function tensorParallelUsable(run: SearchRun, tp: number): boolean {
+  const { chips } = run.req;
+  const { domain } = run.space;
+  const kvHeads = run.shape.kv_heads;
+  if (tp > domain && tp > 1) run.tally.reject("tp exceeds the scale-up domain", `tp=${tp} > ${domain} chips per scale-up domain`);
+  else if (chips % tp !== 0) run.tally.reject("parallel degrees do not divide the chip count", `tp=${tp} does not divide ${chips} chips`);
+  else if (kvHeads !== undefined && tp > 1 && kvHeads % tp !== 0 && tp % kvHeads !== 0) run.tally.reject("tp and the KV heads neither divide each other", `tp=${tp}, ${kvHeads} KV heads`);
+  else return true;
+  return false;
+}
+
+function searchContextParallel(run: SearchRun, tp: number): void {
+  const { chips, global_batch } = run.req;
+  for (const cp of run.space.cp) {
+    if (cp > 1) {
+      const problem = contextParallelProblem(run.req.seq_len, cp);
+      if (problem) {
+        run.tally.reject("parallelism.cp", `cp=${cp}: ${problem.message}`);
+        continue;
       }
-      for (const pp of ppCandidates) {
-        if (chips % (tp * cp * pp) !== 0) {
-          reject("parallel degrees do not divide the chip count", `tp·cp·pp = ${tp}·${cp}·${pp} does not divide ${chips} chips`);
+    }
+    for (const pp of run.space.pp) {
+      if (chips % (tp * cp * pp) !== 0) {
+        run.tally.reject("parallel degrees do not divide the chip count", `tp·cp·pp = ${tp}·${cp}·${pp} does not divide ${chips} chips`);
+        continue;
+      }
+      const dp = chips / (tp * cp * pp);
+      if (global_batch % dp !== 0) {
+        run.tally.reject("global batch not divisible by dp", `tp${tp}·cp${cp}·pp${pp}: global batch ${global_batch} is not divisible by dp=${dp}`);
+        continue;
+      }
+      for (const ep of run.space.ep) {
+        if (expertParallelUsable(run, tp, cp, pp, dp, ep)) searchPlacement(run, tp, cp, pp, dp, ep);
+      }
+    }
+  }
+}
+
+/** Whether ep divides dp and the routed experts (always true for ep = 1). */
+function expertParallelUsable(run: SearchRun, tp: number, cp: number, pp: number, dp: number, ep: number): boolean {
+  if (ep <= 1) return true;
+  if (dp % ep !== 0) {
+    run.tally.reject("ep does not divide dp", `tp${tp}·cp${cp}·pp${pp}·dp${dp}: ep=${ep} does not divide dp (experts are split inside the data-parallel dimension)`);
+    return false;
+  }
+  const problem = expertParallelProblem(run.space.experts, ep, run.shape.model);
+  if (problem) {
+    run.tally.reject("parallelism.ep", `ep=${ep}: ${problem.message}`);
+    return false;
+  }
+  return true;
+}
+
+/** Every micro-batch, interleave, ZeRO stage and recompute mode of one (tp, cp, pp, dp, ep) placement. */
+function searchPlacement(run: SearchRun, tp: number, cp: number, pp: number, dp: number, ep: number): void {
+  const { zeros, recomputes } = run.space;
+  const perReplica = run.req.global_batch / dp;
+  const mbs = divisors(perReplica).filter((b) => b <= run.space.mbCap);
+  const vs = interleaveCandidates(run.space.layers, pp).filter((v) => v <= run.space.vCap);
+  for (const microbatch of mbs) {
+    const m = perReplica / microbatch;
+    for (const v of vs) {
+      if (v > 1 && m % pp !== 0) {
+        run.tally.reject("interleaving needs the micro-batch count to be a multiple of pp", `tp${tp}·pp${pp}·dp${dp} mb${microbatch} v${v}: ${m} micro-batches, pp=${pp}`, zeros.length * recomputes.length);
+        continue;
+      }
+      for (const zero of zeros) {
+        if (zero > 0 && dp === 1) {
+          run.tally.reject("ZeRO needs dp > 1", `tp${tp}·pp${pp}·dp1 mb${microbatch} v${v} z${zero}`, recomputes.length);
           continue;
         }
-        const dp = chips / (tp * cp * pp);
-        if (req.global_batch % dp !== 0) {
-          reject("global batch not divisible by dp", `tp${tp}·cp${cp}·pp${pp}: global batch ${req.global_batch} is not divisible by dp=${dp}`);
+        if (zero >= 2 && pp > 1) {
+          run.tally.reject("ZeRO-2/3 with pipeline parallelism", `tp${tp}·pp${pp}·dp${dp} mb${microbatch} v${v} z${zero}: gradients accumulated over micro-batches cannot be sharded (DeepSpeed refuses the combination)`, recomputes.length);
           continue;
         }
-        for (const ep of epCandidates) {
-          if (ep > 1 && dp % ep !== 0) {
-            reject("ep does not divide dp", `tp${tp}·cp${cp}·pp${pp}·dp${dp}: ep=${ep} does not divide dp (experts are split inside the data-parallel dimension)`);
-            continue;
-          }
-          if (ep > 1) {
-            const problem = expertParallelProblem(experts, ep, shape.model);
-            if (problem) {
-              reject("parallelism.ep", `ep=${ep}: ${problem.message}`);
-              continue;
-            }
-          }
-          const perReplica = req.global_batch / dp;
-          const mbs = divisors(perReplica).filter((b) => b <= mbCap);
-          const vs = interleaveCandidates(layers, pp).filter((v) => v <= vCap);
-          for (const microbatch of mbs) {
-            const m = perReplica / microbatch;
-            for (const v of vs) {
-              if (v > 1 && m % pp !== 0) {
-                reject("interleaving needs the micro-batch count to be a multiple of pp", `tp${tp}·pp${pp}·dp${dp} mb${microbatch} v${v}: ${m} micro-batches, pp=${pp}`, zeros.length * recomputes.length);
-                continue;
-              }
-              for (const zero of zeros) {
-                if (zero > 0 && dp === 1) {
-                  reject("ZeRO needs dp > 1", `tp${tp}·pp${pp}·dp1 mb${microbatch} v${v} z${zero}`, recomputes.length);
-                  continue;
-                }
-                if (zero >= 2 && pp > 1) {
-                  reject("ZeRO-2/3 with pipeline parallelism", `tp${tp}·pp${pp}·dp${dp} mb${microbatch} v${v} z${zero}: gradients accumulated over micro-batches cannot be sharded (DeepSpeed refuses the combination)`, recomputes.length);
-                  continue;
-                }
-                for (const recompute of recomputes) {
-                  const layout: TrainingRequest = { ...base, tp, pp, dp, ep, cp, microbatch, interleave: v, zero, recompute, sp: tp > 1 };
-                  const label = layoutLabel(layout);
-                  const problems = checkLayout(layout, layers, shape.heads, shape.kv_heads);
-                  if (problems.length) {
-                    reject(problems[0]!.path, `${label}: ${problems.map((p) => p.message).join("; ")}`);
-                    continue;
-                  }
-                  let e: TrainingEstimate;
-                  try {
-                    e = pricer.estimate(layout);
-                  } catch (err) {
-                    if (!(err instanceof XpusimError)) throw err;
-                    const d = err.diagnostics[0];
-                    reject(/cannot be placed/.test(d?.message ?? "") ? "cannot be placed on the system" : d?.code === "E_UNSUPPORTED" ? `cannot be priced: ${d.message}` : d?.path || "error", `${label}: ${d?.message ?? String(err)}`);
-                    continue;
-                  }
-                  evaluated++;
-                  if (!Number.isFinite(e.step_time_s) || e.step_time_s <= 0) {
-                    reject("could not be priced", `${label}: step time ${String(e.step_time_s)}`);
-                    continue;
-                  }
-                  if (e.fits) feasible.push(e);
-                  else {
-                    reject("does not fit in memory", `${label}: needs ${(e.memory_per_chip_bytes / 1e9).toFixed(1)} GB of ${(e.memory_capacity_bytes / 1e9).toFixed(1)} GB`);
-                    if (!closest || e.shortfall_bytes < closest.shortfall_bytes || (e.shortfall_bytes === closest.shortfall_bytes && e.step_time_s < closest.step_time_s)) closest = e;
-                  }
-                }
-              }
-            }
-          }
+        for (const recompute of recomputes) {
+          priceLayout(run, { ...run.base, tp, pp, dp, ep, cp, microbatch, interleave: v, zero, recompute, sp: tp > 1 });
         }
       }
     }
   }
+}
 
-  let by = rankBy;
+/** Checks and prices one layout: a fitting one joins the feasible list, one that does not fit may become the closest. */
+function priceLayout(run: SearchRun, layout: TrainingRequest): void {
+  const label = layoutLabel(layout);
+  const problems = checkLayout(layout, run.space.layers, run.shape.heads, run.shape.kv_heads);
+  if (problems.length) {
+    run.tally.reject(problems[0]!.path, `${label}: ${problems.map((p) => p.message).join("; ")}`);
+    return;
+  }
+  let e: TrainingEstimate;
+  try {
+    e = run.pricer.estimate(layout);
+  } catch (err) {
+    if (!(err instanceof XpusimError)) throw err;
+    const d = err.diagnostics[0];
+    run.tally.reject(/cannot be placed/.test(d?.message ?? "") ? "cannot be placed on the system" : d?.code === "E_UNSUPPORTED" ? `cannot be priced: ${d.message}` : d?.path || "error", `${label}: ${d?.message ?? String(err)}`);
+    return;
+  }
+  run.evaluated++;
+  if (!Number.isFinite(e.step_time_s) || e.step_time_s <= 0) {
+    run.tally.reject("could not be priced", `${label}: step time ${String(e.step_time_s)}`);
+    return;
+  }
+  if (e.fits) {
+    run.feasible.push(e);
+    return;
+  }
+  run.tally.reject("does not fit in memory", `${label}: needs ${(e.memory_per_chip_bytes / 1e9).toFixed(1)} GB of ${(e.memory_capacity_bytes / 1e9).toFixed(1)} GB`);
+  const c = run.closest;
+  if (!c || e.shortfall_bytes < c.shortfall_bytes || (e.shortfall_bytes === c.shortfall_bytes && e.step_time_s < c.step_time_s)) run.closest = e;
+}
+
+/** Sorts the feasible layouts by step time or cost and assembles the result (with the closest when none fits). */
+function rankedResult(run: SearchRun, ctx: CostContext, notes: string[]): TrainingSearchResult {
+  const { req, feasible, closest } = run;
+  const chips = req.chips;
+  const usdPerHour = req.usd_per_chip_hour ?? ctx.chip.cost.cloud_usd_per_hour;
+  let by = req.rank_by ?? "time";
   if (by === "cost" && usdPerHour === undefined) {
     notes.push(`${ctx.chip.id} has no cloud price (give usd_per_chip_hour): ranked by step time`);
     by = "time";
@@ -280,29 +334,29 @@ export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostConte
   feasible.sort((a, b) => key(a) - key(b) || a.memory_per_chip_bytes - b.memory_per_chip_bytes || compareLayouts(a.layout, b.layout));
   const top = feasible.slice(0, Math.max(0, Math.min(feasible.length, req.top ?? 10)));
   const res: TrainingSearchResult = {
-    model: shape.model,
+    model: run.shape.model,
     chip: ctx.chip.id,
     chips,
     ...(req.system && chips > 1 ? { system: req.system.id } : {}),
     global_batch: req.global_batch,
     seq_len: req.seq_len,
     rank_by: by,
-    evaluated,
+    evaluated: run.evaluated,
     feasible: feasible.length,
     top,
     ...(top[0] ? { best: top[0] } : {}),
     ...(!feasible.length && closest ? { closest } : {}),
-    rejections: [...rejections.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+    rejections: run.tally.sorted(),
     notes,
   };
-  if (!feasible.length) {
-    notes.push(
-      closest
-        ? `no layout fits: the closest (${layoutLabel(closest.layout)}) needs ${(closest.memory_per_chip_bytes / 1e9).toFixed(1)} GB per chip of ${(closest.memory_capacity_bytes / 1e9).toFixed(1)} GB (short by ${(closest.shortfall_bytes / 1e9).toFixed(1)} GB)`
-        : "no layout could be priced: see the rejections",
-    );
-  }
+  if (!feasible.length) notes.push(noFitNote(closest));
   return res;
+}
+
+function noFitNote(closest: TrainingEstimate | undefined): string {
+  return closest
+    ? `no layout fits: the closest (${layoutLabel(closest.layout)}) needs ${(closest.memory_per_chip_bytes / 1e9).toFixed(1)} GB per chip of ${(closest.memory_capacity_bytes / 1e9).toFixed(1)} GB (short by ${(closest.shortfall_bytes / 1e9).toFixed(1)} GB)`
+    : "no layout could be priced: see the rejections";
 }
 
 function compareLayouts(a: TrainingEstimate["layout"], b: TrainingEstimate["layout"]): number {

@@ -223,30 +223,9 @@ export function importHfConfig(config: unknown, opts: HfImportOptions = {}): HfI
   const cfg = config as Json;
   const family = familyOf(cfg, file);
   const r = new Reader(cfg, family, file);
-  const warnings: Diagnostic[] = [];
+  const warnings: Diagnostic[] = unknownFieldWarnings(cfg, family, at);
   const notes: string[] = [];
-
-  const known = new Set(READS[family]);
-  for (const key of Object.keys(cfg)) {
-    if (IGNORED.has(key) || known.has(key)) continue;
-    warnings.push({
-      code: "W_UNKNOWN_FIELD", severity: "warning", path: key, message: `field "${key}" is not understood by the ${family} importer and was ignored`,
-      got: JSON.stringify(cfg[key])?.slice(0, 80) ?? "undefined",
-      hint: "if it changes the architecture (extra layers, different shapes), the imported counts will be wrong; write an xpusim model spec instead",
-      ...at,
-    });
-  }
-
-  const nameOrPath = typeof cfg._name_or_path === "string" && cfg._name_or_path ? cfg._name_or_path : undefined;
-  const id = opts.id ? slug(opts.id) : nameOrPath ? slug(nameOrPath) : family.replace(/_/g, "-");
-  const arch = Array.isArray(cfg.architectures) && typeof cfg.architectures[0] === "string" ? cfg.architectures[0] : family;
-  const common = {
-    id,
-    name: opts.name ?? nameOrPath ?? `${arch} (imported)`,
-    family,
-    sources: [{ kind: "hf-config" as const, ref: file ?? nameOrPath ?? "config.json", note: "imported by xpusim from a Hugging Face config.json" }],
-  };
-
+  const common = commonFields(cfg, family, opts);
   let input: ModelSpecInput;
   switch (family) {
     case "llama":
@@ -257,70 +236,114 @@ export function importHfConfig(config: unknown, opts: HfImportOptions = {}): HfI
     case "deepseek_v3":
       input = decoderFromLlamaLike(family, cfg, r, warnings, notes, common, at);
       break;
-    case "gpt2": {
-      const d = r.int("n_embd");
-      const heads = r.int("n_head");
-      const act = r.str("activation_function") ?? "gelu_new";
-      if (!/^gelu/.test(act) && act !== "relu") warnings.push(estimated("activation_function", `activation "${act}" counted as GELU`, at));
-      input = {
-        ...common, category: "decoder-llm",
-        layers: r.int("n_layer"), hidden_size: d, vocab_size: r.int("vocab_size"), max_context: r.int("n_positions", r.int("n_ctx", 1024)),
-        tied_embeddings: r.bool("tie_word_embeddings", true),
-        position: { type: "learned", learned_rows: r.int("n_positions", r.int("n_ctx", 1024)) },
-        attention: { heads, kv_heads: heads, head_dim: Math.floor(d / heads), qkv_bias: true, o_bias: true },
-        ffn: { type: act === "relu" ? "relu" : "gelu", intermediate_size: r.int("n_inner", 4 * d), bias: true },
-        norm: { type: "layernorm", placement: "pre", per_layer: 2, final: true },
-      };
-      if (d % heads !== 0) r.errors.push(error("E_SCHEMA", "n_head", `n_embd (${d}) is not a multiple of n_head (${heads})`, at));
+    case "gpt2":
+      input = decoderFromGpt2(r, warnings, common, at);
       break;
-    }
-    case "bert": {
-      const d = r.int("hidden_size");
-      const heads = r.int("num_attention_heads");
-      if (r.str("position_embedding_type") && r.str("position_embedding_type") !== "absolute") {
-        warnings.push(estimated("position_embedding_type", `position_embedding_type "${r.str("position_embedding_type")}" modelled as absolute`, at));
-      }
-      notes.push("BertModel (encoder + pooler); pre-training heads (MLM/NSP) and task heads are not counted");
-      input = {
-        ...common, category: "encoder",
-        layers: r.int("num_hidden_layers"), hidden_size: d, vocab_size: r.int("vocab_size"), max_context: r.int("max_position_embeddings"),
-        type_vocab_size: r.count("type_vocab_size", 2),
-        position: { type: "learned", learned_rows: r.int("max_position_embeddings") },
-        attention: { heads, kv_heads: heads, head_dim: Math.floor(d / heads), qkv_bias: true, o_bias: true },
-        ffn: { type: hfAct(r.str("hidden_act") ?? "gelu") === "relu" ? "relu" : "gelu", intermediate_size: r.int("intermediate_size"), bias: true },
-        norm: { type: "layernorm", placement: "post", per_layer: 2, final: false },
-        embedding_norm: true,
-        pooler: true,
-      };
+    case "bert":
+      input = encoderFromBert(r, warnings, notes, common, at);
       break;
-    }
-    case "vit": {
-      const d = r.int("hidden_size");
-      const heads = r.int("num_attention_heads");
-      const classifier = Array.isArray(cfg.architectures) && cfg.architectures.includes("ViTForImageClassification");
-      const labels = typeof cfg.id2label === "object" && cfg.id2label !== null ? Object.keys(cfg.id2label).length : r.count("num_labels", 0);
-      if (!classifier) notes.push("no classification head counted (architectures is not ViTForImageClassification); ViTModel's pooler is not counted either");
-      input = {
-        ...common, category: "vision-transformer",
-        image_size: r.int("image_size", 224), patch_size: r.int("patch_size", 16), channels: r.int("num_channels", 3),
-        layers: r.int("num_hidden_layers"), hidden_size: d,
-        attention: { heads, kv_heads: heads, head_dim: Math.floor(d / heads), qkv_bias: r.bool("qkv_bias", true), o_bias: true },
-        ffn: { type: "gelu", intermediate_size: r.int("intermediate_size"), bias: true },
-        norm: { type: "layernorm", placement: "pre", per_layer: 2, final: true },
-        class_token: true,
-        num_classes: classifier ? labels : 0,
-      };
+    case "vit":
+      input = visionFromVit(cfg, r, notes, common);
       break;
-    }
   }
-
   if (r.errors.length) throw new XpusimError(r.errors);
+  addRopeSettings(input, cfg);
+  if (notes.length) input.notes = notes.join("; ");
+  return { spec: parseModelSpec(input, file), warnings, family };
+}
+
+/** A warning for every top-level key the family's importer neither reads nor knows to be irrelevant. */
+function unknownFieldWarnings(cfg: Json, family: HfFamily, at: { file?: string }): Diagnostic[] {
+  const warnings: Diagnostic[] = [];
+  const known = new Set(READS[family]);
+  for (const key of Object.keys(cfg)) {
+    if (IGNORED.has(key) || known.has(key)) continue;
+    warnings.push({
+      code: "W_UNKNOWN_FIELD", severity: "warning", path: key, message: `field "${key}" is not understood by the ${family} importer and was ignored`,
+      got: JSON.stringify(cfg[key])?.slice(0, 80) ?? "undefined",
+      hint: "if it changes the architecture (extra layers, different shapes), the imported counts will be wrong; write an xpusim model spec instead",
+      ...at,
+    });
+  }
+  return warnings;
+}
+
+/** Id, name, family and source of the imported spec (from the options, `_name_or_path` or the architecture). */
+function commonFields(cfg: Json, family: HfFamily, opts: HfImportOptions): Common {
+  const file = opts.file;
+  const nameOrPath = typeof cfg._name_or_path === "string" && cfg._name_or_path ? cfg._name_or_path : undefined;
+  const id = opts.id ? slug(opts.id) : nameOrPath ? slug(nameOrPath) : family.replace(/_/g, "-");
+  const arch = Array.isArray(cfg.architectures) && typeof cfg.architectures[0] === "string" ? cfg.architectures[0] : family;
+  return {
+    id,
+    name: opts.name ?? nameOrPath ?? `${arch} (imported)`,
+    family,
+    sources: [{ kind: "hf-config" as const, ref: file ?? nameOrPath ?? "config.json", note: "imported by xpusim from a Hugging Face config.json" }],
+  };
+}
+
+function decoderFromGpt2(r: Reader, warnings: Diagnostic[], common: Common, at: { file?: string }): ModelSpecInput {
+  const d = r.int("n_embd");
+  const heads = r.int("n_head");
+  const act = r.str("activation_function") ?? "gelu_new";
+  if (!/^gelu/.test(act) && act !== "relu") warnings.push(estimated("activation_function", `activation "${act}" counted as GELU`, at));
+  const input: ModelSpecInput = {
+    ...common, category: "decoder-llm",
+    layers: r.int("n_layer"), hidden_size: d, vocab_size: r.int("vocab_size"), max_context: r.int("n_positions", r.int("n_ctx", 1024)),
+    tied_embeddings: r.bool("tie_word_embeddings", true),
+    position: { type: "learned", learned_rows: r.int("n_positions", r.int("n_ctx", 1024)) },
+    attention: { heads, kv_heads: heads, head_dim: Math.floor(d / heads), qkv_bias: true, o_bias: true },
+    ffn: { type: act === "relu" ? "relu" : "gelu", intermediate_size: r.int("n_inner", 4 * d), bias: true },
+    norm: { type: "layernorm", placement: "pre", per_layer: 2, final: true },
+  };
+  if (d % heads !== 0) r.errors.push(error("E_SCHEMA", "n_head", `n_embd (${d}) is not a multiple of n_head (${heads})`, at));
+  return input;
+}
+
+function encoderFromBert(r: Reader, warnings: Diagnostic[], notes: string[], common: Common, at: { file?: string }): ModelSpecInput {
+  const d = r.int("hidden_size");
+  const heads = r.int("num_attention_heads");
+  if (r.str("position_embedding_type") && r.str("position_embedding_type") !== "absolute") {
+    warnings.push(estimated("position_embedding_type", `position_embedding_type "${r.str("position_embedding_type")}" modelled as absolute`, at));
+  }
+  notes.push("BertModel (encoder + pooler); pre-training heads (MLM/NSP) and task heads are not counted");
+  return {
+    ...common, category: "encoder",
+    layers: r.int("num_hidden_layers"), hidden_size: d, vocab_size: r.int("vocab_size"), max_context: r.int("max_position_embeddings"),
+    type_vocab_size: r.count("type_vocab_size", 2),
+    position: { type: "learned", learned_rows: r.int("max_position_embeddings") },
+    attention: { heads, kv_heads: heads, head_dim: Math.floor(d / heads), qkv_bias: true, o_bias: true },
+    ffn: { type: hfAct(r.str("hidden_act") ?? "gelu") === "relu" ? "relu" : "gelu", intermediate_size: r.int("intermediate_size"), bias: true },
+    norm: { type: "layernorm", placement: "post", per_layer: 2, final: false },
+    embedding_norm: true,
+    pooler: true,
+  };
+}
+
+function visionFromVit(cfg: Json, r: Reader, notes: string[], common: Common): ModelSpecInput {
+  const d = r.int("hidden_size");
+  const heads = r.int("num_attention_heads");
+  const classifier = Array.isArray(cfg.architectures) && cfg.architectures.includes("ViTForImageClassification");
+  const labels = typeof cfg.id2label === "object" && cfg.id2label !== null ? Object.keys(cfg.id2label).length : r.count("num_labels", 0);
+  if (!classifier) notes.push("no classification head counted (architectures is not ViTForImageClassification); ViTModel's pooler is not counted either");
+  return {
+    ...common, category: "vision-transformer",
+    image_size: r.int("image_size", 224), patch_size: r.int("patch_size", 16), channels: r.int("num_channels", 3),
+    layers: r.int("num_hidden_layers"), hidden_size: d,
+    attention: { heads, kv_heads: heads, head_dim: Math.floor(d / heads), qkv_bias: r.bool("qkv_bias", true), o_bias: true },
+    ffn: { type: "gelu", intermediate_size: r.int("intermediate_size"), bias: true },
+    norm: { type: "layernorm", placement: "pre", per_layer: 2, final: true },
+    class_token: true,
+    num_classes: classifier ? labels : 0,
+  };
+}
+
+/** RoPE scaling and theta from the config, on models whose position encoding is rotary. */
+function addRopeSettings(input: ModelSpecInput, cfg: Json): void {
   const rope = ropeNote(cfg);
   if (rope && "position" in input) input.position = { ...input.position, scaling: rope };
   const theta = typeof cfg.rope_theta === "number" ? cfg.rope_theta : undefined;
   if (theta && "position" in input && input.position.type === "rope") input.position = { ...input.position, rope_theta: theta };
-  if (notes.length) input.notes = notes.join("; ");
-  return { spec: parseModelSpec(input, file), warnings, family };
 }
 
 function estimated(path: string, message: string, at: { file?: string }): Diagnostic {
@@ -346,7 +369,7 @@ function decoderFromLlamaLike(family: HfFamily, cfg: Json, r: Reader, warnings: 
   const headDim = r.int("head_dim", gemma ? 256 : Math.floor(d / heads));
   const attnBias = r.bool("attention_bias", false);
 
-  const spec: ModelSpecInput & { category: "decoder-llm" } = {
+  const spec: DecoderInput = {
     ...common, category: "decoder-llm",
     layers, hidden_size: d, vocab_size: r.int("vocab_size"), max_context: r.int("max_position_embeddings"),
     tied_embeddings: r.bool("tie_word_embeddings", gemma),
@@ -357,6 +380,21 @@ function decoderFromLlamaLike(family: HfFamily, cfg: Json, r: Reader, warnings: 
   };
   if (act === "relu") warnings.push(estimated("hidden_act", "a ReLU gated MLP is counted like SwiGLU (same shapes)", at));
 
+  addSlidingWindow(family, cfg, r, spec, warnings, at);
+
+  if (family === "mixtral") {
+    spec.moe = { experts: r.int("num_local_experts"), top_k: r.int("num_experts_per_tok"), expert_intermediate_size: r.int("intermediate_size") };
+  }
+
+  if (family === "deepseek_v3") addDeepseekV3(cfg, r, spec, attnBias, warnings, notes, at);
+  return spec;
+}
+
+type DecoderInput = ModelSpecInput & { category: "decoder-llm" };
+
+/** Sliding-window attention: Mistral/Mixtral on every layer, Gemma 2 on alternating layers (with its soft-capping noted); Qwen2's partial window is warned about, not modelled. */
+function addSlidingWindow(family: HfFamily, cfg: Json, r: Reader, spec: DecoderInput, warnings: Diagnostic[], at: { file?: string }): void {
+  const layers = spec.layers;
   const window = r.has("sliding_window") ? r.int("sliding_window") : undefined;
   if (family === "mistral" || family === "mixtral") {
     if (window !== undefined) spec.attention.sliding_window = { window, layers: "all" };
@@ -369,37 +407,35 @@ function decoderFromLlamaLike(family: HfFamily, cfg: Json, r: Reader, warnings: 
     if (full < layers) warnings.push(estimated("use_sliding_window", `sliding window on layers ≥ ${full} is not modelled; all layers counted with full attention`, at));
   }
 
-  if (family === "mixtral") {
-    spec.moe = { experts: r.int("num_local_experts"), top_k: r.int("num_experts_per_tok"), expert_intermediate_size: r.int("intermediate_size") };
-  }
+}
 
-  if (family === "deepseek_v3") {
-    const nope = r.int("qk_nope_head_dim");
-    const rope = r.int("qk_rope_head_dim");
-    spec.attention = {
-      heads, head_dim: nope + rope, qkv_bias: false, o_bias: attnBias,
-      mla: { q_lora_rank: r.count("q_lora_rank", 0), kv_lora_rank: r.int("kv_lora_rank"), qk_nope_head_dim: nope, qk_rope_head_dim: rope, v_head_dim: r.int("v_head_dim") },
+/** DeepSeek-V3: multi-head latent attention, routed + shared experts after the dense layers, MTP modules, quantised checkpoints. */
+function addDeepseekV3(cfg: Json, r: Reader, spec: DecoderInput, attnBias: boolean, warnings: Diagnostic[], notes: string[], at: { file?: string }): void {
+  const heads = spec.attention.heads;
+  const nope = r.int("qk_nope_head_dim");
+  const rope = r.int("qk_rope_head_dim");
+  spec.attention = {
+    heads, head_dim: nope + rope, qkv_bias: false, o_bias: attnBias,
+    mla: { q_lora_rank: r.count("q_lora_rank", 0), kv_lora_rank: r.int("kv_lora_rank"), qk_nope_head_dim: nope, qk_rope_head_dim: rope, v_head_dim: r.int("v_head_dim") },
+  };
+  if (r.has("n_routed_experts")) {
+    const freq = r.count("moe_layer_freq", 1);
+    if (freq !== 1) warnings.push(estimated("moe_layer_freq", `moe_layer_freq ${freq} is not modelled; every layer after the dense ones counted as MoE`, at));
+    spec.moe = {
+      experts: r.int("n_routed_experts"),
+      top_k: r.int("num_experts_per_tok"),
+      shared_experts: r.count("n_shared_experts", 0),
+      expert_intermediate_size: r.int("moe_intermediate_size"),
+      first_dense_layers: r.count("first_k_dense_replace", 0),
+      router_bias: r.str("topk_method") === "noaux_tc",
+      router: [r.str("scoring_func"), r.str("topk_method")].filter(Boolean).join(", ") || undefined,
     };
-    if (r.has("n_routed_experts")) {
-      const freq = r.count("moe_layer_freq", 1);
-      if (freq !== 1) warnings.push(estimated("moe_layer_freq", `moe_layer_freq ${freq} is not modelled; every layer after the dense ones counted as MoE`, at));
-      spec.moe = {
-        experts: r.int("n_routed_experts"),
-        top_k: r.int("num_experts_per_tok"),
-        shared_experts: r.count("n_shared_experts", 0),
-        expert_intermediate_size: r.int("moe_intermediate_size"),
-        first_dense_layers: r.count("first_k_dense_replace", 0),
-        router_bias: r.str("topk_method") === "noaux_tc",
-        router: [r.str("scoring_func"), r.str("topk_method")].filter(Boolean).join(", ") || undefined,
-      };
-      if (spec.moe.router === undefined) delete spec.moe.router;
-    }
-    const mtp = r.count("num_nextn_predict_layers", 0);
-    if (mtp > 0) spec.mtp = { modules: mtp, counted_in_params_total: false, note: "multi-token-prediction module(s) shipped in the checkpoint; not used by plain next-token inference" };
-    const q = cfg.quantization_config;
-    if (typeof q === "object" && q !== null) {
-      notes.push(`checkpoint weights are quantised (${JSON.stringify(q)}); choose the precision to match`);
-    }
+    if (spec.moe.router === undefined) delete spec.moe.router;
   }
-  return spec;
+  const mtp = r.count("num_nextn_predict_layers", 0);
+  if (mtp > 0) spec.mtp = { modules: mtp, counted_in_params_total: false, note: "multi-token-prediction module(s) shipped in the checkpoint; not used by plain next-token inference" };
+  const q = cfg.quantization_config;
+  if (typeof q === "object" && q !== null) {
+    notes.push(`checkpoint weights are quantised (${JSON.stringify(q)}); choose the precision to match`);
+  }
 }

@@ -226,125 +226,140 @@ interface Best {
   bw: number;
 }
 
-function evaluateOrientation(
-  env: Env,
-  tiles: readonly GemmTile[],
-  m: number,
-  n: number,
-  batch: number,
-  aElem: number,
-  bElem: number,
-  aBytes: number,
-  bBytes: number,
-  p: GemmProblem,
-  swapped: boolean,
-  best: Best,
-  aStore: number,
-  bStore: number,
-  smallM: boolean,
-): void {
-  const S = env.units;
+/** One operand orientation of the problem (A·B, or B^T·A^T with the operands swapped) and the pass it is priced in. */
+interface Orientation {
+  m: number;
+  n: number;
+  batch: number;
+  aElem: number;
+  bElem: number;
+  aBytes: number;
+  bBytes: number;
+  /** Operand widths as stored in main memory. */
+  aStore: number;
+  bStore: number;
+  swapped: boolean;
+  /** Small-M pass: rows padded to the MMA granule, k split across the chip. */
+  smallM: boolean;
+}
+
+function evaluateOrientation(env: Env, tiles: readonly GemmTile[], o: Orientation, p: GemmProblem, best: Best): void {
   // Small-M pass: rows padded to the MMA granule, only below the family's shortest CTA tile (from
   // there on BLAS runs its regular tiles, priced by the regular pass).
-  const mPad = Math.ceil(m / env.rowGranule) * env.rowGranule;
-  if (smallM) {
+  const mPad = Math.ceil(o.m / env.rowGranule) * env.rowGranule;
+  if (o.smallM) {
     let shortest = Infinity;
     for (let i = 0; i < tiles.length; i++) shortest = Math.min(shortest, tiles[i]!.m);
     if (mPad >= shortest) return;
   }
   for (let i = 0; i < tiles.length; i++) {
     const t = tiles[i]!;
-    if (smallM && mPad >= t.m) continue;
-    const tm = smallM ? mPad : t.m;
-    const tn = t.n;
-    const tk = t.k;
-    const area = tm * tn;
-    const stageBytes = (tm * aElem + tn * bElem) * tk * env.stages;
-    const cSmem = Math.floor(env.smemBytes / stageBytes);
-    const cRf = Math.floor(env.rfAccBytes / (area * p.acc_elem));
-    const c = Math.min(env.maxCtas, cSmem, cRf);
-    if (c < 1) continue;
-    // Shared-memory bandwidth cap for the warp tile's operand fragments (bytes per FLOP).
-    const wm = Math.min(env.warpM, tm);
-    const wn = Math.min(env.warpN, tn);
-    const bytesPerFlop = (wm * aElem + wn * bElem) / (2 * wm * wn);
-    const rate = Math.min(env.rawUnitRate, env.smemBytesPerS / bytesPerFlop) * env.efficiency;
-    const Tm = Math.ceil(m / tm);
-    const Tn = Math.ceil(n / tn);
-    const tilesMn = Tm * Tn * batch;
-    // Concurrent output tiles of one batch entry and their square-ish raster block (L2 reuse).
-    const slots = S * c;
-    const wc = Math.min(slots, Tm * Tn);
-    const gn = Math.min(Tn, Math.ceil(Math.sqrt(wc)));
-    const gm = Math.min(Tm, Math.ceil(wc / gn));
-    const perItem = (aBytes + bBytes) / batch;
-    const reads = perItem <= env.l2Bytes ? aBytes + bBytes : aBytes * Math.ceil(Tn / gn) + bBytes * Math.ceil(Tm / gm);
-    const steps = kSteps(p, tk);
-    // Main-memory bytes one CTA keeps in flight: its pipeline stages at the operands' storage width.
-    const ctaInflight = (tm * aStore + tn * bStore) * tk * env.stages;
-    // Split-K 1, 2, 3, ... while the previous factor had not yet filled every tile slot; the
-    // small-M path splits k as far as it takes to fill the SMs (k-parallel over the whole chip).
-    const splitMax = smallM ? steps : env.splitMax;
-    for (let s = 1; s <= splitMax && s <= steps && (s === 1 || tilesMn * (s - 1) < slots); s++) {
-      const ks = Math.ceil(steps / s) * tk;
-      const tileFlops = 2 * area * ks;
-      const nTiles = tilesMn * s;
-      const fullWaves = Math.floor(nTiles / slots);
-      const rem = nTiles - fullWaves * slots;
-      // Busiest SM: c tiles per full wave, ceil(rem / S) in the tail; on the regular path j tiles
-      // in flight run at rate × min(1, j·area / minOutputs); small-M tiles run at the MMA rate
-      // (their SM is bounded by the bytes in flight, below).
-      const minOut = smallM ? 0 : env.minOutputs;
-      const perFull = c * Math.max(1, minOut / (c * area));
-      const j = rem > 0 ? Math.ceil(rem / S) : 0;
-      const tailQuantised = j > 0 ? j * Math.max(1, minOut / (j * area)) : 0;
-      // Stream-K / persistent scheduling (Osama et al., PPoPP 2023; CUTLASS 3 sm90 tile schedulers)
-      // deals the tail's k-iterations to every SM: the tail costs its share of a full wave, not a
-      // whole one. Only on the regular path and only where the family's kernels do it.
-      // A grid smaller than one wave is split-K's case (priced by the split loop), not Stream-K's.
-      const balance = smallM || rem === 0 || fullWaves === 0 ? 0 : env.tailBalance;
-      const perTail = balance > 0 ? (1 - balance) * tailQuantised + balance * Math.min(tailQuantised, (rem / slots) * perFull) : tailQuantised;
-      const tileUnits = fullWaves * perFull + perTail;
-      const compute = (tileUnits * tileFlops) / rate;
-      const waves = fullWaves + (rem > 0 ? 1 : 0);
-      const splitBytes = s > 1 ? 2 * s * batch * m * n * p.acc_elem : 0;
-      const bytesMain = reads + p.c_bytes + splitBytes;
-      // L2 → SMEM traffic at the operands' storage width (weight-only formats are unpacked after the copy).
-      // Stream-K fix-up: split tail tiles exchange fp32 partial sums through L2 (write + read).
-      const fixupBytes = balance > 0 ? 2 * rem * area * p.acc_elem : 0;
-      const bytesL2 = (nTiles * (tm * aStore + tn * bStore) * ks) / env.l2Sharing + p.c_bytes + splitBytes + fixupBytes;
-      // Little's law: SMs busy and the CTAs each keeps resident bound the bandwidth drawn.
-      // (Small-M path only: the regular path keeps its outputs-in-flight rule, which already prices latency.)
-      const bw = smallM ? gridBandwidth(env.mainBw, S, Math.min(nTiles, slots), ctaInflight, env.inflightCap, env.latencyS) : env.mainBw;
-      const memory = bytesMain / bw;
-      const l2 = env.l2Bw > 0 ? bytesL2 / env.l2Bw : 0;
-      // Small-M kernels reduce their k-slices in the same kernel (no second launch).
-      const overhead = waves * env.waveOverheadS + (s > 1 && !smallM ? env.launchS : 0);
-      const time = Math.max(compute, memory, l2) + overhead;
-      if (time < best.time) {
-        best.time = time;
-        best.tm = tm;
-        best.tn = tn;
-        best.tk = tk;
-        best.swapped = swapped;
-        best.split = s;
-        best.c = c;
-        best.tiles = nTiles;
-        best.waves = waves;
-        best.waveEff = nTiles / (waves * slots);
-        best.occEff = (fullWaves * c + (rem > 0 ? j : 0)) / tileUnits;
-        best.compute = compute;
-        best.memory = memory;
-        best.l2 = l2;
-        best.overhead = overhead;
-        best.bytesMain = bytesMain;
-        best.bytesL2 = bytesL2;
-        best.padded = nTiles * tileFlops;
-        best.smallM = smallM;
-        best.bw = bw;
-      }
-    }
+    if (o.smallM && mPad >= t.m) continue;
+    priceTile(env, t, o.smallM ? mPad : t.m, o, p, best);
   }
+}
+
+/** CTAs of a tm × tn × tk tile resident per unit: bounded by shared memory (all stages), the accumulator register file and the CTA limit. */
+function ctasPerUnit(env: Env, tm: number, tn: number, tk: number, o: Orientation, accElem: number): number {
+  const stageBytes = (tm * o.aElem + tn * o.bElem) * tk * env.stages;
+  const cSmem = Math.floor(env.smemBytes / stageBytes);
+  const cRf = Math.floor(env.rfAccBytes / (tm * tn * accElem));
+  return Math.min(env.maxCtas, cSmem, cRf);
+}
+
+/** FLOP/s of one unit on this tile: the MMA rate, capped by shared-memory bandwidth for the warp tile's operand fragments. */
+function smemCappedRate(env: Env, tm: number, tn: number, o: Orientation): number {
+  const wm = Math.min(env.warpM, tm);
+  const wn = Math.min(env.warpN, tn);
+  const bytesPerFlop = (wm * o.aElem + wn * o.bElem) / (2 * wm * wn);
+  return Math.min(env.rawUnitRate, env.smemBytesPerS / bytesPerFlop) * env.efficiency;
+}
+
+/** Main-memory operand reads: once when one batch entry fits L2, else once per square-ish raster block of the concurrent tiles. */
+function operandReads(env: Env, Tm: number, Tn: number, slots: number, o: Orientation): number {
+  const wc = Math.min(slots, Tm * Tn);
+  const gn = Math.min(Tn, Math.ceil(Math.sqrt(wc)));
+  const gm = Math.min(Tm, Math.ceil(wc / gn));
+  const perItem = (o.aBytes + o.bBytes) / o.batch;
+  return perItem <= env.l2Bytes ? o.aBytes + o.bBytes : o.aBytes * Math.ceil(Tn / gn) + o.bBytes * Math.ceil(Tm / gm);
+}
+
+/** Prices tile `t` (with `tm` rows) at every useful split-K factor (waves, Stream-K tail, memory, L2, overheads); keeps the fastest in `best`. */
+function priceTile(env: Env, t: GemmTile, tm: number, o: Orientation, p: GemmProblem, best: Best): void {
+  const { n: tn, k: tk } = t;
+  const smallM = o.smallM;
+  const area = tm * tn;
+  const c = ctasPerUnit(env, tm, tn, tk, o, p.acc_elem);
+  if (c < 1) return;
+  const rate = smemCappedRate(env, tm, tn, o);
+  const S = env.units;
+  const Tm = Math.ceil(o.m / tm);
+  const Tn = Math.ceil(o.n / tn);
+  const tilesMn = Tm * Tn * o.batch;
+  const slots = S * c;
+  const reads = operandReads(env, Tm, Tn, slots, o);
+  const steps = kSteps(p, tk);
+  const tileBytes = tm * o.aStore + tn * o.bStore;
+  // Busiest SM: c tiles per full wave, ceil(rem / S) in the tail; on the regular path j tiles in flight
+  // run at rate × min(1, j·area / minOutputs); small-M tiles run at the MMA rate (bounded by bytes in flight).
+  const minOut = smallM ? 0 : env.minOutputs;
+  const perFull = c * Math.max(1, minOut / (c * area));
+  // Split-K 1, 2, 3, ... while the previous factor had not yet filled every tile slot; the
+  // small-M path splits k as far as it takes to fill the SMs (k-parallel over the whole chip).
+  const splitMax = smallM ? steps : env.splitMax;
+  for (let s = 1; s <= splitMax && s <= steps && (s === 1 || tilesMn * (s - 1) < slots); s++) {
+    const ks = Math.ceil(steps / s) * tk;
+    const nTiles = tilesMn * s;
+    const fullWaves = Math.floor(nTiles / slots);
+    const rem = nTiles - fullWaves * slots;
+    const j = rem > 0 ? Math.ceil(rem / S) : 0;
+    const tailQuantised = j > 0 ? j * Math.max(1, minOut / (j * area)) : 0;
+    // Stream-K / persistent scheduling (Osama et al., PPoPP 2023; CUTLASS 3 sm90 tile schedulers) deals the
+    // tail's k-iterations to every SM: the tail costs its share of a full wave. Regular path only, where the
+    // family's kernels do it; a grid smaller than one wave is split-K's case, not Stream-K's.
+    const balance = smallM || rem === 0 || fullWaves === 0 ? 0 : env.tailBalance;
+    const perTail = balance > 0 ? (1 - balance) * tailQuantised + balance * Math.min(tailQuantised, (rem / slots) * perFull) : tailQuantised;
+    const tileUnits = fullWaves * perFull + perTail;
+    const compute = (tileUnits * (2 * area * ks)) / rate;
+    const waves = fullWaves + (rem > 0 ? 1 : 0);
+    const splitBytes = s > 1 ? 2 * s * o.batch * o.m * o.n * p.acc_elem : 0;
+    // L2 → SMEM traffic at the operands' storage width (weight-only formats unpacked after the copy);
+    // Stream-K fix-up: split tail tiles exchange fp32 partial sums through L2 (write + read).
+    const bytesL2 = (nTiles * tileBytes * ks) / env.l2Sharing + p.c_bytes + splitBytes + (balance > 0 ? 2 * rem * area * p.acc_elem : 0);
+    // Little's law (small-M path only; the regular path's outputs-in-flight rule already prices latency).
+    const bw = smallM ? gridBandwidth(env.mainBw, S, Math.min(nTiles, slots), tileBytes * tk * env.stages, env.inflightCap, env.latencyS) : env.mainBw;
+    const memory = (reads + p.c_bytes + splitBytes) / bw;
+    const l2 = env.l2Bw > 0 ? bytesL2 / env.l2Bw : 0;
+    // Small-M kernels reduce their k-slices in the same kernel (no second launch).
+    const overhead = waves * env.waveOverheadS + (s > 1 && !smallM ? env.launchS : 0);
+    const time = Math.max(compute, memory, l2) + overhead;
+    if (time >= best.time) continue;
+    recordBest(best, o, tm, t, c, s, time, compute, memory, l2, overhead);
+    best.tiles = nTiles;
+    best.waves = waves;
+    best.waveEff = nTiles / (waves * slots);
+    best.occEff = (fullWaves * c + (rem > 0 ? j : 0)) / tileUnits;
+    best.bytesMain = reads + p.c_bytes + splitBytes;
+    best.bytesL2 = bytesL2;
+    best.padded = nTiles * (2 * area * ks);
+    best.bw = bw;
+  }
+}
+
+/** The tile choice and its time split of a new fastest candidate (the wave and byte figures are set by the caller). */
+function recordBest(best: Best, o: Orientation, tm: number, t: GemmTile, c: number, split: number, time: number, compute: number, memory: number, l2: number, overhead: number): void {
+  best.time = time;
+  best.tm = tm;
+  best.tn = t.n;
+  best.tk = t.k;
+  best.swapped = o.swapped;
+  best.split = split;
+  best.c = c;
+  best.smallM = o.smallM;
+  best.compute = compute;
+  best.memory = memory;
+  best.l2 = l2;
+  best.overhead = overhead;
 }
 
 /**
@@ -361,11 +376,18 @@ export function bestGemmTiling(p: GemmProblem, chip: Chip, eff: EfficiencyParams
   // Operand widths as stored in main memory (weight-only formats stream narrower than they stage).
   const aStore = p.a_bytes / Math.max(1, p.batch * p.m * p.k);
   const bStore = p.b_bytes / Math.max(1, p.batch * p.k * p.n);
-  for (const small of [false, true]) {
-    evaluateOrientation(env, tiles, p.m, p.n, p.batch, p.a_elem, p.b_elem, p.a_bytes, p.b_bytes, p, false, best, aStore, bStore, small);
-    if (p.m !== p.n) evaluateOrientation(env, tiles, p.n, p.m, p.batch, p.b_elem, p.a_elem, p.b_bytes, p.a_bytes, p, true, best, bStore, aStore, small);
+  const straight: Orientation = { m: p.m, n: p.n, batch: p.batch, aElem: p.a_elem, bElem: p.b_elem, aBytes: p.a_bytes, bBytes: p.b_bytes, aStore, bStore, swapped: false, smallM: false };
+  const swapped: Orientation = { m: p.n, n: p.m, batch: p.batch, aElem: p.b_elem, bElem: p.a_elem, aBytes: p.b_bytes, bBytes: p.a_bytes, aStore: bStore, bStore: aStore, swapped: true, smallM: false };
+  for (let pass = 0; pass < 2; pass++) {
+    straight.smallM = swapped.smallM = pass === 1;
+    evaluateOrientation(env, tiles, straight, p, best);
+    if (p.m !== p.n) evaluateOrientation(env, tiles, swapped, p, best);
   }
   if (!Number.isFinite(best.time)) return undefined;
+  return tilingOf(best);
+}
+
+function tilingOf(best: Best): GemmTiling {
   return {
     tile: { m: best.tm, n: best.tn, k: best.tk },
     swapped: best.swapped,

@@ -3,7 +3,8 @@ import type { UnetSpec } from "../../spec/model-spec.js";
 import { convOutputSize } from "../op-metrics.js";
 import type { Block, Op } from "../op.js";
 import type { Precision } from "../precision.js";
-import { actFlops, attention, conv, elementwise, linear, norm, residualAdd } from "./op-factory.js";
+import { actFlops, elementwise, linear, norm } from "./op-factory.js";
+import { pushResnet, pushTransformer, type UnetBuild, unetConv } from "./unet-layers.js";
 
 /**
  * One evaluation of a diffusers UNet2DConditionModel (Stable Diffusion 1.x layout; Rombach et al.
@@ -33,103 +34,73 @@ export function buildUnetBlocks(spec: UnetSpec, batch: number, latent: number, p
       }),
     );
   }
-  const B = batch;
   const C0 = spec.block_out_channels[0]!;
-  const temb = spec.time_embedding_dim ?? 4 * C0;
-  const heads = spec.attention_heads;
-  const X = spec.cross_attention_dim;
-  const L = spec.text_tokens;
+  const u: UnetBuild = { spec, B: batch, temb: spec.time_embedding_dim ?? 4 * C0, p };
+  const down = downBlocks(u, latent);
+  return [stemBlock(u, latent), ...down.blocks, midBlock(u, down.hw), ...upBlocks(u, down.hw, down.skips), outBlock(u, latent)];
+}
 
-  const resnet = (ops: Op[], name: string, cin: number, cout: number, hw: number) => {
-    const px = B * hw * hw;
-    ops.push(norm(`${name}.norm1`, "groupnorm", px, cin, 2 * cin, p));
-    ops.push(elementwise(`${name}.silu1`, "pointwise", "silu", px * cin, 1, actFlops("silu"), p, { epilogue_of: `${name}.norm1` }));
-    ops.push(conv(`${name}.conv1`, { n: B, h: hw, w: hw, c_in: cin, c_out: cout, k: 3, stride: 1, padding: 1, groups: 1, bias: true }, p));
-    ops.push(linear(`${name}.time_emb_proj`, "replicated", B, temb, cout, p, { bias: true }));
-    ops.push(elementwise(`${name}.time_add`, "pointwise", "add", px * cout, 2, 1, p, { epilogue_of: `${name}.conv1` }));
-    ops.push(norm(`${name}.norm2`, "groupnorm", px, cout, 2 * cout, p));
-    ops.push(elementwise(`${name}.silu2`, "pointwise", "silu", px * cout, 1, actFlops("silu"), p, { epilogue_of: `${name}.norm2` }));
-    ops.push(conv(`${name}.conv2`, { n: B, h: hw, w: hw, c_in: cout, c_out: cout, k: 3, stride: 1, padding: 1, groups: 1, bias: true }, p));
-    if (cin !== cout) ops.push(conv(`${name}.conv_shortcut`, { n: B, h: hw, w: hw, c_in: cin, c_out: cout, k: 1, stride: 1, padding: 0, groups: 1, bias: true }, p));
-    ops.push(residualAdd(`${name}.residual`, px * cout, p, `${name}.conv2`));
-  };
-
-  const transformer = (ops: Op[], name: string, c: number, hw: number) => {
-    const n = hw * hw;
-    const rows = B * n;
-    const hd = c / heads;
-    const proj = (pn: string) =>
-      spec.use_linear_projection
-        ? linear(pn, "replicated", rows, c, c, p, { bias: true })
-        : conv(pn, { n: B, h: hw, w: hw, c_in: c, c_out: c, k: 1, stride: 1, padding: 0, groups: 1, bias: true }, p);
-    ops.push(norm(`${name}.norm`, "groupnorm", rows, c, 2 * c, p));
-    ops.push(proj(`${name}.proj_in`));
-    for (let t = 0; t < spec.transformer_layers_per_block; t++) {
-      const b = `${name}.transformer_blocks.${t}`;
-      const core = { batch: B, heads, kv_heads: heads, head_dim_qk: hd, head_dim_v: hd, seq_q: n, causal: false, fused: true };
-      ops.push(norm(`${b}.norm1`, "layernorm", rows, c, 2 * c, p));
-      ops.push(linear(`${b}.attn1.to_qkv`, "column_parallel", rows, c, 3 * c, p));
-      ops.push(attention(`${b}.attn1.core`, { ...core, seq_kv: n }, p, false));
-      ops.push(linear(`${b}.attn1.to_out`, "row_parallel", rows, c, c, p, { bias: true }));
-      ops.push(residualAdd(`${b}.attn1.residual`, rows * c, p, `${b}.attn1.to_out`));
-      ops.push(norm(`${b}.norm2`, "layernorm", rows, c, 2 * c, p));
-      ops.push(linear(`${b}.attn2.to_q`, "column_parallel", rows, c, c, p));
-      ops.push(linear(`${b}.attn2.to_kv`, "column_parallel", B * L, X, 2 * c, p));
-      ops.push(attention(`${b}.attn2.core`, { ...core, seq_kv: L }, p, false));
-      ops.push(linear(`${b}.attn2.to_out`, "row_parallel", rows, c, c, p, { bias: true }));
-      ops.push(residualAdd(`${b}.attn2.residual`, rows * c, p, `${b}.attn2.to_out`));
-      const inner = spec.ff_mult * c;
-      ops.push(norm(`${b}.norm3`, "layernorm", rows, c, 2 * c, p));
-      ops.push(linear(`${b}.ff.proj`, "column_parallel", rows, c, 2 * inner, p, { bias: true }));
-      ops.push(elementwise(`${b}.ff.geglu`, "split_elementwise", "gelu*mul", rows * inner, 2, actFlops("gelu") + 1, p, { epilogue_of: `${b}.ff.proj` }));
-      ops.push(linear(`${b}.ff.out`, "row_parallel", rows, inner, c, p, { bias: true }));
-      ops.push(residualAdd(`${b}.ff.residual`, rows * c, p, `${b}.ff.out`));
-    }
-    ops.push(proj(`${name}.proj_out`));
-    ops.push(residualAdd(`${name}.residual`, rows * c, p, `${name}.proj_out`));
-  };
-
-  const blocks: Block[] = [];
-  const stem: Op[] = [
+/** Time embedding (sinusoidal, two linears with SiLU) and conv_in. */
+function stemBlock(u: UnetBuild, latent: number): Block {
+  const { spec, B, temb, p } = u;
+  const C0 = spec.block_out_channels[0]!;
+  const ops: Op[] = [
     elementwise("time_proj", "pointwise", "sinusoidal", B * C0, 1, 4, p),
     linear("time_embedding.linear_1", "replicated", B, C0, temb, p, { bias: true }),
     elementwise("time_embedding.silu", "pointwise", "silu", B * temb, 1, actFlops("silu"), p, { epilogue_of: "time_embedding.linear_1" }),
     linear("time_embedding.linear_2", "replicated", B, temb, temb, p, { bias: true }),
     // Every ResNet applies SiLU to the time embedding before its projection.
     elementwise("time_embedding.silu_out", "pointwise", "silu", B * temb, 1, actFlops("silu"), p, { epilogue_of: "time_embedding.linear_2" }),
-    conv("conv_in", { n: B, h: latent, w: latent, c_in: spec.in_channels, c_out: C0, k: 3, stride: 1, padding: 1, groups: 1, bias: true }, p),
+    unetConv(u, "conv_in", latent, spec.in_channels, C0, 3),
   ];
-  blocks.push({ name: "stem", kind: "stage", repeat: 1, ops: stem });
+  return { name: "stem", kind: "stage", repeat: 1, ops };
+}
 
+/** The down blocks, the latent size they end at and the channels of every skip connection they leave (in push order). */
+function downBlocks(u: UnetBuild, latent: number): { blocks: Block[]; hw: number; skips: number[] } {
+  const { spec } = u;
+  const levels = spec.block_out_channels.length;
+  const blocks: Block[] = [];
   let hw = latent;
-  let cin = C0;
-  const skips: number[] = [C0];
+  let cin = spec.block_out_channels[0]!;
+  const skips: number[] = [cin];
   spec.down_block_types.forEach((type, i) => {
     const c = spec.block_out_channels[i]!;
     const ops: Op[] = [];
     for (let j = 0; j < spec.layers_per_block; j++) {
-      resnet(ops, `down_blocks.${i}.resnets.${j}`, cin, c, hw);
+      pushResnet(u, ops, `down_blocks.${i}.resnets.${j}`, cin, c, hw);
       cin = c;
-      if (type === "CrossAttnDownBlock2D") transformer(ops, `down_blocks.${i}.attentions.${j}`, c, hw);
+      if (type === "CrossAttnDownBlock2D") pushTransformer(u, ops, `down_blocks.${i}.attentions.${j}`, c, hw);
       skips.push(c);
     }
     if (i < levels - 1) {
-      ops.push(conv(`down_blocks.${i}.downsamplers.0.conv`, { n: B, h: hw, w: hw, c_in: c, c_out: c, k: 3, stride: 2, padding: 1, groups: 1, bias: true }, p));
+      ops.push(unetConv(u, `down_blocks.${i}.downsamplers.0.conv`, hw, c, c, 3, 2));
       hw = convOutputSize(hw, 3, 2, 1);
       skips.push(c);
     }
     blocks.push({ name: `down_blocks.${i}`, kind: "stage", repeat: 1, ops });
   });
+  return { blocks, hw, skips };
+}
 
-  const top = spec.block_out_channels[levels - 1]!;
-  const mid: Op[] = [];
-  resnet(mid, "mid_block.resnets.0", top, top, hw);
-  transformer(mid, "mid_block.attentions.0", top, hw);
-  resnet(mid, "mid_block.resnets.1", top, top, hw);
-  blocks.push({ name: "mid_block", kind: "stage", repeat: 1, ops: mid });
+/** ResNet, transformer, ResNet at the lowest resolution. */
+function midBlock(u: UnetBuild, hw: number): Block {
+  const top = u.spec.block_out_channels.at(-1)!;
+  const ops: Op[] = [];
+  pushResnet(u, ops, "mid_block.resnets.0", top, top, hw);
+  pushTransformer(u, ops, "mid_block.attentions.0", top, hw);
+  pushResnet(u, ops, "mid_block.resnets.1", top, top, hw);
+  return { name: "mid_block", kind: "stage", repeat: 1, ops };
+}
 
+/** The up blocks: each ResNet takes a skip connection (concatenated), then an upsample (nearest + conv). */
+function upBlocks(u: UnetBuild, lowest: number, skips: number[]): Block[] {
+  const { spec, B, p } = u;
+  const levels = spec.block_out_channels.length;
   const reversed = [...spec.block_out_channels].reverse();
-  let prev = top;
+  const blocks: Block[] = [];
+  let hw = lowest;
+  let prev = reversed[0]!;
   spec.up_block_types.forEach((type, i) => {
     const c = reversed[i]!;
     const ops: Op[] = [];
@@ -137,27 +108,32 @@ export function buildUnetBlocks(spec: UnetSpec, batch: number, latent: number, p
       const skip = skips.pop()!;
       const rin = j === 0 ? prev : c;
       ops.push(elementwise(`up_blocks.${i}.concat.${j}`, "pointwise", "concat", B * (rin + skip) * hw * hw, 1, 0, p));
-      resnet(ops, `up_blocks.${i}.resnets.${j}`, rin + skip, c, hw);
-      if (type === "CrossAttnUpBlock2D") transformer(ops, `up_blocks.${i}.attentions.${j}`, c, hw);
+      pushResnet(u, ops, `up_blocks.${i}.resnets.${j}`, rin + skip, c, hw);
+      if (type === "CrossAttnUpBlock2D") pushTransformer(u, ops, `up_blocks.${i}.attentions.${j}`, c, hw);
     }
     prev = c;
     if (i < levels - 1) {
       hw *= 2;
       ops.push(elementwise(`up_blocks.${i}.upsamplers.0.nearest`, "pointwise", "upsample_nearest", B * c * hw * hw, 1, 0, p));
-      ops.push(conv(`up_blocks.${i}.upsamplers.0.conv`, { n: B, h: hw, w: hw, c_in: c, c_out: c, k: 3, stride: 1, padding: 1, groups: 1, bias: true }, p));
+      ops.push(unetConv(u, `up_blocks.${i}.upsamplers.0.conv`, hw, c, c, 3));
     }
     blocks.push({ name: `up_blocks.${i}`, kind: "stage", repeat: 1, ops });
   });
+  return blocks;
+}
 
-  blocks.push({
+/** GroupNorm, SiLU and conv_out back to the latent channels. */
+function outBlock(u: UnetBuild, latent: number): Block {
+  const { spec, B, p } = u;
+  const C0 = spec.block_out_channels[0]!;
+  return {
     name: "out",
     kind: "head",
     repeat: 1,
     ops: [
       norm("conv_norm_out", "groupnorm", B * latent * latent, C0, 2 * C0, p),
       elementwise("conv_act", "pointwise", "silu", B * latent * latent * C0, 1, actFlops("silu"), p, { epilogue_of: "conv_norm_out" }),
-      conv("conv_out", { n: B, h: latent, w: latent, c_in: C0, c_out: spec.out_channels, k: 3, stride: 1, padding: 1, groups: 1, bias: true }, p),
+      unetConv(u, "conv_out", latent, C0, spec.out_channels, 3),
     ],
-  });
-  return blocks;
+  };
 }
