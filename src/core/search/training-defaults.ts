@@ -8,9 +8,11 @@
  * Candidates: micro-batch sizes over the divisors of the per-replica batch (global_batch / dp);
  * interleave factors as the layout search tries them, with Megatron's rule that interleaving needs
  * the micro-batch count to be a multiple of pp; sp on and off with tp > 1 (off with tp = 1);
- * ZeRO stages 0 and 1 with dp > 1 (0 with dp = 1), and 2 and 3 only when nothing fits with those
- * (ZeRO-3 gathers parameters every micro-batch: slower); recompute none, selective, full — the
- * lightest that fits for each combination of the others (heavier recomputation only adds work).
+ * ZeRO stages 0-3 with dp > 1 (0 with dp = 1) — all four, since a higher stage that frees enough
+ * memory to drop recomputation can be the faster layout (ZeRO-2 costs no step time here and can
+ * save tens of GB); recompute none, selective, full — the lightest that fits for each combination
+ * of the others (heavier recomputation only adds work, so a heavier one that fits is never faster).
+ * Equally fast layouts: the one with less memory per chip.
  * Ranked: fits in memory, then step time, then memory; with nothing fitting, the smallest shortfall.
  * Values a request gives are never changed. The estimate says what was chosen and why (`chosen_defaults`).
  */
@@ -26,7 +28,7 @@ export type OpenKnob = "microbatch" | "interleave" | "sp" | "zero" | "recompute"
 /** A training request whose micro-batch size, interleave factor, sp, ZeRO stage and recompute may be left unset. */
 export type OpenTrainingRequest = Omit<TrainingRequest, OpenKnob> & Partial<Pick<TrainingRequest, OpenKnob>>;
 
-type Knobs = Omit<Pick<TrainingRequest, OpenKnob>, "recompute">;
+type Knobs = Pick<TrainingRequest, "microbatch" | "interleave" | "sp">;
 type Recompute = TrainingRequest["recompute"];
 
 /** Recompute modes from the lightest (least extra work, most memory) to the heaviest. */
@@ -40,25 +42,25 @@ interface Candidates {
   recompute: readonly Recompute[];
 }
 
-/** The values to try for each knob: the given value, else the candidates (ZeRO: the first tier, 0 and 1). */
+/** The values to try for each knob: the given value, else the candidates. */
 function candidateKnobs(req: OpenTrainingRequest, layers: number): Candidates {
   const perReplica = req.global_batch / req.dp;
   return {
     microbatch: req.microbatch !== undefined ? [req.microbatch] : Number.isInteger(perReplica) ? divisors(perReplica) : [1],
     interleave: req.interleave !== undefined ? [req.interleave] : interleaveCandidates(layers, req.pp),
     sp: req.sp !== undefined ? [req.sp] : req.tp > 1 ? [true, false] : [false],
-    zero: req.zero !== undefined ? [req.zero] : req.dp > 1 ? [0, 1] : [0],
+    zero: req.zero !== undefined ? [req.zero] : req.dp > 1 ? [0, 1, 2, 3] : [0],
     recompute: req.recompute !== undefined ? [req.recompute] : RECOMPUTE_ORDER,
   };
 }
 
-/** The (interleave, sp, zero) combinations to try with one micro-batch size. */
+/** The (interleave, sp) pairs to try with one micro-batch size. */
 function* layoutsWith(microbatch: number, c: Candidates, req: OpenTrainingRequest): Generator<Knobs> {
   const m = req.global_batch / (req.dp * microbatch);
   for (const interleave of c.interleave) {
     // Megatron interleaves only when the micro-batch count is a multiple of pp (schedules.py).
     if (req.interleave === undefined && interleave > 1 && m % req.pp !== 0) continue;
-    for (const sp of c.sp) for (const zero of c.zero) yield { microbatch, interleave, sp, zero };
+    for (const sp of c.sp) yield { microbatch, interleave, sp };
   }
 }
 
@@ -76,7 +78,12 @@ interface SearchOutcome {
   tried: number;
 }
 
-/** Prices the candidates: per combination of the other knobs, recompute from the lightest until one fits. */
+/**
+ * Prices the candidates: for each (micro-batch, interleave, sp, ZeRO stage), recompute from the
+ * lightest until one fits (heavier recomputation only adds work). Every ZeRO stage is priced: the
+ * step time is not monotone in the stage (ZeRO-1/2 replace the all-reduce by a reduce-scatter and an
+ * all-gather, which the model overlaps differently), so no stage is skipped.
+ */
 function searchCandidates(req: OpenTrainingRequest, c: Candidates, price: (l: TrainingRequest) => TrainingEstimate | undefined): SearchOutcome {
   let best: TrainingEstimate | undefined;
   let tried = 0;
@@ -84,14 +91,16 @@ function searchCandidates(req: OpenTrainingRequest, c: Candidates, price: (l: Tr
     let fits = false;
     let priced = false;
     for (const knobs of layoutsWith(microbatch, c, req)) {
-      for (const recompute of c.recompute) {
-        const e = price({ ...req, ...knobs, recompute });
-        if (!e) continue;
-        tried++;
-        priced = true;
-        fits ||= e.fits;
-        if (ranksBefore(e, best)) best = e;
-        if (e.fits) break; // heavier recomputation only adds work
+      for (const zero of c.zero) {
+        for (const recompute of c.recompute) {
+          const e = price({ ...req, ...knobs, zero, recompute });
+          if (!e) continue;
+          tried++;
+          priced = true;
+          fits ||= e.fits;
+          if (ranksBefore(e, best)) best = e;
+          if (e.fits) break;
+        }
       }
     }
     // Memory grows with the micro-batch (activations ∝ microbatch · min(m, pp)): past the first size
@@ -117,19 +126,11 @@ export function estimateTrainingWithDefaults(req: OpenTrainingRequest, ctx: Cost
     }
   };
   const candidates = candidateKnobs(req, shape.layers);
-  let { best, tried } = searchCandidates(req, candidates, price);
-  let zeroTier = "0 and 1";
-  if (req.zero === undefined && req.dp > 1 && !best?.fits) {
-    // Nothing fits with ZeRO 0 or 1: shard gradients (2) and parameters (3) too.
-    const more = searchCandidates(req, { ...candidates, zero: [2, 3] }, price);
-    tried += more.tried;
-    if (more.best && ranksBefore(more.best, best)) best = more.best;
-    zeroTier = "0 and 1, then 2 and 3 as nothing fit";
-  }
+  const { best, tried } = searchCandidates(req, candidates, price);
   // No candidate prices: the plain defaults, whose error (a layout that cannot work) is the answer.
   const chosen = best ?? pricer.estimate({ ...req, microbatch: req.microbatch ?? 1, interleave: req.interleave ?? 1, sp: req.sp ?? req.tp > 1, zero: req.zero ?? 0, recompute: req.recompute ?? "none" });
   const lighter = req.recompute === undefined && best ? lighterRecompute(req, chosen, price) : [];
-  return { ...chosen, chosen_defaults: [...(chosen.chosen_defaults ?? []), ...explain(req, chosen, { candidates, tried, zeroTier, lighter })] };
+  return { ...chosen, chosen_defaults: [...(chosen.chosen_defaults ?? []), ...explain(req, chosen, { candidates, tried, lighter })] };
 }
 
 /** The chosen layout with each lighter recompute mode: why it was not taken (it does not fit). */
@@ -146,7 +147,7 @@ function lighterRecompute(req: OpenTrainingRequest, e: TrainingEstimate, price: 
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
 
 /** One entry per knob the request left unset: the value chosen and why. */
-function explain(req: OpenTrainingRequest, e: TrainingEstimate, how: { candidates: Candidates; tried: number; zeroTier: string; lighter: string[] }): ChosenDefault[] {
+function explain(req: OpenTrainingRequest, e: TrainingEstimate, how: { candidates: Candidates; tried: number; lighter: string[] }): ChosenDefault[] {
   const { candidates: c, tried } = how;
   const why = tried === 0 ? "no candidate could be priced: the plain default" : e.fits ? `the fastest layout that fits of ${tried} tried` : `nothing fits in memory: the closest to fitting of ${tried} tried`;
   const out: ChosenDefault[] = [];
@@ -156,7 +157,7 @@ function explain(req: OpenTrainingRequest, e: TrainingEstimate, how: { candidate
   // Interleaving without pp, sp without tp and ZeRO without dp are not choices: left out.
   if (req.interleave === undefined && req.pp > 1) out.push({ field: "interleave", value: e.layout.interleave, why: `unset: ${why} (interleave factors ${c.interleave.join(", ")} on pp = ${req.pp})` });
   if (req.sp === undefined && req.tp > 1) out.push({ field: "sp", value: e.layout.sp, why: `unset: ${why} (sequence parallelism on and off, tp = ${req.tp})` });
-  if (req.zero === undefined && req.dp > 1) out.push({ field: "zero", value: e.layout.zero, why: `unset: ${why} (ZeRO stages ${how.zeroTier}, dp = ${req.dp})` });
+  if (req.zero === undefined && req.dp > 1) out.push({ field: "zero", value: e.layout.zero, why: `unset: ${why} (ZeRO stages 0-3, dp = ${req.dp})` });
   if (req.recompute === undefined) {
     const lighter = how.lighter.length ? `; ${how.lighter.join(", ")}` : "";
     out.push({ field: "recompute", value: e.layout.recompute, why: `unset: ${why} (none, selective, full: the lightest that fits${lighter})` });
