@@ -72,6 +72,8 @@ export interface TrainingSearchResult {
   closest?: TrainingEstimate;
   rejections: Rejection[];
   notes: string[];
+  /** With no feasible layout: why (the closest layout and its shortfall, or that none could be priced); also the last note. */
+  infeasible_reason?: string;
 }
 
 /** Divisors of n in ascending order. */
@@ -296,11 +298,10 @@ export function searchTrainingLayouts(req: TrainingSearchRequest, ctx: CostConte
     notes,
   };
   if (!feasible.length) {
-    notes.push(
-      closest
-        ? `no layout fits: the closest (${layoutLabel(closest.layout)}) needs ${(closest.memory_per_chip_bytes / 1e9).toFixed(1)} GB per chip of ${(closest.memory_capacity_bytes / 1e9).toFixed(1)} GB (short by ${(closest.shortfall_bytes / 1e9).toFixed(1)} GB)`
-        : "no layout could be priced: see the rejections",
-    );
+    res.infeasible_reason = closest
+      ? `no layout fits: the closest (${layoutLabel(closest.layout)}) needs ${(closest.memory_per_chip_bytes / 1e9).toFixed(1)} GB per chip of ${(closest.memory_capacity_bytes / 1e9).toFixed(1)} GB (short by ${(closest.shortfall_bytes / 1e9).toFixed(1)} GB)`
+      : "no layout could be priced: see the rejections";
+    notes.push(res.infeasible_reason);
   }
   return res;
 }
