@@ -11,8 +11,8 @@
  * ZeRO stages 0-3 with dp > 1 (0 with dp = 1) — all four, since a higher stage that frees enough
  * memory to drop recomputation can be the faster layout (ZeRO-2 costs no step time here and can
  * save tens of GB); recompute none, selective, full — the lightest that fits for each combination
- * of the others (heavier recomputation only adds work, so a heavier one that fits is never faster).
- * Equally fast layouts: the one with less memory per chip.
+ * of the others (heavier recomputation only adds work, so a heavier one that fits is never faster);
+ * the stage × recompute grid is pruned by memory monotonicity ({@link priceGrid}).
  * Ranked: fits in memory, then step time, then memory; with nothing fitting, the smallest shortfall.
  * Values a request gives are never changed. The estimate says what was chosen and why (`chosen_defaults`).
  */
@@ -79,11 +79,31 @@ interface SearchOutcome {
 }
 
 /**
- * Prices the candidates: for each (micro-batch, interleave, sp, ZeRO stage), recompute from the
- * lightest until one fits (heavier recomputation only adds work). Every ZeRO stage is priced: the
- * step time is not monotone in the stage (ZeRO-1/2 replace the all-reduce by a reduce-scatter and an
- * all-gather, which the model overlaps differently), so no stage is skipped.
+ * Prices one (micro-batch, interleave, sp)'s grid of ZeRO stages × recompute modes, pruned by two
+ * monotonicities: memory never grows with a higher stage or a heavier recompute, and a heavier
+ * recompute never shortens the step at the same stage. Recompute runs from the lightest; at each,
+ * stages run from the highest down until one does not fit (a lower one holds more), and only the
+ * stages below those that already fit with a lighter recompute are tried (there the lighter one is
+ * at least as fast). Every stage that fits is priced: the step time is not monotone in the stage
+ * (ZeRO-1/2 swap the all-reduce for a reduce-scatter and an all-gather, overlapped differently).
  */
+function priceGrid(layout: OpenTrainingRequest & Knobs, c: Candidates, price: (l: TrainingRequest) => TrainingEstimate | undefined, visit: (e: TrainingEstimate) => void): void {
+  let fitFrom = c.zero.length; // c.zero ascending: the stages from this index up fit with a lighter recompute
+  for (const recompute of c.recompute) {
+    let lowest = fitFrom;
+    for (let i = fitFrom - 1; i >= 0; i--) {
+      const e = price({ ...layout, zero: c.zero[i]!, recompute });
+      if (!e) continue;
+      visit(e);
+      if (!e.fits) break;
+      lowest = i;
+    }
+    fitFrom = lowest;
+    if (fitFrom === 0) return;
+  }
+}
+
+/** Prices the candidates, micro-batch sizes ascending, and keeps the best. */
 function searchCandidates(req: OpenTrainingRequest, c: Candidates, price: (l: TrainingRequest) => TrainingEstimate | undefined): SearchOutcome {
   let best: TrainingEstimate | undefined;
   let tried = 0;
@@ -91,17 +111,12 @@ function searchCandidates(req: OpenTrainingRequest, c: Candidates, price: (l: Tr
     let fits = false;
     let priced = false;
     for (const knobs of layoutsWith(microbatch, c, req)) {
-      for (const zero of c.zero) {
-        for (const recompute of c.recompute) {
-          const e = price({ ...req, ...knobs, zero, recompute });
-          if (!e) continue;
-          tried++;
-          priced = true;
-          fits ||= e.fits;
-          if (ranksBefore(e, best)) best = e;
-          if (e.fits) break;
-        }
-      }
+      priceGrid({ ...req, ...knobs }, c, price, (e) => {
+        tried++;
+        priced = true;
+        fits ||= e.fits;
+        if (ranksBefore(e, best)) best = e;
+      });
     }
     // Memory grows with the micro-batch (activations ∝ microbatch · min(m, pp)): past the first size
     // that does not fit, none will.
