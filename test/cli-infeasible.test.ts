@@ -35,8 +35,8 @@ const MOE_TOO_BIG = scenario(
 hardware: { chip: nvidia-h100-sxm, count: 16, system: dgx-h100 }
 workload: { model: mixtral-8x7b }
 precision: { compute: bf16 }
-parallelism: { tp: 2, pp: 1, dp: 4, ep: 2, cp: 2 }
-training: { global_batch: 64, seq_len: 8192 }
+parallelism: { tp: 2, pp: 1, dp: 4, ep: 2, cp: 2, zero: 0 }
+training: { global_batch: 64, seq_len: 8192, recompute: none }
 `,
 );
 /** Llama 3.1 70B in bf16 on one 80 GB H100: 141 GB of weights alone. */

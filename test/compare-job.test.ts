@@ -17,7 +17,10 @@ describe("compare workload defaults", () => {
     expect(compareWorkload(catalog.model("bert-base"), {})).toMatchObject({ unit: "sequence", input_tokens: 512 });
     expect(compareWorkload(catalog.model("bert-base"), {}).output_tokens).toBeUndefined();
     expect(compareWorkload(catalog.model("resnet-50"), { batch: 8 })).toEqual({ mode: "inference", category: "cnn", unit: "image", image_size: 224, batch: 8, tp: 1 });
-    expect(compareWorkload(catalog.model("resnet-50"), { training: true, batch: 64 })).toMatchObject({ mode: "training", batch: 64, recompute: "none" });
+    expect(compareWorkload(catalog.model("resnet-50"), { training: true, batch: 64 })).toMatchObject({ mode: "training", batch: 64 });
+    // Recompute (like the micro-batch) is left to the training chooser when not given.
+    expect(compareWorkload(catalog.model("resnet-50"), { training: true, batch: 64 }).recompute).toBeUndefined();
+    expect(compareWorkload(catalog.model("resnet-50"), { training: true, batch: 64, recompute: "full" }).recompute).toBe("full");
     expect(compareWorkload(catalog.model("llama-3.1-8b"), { training: true, microbatch: 4 })).toMatchObject({ batch: 4, microbatch: 4, seq_len: 2048 });
   });
 });

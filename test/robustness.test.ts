@@ -236,7 +236,7 @@ const CASES: Record<string, Case> = {
     code: 3,
     says: /"reason": "cannot be priced: intel-agilex7 has no dense compute peak/,
   },
-  "scale 405B on 1-2 T4s": { argv: () => ["scale", "--model", "llama-3.1-405b", "--chip", "nvidia-t4", "--chips", "1,2", "--dtype", "fp16", "--json"], code: 0, says: /"fits": false[\s\S]*"reason": "no layout fits/ },
+  "scale 405B on 1-2 T4s": { argv: () => ["scale", "--model", "llama-3.1-405b", "--chip", "nvidia-t4", "--chips", "1,2", "--dtype", "fp16", "--json"], code: 3, says: /"fits": false[\s\S]*"reason": "no layout fits[\s\S]*"feasible": false/ },
   "compare a chip that cannot run it": {
     argv: () => ["compare", "--model", "llama-3.1-8b", "--chips", `${H100},intel-agilex7`, "--json"],
     code: 0,

@@ -172,8 +172,8 @@ describe("xpusim train / scale", () => {
   const common = ["--model", "llama-3.1-70b", "--chip", "nvidia-h100-sxm", "--chips", "64", "--global-batch", "128", "--seq", "4096"];
 
   it("train prints one layout's breakdown, and its JSON matches estimateTraining", async () => {
-    // Micro-batch, interleave and sp given: unset they are chosen (training-jobs.test.ts).
-    const fixed = ["--tp", "8", "--pp", "2", "--microbatch", "1", "--interleave", "1", "--sp", "--tokens", "1T"];
+    // Every layout knob given: unset they are chosen (training-jobs.test.ts, training-chooser.test.ts).
+    const fixed = ["--tp", "8", "--pp", "2", "--microbatch", "1", "--interleave", "1", "--sp", "--zero", "1", "--recompute", "selective", "--tokens", "1T"];
     const t = await cli("train", ...common, ...fixed);
     expect(t.code).toBe(0);
     expect(t.out).toMatch(/tp 8 · pp 2 · dp 4 · sp/);

@@ -30,7 +30,7 @@ function header(r: CompareResult, systemFlag?: string): string {
   const dtype = r.dtype === "native" ? "each chip's native dtype" : r.dtype;
   if (w.mode === "training") {
     const shape = w.unit === "image" ? `${w.image_size ? `${w.image_size}×${w.image_size} ` : ""}images` : `sequences of ${w.seq_len} tokens`;
-    return `${r.model} training step: global batch ${w.batch} ${shape}, ${w.microbatch !== undefined ? `micro-batch ${w.microbatch}` : "micro-batch: the largest that fits each chip"}, ${dtype}, one chip each, ranked by step time (chips that do not fit last)`;
+    return `${r.model} training step: global batch ${w.batch} ${shape}, ${w.microbatch !== undefined ? `micro-batch ${w.microbatch}` : "micro-batch and recompute: the fastest that fits each chip"}, ${dtype}, one chip each, ranked by step time (chips that do not fit last)`;
   }
   const shape = w.unit === "token" ? `${w.input_tokens} input + ${w.output_tokens} output tokens` : w.unit === "sequence" ? `${w.input_tokens}-token sequences` : `${w.image_size ? `${w.image_size}×${w.image_size}` : "model-resolution"} images`;
   const layout = w.tp > 1 ? `tp ${w.tp} (${w.tp} chips each${systemFlag ? `, system ${systemFlag}` : ""})` : "one chip each";

@@ -10,7 +10,7 @@ import { JOBS } from "../../core/app/registry.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
-import { emit, formatOf, json, parseCount, positiveInt, positiveNumber, UsageError } from "../output.js";
+import { emit, formatOf, InfeasibleResult, json, parseCount, positiveInt, positiveNumber, UsageError } from "../output.js";
 
 interface ScaleOpts {
   model: string;
@@ -94,9 +94,11 @@ export function registerScaleCommand(program: Command): void {
         ...(o.usdPerHour !== undefined ? { usd_per_chip_hour: o.usdPerHour } : {}),
       };
       const result = JOBS.scaling.run(request, nodeCatalog());
-      if (format === "json") return emit(json(result), o.out);
-      if (format === "csv") return emit(renderCsv(result.points as unknown as Record<string, unknown>[]), o.out);
-      emit(renderScaling(result, request), o.out);
+      if (format === "json") emit(json(result), o.out);
+      else if (format === "csv") emit(renderCsv(result.points as unknown as Record<string, unknown>[]), o.out);
+      else emit(renderScaling(result, request), o.out);
+      // Printed as usual; the exit code says no count has a layout that fits (README, exit codes).
+      if (!result.feasible) throw new InfeasibleResult(result.infeasible_reason ?? "no layout fits at any chip count");
     });
 }
 

@@ -7,7 +7,8 @@ import { checkInputsApply, maxContext, modelTakes } from "./model-inputs.js";
  * What `compare` runs on every chip, with its defaults: a static-batch inference (batch 1; LLMs
  * 2048 prompt + 256 generated tokens, encoders their prompt, vision models an image at the
  * model's resolution) or one single-chip training step (--training: global batch = batch, else
- * the micro-batch, else 1; seq 2048 capped at the model's context). Inputs that do not fit the model's category or the mode are refused, naming the field.
+ * the micro-batch, else 1; seq 2048 capped at the model's context; micro-batch and recompute, when
+ * not given, chosen per chip by the training chooser: the fastest that fits). Inputs that do not fit the model's category or the mode are refused, naming the field.
  */
 export interface CompareWorkloadRequest {
   training?: boolean;
@@ -46,8 +47,9 @@ export interface CompareWorkload {
   /** Vision models: the image size, given or the model's own. */
   image_size?: number;
   seq_len?: number;
-  /** Training micro-batch as given; absent = chosen per chip (the largest that fits). */
+  /** Training micro-batch as given; absent = chosen per chip (the fastest layout that fits, search/training-defaults.ts). */
   microbatch?: number;
+  /** Training recompute as given; absent = chosen per chip like the micro-batch. */
   recompute?: "none" | "selective" | "full";
   /** Tensor-parallel chips per replica (inference). */
   tp: number;
@@ -81,7 +83,8 @@ export function compareWorkload(model: ModelSpec, req: CompareWorkloadRequest): 
   if (req.training) {
     const seq = unit === "image" ? {} : { seq_len: req.seq_len ?? Math.min(2048, ctx ?? 2048) };
     const mb = req.microbatch !== undefined ? { microbatch: req.microbatch } : {};
-    return { mode: "training", ...common, batch: req.global_batch ?? req.batch ?? req.microbatch ?? 1, ...seq, ...mb, recompute: req.recompute ?? "none", tp: 1 };
+    const rc = req.recompute !== undefined ? { recompute: req.recompute } : {};
+    return { mode: "training", ...common, batch: req.global_batch ?? req.batch ?? req.microbatch ?? 1, ...seq, ...mb, ...rc, tp: 1 };
   }
   const output = unit === "token" ? (req.output_tokens ?? 256) : undefined;
   const input = unit === "image" ? undefined : (req.input_tokens ?? Math.min(2048, Math.max(1, (ctx ?? 2048) - (output ?? 0))));

@@ -58,11 +58,10 @@ export function trainingRequestFromScenario(s: Scenario): TrainingJobRequest {
     seq_len: tr.seq_len ?? TRAINING_DEFAULTS.seq_len,
     // dp left at 1 fills the chips the other degrees leave (the job does it): dp = count / (tp·pp·cp).
     ...defined({ tp: par.tp, pp: par.pp, dp: par.dp === 1 ? undefined : par.dp, ep: par.ep, cp: par.cp, zero: par.zero, microbatch: par.microbatch, interleave: par.interleave, sp: par.sp }),
-    recompute: tr.recompute,
     flash_attention: tr.flash_attention,
     dropout: tr.dropout,
     overlap_grad_reduce: tr.overlap_grad_reduce,
-    ...defined({ grad_bucket_bytes: tr.grad_bucket_bytes, tokens: tr.tokens, image_size: tr.image_size }),
+    ...defined({ recompute: tr.recompute, grad_bucket_bytes: tr.grad_bucket_bytes, tokens: tr.tokens, image_size: tr.image_size }),
     options: { execution: s.execution, ...(s.cost_model ? { costModel: s.cost_model } : {}) },
   };
 }

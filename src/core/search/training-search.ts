@@ -68,6 +68,8 @@ export interface TrainingSearchResult {
   closest?: TrainingEstimate;
   rejections: Rejection[];
   notes: string[];
+  /** With no feasible layout: why (the closest layout and its shortfall, or that none could be priced); also the last note. */
+  infeasible_reason?: string;
 }
 
 /** Divisors of n in ascending order. */
@@ -349,7 +351,10 @@ function rankedResult(run: SearchRun, ctx: CostContext, notes: string[]): Traini
     rejections: run.tally.sorted(),
     notes,
   };
-  if (!feasible.length) notes.push(noFitNote(closest));
+  if (!feasible.length) {
+    res.infeasible_reason = noFitNote(closest);
+    notes.push(res.infeasible_reason);
+  }
   return res;
 }
 

@@ -80,8 +80,8 @@ export const parallelismSpec = z.strictObject({
   cp: positiveInt.default(1),
   /** Megatron sequence parallelism (with tp); unset: chosen (training: the faster of on and off). */
   sp: z.boolean().optional(),
-  /** ZeRO stage 0-3. */
-  zero: z.number().int().min(0).max(3).default(0),
+  /** ZeRO stage 0-3; unset: chosen (training: the best feasible, reported in chosen_defaults). */
+  zero: z.number().int().min(0).max(3).optional(),
   /** Micro-batch size in sequences (images for CNNs); unset: the best feasible size (training). */
   microbatch: positiveInt.optional(),
   /** Virtual pipeline stages per rank; 1 = none; unset: the best feasible factor (training). */
@@ -104,13 +104,14 @@ export const scenarioSpec = z.strictObject({
     z.strictObject({ op: opSpec }),
   ]),
   precision: precisionSpec.default({}),
-  parallelism: parallelismSpec.default({ tp: 1, pp: 1, dp: 1, ep: 1, cp: 1, zero: 0 }),
+  parallelism: parallelismSpec.default({ tp: 1, pp: 1, dp: 1, ep: 1, cp: 1 }),
   training: z
     .strictObject({
       /** Sequences per step (images for CNNs). */
       global_batch: positiveInt,
       seq_len: positiveInt.optional(),
-      recompute: z.enum(["none", "selective", "full"]).default("none"),
+      /** Activation recomputation; unset: the lightest that fits with the best layout (reported in chosen_defaults). */
+      recompute: z.enum(["none", "selective", "full"]).optional(),
       /** Optional token budget for time-to-train. */
       tokens: z.number().positive().optional(),
       /** FlashAttention-style fused attention (default true); false materialises the scores (Megatron 2021-22). */

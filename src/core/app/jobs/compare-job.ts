@@ -1,12 +1,13 @@
 import type { CostContext } from "../../cost/contract.js";
 import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 import { estimateInference, type InferenceEstimate } from "../../estimate/estimate-inference.js";
-import { estimateTraining, type TrainingEstimate } from "../../estimate/estimate-training.js";
+import type { TrainingEstimate } from "../../estimate/estimate-training.js";
 import type { EvaluateOptions } from "../../estimate/evaluate-graph.js";
 import { NATIVE_DTYPE_PREFERENCE, NATIVE_TRAINING_DTYPE_PREFERENCE, nativeMathDType } from "../../estimate/native-precision.js";
 import type { Chip } from "../../hardware/chip.js";
 import type { System } from "../../network/build-system.js";
 import { type SmallestFit, smallestFit } from "../../search/smallest-fit.js";
+import { estimateTrainingWithDefaults } from "../../search/training-defaults.js";
 import type { ModelSpec } from "../../spec/model-spec.js";
 import type { DType } from "../../units/dtype.js";
 import { type Precision, resolvePrecision } from "../../workload/precision.js";
@@ -55,7 +56,7 @@ export type CompareRow =
       smallest_fit?: SmallestFit;
       /** Why no smallest fit was found (when the search found none). */
       smallest_fit_none?: string;
-      /** Training: the micro-batch chosen (largest that fits) when none was given. */
+      /** Training: the micro-batch chosen (the fastest layout that fits; see training.chosen_defaults) when none was given. */
       microbatch_chosen?: number;
     }
   | { chip: string; ok: false; reason: string; dtype_choice?: DTypeChoice };
@@ -113,37 +114,29 @@ function inferenceRow(r: ChipRun): Partial<Extract<CompareRow, { ok: true }>> {
   return row;
 }
 
-/** Divisors of n, largest first (pairs d, n/d up to √n). */
-function divisorsDescending(n: number): number[] {
-  const out = new Set<number>();
-  for (let d = 1; d * d <= n; d++) if (n % d === 0) out.add(d).add(n / d);
-  return [...out].sort((a, b) => b - a);
-}
-
+/** One training step on one chip; unset micro-batch and recompute chosen by the training chooser, as `train` and a scenario do. */
 function trainingRow(r: ChipRun): Partial<Extract<CompareRow, { ok: true }>> {
   const { w } = r;
-  const at = (mb: number) =>
-    estimateTraining(
-      { model: r.model, precision: r.precision, global_batch: w.batch, seq_len: w.seq_len ?? 1, recompute: w.recompute ?? "none", chips: 1, tp: 1, pp: 1, dp: 1, ep: 1, cp: 1, zero: 0, microbatch: mb, ...(r.req.image_size ? { image_size: r.req.image_size } : {}) },
-      r.ctx,
-      r.req.options ?? {},
-    );
-  if (w.microbatch !== undefined) return { training: at(w.microbatch) };
-  // The largest micro-batch that fits (fewest accumulation steps); memory grows with it, so bisect.
-  const options = divisorsDescending(w.batch);
-  let lo = 0;
-  let hi = options.length - 1;
-  let best = at(options[hi]!);
-  let bestMb = options[hi]!;
-  if (!best.fits) return { training: best, microbatch_chosen: bestMb };
-  while (lo < hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    const t = at(options[mid]!);
-    if (t.fits) {
-      [best, bestMb, hi] = [t, options[mid]!, mid];
-    } else lo = mid + 1;
-  }
-  return { training: best, microbatch_chosen: bestMb };
+  const training = estimateTrainingWithDefaults(
+    {
+      model: r.model,
+      precision: r.precision,
+      global_batch: w.batch,
+      seq_len: w.seq_len ?? 1,
+      chips: 1,
+      tp: 1,
+      pp: 1,
+      dp: 1,
+      ep: 1,
+      cp: 1,
+      ...(w.microbatch !== undefined ? { microbatch: w.microbatch } : {}),
+      ...(w.recompute !== undefined ? { recompute: w.recompute } : {}),
+      ...(r.req.image_size ? { image_size: r.req.image_size } : {}),
+    },
+    r.ctx,
+    r.req.options ?? {},
+  );
+  return w.microbatch !== undefined ? { training } : { training, microbatch_chosen: training.layout.microbatch };
 }
 
 function rowFor(chip: Chip, req: CompareRequest, w: CompareWorkload, model: ModelSpec, explicitSystem: System | undefined, catalog: Catalog): CompareRow {

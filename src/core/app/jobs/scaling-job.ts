@@ -1,5 +1,6 @@
 import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 import type { EvaluateOptions } from "../../estimate/evaluate-graph.js";
+import { fmtBytes } from "../../report/table.js";
 import { layoutLabel, searchTrainingLayouts, type TrainingSearchResult } from "../../search/training-search.js";
 import { type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
 import type { SpecRef } from "../catalog.js";
@@ -64,6 +65,10 @@ export interface ScalingResult {
   mode: "strong" | "weak";
   seq_len: number;
   points: ScalePoint[];
+  /** Whether some count has a layout that fits (the CLI exits 3 when none does). */
+  feasible: boolean;
+  /** With no count fitting: why, count by count. */
+  infeasible_reason?: string;
 }
 
 export const STRONG_SCALING_GLOBAL_BATCH = 1024;
@@ -109,22 +114,26 @@ export const scalingJob = defineJob<ScalingRequest, ScalingResult>({
     }
     const base = points.find((p) => p.fits);
     if (base) for (const p of points) if (p.fits) p.scaling_efficiency = p.tokens_per_s! / p.chips / (base.tokens_per_s! / base.chips);
-    return { model: model.id ?? (typeof req.model === "string" ? req.model : "model"), chip: chip.id, mode: weak ? "weak" : "strong", seq_len: req.seq_len, points };
+    const feasible = base !== undefined;
+    return {
+      model: model.id ?? (typeof req.model === "string" ? req.model : "model"),
+      chip: chip.id,
+      mode: weak ? "weak" : "strong",
+      seq_len: req.seq_len,
+      points,
+      feasible,
+      ...(feasible ? {} : { infeasible_reason: `no layout fits at any chip count: ${points.map((p) => `${p.chips} chip${p.chips === 1 ? "" : "s"}: ${p.reason}`).join("; ")}` }),
+    };
   },
 });
-
-/** Bytes as the tables print them (3 significant digits). */
-function gigabytes(b: number): string {
-  return b >= 1e9 ? `${(b / 1e9).toPrecision(3)} GB` : `${(b / 1e6).toPrecision(3)} MB`;
-}
 
 function pointOf(chips: number, gb: number, r: TrainingSearchResult): ScalePoint {
   const e = r.best;
   const p: ScalePoint = { chips, global_batch: gb, fits: !!e, layouts_priced: r.evaluated, layouts_fitting: r.feasible };
   if (!e) {
-    p.reason = r.notes.find((n) => n.startsWith("no layout")) ?? r.rejections[0]?.reason ?? "no layout";
-    if (r.closest) p.reason = `no layout fits (closest ${layoutLabel(r.closest.layout)} short by ${gigabytes(r.closest.shortfall_bytes)})`;
+    if (r.closest) p.reason = `no layout fits (closest ${layoutLabel(r.closest.layout)} short by ${fmtBytes(r.closest.shortfall_bytes)})`;
     else if (r.rejections[0]) p.reason = `no valid layout: ${r.rejections[0].reason}`;
+    else p.reason = r.infeasible_reason ?? "no layout";
     return p;
   }
   p.layout = layoutLabel(e.layout);
