@@ -149,7 +149,7 @@ const CASES: Record<string, Case> = {
   "op gemm on a chip without compute data": { argv: () => gemm().map((a) => (a === H100 ? "intel-agilex7" : a)), code: 1, says: /intel-agilex7 has no bf16 matrix engine/ },
   "run unknown model": { argv: () => ["run", "--model", "llama-3.1-8", "--chip", H100, "--json"], code: 1, says: /unknown model "llama-3.1-8"/ },
   "run --dtype int4 on an H100": { argv: () => run("--dtype", "int4"), code: 1, says: /dtype: nvidia-h100-sxm has no int4 matrix engine/ },
-  "run bf16 on an int8-only edge TPU": { argv: () => ["run", "--model", "llama-3.1-8b", "--chip", "google-coral-edge-tpu", "--json"], code: 1, says: /no bf16 matrix engine; it supports int8/ },
+  "run bf16 on an int8-only edge TPU": { argv: () => ["run", "--model", "llama-3.1-8b", "--chip", "google-coral-edge-tpu", "--dtype", "bf16", "--json"], code: 1, says: /no bf16 matrix engine; it supports int8/ },
   "run resnet-50 --phase decode": { argv: () => ["run", "--model", "resnet-50", "--chip", H100, "--phase", "decode", "--json"], code: 1, says: /shape\.phase/ },
   "run --context below --seq": { argv: () => run("--context", "10"), code: 1, says: /context_tokens/ },
   "run vit --image smaller than a patch": { argv: () => ["run", "--model", "vit-b-16", "--chip", H100, "--image", "8", "--json"], code: 1, says: /image_size: must be at least the patch size/ },

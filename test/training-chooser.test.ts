@@ -125,7 +125,7 @@ describe("ZeRO stage near-ties go to the lower stage", () => {
     const chosen = JOBS.training.run(req, catalog);
     expect(chosen.fits).toBe(true);
     const { zero: _z, ...rest } = chosen.layout;
-    const byStage = [0, 1, 2, 3].map((zero) => JOBS.training.run({ ...req, ...rest, zero }, catalog));
+    const byStage = [0, 1, 2, 3].map((zero) => JOBS.training.run({ ...req, ...rest, recompute: rest.recompute as TrainingJobRequest["recompute"], zero }, catalog));
     expect(byStage.every((e) => e.fits)).toBe(true);
     const fastest = Math.min(...byStage.map((e) => e.step_time_s));
     const lowestNearTie = byStage.findIndex((e) => e.step_time_s <= fastest * 1.005);
