@@ -32,7 +32,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "core/serving": ["estimate"],
   "core/search": ["estimate", "serving"],
   "core/validate": ["estimate"],
-  "core/report": [],
+  "core/report": ["units"],
   "core/app": ["core"],
   node: ["core"],
   cli: ["app", "report", "diagnostics", "units", "node"],
@@ -77,9 +77,21 @@ function tsFiles(dir: string): string[] {
   });
 }
 
-/** Relative module specifiers of a file: imports, `export … from`, type-only imports and `import("…")`. */
-function importsOf(text: string): string[] {
-  return ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
+/**
+ * Module specifiers of a file: imports, `export … from`, type-only imports and `import("…")`, from the
+ * parsed syntax tree (ts.preProcessFile's token scan loses its place after a regular expression
+ * literal holding a quote and silently misses every import after it).
+ */
+function importsOf(text: string, file = "file.ts"): string[] {
+  const out: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) out.push(node.moduleSpecifier.text);
+    else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) out.push(node.arguments[0].text);
+    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) out.push(node.argument.literal.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS));
+  return out;
 }
 
 interface Violation {
@@ -93,7 +105,7 @@ function violations(): Violation[] {
   for (const file of tsFiles(SRC)) {
     const from = layerOf(file);
     const allowed = allowedFrom(from);
-    for (const spec of importsOf(readFileSync(file, "utf8"))) {
+    for (const spec of importsOf(readFileSync(file, "utf8"), file)) {
       if (!spec.startsWith(".")) continue;
       const to = layerOf(resolve(dirname(file), spec));
       if (!allowed.has(to)) {
@@ -126,8 +138,12 @@ describe("layering of src/", () => {
       'import {\n  e,\n  type F,\n} from "./e.js";',
       'type G = import("./g.js").G;',
       'const h = "import x from \'./not-an-import.js\'";',
+      // A regular expression holding a quote: a token scan loses its place here.
+      'const csv = (s: string) => (/[",\\n]/.test(s) ? `"${s}"` : s);',
+      'export { i } from "./i.js";',
+      'const j = await import("./j.js");',
     ].join("\n");
-    expect(importsOf(text)).toEqual(["./a.js", "../b/b.js", "./c.js", "./d.js", "./e.js", "./g.js"]);
+    expect(importsOf(text)).toEqual(["./a.js", "../b/b.js", "./c.js", "./d.js", "./e.js", "./g.js", "./i.js", "./j.js"]);
   });
 
   it("computes the allowed set transitively, and keeps report and the beside-cost folders apart", () => {
@@ -138,7 +154,7 @@ describe("layering of src/", () => {
     expect(allowedFrom("core/validate").has("core/serving")).toBe(false);
     expect(allowedFrom("core/npu").has("core/workload")).toBe(false);
     expect(allowedFrom("core/cost").has("core/systolic")).toBe(false);
-    expect(allowedFrom("core/report").size).toBe(1);
+    expect([...allowedFrom("core/report")].sort()).toEqual(["core/report", "core/units"]);
     expect(allowedFrom("core/app").has("core/search")).toBe(true);
     expect(allowedFrom("core/app").has("node")).toBe(false);
     expect(allowedFrom("node").has("cli")).toBe(false);

@@ -15,6 +15,7 @@ import type { InferenceEstimate, InferenceRequest, PhaseResult } from "./inferen
 import { draftModelCost, speculativeDecode } from "./inference-speculative.js";
 import type { ShardedPassCost } from "./sharded-pass.js";
 import { isLayerBlock } from "../workload/graph-semantics.js";
+import { fmtBytes } from "../units/format-bytes.js";
 
 export type { InferenceEstimate, InferenceRequest, PhaseResult } from "./inference-request.js";
 export { kvShareTp, weightsPerChipBytes } from "./inference-memory.js";
@@ -91,7 +92,7 @@ export function estimateInference(req: InferenceRequest, ctx: CostContext, opts:
   }
   if (!result.fits) {
     const fitHint = result.max_batch_that_fits !== undefined && result.max_batch_that_fits > 0 ? `; batch ≤ ${result.max_batch_that_fits} fits at this length` : "";
-    warnings.push(`does not fit: needs ${(result.memory_per_chip_bytes / 1e9).toFixed(1)} GB per chip, has ${(result.memory_capacity_bytes / 1e9).toFixed(1)} GB${fitHint}`);
+    warnings.push(`does not fit: needs ${fmtBytes(result.memory_per_chip_bytes)} per chip, has ${fmtBytes(result.memory_capacity_bytes)}${fitHint}`);
   }
   return result;
 }

@@ -9,6 +9,7 @@ import { kvCacheBytes } from "../workload/build-workload.js";
 import { formatPrecision, parsePrecision, type Precision } from "../workload/precision.js";
 import { sloMiss } from "./serving-plan-slo.js";
 import type { PlanCandidate, PlanCandidateChip, PlanRejection, ServingPlanRequest } from "./serving-plan-types.js";
+import { fmtBytes } from "../units/format-bytes.js";
 
 /** Share of the TPOT SLO a batch's analytic decode step may use (room for prefill interference). */
 const HEADROOM = 0.8;
@@ -85,7 +86,7 @@ function screenLayout(req: ServingPlanRequest, l: Layout): PlanCandidate | PlanR
   const oneSeq = kvCacheBytes(model, req.input_tokens + req.output_tokens, p.kv_cache, 1) * kvShareTp(model, tp);
   const need = weights + runtime + oneSeq;
   if (need > capacity) {
-    return { ...base, reason: `does not fit: ${(need / 1e9).toFixed(1)} GB per chip (weights ${(weights / 1e9).toFixed(1)} GB) > ${(capacity / 1e9).toFixed(1)} GB` };
+    return { ...base, reason: `does not fit: ${fmtBytes(need)} per chip (weights ${fmtBytes(weights)}) > ${fmtBytes(capacity)}` };
   }
   const tdp = pc.chip.power.tdp_w;
   if (req.power_limit_w !== undefined) {
@@ -125,7 +126,7 @@ function analyticCandidate(req: ServingPlanRequest, l: Layout, base: Omit<PlanRe
     if (!(e instanceof XpusimError)) throw e;
     return { ...base, reason: e.diagnostics.map((d) => d.message).join("; ") };
   }
-  if (!e1.fits) return { ...base, reason: `does not fit: ${(e1.memory_per_chip_bytes / 1e9).toFixed(1)} GB per chip > ${(f.capacity / 1e9).toFixed(1)} GB` };
+  if (!e1.fits) return { ...base, reason: `does not fit: ${fmtBytes(e1.memory_per_chip_bytes)} per chip > ${fmtBytes(f.capacity)}` };
   const miss = sloMiss(req.slo, e1.ttft_s, e1.tpot_s);
   if (miss.ratio > 1) return { ...base, reason: `SLO missed by ${miss.text} even for a lone request (${miss.detail})`, slo_ratio: miss.ratio };
   const { batch, tpot } = batchLimit(req, l, f, est, e1.tpot_s);

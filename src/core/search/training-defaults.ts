@@ -21,6 +21,7 @@ import { XpusimError } from "../diagnostics/diagnostic.js";
 import { checkLayout, type ChosenDefault, type TrainingEstimate, type TrainingRequest, trainingPricer } from "../estimate/estimate-training.js";
 import type { EvaluateOptions } from "../estimate/evaluate-graph.js";
 import { divisors, interleaveCandidates } from "./training-search.js";
+import { fmtBytes } from "../units/format-bytes.js";
 
 /** The knobs this search chooses when a request leaves them unset. */
 export type OpenKnob = "microbatch" | "interleave" | "sp" | "zero" | "recompute";
@@ -173,7 +174,7 @@ function lighterRecompute(req: OpenTrainingRequest, e: TrainingEstimate, price: 
   return out;
 }
 
-const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+const gb = (bytes: number) => `${fmtBytes(bytes)}`;
 
 /** One entry per knob the request left unset: the value chosen and why. */
 function explain(req: OpenTrainingRequest, e: TrainingEstimate, how: { candidates: Candidates; tried: number; lighter: string[] }): ChosenDefault[] {

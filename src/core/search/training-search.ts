@@ -24,6 +24,7 @@ import type { EvaluateOptions } from "../estimate/evaluate-graph.js";
 import { contextParallelProblem } from "../parallel/context-parallel.js";
 import { expertCount, expertParallelProblem } from "../parallel/expert-parallel.js";
 import { type Rejection, RejectionTally } from "./rejection-tally.js";
+import { fmtBytes } from "../units/format-bytes.js";
 
 export interface TrainingSearchRequest extends TrainingWorkload {
   chips: number;
@@ -315,7 +316,7 @@ function priceLayout(run: SearchRun, layout: TrainingRequest): void {
     run.feasible.push(e);
     return;
   }
-  run.tally.reject("does not fit in memory", `${label}: needs ${(e.memory_per_chip_bytes / 1e9).toFixed(1)} GB of ${(e.memory_capacity_bytes / 1e9).toFixed(1)} GB`);
+  run.tally.reject("does not fit in memory", `${label}: needs ${fmtBytes(e.memory_per_chip_bytes)} of ${fmtBytes(e.memory_capacity_bytes)}`);
   const c = run.closest;
   if (!c || e.shortfall_bytes < c.shortfall_bytes || (e.shortfall_bytes === c.shortfall_bytes && e.step_time_s < c.step_time_s)) run.closest = e;
 }
@@ -360,7 +361,7 @@ function rankedResult(run: SearchRun, ctx: CostContext, notes: string[]): Traini
 
 function noFitNote(closest: TrainingEstimate | undefined): string {
   return closest
-    ? `no layout fits: the closest (${layoutLabel(closest.layout)}) needs ${(closest.memory_per_chip_bytes / 1e9).toFixed(1)} GB per chip of ${(closest.memory_capacity_bytes / 1e9).toFixed(1)} GB (short by ${(closest.shortfall_bytes / 1e9).toFixed(1)} GB)`
+    ? `no layout fits: the closest (${layoutLabel(closest.layout)}) needs ${fmtBytes(closest.memory_per_chip_bytes)} per chip of ${fmtBytes(closest.memory_capacity_bytes)} (short by ${fmtBytes(closest.shortfall_bytes)})`
     : "no layout could be priced: see the rejections";
 }
 

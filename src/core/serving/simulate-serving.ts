@@ -12,6 +12,7 @@ import type { System } from "../network/build-system.js";
 import { type LayoutNetwork, layoutNetwork } from "../parallel/network-context.js";
 import { expertCount, expertParallelProblem } from "../parallel/expert-parallel.js";
 import { fallbackWarning, resolveExecutionPrecision } from "../estimate/execution-precision.js";
+import { fmtBytes } from "../units/format-bytes.js";
 
 /**
  * Top level of the serving simulator: one model on one chip type behind a serving engine.
@@ -267,7 +268,7 @@ function cachedStepCost(model: ModelSpec, ctx: CostContext, precision: Precision
 }
 
 function gb(b: number): string {
-  return `${(b / 1e9).toFixed(1)} GB`;
+  return fmtBytes(b);
 }
 
 /**

@@ -2,6 +2,7 @@ import { estimateInference, type InferenceEstimate } from "../estimate/estimate-
 import type { System } from "../network/build-system.js";
 import { dtypeOf, executionOf, num, precisionFor } from "./point-config.js";
 import { pointSystem, type PointContext, type ValidationResult } from "./validation-result.js";
+import { fmtBytes } from "../units/format-bytes.js";
 
 /** What each inference metric reads from the estimate (SI units). */
 const INFERENCE_METRICS: Record<string, (e: InferenceEstimate) => number> = {
@@ -50,7 +51,7 @@ export function validateInferencePoint(pc: PointContext): ValidationResult {
     pc.ctx,
     { execution: executionOf(cfg) },
   );
-  if (!e.fits) pc.assumptions.push(`does not fit in ${chip.id} memory as modelled (${(e.memory_per_chip_bytes / 1e9).toFixed(1)} GB)`);
+  if (!e.fits) pc.assumptions.push(`does not fit in ${chip.id} memory as modelled (${fmtBytes(e.memory_per_chip_bytes)})`);
   const read = INFERENCE_METRICS[p.metric];
   return read ? pc.ok(read(e)) : pc.unsupported(`metric "${p.metric}" is not understood for ${p.category}`);
 }

@@ -5,6 +5,7 @@ import type { PipelineSchedule } from "./pipeline-schedule.js";
 import type { GraphInfo } from "./training-graph.js";
 import type { TrainingMemory } from "./training-memory.js";
 import type { TrainingEstimate, TrainingRequest, TrainingWorkload } from "./training-types.js";
+import { fmtBytes } from "../../units/format-bytes.js";
 
 /**
  * Assembles a training step from its priced parts:
@@ -82,7 +83,7 @@ export function assembleTrainingEstimate(p: StepParts, w: TrainingWorkload, ctx:
   };
   addEnergy(res, p, ctx);
   if (req.tokens !== undefined && isTokenModel(p.graph)) addTimeToTrain(res, req, req.tokens / (samples * w.seq_len), ctx);
-  if (!res.fits) res.warnings.push(`does not fit: needs ${(mem.total / 1e9).toFixed(1)} GB per chip, has ${(capacity / 1e9).toFixed(1)} GB`);
+  if (!res.fits) res.warnings.push(`does not fit: needs ${fmtBytes(mem.total)} per chip, has ${fmtBytes(capacity)}`);
   if (!Number.isFinite(peak)) res.warnings.push(`${ctx.chip.id} has no ${w.precision.compute} peak: MFU unavailable`);
   if (req.chips > 1 && !p.networked) res.warnings.push("no system given: communication not priced");
   return res;
