@@ -77,12 +77,20 @@ export function closest(name: string, candidates: readonly string[], n = 3): str
   return [...candidates]
     .map((c) => {
       const lc = c.toLowerCase();
-      const score = lc.includes(q) || q.includes(lc) ? -1000 + Math.abs(lc.length - q.length) : editDistance(q, lc);
+      // Edit distance, less half the shared prefix: ids are read left to right ("nvidia-h1000" is a
+      // mistyped "nvidia-h100-sxm" more than an "nvidia-a10").
+      const score = lc.includes(q) || q.includes(lc) ? -1000 + Math.abs(lc.length - q.length) : editDistance(q, lc) - sharedPrefix(q, lc) / 2;
       return { c, score };
     })
     .sort((x, y) => x.score - y.score)
     .slice(0, n)
     .map((x) => x.c);
+}
+
+function sharedPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
 
 /** Where each kind of catalog id is listed, for "did you mean" hints. */
