@@ -33,7 +33,7 @@ export function modelIds(): string[] {
 
 /** Merges `extends:` chains (a catalog id) into a raw model document. */
 function resolveExtends(raw: unknown, file: string | undefined, seen: string[]): unknown {
-  return resolveExtendsChain(raw, "model", (id) => (store().has(id) ? store().raw(id) : undefined), modelIds, file, seen);
+  return resolveExtendsChain(raw, "model", (id) => (store().has(id) ? store().raw(id) : undefined), modelIds, { file, seen });
 }
 
 /** Validates an inline model object (e.g. from a scenario file); resolves `extends:`. */

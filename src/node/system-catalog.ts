@@ -67,7 +67,7 @@ function librarySpec(id: string): CollectiveLibrarySpec {
 
 /** Merges `extends:` chains (catalog system ids) into a raw system document. */
 function resolveExtends(raw: unknown, file: string | undefined, seen: string[]): Record<string, unknown> {
-  return resolveExtendsChain(raw, "system", (id) => (systemStore().has(id) ? systemStore().raw(id) : undefined), systemIds, file, seen);
+  return resolveExtendsChain(raw, "system", (id) => (systemStore().has(id) ? systemStore().raw(id) : undefined), systemIds, { file, seen, figures: specSupport().systemSpecSchema });
 }
 
 /**
@@ -76,9 +76,8 @@ function resolveExtends(raw: unknown, file: string | undefined, seen: string[]):
  * carries a user-defined chip (a spec file, not in the catalog) instead of looking it up by id.
  */
 export function systemFromObject(raw: unknown, file?: string, chipObject?: Chip): System {
-  const support = specSupport(); // loads (and registers) the system schema before the merge reads it
   const merged = resolveExtends(raw, file, []);
-  const spec = support.parseWith(support.systemSpecSchema, merged, file);
+  const spec = specSupport().parseWith(specSupport().systemSpecSchema, merged, file);
   let chip: Chip;
   try {
     chip = chipObject !== undefined && spec.chip === chipObject.id ? chipObject : loadChip(spec.chip);

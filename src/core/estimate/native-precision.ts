@@ -15,3 +15,12 @@ export const NATIVE_TRAINING_DTYPE_PREFERENCE: readonly DType[] = ["bf16", "fp16
 export function nativeMathDType(chip: Chip, preference: readonly DType[] = NATIVE_DTYPE_PREFERENCE): DType | undefined {
   return preference.find((d) => (chip.matrix.peak_flops_per_s[d] ?? 0) > 0);
 }
+
+/**
+ * The math dtype of a request that names none (`op`, `run`): the chip's native one (bf16 where it has
+ * bf16), with the note that says so when it is not bf16.
+ */
+export function unnamedMathDType(chip: Chip): { dtype: DType; note?: string } {
+  const native = nativeMathDType(chip) ?? "bf16";
+  return native === "bf16" ? { dtype: native } : { dtype: native, note: `no dtype given: ran ${native}, the chip's native math dtype (it has no bf16 matrix math)` };
+}

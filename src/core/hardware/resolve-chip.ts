@@ -11,6 +11,6 @@ export type RawChipLookup = (id: string) => unknown | undefined;
  * `file` is used in diagnostics. Cycles and unknown bases are reported with their path.
  */
 export function resolveChip(raw: unknown, lookup: RawChipLookup, knownIds: readonly string[], file?: string): Chip {
-  const merged = resolveExtendsChain(raw, "chip", lookup, () => knownIds, file);
+  const merged = resolveExtendsChain(raw, "chip", lookup, () => knownIds, { file, figures: chipSpecSchema });
   return buildChip(parseWith(chipSpecSchema, merged, file));
 }

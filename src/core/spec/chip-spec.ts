@@ -2,7 +2,6 @@ import { z } from "zod";
 import { DTYPES } from "../units/dtype.js";
 import { npuDesignSchema } from "./npu-design-spec.js";
 import { sourced, sourcedQuantity } from "./sourced.js";
-import { registerFigureSchema } from "./extends-provenance.js";
 import { CHIP_KINDS } from "./catalog-kinds.js";
 
 /**
@@ -161,5 +160,3 @@ export const chipSpecSchema = z.strictObject({
 export type ChipSpecInput = z.input<typeof chipSpecSchema>;
 /** A validated spec with SI numbers and provenance attached. */
 export type ChipSpec = z.output<typeof chipSpecSchema>;
-
-registerFigureSchema("chip", chipSpecSchema);

@@ -14,18 +14,6 @@ import type { z } from "zod";
 
 const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
-/**
- * The schema that says where a kind's figures are (models have no numbered sources). The schema
- * modules register themselves (chip-spec.ts, system-spec.ts), so merging a compiled catalog's
- * documents never loads zod; every path that merges a chip or system document also validates it,
- * so its schema module is loaded by then.
- */
-const FIGURE_SCHEMAS: Partial<Record<"chip" | "model" | "system", z.ZodType>> = {};
-
-export function registerFigureSchema(kind: "chip" | "system", schema: z.ZodType): void {
-  FIGURE_SCHEMAS[kind] = schema;
-}
-
 /** Fields whose content is not a figure of this spec (validated elsewhere or not sourced per figure). */
 const NOT_FIGURES = new Set(["sources", "source", "efficiency", "design"]);
 
@@ -40,9 +28,8 @@ function defaultSourceOf(doc: Record<string, unknown>): number[] | undefined {
  * figures are found by parsing the parent (a figure parses to `{ value, ... }`); a parent that does
  * not parse is returned unchanged (its errors surface when the child is validated).
  */
-export function pinDefaultSource(kind: "chip" | "model" | "system", parent: Record<string, unknown>): Record<string, unknown> {
+export function pinDefaultSource(schema: z.ZodType | undefined, parent: Record<string, unknown>): Record<string, unknown> {
   const source = defaultSourceOf(parent);
-  const schema = FIGURE_SCHEMAS[kind];
   if (!source || !schema) return parent;
   const parsed = schema.safeParse(parent);
   if (!parsed.success) return parent;

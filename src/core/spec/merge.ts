@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { error, unknownId, XpusimError } from "../diagnostics/diagnostic.js";
 import { pinDefaultSource, renumberChildSources } from "./extends-provenance.js";
 
@@ -25,15 +26,28 @@ export function isPlainObject(x: unknown): x is Record<string, unknown> {
  * noted as based on the base. Cycles, non-string bases and unknown ids are errors with the path
  * `extends` and the closest known ids.
  */
+export interface ExtendsOptions {
+  /** The document's file, for diagnostics. */
+  file?: string | undefined;
+  /** Ids already on the chain (cycle detection). */
+  seen?: readonly string[];
+  /** Appended to an unknown-base hint. */
+  hint?: string | undefined;
+  /**
+   * The kind's schema, which says where its figures are, so the base's default source can be pinned
+   * on each of them (extends-provenance.ts); without one (models) the base is merged as it is.
+   */
+  figures?: z.ZodType | undefined;
+}
+
 export function resolveExtendsChain(
   raw: unknown,
   kind: "chip" | "model" | "system",
   lookup: (id: string) => unknown | undefined,
   knownIds: () => readonly string[],
-  file?: string,
-  seen: readonly string[] = [],
-  hint?: string,
+  opts: ExtendsOptions = {},
 ): Record<string, unknown> {
+  const { file, seen = [], hint, figures } = opts;
   const at = file ? { file } : {};
   if (!isPlainObject(raw)) {
     throw new XpusimError(error("E_SCHEMA", "", `a ${kind} spec must be a mapping of fields`, { ...at, got: JSON.stringify(raw)?.slice(0, 60) }));
@@ -47,7 +61,7 @@ export function resolveExtendsChain(
     const d = unknownId(kind, base, knownIds(), "extends");
     throw new XpusimError({ ...d, ...at, ...(hint ? { hint: `${d.hint ? `${d.hint}; ` : ""}${hint}` } : {}) });
   }
-  const resolvedBase = pinDefaultSource(kind, resolveExtendsChain(baseRaw, kind, lookup, knownIds, file, [...seen, base], hint));
+  const resolvedBase = pinDefaultSource(figures, resolveExtendsChain(baseRaw, kind, lookup, knownIds, { ...opts, seen: [...seen, base] }));
   const { extends: _base, ...own } = raw;
   const rest = renumberChildSources(own, resolvedBase.sources);
   const merged = deepMerge(resolvedBase, rest) as Record<string, unknown>;

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { sourcedQuantity } from "./sourced.js";
-import { registerFigureSchema } from "./extends-provenance.js";
 
 /**
  * The system spec format: one file per multi-chip system (catalog/systems/<id>.yaml), YAML or JSON.
@@ -135,5 +134,3 @@ export const systemSpecSchema = z.strictObject({
 export type SystemSpecInput = z.input<typeof systemSpecSchema>;
 export type SystemSpec = z.output<typeof systemSpecSchema>;
 export type SourcedFraction = { value: number } & ProvenanceFields;
-
-registerFigureSchema("system", systemSpecSchema);

@@ -9,7 +9,7 @@ import { runtimeOverheadBytes, weightsPerChipBytes } from "../../estimate/infere
 import { buildWorkload, kvCacheBytes, modelParams, type WorkloadShape } from "../../workload/build-workload.js";
 import type { WorkloadGraph } from "../../workload/op.js";
 import { type Precision, type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
-import { nativeMathDType } from "../../estimate/native-precision.js";
+import { unnamedMathDType } from "../../estimate/native-precision.js";
 import { fmtBytes } from "../../report/table.js";
 import type { SpecRef } from "../catalog.js";
 import { checkInferenceRequest, type InferenceLayout, inferenceNetwork } from "../../estimate/inference-layout.js";
@@ -193,8 +193,8 @@ export const breakdownJob = defineJob<BreakdownRequest, BreakdownResult>({
     const chip = catalog.chip(req.chip);
     const model = catalog.model(req.model);
     const phase = req.phase ?? "prefill";
-    const nativeDtype = req.dtype_default === "native" && req.precision?.compute === undefined ? nativeMathDType(chip) : undefined;
-    const precision = resolvePrecision(req.precision ?? {}, nativeDtype ?? "bf16");
+    const unnamed = req.dtype_default === "native" && req.precision?.compute === undefined ? unnamedMathDType(chip) : undefined;
+    const precision = resolvePrecision(req.precision ?? {}, unnamed?.dtype ?? "bf16");
     const shape = passShape(model, req, phase);
     const graph = buildWorkload(model, shape, precision);
     const opts: EvaluateOptions = { ...(req.execution ? { execution: req.execution } : {}), ...(req.cost_model ? { costModel: req.cost_model } : {}) };
@@ -202,7 +202,6 @@ export const breakdownJob = defineJob<BreakdownRequest, BreakdownResult>({
     const pass = pricePass(req, model, graph, precision, ctx, opts, catalog);
     const cost = pass.ops;
     const memory = passMemory(model, pass.held, shape, precision, ctx, pass.tp?.layout);
-    const dtypeNote = nativeDtype && nativeDtype !== "bf16" ? [`no dtype given: ran ${nativeDtype}, the chip's native math dtype (it has no bf16 matrix math)`] : [];
     return {
       model: graph.name,
       token_model: isTokenModel(model),
@@ -223,7 +222,7 @@ export const breakdownJob = defineJob<BreakdownRequest, BreakdownResult>({
       time_by_bound_s: pass.time_by_bound_s,
       cost_models: cost.models_used,
       ...memory,
-      warnings: [...dtypeNote, ...memory.warnings],
+      warnings: [...(unnamed?.note ? [unnamed.note] : []), ...memory.warnings],
       ...(pass.tp ? { tp: pass.tp.layout.tp, system: pass.tp.system, comm_s: pass.tp.comm_s } : {}),
       blocks: cost.blocks.map(({ ops, ...b }) => b),
       ops: opRows(cost, pass.time_s),

@@ -2,7 +2,7 @@ import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 import type { CostContext } from "../../cost/contract.js";
 import { estimateOpSpec, type OpEstimate } from "../../estimate/estimate-op.js";
 import type { EvaluateOptions } from "../../estimate/evaluate-graph.js";
-import { nativeMathDType } from "../../estimate/native-precision.js";
+import { unnamedMathDType } from "../../estimate/native-precision.js";
 import type { OpSpec } from "../../spec/scenario-spec.js";
 import type { SpecRef } from "../catalog.js";
 import { completeOpSpec } from "../complete-op-spec.js";
@@ -68,7 +68,7 @@ export const opJob = defineJob<OpRequest, OpResult>({
 
 /** The op in the chip's native math dtype, with a note saying which and why. */
 function nativeOpEstimate(op: OpSpec, ctx: CostContext, opts: EvaluateOptions): OpEstimate {
-  const dtype = nativeMathDType(ctx.chip) ?? op.dtype;
+  const { dtype, note } = unnamedMathDType(ctx.chip);
   const est = estimateOpSpec({ ...op, dtype }, ctx, opts);
-  return dtype === op.dtype ? est : { ...est, notes: [`no dtype given: ran ${dtype}, the chip's native math dtype (it has no ${op.dtype} matrix math)`, ...est.notes] };
+  return note ? { ...est, notes: [note, ...est.notes] } : est;
 }
