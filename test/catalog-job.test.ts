@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { JOBS } from "../src/core/app/index.js";
+import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
 import { nodeCatalog } from "../src/node/node-catalog.js";
 import { runCli } from "./helpers/run-cli.js";
 
@@ -69,5 +70,12 @@ describe("catalog job", () => {
     expect(JSON.parse(models.out)).toEqual(JSON.parse(JSON.stringify(JOBS.catalog.run({ list: "models", category: "decoder-llm", search: "qwen" }, catalog).rows)));
     const systems = await runCli("collective", "--list", "--json");
     expect(JSON.parse(systems.out)).toEqual(JSON.parse(JSON.stringify(JOBS.catalog.run({ list: "systems" }, catalog).rows)));
+  });
+});
+
+describe("catalog job input", () => {
+  it("refuses a list it does not know, naming the field", () => {
+    expect(() => JOBS.catalog.run({ list: "gpus" } as never, nodeCatalog())).toThrow(XpusimError);
+    expect(() => JOBS.catalog.run({ list: "gpus" } as never, nodeCatalog())).toThrow(/expected chips, models or systems/);
   });
 });

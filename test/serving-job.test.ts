@@ -129,3 +129,11 @@ describe("serving job", () => {
 });
 
 const plan2 = (req: Parameters<(typeof JOBS)["serving-plan"]["run"]>[0]) => JOBS["serving-plan"].run(req, catalog);
+
+describe("serving job input", () => {
+  it("refuses a workload kind it does not know, naming the field", async () => {
+    const { servingRequests } = await import("../src/core/app/jobs/serving-job.js");
+    expect(() => servingRequests({ kind: "weird" } as never)).toThrow(/workload\.kind|expected synthetic or trace/);
+    expect(servingRequests({ kind: "synthetic", requests: 5 })).toHaveLength(5);
+  });
+});

@@ -6,6 +6,7 @@ import type { DType } from "../../units/dtype.js";
 import { attentionFlopsPerContextToken, flopsPerTokenForwardLinear, kvCacheBytesPerToken, modelParams } from "../../workload/build-workload.js";
 import type { Catalog } from "../catalog.js";
 import type { Job } from "../job.js";
+import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 
 export { CHIP_KINDS, MODEL_CATEGORIES } from "../../spec/catalog-kinds.js";
 
@@ -127,7 +128,8 @@ function listAny(req: CatalogRequest, catalog: Catalog): CatalogResult {
   if (req.list === "models") {
     return { list: "models", rows: catalog.modelIds().map((id) => catalog.model(id)).filter((m) => modelMatches(m, req)).map(modelSummary) };
   }
-  return { list: "systems", rows: catalog.systemIds().map((id) => systemSummary(catalog.system(id)!)) };
+  if (req.list === "systems") return { list: "systems", rows: catalog.systemIds().map((id) => systemSummary(catalog.system(id)!)) };
+  throw new XpusimError(error("E_SCHEMA", "list", "expected chips, models or systems", { got: JSON.stringify((req as { list?: unknown }).list) ?? "nothing" }));
 }
 
 /** A `Job` whose `run` is typed by the list asked for. */

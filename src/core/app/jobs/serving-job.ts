@@ -58,6 +58,9 @@ export const SERVING_WORKLOAD_DEFAULTS = { requests: 1000, rate_per_s: 10, input
 /** The requests a workload gives (generated, seeded; or the trace's first `limit`). */
 export function servingRequests(w: ServingWorkload | undefined): ServingRequest[] {
   if (w?.kind === "trace") return w.limit !== undefined ? w.requests.slice(0, w.limit) : [...w.requests];
+  if (w !== undefined && w.kind !== "synthetic") {
+    throw new XpusimError(error("E_SCHEMA", "workload.kind", "expected synthetic or trace", { got: JSON.stringify((w as { kind?: unknown }).kind) ?? "nothing" }));
+  }
   const d = SERVING_WORKLOAD_DEFAULTS;
   const spec: WorkloadSpecInput = {
     requests: w?.requests ?? d.requests,
