@@ -85,3 +85,22 @@ export type FactorProvider = (ctx: FactorContext) => FactorValue;
 export function unknownFactor(unit: string, better: "higher" | "lower", missing: string[], note: string): FactorValue {
   return { value: null, unit, better, rank: null, limited_by: null, note, basis: "derived", missing };
 }
+
+/** One chip's assessment. */
+export interface ChipAssessment {
+  /** Catalog id (or the spec's id). */
+  chip: string;
+  name: string;
+  factors: Partial<Record<FactorKey, FactorValue>>;
+}
+
+/** The result of `xpusim assess` (`--json` contract: `{ mode, workload, chips: [{ chip, factors }] }`, extended only). */
+export interface AssessResult {
+  mode: AssessMode;
+  /** What was assessed, in words ("llama-3-70b, bf16, batch 8, 2048+256 tokens, 8 chips"). */
+  workload: string;
+  /** The factor keys of the mode, in order. */
+  factor_keys: FactorKey[];
+  chips: ChipAssessment[];
+  conditions: AssessConditions;
+}
