@@ -2,8 +2,12 @@ import type { CostContext } from "../cost/contract.js";
 import type { InferenceEstimate } from "../estimate/estimate-inference.js";
 import type { TrainingEstimate } from "../estimate/estimate-training.js";
 import type { Chip } from "../hardware/chip.js";
+import type { System } from "../network/build-system.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import type { Precision } from "../workload/precision.js";
+import type { OpProfile } from "./op-profile.js";
+import type { ScalingCurve } from "./scaling-curve.js";
+import type { WeightedRanking } from "./weights.js";
 
 /**
  * The nine-factor assessment of a chip for a workload (issue #9). Training chips are judged on
@@ -77,6 +81,37 @@ export interface FactorContext {
   /** The training-step estimate on `chips` chips (mode training), absent when it could not be made. */
   training?: TrainingEstimate;
   conditions: AssessConditions;
+  /** The workload's shape as assessed (batch, tokens, image size); absent only in hand-built contexts. */
+  workload?: AssessWorkload;
+  /** The system the `chips` chips sit in (absent for one chip). */
+  system?: System;
+  /** Why no estimate could be made, or why it does not fit (providers that need it say so). */
+  estimate_issue?: string;
+  /** Shared, computed-once analyses of this chip (the op profile, the scaling curve); see assess/chip-state.ts. */
+  shared?: SharedAnalyses;
+}
+
+/** The workload of an assessment after defaults (assess/workload.ts documents them). */
+export interface AssessWorkload {
+  model: string;
+  /** What throughput counts. */
+  unit: "token" | "sequence" | "image";
+  /** Inference batch, or the training global batch. */
+  batch: number;
+  input_tokens?: number;
+  output_tokens?: number;
+  seq_len?: number;
+  image_size?: number;
+  /** Chips the workload runs on. */
+  count: number;
+}
+
+/** Analyses several providers read, each computed at most once per chip (lazily). */
+export interface SharedAnalyses {
+  /** Op-by-op profile of the workload on this chip: native units vs host fallback (flexibility, memory). */
+  opProfile(): OpProfile;
+  /** Training-efficiency curve over chip counts (scalability). */
+  scalingCurve(): ScalingCurve;
 }
 
 export type FactorProvider = (ctx: FactorContext) => FactorValue;
@@ -92,6 +127,14 @@ export interface ChipAssessment {
   chip: string;
   name: string;
   factors: Partial<Record<FactorKey, FactorValue>>;
+  /** The precision the chip was assessed in ("bf16", or the chip's native dtype with why). */
+  precision?: string;
+  /** Why the workload's estimate could not be made or does not fit on this chip (factors that need it are null). */
+  infeasible_reason?: string;
+  /** Weighted score in [0, 1] (assess/weights.ts); null when no factor is known for every chip. */
+  score?: number | null;
+  /** 1 = best weighted score; ties share a rank. */
+  overall_rank?: number | null;
 }
 
 /** The result of `xpusim assess` (`--json` contract: `{ mode, workload, chips: [{ chip, factors }] }`, extended only). */
@@ -103,4 +146,8 @@ export interface AssessResult {
   factor_keys: FactorKey[];
   chips: ChipAssessment[];
   conditions: AssessConditions;
+  /** The weighted ranking: weights used, factors left out (null for some chip), order, and what flips the top choice. */
+  ranking?: WeightedRanking;
+  /** Notes on the run (bounded searches, defaults applied). */
+  notes?: string[];
 }

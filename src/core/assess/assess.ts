@@ -1,0 +1,163 @@
+import type { CostContext } from "../cost/contract.js";
+import { XpusimError } from "../diagnostics/diagnostic.js";
+import { estimateInference, type InferenceEstimate } from "../estimate/estimate-inference.js";
+import type { TrainingEstimate } from "../estimate/estimate-training.js";
+import type { EvaluateOptions } from "../estimate/evaluate-graph.js";
+import type { Chip } from "../hardware/chip.js";
+import type { System } from "../network/build-system.js";
+import { estimateTrainingWithDefaults } from "../search/training-defaults.js";
+import type { ModelSpec } from "../spec/model-spec.js";
+import type { Precision } from "../workload/precision.js";
+import type { AssessConditions, AssessMode, AssessResult, AssessWorkload, ChipAssessment, FactorContext, FactorKey, FactorValue, SharedAnalyses } from "./factor.js";
+import { profileOps } from "./op-profile.js";
+import { rankValues } from "./rank.js";
+import { FACTOR_PROVIDERS, factorKeys } from "./registry.js";
+import { scalingCurve, type ScalingCurve } from "./scaling-curve.js";
+import { weightedRanking } from "./weights.js";
+
+/**
+ * The assessment: for each chip, one estimate of the workload (inference: prefill + decode on
+ * `count` chips with tp = count; training: one step on `count` chips, dp filling them, the unset
+ * knobs chosen by the training chooser as the training job does), shared by every provider of the
+ * mode; then each factor ranked among the chips, and the weighted ranking with its flips.
+ * Lookups (chips, systems) are resolved by the caller (the assess job), so this stays browser-safe.
+ */
+export interface AssessChipInput {
+  chip: Chip;
+  ctx: CostContext;
+  precision: Precision;
+  /** How the precision was chosen ("bf16 (requested)", "fp16 (native: no bf16 matrix math)"). */
+  precision_note: string;
+}
+
+export interface AssessInput {
+  mode: AssessMode;
+  model: ModelSpec;
+  workload: AssessWorkload;
+  workload_label: string;
+  chips: readonly AssessChipInput[];
+  /** The system `count` chips of `chip` sit in (the chip's usual one by default); undefined for one chip. */
+  systemFor: (chip: Chip, count: number) => System | undefined;
+  /** The host CPU ops fall back to (flexibility). */
+  host?: Chip;
+  conditions: AssessConditions;
+  weights?: Partial<Record<FactorKey, number>>;
+  /** Training layout degrees (default tp = pp = 1, dp = count). */
+  tp?: number;
+  pp?: number;
+  /** Chip counts of the scalability curve (default 1, 8, 64, 1024, 16384). */
+  scale_counts?: readonly number[];
+  options?: EvaluateOptions;
+}
+
+interface Estimates {
+  inference?: InferenceEstimate;
+  training?: TrainingEstimate;
+  system?: System;
+  issue?: string;
+}
+
+const messageOf = (e: XpusimError): string => e.diagnostics.map((d) => d.message).join("; ");
+
+function estimatesFor(c: AssessChipInput, input: AssessInput): Estimates {
+  const w = input.workload;
+  let system: System | undefined;
+  try {
+    system = w.count > 1 ? input.systemFor(c.chip, w.count) : undefined;
+    const opts = input.options ?? {};
+    if (input.mode === "inference") {
+      const image = w.image_size !== undefined ? { image_size: w.image_size } : {};
+      const inference = estimateInference({ model: input.model, precision: c.precision, batch: w.batch, input_tokens: w.input_tokens ?? 1, output_tokens: w.output_tokens ?? 0, ...image, chips: w.count, tp: w.count, pp: 1, ...(system ? { system } : {}) }, c.ctx, opts);
+      return { inference, ...(system ? { system } : {}), ...(inference.fits ? {} : { issue: `does not fit: ${inference.memory_per_chip_bytes.toExponential(3)} B per chip needed, ${c.chip.memory.main.capacity_bytes.toExponential(3)} B available (short by ${inference.shortfall_bytes.toExponential(3)} B)` }) };
+    }
+    const tp = input.tp ?? 1;
+    const pp = input.pp ?? 1;
+    const dp = Math.max(1, Math.floor(w.count / (tp * pp)));
+    const image = w.image_size !== undefined ? { image_size: w.image_size } : {};
+    const training = estimateTrainingWithDefaults({ model: input.model, precision: c.precision, global_batch: w.batch, seq_len: w.seq_len ?? 1, ...image, chips: w.count, tp, pp, dp, ep: 1, cp: 1, ...(system ? { system } : {}) }, c.ctx, opts);
+    return { training, ...(system ? { system } : {}), ...(training.fits ? {} : { issue: `no layout fits on ${w.count} chip(s) (tp ${tp}, pp ${pp}, dp ${dp}): short by ${training.shortfall_bytes.toExponential(3)} B per chip` }) };
+  } catch (e) {
+    if (!(e instanceof XpusimError)) throw e;
+    return { ...(system ? { system } : {}), issue: `no ${input.mode} estimate: ${messageOf(e)}` };
+  }
+}
+
+/** Lazily computed analyses of one chip, each at most once. */
+function sharedFor(c: AssessChipInput, input: AssessInput, est: Estimates): SharedAnalyses {
+  let profile: ReturnType<SharedAnalyses["opProfile"]> | undefined;
+  let curve: ScalingCurve | undefined;
+  const w = input.workload;
+  return {
+    opProfile: () => (profile ??= profileOps(input.mode, c.ctx, input.model, w, c.precision, input.host, est.training?.layout.microbatch ?? 1)),
+    scalingCurve: () =>
+      (curve ??= scalingCurve({
+        ctx: c.ctx,
+        model: input.model,
+        precision: c.precision,
+        seq_len: w.seq_len ?? 1,
+        ...(w.image_size !== undefined ? { image_size: w.image_size } : {}),
+        batch_per_chip: Math.max(1, Math.floor(w.batch / w.count)),
+        systemFor: (n) => input.systemFor(c.chip, n),
+        ...(input.scale_counts ? { counts: input.scale_counts } : {}),
+        ...(input.options ? { options: input.options } : {}),
+      })),
+  };
+}
+
+function contextFor(c: AssessChipInput, input: AssessInput, est: Estimates): FactorContext {
+  return {
+    mode: input.mode,
+    chip: c.chip,
+    cost: c.ctx,
+    chips: input.workload.count,
+    model: input.model,
+    precision: c.precision,
+    conditions: input.conditions,
+    workload: input.workload,
+    shared: sharedFor(c, input, est),
+    ...(est.inference ? { inference: est.inference } : {}),
+    ...(est.training ? { training: est.training } : {}),
+    ...(est.system ? { system: est.system } : {}),
+    ...(est.issue ? { estimate_issue: est.issue } : {}),
+  };
+}
+
+/** A provider that throws bad-data errors gives an unknown factor with the message, not a crash. */
+function runProvider(key: FactorKey, ctx: FactorContext): FactorValue {
+  try {
+    return FACTOR_PROVIDERS[key](ctx);
+  } catch (e) {
+    if (!(e instanceof XpusimError)) throw e;
+    return { value: null, unit: "", better: "higher", rank: null, limited_by: null, note: messageOf(e), basis: "derived", missing: [key] };
+  }
+}
+
+export function assessChips(input: AssessInput): AssessResult {
+  const keys = factorKeys(input.mode);
+  const chips: ChipAssessment[] = input.chips.map((c) => {
+    const est = estimatesFor(c, input);
+    const ctx = contextFor(c, input, est);
+    const factors: ChipAssessment["factors"] = {};
+    for (const k of keys) factors[k] = runProvider(k, ctx);
+    return { chip: c.chip.id, name: c.chip.name, precision: c.precision_note, factors, ...(est.issue ? { infeasible_reason: est.issue } : {}) };
+  });
+  const betterOf = (k: FactorKey) => (chips.find((c) => c.factors[k]!.value !== null) ?? chips[0])?.factors[k]?.better ?? "higher";
+  for (const k of keys) {
+    const values = chips.map((c) => c.factors[k]!.value);
+    const ranks = rankValues(values, betterOf(k));
+    chips.forEach((c, i) => (c.factors[k]!.rank = ranks[i] ?? null));
+  }
+  const ranking = weightedRanking({
+    chips: chips.map((c) => c.chip),
+    factors: keys,
+    values: chips.map((c) => keys.map((k) => c.factors[k]!.value)),
+    better: keys.map(betterOf),
+    weights: input.weights ?? {},
+  });
+  for (const o of ranking.order) {
+    const c = chips.find((x) => x.chip === o.chip)!;
+    c.score = o.score;
+    c.overall_rank = o.rank;
+  }
+  return { mode: input.mode, workload: input.workload_label, factor_keys: [...keys], chips, conditions: input.conditions, ranking };
+}

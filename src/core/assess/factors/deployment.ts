@@ -1,0 +1,62 @@
+import type { FactorContext, FactorValue } from "../factor.js";
+import { unknownFactor } from "../factor.js";
+import { si } from "./needs.js";
+
+/**
+ * Deployment: suitability in [0, 1] for cloud, on-premises and edge, from the chip's data and the
+ * workload (the rule, each criterion a factor in [0, 1], multiplied):
+ *   edge:        the model fits one chip's memory × min(1, 75 W / TDP)
+ *                (75 W: the PCIe CEM slot power limit, PCI-SIG CEM r4.0 §4.2 — an add-in card an
+ *                edge box or workstation powers without auxiliary cables).
+ *   on-premises: it fits on the chips given × min(1, 25 kW / (32 × TDP)) with air cooling (a rack of
+ *                four 8-chip nodes under the ≈25 kW air-cooled rack limit; research
+ *                precision-power-thermal.md §3.4 [AIRLIMIT]); 1 with liquid cooling.
+ *   cloud:       it fits on the chips given × offered by the hour (the chip has a cloud price);
+ *                unknown (null) without one.
+ * value: the requested deployment (conditions.deployment), else the best-suited one.
+ */
+export const EDGE_POWER_W = 75;
+export const AIR_RACK_LIMIT_W = 25_000;
+export const CHIPS_PER_RACK = 32;
+
+type Target = "cloud" | "on-premises" | "edge";
+
+export function deploymentFactor(ctx: FactorContext): FactorValue {
+  const e = ctx.mode === "inference" ? ctx.inference : ctx.training;
+  const tdp = ctx.chip.power.tdp_w;
+  if (!e) return unknownFactor("score", "higher", ["estimate of memory per chip"], ctx.estimate_issue ?? "no estimate for this chip");
+  const fits = e.fits ? 1 : 0;
+  const oneChip = e.memory_per_chip_bytes * e.chips <= ctx.chip.memory.main.capacity_bytes ? 1 : 0;
+  const suit: Record<Target, number | null> = {
+    edge: tdp === undefined ? null : oneChip * Math.min(1, EDGE_POWER_W / tdp),
+    "on-premises": tdp === undefined ? null : fits * (ctx.conditions.cooling === "liquid" ? 1 : Math.min(1, AIR_RACK_LIMIT_W / (CHIPS_PER_RACK * tdp))),
+    cloud: ctx.chip.cost.cloud_usd_per_hour === undefined ? null : fits,
+  };
+  const details = { cloud: suit.cloud, on_premises: suit["on-premises"], edge: suit.edge, fits_one_chip: oneChip === 1, tdp_w: tdp ?? null, cloud_usd_per_hour: ctx.chip.cost.cloud_usd_per_hour ?? null };
+  const want = ctx.conditions.deployment;
+  const target: Target | undefined = want ?? (Object.entries(suit) as [Target, number | null][]).filter(([, v]) => v !== null).sort((a, b) => b[1]! - a[1]!)[0]?.[0];
+  const value = target ? suit[target] : null;
+  if (value === null || value === undefined || !target) {
+    const missing = target === "cloud" || (!target && suit.cloud === null) ? ["cost.cloud_usd_per_hour"] : ["power.tdp"];
+    return { ...unknownFactor("score", "higher", missing, `${target ?? "no deployment"} suitability needs ${missing.join(", ")}`), details };
+  }
+  return {
+    value,
+    unit: "score",
+    better: "higher",
+    rank: null,
+    limited_by: limitOf(target, suit[target]!, fits, oneChip, tdp),
+    note: `${target}${want ? " (requested)" : " (best suited)"}: ${value.toFixed(2)}; cloud ${fmt(suit.cloud)}, on-premises ${fmt(suit["on-premises"])}, edge ${fmt(suit.edge)}${tdp !== undefined ? `; TDP ${si(tdp, "W")}` : ""}`,
+    basis: "derived",
+    details,
+  };
+}
+
+const fmt = (v: number | null): string => (v === null ? "unknown" : v.toFixed(2));
+
+function limitOf(target: Target, v: number, fits: number, oneChip: number, tdp: number | undefined): string | null {
+  if (v >= 1) return null;
+  if (target === "edge") return oneChip ? `power: TDP ${tdp} W above the ${EDGE_POWER_W} W edge budget` : "memory: the model does not fit one chip";
+  if (!fits) return "memory: the model does not fit the chips given";
+  return target === "on-premises" ? `power: ${CHIPS_PER_RACK} × ${tdp} W above a ${AIR_RACK_LIMIT_W / 1000} kW air-cooled rack` : null;
+}
