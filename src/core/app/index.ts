@@ -9,6 +9,10 @@ export type { ChosenDefault, TrainingEstimate, TrainingRequest } from "./jobs/tr
 export type { OpRequest, OpResult, OpSpec } from "./jobs/op-job.js";
 export type { BreakdownOpRow, BreakdownRequest, BreakdownResult } from "./jobs/breakdown-job.js";
 export { checkInputsApply, isTokenModel, maxContext, modelTakes, type ModelInput } from "./model-inputs.js";
+export type { AssessRequest } from "./jobs/assess-job.js";
+export type { AssessResult, ChipAssessment, FactorValue, FactorKey, AssessConditions } from "../assess/factor.js";
+export type { WeightedRanking, FactorFlip, WeightFlip } from "../assess/weights.js";
+export { TRAINING_FACTORS, INFERENCE_FACTORS } from "../assess/factor.js";
 export type { CompareRequest, CompareResult, CompareRow, DTypeChoice } from "./jobs/compare-job.js";
 export type { CompareWorkload, CompareWorkloadRequest } from "./compare-workload.js";
 export type { InferenceJobRequest } from "./jobs/inference-job.js";

@@ -1,5 +1,6 @@
 import type { Scenario } from "../spec/scenario-spec.js";
 import type { Job } from "./job.js";
+import { assessJob } from "./jobs/assess-job.js";
 import { breakdownJob } from "./jobs/breakdown-job.js";
 import { catalogJob } from "./jobs/catalog-job.js";
 import { compareJob } from "./jobs/compare-job.js";
@@ -34,6 +35,7 @@ export const JOBS = {
   systolic: systolicJob,
   "npu-map": npuMapJob,
   catalog: catalogJob,
+  assess: assessJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;

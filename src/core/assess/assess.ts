@@ -9,6 +9,7 @@ import { estimateTrainingWithDefaults } from "../search/training-defaults.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import type { Precision } from "../workload/precision.js";
 import type { AssessConditions, AssessMode, AssessResult, AssessWorkload, ChipAssessment, FactorContext, FactorKey, FactorValue, SharedAnalyses } from "./factor.js";
+import { si } from "./factors/needs.js";
 import { profileOps } from "./op-profile.js";
 import { rankValues } from "./rank.js";
 import { FACTOR_PROVIDERS, factorKeys } from "./registry.js";
@@ -68,14 +69,14 @@ function estimatesFor(c: AssessChipInput, input: AssessInput): Estimates {
     if (input.mode === "inference") {
       const image = w.image_size !== undefined ? { image_size: w.image_size } : {};
       const inference = estimateInference({ model: input.model, precision: c.precision, batch: w.batch, input_tokens: w.input_tokens ?? 1, output_tokens: w.output_tokens ?? 0, ...image, chips: w.count, tp: w.count, pp: 1, ...(system ? { system } : {}) }, c.ctx, opts);
-      return { inference, ...(system ? { system } : {}), ...(inference.fits ? {} : { issue: `does not fit: ${inference.memory_per_chip_bytes.toExponential(3)} B per chip needed, ${c.chip.memory.main.capacity_bytes.toExponential(3)} B available (short by ${inference.shortfall_bytes.toExponential(3)} B)` }) };
+      return { inference, ...(system ? { system } : {}), ...(inference.fits ? {} : { issue: `does not fit: ${si(inference.memory_per_chip_bytes, "B")} per chip needed, ${si(c.chip.memory.main.capacity_bytes, "B")} available` }) };
     }
     const tp = input.tp ?? 1;
     const pp = input.pp ?? 1;
     const dp = Math.max(1, Math.floor(w.count / (tp * pp)));
     const image = w.image_size !== undefined ? { image_size: w.image_size } : {};
     const training = estimateTrainingWithDefaults({ model: input.model, precision: c.precision, global_batch: w.batch, seq_len: w.seq_len ?? 1, ...image, chips: w.count, tp, pp, dp, ep: 1, cp: 1, ...(system ? { system } : {}) }, c.ctx, opts);
-    return { training, ...(system ? { system } : {}), ...(training.fits ? {} : { issue: `no layout fits on ${w.count} chip(s) (tp ${tp}, pp ${pp}, dp ${dp}): short by ${training.shortfall_bytes.toExponential(3)} B per chip` }) };
+    return { training, ...(system ? { system } : {}), ...(training.fits ? {} : { issue: `no layout fits on ${w.count} chip(s) (tp ${tp}, pp ${pp}, dp ${dp}): short by ${si(training.shortfall_bytes, "B")} per chip` }) };
   } catch (e) {
     if (!(e instanceof XpusimError)) throw e;
     return { ...(system ? { system } : {}), issue: `no ${input.mode} estimate: ${messageOf(e)}` };
@@ -152,6 +153,8 @@ export function assessChips(input: AssessInput): AssessResult {
     factors: keys,
     values: chips.map((c) => keys.map((k) => c.factors[k]!.value)),
     better: keys.map(betterOf),
+    units: keys.map((k) => (chips.find((c) => c.factors[k]!.value !== null) ?? chips[0])?.factors[k]?.unit ?? ""),
+    unscored: new Map(chips.filter((c) => c.infeasible_reason).map((c) => [c.chip, c.infeasible_reason!])),
     weights: input.weights ?? {},
   });
   for (const o of ranking.order) {

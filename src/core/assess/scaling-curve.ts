@@ -105,7 +105,7 @@ function pointAt(n: number, input: ScalingCurveInput): ScalingCurvePoint {
       input.options ?? {},
     );
     const e = r.best;
-    if (!e) return { chips: n, fits: false, efficiency: null, reason: r.infeasible_reason ?? r.rejections[0]?.reason ?? "no layout fits", search_ms: 0 };
+    if (!e) return { chips: n, fits: false, efficiency: null, reason: (r.closest ? r.infeasible_reason : r.rejections[0]?.reason) ?? r.infeasible_reason ?? "no layout fits", search_ms: 0 };
     return { chips: n, fits: true, efficiency: null, layout: layoutLabel(e.layout), tokens_per_s_per_chip: e.tokens_per_s / n, shares: sharesOf(e), search_ms: 0 };
   } catch (e) {
     if (!(e instanceof XpusimError)) throw e;

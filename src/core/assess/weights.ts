@@ -6,12 +6,15 @@ import { rankValues } from "./rank.js";
  *
  * Normalisation (per factor, among the chips assessed, direction-aware, best chip = 1):
  *   higher is better: n = max(v, 0) / max_v          (when max_v > 0)
- *   lower is better:  n = min_v / v                  (when every v > 0)
+ *   lower is better:  n = min_v / v                  (when every v > 0; times, prices, energies)
+ *   lower is better, unit "fraction" (a share of time): n = (1 − v) / (1 − min_v), the complementary
+ *                     share relative to the best (min/v would make 0.01 % vs 0.02 % a factor of two)
  *   otherwise (zero or negative values): min-max, n = (v − worst) / (best − worst), all 1 when equal.
  * Score: S_c = Σ_f w_f · n_cf / Σ_f w_f over the factors used (weights ≥ 0, default 1 each).
  * Null values: a factor that is null for any chip is left out of every chip's score (listed in
  * `excluded`, with the chips that lack it), so all chips are scored on the same factors; a null is
- * never read as 0.
+ * never read as 0. A chip that cannot run the workload (no estimate, does not fit) is not scored
+ * (`unscored`, with why) and follows every scored chip.
  *
  * Flips: S_c − S_t (t = top chip) has the sign of D_c(w) = Σ_f w_f (n_cf − n_tf), linear in each
  * weight. Moving w_f alone, D_c = A_c + w_f·d_cf with d_cf = n_cf − n_tf, so c overtakes t at
@@ -42,18 +45,21 @@ export interface WeightedRanking {
   used: FactorKey[];
   /** Factors left out because some chip has no value for them. */
   excluded: { factor: FactorKey; chips_missing: string[] }[];
+  /** Chips not scored: they cannot run the workload (they rank after every scored chip). */
+  unscored: { chip: string; reason: string }[];
   /** Best first. */
   order: { chip: string; score: number | null; rank: number | null }[];
   top: string | null;
   flips: FactorFlip[];
 }
 
-export const NORMALISATION_NOTE = "per factor, best chip = 1: higher-better v/max, lower-better min/v (min-max when values are ≤ 0); score = Σ w·n / Σ w over factors known for every chip";
+export const NORMALISATION_NOTE = "per factor, best chip = 1: higher-better v/max, lower-better min/v, lower-better shares of time (1−v)/(1−min) (min-max when values are ≤ 0); score = Σ w·n / Σ w over the factors known for every chip that runs the workload";
 
 /** Normalised values of one factor (all chips known), best = 1. */
-export function normalise(values: readonly number[], better: "higher" | "lower"): number[] {
+export function normalise(values: readonly number[], better: "higher" | "lower", unit = ""): number[] {
   const max = Math.max(...values);
   const min = Math.min(...values);
+  if (better === "lower" && unit === "fraction" && min < 1 && max <= 1) return values.map((v) => (1 - v) / (1 - min));
   if (better === "higher" && max > 0) return values.map((v) => Math.max(v, 0) / max);
   if (better === "lower" && min > 0) return values.map((v) => min / v);
   if (max === min) return values.map(() => 1);
@@ -66,6 +72,10 @@ export interface ScoringInput {
   /** value[chip index][factor index], null when unknown. */
   values: readonly (readonly (number | null)[])[];
   better: readonly ("higher" | "lower")[];
+  /** Unit per factor (fractions of time normalise on their complement). */
+  units?: readonly string[];
+  /** Chips left out of the score (they cannot run the workload), with why. */
+  unscored?: ReadonlyMap<string, string>;
   weights: Partial<Record<FactorKey, number>>;
 }
 
@@ -76,16 +86,20 @@ export function scores(n: readonly (readonly number[])[], w: readonly number[]):
 }
 
 export function weightedRanking(input: ScoringInput): WeightedRanking {
-  const { chips, factors } = input;
+  const { factors } = input;
+  const skip = input.unscored ?? new Map<string, string>();
+  const keep = input.chips.map((c, i) => [c, i] as const).filter(([c]) => !skip.has(c));
+  const chips = keep.map(([c]) => c);
+  const values = keep.map(([, i]) => input.values[i]!);
   const used: FactorKey[] = [];
   const excluded: WeightedRanking["excluded"] = [];
   const columns: number[][] = [];
   factors.forEach((f, j) => {
-    const col = input.values.map((row) => row[j] ?? null);
+    const col = values.map((row) => row[j] ?? null);
     const missing = chips.filter((_, i) => col[i] === null || !Number.isFinite(col[i]!));
     if (missing.length) return void excluded.push({ factor: f, chips_missing: [...missing] });
     used.push(f);
-    columns.push(normalise(col as number[], input.better[j]!));
+    columns.push(normalise(col as number[], input.better[j]!, input.units?.[j]));
   });
   const weights = Object.fromEntries(factors.map((f) => [f, input.weights[f] ?? 1])) as Partial<Record<FactorKey, number>>;
   const w = used.map((f) => weights[f]!);
@@ -94,9 +108,11 @@ export function weightedRanking(input: ScoringInput): WeightedRanking {
   const s = scored ? scores(n, w) : chips.map(() => null);
   const ranks = rankValues(s, "higher");
   const order = chips.map((chip, i) => ({ chip, score: s[i] ?? null, rank: ranks[i] ?? null })).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
-  const topIndex = scored ? chips.indexOf(order[0]!.chip) : -1;
+  const topIndex = scored && chips.length ? chips.indexOf(order[0]!.chip) : -1;
+  const unscored = [...skip].map(([chip, reason]) => ({ chip, reason }));
+  for (const u of unscored) order.push({ chip: u.chip, score: null, rank: null });
   const flips = scored ? used.map((f, j) => flipsOf(f, j, n, w, topIndex, chips)) : [];
-  return { weights, normalisation: NORMALISATION_NOTE, used, excluded, order, top: topIndex >= 0 ? chips[topIndex]! : null, flips };
+  return { weights, normalisation: NORMALISATION_NOTE, used, excluded, unscored, order, top: topIndex >= 0 ? chips[topIndex]! : null, flips };
 }
 
 /** The weight of factor j at which each challenger overtakes the top chip; the nearest on each side. */

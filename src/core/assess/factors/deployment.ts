@@ -37,8 +37,8 @@ export function deploymentFactor(ctx: FactorContext): FactorValue {
   const target: Target | undefined = want ?? (Object.entries(suit) as [Target, number | null][]).filter(([, v]) => v !== null).sort((a, b) => b[1]! - a[1]!)[0]?.[0];
   const value = target ? suit[target] : null;
   if (value === null || value === undefined || !target) {
-    const missing = target === "cloud" || (!target && suit.cloud === null) ? ["cost.cloud_usd_per_hour"] : ["power.tdp"];
-    return { ...unknownFactor("score", "higher", missing, `${target ?? "no deployment"} suitability needs ${missing.join(", ")}`), details };
+    const missing = target ? [target === "cloud" ? "cost.cloud_usd_per_hour" : "power.tdp"] : ["cost.cloud_usd_per_hour (cloud)", "power.tdp (on-premises, edge)"];
+    return { ...unknownFactor("score", "higher", missing, `${target ? `${target} suitability` : "no deployment can be judged"}: needs ${missing.join(", ")}`), details };
   }
   return {
     value,

@@ -3,8 +3,11 @@ import { unknownFactor } from "../factor.js";
 import { pct, si } from "./needs.js";
 
 /**
- * Memory: capacity and bandwidth. Headline: capacity headroom per chip, 1 − bytes needed / capacity
- * (negative when the workload does not fit: the shortfall as a fraction). Details: bytes per chip for
+ * Memory: capacity and bandwidth. Headline: capacity headroom per chip as a fraction of capacity
+ * (negative when the workload does not fit: the shortfall as a fraction). Inference: 1 − bytes per
+ * chip / capacity at the batch. Training: 1 − model state (weights + gradients + optimizer state at the
+ * chosen ZeRO stage) / capacity — the share left for activations, since the training chooser spends
+ * whatever is left on a larger micro-batch (total use is in the details). Details: bytes per chip for
  * weights, gradients, optimizer state, activations and KV cache; the largest batch and context that
  * fit (inference); and bandwidth: main-memory bytes/s the workload's ops demand while they run on the
  * chip (bytes / time of the op profile, or of the inference phases) against the chip's peak.
@@ -13,7 +16,9 @@ export function memoryFactor(ctx: FactorContext): FactorValue {
   const e = ctx.mode === "training" ? ctx.training : ctx.inference;
   const cap = ctx.chip.memory.main.capacity_bytes;
   if (!e) return unknownFactor("fraction", "higher", ["estimate of memory per chip"], ctx.estimate_issue ?? "no estimate for this chip");
-  const headroom = 1 - e.memory_per_chip_bytes / cap;
+  const tb = ctx.mode === "training" ? ctx.training?.memory_breakdown_bytes : undefined;
+  const used = tb ? tb.weights + tb.gradients + tb.optimizer : e.memory_per_chip_bytes;
+  const headroom = e.fits ? 1 - used / cap : -e.shortfall_bytes / cap;
   const peakBw = ctx.chip.memory.main.bandwidth_bytes_per_s;
   const need = bandwidthNeed(ctx);
   const bwUse = need !== null && peakBw ? need / peakBw : null;
@@ -34,14 +39,14 @@ export function memoryFactor(ctx: FactorContext): FactorValue {
   };
   if (ctx.inference?.max_batch_that_fits !== undefined) details.max_batch_that_fits = ctx.inference.max_batch_that_fits;
   if (ctx.inference?.max_context_that_fits !== undefined) details.max_context_that_fits = ctx.inference.max_context_that_fits;
-  const limited = !e.fits ? `capacity: short by ${si(e.shortfall_bytes, "B")} per chip` : bwUse !== null && bwUse > 0.5 && headroom > 0.2 ? `bandwidth (${pct(bwUse)} of peak in use)` : `capacity (${pct(1 - headroom)} used)`;
+  const limited = !e.fits ? `capacity: short by ${si(e.shortfall_bytes, "B")} per chip` : bwUse !== null && bwUse > 0.5 && headroom > 0.2 ? `bandwidth (${pct(bwUse)} of peak in use)` : `capacity (${pct(e.memory_per_chip_bytes / cap)} used)`;
   return {
     value: headroom,
     unit: "fraction",
     better: "higher",
     rank: null,
     limited_by: limited,
-    note: `capacity headroom per chip: ${si(e.memory_per_chip_bytes, "B")} of ${si(cap, "B")}${need !== null && peakBw ? `; ops demand ${si(need, "B/s")} of ${si(peakBw, "B/s")} while running` : ""}`,
+    note: `${tb ? `model state ${si(used, "B")} (${si(e.memory_per_chip_bytes, "B")} with activations)` : si(used, "B")} of ${si(cap, "B")} per chip${need !== null && peakBw ? `; ops demand ${si(need, "B/s")} of ${si(peakBw, "B/s")} while running` : ""}`,
     basis: "derived",
     details,
   };
