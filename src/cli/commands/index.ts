@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "validate", load: async () => (await import("./validate.js")).registerValidateCommand, readsFiles: true },
   { name: "collective", load: async () => (await import("./collective.js")).registerCollectiveCommand },
   { name: "systolic", load: async () => (await import("./systolic.js")).registerSystolicCommand },
+  { name: "assess", load: async () => (await import("./assess.js")).registerAssessCommand },
   { name: "map", load: async () => (await import("./map.js")).registerMapCommand },
 ];
 

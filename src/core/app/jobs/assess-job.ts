@@ -151,6 +151,16 @@ function workloadOf(model: ModelSpec, shape: Shape): { workload: AssessWorkload;
   return { workload, label };
 }
 
+/** A chip of the request; a lookup error names its place in `chips`. */
+function chipAt(catalog: Catalog, ref: SpecRef, i: number): Chip {
+  try {
+    return catalog.chip(ref);
+  } catch (e) {
+    if (!(e instanceof XpusimError)) throw e;
+    throw new XpusimError(e.diagnostics.map((d) => (d.path ? d : { ...d, path: `chips[${i}]` })));
+  }
+}
+
 export const assessJob = defineJob<AssessRequest, AssessResult>({
   id: "assess",
   summary: "the nine-factor assessment of chips for a workload: each factor's value, unit, rank and limit, a weighted ranking and what flips the top choice",
@@ -161,7 +171,7 @@ export const assessJob = defineJob<AssessRequest, AssessResult>({
     if (!Number.isSafeInteger(shape.count) || shape.count < 1) throw new XpusimError(error("E_RANGE", "count", "the chip count is a positive integer", { got: String(shape.count) }));
     const weights = checkWeights(req.weights, shape.mode);
     const conditions = checkConditions(req.conditions);
-    const chips = req.chips.map((ref) => catalog.chip(ref)); // unknown ids fail before any work
+    const chips = req.chips.map((ref, i) => chipAt(catalog, ref, i)); // unknown ids fail before any work
     const model = catalog.model(shape.model);
     const { workload, label } = workloadOf(model, shape);
     let host: Chip | undefined;
