@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { type AssessRequest, type AssessResult, type FactorValue, JOBS } from "../../core/app/index.js";
 import { error, XpusimError } from "../../core/diagnostics/diagnostic.js";
-import { fmtPct, fmtSi, fmtTime, renderTable } from "../../core/report/table.js";
+import { fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { readDocument } from "../../node/read-document.js";
 import { emit, formatOf, InfeasibleResult, json, positiveInt } from "../output.js";
@@ -31,6 +31,7 @@ interface AssessOpts {
   output?: number;
   image?: number;
   json?: boolean;
+  csv?: boolean;
   out?: string;
 }
 
@@ -56,11 +57,12 @@ export function registerAssessCommand(program: Command): void {
     .option("--output <n>", "inference generated tokens (default 256)", positiveInt("--output"))
     .option("--image <px>", "vision models: image size", positiveInt("--image"))
     .option("--json", "print the result as JSON")
+    .option("--csv", "print one row per chip and factor as CSV")
     .option("-o, --out <file>", "write the output to a file instead of stdout")
     .action((o: AssessOpts) => {
       const format = formatOf(o);
       const result = JOBS.assess.run(requestOf(o), nodeCatalog());
-      emit(format === "json" ? json(result) : renderAssess(result), o.out);
+      emit(format === "json" ? json(result) : format === "csv" ? renderCsv(csvRows(result)) : renderAssess(result), o.out);
       if (result.ranking && result.ranking.unscored.length === result.chips.length) throw new InfeasibleResult(`no chip can run ${result.workload}: ${result.chips.map((c) => `${c.chip}: ${c.infeasible_reason}`).join("; ")}`);
     });
 }
@@ -120,6 +122,13 @@ function requestOf(o: AssessOpts): AssessRequest {
     ...set("output_tokens", o.output),
     ...set("image_size", o.image),
   };
+}
+
+function csvRows(r: AssessResult): Record<string, unknown>[] {
+  return r.chips.flatMap((c) => r.factor_keys.map((k) => {
+    const f = c.factors[k]!;
+    return { chip: c.chip, factor: k, value: f.value, unit: f.unit, rank: f.rank, limited_by: f.limited_by, note: f.note, missing: f.missing?.join("; "), score: c.score, overall_rank: c.overall_rank };
+  }));
 }
 
 /** A factor's value in its unit, for the table. */
