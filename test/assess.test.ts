@@ -235,6 +235,21 @@ describe("xpusim assess", () => {
     expect(bad.err).toMatch(/--weights/);
   });
 
+  it("takes a scenario file as the workload (its model, shape and precision) and passes the conditions through", async () => {
+    const { code, out } = await runCli("assess", "--chips", "nvidia-h100-sxm", "--workload", "examples/llama-inference.yaml", "--power-cap", "500", "--deployment", "edge", "--json");
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    expect(r.mode).toBe("inference");
+    expect(r.workload).toBe("llama-3.1-8b, inference, batch 16, 1024+256 tokens, 1 chip");
+    expect(r.chips[0].precision).toMatch(/bf16.*requested/);
+    expect(r.conditions).toEqual({ power_cap_w: 500, deployment: "edge" });
+    // Edge: the 8B model fits one 80 GB H100, capped at 500 W (below its 700 W TDP), over the 75 W edge budget: 75 / 500.
+    expect(r.chips[0].factors.deployment.value).toBeCloseTo(75 / 500, 12);
+    const op = await runCli("assess", "--chips", "nvidia-h100-sxm", "--workload", "examples/gemm-h100.yaml");
+    expect(op.code).toBe(1);
+    expect(op.err).toMatch(/kind/);
+  });
+
   it("exits 3 when no chip can run the workload, after printing the result", async () => {
     const { code, out, err } = await runCli("assess", "--chips", "hailo-8", "--workload", "llama-3-8b", "--mode", "inference", "--json");
     expect(code).toBe(3);

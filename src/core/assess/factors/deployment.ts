@@ -13,6 +13,7 @@ import { si } from "./needs.js";
  *                precision-power-thermal.md §3.4 [AIRLIMIT]); 1 with liquid cooling.
  *   cloud:       it fits on the chips given × offered by the hour (the chip has a cloud price);
  *                unknown (null) without one.
+ * TDP here is the board power: the power cap (conditions.power_cap_w) when it is lower.
  * value: the requested deployment (conditions.deployment), else the best-suited one.
  */
 export const EDGE_POWER_W = 75;
@@ -23,7 +24,9 @@ type Target = "cloud" | "on-premises" | "edge";
 
 export function deploymentFactor(ctx: FactorContext): FactorValue {
   const e = ctx.mode === "inference" ? ctx.inference : ctx.training;
-  const tdp = ctx.chip.power.tdp_w;
+  // A board power cap (conditions.power_cap_w) below the TDP is the power the deployment must supply.
+  const cap = ctx.conditions.power_cap_w;
+  const tdp = ctx.chip.power.tdp_w === undefined ? undefined : cap !== undefined ? Math.min(cap, ctx.chip.power.tdp_w) : ctx.chip.power.tdp_w;
   if (!e) return unknownFactor("score", "higher", ["estimate of memory per chip"], ctx.estimate_issue ?? "no estimate for this chip");
   const fits = e.fits ? 1 : 0;
   const oneChip = e.memory_per_chip_bytes * e.chips <= ctx.chip.memory.main.capacity_bytes ? 1 : 0;
@@ -32,7 +35,7 @@ export function deploymentFactor(ctx: FactorContext): FactorValue {
     "on-premises": tdp === undefined ? null : fits * (ctx.conditions.cooling === "liquid" ? 1 : Math.min(1, AIR_RACK_LIMIT_W / (CHIPS_PER_RACK * tdp))),
     cloud: ctx.chip.cost.cloud_usd_per_hour === undefined ? null : fits,
   };
-  const details = { cloud: suit.cloud, on_premises: suit["on-premises"], edge: suit.edge, fits_one_chip: oneChip === 1, tdp_w: tdp ?? null, cloud_usd_per_hour: ctx.chip.cost.cloud_usd_per_hour ?? null };
+  const details = { cloud: suit.cloud, on_premises: suit["on-premises"], edge: suit.edge, fits_one_chip: oneChip === 1, board_power_w: tdp ?? null, cloud_usd_per_hour: ctx.chip.cost.cloud_usd_per_hour ?? null };
   const want = ctx.conditions.deployment;
   const target: Target | undefined = want ?? (Object.entries(suit) as [Target, number | null][]).filter(([, v]) => v !== null).sort((a, b) => b[1]! - a[1]!)[0]?.[0];
   const value = target ? suit[target] : null;
@@ -46,7 +49,7 @@ export function deploymentFactor(ctx: FactorContext): FactorValue {
     better: "higher",
     rank: null,
     limited_by: limitOf(target, suit[target]!, fits, oneChip, tdp),
-    note: `${target}${want ? " (requested)" : " (best suited)"}: ${value.toFixed(2)}; cloud ${fmt(suit.cloud)}, on-premises ${fmt(suit["on-premises"])}, edge ${fmt(suit.edge)}${tdp !== undefined ? `; TDP ${si(tdp, "W")}` : ""}`,
+    note: `${target}${want ? " (requested)" : " (best suited)"}: ${value.toFixed(2)}; cloud ${fmt(suit.cloud)}, on-premises ${fmt(suit["on-premises"])}, edge ${fmt(suit.edge)}${tdp !== undefined ? `; board power ${si(tdp, "W")}${cap !== undefined && cap < (ctx.chip.power.tdp_w ?? Infinity) ? " (capped)" : ""}` : ""}`,
     basis: "derived",
     details,
   };
@@ -56,7 +59,7 @@ const fmt = (v: number | null): string => (v === null ? "unknown" : v.toFixed(2)
 
 function limitOf(target: Target, v: number, fits: number, oneChip: number, tdp: number | undefined): string | null {
   if (v >= 1) return null;
-  if (target === "edge") return oneChip ? `power: TDP ${tdp} W above the ${EDGE_POWER_W} W edge budget` : "memory: the model does not fit one chip";
+  if (target === "edge") return oneChip ? `power: ${tdp} W above the ${EDGE_POWER_W} W edge budget` : "memory: the model does not fit one chip";
   if (!fits) return "memory: the model does not fit the chips given";
   return target === "on-premises" ? `power: ${CHIPS_PER_RACK} × ${tdp} W above a ${AIR_RACK_LIMIT_W / 1000} kW air-cooled rack` : null;
 }

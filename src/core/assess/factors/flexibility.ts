@@ -23,7 +23,7 @@ export function flexibilityFactor(ctx: FactorContext): FactorValue {
     flops_share_matrix: flops > 0 ? p.flops_matrix / flops : null,
     flops_share_vector: flops > 0 ? p.flops_vector / flops : null,
     flops_share_host: flops > 0 ? p.flops_host / flops : null,
-    host_fallback_ops: p.fallback.map((f) => `${f.op} (${f.kind})`).join(", ") || "none",
+    host_fallback_ops: fallbackList(p.fallback) || "none",
     host_fallback_time_s: p.time_s_host,
     host_fallback_reasons: [...new Set(p.fallback.map((f) => f.reason))].join(" | ") || null,
     dtype_fallback: p.dtype_fallback ? `${p.dtype_fallback.requested} → ${p.dtype_fallback.executed}` : null,
@@ -48,4 +48,11 @@ export function flexibilityFactor(ctx: FactorContext): FactorValue {
     basis: "derived",
     details,
   };
+}
+
+/** "conv2d ×22 (features.0, features.1.project, …), gemm ×1 (classifier)": fallback ops by kind. */
+function fallbackList(ops: readonly { op: string; kind: string }[]): string {
+  const byKind = new Map<string, Set<string>>();
+  for (const f of ops) byKind.set(f.kind, (byKind.get(f.kind) ?? new Set()).add(f.op));
+  return [...byKind].map(([kind, names]) => `${kind} ×${names.size} (${[...names].slice(0, 3).join(", ")}${names.size > 3 ? ", …" : ""})`).join(", ");
 }
