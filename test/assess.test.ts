@@ -164,6 +164,18 @@ describe("training assessment", () => {
   });
 });
 
+describe("scalability", () => {
+  it("bends where the system cannot hold the chips (a TPU v5p pod holds 8,960) and scores the last count before it", () => {
+    const r = JOBS.assess.run({ chips: ["google-tpu-v5p"], model: "llama-3-8b", mode: "training", count: 8, scale_counts: [8, 1024, 16384] }, catalog);
+    const s = r.chips[0]!.factors.scalability!;
+    expect(s.value).toBe(1024);
+    expect(s.details!.max_scale_up_domain).toBe(8960);
+    expect(s.details!.bend_at_chips).toBe(16384);
+    expect(s.details!.efficiency_at_8).toBe(1);
+    expect(s.limited_by).toMatch(/16384 chips: cannot be placed/);
+  });
+});
+
 describe("flexibility", () => {
   it("sends the ops of a dtype the chip lacks to the host and prices them (transfer + host roofline)", () => {
     const r = JOBS.assess.run({ chips: ["hailo-8", "nvidia-h100-sxm"], model: "mobilenet-v2", mode: "inference", precision: { compute: "bf16" } }, catalog);
@@ -171,7 +183,13 @@ describe("flexibility", () => {
     const f = hailo!.factors.flexibility!;
     expect(f.value!).toBeGreaterThan(0);
     expect(f.value!).toBeLessThan(0.5);
-    expect(f.details!.host_fallback_ops).toMatch(/conv2d/);
+    expect(f.details!.host_fallback_ops).toMatch(/conv2d ×\d+/);
+    const native = f.details!.native_time_s as number;
+    const host = f.details!.host_fallback_time_s as number;
+    expect(host).toBeGreaterThan(0);
+    expect(f.value!).toBeCloseTo(native / (native + host), 12);
+    // The ops that fall back are the bf16 convolutions: most FLOPs go to the host.
+    expect(f.details!.flops_share_host as number).toBeGreaterThan(0.5);
     expect(h100!.factors.flexibility!.value).toBe(1);
     expect(h100!.factors.flexibility!.rank).toBe(1);
     expect(f.rank).toBe(2);
@@ -191,6 +209,8 @@ describe("bad input", () => {
     expect(codeOf(() => JOBS.assess.run({ ...ok, weights: { latency: -1 } }, catalog))).toMatchObject({ code: "E_RANGE", path: "weights.latency" });
     expect(codeOf(() => JOBS.assess.run({ ...ok, chips: [] }, catalog))).toMatchObject({ path: "chips" });
     expect(codeOf(() => JOBS.assess.run({ ...ok, conditions: { pue: 0.5 } }, catalog))).toMatchObject({ path: "conditions.pue" });
+    expect(codeOf(() => JOBS.assess.run({ ...ok, conditions: { power_cap_w: -5 } }, catalog))).toMatchObject({ code: "E_RANGE", path: "conditions.power_cap_w" });
+    expect(codeOf(() => JOBS.assess.run({ ...ok, conditions: { deployment: "moon" as "edge" } }, catalog))).toMatchObject({ path: "conditions.deployment" });
   });
 });
 

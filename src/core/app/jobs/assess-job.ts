@@ -108,11 +108,13 @@ function checkWeights(weights: AssessRequest["weights"], mode: AssessMode): Part
 function checkConditions(c: AssessConditions | undefined): AssessConditions {
   if (!c) return {};
   const diags: Diagnostic[] = [];
-  const positive = ["power_cap_w", "thermal_resistance_c_per_w", "amortisation_years", "usd_per_kwh", "grid_kg_co2_per_kwh"] as const;
-  for (const k of positive) {
+  const check = (k: keyof AssessConditions, ok: (v: number) => boolean, want: string) => {
     const v = c[k];
-    if (v !== undefined && (!Number.isFinite(v) || v <= 0) && !(k !== "power_cap_w" && k !== "thermal_resistance_c_per_w" && v === 0)) diags.push(error("E_RANGE", `conditions.${k}`, `${k} must be a positive number`, { got: String(v) }));
-  }
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || !ok(v))) diags.push(error("E_RANGE", `conditions.${k}`, `${k} must be ${want}`, { got: String(v) }));
+  };
+  for (const k of ["power_cap_w", "thermal_resistance_c_per_w", "amortisation_years"] as const) check(k, (v) => v > 0, "a positive number");
+  for (const k of ["usd_per_kwh", "grid_kg_co2_per_kwh"] as const) check(k, (v) => v >= 0, "a number ≥ 0");
+  check("ambient_c", () => true, "a number (°C)");
   if (c.pue !== undefined && !(c.pue >= 1)) diags.push(error("E_RANGE", "conditions.pue", "PUE is at least 1", { got: String(c.pue) }));
   if (c.utilisation !== undefined && !(c.utilisation > 0 && c.utilisation <= 1)) diags.push(error("E_RANGE", "conditions.utilisation", "utilisation is a fraction in (0, 1]", { got: String(c.utilisation) }));
   if (c.deployment !== undefined && !["cloud", "on-premises", "edge"].includes(c.deployment)) diags.push(error("E_SCHEMA", "conditions.deployment", `unknown deployment "${c.deployment}"`, { expected: "cloud, on-premises or edge" }));

@@ -24,6 +24,7 @@ export function flexibilityFactor(ctx: FactorContext): FactorValue {
     flops_share_vector: flops > 0 ? p.flops_vector / flops : null,
     flops_share_host: flops > 0 ? p.flops_host / flops : null,
     host_fallback_ops: fallbackList(p.fallback) || "none",
+    native_time_s: native,
     host_fallback_time_s: p.time_s_host,
     host_fallback_reasons: [...new Set(p.fallback.map((f) => f.reason))].join(" | ") || null,
     dtype_fallback: p.dtype_fallback ? `${p.dtype_fallback.requested} → ${p.dtype_fallback.executed}` : null,
