@@ -13,6 +13,10 @@ import { pct } from "./needs.js";
  */
 export function flexibilityFactor(ctx: FactorContext): FactorValue {
   if (!ctx.shared) return unknownFactor("fraction", "higher", ["op profile"], "no op profile for this chip");
+  // A chip whose data has no compute peak at all is missing data, not a chip that runs nothing.
+  if (!Object.keys(ctx.chip.matrix.peak_flops_per_s).length && !Object.keys(ctx.chip.vector.peak_flops_per_s).length) {
+    return unknownFactor("fraction", "higher", ["compute.matrix.peak or compute.vector.peak"], `${ctx.chip.id} has no dense compute peak in its sources: which ops run natively cannot be judged`);
+  }
   const p = ctx.shared.opProfile();
   const native = p.time_s_matrix + p.time_s_vector;
   const flops = p.flops_matrix + p.flops_vector + p.flops_host;
