@@ -1,0 +1,14 @@
+import { writeFileSync } from "node:fs";
+import { nodeCatalog } from "../src/node/index.js";
+import * as ch from "../src/core/charts/index.js";
+const cat = nodeCatalog();
+for (const id of ["nvidia-h100-sxm", "google-tpu-v5p", "cerebras-wse3", "intel-xeon-8490h", "huawei-ascend-910b", "hailo-8"]) writeFileSync(`/tmp/charts/arch-${id}.svg`, ch.architectureDiagram(cat.chip(id)));
+const t0 = performance.now();
+writeFileSync("/tmp/charts/factor.svg", await ch.factorChart({ title: "Factors (inference)", chips: ["H100", "TPU v5p", "MI300X"], factors: ["latency", "throughput", "power", "cost"], cells: ["H100", "TPU v5p", "MI300X"].flatMap((c, i) => ["latency", "throughput", "power", "cost"].map((f, j) => ({ chip: c, factor: f, value: j === 3 && i === 1 ? null : (i + 1) * (j + 1) * 1.234, unit: ["ms", "tok/s", "W", "USD/h"][j]!, rank: j === 3 && i === 1 ? null : ((i + j) % 3) + 1 }))) }));
+const t1 = performance.now();
+writeFileSync("/tmp/charts/breakdown.svg", await ch.breakdownChart({ title: "Time per prefill by op kind", axis_title: "time (ms)", rows: [{ group: "H100", part: "gemm", value: 10 }, { group: "H100", part: "attention", value: 4 }, { group: "TPU", part: "gemm", value: 12 }, { group: "TPU", part: "attention", value: 3 }, { group: "TPU", part: "elementwise", value: 1 }] }));
+writeFileSync("/tmp/charts/timeline.svg", await ch.powerThermalChart({ title: "Power and temperature", points: Array.from({ length: 30 }, (_, i) => ({ t_s: i * 10, power_w: 700 - (i > 15 ? 80 : 0), temperature_c: 40 + 45 * (1 - Math.exp(-i / 6)) })), power_limit_w: 700, temperature_limit_c: 85 }));
+writeFileSync("/tmp/charts/precision.svg", await ch.precisionChart({ title: "Precision vs speed-up", points: [{ format: "fp32", speedup: 1, error: 1e-7 }, { format: "bf16", speedup: 2, error: 3e-3 }, { format: "fp8-e4m3", speedup: 4, error: 4e-2 }] }));
+writeFileSync("/tmp/charts/scaling.svg", await ch.scalingChart({ title: "Scaling", series: [{ chip: "H100", points: [{ chips: 1, efficiency: 1 }, { chips: 8, efficiency: 0.95 }, { chips: 64, efficiency: 0.8 }, { chips: 1024, efficiency: 0.6 }] }, { chip: "TPU", points: [{ chips: 1, efficiency: 1 }, { chips: 8, efficiency: 0.97 }, { chips: 64, efficiency: 0.9 }] }] }));
+writeFileSync("/tmp/charts/cost.svg", await ch.costChart({ title: "Cost per million tokens", unit: "USD per million tokens", rows: [{ chip: "H100", component: "capex", usd: 1.2 }, { chip: "H100", component: "energy", usd: 0.3 }, { chip: "TPU", component: "cloud", usd: 1.9 }] }));
+console.log("first", t1 - t0, "rest", performance.now() - t1);
