@@ -15,7 +15,7 @@ export function fmtNumber(v: number): string {
   if (!Number.isFinite(v)) return "—";
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(2);
-  return trim(v.toPrecision(3));
+  return String(Number(v.toPrecision(3)));
 }
 
 function trim(s: string): string {

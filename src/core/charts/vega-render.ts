@@ -46,7 +46,14 @@ export async function renderVegaLite(spec: VegaLiteSpec): Promise<string> {
   }
 }
 
-/** Drops the xlink namespace vega declares but never uses (charts carry no links). */
+/**
+ * Drops the xlink namespace vega declares but never uses (charts carry no links), and renumbers
+ * vega's clip-path ids (a counter global to the vega module) in order of appearance, so a chart's
+ * bytes do not depend on how many charts were drawn before it.
+ */
 function tidySvg(svg: string): string {
-  return svg.includes("xlink:") ? svg : svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "");
+  const out = svg.includes("xlink:") ? svg : svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "");
+  const ids = new Map<string, string>();
+  for (const m of out.matchAll(/id="(clip\d+)"/g)) if (!ids.has(m[1]!)) ids.set(m[1]!, `clip${ids.size + 1}`);
+  return ids.size === 0 ? out : out.replace(/(id="|url\(#)(clip\d+)/g, (all, pre: string, id: string) => (ids.has(id) ? `${pre}${ids.get(id)}` : all));
 }
