@@ -86,6 +86,8 @@ export function registerReportCommand(program: Command): void {
         emit(rendered.markdown, o.md);
         written.push(o.md, `${Object.keys(rendered.svgs).length} SVG files beside it`);
       }
-      if (!o.json) process.stderr.write(`wrote ${written.join(", ")}\n`);
+      const summary = `wrote ${written.join(", ")}: ${data.title.replace(/^xpusim report: /, "")} (${Object.keys(rendered.svgs).length} charts)`;
+      if (o.json) process.stderr.write(`${summary}\n`);
+      else emit(summary);
     });
 }
