@@ -121,3 +121,33 @@ describe("xpusim report", () => {
     expect(r.err).toMatch(/--out report.html/);
   });
 });
+
+describe("the CLI bundle keeps vega out of start-up", () => {
+  interface Meta { outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, unknown> }> }
+  const meta = (): Meta => JSON.parse(readFileSync("dist/bundle-meta.json", "utf8")) as Meta;
+  const staticOutputs = (m: Meta, start: string): string[] => {
+    const seen = new Set<string>();
+    const stack = [start];
+    while (stack.length) {
+      const f = stack.pop()!;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      for (const i of m.outputs[f]!.imports) if (i.kind === "import-statement" && !i.external) stack.push(i.path);
+    }
+    return [...seen];
+  };
+  const outputWith = (m: Meta, input: string) => Object.keys(m.outputs).find((k) => input in m.outputs[k]!.inputs)!;
+
+  it("vega and vega-lite are external dynamic imports, and neither main, op nor the charts load with them", () => {
+    const m = meta();
+    const all = Object.values(m.outputs);
+    expect(all.some((o) => Object.keys(o.inputs).some((i) => i.includes("node_modules/vega")))).toBe(false);
+    const vegaImports = all.flatMap((o) => o.imports.filter((i) => /^vega(-lite)?$/.test(i.path)));
+    expect(vegaImports.length).toBeGreaterThan(0);
+    for (const i of vegaImports) expect(i).toMatchObject({ kind: "dynamic-import", external: true });
+    for (const start of ["src/cli/main.ts", "src/cli/commands/op.ts"]) {
+      const inputs = staticOutputs(m, outputWith(m, start)).flatMap((f) => Object.keys(m.outputs[f]!.inputs));
+      expect(inputs.filter((f) => f.startsWith("src/core/charts/") || f.startsWith("src/core/app/report/render")), start).toEqual([]);
+    }
+  });
+});
