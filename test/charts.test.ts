@@ -1,3 +1,5 @@
+import { runInNewContext } from "node:vm";
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { architectureDiagram, breakdownChart, costChart, factorChart, powerThermalChart, precisionChart, rooflineChart, rooflinePoints, scalingChart } from "../src/core/charts/index.js";
 import { xmlError } from "./helpers/xml-check.js";
@@ -104,4 +106,20 @@ describe("architecture diagram", () => {
     expect(wafer).toContain('class="die wafer"');
     for (const id of catalog.chipIds()) expect(xmlError(architectureDiagram(catalog.chip(id))), id).toBeUndefined();
   });
+});
+
+describe("charts in a browser", () => {
+  it("bundle for the browser (vega's browser build) and draw in a context with browser globals only", async () => {
+    const out = await build({ entryPoints: ["src/core/charts/index.ts"], bundle: true, platform: "browser", format: "iife", globalName: "charts", write: false, logLevel: "silent" });
+    const code = out.outputFiles[0]!.text;
+    expect(code).not.toMatch(/require\(["']node:/);
+    // What every browser has (vega-lite clones specs with structuredClone); no process, require or fs.
+    const sandbox: Record<string, unknown> = { structuredClone, setTimeout, clearTimeout, queueMicrotask, input: charts.rooflines![0]!, result: undefined };
+    runInNewContext(`${code}\nresult = Promise.all([charts.rooflineChart(input), charts.architectureDiagram({ ...${JSON.stringify(FIXTURE_NPU)} })]);`, sandbox);
+    const [roofline, diagram] = await (sandbox.result as Promise<[string, string]>);
+    expect(items(roofline, "point")).toBe(4);
+    expect(xmlError(roofline)).toBeUndefined();
+    expect(diagram).toBe(architectureDiagram(FIXTURE_NPU));
+    expect(typeof (sandbox as { process?: unknown }).process).toBe("undefined");
+  }, 60_000);
 });

@@ -96,6 +96,14 @@ describe("report job", () => {
     expect(data.assessment.chips[0]!.factors.scalability!.value).toBeCloseTo(points[1]!.efficiency * 100, 9);
   });
 
+  it("draws the chart data other models give (power timeline, precision, cost) as given", async () => {
+    const { power_timelines, precision, cost } = reportFixture().charts;
+    const data = JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "llama-3-8b", mode: "inference", input_tokens: 128, output_tokens: 8, extra_charts: { power_timelines: power_timelines!, precision: precision!, cost: cost! } }, nodeCatalog());
+    expect(data.charts.precision).toEqual(precision);
+    const names = Object.keys((await renderReport(data)).svgs);
+    for (const n of ["power-thermal-1.svg", "precision.svg", "cost.svg"]) expect(names).toContain(n);
+  });
+
   it("refuses an empty chip list and a bad count with the field named", () => {
     expect(() => JOBS.report.run({ chips: [], model: "llama-3-8b", mode: "inference" }, nodeCatalog())).toThrow(/chips/);
     expect(() => JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "llama-3-8b", mode: "inference", count: 0 }, nodeCatalog())).toThrow(/count/);

@@ -35,6 +35,11 @@ export interface ReportRequest {
   /** Training: the counts of the scaling curve (default 1, 8, 64, 1024 and `count`). */
   scaling_counts?: readonly number[];
   title?: string;
+  /**
+   * Chart data other models compute (the power/thermal timeline, precision points, cost breakdown),
+   * drawn as given. Seam for the power, numerics and money models: fill these from their results.
+   */
+  extra_charts?: Pick<ReportCharts, "power_timelines" | "precision" | "cost">;
 }
 
 export type ReportJobResult = ReportData;
@@ -76,6 +81,7 @@ export const reportJob = defineJob<ReportRequest, ReportJobResult>({
       time_breakdown: timeBreakdown(passes, passWhat),
       ...inferenceCharts(inference),
       ...(training ? { scaling: { title: `Strong scaling of ${modelName} training (global batch ${req.global_batch ?? 1024})`, series: scalingSeries(scaling) } } : {}),
+      ...req.extra_charts,
     };
     const assessment = assessForReport(
       { chips: req.chips, model: req.model, mode: req.mode, count, workload, inference, training: scaling.map((s) => s.points.find((p) => p.chips === count)) },
