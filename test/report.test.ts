@@ -53,7 +53,7 @@ describe("report rendering", () => {
   it("shows the factor table with value, unit, rank, limited_by and note; a null value as unknown with what is missing", async () => {
     const r = await renderReport(reportFixture(), { svgPrefix: "out-" });
     expect(r.html).toContain("<th>factor</th><th>value</th><th>unit</th><th>rank</th><th>limited by</th><th>note</th>");
-    expect(r.html).toContain('<td>power</td><td class="num unknown">unknown: power.tdp</td><td>W</td><td class="num">—</td>');
+    expect(r.html).toContain('<td data-label="factor">power</td><td data-label="value" class="num unknown">unknown: power.tdp</td><td data-label="unit">W</td><td data-label="rank" class="num">—</td>');
     expect(r.markdown).toContain("| power | unknown: power.tdp | W | — | — | no TDP in its sources |");
     expect(r.markdown).toContain("| throughput | 820 | tokens/s | 1 | memory bandwidth | decode tokens \\| per second |");
     for (const name of Object.keys(r.svgs)) expect(r.markdown).toContain(`](out-${name})`);

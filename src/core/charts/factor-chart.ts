@@ -38,13 +38,13 @@ export async function factorChart(input: FactorChartInput): Promise<string> {
   const axis = (field: string, sort: readonly string[]) => ({ field, type: "nominal", sort: [...sort], title: null });
   return renderVegaLite({
     title: input.title,
-    width: { step: 96 },
+    width: { step: 112 },
     height: { step: 34 },
     data: { values: rows },
-    encoding: { x: { ...axis("factor", input.factors), axis: { orient: "top", labelAngle: 0, labelLimit: 92 } }, y: axis("chip", input.chips) },
+    encoding: { x: { ...axis("factor", input.factors), axis: { orient: "top", labelAngle: 0, labelLimit: 108 } }, y: axis("chip", input.chips) },
     layer: [
       { mark: { type: "rect", stroke: "white", strokeWidth: 1 }, encoding: { color: { field: "rank_label", type: "nominal", title: "rank (1 = best)", scale: { domain: ranks, range } } } },
-      { mark: { type: "text", fontSize: 10, limit: 92 }, encoding: { text: { field: "label" }, color: { condition: { test: "datum.light", value: "white" }, value: "#222222" } } },
+      { mark: { type: "text", fontSize: 10, limit: 108 }, encoding: { text: { field: "label" }, color: { condition: { test: "datum.light", value: "white" }, value: "#222222" } } },
     ],
   });
 }

@@ -21,7 +21,12 @@ td.unknown{color:#a33;font-style:italic}
 figure{margin:12px 0;background:#fff;border:1px solid #e3e3e3;padding:8px}
 figure svg{max-width:100%;height:auto;display:block}
 figcaption{color:#555;font-size:.9em;margin-top:4px}
-@media (max-width:600px){body{font-size:14px}main{padding:8px}th,td{padding:3px 5px}}
+@media (max-width:600px){body{font-size:14px}main{padding:8px}
+table.factors,table.factors tbody,table.factors tr,table.factors td{display:block;min-width:0}
+table.factors thead{display:none}
+table.factors tr{border:1px solid #ddd;margin:0 0 8px;background:#fff}
+table.factors td{border:0;border-bottom:1px solid #eee;text-align:left;white-space:normal;display:grid;grid-template-columns:6.5em 1fr;gap:6px}
+table.factors td::before{content:attr(data-label);color:#666;font-weight:600}}
 `;
 
 export function escapeHtml(s: string): string {
@@ -46,9 +51,13 @@ function factorTables(data: ReportData): string {
     .map((c) => {
       const body = rows
         .filter((r) => r.chip === c.chip)
-        .map((r) => `<tr><td>${escapeHtml(r.factor)}</td><td class="num${r.known ? "" : " unknown"}">${escapeHtml(r.value)}</td><td>${escapeHtml(r.unit)}</td><td class="num">${escapeHtml(r.rank)}</td><td>${escapeHtml(r.limited_by)}</td><td>${escapeHtml(r.note)}</td></tr>`)
+        .map(
+          (r) =>
+            `<tr><td data-label="factor">${escapeHtml(r.factor)}</td><td data-label="value" class="num${r.known ? "" : " unknown"}">${escapeHtml(r.value)}</td><td data-label="unit">${escapeHtml(r.unit)}</td>` +
+            `<td data-label="rank" class="num">${escapeHtml(r.rank)}</td><td data-label="limited by">${escapeHtml(r.limited_by)}</td><td data-label="note">${escapeHtml(r.note)}</td></tr>`,
+        )
         .join("\n");
-      return `<h3>${escapeHtml(c.name)} <span class="meta">(${escapeHtml(c.chip)})</span></h3>\n<div class="scroll"><table>\n<thead><tr><th>factor</th><th>value</th><th>unit</th><th>rank</th><th>limited by</th><th>note</th></tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
+      return `<h3>${escapeHtml(c.name)} <span class="meta">(${escapeHtml(c.chip)})</span></h3>\n<div class="scroll"><table class="factors">\n<thead><tr><th>factor</th><th>value</th><th>unit</th><th>rank</th><th>limited by</th><th>note</th></tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
     })
     .join("\n");
 }
