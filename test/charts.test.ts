@@ -92,6 +92,15 @@ describe("architecture diagram", () => {
     expect(new Set([gpu, npu, cpu]).size).toBe(3);
   });
 
+  it("draws engines shared by the units beside them (fewer engines than units), and says when it draws fewer than there are", () => {
+    const gaudi = architectureDiagram({ ...FIXTURE_NPU, compute_units: 24, unit_name: "TPC", matrix: { ...FIXTURE_NPU.matrix, name: "MME", count: 2 }, vector: { peak_flops_per_s: { bf16: 1e13 } } });
+    expect([count(gaudi, "unit"), count(gaudi, "matrix matrix-systolic"), count(gaudi, "vector")]).toEqual([24, 2, 24]);
+    expect(gaudi).toContain("2 × MME 128×128 shared by 24 TPCs (vector)");
+    const eight = architectureDiagram({ ...FIXTURE_GPU, matrix: { ...FIXTURE_GPU.matrix, count: 128 } });
+    expect(count(eight, "matrix matrix-tensor-core")).toBe(16 * 4);
+    expect(eight).toContain("16 SMs · each: 8 × tensor core (4 drawn) + vector");
+  });
+
   it("labels memory levels with capacities and links with bandwidths", () => {
     const gpu = architectureDiagram(FIXTURE_GPU);
     for (const t of ["L1: 256 kB per SM", "L2: 40.0 MB", "HBM3: 80.0 GB · 2 TB/s", "scale-up: NVLink: 300 GB/s per direction, 12 links", "host: PCIe 5 x16: 64 GB/s per direction"]) expect(gpu).toContain(t);

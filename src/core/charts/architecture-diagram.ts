@@ -48,11 +48,23 @@ const r1 = (v: number) => Math.round(v * 10) / 10;
 const rect = (x: number, y: number, w: number, h: number, attrs: string) => `<rect x="${r1(x)}" y="${r1(y)}" width="${r1(w)}" height="${r1(h)}" ${attrs}/>`;
 const text = (x: number, y: number, s: string, attrs = "") => `<text x="${r1(x)}" y="${r1(y)}"${attrs ? ` ${attrs}` : ""}>${escapeXml(s)}</text>`;
 
-/** Matrix engines drawn in each unit (0 without a matrix engine; at most 4 drawn). */
-function enginesPerUnit(chip: ArchitectureInput): number {
-  if (chip.matrix.kind === "none") return 0;
-  const per = chip.matrix.count !== undefined ? chip.matrix.count / Math.max(1, chip.compute_units) : 1;
-  return Math.min(4, Math.max(1, Math.round(per)));
+/**
+ * Where the matrix engines sit: `per_unit` in every unit (at most 4 drawn in each), or `shared`
+ * engines beside the units when there are fewer engines than units (Gaudi's 2 MMEs and 24 TPCs).
+ */
+interface EngineLayout {
+  per_unit: number;
+  drawn_per_unit: number;
+  shared: number;
+}
+
+function engineLayout(chip: ArchitectureInput): EngineLayout {
+  if (chip.matrix.kind === "none") return { per_unit: 0, drawn_per_unit: 0, shared: 0 };
+  const units = Math.max(1, chip.compute_units);
+  const count = chip.matrix.count;
+  if (count !== undefined && count < units) return { per_unit: 0, drawn_per_unit: 0, shared: count };
+  const per = count !== undefined ? Math.max(1, Math.round(count / units)) : 1;
+  return { per_unit: per, drawn_per_unit: Math.min(4, per), shared: 0 };
 }
 
 /** One matrix engine of the given kind in a w×h box. */
@@ -109,25 +121,45 @@ function unitCell(chip: ArchitectureInput, x: number, y: number, w: number, h: n
   return parts.join("");
 }
 
-/** The die: the grid of units (at most MAX_CELLS drawn) and a caption saying how many there are. */
+/** Shared matrix engines in a band at the top of the die (at most 8 drawn). */
+function sharedEngines(chip: ArchitectureInput, count: number, y: number, h: number): string {
+  const drawn = Math.min(8, count);
+  const w = Math.min(h * 1.6, (DIE.w - 20 - (drawn - 1) * 8) / drawn);
+  const parts: string[] = [];
+  for (let i = 0; i < drawn; i++) parts.push(matrixEngine(chip.matrix.kind, DIE.x + 10 + i * (w + 8), y, w, h));
+  return parts.join("");
+}
+
+function dieCaption(chip: ArchitectureInput, units: number, shown: number, layout: EngineLayout, vector: boolean): string {
+  const plural = (n: number, word: string) => `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} ${word}${n === 1 ? "" : "s"}`;
+  const engine = `${chip.matrix.name ?? chip.matrix.kind}${chip.matrix.shape ? ` ${chip.matrix.shape.rows}×${chip.matrix.shape.cols}` : ""}`;
+  const count = `${plural(units, chip.unit_name)}${shown < units ? ` (${shown} drawn)` : ""}`;
+  if (layout.shared > 0) return `${layout.shared} × ${engine} shared by ${count}${vector ? " (vector)" : ""}`;
+  if (layout.per_unit === 0) return `${count} · vector units only`;
+  const drawn = layout.drawn_per_unit < layout.per_unit ? ` (${layout.drawn_per_unit} drawn)` : "";
+  return `${count} · each: ${layout.per_unit === 1 ? "" : `${layout.per_unit} × `}${engine}${drawn}${vector ? " + vector" : ""}`;
+}
+
+/** The die: shared matrix engines (if any), the grid of units (at most MAX_CELLS drawn) and a caption saying how many there are. */
 function die(chip: ArchitectureInput): string {
   const units = Math.max(1, chip.compute_units);
   const shown = Math.min(units, MAX_CELLS);
-  const aspect = DIE.w / (DIE.h - 30);
-  const cols = Math.max(1, Math.ceil(Math.sqrt(shown * aspect)));
+  const layout = engineLayout(chip);
+  const band = layout.shared > 0 ? 70 : 0;
+  const gridTop = DIE.y + 10 + band;
+  const gridH = DIE.h - 50 - band;
+  const cols = Math.max(1, Math.ceil(Math.sqrt((shown * (DIE.w - 20)) / gridH)));
   const rows = Math.ceil(shown / cols);
   const gap = shown > 64 ? 2 : 6;
   const cw = (DIE.w - 20 - (cols - 1) * gap) / cols;
-  const ch = (DIE.h - 50 - (rows - 1) * gap) / rows;
-  const engines = enginesPerUnit(chip);
-  const vector = Object.keys(chip.vector.peak_flops_per_s).length > 0 || engines === 0;
+  const ch = (gridH - (rows - 1) * gap) / rows;
+  const vector = Object.keys(chip.vector.peak_flops_per_s).length > 0 || layout.per_unit === 0;
   const cells: string[] = [];
-  for (let i = 0; i < shown; i++) cells.push(unitCell(chip, DIE.x + 10 + (i % cols) * (cw + gap), DIE.y + 10 + Math.floor(i / cols) * (ch + gap), cw, ch, engines, vector));
+  for (let i = 0; i < shown; i++) cells.push(unitCell(chip, DIE.x + 10 + (i % cols) * (cw + gap), gridTop + Math.floor(i / cols) * (ch + gap), cw, ch, layout.drawn_per_unit, vector));
   const wafer = chip.kind === "wafer-scale";
   const frame = rect(DIE.x, DIE.y, DIE.w, DIE.h, `class="die${wafer ? " wafer" : ""}" fill="${C.die}" stroke="#666666" stroke-width="${wafer ? 3 : 1.5}" rx="${wafer ? 24 : 6}"`);
-  const count = `${String(units).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} ${chip.unit_name}${units === 1 ? "" : "s"}${shown < units ? ` (${shown} drawn)` : ""}`;
-  const inside = engines > 0 ? `each: ${engines === 1 ? "" : `${engines} × `}${chip.matrix.name ?? chip.matrix.kind}${chip.matrix.shape ? ` ${chip.matrix.shape.rows}×${chip.matrix.shape.cols}` : ""}${vector ? " + vector" : ""}` : "vector units only";
-  return `<g class="die-grid">${frame}${cells.join("")}</g>${text(DIE.x + 10, DIE.y + DIE.h - 12, `${count} · ${inside}`, `font-size="12"`)}`;
+  const shared = layout.shared > 0 ? sharedEngines(chip, layout.shared, DIE.y + 10, band - 12) : "";
+  return `<g class="die-grid">${frame}${shared}${cells.join("")}</g>${text(DIE.x + 10, DIE.y + DIE.h - 12, dieCaption(chip, units, shown, layout, vector), `font-size="12"`)}`;
 }
 
 /** Two lines: name and capacity; type and bandwidth (each cut to fit the panel). */
