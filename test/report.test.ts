@@ -104,6 +104,18 @@ describe("report job", () => {
     for (const n of ["power-thermal-1.svg", "precision.svg", "cost.svg"]) expect(names).toContain(n);
   });
 
+  it("shows a chip the engine refuses as unknown with why, and still draws it; fails when every chip is refused", () => {
+    const data = JOBS.report.run({ chips: ["nvidia-h100-sxm", "cerebras-wse3"], model: "llama-3-8b", mode: "inference", input_tokens: 128, output_tokens: 8 }, nodeCatalog());
+    const wafer = data.assessment.chips[1]!;
+    expect(wafer.factors.latency).toMatchObject({ value: null, rank: null });
+    expect(wafer.factors.latency!.missing![0]).toMatch(/no dense compute peak/);
+    expect(data.assessment.chips[0]!.factors.latency!.rank).toBe(1);
+    expect(data.charts.architectures!.map((a) => a.id)).toEqual(["nvidia-h100-sxm", "cerebras-wse3"]);
+    expect(data.charts.rooflines!.map((r) => r.chip)).toEqual(["nvidia-h100-sxm"]);
+    expect(data.notes.some((n) => n.startsWith("cerebras-wse3: not estimated"))).toBe(true);
+    expect(() => JOBS.report.run({ chips: ["cerebras-wse3"], model: "llama-3-8b", mode: "inference" }, nodeCatalog())).toThrow(/no dense compute peak/);
+  });
+
   it("refuses an empty chip list and a bad count with the field named", () => {
     expect(() => JOBS.report.run({ chips: [], model: "llama-3-8b", mode: "inference" }, nodeCatalog())).toThrow(/chips/);
     expect(() => JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "llama-3-8b", mode: "inference", count: 0 }, nodeCatalog())).toThrow(/count/);

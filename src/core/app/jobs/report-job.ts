@@ -1,6 +1,7 @@
 import type { AssessMode } from "../../assess/factor.js";
 import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 import type { InferenceEstimate } from "../../estimate/estimate-inference.js";
+import type { ModelSpec } from "../../spec/model-spec.js";
 import { formatPrecision, type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
 import type { Catalog, SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
@@ -8,7 +9,7 @@ import { isTokenModel, maxContext } from "../model-inputs.js";
 import { assessForReport } from "../report/assess-for-report.js";
 import { energyBreakdown, memoryBreakdown, rooflineInput, scalingCounts, scalingSeries, timeBreakdown } from "../report/gather-report-data.js";
 import { architectureOf, type ReportCharts, type ReportData } from "../report/report-data.js";
-import { breakdownJob } from "./breakdown-job.js";
+import { type BreakdownResult, breakdownJob } from "./breakdown-job.js";
 import { inferenceJob } from "./inference-job.js";
 import { type ScalingResult, scalingJob } from "./scaling-job.js";
 
@@ -50,45 +51,91 @@ function checkRequest(req: ReportRequest): void {
   if (req.count !== undefined && !(Number.isInteger(req.count) && req.count >= 1)) throw new XpusimError(error("E_RANGE", "count", `count must be a whole number ≥ 1, got ${req.count}`));
 }
 
+/** The workload as the report runs it: defaults applied, described in words. */
+interface ReportWorkload {
+  training: boolean;
+  count: number;
+  tokens: boolean;
+  batch: number;
+  input_tokens: number;
+  output_tokens: number;
+  model_name: string;
+  /** The assessed workload, in words. */
+  text: string;
+  /** The pass the rooflines and time breakdown show, in words. */
+  pass: string;
+}
+
+function reportWorkload(req: ReportRequest, model: ModelSpec): ReportWorkload {
+  const precision = formatPrecision(resolvePrecision(req.precision));
+  const training = req.mode === "training";
+  const count = req.count ?? (training ? 8 : 1);
+  const tokens = isTokenModel(model);
+  const ctx = maxContext(model);
+  const input_tokens = req.input_tokens ?? (tokens ? Math.min(2048, ctx ?? 2048) : 1);
+  const output_tokens = req.output_tokens ?? (tokens && model.category === "decoder-llm" ? Math.min(256, Math.max(0, (ctx ?? 4096) - input_tokens)) : 0);
+  const batch = req.batch ?? 1;
+  const model_name = model.id ?? "model";
+  const text = training
+    ? `${model_name}, ${precision}, global batch ${req.global_batch ?? 1024} × ${req.seq_len ?? 2048} tokens, ${count} chips`
+    : `${model_name}, ${precision}, batch ${batch}${tokens ? `, ${input_tokens}+${output_tokens} tokens` : ""}, ${count} chip${count === 1 ? "" : "s"}`;
+  const pass = `${model_name} ${tokens ? `prefill of ${batch} × ${input_tokens} tokens` : `forward pass of batch ${batch}`} on one chip, ${precision}`;
+  return { training, count, tokens, batch, input_tokens, output_tokens, model_name, text, pass };
+}
+
+/** What the engine gives for one chip; `failure` says why an estimate could not be made (the chip is then unknown, not dropped). */
+interface ChipRun {
+  pass?: BreakdownResult;
+  inference?: InferenceEstimate;
+  scaling?: ScalingResult;
+  failure?: string;
+  error?: XpusimError;
+}
+
+function runChip(chip: SpecRef, req: ReportRequest, w: ReportWorkload, catalog: Catalog): ChipRun {
+  const precision = req.precision ?? {};
+  try {
+    const pass = breakdownJob.run({ model: req.model, chip, batch: w.batch, phase: w.tokens ? "prefill" : "forward", precision, ...(w.tokens ? { seq: w.input_tokens } : {}) }, catalog);
+    if (w.training) return { pass, scaling: scalingRun(chip, req, w.count, catalog) };
+    return { pass, inference: inferenceJob.run({ chip, model: req.model, precision, batch: w.batch, input_tokens: w.input_tokens, output_tokens: w.output_tokens, chips: w.count, tp: w.count, pp: 1 }, catalog) };
+  } catch (e) {
+    if (e instanceof XpusimError) return { failure: e.diagnostics.map((d) => d.message).join("; "), error: e };
+    throw e;
+  }
+}
+
 export const reportJob = defineJob<ReportRequest, ReportJobResult>({
   id: "report",
   summary: "the data of a report on chips for a workload: the factor assessment and its charts (architecture, roofline, breakdowns, scaling)",
-  supports: "every catalog or user chip and model the inference, breakdown and scaling jobs support; power timelines, precision points and cost breakdowns are optional inputs from their models",
+  supports: "every catalog or user chip and model the inference, breakdown and scaling jobs support (a chip they refuse is shown as unknown, with why); power timelines, precision points and cost breakdowns are optional inputs from their models",
   run(req, catalog) {
     checkRequest(req);
-    const model = catalog.model(req.model);
+    const w = reportWorkload(req, catalog.model(req.model));
     const chips = req.chips.map((c) => catalog.chip(c));
-    const precision = resolvePrecision(req.precision);
-    const training = req.mode === "training";
-    const count = req.count ?? (training ? 8 : 1);
-    const tokens = isTokenModel(model);
-    const ctx = maxContext(model);
-    const inputTokens = req.input_tokens ?? (tokens ? Math.min(2048, ctx ?? 2048) : 1);
-    const outputTokens = req.output_tokens ?? (tokens && model.category === "decoder-llm" ? Math.min(256, Math.max(0, (ctx ?? 4096) - inputTokens)) : 0);
-    const batch = req.batch ?? 1;
-    const modelName = model.id ?? "model";
-    const workload = training
-      ? `${modelName}, ${formatPrecision(precision)}, global batch ${req.global_batch ?? 1024} × ${req.seq_len ?? 2048} tokens, ${count} chips`
-      : `${modelName}, ${formatPrecision(precision)}, batch ${batch}${tokens ? `, ${inputTokens}+${outputTokens} tokens` : ""}, ${count} chip${count === 1 ? "" : "s"}`;
-    const phase = tokens ? "prefill" : "forward";
-    const passWhat = `${phase === "prefill" ? `prefill of ${batch} × ${inputTokens} tokens` : `forward pass of batch ${batch}`} on one chip`;
-    const passes = req.chips.map((chip) => breakdownJob.run({ model: req.model, chip, batch, phase, precision: req.precision ?? {}, ...(tokens ? { seq: inputTokens } : {}) }, catalog));
-    const inference = training ? [] : req.chips.map((chip) => inferenceJob.run({ chip, model: req.model, precision: req.precision ?? {}, batch, input_tokens: inputTokens, output_tokens: outputTokens, chips: count, tp: count, pp: 1 }, catalog));
-    const scaling = training ? req.chips.map((chip) => scalingRun(chip, req, count, catalog)) : [];
+    const runs = req.chips.map((c) => runChip(c, req, w, catalog));
+    // One chip the engine refuses is shown as unknown; when it refuses every chip, the input is at fault.
+    if (runs.every((r) => r.error)) throw runs[0]!.error;
+    const passes = runs.flatMap((r) => (r.pass ? [r.pass] : []));
+    const inference = runs.flatMap((r) => (r.inference ? [r.inference] : []));
+    const scaling = runs.flatMap((r) => (r.scaling ? [r.scaling] : []));
     const charts: ReportCharts = {
       architectures: chips.map((c) => architectureOf(c)),
-      rooflines: chips.map((c, i) => rooflineInput(c, passes[i]!, `${modelName} ${passWhat}, ${formatPrecision(precision)}`)),
-      time_breakdown: timeBreakdown(passes, passWhat),
+      rooflines: chips.flatMap((c, i) => (runs[i]!.pass ? [rooflineInput(c, runs[i]!.pass!, w.pass)] : [])),
+      ...(passes.length ? { time_breakdown: timeBreakdown(passes, w.pass) } : {}),
       ...inferenceCharts(inference),
-      ...(training ? { scaling: { title: `Strong scaling of ${modelName} training (global batch ${req.global_batch ?? 1024})`, series: scalingSeries(scaling) } } : {}),
+      ...(scaling.length ? { scaling: { title: `Strong scaling of ${w.model_name} training (global batch ${req.global_batch ?? 1024})`, series: scalingSeries(scaling) } } : {}),
       ...req.extra_charts,
     };
     const assessment = assessForReport(
-      { chips: req.chips, model: req.model, mode: req.mode, count, workload, inference, training: scaling.map((s) => s.points.find((p) => p.chips === count)) },
+      { chips: req.chips, mode: req.mode, workload: w.text, inference: runs.map((r) => r.inference), training: runs.map((r) => r.scaling?.points.find((p) => p.chips === w.count)), failures: runs.map((r) => r.failure) },
       catalog,
     );
-    const notes = [...passes.flatMap((p) => p.warnings.map((w) => `${p.chip}, roofline pass: ${w}`)), ...scaling.filter((s) => !s.feasible).map((s) => `${s.chip}: ${s.infeasible_reason}`)];
-    return { title: req.title ?? `xpusim report: ${modelName} ${req.mode} on ${chips.map((c) => c.id).join(", ")}`, assessment, charts, notes };
+    const notes = [
+      ...chips.flatMap((c, i) => (runs[i]!.failure ? [`${c.id}: not estimated: ${runs[i]!.failure}`] : [])),
+      ...passes.flatMap((p) => p.warnings.map((m) => `${p.chip}, roofline pass: ${m}`)),
+      ...scaling.filter((s) => !s.feasible).map((s) => `${s.chip}: ${s.infeasible_reason}`),
+    ];
+    return { title: req.title ?? `xpusim report: ${w.model_name} ${req.mode} on ${chips.map((c) => c.id).join(", ")}`, assessment, charts, notes };
   },
 });
 

@@ -14,13 +14,13 @@ import type { ScalePoint } from "../jobs/scaling-job.js";
  */
 export interface AssessForReportInput {
   chips: readonly SpecRef[];
-  model: SpecRef;
   mode: AssessMode;
-  count: number;
   workload: string;
   /** Per chip (same order): the inference estimate (mode inference) and the scaling point at `count` (mode training). */
   inference: ReadonlyArray<InferenceEstimate | undefined>;
   training: ReadonlyArray<ScalePoint | undefined>;
+  /** Per chip: why its estimates could not be made (its factors are then unknown with this reason). */
+  failures?: ReadonlyArray<string | undefined>;
 }
 
 export function assessForReport(input: AssessForReportInput, catalog: Catalog): AssessResult {
@@ -29,7 +29,8 @@ export function assessForReport(input: AssessForReportInput, catalog: Catalog): 
     const chip = catalog.chip(ref);
     const known = input.mode === "training" ? trainingFactors(chip, input.training[i]) : inferenceFactors(input.inference[i]);
     const factors: ChipAssessment["factors"] = {};
-    for (const k of keys) factors[k] = known[k] ?? unknownFactor("", "higher", ["assess job"], "not computed by the report's interim assessment");
+    const failure = input.failures?.[i];
+    for (const k of keys) factors[k] = known[k] ?? (failure ? unknownFactor("", "higher", [failure], "the workload could not be estimated on this chip") : unknownFactor("", "higher", ["assess job"], "not computed by the report's interim assessment"));
     return { chip: chip.id, name: chip.name, factors };
   });
   for (const k of keys) rankFactor(chips, k);
