@@ -1,7 +1,7 @@
 /**
  * Bundles the CLI into dist/bundle/ (esbuild, ES modules, code splitting): main.js holds only the
  * command-line plumbing; each command is its own chunk, loaded when the command line names it;
- * commander, zod and yaml are bundled in, zod and yaml only into the spec-support chunk
+ * commander, zod and yaml are bundled in (vega and vega-lite are not: the charts import them on first use), zod and yaml only into the spec-support chunk
  * (src/node/spec-support.ts), which src/node/spec-support-loader.ts loads on first use in the
  * bundle (this script swaps that file for the version below). bin/xpusim.js runs dist/bundle/main.js.
  * Writes dist/bundle-meta.json (esbuild's metafile; a test checks which chunks load zod).
@@ -55,6 +55,9 @@ const result = await build({
   minifyWhitespace: true,
   metafile: true,
   plugins: [lazySpecSupport],
+  // vega and vega-lite (~2 MB, ~0.3 s to load) stay in node_modules: src/core/charts imports them
+  // dynamically on the first chart, so only \`xpusim report\` ever loads them.
+  external: ["vega", "vega-lite"],
   logLevel: "warning",
 });
 writeFileSync(join(root, "dist", "bundle-meta.json"), JSON.stringify(result.metafile));

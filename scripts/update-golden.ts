@@ -1,12 +1,15 @@
 /**
  * Writes the golden reports of test/helpers/golden-cases.ts into test/golden/ by running each case
  * through the CLI in-process (as the test does). `npm run golden:update`; review the diff before
- * committing. test/golden-reports.test.ts only compares, and fails when a file is missing.
+ * committing; also the golden HTML/Markdown report of test/helpers/report-fixture.ts (test/golden/report/).
+ * test/golden-reports.test.ts and test/report.test.ts only compare, and fail when a file is missing.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { main } from "../src/cli/main.js";
-import { GOLDEN_CASES, GOLDEN_DIR } from "../test/helpers/golden-cases.js";
+import { renderReport } from "../src/core/app/report/render-report.js";
+import { GOLDEN_CASES, GOLDEN_DIR, GOLDEN_REPORT_DIR, GOLDEN_REPORT_FILES, GOLDEN_REPORT_SVG_PREFIX } from "../test/helpers/golden-cases.js";
+import { reportFixture } from "../test/helpers/report-fixture.js";
 
 async function capture(argv: readonly string[]): Promise<{ code: number; out: string }> {
   let out = "";
@@ -30,5 +33,11 @@ for (const { file, argv } of GOLDEN_CASES) {
   }
   writeFileSync(join(GOLDEN_DIR, file), r.out);
   console.log(`wrote test/golden/${file}`);
+}
+const report = await renderReport(reportFixture(), { svgPrefix: GOLDEN_REPORT_SVG_PREFIX });
+mkdirSync(GOLDEN_REPORT_DIR, { recursive: true });
+for (const [key, file] of Object.entries(GOLDEN_REPORT_FILES)) {
+  writeFileSync(join(GOLDEN_REPORT_DIR, file), report[key as keyof typeof GOLDEN_REPORT_FILES]);
+  console.log(`wrote test/golden/report/${file}`);
 }
 process.exitCode = failed ? 1 : 0;

@@ -16,3 +16,12 @@ export const GOLDEN_CASES: ReadonlyArray<{ file: string; argv: readonly string[]
   { file: "models-llama-3.1-405b.txt", argv: ["models", "llama-3.1-405b"] },
   { file: "models-cnn.txt", argv: ["models", "--category", "cnn"] },
 ];
+
+/**
+ * The golden report: the fixed report input of test/helpers/report-fixture.ts rendered to HTML and
+ * Markdown (the HTML holds every chart's SVG inline). test/report.test.ts compares; `npm run
+ * golden:update` writes them into test/golden/report/.
+ */
+export const GOLDEN_REPORT_DIR = join(GOLDEN_DIR, "report");
+export const GOLDEN_REPORT_FILES = { html: "fixture-report.html", markdown: "fixture-report.md" } as const;
+export const GOLDEN_REPORT_SVG_PREFIX = "fixture-report-";

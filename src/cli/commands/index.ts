@@ -28,6 +28,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "systolic", load: async () => (await import("./systolic.js")).registerSystolicCommand },
   { name: "assess", load: async () => (await import("./assess.js")).registerAssessCommand },
   { name: "map", load: async () => (await import("./map.js")).registerMapCommand },
+  { name: "report", load: async () => (await import("./report.js")).registerReportCommand },
 ];
 
 /** Loads the named commands (every command when `names` is omitted): their registrars, in listing order. */

@@ -53,3 +53,7 @@ export {
 } from "./jobs/catalog-job.js";
 export { infeasibleReason, searchInfeasibleReason, type MemoryVerdict } from "./feasibility.js";
 export { compareRecord, publicScenarioResult } from "./public-results.js";
+export type { ReportJobResult, ReportRequest } from "./jobs/report-job.js";
+export { renderReport } from "./report/render-report.js";
+export { architectureOf, type RenderedReport, type ReportCharts, type ReportData } from "./report/report-data.js";
+export { factorTableRows, factorValueText, type FactorTableRow } from "./report/factor-table.js";

@@ -9,6 +9,7 @@ import { npuMapJob } from "./jobs/npu-map-job.js";
 import { systolicJob } from "./jobs/systolic-job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
+import { reportJob } from "./jobs/report-job.js";
 import { servingJob } from "./jobs/serving-job.js";
 import { servingPlanJob } from "./jobs/serving-plan-job.js";
 import { scalingJob } from "./jobs/scaling-job.js";
@@ -36,6 +37,7 @@ export const JOBS = {
   "npu-map": npuMapJob,
   catalog: catalogJob,
   assess: assessJob,
+  report: reportJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;

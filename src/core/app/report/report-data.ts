@@ -1,0 +1,66 @@
+import type { AssessResult } from "../../assess/factor.js";
+import type { ArchitectureInput, BreakdownInput, CostBreakdownInput, PrecisionChartInput, RooflineInput, ScalingChartInput, TimelineInput } from "../../charts/index.js";
+
+/**
+ * What a report shows: an assessment and the data of its charts, as plain JSON (what
+ * `xpusim report --json` prints and what `renderReport` draws). Every chart section is optional;
+ * a section left out is simply not drawn. The engine fills the ones it computes today
+ * (architectures, rooflines, breakdowns, scaling); power timelines, precision points and cost
+ * breakdowns are filled by the power, numerics and money models where they run.
+ */
+export interface ReportCharts {
+  /** One diagram per chip (the slice of the normalised chip the diagram reads). */
+  architectures?: ArchitectureInput[];
+  /** One roofline per chip with the workload's ops placed on it. */
+  rooflines?: RooflineInput[];
+  /** Time of one pass per chip, stacked by op kind. */
+  time_breakdown?: BreakdownInput;
+  /** Memory per chip, stacked by component (weights, KV cache, activations, …). */
+  memory_breakdown?: BreakdownInput;
+  /** Energy per chip, stacked by phase or component. */
+  energy_breakdown?: BreakdownInput;
+  /** Scaling efficiency against chip count, one series per chip (training). */
+  scaling?: ScalingChartInput;
+  /** Power and junction temperature over time, one chart per chip (from the power/thermal model). */
+  power_timelines?: TimelineInput[];
+  /** Numeric error against speed-up per format (from the numerics model). */
+  precision?: PrecisionChartInput;
+  /** Cost per chip by component (from the money model). */
+  cost?: CostBreakdownInput;
+}
+
+export interface ReportData {
+  /** The report's heading. */
+  title: string;
+  assessment: AssessResult;
+  charts: ReportCharts;
+  /** Lines the reader should know (a chart that could not be drawn and why). */
+  notes: string[];
+}
+
+/** A rendered report: the HTML page (charts inline), the Markdown (charts referenced as files) and each chart's SVG by file name. */
+export interface RenderedReport {
+  html: string;
+  markdown: string;
+  /** File name (e.g. "roofline-nvidia-h100-sxm.svg") → SVG; the Markdown links these names. */
+  svgs: Record<string, string>;
+}
+
+/** The slice of a chip the architecture diagram draws (kept small in the JSON). */
+export function architectureOf(chip: ArchitectureInput): ArchitectureInput {
+  const { id, name, vendor, kind, clock_hz, compute_units, unit_name, matrix, vector, memory, interconnect, power } = chip;
+  return {
+    id,
+    name,
+    vendor,
+    kind,
+    ...(clock_hz !== undefined ? { clock_hz } : {}),
+    compute_units,
+    unit_name,
+    matrix,
+    vector,
+    memory,
+    interconnect,
+    ...(power?.tdp_w !== undefined ? { power: { tdp_w: power.tdp_w } } : {}),
+  };
+}

@@ -1,0 +1,35 @@
+import { renderVegaLite } from "./vega-render.js";
+
+/**
+ * Power and temperature over time: two series against seconds, each on its own y axis (W left,
+ * °C right), with optional horizontal limits (power cap, Tj limit) drawn dashed.
+ */
+export interface TimelineInput {
+  title: string;
+  points: ReadonlyArray<{ t_s: number; power_w: number; temperature_c: number }>;
+  power_limit_w?: number;
+  temperature_limit_c?: number;
+}
+
+const POWER = "#0072B2";
+const TEMP = "#D55E00";
+
+export async function powerThermalChart(input: TimelineInput): Promise<string> {
+  const x = { field: "t_s", type: "quantitative", title: "time (s)" };
+  const series = (field: string, title: string, colour: string, limit: number | undefined, orient: "left" | "right") => ({
+    layer: [
+      { mark: { type: "line", color: colour, strokeWidth: 2 }, encoding: { x, y: { field, type: "quantitative", title, axis: { orient, titleColor: colour } } } },
+      ...(limit !== undefined
+        ? [{ data: { values: [{ limit }] }, mark: { type: "rule", color: colour, strokeDash: [5, 4] }, encoding: { y: { field: "limit", type: "quantitative" } } }]
+        : []),
+    ],
+  });
+  return renderVegaLite({
+    title: { text: input.title, subtitle: "power: blue, left · temperature: vermillion, right · dashed: limits" },
+    width: 520,
+    height: 260,
+    data: { values: input.points },
+    layer: [series("power_w", "power (W)", POWER, input.power_limit_w, "left"), series("temperature_c", "temperature (°C)", TEMP, input.temperature_limit_c, "right")],
+    resolve: { scale: { y: "independent" } },
+  });
+}

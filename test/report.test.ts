@@ -1,0 +1,173 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { INFERENCE_FACTORS, TRAINING_FACTORS } from "../src/core/assess/factor.js";
+import { JOBS } from "../src/core/app/registry.js";
+import { inlineSvg } from "../src/core/app/report/report-html.js";
+import { renderReport } from "../src/core/app/report/render-report.js";
+import { nodeCatalog } from "../src/node/node-catalog.js";
+import { GOLDEN_REPORT_DIR, GOLDEN_REPORT_FILES, GOLDEN_REPORT_SVG_PREFIX, GOLDEN_UPDATE_COMMAND } from "./helpers/golden-cases.js";
+import { reportFixture } from "./helpers/report-fixture.js";
+import { runCli } from "./helpers/run-cli.js";
+import { xmlError } from "./helpers/xml-check.js";
+
+/** Every http(s) URL in a page, outside the text of links (there are none: the report links nothing). */
+const urls = (html: string) => html.match(/https?:\/\/[^\s"'<>)]+/g) ?? [];
+
+describe("report rendering", () => {
+  it("matches the golden HTML and Markdown of the fixed input (never written by the test)", async () => {
+    const r = await renderReport(reportFixture(), { svgPrefix: GOLDEN_REPORT_SVG_PREFIX });
+    for (const [key, file] of Object.entries(GOLDEN_REPORT_FILES)) {
+      const path = join(GOLDEN_REPORT_DIR, file);
+      expect(existsSync(path), `golden file test/golden/report/${file} is missing: run \`${GOLDEN_UPDATE_COMMAND}\` and review it`).toBe(true);
+      expect(r[key as keyof typeof GOLDEN_REPORT_FILES], `differs from test/golden/report/${file}; if intended, run \`${GOLDEN_UPDATE_COMMAND}\``).toBe(readFileSync(path, "utf8"));
+    }
+  });
+
+  it("is deterministic: the same data twice gives the same bytes", async () => {
+    const a = await renderReport(reportFixture());
+    const b = await renderReport(reportFixture());
+    expect(b.html).toBe(a.html);
+    expect(b.markdown).toBe(a.markdown);
+    expect(b.svgs).toEqual(a.svgs);
+  });
+
+  it("writes a self-contained page: no script, no URL, no remote font or stylesheet; every chart inline", async () => {
+    const r = await renderReport(reportFixture());
+    expect(r.html).not.toMatch(/<script|<link|<iframe|<img|@import|@font-face/i);
+    expect(urls(r.html)).toEqual([]);
+    expect(r.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    const names = Object.keys(r.svgs);
+    expect(names).toEqual([
+      "factors.svg", "architecture-fixture-gpu.svg", "architecture-fixture-npu.svg", "roofline-fixture-gpu.svg", "time-breakdown.svg", "memory-breakdown.svg",
+      "scaling.svg", "power-thermal-1.svg", "precision.svg", "cost.svg",
+    ]);
+    expect(r.html.split("<svg").length - 1).toBe(names.length);
+    for (const svg of Object.values(r.svgs)) expect(xmlError(svg)).toBeUndefined();
+    // Ids inlined into one page are prefixed per figure, so no two figures share one.
+    const ids = r.html.match(/ id="[^"]+"/g) ?? [];
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("shows the factor table with value, unit, rank, limited_by and note; a null value as unknown with what is missing", async () => {
+    const r = await renderReport(reportFixture(), { svgPrefix: "out-" });
+    expect(r.html).toContain("<th>factor</th><th>value</th><th>unit</th><th>rank</th><th>limited by</th><th>note</th>");
+    expect(r.html).toContain('<td data-label="factor">power</td><td data-label="value" class="num unknown">unknown: power.tdp</td><td data-label="unit">W</td><td data-label="rank" class="num">—</td>');
+    expect(r.markdown).toContain("| power | unknown: power.tdp | W | — | — | no TDP in its sources |");
+    expect(r.markdown).toContain("| throughput | 820 | tokens/s | 1 | memory bandwidth | decode tokens \\| per second |");
+    for (const name of Object.keys(r.svgs)) expect(r.markdown).toContain(`](out-${name})`);
+  });
+
+  it("inlines SVG without namespaces and with prefixed ids and references", () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><defs><clipPath id="clip1"/></defs><g clip-path="url(#clip1)"/></svg>';
+    expect(inlineSvg(svg, "f")).toBe('<svg><defs><clipPath id="f-clip1"/></defs><g clip-path="url(#f-clip1)"/></svg>');
+  });
+});
+
+describe("report job", () => {
+  it("gathers an inference report: factors of the mode, one roofline point per priced op, breakdowns per chip", () => {
+    const catalog = nodeCatalog();
+    const chips = ["nvidia-h100-sxm", "google-tpu-v5p"];
+    const data = JOBS.report.run({ chips, model: "llama-3-8b", mode: "inference", input_tokens: 512, output_tokens: 32 }, catalog);
+    expect(data.assessment.factor_keys).toEqual([...INFERENCE_FACTORS]);
+    expect(data.assessment.chips.map((c) => c.chip)).toEqual(chips);
+    const pass = JOBS.breakdown.run({ model: "llama-3-8b", chip: "nvidia-h100-sxm", seq: 512, precision: {} }, catalog);
+    expect(data.charts.rooflines![0]!.ops).toHaveLength(pass.ops.length);
+    expect(data.charts.rooflines![0]!.peaks_flops_per_s.bf16).toBe(catalog.chip("nvidia-h100-sxm").matrix.peak_flops_per_s.bf16);
+    // The time breakdown sums to the pass time (ms).
+    const h100 = data.charts.time_breakdown!.rows.filter((r) => r.group === "nvidia-h100-sxm").reduce((s, r) => s + r.value, 0);
+    expect(h100).toBeCloseTo(pass.time_s * 1e3, 6);
+    const latency = data.assessment.chips.map((c) => c.factors.latency!);
+    expect(latency.every((f) => f.value! > 0)).toBe(true);
+    expect(latency.map((f) => f.rank).sort()).toEqual([1, 2]);
+    // What the interim assessment cannot compute is unknown with what is missing, never zero.
+    expect(data.assessment.chips[0]!.factors.security).toMatchObject({ value: null, rank: null, missing: ["assess job"] });
+    expect(data.charts.architectures!.map((a) => a.id)).toEqual(chips);
+  });
+
+  it("gathers a training report with a scaling curve over 1, 8, 64, 1024 and the count", () => {
+    const data = JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "llama-3-8b", mode: "training", count: 16 }, nodeCatalog());
+    expect(data.assessment.factor_keys).toEqual([...TRAINING_FACTORS]);
+    const points = data.charts.scaling!.series[0]!.points;
+    expect(points.map((p) => p.chips)).toEqual([8, 16, 64, 1024]); // 1 chip does not hold llama-3-8b training
+    expect(points[0]!.efficiency).toBe(1);
+    expect(points.at(-1)!.efficiency).toBeLessThan(1); // 1024 chips on a batch of 1024 sequences lose efficiency
+    expect(data.assessment.chips[0]!.factors.scalability!.value).toBeCloseTo(points[1]!.efficiency * 100, 9);
+  });
+
+  it("draws the chart data other models give (power timeline, precision, cost) as given", async () => {
+    const { power_timelines, precision, cost } = reportFixture().charts;
+    const data = JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "llama-3-8b", mode: "inference", input_tokens: 128, output_tokens: 8, extra_charts: { power_timelines: power_timelines!, precision: precision!, cost: cost! } }, nodeCatalog());
+    expect(data.charts.precision).toEqual(precision);
+    const names = Object.keys((await renderReport(data)).svgs);
+    for (const n of ["power-thermal-1.svg", "precision.svg", "cost.svg"]) expect(names).toContain(n);
+  });
+
+  it("shows a chip the engine refuses as unknown with why, and still draws it; fails when every chip is refused", () => {
+    const data = JOBS.report.run({ chips: ["nvidia-h100-sxm", "cerebras-wse3"], model: "llama-3-8b", mode: "inference", input_tokens: 128, output_tokens: 8 }, nodeCatalog());
+    const wafer = data.assessment.chips[1]!;
+    expect(wafer.factors.latency).toMatchObject({ value: null, rank: null });
+    expect(wafer.factors.latency!.missing![0]).toMatch(/no dense compute peak/);
+    expect(data.assessment.chips[0]!.factors.latency!.rank).toBe(1);
+    expect(data.charts.architectures!.map((a) => a.id)).toEqual(["nvidia-h100-sxm", "cerebras-wse3"]);
+    expect(data.charts.rooflines!.map((r) => r.chip)).toEqual(["nvidia-h100-sxm"]);
+    expect(data.notes.some((n) => n.startsWith("cerebras-wse3: not estimated"))).toBe(true);
+    expect(() => JOBS.report.run({ chips: ["cerebras-wse3"], model: "llama-3-8b", mode: "inference" }, nodeCatalog())).toThrow(/no dense compute peak/);
+  });
+
+  it("refuses an empty chip list and a bad count with the field named", () => {
+    expect(() => JOBS.report.run({ chips: [], model: "llama-3-8b", mode: "inference" }, nodeCatalog())).toThrow(/chips/);
+    expect(() => JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "llama-3-8b", mode: "inference", count: 0 }, nodeCatalog())).toThrow(/count/);
+  });
+});
+
+describe("xpusim report", () => {
+  it("writes the HTML, the Markdown and its SVGs beside it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xpusim-report-"));
+    const r = await runCli("report", "--chips", "nvidia-h100-sxm,intel-xeon-8490h", "--model", "llama-3-8b", "--mode", "inference", "--input-tokens", "256", "--output-tokens", "16", "--out", join(dir, "r.html"), "--md", join(dir, "r.md"));
+    expect(r.code).toBe(0);
+    const files = readdirSync(dir).sort();
+    expect(files).toContain("r.html");
+    expect(files).toContain("roofline-nvidia-h100-sxm.svg".replace(/^/, "r-"));
+    const md = readFileSync(join(dir, "r.md"), "utf8");
+    for (const f of files.filter((x) => x.endsWith(".svg"))) expect(md).toContain(`](${f})`);
+    expect(urls(readFileSync(join(dir, "r.html"), "utf8"))).toEqual([]);
+  }, 60_000);
+
+  it("needs somewhere to write (usage error, exit 2)", async () => {
+    const r = await runCli("report", "--chips", "nvidia-h100-sxm", "--model", "llama-3-8b", "--mode", "inference");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out report.html/);
+  });
+});
+
+describe("the CLI bundle keeps vega out of start-up", () => {
+  interface Meta { outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, unknown> }> }
+  const meta = (): Meta => JSON.parse(readFileSync("dist/bundle-meta.json", "utf8")) as Meta;
+  const staticOutputs = (m: Meta, start: string): string[] => {
+    const seen = new Set<string>();
+    const stack = [start];
+    while (stack.length) {
+      const f = stack.pop()!;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      for (const i of m.outputs[f]!.imports) if (i.kind === "import-statement" && !i.external) stack.push(i.path);
+    }
+    return [...seen];
+  };
+  const outputWith = (m: Meta, input: string) => Object.keys(m.outputs).find((k) => input in m.outputs[k]!.inputs)!;
+
+  it("vega and vega-lite are external dynamic imports, and neither main, op nor the charts load with them", () => {
+    const m = meta();
+    const all = Object.values(m.outputs);
+    expect(all.some((o) => Object.keys(o.inputs).some((i) => i.includes("node_modules/vega")))).toBe(false);
+    const vegaImports = all.flatMap((o) => o.imports.filter((i) => /^vega(-lite)?$/.test(i.path)));
+    expect(vegaImports.length).toBeGreaterThan(0);
+    for (const i of vegaImports) expect(i).toMatchObject({ kind: "dynamic-import", external: true });
+    for (const start of ["src/cli/main.ts", "src/cli/commands/op.ts"]) {
+      const inputs = staticOutputs(m, outputWith(m, start)).flatMap((f) => Object.keys(m.outputs[f]!.inputs));
+      expect(inputs.filter((f) => f.startsWith("src/core/charts/") || f.startsWith("src/core/app/report/render")), start).toEqual([]);
+    }
+  });
+});
