@@ -36,26 +36,20 @@ interface AssessOpts {
 }
 
 export function registerAssessCommand(program: Command): void {
-  program
+  const cmd = program
     .command("assess")
     .description("every factor of a mode (training: compute … cost; inference: latency … deployment) for chips on one workload, ranked, with weights and what flips the top choice")
     .requiredOption("--chips <ids>", "comma-separated chip ids or spec files")
     .requiredOption("--workload <model|scenario>", "model id or spec file, or a scenario file (kind: inference | training)")
     .option("--mode <mode>", "training or inference (default: the scenario's kind)")
     .option("--count <n>", "chips the workload runs on (default 1, or the scenario's count)", positiveInt("--count"))
-    .option("--weights <list>", "weights per factor, e.g. compute=2,cost=1 (default 1 each)")
-    .option("--power-cap <W>", "board power cap, W")
-    .option("--cooling <kind>", "air or liquid")
-    .option("--ambient <C>", "ambient temperature, °C")
-    .option("--pue <x>", "facility PUE (≥ 1)")
-    .option("--usd-per-kwh <x>", "electricity price, USD/kWh")
-    .option("--deployment <where>", "cloud, on-premises or edge (default: the best-suited)")
     .option("--dtype <dtype>", "math dtype on every chip (default: each chip's native)")
     .option("--batch <n>", "inference batch, or the training global batch (default 1; training 8 per chip)", positiveInt("--batch"))
     .option("--seq <n>", "training sequence length (default 2048, capped)", positiveInt("--seq"))
     .option("--input <n>", "inference prompt tokens (default 2048, capped)", positiveInt("--input"))
     .option("--output <n>", "inference generated tokens (default 256)", positiveInt("--output"))
-    .option("--image <px>", "vision models: image size", positiveInt("--image"))
+    .option("--image <px>", "vision models: image size", positiveInt("--image"));
+  addConditionOptions(cmd)
     .option("--json", "print the result as JSON")
     .option("--csv", "print one row per chip and factor as CSV")
     .option("-o, --out <file>", "write the output to a file instead of stdout")
@@ -94,8 +88,22 @@ function workloadOf(ref: string): Pick<AssessRequest, "model" | "scenario"> {
   return { model: ref };
 }
 
-function requestOf(o: AssessOpts): AssessRequest {
-  const chips = o.chips.split(",").map((s) => s.trim()).filter(Boolean);
+/** The condition and weight flags shared by `assess` and `report`. */
+export type ConditionFlags = Pick<AssessOpts, "powerCap" | "cooling" | "ambient" | "pue" | "usdPerKwh" | "deployment" | "weights">;
+
+export function addConditionOptions(cmd: Command): Command {
+  return cmd
+    .option("--weights <list>", "weights per factor, e.g. compute=2,cost=1 (default 1 each)")
+    .option("--power-cap <W>", "board power cap, W")
+    .option("--cooling <kind>", "air or liquid")
+    .option("--ambient <C>", "ambient temperature, °C")
+    .option("--pue <x>", "facility PUE (≥ 1)")
+    .option("--usd-per-kwh <x>", "electricity price, USD/kWh")
+    .option("--deployment <where>", "cloud, on-premises or edge (default: the best-suited)");
+}
+
+/** The request fields the condition flags give (conditions and weights), only those set. */
+export function conditionsOf(o: ConditionFlags): Pick<AssessRequest, "conditions" | "weights"> {
   const num = (flag: string, raw: string | undefined) => numberFlag(flag, raw);
   const conditions = Object.fromEntries(
     Object.entries({
@@ -107,14 +115,21 @@ function requestOf(o: AssessOpts): AssessRequest {
       deployment: o.deployment,
     }).filter(([, v]) => v !== undefined),
   );
+  return {
+    ...(o.weights !== undefined ? { weights: parseWeights(o.weights) } : {}),
+    ...(Object.keys(conditions).length ? { conditions } : {}),
+  };
+}
+
+function requestOf(o: AssessOpts): AssessRequest {
+  const chips = o.chips.split(",").map((s) => s.trim()).filter(Boolean);
   const set = <K extends string, V>(k: K, v: V | undefined) => (v !== undefined ? ({ [k]: v } as Record<K, V>) : {});
   return {
     chips,
     ...workloadOf(o.workload),
     ...set("mode", o.mode),
     ...set("count", o.count),
-    ...(o.weights !== undefined ? { weights: parseWeights(o.weights) } : {}),
-    ...(Object.keys(conditions).length ? { conditions } : {}),
+    ...conditionsOf(o),
     ...(o.dtype ? { precision: { compute: o.dtype } as AssessRequest["precision"] } : {}),
     ...set("batch", o.batch),
     ...set("seq_len", o.seq),

@@ -11,8 +11,9 @@ import { renderReport } from "../../core/app/report/render-report.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { emit, json, positiveInt, UsageError } from "../output.js";
+import { addConditionOptions, type ConditionFlags, conditionsOf } from "./assess.js";
 
-interface ReportOpts {
+interface ReportOpts extends ConditionFlags {
   chips: string;
   model?: string;
   workload?: string;
@@ -48,11 +49,12 @@ function requestOf(o: ReportOpts): ReportRequest {
     ...(o.outputTokens !== undefined ? { output_tokens: o.outputTokens } : {}),
     ...(o.seq !== undefined ? { seq_len: o.seq } : {}),
     ...(o.globalBatch !== undefined ? { global_batch: o.globalBatch } : {}),
+    ...conditionsOf(o),
   };
 }
 
 export function registerReportCommand(program: Command): void {
-  program
+  const cmd = program
     .command("report")
     .description("an assessment of chips for a workload as a self-contained HTML report (and Markdown + SVG charts with --md)")
     .requiredOption("--chips <ids>", "comma-separated chip ids or chip spec files")
@@ -68,7 +70,8 @@ export function registerReportCommand(program: Command): void {
     .option("--global-batch <n>", "training: sequences per step (default 1024)", positiveInt("--global-batch"))
     .option("--out <file>", "the HTML report to write (e.g. report.html)")
     .option("--md <file>", "also write Markdown, with its SVG charts beside it (<name>-<chart>.svg)")
-    .option("--json", "print the report's data (assessment and chart inputs) as JSON")
+    .option("--json", "print the report's data (assessment and chart inputs) as JSON");
+  addConditionOptions(cmd)
     .action(async (o: ReportOpts) => {
       if (!o.out && !o.md && !o.json) throw new UsageError("say where the report goes: --out report.html, --md report.md or --json");
       const data = JOBS.report.run(requestOf(o), nodeCatalog());

@@ -19,8 +19,6 @@ import type { Precision } from "../workload/precision.js";
 export const SCALE_COUNTS: readonly number[] = [1, 8, 64, 1024, 16384];
 /** A fall of more than 10 % of per-chip throughput between consecutive counts counts as a bend. */
 export const BEND_DROP = 0.1;
-/** Wall-time budget of one chip's curve; counts left when it runs out are skipped and reported. */
-export const SCALING_BUDGET_MS = 30_000;
 
 export interface ScalingCurvePoint {
   chips: number;
@@ -69,7 +67,8 @@ function sharesOf(e: TrainingEstimate): Record<string, number> {
 
 export function scalingCurve(input: ScalingCurveInput): ScalingCurve {
   const start = Date.now();
-  const budget = input.budget_ms ?? SCALING_BUDGET_MS;
+  // No budget unless the caller sets one: the same request must give the same result on any machine.
+  const budget = input.budget_ms ?? Number.POSITIVE_INFINITY;
   const points: ScalingCurvePoint[] = [];
   const skipped: number[] = [];
   let domain: number | null = null;

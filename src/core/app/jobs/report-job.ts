@@ -1,4 +1,4 @@
-import type { AssessMode } from "../../assess/factor.js";
+import type { AssessConditions, AssessMode } from "../../assess/factor.js";
 import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 import type { InferenceEstimate } from "../../estimate/estimate-inference.js";
 import type { ModelSpec } from "../../spec/model-spec.js";
@@ -6,9 +6,9 @@ import { formatPrecision, type PrecisionInput, resolvePrecision } from "../../wo
 import type { Catalog, SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
 import { isTokenModel, maxContext } from "../model-inputs.js";
-import { assessForReport } from "../report/assess-for-report.js";
 import { energyBreakdown, memoryBreakdown, rooflineInput, scalingCounts, scalingSeries, timeBreakdown } from "../report/gather-report-data.js";
 import { architectureOf, type ReportCharts, type ReportData } from "../report/report-data.js";
+import { assessJob } from "./assess-job.js";
 import { type BreakdownResult, breakdownJob } from "./breakdown-job.js";
 import { inferenceJob } from "./inference-job.js";
 import { type ScalingResult, scalingJob } from "./scaling-job.js";
@@ -36,6 +36,10 @@ export interface ReportRequest {
   /** Training: the counts of the scaling curve (default 1, 8, 64, 1024 and `count`). */
   scaling_counts?: readonly number[];
   title?: string;
+  /** Operating conditions of the assessment (power cap, cooling, PUE, $/kWh, …; see the assess job). */
+  conditions?: AssessConditions;
+  /** Factor weights of the assessment's ranking (default 1 each). */
+  weights?: Readonly<Record<string, number>>;
   /**
    * Chart data other models compute (the power/thermal timeline, precision points, cost breakdown),
    * drawn as given. Seam for the power, numerics and money models: fill these from their results.
@@ -126,8 +130,17 @@ export const reportJob = defineJob<ReportRequest, ReportJobResult>({
       ...(scaling.length ? { scaling: { title: `Strong scaling of ${w.model_name} training (global batch ${req.global_batch ?? 1024})`, series: scalingSeries(scaling) } } : {}),
       ...req.extra_charts,
     };
-    const assessment = assessForReport(
-      { chips: req.chips, mode: req.mode, workload: w.text, inference: runs.map((r) => r.inference), training: runs.map((r) => r.scaling?.points.find((p) => p.chips === w.count)), failures: runs.map((r) => r.failure) },
+    const assessment = assessJob.run(
+      {
+        chips: req.chips,
+        model: req.model,
+        mode: req.mode,
+        count: w.count,
+        ...(req.precision !== undefined ? { precision: req.precision } : {}),
+        ...(w.training ? { batch: req.global_batch ?? 1024, seq_len: req.seq_len ?? 2048 } : { batch: w.batch, input_tokens: w.input_tokens, output_tokens: w.output_tokens }),
+        ...(req.conditions ? { conditions: req.conditions } : {}),
+        ...(req.weights ? { weights: req.weights } : {}),
+      },
       catalog,
     );
     const notes = [

@@ -15,7 +15,7 @@ export const SCALES_WELL = 1 - BEND_DROP;
 export function scalabilityFactor(ctx: FactorContext): FactorValue {
   if (!ctx.shared) return unknownFactor("chips", "higher", ["scaling curve"], "no scaling curve for this chip");
   const c = ctx.shared.scalingCurve();
-  const details: NonNullable<FactorValue["details"]> = { max_scale_up_domain: c.max_scale_up_domain, batch_per_chip: c.batch_per_chip, search_ms: c.elapsed_ms };
+  const details: NonNullable<FactorValue["details"]> = { max_scale_up_domain: c.max_scale_up_domain, batch_per_chip: c.batch_per_chip };
   for (const p of c.points) {
     details[`efficiency_at_${p.chips}`] = p.efficiency;
     if (p.layout) details[`layout_at_${p.chips}`] = p.layout;
