@@ -49,3 +49,7 @@ export {
 } from "./jobs/catalog-job.js";
 export { infeasibleReason, searchInfeasibleReason, type MemoryVerdict } from "./feasibility.js";
 export { compareRecord, publicScenarioResult } from "./public-results.js";
+export { parseCastValue, toJsonNumber, type JsonNumber, type PrecisionCastRequest, type PrecisionCastResult } from "./jobs/precision-cast-job.js";
+export { PRECISION_GEMM_DEFAULTS, type Matrix2D, type PrecisionGemmRequest, type PrecisionGemmResult, type PrecisionGemmRow } from "./jobs/precision-gemm-job.js";
+export { PRECISION_MODEL_DEFAULTS, type LayerGemm, type PrecisionModelRequest, type PrecisionModelResult, type PrecisionModelRow } from "./jobs/precision-model-job.js";
+export type { FormatSpeed } from "./precision-speed.js";

@@ -8,6 +8,9 @@ import { npuMapJob } from "./jobs/npu-map-job.js";
 import { systolicJob } from "./jobs/systolic-job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
+import { precisionCastJob } from "./jobs/precision-cast-job.js";
+import { precisionGemmJob } from "./jobs/precision-gemm-job.js";
+import { precisionModelJob } from "./jobs/precision-model-job.js";
 import { servingJob } from "./jobs/serving-job.js";
 import { servingPlanJob } from "./jobs/serving-plan-job.js";
 import { scalingJob } from "./jobs/scaling-job.js";
@@ -34,6 +37,9 @@ export const JOBS = {
   systolic: systolicJob,
   "npu-map": npuMapJob,
   catalog: catalogJob,
+  "precision-cast": precisionCastJob,
+  "precision-gemm": precisionGemmJob,
+  "precision-model": precisionModelJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;

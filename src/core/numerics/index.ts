@@ -10,3 +10,4 @@ export { ACCUMULATES, accumulateGemm, emulateGemm, referenceGemm, transpose, typ
 export { gemmErrors, type GemmErrors } from "./gemm-error.js";
 export { llmActivations, normalMatrix, OUTLIER_DEFAULTS, type ActivationShape } from "./data.js";
 export { SeededRng } from "./rng.js";
+export { DEFAULT_BUDGET_MACS, emulateSampledGemm, sampledShape, STANDARD_GEMM, standardGemmError, type SampledGemm, type SampledGemmSpec } from "./sampled-gemm.js";
