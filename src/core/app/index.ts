@@ -53,3 +53,4 @@ export { parseCastValue, toJsonNumber, type JsonNumber, type PrecisionCastReques
 export { PRECISION_GEMM_DEFAULTS, type Matrix2D, type PrecisionGemmRequest, type PrecisionGemmResult, type PrecisionGemmRow } from "./jobs/precision-gemm-job.js";
 export { PRECISION_MODEL_DEFAULTS, type LayerGemm, type PrecisionModelRequest, type PrecisionModelResult, type PrecisionModelRow } from "./jobs/precision-model-job.js";
 export type { FormatSpeed } from "./precision-speed.js";
+export { ACCUMULATES, FORMAT_IDS, FORMATS, INT_GRANULARITIES, ROUNDINGS, type Accumulate, type FormatId, type IntGranularity, type Rounding } from "../numerics/index.js";
