@@ -81,3 +81,33 @@ describe("GEMM error vs fp64", () => {
     expect(() => emulateGemm({ m: 2, n: 2, k: 2, a: [1, 2, 3], b: [1, 2, 3, 4] }, ["bf16"])).toThrow(/M×K = 2×2/);
   });
 });
+
+describe("Hopper FP8 accumulation model (DeepSeek-V3 §3.5.2: 14-bit aligned products per 32)", () => {
+  it("hand case: next to a product of 1, products of 2^-15 fall below the 13 fraction bits and vanish", async () => {
+    const { accumulateGemm } = await import("../src/core/numerics/index.js");
+    const k = 32;
+    const a = new Float64Array(k).fill(2 ** -15);
+    a[0] = 1;
+    const b = new Float64Array(k).fill(1);
+    expect(accumulateGemm(a, b, 1, 1, k, "fp8-hopper")[0]).toBe(1);
+    expect(accumulateGemm(a, b, 1, 1, k, "fp32")[0]).toBe(1 + 31 * 2 ** -15);
+    // 2^-13 is the last bit kept: those survive.
+    a.fill(2 ** -13, 1);
+    expect(accumulateGemm(a, b, 1, 1, k, "fp8-hopper")[0]).toBe(1 + 31 * 2 ** -13);
+  });
+
+  it("its own error (vs fp32 accumulation of the same fp8 operands) is far above fp32's and grows with K", async () => {
+    const { accumulateGemm, quantizeRows, transpose } = await import("../src/core/numerics/index.js");
+    const own = (k: number) => {
+      const g = operands(8, 16, 16, k);
+      const qa = quantizeRows(g.a, 16, k, "fp8-e4m3", { tensor_scale: true });
+      const qbt = quantizeRows(transpose(g.b, k, 16), 16, k, "fp8-e4m3", { tensor_scale: true });
+      return gemmErrors(accumulateGemm(qa, qbt, 16, 16, k, "fp8-hopper"), accumulateGemm(qa, qbt, 16, 16, k, "fp32")).relative_error!;
+    };
+    const small = own(256);
+    const large = own(8192);
+    expect(small).toBeGreaterThan(1e-5);
+    expect(large).toBeGreaterThan(small);
+    expect(large).toBeLessThan(0.05);
+  });
+});

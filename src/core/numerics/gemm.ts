@@ -3,7 +3,7 @@ import { SCALAR_FORMATS } from "./float-format.js";
 import type { FormatId } from "./formats.js";
 import { gemmErrors, type GemmErrors } from "./gemm-error.js";
 import { type QuantizeOptions, quantizeRows } from "./quantize.js";
-import { convertScalar } from "./round-scalar.js";
+import { convertScalar, floorLog2 } from "./round-scalar.js";
 
 /**
  * GEMM emulation: C[M×N] = A[M×K] · B[K×N] with A and B quantised to a format (block scales and
@@ -12,15 +12,53 @@ import { convertScalar } from "./round-scalar.js";
  * uses:
  *   fp32 (default): NVIDIA tensor cores for bf16/tf32/fp8 (→ f32), TPU MXU ("all accumulations are
  *   performed in FP32", TPU system architecture docs), the MX spec's "should" for dot products;
- *   fp16: the f16-accumulate mma variant (HMMA f16.f16.f16.f16).
+ *   fp16: the f16-accumulate mma variant (HMMA f16.f16.f16.f16);
+ *   fp8-hopper: the model of Hopper's FP8 adder below.
  * Each add is one IEEE rounding (Math.fround or an fp16 conversion) of (acc + a·b): an FMA chain in
  * K order. Real tensor cores add several products per step with their own alignment and rounding
- * (Fasi et al. 2021); Hopper's FP8 path keeps only ~14 bits per aligned product and promotes to fp32
- * every 128 elements (DeepSeek-V3 report §3.3.2, §3.5.2) — not emulated here, so FP8 errors here are
- * those of the formats, not of Hopper's reduced-precision adder (see docs/precision.md).
+ * (Fasi et al. 2021); fp32 and fp16 here are the format's error with an ideal adder of that width,
+ * while fp8-hopper models Hopper's reduced-precision FP8 adder (docs/precision.md).
  */
-export type Accumulate = "fp32" | "fp16";
-export const ACCUMULATES: readonly Accumulate[] = ["fp32", "fp16"];
+export type Accumulate = "fp32" | "fp16" | "fp8-hopper";
+export const ACCUMULATES: readonly Accumulate[] = ["fp32", "fp16", "fp8-hopper"];
+
+/**
+ * "fp8-hopper": a model (not bit-exact) of the H100/H200 FP8 tensor-core adder from DeepSeek-V3
+ * §3.5.2: "After aligning 32 mantissa products by right-shifting based on the maximum exponent, the
+ * Tensor Core only uses the highest 14 bits of each mantissa product for addition, and truncates
+ * bits exceeding this range. The accumulation of addition results into registers also employs
+ * 14-bit precision." Per group of 32 products, the running sum joins the group; every term is
+ * truncated toward zero to 13 fractional bits below the largest exponent (14 bits with the leading
+ * one; 13 alignment bits for H100/H200 in Khattak–Mikaitis' model, 25 for B200); the exact sum of the
+ * truncated terms is stored as fp32. No promotion to CUDA-core fp32 (the CUTLASS default);
+ * DeepSeek promotes every 128 elements to recover accuracy.
+ */
+export const HOPPER_FP8_GROUP = 32;
+export const HOPPER_FP8_FRACTION_BITS = 13;
+
+function truncateTo(x: number, quantum: number): number {
+  const q = x / quantum;
+  return (q < 0 ? Math.ceil(q) : Math.floor(q)) * quantum;
+}
+
+/** One dot product through the Hopper FP8 adder model. */
+function hopperDot(qa: Float64Array, ai: number, qbt: Float64Array, bj: number, k: number): number {
+  let acc = 0;
+  for (let p0 = 0; p0 < k; p0 += HOPPER_FP8_GROUP) {
+    const end = Math.min(p0 + HOPPER_FP8_GROUP, k);
+    let emax = acc !== 0 ? floorLog2(Math.abs(acc)) : -Infinity;
+    for (let p = p0; p < end; p++) {
+      const prod = qa[ai + p]! * qbt[bj + p]!;
+      if (prod !== 0) emax = Math.max(emax, floorLog2(Math.abs(prod)));
+    }
+    if (emax === -Infinity) continue;
+    const quantum = 2 ** (emax - HOPPER_FP8_FRACTION_BITS);
+    let sum = truncateTo(acc, quantum);
+    for (let p = p0; p < end; p++) sum += truncateTo(qa[ai + p]! * qbt[bj + p]!, quantum);
+    acc = Math.fround(sum);
+  }
+  return acc;
+}
 
 export interface GemmOperands {
   m: number;
@@ -73,7 +111,9 @@ export function accumulateGemm(qa: Float64Array, qbt: Float64Array, m: number, n
     for (let j = 0; j < n; j++) {
       const bj = j * k;
       let acc = 0;
-      if (accumulate === "fp32") {
+      if (accumulate === "fp8-hopper") {
+        acc = hopperDot(qa, ai, qbt, bj, k);
+      } else if (accumulate === "fp32") {
         for (let p = 0; p < k; p++) acc = Math.fround(acc + qa[ai + p]! * qbt[bj + p]!);
       } else {
         for (let p = 0; p < k; p++) acc = convertScalar(acc + qa[ai + p]! * qbt[bj + p]!, fp16, "rne", false);

@@ -6,7 +6,7 @@ export { FORMATS, FORMAT_IDS, isFormatId, resolveFormat, type FormatId, type For
 export { intScheme, quantizeRows, type QuantizeOptions } from "./quantize.js";
 export { INT_GRANULARITIES, type IntGranularity } from "./quantize-int.js";
 export { mxScaleExponent, quantizeMxRows, quantizeNvfp4Rows } from "./quantize-block.js";
-export { ACCUMULATES, accumulateGemm, emulateGemm, referenceGemm, transpose, type Accumulate, type EmulatedGemm, type GemmOperands, type GemmRunOptions } from "./gemm.js";
+export { ACCUMULATES, accumulateGemm, emulateGemm, HOPPER_FP8_FRACTION_BITS, HOPPER_FP8_GROUP, referenceGemm, transpose, type Accumulate, type EmulatedGemm, type GemmOperands, type GemmRunOptions } from "./gemm.js";
 export { gemmErrors, type GemmErrors } from "./gemm-error.js";
 export { llmActivations, normalMatrix, OUTLIER_DEFAULTS, type ActivationShape } from "./data.js";
 export { SeededRng } from "./rng.js";
