@@ -17,10 +17,10 @@ import {
   type Rounding,
   type Accumulate,
 } from "../../core/app/index.js";
-import { fmtTime, renderTable } from "../../core/report/table.js";
+import { fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { readNpy } from "../../node/npy.js";
-import { emit, json, positiveInt, UsageError } from "../output.js";
+import { emit, formatOf, json, positiveInt, UsageError } from "../output.js";
 
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 const db = (x: number | null) => (x === null ? "—" : x.toFixed(1));
@@ -41,6 +41,7 @@ interface ScaleOpts {
   intScale?: IntGranularity;
   groupSize?: number;
   json?: boolean;
+  csv?: boolean;
 }
 
 function scaleOptions(cmd: Command): Command {
@@ -49,7 +50,8 @@ function scaleOptions(cmd: Command): Command {
     .option("--seed <n>", "seed of data and stochastic rounding", seedOf("--seed"))
     .addOption(new Option("--int-scale <granularity>", "int8/int4 scales (default: int8 per-channel, int4 per-group)").choices([...INT_GRANULARITIES]))
     .option("--group-size <n>", "int per-group size (default 128)", positiveInt("--group-size"))
-    .option("--json", "print JSON");
+    .option("--json", "print JSON")
+    .option("--csv", "print CSV (one row per value or format)");
 }
 
 function common(o: ScaleOpts) {
@@ -58,7 +60,9 @@ function common(o: ScaleOpts) {
 
 function runCast(o: ScaleOpts & { format: string; values: string; saturate: boolean }): void {
   const result = JOBS["precision-cast"].run({ format: o.format, values: o.values.split(","), saturate: o.saturate, ...common(o) }, nodeCatalog());
-  if (o.json) return emit(json(result));
+  const format = formatOf(o);
+  if (format === "json") return emit(json(result));
+  if (format === "csv") return emit(renderCsv(result.values));
   emit([`${result.format}${o.saturate ? "" : " (no saturation)"}`, renderTable(result.values, [
     { header: "input", value: (r) => String(r.input) },
     { header: "output", value: (r) => String(r.output) },
@@ -78,7 +82,8 @@ function runGemm(o: ScaleOpts & { formats: string; m?: number; n?: number; k?: n
     { formats: list(o.formats), ...(o.m ? { m: o.m } : {}), ...(o.n ? { n: o.n } : {}), ...(o.k ? { k: o.k } : {}), ...files, ...(o.accumulate ? { accumulate: o.accumulate } : {}), ...(o.chip ? { chip: o.chip } : {}), ...(o.data ? { data: o.data } : {}), ...common(o) },
     nodeCatalog(),
   );
-  emit(o.json ? json(result) : renderGemm(result));
+  const format = formatOf(o);
+  emit(format === "json" ? json(result) : format === "csv" ? renderCsv(result.rows as unknown as Record<string, unknown>[]) : renderGemm(result));
 }
 
 export function renderGemm(r: PrecisionGemmResult): string {
@@ -108,7 +113,9 @@ function runModel(o: ScaleOpts & { model: string; chip?: string; formats?: strin
     { model: o.model, ...(o.chip ? { chip: o.chip } : {}), ...(o.formats ? { formats: list(o.formats) } : {}), ...(o.tokens ? { tokens: o.tokens } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.accumulate ? { accumulate: o.accumulate } : {}) },
     nodeCatalog(),
   );
-  emit(o.json ? json(result) : renderModel(result));
+  const format = formatOf(o);
+  const flat = () => result.rows.map(({ snr_db_by_gemm, ...r }) => ({ ...r, ...Object.fromEntries(Object.entries(snr_db_by_gemm).map(([g, v]) => [`snr_db_${g}`, v])) }));
+  emit(format === "json" ? json(result) : format === "csv" ? renderCsv(flat()) : renderModel(result));
 }
 
 export function renderModel(r: PrecisionModelResult): string {
