@@ -69,9 +69,13 @@ export function layerGemms(model: ModelSpec, tokens: number, notes: string[]): A
   let qkvN = (att.heads + 2 * kvHeads) * att.head_dim;
   let oK = att.heads * att.head_dim;
   if (att.mla) {
-    qkvN = att.heads * att.head_dim + att.mla.kv_lora_rank + att.mla.qk_rope_head_dim;
-    oK = att.heads * att.mla.v_head_dim;
-    notes.push("MLA: QKV is the query projection plus the KV down-projection (latent + rope), as the layer runs it without caching absorbed weights");
+    const mla = att.mla;
+    const query = mla.q_lora_rank > 0 ? mla.q_lora_rank : att.heads * att.head_dim;
+    qkvN = query + mla.kv_lora_rank + mla.qk_rope_head_dim;
+    oK = att.heads * mla.v_head_dim;
+    notes.push(
+      `MLA: QKV is the GEMM on the hidden state — ${mla.q_lora_rank > 0 ? `the query down-projection (${mla.q_lora_rank})` : "the query projection"} fused with the KV down-projection (latent ${mla.kv_lora_rank} + rope ${mla.qk_rope_head_dim}); the up-projections are not included`,
+    );
   }
   const moe = model.category === "decoder-llm" ? model.moe : undefined;
   const inter = moe ? moe.expert_intermediate_size : model.ffn.intermediate_size;
