@@ -18,13 +18,24 @@ export function quantizeMxRows(src: ArrayLike<number>, dst: Float64Array, rows: 
     const end = (r + 1) * cols;
     for (let from = r * cols; from < end; from += block) {
       const to = Math.min(from + block, end);
-      let amax = 0;
-      for (let i = from; i < to; i++) amax = Math.max(amax, Math.abs(src[i]!));
+      const amax = blockAmax(src, from, to);
       const sharedExp = amax > 0 ? Math.min(127, Math.max(-127, floorLog2(amax) - element.emax)) : -127;
       const x = 2 ** sharedExp;
-      for (let i = from; i < to; i++) dst[i] = convertScalar(src[i]! / x, element, rounding, true, rng) * x;
+      const inv = 2 ** -sharedExp; // exact: scaling by a power of two
+      for (let i = from; i < to; i++) dst[i] = convertScalar(src[i]! * inv, element, rounding, true, rng) * x;
     }
   }
+}
+
+/** max |v| over src[from, to) (NaN ignored). */
+function blockAmax(src: ArrayLike<number>, from: number, to: number): number {
+  let amax = 0;
+  for (let i = from; i < to; i++) {
+    const v = src[i]!;
+    const a = v < 0 ? -v : v;
+    if (a > amax) amax = a;
+  }
+  return amax;
 }
 
 /** The E8M0 scale exponent the MX rule picks for a block (exposed for tests and docs). */
@@ -55,8 +66,7 @@ export function quantizeNvfp4Rows(src: ArrayLike<number>, dst: Float64Array, row
     const end = (r + 1) * cols;
     for (let from = r * cols; from < end; from += block) {
       const to = Math.min(from + block, end);
-      let amax = 0;
-      for (let i = from; i < to; i++) amax = Math.max(amax, Math.abs(src[i]!));
+      const amax = blockAmax(src, from, to);
       const sb = convertScalar(amax / (e2m1.max_finite * s2), e4m3, "rne", true) || 1;
       const x = Math.fround(sb * s2);
       for (let i = from; i < to; i++) dst[i] = convertScalar(src[i]! / x, e2m1, rounding, true, rng) * x;

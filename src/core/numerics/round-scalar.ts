@@ -42,25 +42,31 @@ export function floorLog2(a: number): number {
   return ((U32[HI]! >>> 20) & 0x7ff) - 1023;
 }
 
+/** 2^e for integer e in [−1100, 1100], from a table (exact; faster than `2 ** e` in the inner loop). */
+const POW2_OFFSET = 1100;
+const POW2 = new Float64Array(2 * POW2_OFFSET + 1);
+for (let i = 0; i < POW2.length; i++) POW2[i] = 2 ** (i - POW2_OFFSET);
+
 /** The value of `x` in format `f` after rounding, as a double. */
 export function convertScalar(x: number, f: FloatFormat, rounding: Rounding = "rne", saturate = true, rng?: SeededRng): number {
   if (x !== x) return Number.NaN;
-  const a = Math.abs(x);
-  const neg = x < 0 || Object.is(x, -0);
+  if (x === 0) return x; // keeps the sign of zero
+  const neg = x < 0;
+  const a = neg ? -x : x;
   if (a === Infinity) return overflowValue(neg, f, saturate);
-  if (a === 0) return x;
   const e = Math.max(floorLog2(a), f.emin);
-  const quantum = 2 ** (e - f.man_bits);
-  const scaled = a / quantum;
+  const shift = e - f.man_bits;
+  // a · 2^−shift: the significand scaled so its last kept bit is the units digit (exact).
+  const scaled = a * POW2[POW2_OFFSET - shift]!;
   let n = Math.floor(scaled);
   const frac = scaled - n;
   if (rounding === "rne") {
-    if (frac > 0.5 || (frac === 0.5 && n % 2 === 1)) n += 1;
+    if (frac > 0.5 || (frac === 0.5 && (n & 1) === 1)) n += 1;
   } else if (rounding === "stochastic") {
     // Without a generator (a caller error the array converters prevent) the draw is 0.5: nearest, ties down.
     if (frac > 0 && (rng ? rng.next() : 0.5) < frac) n += 1;
   }
-  const q = n * quantum;
+  const q = n * POW2[POW2_OFFSET + shift]!;
   // Toward zero never rounds past the largest finite value (IEEE 754-2019 §7.4: RZ overflow gives ±max).
   if (q > f.max_finite) return overflowValue(neg, f, saturate || rounding === "truncate");
   return neg ? -q : q;
