@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { convertScalar, decodeCode, encodeValue, resolveFormat, SCALAR_FORMATS, SeededRng, type ScalarFormatId } from "../src/core/numerics/index.js";
 import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
 
-const SMALL: ScalarFormatId[] = ["tf32", "bf16", "fp16", "fp8-e4m3", "fp8-e5m2", "fp6-e3m2", "fp6-e2m3", "fp4-e2m1"];
+const SMALL: ScalarFormatId[] = ["tf32", "bf16", "fp16", "fp8-e4m3", "fp8-e5m2", "fp8-e4m3fnuz", "fp8-e5m2fnuz", "fp6-e3m2", "fp6-e2m3", "fp4-e2m1"];
 
 /** Positive finite values of a format in increasing order, with their codes. */
 function positiveGrid(id: ScalarFormatId): Array<{ v: number; code: number }> {
@@ -37,7 +37,7 @@ describe("every code of every format of at most 19 bits round-trips", () => {
         if (encodeValue(v, f) !== code) throw new Error(`${id} code ${code}: ${v} encodes as ${encodeValue(v, f)}`);
         if (!Object.is(convertScalar(v, f, "truncate", false), v)) throw new Error(`${id} code ${code}: truncation moved ${v}`);
       }
-      const expectedNaNs: Record<string, number> = { "fp8-e4m3": 2, "fp8-e5m2": 6, "fp6-e3m2": 0, "fp6-e2m3": 0, "fp4-e2m1": 0, fp16: 2 * 1023, bf16: 2 * 127, tf32: 2 * 1023 };
+      const expectedNaNs: Record<string, number> = { "fp8-e4m3": 2, "fp8-e5m2": 6, "fp8-e4m3fnuz": 1, "fp8-e5m2fnuz": 1, "fp6-e3m2": 0, "fp6-e2m3": 0, "fp4-e2m1": 0, fp16: 2 * 1023, bf16: 2 * 127, tf32: 2 * 1023 };
       expect(nans).toBe(expectedNaNs[id]);
     });
   }
@@ -53,6 +53,16 @@ describe("every code of every format of at most 19 bits round-trips", () => {
       expect(Object.is(decodeCode(code, f), v)).toBe(true);
       expect(Object.is(convertScalar(v, f, "rne", false), v)).toBe(true);
     }
+  });
+
+  it("FNUZ: the negative-zero code 0x80 is the only NaN, −0 converts to +0, 0x7F is the max", () => {
+    const f = SCALAR_FORMATS["fp8-e4m3fnuz"];
+    expect(Number.isNaN(decodeCode(0x80, f))).toBe(true);
+    expect(decodeCode(0x7f, f)).toBe(240);
+    expect(decodeCode(0xff, f)).toBe(-240);
+    expect(Object.is(convertScalar(-0, f), 0)).toBe(true);
+    expect(encodeValue(Number.NaN, f)).toBe(0x80);
+    expect(convertScalar(Infinity, f, "rne", false)).toBeNaN();
   });
 
   it("E4M3 has NaN only at S.1111.111 (0x7F, 0xFF) and no infinity", () => {
@@ -75,7 +85,7 @@ describe("ties go to even", () => {
         const mid = (lo.v + hi.v) / 2;
         const even = lo.code % 2 === 0 ? lo.v : hi.v;
         expect(convertScalar(mid, f)).toBe(even);
-        expect(convertScalar(-mid, f)).toBe(-even);
+        expect(convertScalar(-mid, f)).toBe(f.specials === "fnuz" && even === 0 ? 0 : -even);
         // Just off the midpoint, nearest wins; truncation goes toward zero.
         expect(convertScalar(mid + (hi.v - lo.v) / 8, f)).toBe(hi.v);
         expect(convertScalar(mid - (hi.v - lo.v) / 8, f)).toBe(lo.v);
@@ -105,6 +115,9 @@ const LIMITS: Record<ScalarFormatId, [number, number, number, number]> = {
   // OCP: 464 (midpoint of 448 and the missing 480) ties to the even 448; anything above is NaN.
   "fp8-e4m3": [448, 2 ** -9, 464 + 2 ** -20, Number.NaN],
   "fp8-e5m2": [57344, 2 ** -16, 61440, Infinity],
+  // AMD FNUZ (MI300X): bias 8 / 16, no Inf; 248 (midpoint of 240 and 256) ties to the even 256 and overflows.
+  "fp8-e4m3fnuz": [240, 2 ** -10, 248, Number.NaN],
+  "fp8-e5m2fnuz": [57344, 2 ** -17, 61440, Number.NaN],
   // MX FP6/FP4: no Inf/NaN; out of range clamps to ±max even without saturation.
   "fp6-e3m2": [28, 0.0625, 30, 28],
   "fp6-e2m3": [7.5, 0.125, 7.75, 7.5],
@@ -122,7 +135,8 @@ describe("largest finite, smallest subnormal and first overflow, per the specs",
       // Half the smallest subnormal ties to even zero; a little more rounds up to it.
       expect(convertScalar(minSub / 2, f)).toBe(0);
       expect(convertScalar(minSub * 0.5000001, f)).toBe(minSub);
-      expect(Object.is(convertScalar(-minSub / 4, f), -0)).toBe(true);
+      // A signed zero, except in FNUZ formats, which have no −0.
+      expect(Object.is(convertScalar(-minSub / 4, f), f.specials === "fnuz" ? 0 : -0)).toBe(true);
       const just = overflow - (overflow - max) / 1e6;
       expect(convertScalar(just, f, "rne", false)).toBe(max);
       const got = convertScalar(overflow, f, "rne", false);

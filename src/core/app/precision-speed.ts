@@ -73,6 +73,7 @@ export function formatSpeed(ctx: CostContext, format: FormatId, shapes: readonly
   const peak = peakOf(chip, dtype);
   const notes: string[] = [];
   if (!chip.matrix.peak_flops_per_s[dtype]) notes.push("fp32 runs on the vector units");
+  if (format.endsWith("fnuz")) notes.push("the catalog's fp8 rate does not say OCP or FNUZ: MI300X/MI325X (gfx942) run FNUZ, MI350/MI355 and NVIDIA parts OCP");
   if (FORMATS[format].kind === "mx" || FORMATS[format].kind === "nvfp4") notes.push(`block scales: the catalog's ${dtype} rate does not say whether the chip applies them in hardware (Blackwell does; Hopper scales per block in software, DeepSeek-V3 §3.3.2)`);
   return {
     chip_dtype: dtype,

@@ -9,8 +9,11 @@
  *   - "fn":   no infinities; only S.1111.111 (all ones) is NaN, the rest of the top binade is finite
  *             (OCP E4M3, max 448 = S.1111.110; OCP 8-bit FP spec v1.0 Tab.1, Micikevicius et al. 2022 §3.1).
  *   - "none": every code is finite, no Inf and no NaN (OCP MX v1.0 FP6 E3M2/E2M3 and FP4 E2M1).
+ *   - "fnuz": no infinities, no negative zero; the negative-zero code (sign bit alone, 0x80) is the one
+ *             NaN and every other code is finite (AMD MI300X "FNUZ" fp8: composable_kernel float8.hpp;
+ *             LLVM APFloat Float8E4M3FNUZ / Float8E5M2FNUZ, bias 8 and 16).
  */
-export type SpecialValues = "ieee" | "fn" | "none";
+export type SpecialValues = "ieee" | "fn" | "none" | "fnuz";
 
 export interface FloatFormatParams {
   id: string;
@@ -58,6 +61,7 @@ export function defineFloatFormat(p: FloatFormatParams): FloatFormat {
 }
 
 const OCP8 = "OCP 8-bit Floating Point Specification (OFP8) v1.0, Tab.1–2; Micikevicius et al., FP8 Formats for Deep Learning (arXiv:2209.05433) Tab.1";
+const FNUZ = "AMD MI300X (gfx942) FNUZ fp8: ROCm composable_kernel float8.hpp; LLVM APFloat Float8E4M3FNUZ/E5M2FNUZ (NaN = the negative-zero code, no Inf, no −0)";
 const MX = "OCP Microscaling Formats (MX) Specification v1.0 §5.3 (FP6 E3M2/E2M3, FP4 E2M1: no Inf, no NaN)";
 
 /** The scalar formats, with their parameters and sources (docs/precision.md tables them). */
@@ -68,6 +72,8 @@ export const SCALAR_FORMATS = {
   fp16: defineFloatFormat({ id: "fp16", exp_bits: 5, man_bits: 10, bias: 15, specials: "ieee", source: "IEEE 754-2019 binary16" }),
   "fp8-e4m3": defineFloatFormat({ id: "fp8-e4m3", exp_bits: 4, man_bits: 3, bias: 7, specials: "fn", source: OCP8 }),
   "fp8-e5m2": defineFloatFormat({ id: "fp8-e5m2", exp_bits: 5, man_bits: 2, bias: 15, specials: "ieee", source: OCP8 }),
+  "fp8-e4m3fnuz": defineFloatFormat({ id: "fp8-e4m3fnuz", exp_bits: 4, man_bits: 3, bias: 8, specials: "fnuz", source: FNUZ }),
+  "fp8-e5m2fnuz": defineFloatFormat({ id: "fp8-e5m2fnuz", exp_bits: 5, man_bits: 2, bias: 16, specials: "fnuz", source: FNUZ }),
   "fp6-e3m2": defineFloatFormat({ id: "fp6-e3m2", exp_bits: 3, man_bits: 2, bias: 3, specials: "none", source: MX }),
   "fp6-e2m3": defineFloatFormat({ id: "fp6-e2m3", exp_bits: 2, man_bits: 3, bias: 1, specials: "none", source: MX }),
   "fp4-e2m1": defineFloatFormat({ id: "fp4-e2m1", exp_bits: 2, man_bits: 1, bias: 1, specials: "none", source: MX }),

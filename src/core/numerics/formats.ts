@@ -50,6 +50,8 @@ export const FORMATS = {
   fp16: scalar("fp16", "fp16"),
   "fp8-e4m3": scalar("fp8-e4m3", "fp8"),
   "fp8-e5m2": scalar("fp8-e5m2", "fp8"),
+  "fp8-e4m3fnuz": scalar("fp8-e4m3fnuz", "fp8"),
+  "fp8-e5m2fnuz": scalar("fp8-e5m2fnuz", "fp8"),
   "fp6-e3m2": scalar("fp6-e3m2", null),
   "fp6-e2m3": scalar("fp6-e2m3", null),
   "fp4-e2m1": scalar("fp4-e2m1", "fp4"),

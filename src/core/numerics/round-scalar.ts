@@ -19,7 +19,8 @@ import { SeededRng } from "./rng.js";
  * NaN input: NaN (for FP6/FP4, which have no NaN code, the MX spec leaves it implementation-defined;
  * xpusim keeps NaN so it stays visible).
  * Underflow: values below half the smallest subnormal round to a signed zero (gradual underflow,
- * subnormals kept; no flush-to-zero).
+ * subnormals kept; no flush-to-zero); FNUZ formats have no −0, so to +0. FNUZ overflow without
+ * saturation is NaN (they have no Inf).
  */
 export type Rounding = "rne" | "stochastic" | "truncate";
 export const ROUNDINGS: readonly Rounding[] = ["rne", "stochastic", "truncate"];
@@ -50,7 +51,7 @@ for (let i = 0; i < POW2.length; i++) POW2[i] = 2 ** (i - POW2_OFFSET);
 /** The value of `x` in format `f` after rounding, as a double. */
 export function convertScalar(x: number, f: FloatFormat, rounding: Rounding = "rne", saturate = true, rng?: SeededRng): number {
   if (x !== x) return Number.NaN;
-  if (x === 0) return x; // keeps the sign of zero
+  if (x === 0) return f.specials === "fnuz" ? 0 : x; // keeps the sign of zero where the format has −0
   const neg = x < 0;
   const a = neg ? -x : x;
   if (a === Infinity) return overflowValue(neg, f, saturate);
@@ -69,6 +70,7 @@ export function convertScalar(x: number, f: FloatFormat, rounding: Rounding = "r
   const q = n * POW2[POW2_OFFSET + shift]!;
   // Toward zero never rounds past the largest finite value (IEEE 754-2019 §7.4: RZ overflow gives ±max).
   if (q > f.max_finite) return overflowValue(neg, f, saturate || rounding === "truncate");
+  if (q === 0 && f.specials === "fnuz") return 0;
   return neg ? -q : q;
 }
 

@@ -38,9 +38,13 @@ function peak(chip: Chip, dtype: DType): number {
   return chip.matrix.peak_flops_per_s[dtype] ?? 0;
 }
 
-/** Numerics formats whose chip dtype the matrix engine runs. */
+/**
+ * Numerics formats whose chip dtype the matrix engine runs. The catalog's fp8 does not say OCP or
+ * AMD FNUZ, so the FNUZ variants are not listed (the OCP ones stand for fp8).
+ */
 export function nativeFormats(chip: Chip): FormatId[] {
   return (Object.keys(FORMATS) as FormatId[]).filter((f) => {
+    if (f.endsWith("fnuz")) return false;
     const dt = FORMATS[f].chip_dtype;
     return dt !== null && peak(chip, dt) > 0;
   });
