@@ -33,4 +33,5 @@ export * as systolic from "./systolic/index.js";
 export { estimateCollective, estimateCollectiveOnPlacement, type CollectiveCost } from "./network/estimate-collective.js";
 export { buildSystem, type System } from "./network/build-system.js";
 export * as serving from "./serving/index.js";
+export * as numerics from "./numerics/index.js";
 export { parseFamilySpec, resolveFamilyChain, mergeEfficiency, type EfficiencyParams, type FamilySpec } from "./spec/family-spec.js";
