@@ -77,5 +77,7 @@ describe("bad requests", () => {
     expect(code(() => JOBS["precision-gemm"].run({ formats: ["bf16"], accumulate: "fp64" as never }, cat))).toBe("E_SCHEMA accumulate");
     expect(code(() => JOBS["precision-gemm"].run({ formats: ["int4"], m: 2, n: 2, k: 2, group_size: 0 }, cat))).toBe("E_RANGE group_size");
     expect(code(() => JOBS["precision-model"].run({ model: "llama-3.1-8b", tokens: -1 }, cat))).toBe("E_RANGE tokens");
+    expect(code(() => JOBS["precision-gemm"].run({ formats: ["int8"], m: 2, n: 2, k: 2, int_granularity: "per-row" as never }, cat))).toBe("E_SCHEMA int_granularity");
+    expect(code(() => JOBS["precision-gemm"].run({ formats: ["int8"], m: 2, n: 2, k: 2, data: "uniform" as never }, cat))).toBe("E_SCHEMA data");
   });
 });

@@ -2,7 +2,7 @@ import { error, XpusimError } from "../diagnostics/diagnostic.js";
 import { SCALAR_FORMATS } from "./float-format.js";
 import { FORMATS, type FormatId, type FormatInfo } from "./formats.js";
 import { quantizeMxRows, quantizeNvfp4Rows } from "./quantize-block.js";
-import { type IntGranularity, quantizeIntRows } from "./quantize-int.js";
+import { INT_GRANULARITIES, type IntGranularity, quantizeIntRows } from "./quantize-int.js";
 import { convertScalar, type Rounding } from "./round-scalar.js";
 import { SeededRng } from "./rng.js";
 
@@ -29,6 +29,9 @@ export function intScheme(id: "int8" | "int4", o: QuantizeOptions): { granularit
   const group = o.group_size ?? 128;
   if (!Number.isInteger(group) || group < 1) {
     throw new XpusimError(error("E_RANGE", "group_size", "the integer group size must be a positive integer", { got: String(o.group_size) }));
+  }
+  if (o.int_granularity !== undefined && !INT_GRANULARITIES.includes(o.int_granularity)) {
+    throw new XpusimError(error("E_SCHEMA", "int_granularity", `unknown integer scale granularity "${o.int_granularity}"`, { expected: INT_GRANULARITIES.join(", "), got: String(o.int_granularity) }));
   }
   return { granularity: o.int_granularity ?? (id === "int8" ? "per-channel" : "per-group"), group };
 }

@@ -98,6 +98,9 @@ export const precisionGemmJob = defineJob<PrecisionGemmRequest, PrecisionGemmRes
     const rounding = checkRounding(req.rounding) ?? "rne";
     const seed = req.seed ?? PRECISION_GEMM_DEFAULTS.seed;
     const o = { accumulate, rounding, seed, ...(req.int_granularity ? { int_granularity: req.int_granularity } : {}), ...(req.group_size !== undefined ? { group_size: req.group_size } : {}) };
+    if (req.data !== undefined && req.data !== "normal" && req.data !== "llm") {
+      throw new XpusimError(error("E_SCHEMA", "data", `unknown seeded data "${String(req.data)}"`, { expected: "normal, llm" }));
+    }
     if ((req.a === undefined) !== (req.b === undefined)) throw new XpusimError(error("E_SCHEMA", req.a ? "b" : "a", "give both A and B, or neither (seeded data)"));
     let shape: GemmShape;
     let emulated: GemmShape;
