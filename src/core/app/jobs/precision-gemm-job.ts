@@ -74,7 +74,7 @@ export function resolveFormats(names: readonly string[], path = "formats"): Form
   return [...new Set(names.map((n, i) => resolveFormat(n, `${path}[${i}]`)))];
 }
 
-function checkAccumulate(a: string | undefined): Accumulate {
+export function checkAccumulate(a: string | undefined): Accumulate {
   if (a === undefined) return "fp32";
   if ((ACCUMULATES as readonly string[]).includes(a)) return a as Accumulate;
   throw new XpusimError(error("E_SCHEMA", "accumulate", `unknown accumulator "${a}"`, { expected: ACCUMULATES.join(", "), got: a }));

@@ -7,7 +7,7 @@ import type { DType } from "../../units/dtype.js";
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
 import type { FormatSpeed, GemmShape } from "../precision-speed.js";
-import { chipSpeed, resolveFormats } from "./precision-gemm-job.js";
+import { checkAccumulate, chipSpeed, resolveFormats } from "./precision-gemm-job.js";
 
 /**
  * One transformer layer's GEMMs of a catalog model (QKV, attention output, FFN up(+gate), FFN
@@ -99,7 +99,7 @@ export const precisionModelJob = defineJob<PrecisionModelRequest, PrecisionModel
     const tokens = req.tokens ?? PRECISION_MODEL_DEFAULTS.tokens;
     if (!Number.isInteger(tokens) || tokens < 1) throw new XpusimError(error("E_RANGE", "tokens", "tokens must be a positive integer", { got: String(req.tokens) }));
     const seed = req.seed ?? PRECISION_MODEL_DEFAULTS.seed;
-    const accumulate = req.accumulate ?? "fp32";
+    const accumulate = checkAccumulate(req.accumulate);
     const notes: string[] = [];
     const shapes = layerGemms(model, tokens, notes);
     const snr: Array<Record<string, number | null>> = formats.map(() => ({}));
