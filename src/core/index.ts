@@ -34,4 +34,5 @@ export { estimateCollective, estimateCollectiveOnPlacement, type CollectiveCost 
 export { buildSystem, type System } from "./network/build-system.js";
 export * as serving from "./serving/index.js";
 export * as charts from "./charts/index.js";
+export * as numerics from "./numerics/index.js";
 export { parseFamilySpec, resolveFamilyChain, mergeEfficiency, type EfficiencyParams, type FamilySpec } from "./spec/family-spec.js";

@@ -29,6 +29,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "assess", load: async () => (await import("./assess.js")).registerAssessCommand },
   { name: "map", load: async () => (await import("./map.js")).registerMapCommand },
   { name: "report", load: async () => (await import("./report.js")).registerReportCommand },
+  { name: "precision", load: async () => (await import("./precision.js")).registerPrecisionCommand },
 ];
 
 /** Loads the named commands (every command when `names` is omitted): their registrars, in listing order. */

@@ -57,3 +57,8 @@ export type { ReportJobResult, ReportRequest } from "./jobs/report-job.js";
 export { renderReport } from "./report/render-report.js";
 export { architectureOf, type RenderedReport, type ReportCharts, type ReportData } from "./report/report-data.js";
 export { factorTableRows, factorValueText, type FactorTableRow } from "./report/factor-table.js";
+export { parseCastValue, toJsonNumber, type JsonNumber, type PrecisionCastRequest, type PrecisionCastResult } from "./jobs/precision-cast-job.js";
+export { PRECISION_GEMM_DEFAULTS, type Matrix2D, type PrecisionGemmRequest, type PrecisionGemmResult, type PrecisionGemmRow } from "./jobs/precision-gemm-job.js";
+export { PRECISION_MODEL_DEFAULTS, type LayerGemm, type PrecisionModelRequest, type PrecisionModelResult, type PrecisionModelRow } from "./jobs/precision-model-job.js";
+export type { FormatSpeed } from "./precision-speed.js";
+export { ACCUMULATES, FORMAT_IDS, FORMATS, INT_GRANULARITIES, ROUNDINGS, type Accumulate, type FormatId, type IntGranularity, type Rounding } from "../numerics/index.js";

@@ -10,6 +10,9 @@ import { systolicJob } from "./jobs/systolic-job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
 import { reportJob } from "./jobs/report-job.js";
+import { precisionCastJob } from "./jobs/precision-cast-job.js";
+import { precisionGemmJob } from "./jobs/precision-gemm-job.js";
+import { precisionModelJob } from "./jobs/precision-model-job.js";
 import { servingJob } from "./jobs/serving-job.js";
 import { servingPlanJob } from "./jobs/serving-plan-job.js";
 import { scalingJob } from "./jobs/scaling-job.js";
@@ -38,6 +41,9 @@ export const JOBS = {
   catalog: catalogJob,
   assess: assessJob,
   report: reportJob,
+  "precision-cast": precisionCastJob,
+  "precision-gemm": precisionGemmJob,
+  "precision-model": precisionModelJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
