@@ -3,6 +3,7 @@ import { DTYPES } from "../units/dtype.js";
 import { npuDesignSchema } from "./npu-design-spec.js";
 import { sourced, sourcedQuantity } from "./sourced.js";
 import { CHIP_KINDS } from "./catalog-kinds.js";
+import { chipSecuritySchema, chipSoftwareSchema } from "./chip-security-spec.js";
 
 /**
  * The hardware spec format: one file per chip, YAML or JSON. It describes every kind of chip in the
@@ -154,6 +155,10 @@ export const chipSpecSchema = z.strictObject({
   limitations: z.array(z.string()).default([]),
   caveats: z.array(z.string()).default([]),
   notes: z.string().optional(),
+  /** Confidential computing, memory encryption, secure boot, attestation, isolation (chip-security-spec.ts). */
+  security: chipSecuritySchema.optional(),
+  /** The software ecosystem the chip runs (CUDA, ROCm, XLA, ...), sourced. */
+  software: chipSoftwareSchema.optional(),
 });
 
 /** What a spec file may contain (before defaults and unit normalisation). */
