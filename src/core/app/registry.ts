@@ -3,6 +3,8 @@ import type { Job } from "./job.js";
 import { breakdownJob } from "./jobs/breakdown-job.js";
 import { catalogJob } from "./jobs/catalog-job.js";
 import { compareJob } from "./jobs/compare-job.js";
+import { costDieJob } from "./jobs/cost-die-job.js";
+import { costTcoJob } from "./jobs/cost-tco-job.js";
 import { collectiveJob } from "./jobs/collective-job.js";
 import { npuMapJob } from "./jobs/npu-map-job.js";
 import { systolicJob } from "./jobs/systolic-job.js";
@@ -34,6 +36,8 @@ export const JOBS = {
   systolic: systolicJob,
   "npu-map": npuMapJob,
   catalog: catalogJob,
+  "cost-tco": costTcoJob,
+  "cost-die": costDieJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
