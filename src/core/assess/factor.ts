@@ -3,6 +3,7 @@ import type { InferenceEstimate } from "../estimate/estimate-inference.js";
 import type { TrainingEstimate } from "../estimate/estimate-training.js";
 import type { Chip } from "../hardware/chip.js";
 import type { ModelSpec } from "../spec/model-spec.js";
+import type { MoneyCatalog } from "../spec/money-spec.js";
 import type { Precision } from "../workload/precision.js";
 
 /**
@@ -77,6 +78,8 @@ export interface FactorContext {
   /** The training-step estimate on `chips` chips (mode training), absent when it could not be made. */
   training?: TrainingEstimate;
   conditions: AssessConditions;
+  /** Ownership defaults (PUE, USD/kWh, server factors, amortisation) from the catalog: `catalog.money()`; the cost factor is unknown without it. */
+  money?: MoneyCatalog;
 }
 
 export type FactorProvider = (ctx: FactorContext) => FactorValue;
