@@ -54,7 +54,8 @@ export interface Chip {
   memory: { main: MemoryLevel; on_chip: MemoryLevel[] };
   interconnect: { scale_up?: Link; host?: Link };
   power: { tdp_w?: number; idle_w?: number };
-  cost: { price_usd?: number; cloud_usd_per_hour?: number };
+  /** Purchase price and cloud rate when a source gives them; `note` says why one is absent. */
+  cost: { price_usd?: number; cloud_usd_per_hour?: number; note?: string };
   process: { node?: string; die_area_mm2?: number; transistors?: number };
   /** Per-chip overrides of the family efficiency parameters. */
   efficiency_overrides: Readonly<Record<string, unknown>>;
@@ -126,6 +127,7 @@ export function buildChip(spec: ChipSpec): Chip {
   addLinksPowerCostProcess(chip, spec, rec);
   chip.security = buildSecurity(spec, rec);
   chip.software = buildSoftware(spec, rec);
+  if (spec.cost.note) chip.cost.note = spec.cost.note;
   if (chip.power.tdp_w === undefined) chip.limitations.push("no TDP in its sources: energy estimates are unavailable");
   return chip;
 }

@@ -18,7 +18,8 @@ export function costFactor(ctx: FactorContext): FactorValue {
   const rate = cloud ? owned.cloud_usd_per_busy_chip_hour : owned.owned_usd_per_busy_chip_hour;
   if (rate === null) {
     const need = cloud ? ["cost.cloud_per_hour"] : owned.missing.filter((m) => m !== "cost.cloud_per_hour");
-    return unknownFactor(work.unit, "lower", need, `no ${cloud ? "cloud rate" : "purchase price or power"} for ${ctx.chip.id}: ${work.unit} cannot be priced`);
+    const why = ctx.chip.cost.note ? ` (${ctx.chip.cost.note})` : "";
+    return unknownFactor(work.unit, "lower", need, `no ${cloud ? "cloud rate" : "purchase price or power"} for ${ctx.chip.id}${why}: ${work.unit} cannot be priced`);
   }
   const value = usdPerUnitOfWork(rate, ctx.chips, work.secondsPerUnit);
   const ownedUnit = owned.owned_usd_per_busy_chip_hour === null ? null : usdPerUnitOfWork(owned.owned_usd_per_busy_chip_hour, ctx.chips, work.secondsPerUnit);
