@@ -33,4 +33,7 @@ export * as systolic from "./systolic/index.js";
 export { estimateCollective, estimateCollectiveOnPlacement, type CollectiveCost } from "./network/estimate-collective.js";
 export { buildSystem, type System } from "./network/build-system.js";
 export * as serving from "./serving/index.js";
+export * as money from "./money/index.js";
+export { moneyFileSchema, type MoneyCatalog, type MoneyFile } from "./spec/money-spec.js";
+export type { ChipSecurity, ChipSoftware, SoftwareStack } from "./hardware/chip-security.js";
 export { parseFamilySpec, resolveFamilyChain, mergeEfficiency, type EfficiencyParams, type FamilySpec } from "./spec/family-spec.js";
