@@ -54,6 +54,18 @@ describe("total cost of ownership", () => {
     expect(r.opex_usd_per_year).toBeGreaterThan(0); // its TDP is known
   });
 
+  it("a whole-system price (cost.price_scope: system) gets no server share; a module's does", () => {
+    const cs3 = loadChip("cerebras-wse3");
+    expect(cs3.cost.price_scope).toBe("system");
+    const r = ownershipCost(cs3, table, { count: 2 });
+    expect(r.capex_usd).toBe(2 * 2_500_000);
+    expect(r.notes.join()).toMatch(/whole-system price/);
+    const l4 = loadChip("nvidia-l4");
+    expect(l4.cost.price_scope).toBe("module");
+    expect(ownershipCost(l4, table, { count: 1 }).capex_usd).toBeCloseTo(2500 * 1.64, 6);
+    expect(h100.cost.price_scope).toBe("chip");
+  });
+
   it("impossible conditions are clear errors", () => {
     expect(() => ownershipCost(h100, table, { count: 1, pue: 0.9 })).toThrow(/PUE ≥ 1/);
     expect(() => ownershipCost(h100, table, { count: 1, utilisation: 0 })).toThrow(/utilisation/);

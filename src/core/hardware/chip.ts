@@ -55,7 +55,7 @@ export interface Chip {
   interconnect: { scale_up?: Link; host?: Link };
   power: { tdp_w?: number; idle_w?: number };
   /** Purchase price and cloud rate when a source gives them; `note` says why one is absent. */
-  cost: { price_usd?: number; cloud_usd_per_hour?: number; note?: string };
+  cost: { price_usd?: number; cloud_usd_per_hour?: number; price_scope?: "chip" | "module" | "system"; note?: string };
   process: { node?: string; die_area_mm2?: number; transistors?: number };
   /** Per-chip overrides of the family efficiency parameters. */
   efficiency_overrides: Readonly<Record<string, unknown>>;
@@ -128,6 +128,7 @@ export function buildChip(spec: ChipSpec): Chip {
   chip.security = buildSecurity(spec, rec);
   chip.software = buildSoftware(spec, rec);
   if (spec.cost.note) chip.cost.note = spec.cost.note;
+  if (chip.cost.price_usd !== undefined) chip.cost.price_scope = spec.cost.price_scope ?? "chip";
   if (chip.power.tdp_w === undefined) chip.limitations.push("no TDP in its sources: energy estimates are unavailable");
   return chip;
 }

@@ -7,7 +7,8 @@ import { type OwnershipConditions, type ResolvedOwnershipConditions, resolveOwne
  * Total cost of ownership of `count` chips over `years` (method: Cottier et al., "The rising costs of
  * training frontier AI models", arXiv 2405.21015, and its code epoch-research/training-cost-trends):
  *
- *   capex      = price × count × (server price factor if the system is counted) ÷ (1 − network share if counted)
+ *   capex      = price × count × (server price factor if the system is counted and the price is not
+ *                a whole system's, `cost.price_scope: system`) ÷ (1 − network share if counted)
  *   capex/year = capex ÷ years (straight line)
  *   energy/yr  = (P_busy × u + P_idle × (1 − u)) × (server power factor) × PUE × hours/year
  *   opex/year  = energy/yr × USD/kWh
@@ -59,15 +60,19 @@ export function ownershipCost(chip: Chip, table: OwnershipCostTable, input: Owne
   const price = chip.cost.price_usd ?? null;
   if (price === null) missing.push("cost.price");
   const chipsCapex = price === null ? null : price * input.count;
-  const capex = chipsCapex === null ? null : (chipsCapex * (c.include_system ? c.server_price_factor : 1)) / (c.include_network ? 1 - c.cluster_network_share : 1);
+  const wholeSystem = chip.cost.price_scope === "system";
+  if (wholeSystem && c.include_system) notes.push(`${chip.id}'s price is a whole-system price: no server share added to it`);
+  const serverShare = c.include_system && !wholeSystem ? c.server_price_factor : 1;
+  const capex = chipsCapex === null ? null : (chipsCapex * serverShare) / (c.include_network ? 1 - c.cluster_network_share : 1);
   const busy = busyPower(chip, table, input.busy_power_w);
   if (busy.w === null) missing.push("power.tdp");
-  const energy = busy.w === null ? null : yearlyEnergyKwh(chip, c, busy.w, input.count, notes);
+  const powerShare = c.include_system && !wholeSystem ? c.server_power_factor : 1;
+  const energy = busy.w === null ? null : yearlyEnergyKwh(chip, c, busy.w, powerShare, input.count, notes);
   const capexYear = capex === null ? null : capex / c.years;
   const opexYear = energy === null ? null : energy * c.usd_per_kwh;
   const cloud = chip.cost.cloud_usd_per_hour ?? null;
   if (cloud === null) missing.push("cost.cloud_per_hour");
-  const energyBusyHourUsd = busy.w === null ? null : (busy.w / 1000) * (c.include_system ? c.server_power_factor : 1) * c.pue * c.usd_per_kwh;
+  const energyBusyHourUsd = busy.w === null ? null : (busy.w / 1000) * powerShare * c.pue * c.usd_per_kwh;
   return {
     chip: chip.id,
     count: input.count,
@@ -101,10 +106,10 @@ function busyPower(chip: Chip, table: OwnershipCostTable, given: number | undefi
   return tdp === undefined ? { w: null, basis: null } : { w: tdp * table.average_power_fraction.value, basis: "TDP × average power fraction" };
 }
 
-/** Facility energy of `count` chips over one year at the utilisation, kWh. */
-function yearlyEnergyKwh(chip: Chip, c: ResolvedOwnershipConditions, busyW: number, count: number, notes: string[]): number {
+/** Facility energy of `count` chips over one year at the utilisation, kWh (`powerShare`: the server power factor, or 1). */
+function yearlyEnergyKwh(chip: Chip, c: ResolvedOwnershipConditions, busyW: number, powerShare: number, count: number, notes: string[]): number {
   const idle = chip.power.idle_w;
   if (idle === undefined && c.utilisation < 1) notes.push("idle power not counted: the chip has no power.idle");
   const avgW = busyW * c.utilisation + (idle ?? 0) * (1 - c.utilisation);
-  return (avgW / 1000) * (c.include_system ? c.server_power_factor : 1) * c.pue * c.hours_per_year * count;
+  return (avgW / 1000) * powerShare * c.pue * c.hours_per_year * count;
 }

@@ -144,6 +144,8 @@ export const chipSpecSchema = z.strictObject({
     .strictObject({
       price: sourcedQuantity("usd", { positive: true }).optional(),
       cloud_per_hour: sourcedQuantity("usd_per_hour", { positive: true }).optional(),
+      /** What `price` buys: the chip (or its share of a board), a module or card that still needs a host, or a complete system (no server share is added to it). */
+      price_scope: z.enum(["chip", "module", "system"]).optional(),
       note: z.string().optional(),
     })
     .default({}),
