@@ -9,6 +9,7 @@ import { type CatalogFolder, catalogSourceFiles, COMPILED_CATALOG_FORMAT, type C
 import { catalogStore, relativeCatalogPath } from "./catalog-folder.js";
 import { chipIds, loadChip, resolveChipAlias } from "./chip-catalog.js";
 import { loadEnergyCatalog } from "./energy-catalog.js";
+import { loadMoneyCatalog } from "./money-catalog.js";
 import { familyIds, loadFamily, resolveEfficiency, resolveFamily } from "./family-catalog.js";
 import { loadModelDetailed, modelIds } from "./model-catalog.js";
 import { catalogDir } from "./paths.js";
@@ -52,5 +53,5 @@ export function compileCatalog(): CompiledCatalogData {
   for (const f of readdirSync(catalogDir("validation")).sort()) {
     if (/\.(ya?ml|json)$/i.test(f)) documents[`validation/${f}`] = text(readDocument(catalogDir("validation", f)));
   }
-  return { format: COMPILED_CATALOG_FORMAT, sources: catalogSourceFiles(), folders, energy: text(loadEnergyCatalog()), documents };
+  return { format: COMPILED_CATALOG_FORMAT, sources: catalogSourceFiles(), folders, energy: text(loadEnergyCatalog()), money: text(loadMoneyCatalog()), documents };
 }

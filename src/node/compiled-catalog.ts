@@ -21,7 +21,7 @@ export const COMPILED_FOLDERS = ["chips", "models", "families", "systems", "coll
 export type CatalogFolder = (typeof COMPILED_FOLDERS)[number];
 
 /** Every folder the artefact is compiled from (for the freshness check). */
-export const SOURCE_FOLDERS = [...COMPILED_FOLDERS, "energy", "validation"] as const;
+export const SOURCE_FOLDERS = [...COMPILED_FOLDERS, "energy", "money", "validation"] as const;
 
 /** One catalog entry with its texts: what the build compiles (see compile-catalog.ts). */
 export interface CompiledEntry<Text = string> {
@@ -44,6 +44,8 @@ export interface CompiledCatalogData<Text = string> {
   folders: Record<CatalogFolder, CompiledEntry<Text>[]>;
   /** The validated energy catalog (catalog/energy). */
   energy: Text;
+  /** The validated money catalog (catalog/money); absent in artefacts built before it existed. */
+  money?: Text;
   /** Other catalog documents read by the runtime (validation name maps), by path under catalog/. */
   documents: Record<string, Text>;
 }
@@ -74,7 +76,7 @@ export function packCatalog(data: CompiledCatalogData): Buffer {
   const folders = Object.fromEntries(
     Object.entries(data.folders).map(([k, list]) => [k, list.map((e) => ({ ...e, raw: ref(e.raw), values: mapValues(e.values, ref) }))]),
   );
-  const header = Buffer.from(JSON.stringify({ ...data, folders, energy: ref(data.energy), documents: mapValues(data.documents, ref) }), "utf8");
+  const header = Buffer.from(JSON.stringify({ ...data, folders, energy: ref(data.energy), ...(data.money !== undefined ? { money: ref(data.money) } : {}), documents: mapValues(data.documents, ref) }), "utf8");
   return Buffer.concat([Buffer.from(`${String(header.length).padStart(10, "0")}\n`), header, ...parts]);
 }
 

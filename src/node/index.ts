@@ -18,6 +18,7 @@ export { validationResolvers } from "./validation-resolvers.js";
 export { readDocument } from "./read-document.js";
 export { loadSystem, loadAllSystems, systemIds, defaultSystemFor } from "./system-catalog.js";
 export { loadEnergyCatalog } from "./energy-catalog.js";
+export { loadMoneyCatalog } from "./money-catalog.js";
 export { readScaleSimConfig, readTopology, runSystolicFiles, systolicRequestFromFiles, writeScaleSimReports, writeSystolicJson } from "./scalesim-files.js";
 /** Whether the catalog comes from the compiled artefact (dist/catalog.pack) or from catalog/ directly. */
 export { catalogMode } from "./compiled-catalog.js";

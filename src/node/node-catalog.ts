@@ -7,6 +7,7 @@ import type { Catalog } from "../core/app/catalog.js";
 import { error, XpusimError } from "../core/diagnostics/diagnostic.js";
 import { chipFromObject, chipIds, loadChip } from "./chip-catalog.js";
 import { loadEnergyCatalog } from "./energy-catalog.js";
+import { loadMoneyCatalog } from "./money-catalog.js";
 import { loadModel, modelFromObject, modelIds } from "./model-catalog.js";
 import { contextFor } from "./resolvers.js";
 import { defaultSystemFor, loadSystem, systemFromObject, systemIds } from "./system-catalog.js";
@@ -24,6 +25,7 @@ export function nodeCatalog(baseFile?: string): Catalog {
       return count > 1 ? defaultSystemFor(chip, count) : undefined;
     },
     energy: () => loadEnergyCatalog(),
+    money: () => loadMoneyCatalog(),
     context: contextFor,
     chipIds,
     modelIds,

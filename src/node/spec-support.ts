@@ -11,6 +11,7 @@ export { parseModelSpec } from "../core/spec/model-spec.js";
 export { importHfConfig, isHfConfig } from "../core/workload/hf-import.js";
 export { mergeEfficiency, parseFamilySpec, resolveFamilyChain } from "../core/spec/family-spec.js";
 export { energyFileSchema } from "../core/spec/energy-spec.js";
+export { moneyFileSchema } from "../core/spec/money-spec.js";
 export { collectiveLibrarySpecSchema } from "../core/spec/collective-library-spec.js";
 export { systemSpecSchema } from "../core/spec/system-spec.js";
 export { parseWith } from "../core/spec/validate.js";

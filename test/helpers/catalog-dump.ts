@@ -5,6 +5,7 @@
 import { chipIds, loadChip, resolveChipAlias } from "../../src/node/chip-catalog.js";
 import { catalogMode } from "../../src/node/compiled-catalog.js";
 import { loadEnergyCatalog } from "../../src/node/energy-catalog.js";
+import { loadMoneyCatalog } from "../../src/node/money-catalog.js";
 import { familyIds, loadFamily, resolveEfficiency, resolveFamily } from "../../src/node/family-catalog.js";
 import { loadModel, loadModelDetailed, modelIds } from "../../src/node/model-catalog.js";
 import { collectiveLibraryIds, loadCollectiveLibrary, loadSystem, resolveSystemAlias, systemIds } from "../../src/node/system-catalog.js";
@@ -21,6 +22,7 @@ export function catalogDump(): string {
     systemAlias: resolveSystemAlias("DGX H100"),
     libraries: collectiveLibraryIds().map((id) => loadCollectiveLibrary(id)),
     energy: loadEnergyCatalog(),
+    money: loadMoneyCatalog(),
     validationModel: validationResolvers().modelByName("LLaMA 7B", {}),
   });
 }

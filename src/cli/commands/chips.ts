@@ -86,10 +86,28 @@ function describeChip(c: Chip): string {
   if (c.cost.price_usd) lines.push(`price              $${c.cost.price_usd.toLocaleString("en-US")}${src("cost.price_usd")}`);
   if (c.cost.cloud_usd_per_hour) lines.push(`cloud              $${c.cost.cloud_usd_per_hour}/h${src("cost.cloud_usd_per_hour")}`);
   if (c.process.node) lines.push(`process            ${c.process.node}${c.process.die_area_mm2 ? `, ${c.process.die_area_mm2} mm²` : ""}`);
+  lines.push(...securityLines(c, src));
+  if (c.software.stacks.length) lines.push(`software           ${c.software.stacks.map((s) => s.name).join(", ")}${src("software.stacks[0]")}`);
   if (c.limitations.length) lines.push("", "limitations:", ...c.limitations.map((l) => `  - ${l}`));
   if (c.caveats.length) lines.push("", "caveats:", ...c.caveats.map((l) => `  - ${l}`));
   if (c.notes) lines.push("", `notes: ${c.notes}`);
   const srcs = Object.entries(c.sources);
   if (srcs.length) lines.push("", "sources:", ...srcs.map(([n, s]) => `  [${n}] ${s.title}${s.url ? ` <${s.url}>` : ""}`));
   return lines.join("\n");
+}
+
+/** Security features as sourced (every one "unknown" where the chip file gives no source). */
+function securityLines(c: Chip, src: (path: string) => string): string[] {
+  const s = c.security;
+  const iso = s.isolation;
+  const lines = [
+    `confidential       ${s.confidential_computing}${src("security.confidential_computing")}`,
+    `  attestation      ${s.attestation}${src("security.attestation")}`,
+    `  secure boot      ${s.secure_boot}${src("security.secure_boot")}`,
+    `  encryption       device memory ${s.memory_encryption.device_memory}, host link ${s.memory_encryption.host_link}, chip link ${s.memory_encryption.chip_link}`,
+    `  isolation        ${iso.kind}${iso.mechanism ? ` (${iso.mechanism}${iso.max_instances ? `, up to ${iso.max_instances}` : ""})` : ""}${src("security.isolation")}`,
+  ];
+  const o = s.confidential_overhead;
+  if (o) lines.push(`  CC overhead      ${(o.fraction * 100).toFixed(0)} %${o.range ? ` (${(o.range[0] * 100).toFixed(0)}–${(o.range[1] * 100).toFixed(0)} %)` : ""}${src("security.confidential_overhead")}`);
+  return lines;
 }

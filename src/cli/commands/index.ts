@@ -30,6 +30,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "map", load: async () => (await import("./map.js")).registerMapCommand },
   { name: "report", load: async () => (await import("./report.js")).registerReportCommand },
   { name: "precision", load: async () => (await import("./precision.js")).registerPrecisionCommand },
+  { name: "cost", load: async () => (await import("./cost.js")).registerCostCommand },
 ];
 
 /** Loads the named commands (every command when `names` is omitted): their registrars, in listing order. */

@@ -1,6 +1,7 @@
 import type { CostContext } from "../cost/contract.js";
 import type { Chip } from "../hardware/chip.js";
 import type { EnergyCatalog } from "../spec/energy-spec.js";
+import type { MoneyCatalog } from "../spec/money-spec.js";
 import type { System } from "../network/build-system.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import type { ValidationResolvers } from "../validate/validation-result.js";
@@ -28,6 +29,8 @@ export interface Catalog {
   context(chip: Chip): CostContext;
   /** Per-action energies and areas by process node, DRAM energy, scaling and static power (catalog/energy). */
   energy(): EnergyCatalog;
+  /** Wafer price, defect density, design and mask cost by node; packaging and HBM; ownership (TCO) defaults (catalog/money). */
+  money(): MoneyCatalog;
   chipIds(): readonly string[];
   modelIds(): readonly string[];
   systemIds(): readonly string[];

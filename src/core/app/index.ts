@@ -33,6 +33,8 @@ export { TRAINING_DEFAULTS, trainingRequest, trainingRequestFromScenario, traini
 export type { ValidationJobRequest, ValidationSummary } from "./jobs/validation-job.js";
 export { sweepSizes, type CollectiveJobRequest, type CollectiveJobResult, type SizeSweep } from "./jobs/collective-job.js";
 export { SYSTOLIC_OTHER_MODELS, SYSTOLIC_SCOPE, type SystolicJobRequest, type SystolicJobResult } from "./jobs/systolic-job.js";
+export type { CostTcoJobRequest, CostTcoJobResult, OwnershipResult } from "./jobs/cost-tco-job.js";
+export { YIELD_MODELS, type CostDieJobRequest, type CostDieJobResult, type DieCostResult, type YieldModel } from "./jobs/cost-die-job.js";
 export { NPU_MAP_OTHER_MODELS, NPU_MAP_SCOPE, scaleRepeats, type NpuMapJobRequest, type NpuMapJobResult } from "./jobs/npu-map-job.js";
 export {
   CHIP_KINDS,

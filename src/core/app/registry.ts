@@ -4,6 +4,8 @@ import { assessJob } from "./jobs/assess-job.js";
 import { breakdownJob } from "./jobs/breakdown-job.js";
 import { catalogJob } from "./jobs/catalog-job.js";
 import { compareJob } from "./jobs/compare-job.js";
+import { costDieJob } from "./jobs/cost-die-job.js";
+import { costTcoJob } from "./jobs/cost-tco-job.js";
 import { collectiveJob } from "./jobs/collective-job.js";
 import { npuMapJob } from "./jobs/npu-map-job.js";
 import { systolicJob } from "./jobs/systolic-job.js";
@@ -44,6 +46,8 @@ export const JOBS = {
   "precision-cast": precisionCastJob,
   "precision-gemm": precisionGemmJob,
   "precision-model": precisionModelJob,
+  "cost-tco": costTcoJob,
+  "cost-die": costDieJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;

@@ -4,6 +4,7 @@ import type { TrainingEstimate } from "../estimate/estimate-training.js";
 import type { Chip } from "../hardware/chip.js";
 import type { System } from "../network/build-system.js";
 import type { ModelSpec } from "../spec/model-spec.js";
+import type { MoneyCatalog } from "../spec/money-spec.js";
 import type { Precision } from "../workload/precision.js";
 import type { OpProfile } from "./op-profile.js";
 import type { ScalingCurve } from "./scaling-curve.js";
@@ -89,6 +90,8 @@ export interface FactorContext {
   estimate_issue?: string;
   /** Shared, computed-once analyses of this chip (the op profile, the scaling curve); see assess/chip-state.ts. */
   shared?: SharedAnalyses;
+  /** Ownership defaults (PUE, USD/kWh, server factors, amortisation) from the catalog: `catalog.money()`; the cost factor is unknown without it. */
+  money?: MoneyCatalog;
 }
 
 /** The workload of an assessment after defaults (assess/workload.ts documents them). */

@@ -2,6 +2,7 @@ import type { ChipSpec } from "../spec/chip-spec.js";
 import type { NpuDesignSpec } from "../spec/npu-design-spec.js";
 import type { Provenance } from "../spec/sourced.js";
 import { DTYPES, type DType } from "../units/dtype.js";
+import { buildSecurity, buildSoftware, type ChipSecurity, type ChipSoftware, unknownSecurity } from "./chip-security.js";
 import { ProvenanceRecorder } from "./provenance-recorder.js";
 
 /**
@@ -53,7 +54,8 @@ export interface Chip {
   memory: { main: MemoryLevel; on_chip: MemoryLevel[] };
   interconnect: { scale_up?: Link; host?: Link };
   power: { tdp_w?: number; idle_w?: number };
-  cost: { price_usd?: number; cloud_usd_per_hour?: number };
+  /** Purchase price and cloud rate when a source gives them; `note` says why one is absent. */
+  cost: { price_usd?: number; cloud_usd_per_hour?: number; price_scope?: "chip" | "module" | "system"; note?: string };
   process: { node?: string; die_area_mm2?: number; transistors?: number };
   /** Per-chip overrides of the family efficiency parameters. */
   efficiency_overrides: Readonly<Record<string, unknown>>;
@@ -66,6 +68,10 @@ export interface Chip {
   notes?: string;
   /** Custom-NPU design block (mapping, energy and area), as validated; absent on catalog chips. */
   design?: NpuDesignSpec;
+  /** Confidential computing, memory encryption, secure boot, attestation, isolation ("unknown" where unsourced). */
+  security: ChipSecurity;
+  /** The software ecosystem the chip runs (CUDA, ROCm, XLA, ...), sourced; empty when unknown. */
+  software: ChipSoftware;
 }
 
 /** Builds the normalised model from a validated spec. Pure; no I/O. */
@@ -110,6 +116,8 @@ export function buildChip(spec: ChipSpec): Chip {
     sources: spec.sources,
     limitations,
     caveats: spec.caveats,
+    security: unknownSecurity(),
+    software: { stacks: [] },
   };
   if (spec.category) chip.category = spec.category;
   if (spec.year !== undefined) chip.year = spec.year;
@@ -117,6 +125,10 @@ export function buildChip(spec: ChipSpec): Chip {
   if (spec.notes) chip.notes = spec.notes;
   if (spec.design) chip.design = spec.design;
   addLinksPowerCostProcess(chip, spec, rec);
+  chip.security = buildSecurity(spec, rec);
+  chip.software = buildSoftware(spec, rec);
+  if (spec.cost.note) chip.cost.note = spec.cost.note;
+  if (chip.cost.price_usd !== undefined) chip.cost.price_scope = spec.cost.price_scope ?? "chip";
   if (chip.power.tdp_w === undefined) chip.limitations.push("no TDP in its sources: energy estimates are unavailable");
   return chip;
 }

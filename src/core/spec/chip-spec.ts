@@ -3,6 +3,7 @@ import { DTYPES } from "../units/dtype.js";
 import { npuDesignSchema } from "./npu-design-spec.js";
 import { sourced, sourcedQuantity } from "./sourced.js";
 import { CHIP_KINDS } from "./catalog-kinds.js";
+import { chipSecuritySchema, chipSoftwareSchema } from "./chip-security-spec.js";
 
 /**
  * The hardware spec format: one file per chip, YAML or JSON. It describes every kind of chip in the
@@ -143,6 +144,8 @@ export const chipSpecSchema = z.strictObject({
     .strictObject({
       price: sourcedQuantity("usd", { positive: true }).optional(),
       cloud_per_hour: sourcedQuantity("usd_per_hour", { positive: true }).optional(),
+      /** What `price` buys: the chip (or its share of a board), a module or card that still needs a host, or a complete system (no server share is added to it). */
+      price_scope: z.enum(["chip", "module", "system"]).optional(),
       note: z.string().optional(),
     })
     .default({}),
@@ -154,6 +157,10 @@ export const chipSpecSchema = z.strictObject({
   limitations: z.array(z.string()).default([]),
   caveats: z.array(z.string()).default([]),
   notes: z.string().optional(),
+  /** Confidential computing, memory encryption, secure boot, attestation, isolation (chip-security-spec.ts). */
+  security: chipSecuritySchema.optional(),
+  /** The software ecosystem the chip runs (CUDA, ROCm, XLA, ...), sourced. */
+  software: chipSoftwareSchema.optional(),
 });
 
 /** What a spec file may contain (before defaults and unit normalisation). */

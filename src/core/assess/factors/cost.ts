@@ -1,6 +1,120 @@
+import { type OwnershipResult, ownershipCost, usdPerUnitOfWork } from "../../money/index.js";
+import type { MoneyCatalog } from "../../spec/money-spec.js";
 import { type FactorContext, type FactorValue, unknownFactor } from "../factor.js";
 
-/** Placeholder: replaced by the cost model (issue #9). */
-export function costFactor(_ctx: FactorContext): FactorValue {
-  return unknownFactor("", "higher", ["cost model"], "not computed yet");
+/**
+ * Cost factor (issue #9): what the workload's unit of work costs on this chip: USD per million output
+ * tokens or per thousand images (inference), USD per training step or per training run (training, when
+ * a token budget gives the run's length). The rate per busy chip-hour is the owned cost — capex
+ * amortised over `amortisation_years` at `utilisation` plus energy × PUE × USD/kWh, the energy from the
+ * estimate — or, for a cloud deployment, the chip's on-demand rate ÷ utilisation. Method: docs/cost.md.
+ */
+export function costFactor(ctx: FactorContext): FactorValue {
+  const work = unitOfWork(ctx);
+  if ("missing" in work) return unknownFactor(work.unit, "lower", work.missing, work.note);
+  if (!ctx.money) return unknownFactor(work.unit, "lower", ["money catalog (FactorContext.money)"], "the ownership defaults (catalog/money) were not given to the assessment");
+  const owned = ownership(ctx, ctx.money, work.busyPowerW);
+  const cloud = ctx.conditions.deployment === "cloud";
+  const rate = cloud ? owned.cloud_usd_per_busy_chip_hour : owned.owned_usd_per_busy_chip_hour;
+  if (rate === null) {
+    const need = cloud ? ["cost.cloud_per_hour"] : owned.missing.filter((m) => m !== "cost.cloud_per_hour");
+    const why = ctx.chip.cost.note ? ` (${ctx.chip.cost.note})` : "";
+    return unknownFactor(work.unit, "lower", need, `no ${cloud ? "cloud rate" : "purchase price or power"} for ${ctx.chip.id}${why}: ${work.unit} cannot be priced`);
+  }
+  const value = usdPerUnitOfWork(rate, ctx.chips, work.secondsPerUnit);
+  const ownedUnit = owned.owned_usd_per_busy_chip_hour === null ? null : usdPerUnitOfWork(owned.owned_usd_per_busy_chip_hour, ctx.chips, work.secondsPerUnit);
+  const cloudUnit = owned.cloud_usd_per_busy_chip_hour === null ? null : usdPerUnitOfWork(owned.cloud_usd_per_busy_chip_hour, ctx.chips, work.secondsPerUnit);
+  const c = owned.conditions;
+  return {
+    value,
+    unit: work.unit,
+    better: "lower",
+    rank: null,
+    limited_by: cloud ? `cloud rate $${owned.cloud_usd_per_hour}/chip-h at ${(c.utilisation * 100).toFixed(0)} % utilisation` : dominantOwnedPart(owned),
+    note: `${cloud ? "cloud on-demand rate" : `owned: capex over ${c.years} yr + energy at PUE ${c.pue}, $${c.usd_per_kwh}/kWh`}, ${(c.utilisation * 100).toFixed(0)} % utilisation, ${ctx.chips} chip(s), ${work.what}`,
+    basis: "derived",
+    source: sourceOf(ctx, cloud),
+    details: {
+      basis: cloud ? "cloud" : "owned",
+      capex_usd: owned.capex_usd,
+      opex_usd_per_year: owned.opex_usd_per_year,
+      tco_usd: owned.tco_usd,
+      cloud_usd_per_hour: owned.cloud_usd_per_hour,
+      owned_usd_per_busy_chip_hour: owned.owned_usd_per_busy_chip_hour,
+      cloud_usd_per_busy_chip_hour: owned.cloud_usd_per_busy_chip_hour,
+      owned_usd_per_unit: ownedUnit,
+      cloud_usd_per_unit: cloudUnit,
+      busy_power_w_per_chip: owned.busy_power_w_per_chip,
+      seconds_per_unit: work.secondsPerUnit,
+      years: c.years,
+      utilisation: c.utilisation,
+      pue: c.pue,
+      usd_per_kwh: c.usd_per_kwh,
+      system_share_counted: c.include_system,
+    },
+  };
+}
+
+interface UnitOfWork {
+  unit: string;
+  what: string;
+  /** Wall time of one unit on `ctx.chips` chips, s. */
+  secondsPerUnit: number;
+  /** Mean power of one chip while it works, from the estimate (undefined: TDP × average power fraction). */
+  busyPowerW?: number;
+}
+
+function unitOfWork(ctx: FactorContext): UnitOfWork | { unit: string; missing: string[]; note: string } {
+  if (ctx.mode === "inference") {
+    const e = ctx.inference;
+    if (!e) return { unit: "USD/Mtok", missing: ["inference estimate"], note: "the inference estimate could not be made" };
+    const tokens = e.output_tokens_per_s > 0;
+    const unit = tokens ? "USD/Mtok" : "USD/1k images";
+    if (!e.fits) return { unit, missing: ["a layout that fits in memory"], note: `the workload does not fit on ${e.chips} chip(s)` };
+    const perS = tokens ? e.output_tokens_per_s : e.samples_per_s;
+    if (!(perS > 0)) return { unit, missing: ["throughput"], note: "the estimate has no throughput" };
+    const power = e.average_power_w === undefined ? undefined : e.average_power_w / e.chips;
+    return { unit, what: tokens ? `${perS.toPrecision(3)} output tokens/s` : `${perS.toPrecision(3)} images/s`, secondsPerUnit: (tokens ? 1e6 : 1e3) / perS, ...(power !== undefined ? { busyPowerW: power } : {}) };
+  }
+  const t = ctx.training;
+  if (!t) return { unit: "USD/step", missing: ["training estimate"], note: "the training estimate could not be made" };
+  const run = t.time_to_train_s !== undefined;
+  const unit = run ? "USD/run" : "USD/step";
+  if (!t.fits) return { unit, missing: ["a layout that fits in memory"], note: `the step does not fit on ${t.chips} chip(s)` };
+  const power = t.energy_per_step_j === undefined ? undefined : t.energy_per_step_j / t.step_time_s / t.chips;
+  return {
+    unit,
+    what: run ? `a run of ${(t.time_to_train_s! / 86400).toPrecision(3)} days` : `a step of ${t.step_time_s.toPrecision(3)} s`,
+    secondsPerUnit: run ? t.time_to_train_s! : t.step_time_s,
+    ...(power !== undefined ? { busyPowerW: power } : {}),
+  };
+}
+
+function ownership(ctx: FactorContext, money: MoneyCatalog, busyPowerW: number | undefined): OwnershipResult {
+  const k = ctx.conditions;
+  return ownershipCost(ctx.chip, money.ownership, {
+    count: ctx.chips,
+    include_system: k.deployment !== "edge",
+    ...(k.amortisation_years !== undefined ? { years: k.amortisation_years } : {}),
+    ...(k.utilisation !== undefined ? { utilisation: k.utilisation } : {}),
+    ...(k.usd_per_kwh !== undefined ? { usd_per_kwh: k.usd_per_kwh } : {}),
+    ...(k.pue !== undefined ? { pue: k.pue } : {}),
+    ...(k.grid_kg_co2_per_kwh !== undefined ? { grid_kg_co2_per_kwh: k.grid_kg_co2_per_kwh } : {}),
+    ...(busyPowerW !== undefined ? { busy_power_w: busyPowerW } : {}),
+  });
+}
+
+/** Which part of the owned cost per busy hour dominates: capex or energy, with its share. */
+function dominantOwnedPart(o: OwnershipResult): string {
+  const total = o.owned_usd_per_busy_chip_hour!;
+  const c = o.conditions;
+  const capexH = o.capex_usd! / o.count / (c.years * c.hours_per_year) / c.utilisation;
+  const share = capexH / total;
+  return share >= 0.5 ? `capex (${(share * 100).toFixed(0)} % of the cost per busy hour)` : `energy (${((1 - share) * 100).toFixed(0)} % of the cost per busy hour)`;
+}
+
+function sourceOf(ctx: FactorContext, cloud: boolean): string | undefined {
+  const p = ctx.chip.provenance[cloud ? "cost.cloud_usd_per_hour" : "cost.price_usd"];
+  const titles = (p?.source ?? []).map((n) => ctx.chip.sources[String(n)]?.title).filter((t): t is string => !!t);
+  return titles.length ? titles.join("; ") : undefined;
 }
