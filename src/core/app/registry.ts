@@ -8,6 +8,7 @@ import { npuMapJob } from "./jobs/npu-map-job.js";
 import { systolicJob } from "./jobs/systolic-job.js";
 import { inferenceJob } from "./jobs/inference-job.js";
 import { opJob } from "./jobs/op-job.js";
+import { powerJob } from "./jobs/power-job.js";
 import { servingJob } from "./jobs/serving-job.js";
 import { servingPlanJob } from "./jobs/serving-plan-job.js";
 import { scalingJob } from "./jobs/scaling-job.js";
@@ -34,6 +35,7 @@ export const JOBS = {
   systolic: systolicJob,
   "npu-map": npuMapJob,
   catalog: catalogJob,
+  power: powerJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
