@@ -27,6 +27,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "collective", load: async () => (await import("./collective.js")).registerCollectiveCommand },
   { name: "systolic", load: async () => (await import("./systolic.js")).registerSystolicCommand },
   { name: "map", load: async () => (await import("./map.js")).registerMapCommand },
+  { name: "power", load: async () => (await import("./power.js")).registerPowerCommand },
 ];
 
 /** Loads the named commands (every command when `names` is omitted): their registrars, in listing order. */
