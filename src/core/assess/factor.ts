@@ -2,6 +2,7 @@ import type { CostContext } from "../cost/contract.js";
 import type { InferenceEstimate } from "../estimate/estimate-inference.js";
 import type { TrainingEstimate } from "../estimate/estimate-training.js";
 import type { Chip } from "../hardware/chip.js";
+import type { EnergyCatalog } from "../spec/energy-spec.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import type { Precision } from "../workload/precision.js";
 
@@ -77,6 +78,12 @@ export interface FactorContext {
   /** The training-step estimate on `chips` chips (mode training), absent when it could not be made. */
   training?: TrainingEstimate;
   conditions: AssessConditions;
+  /**
+   * The catalog's energy tables (`catalog.energy()`): cooling defaults per form factor and facility
+   * defaults (PUE, $/kWh, grid CO₂) for the power and thermal factors. Without it those factors use
+   * the conditions only (thermal needs an explicit resistance, time constant and ambient).
+   */
+  energy?: EnergyCatalog;
 }
 
 export type FactorProvider = (ctx: FactorContext) => FactorValue;

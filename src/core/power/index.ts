@@ -12,3 +12,4 @@ export { checkThermalParams, steadyTjC, type ThermalParams, thermalPowerLimitW, 
 export { burstToSustained, type OperatingState, type TimelinePoint } from "./timeline.js";
 export { dynamicEnergyScale, type VoltageFrequency, voltageAt } from "./voltage-frequency.js";
 export { inferenceProfile, trainingProfile, type WorkloadProfile } from "./workload-profile.js";
+export { type EstimateForPower, powerOfEstimate } from "./estimate-power.js";
