@@ -5,7 +5,7 @@
  */
 import { type Command, Option } from "commander";
 import { JOBS, type PowerJobRequest, type PowerJobResult } from "../../core/app/index.js";
-import { fmtPct, fmtSi, fmtTime, renderTable } from "../../core/report/table.js";
+import { fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { XpusimError } from "../../core/diagnostics/diagnostic.js";
@@ -38,6 +38,7 @@ interface PowerOpts {
   co2?: number;
   timeline?: boolean;
   json?: boolean;
+  csv?: boolean;
 }
 
 /** A finite number flag (the engine checks its range and names the flag). */
@@ -79,9 +80,12 @@ export function registerPowerCommand(program: Command): void {
     .option("--co2 <kg/kWh>", "grid carbon intensity, kg CO2 per kWh (default 0.436)", num("--co2"))
     .option("--timeline", "print the burst → sustained timeline")
     .option("--json", "print JSON")
+    .option("--csv", "print the burst → sustained timeline as CSV")
     .action((o: PowerOpts) => {
+      const format = formatOf(o);
       const r = atFlags(() => JOBS.power.run(requestOf(o), nodeCatalog()));
-      if (formatOf(o) === "json") emit(json(r));
+      if (format === "json") emit(json(r));
+      else if (format === "csv") emit(renderCsv(r.timeline.map((p) => ({ ...p }))));
       else emit(renderPower(r, !!o.timeline));
     });
 }
