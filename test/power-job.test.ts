@@ -104,7 +104,7 @@ describe("power job", () => {
     const r = JOBS.power.run({ chip: "nvidia-jetson-agx-orin-64gb", model: "resnet-50", mode: "inference", precision: { compute: "int8" }, inference: { batch: 8 } }, catalog);
     expect(r.thermal).toBeNull();
     expect(r.thermal_missing!.join(" ")).toMatch(/thermal_resistance_c_per_w.*module/);
-    expect(r.work_unit).toBe("sample");
+    expect(r.work_unit).toBe("image");
   });
 });
 

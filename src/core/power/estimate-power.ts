@@ -24,7 +24,7 @@ export interface EstimateForPower {
  */
 export function powerOfEstimate(e: EstimateForPower, conditions: PowerConditions, energy: EnergyCatalog | undefined, duration_s?: number): { analysis?: PowerAnalysis; missing: string[] } {
   if (e.ctx.chip.power.tdp_w === undefined) return { missing: ["power.tdp"] };
-  const wp = e.training ? trainingProfile(e.training, e.ctx, e.model, e.precision) : e.inference ? inferenceProfile(e.inference, e.ctx, e.precision) : undefined;
+  const wp = e.training ? trainingProfile(e.training, e.ctx, e.model, e.precision) : e.inference ? inferenceProfile(e.inference, e.ctx, e.precision, e.model.category) : undefined;
   if (!wp) return { missing: ["an inference or training estimate of the workload"] };
   const analysis = analysePower({ profile: wp.profile, ctx: e.ctx, estimate_time_s: wp.time_s, work: wp.work, conditions, ...(energy ? { energy } : {}), ...(duration_s !== undefined ? { duration_s } : {}) });
   return { analysis, missing: [] };

@@ -29,7 +29,7 @@ export interface WorkloadProfile {
   work: { unit: string; count: number };
 }
 
-export function inferenceProfile(e: InferenceEstimate, ctx: CostContext, precision: Precision): WorkloadProfile {
+export function inferenceProfile(e: InferenceEstimate, ctx: CostContext, precision: Precision, category?: ModelSpec["category"]): WorkloadProfile {
   const b = new ProfileBuilder(ctx);
   const pp = Math.max(1, e.pp);
   const g = e.prefill_detail;
@@ -47,7 +47,8 @@ export function inferenceProfile(e: InferenceEstimate, ctx: CostContext, precisi
     b.wait(decode.time_s - busy / pp);
   }
   const tokens = e.output_tokens_per_s * e.e2e_latency_s;
-  const work = tokens > 0 ? { unit: "output token", count: tokens / e.chips } : { unit: "sample", count: e.samples_per_s * e.e2e_latency_s / e.chips };
+  const imageModel = category === "cnn" || category === "vision-transformer" || category === "diffusion-unet";
+  const work = tokens > 0 ? { unit: "output token", count: tokens / e.chips } : { unit: imageModel ? "image" : "sample", count: (e.samples_per_s * e.e2e_latency_s) / e.chips };
   return { profile: b.build(), time_s: e.e2e_latency_s, work };
 }
 

@@ -58,7 +58,7 @@ export const powerJob = defineJob<PowerJobRequest, PowerJobResult>({
     const precision = resolvePrecision(req.precision);
     const model = catalog.model(req.model);
     const { estimate, workload } = req.mode === "inference" ? inferenceWork(req, catalog) : trainingWork(req, catalog);
-    const wprof = req.mode === "inference" ? inferenceProfile(estimate as InferenceEstimate, ctx, precision) : trainingProfile(estimate as TrainingEstimate, ctx, model, precision);
+    const wprof = req.mode === "inference" ? inferenceProfile(estimate as InferenceEstimate, ctx, precision, model.category) : trainingProfile(estimate as TrainingEstimate, ctx, model, precision);
     const energy = catalog.energy();
     const rack = rackOf(req, catalog, chip, energy);
     const analysis = analysePower({
