@@ -170,3 +170,20 @@ describe("xpusim power CLI", () => {
     expect(bad.err).toMatch(/E_RANGE at --thermal-resistance/);
   });
 });
+
+describe("xpusim power --scenario", () => {
+  it("takes chip, model and shape from an inference scenario and the conditions from the flags", async () => {
+    const { code, out } = await runCli("power", "--scenario", "examples/llama-inference.yaml", "--power-cap", "400", "--json");
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    expect(r).toMatchObject({ mode: "inference", chip: "nvidia-h100-sxm", power_cap_w: 400 });
+    expect(r.workload).toMatch(/batch 16, 1024\+256 tokens/);
+    expect(r.capped.power_w).toBeLessThanOrEqual(400.001);
+  });
+
+  it("refuses a call with neither --scenario nor --chip and --model (usage)", async () => {
+    const r = await runCli("power", "--mode", "training");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--chip and --model/);
+  });
+});

@@ -4,16 +4,18 @@
  * throttling from a cold start, energy per token/step, facility energy, cost and CO₂, rack power.
  */
 import { type Command, Option } from "commander";
-import { JOBS, type PowerJobRequest, type PowerJobResult } from "../../core/app/index.js";
+import { JOBS, parseScenario, powerRequestFromScenario, type PowerJobRequest, type PowerJobResult } from "../../core/app/index.js";
 import { fmtPct, fmtSi, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
 import { DTYPES, type DType } from "../../core/units/dtype.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
+import { readDocument } from "../../node/read-document.js";
 import { XpusimError } from "../../core/diagnostics/diagnostic.js";
 import { emit, formatOf, json, nonNegativeInt, positiveInt, UsageError } from "../output.js";
 
 interface PowerOpts {
-  chip: string;
-  model: string;
+  chip?: string;
+  model?: string;
+  scenario?: string;
   mode: "inference" | "training";
   dtype?: DType;
   batch?: number;
@@ -54,8 +56,9 @@ export function registerPowerCommand(program: Command): void {
   program
     .command("power")
     .description("power and thermal of a workload: demanded power, DVFS under a power cap, junction temperature and throttling over time, energy per token/step, facility cost and CO2")
-    .requiredOption("--chip <id>", "chip id or chip spec file")
-    .requiredOption("--model <id>", "model id or model spec file")
+    .option("--chip <id>", "chip id or chip spec file (required without --scenario)")
+    .option("--model <id>", "model id or model spec file (required without --scenario)")
+    .option("--scenario <file>", "an inference or training scenario file (docs/scenario.md): chip, model, shape and precision from it; the flags set the conditions")
     .addOption(new Option("--mode <mode>", "inference or training").choices(["inference", "training"]).default("inference"))
     .addOption(new Option("--dtype <dtype>", "compute dtype (default bf16)").choices([...DTYPES]))
     .option("--batch <n>", "inference: batch (default 1)", positiveInt("--batch"))
@@ -83,7 +86,12 @@ export function registerPowerCommand(program: Command): void {
     .option("--csv", "print the burst → sustained timeline as CSV")
     .action((o: PowerOpts) => {
       const format = formatOf(o);
-      const r = atFlags(() => JOBS.power.run(requestOf(o), nodeCatalog()));
+      const catalog = nodeCatalog(o.scenario);
+      const scenario = o.scenario !== undefined ? powerRequestFromScenario(parseScenario(readDocument(o.scenario), o.scenario), catalog) : undefined;
+      if (!scenario && (o.chip === undefined || o.model === undefined)) throw new UsageError("power needs --chip and --model (or --scenario <file>)");
+      const request = requestOf(o);
+      const full = scenario ? { ...scenario, ...(o.chip ? { chip: o.chip } : {}), ...(o.model ? { model: o.model } : {}), conditions: request.conditions ?? {}, ...pick(request, ["duration_s", "system", "nodes_per_rack"]) } : request;
+      const r = atFlags(() => JOBS.power.run(full, catalog));
       if (format === "json") emit(json(r));
       else if (format === "csv") emit(renderCsv(r.timeline.map((p) => ({ ...p }))));
       else emit(renderPower(r, !!o.timeline));
@@ -114,12 +122,18 @@ const POWER_FLAGS = {
   nodes_per_rack: "--nodes-per-rack",
 } as const;
 
+function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
 function requestOf(o: PowerOpts): PowerJobRequest {
   const def = <K extends string, V>(k: K, v: V | undefined) => (v !== undefined ? ({ [k]: v } as Record<K, V>) : {});
   const layout = { ...def("chips", o.chips), ...def("tp", o.tp), ...def("pp", o.pp) };
   return {
-    chip: o.chip,
-    model: o.model,
+    chip: o.chip ?? "",
+    model: o.model ?? "",
     mode: o.mode,
     ...(o.dtype ? { precision: { compute: o.dtype } } : {}),
     ...(o.mode === "inference" ? { inference: { ...def("batch", o.batch), ...def("input_tokens", o.input), ...def("output_tokens", o.output), ...layout } } : { training: { ...def("global_batch", o.globalBatch), ...def("seq_len", o.seq), ...layout } }),

@@ -4,6 +4,7 @@ import type { TrainingEstimate } from "../../estimate/estimate-training.js";
 import type { Chip } from "../../hardware/chip.js";
 import { analysePower, inferenceProfile, type PowerAnalysis, type PowerConditions, type RackInputs, trainingProfile } from "../../power/index.js";
 import type { EnergyCatalog } from "../../spec/energy-spec.js";
+import type { Scenario } from "../../spec/scenario-spec.js";
 import { type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
 import type { Catalog, SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
@@ -57,7 +58,8 @@ export const powerJob = defineJob<PowerJobRequest, PowerJobResult>({
     const ctx = catalog.context(chip);
     const precision = resolvePrecision(req.precision);
     const model = catalog.model(req.model);
-    const { estimate, workload } = req.mode === "inference" ? inferenceWork(req, catalog) : trainingWork(req, catalog);
+    const tokenModel = model.category === "decoder-llm" || model.category === "encoder";
+    const { estimate, workload } = req.mode === "inference" ? inferenceWork(req, catalog, tokenModel) : trainingWork(req, catalog, tokenModel);
     const wprof = req.mode === "inference" ? inferenceProfile(estimate as InferenceEstimate, ctx, precision, model.category) : trainingProfile(estimate as TrainingEstimate, ctx, model, precision);
     const energy = catalog.energy();
     const rack = rackOf(req, catalog, chip, energy);
@@ -76,16 +78,32 @@ export const powerJob = defineJob<PowerJobRequest, PowerJobResult>({
   },
 });
 
-function inferenceWork(req: PowerJobRequest, catalog: Catalog): { estimate: InferenceEstimate; workload: string } {
-  const shape = { batch: 1, input_tokens: 2048, output_tokens: 256, chips: 1, tp: 1, pp: 1, ...req.inference };
-  const e = inferenceJob.run({ ...shape, chip: req.chip, model: req.model, ...(req.precision ? { precision: req.precision } : {}), ...(req.system !== undefined && shape.system === undefined ? { system: req.system } : {}) } as InferenceJobRequest, catalog);
-  return { estimate: e, workload: `${e.model} inference, ${e.precision.executed}, batch ${shape.batch}, ${shape.input_tokens}+${shape.output_tokens} tokens, ${e.chips} chip${e.chips > 1 ? "s" : ""}` };
+/**
+ * The power request of a scenario file (kind: inference or training): its chip, model, precision and
+ * shape as the inference / training jobs read them; the caller adds the operating conditions.
+ */
+export function powerRequestFromScenario(s: Scenario, catalog: Catalog): PowerJobRequest {
+  if (s.kind === "inference") {
+    const { chip, model, precision, ...shape } = inferenceJob.fromScenario!(s, catalog);
+    return { chip, model, mode: "inference", ...(precision ? { precision } : {}), inference: shape };
+  }
+  if (s.kind === "training") {
+    const { chip, model, precision, ...shape } = trainingJob.fromScenario!(s, catalog);
+    return { chip, model, mode: "training", precision, training: shape };
+  }
+  throw new XpusimError(error("E_SCHEMA", "kind", `power needs a kind: inference or kind: training scenario, got kind: ${s.kind}`, { expected: "inference or training", got: s.kind }));
 }
 
-function trainingWork(req: PowerJobRequest, catalog: Catalog): { estimate: TrainingEstimate; workload: string } {
+function inferenceWork(req: PowerJobRequest, catalog: Catalog, tokenModel: boolean): { estimate: InferenceEstimate; workload: string } {
+  const shape = { batch: 1, input_tokens: 2048, output_tokens: 256, chips: 1, tp: 1, pp: 1, ...req.inference };
+  const e = inferenceJob.run({ ...shape, chip: req.chip, model: req.model, ...(req.precision ? { precision: req.precision } : {}), ...(req.system !== undefined && shape.system === undefined ? { system: req.system } : {}) } as InferenceJobRequest, catalog);
+  return { estimate: e, workload: `${e.model} inference, ${e.precision.executed}, batch ${shape.batch}${tokenModel ? `, ${shape.input_tokens}+${shape.output_tokens} tokens` : ""}, ${e.chips} chip${e.chips > 1 ? "s" : ""}` };
+}
+
+function trainingWork(req: PowerJobRequest, catalog: Catalog, tokenModel: boolean): { estimate: TrainingEstimate; workload: string } {
   const shape = { global_batch: 1024, seq_len: 2048, recompute: "none" as const, chips: 1, ...req.training };
   const e = trainingJob.run({ ...shape, chip: req.chip, model: req.model, precision: req.precision ?? {}, ...(req.system !== undefined && shape.system === undefined ? { system: req.system } : {}) } as TrainingJobRequest, catalog);
-  return { estimate: e, workload: `${e.model} training step, global batch ${shape.global_batch} × ${shape.seq_len} tokens, ${e.chips} chip${e.chips > 1 ? "s" : ""}` };
+  return { estimate: e, workload: `${e.model} training step, global batch ${shape.global_batch}${tokenModel ? ` × ${shape.seq_len} tokens` : ""}, ${e.chips} chip${e.chips > 1 ? "s" : ""}` };
 }
 
 function checkDuration(d: number): number {
