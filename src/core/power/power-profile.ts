@@ -45,8 +45,13 @@ export class ProfileBuilder {
   /** One segment: clocked, memory and fixed time of one execution, its count and energies. */
   segment(clocked_s: number, memory_s: number, fixed_s: number, count: number, e_clocked_j: number, e_memory_j: number): this {
     if (count <= 0) return this;
-    const v = [clocked_s, memory_s, Math.max(0, fixed_s), count, e_clocked_j, e_memory_j];
-    for (let i = 0; i < 6; i++) this.rows[i]!.push(v[i]!);
+    const r = this.rows;
+    r[0]!.push(clocked_s);
+    r[1]!.push(memory_s);
+    r[2]!.push(Math.max(0, fixed_s));
+    r[3]!.push(count);
+    r[4]!.push(e_clocked_j);
+    r[5]!.push(e_memory_j);
     return this;
   }
 
