@@ -31,6 +31,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "report", load: async () => (await import("./report.js")).registerReportCommand },
   { name: "precision", load: async () => (await import("./precision.js")).registerPrecisionCommand },
   { name: "cost", load: async () => (await import("./cost.js")).registerCostCommand },
+  { name: "power", load: async () => (await import("./power.js")).registerPowerCommand },
 ];
 
 /** Loads the named commands (every command when `names` is omitted): their registrars, in listing order. */

@@ -16,6 +16,8 @@ export { TRAINING_FACTORS, INFERENCE_FACTORS } from "../assess/factor.js";
 export type { CompareRequest, CompareResult, CompareRow, DTypeChoice } from "./jobs/compare-job.js";
 export type { CompareWorkload, CompareWorkloadRequest } from "./compare-workload.js";
 export type { InferenceJobRequest } from "./jobs/inference-job.js";
+export type { PowerJobRequest, PowerJobResult } from "./jobs/power-job.js";
+export { powerRequestFromScenario } from "./jobs/power-job.js";
 export type { TrainingJobRequest } from "./jobs/training-job.js";
 export type { ServingJobRequest, ServingWorkload, SyntheticServingWorkload, TraceServingWorkload } from "./jobs/serving-job.js";
 export { describeServingWorkload, servingRequests, SERVING_DEFAULT_ENGINE, SERVING_WORKLOAD_DEFAULTS } from "./jobs/serving-job.js";

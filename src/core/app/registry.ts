@@ -15,6 +15,7 @@ import { reportJob } from "./jobs/report-job.js";
 import { precisionCastJob } from "./jobs/precision-cast-job.js";
 import { precisionGemmJob } from "./jobs/precision-gemm-job.js";
 import { precisionModelJob } from "./jobs/precision-model-job.js";
+import { powerJob } from "./jobs/power-job.js";
 import { servingJob } from "./jobs/serving-job.js";
 import { servingPlanJob } from "./jobs/serving-plan-job.js";
 import { scalingJob } from "./jobs/scaling-job.js";
@@ -48,6 +49,7 @@ export const JOBS = {
   "precision-model": precisionModelJob,
   "cost-tco": costTcoJob,
   "cost-die": costDieJob,
+  power: powerJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;

@@ -1,3 +1,5 @@
+import type { MoneyCatalog } from "../spec/money-spec.js";
+import type { EnergyCatalog } from "../spec/energy-spec.js";
 import type { CostContext } from "../cost/contract.js";
 import { XpusimError } from "../diagnostics/diagnostic.js";
 import { estimateInference, type InferenceEstimate } from "../estimate/estimate-inference.js";
@@ -42,6 +44,10 @@ export interface AssessInput {
   /** The host CPU ops fall back to (flexibility). */
   host?: Chip;
   conditions: AssessConditions;
+  /** Ownership defaults (catalog.money()) for the cost factor. */
+  money?: MoneyCatalog;
+  /** Cooling and facility tables (catalog.energy()) for the power and thermal factors. */
+  energy?: EnergyCatalog;
   weights?: Partial<Record<FactorKey, number>>;
   /** Training layout degrees (default tp = pp = 1, dp = count). */
   tp?: number;
@@ -120,6 +126,8 @@ function contextFor(c: AssessChipInput, input: AssessInput, est: Estimates): Fac
     ...(est.training ? { training: est.training } : {}),
     ...(est.system ? { system: est.system } : {}),
     ...(est.issue ? { estimate_issue: est.issue } : {}),
+    ...(input.money ? { money: input.money } : {}),
+    ...(input.energy ? { energy: input.energy } : {}),
   };
 }
 

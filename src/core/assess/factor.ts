@@ -3,6 +3,7 @@ import type { InferenceEstimate } from "../estimate/estimate-inference.js";
 import type { TrainingEstimate } from "../estimate/estimate-training.js";
 import type { Chip } from "../hardware/chip.js";
 import type { System } from "../network/build-system.js";
+import type { EnergyCatalog } from "../spec/energy-spec.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import type { MoneyCatalog } from "../spec/money-spec.js";
 import type { Precision } from "../workload/precision.js";
@@ -92,6 +93,12 @@ export interface FactorContext {
   shared?: SharedAnalyses;
   /** Ownership defaults (PUE, USD/kWh, server factors, amortisation) from the catalog: `catalog.money()`; the cost factor is unknown without it. */
   money?: MoneyCatalog;
+  /**
+   * The catalog's energy tables (`catalog.energy()`): cooling defaults per form factor and facility
+   * defaults (PUE, $/kWh, grid CO₂) for the power and thermal factors. Without it those factors use
+   * the conditions only (thermal needs an explicit resistance, time constant and ambient).
+   */
+  energy?: EnergyCatalog;
 }
 
 /** The workload of an assessment after defaults (assess/workload.ts documents them). */

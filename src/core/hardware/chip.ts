@@ -1,4 +1,5 @@
 import type { ChipSpec } from "../spec/chip-spec.js";
+import type { CoolingType, FormFactor } from "../spec/energy-spec.js";
 import type { NpuDesignSpec } from "../spec/npu-design-spec.js";
 import type { Provenance } from "../spec/sourced.js";
 import { DTYPES, type DType } from "../units/dtype.js";
@@ -54,6 +55,8 @@ export interface Chip {
   memory: { main: MemoryLevel; on_chip: MemoryLevel[] };
   interconnect: { scale_up?: Link; host?: Link };
   power: { tdp_w?: number; idle_w?: number };
+  /** Junction limits (°C), packaging and usual cooling; each field absent when unpublished. */
+  thermal: ChipThermal;
   /** Purchase price and cloud rate when a source gives them; `note` says why one is absent. */
   cost: { price_usd?: number; cloud_usd_per_hour?: number; price_scope?: "chip" | "module" | "system"; note?: string };
   process: { node?: string; die_area_mm2?: number; transistors?: number };
@@ -72,6 +75,13 @@ export interface Chip {
   security: ChipSecurity;
   /** The software ecosystem the chip runs (CUDA, ROCm, XLA, ...), sourced; empty when unknown. */
   software: ChipSoftware;
+}
+
+export interface ChipThermal {
+  tj_max_c?: number;
+  tj_slowdown_c?: number;
+  form_factor?: FormFactor;
+  cooling?: CoolingType;
 }
 
 /** Builds the normalised model from a validated spec. Pure; no I/O. */
@@ -109,6 +119,7 @@ export function buildChip(spec: ChipSpec): Chip {
     memory: { main, on_chip },
     interconnect: {},
     power: {},
+    thermal: thermalOf(spec, rec),
     cost: {},
     process: {},
     efficiency_overrides: spec.efficiency,
@@ -131,6 +142,20 @@ export function buildChip(spec: ChipSpec): Chip {
   if (chip.cost.price_usd !== undefined) chip.cost.price_scope = spec.cost.price_scope ?? "chip";
   if (chip.power.tdp_w === undefined) chip.limitations.push("no TDP in its sources: energy estimates are unavailable");
   return chip;
+}
+
+/** The thermal section, provenance recorded under thermal.*. */
+function thermalOf(spec: ChipSpec, rec: ProvenanceRecorder): ChipThermal {
+  const t: ChipThermal = {};
+  const tj = rec.take("thermal.tj_max_c", spec.thermal.tj_max_c);
+  if (tj !== undefined) t.tj_max_c = tj;
+  const slow = rec.take("thermal.tj_slowdown_c", spec.thermal.tj_slowdown_c);
+  if (slow !== undefined) t.tj_slowdown_c = slow;
+  const ff = rec.take("thermal.form_factor", spec.thermal.form_factor);
+  if (ff !== undefined) t.form_factor = ff;
+  const cooling = rec.take("thermal.cooling", spec.thermal.cooling);
+  if (cooling !== undefined) t.cooling = cooling;
+  return t;
 }
 
 /** Matrix-engine peaks per dtype: as given, else 2 × MACs/cycle × engines × clock (recorded as derived). */

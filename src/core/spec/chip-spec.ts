@@ -4,6 +4,7 @@ import { npuDesignSchema } from "./npu-design-spec.js";
 import { sourced, sourcedQuantity } from "./sourced.js";
 import { CHIP_KINDS } from "./catalog-kinds.js";
 import { chipSecuritySchema, chipSoftwareSchema } from "./chip-security-spec.js";
+import { COOLING_TYPES, FORM_FACTORS } from "./energy-spec.js";
 
 /**
  * The hardware spec format: one file per chip, YAML or JSON. It describes every kind of chip in the
@@ -110,6 +111,23 @@ export const chipSpecSchema = z.strictObject({
     .strictObject({
       boost: sourcedQuantity("hz", { positive: true }).optional(),
       base: sourcedQuantity("hz", { positive: true }).optional(),
+      note: z.string().optional(),
+    })
+    .default({}),
+  /**
+   * Junction limits, packaging and default cooling for the thermal model (src/core/power/thermal.ts).
+   * Temperatures in °C. A chip without a published limit leaves it out (the model then uses the labelled
+   * default of catalog/energy/cooling.yaml).
+   */
+  thermal: z
+    .strictObject({
+      /** Max operating temperature: above it the power manager clocks down (NVIDIA "GPU Max Operating Temp"). */
+      tj_max_c: sourced(z.number().gt(0).lt(200)).optional(),
+      /** Hardware slowdown temperature (clock ÷ 2 or more). */
+      tj_slowdown_c: sourced(z.number().gt(0).lt(200)).optional(),
+      form_factor: sourced(z.enum(FORM_FACTORS)).optional(),
+      /** How the chip is cooled in its usual deployment. */
+      cooling: sourced(z.enum(COOLING_TYPES)).optional(),
       note: z.string().optional(),
     })
     .default({}),

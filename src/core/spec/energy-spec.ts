@@ -110,7 +110,70 @@ export const staticPowerSchema = z.strictObject({
 });
 export type StaticPowerTable = z.output<typeof staticPowerSchema>;
 
-export const energyFileSchema = z.discriminatedUnion("kind", [nodeEnergySchema, dramEnergySchema, scalingSchema, staticPowerSchema]);
+export const COOLING_TYPES = ["air", "liquid"] as const;
+export type CoolingType = (typeof COOLING_TYPES)[number];
+export const FORM_FACTORS = ["sxm", "oam", "pcie", "mxm", "soc", "module", "wafer", "socket", "m2", "card", "tray"] as const;
+export type FormFactor = (typeof FORM_FACTORS)[number];
+
+/** One cooling arrangement's lumped one-pole thermal model (precision-power-thermal.md §3.2–3.3). */
+const coolingEntry = z.strictObject({
+  /** Junction-to-ambient (or -coolant) thermal resistance θ, °C/W. */
+  resistance_c_per_w: energyValue,
+  /** Time constant τ = R·C of the dominant (heat-sink / cold-plate) pole, s. */
+  time_constant_s: energyValue,
+  /** Air inlet or coolant temperature the figures assume, °C. */
+  ambient_c: energyValue,
+  note: z.string().optional(),
+});
+export type CoolingEntry = z.output<typeof coolingEntry>;
+
+/**
+ * Cooling defaults (`kind: thermal`): per cooling type, with per-form-factor overrides where a form factor
+ * has its own sourced figure, and a default junction limit for chips whose own limit is unpublished.
+ */
+export const thermalTableSchema = z.strictObject({
+  kind: z.literal("thermal"),
+  id: z.string(),
+  sources,
+  /** Default arrangement per cooling type (applies to every form factor without an override). */
+  cooling: z.strictObject({ air: coolingEntry, liquid: coolingEntry }),
+  /** Form factors whose resistance differs from the cooling type's default (e.g. a PCIe card's passive sink). */
+  form_factor_overrides: z.partialRecord(z.enum(FORM_FACTORS), z.partialRecord(z.enum(COOLING_TYPES), coolingEntry.partial())).default({}),
+  /** Form factors with no sourced air-cooling figure: the model refuses to guess their resistance (a cold plate's applies to any). */
+  air_unsupported_form_factors: z.array(z.enum(FORM_FACTORS)).default([]),
+  /** Junction (max operating, software-throttle) temperature for a chip that publishes none, °C. */
+  default_tj_max_c: energyValue,
+  rule: z.string(),
+});
+export type ThermalTable = z.output<typeof thermalTableSchema>;
+
+/** Rack packaging of a catalog system (rack power density). */
+const rackEntry = z.strictObject({
+  nodes_per_rack: energyValue,
+  /** Maximum input power of one node (all its chips at TDP, CPUs, NICs, fans), W. */
+  node_max_power_w: energyValue,
+  /** Rack power outside the nodes (switch trays, power shelves), W. */
+  rack_other_w: energyValue.optional(),
+  cooling: z.enum(COOLING_TYPES).optional(),
+});
+export type RackEntry = z.output<typeof rackEntry>;
+
+/** Facility defaults (`kind: facility`): PUE per cooling type, electricity price, grid carbon, rack packaging per system. */
+export const facilityTableSchema = z.strictObject({
+  kind: z.literal("facility"),
+  id: z.string(),
+  sources,
+  pue: z.strictObject({ air: energyValue, liquid: energyValue }),
+  usd_per_kwh: energyValue,
+  grid_kg_co2_per_kwh: energyValue,
+  /** Air cooling's practical rack limit, kW (above it racks go liquid). */
+  air_rack_limit_kw: energyValue,
+  racks: z.record(z.string(), rackEntry).default({}),
+  rule: z.string(),
+});
+export type FacilityTable = z.output<typeof facilityTableSchema>;
+
+export const energyFileSchema = z.discriminatedUnion("kind", [nodeEnergySchema, dramEnergySchema, scalingSchema, staticPowerSchema, thermalTableSchema, facilityTableSchema]);
 export type EnergyFile = z.output<typeof energyFileSchema>;
 
 /** Everything the energy and area models need, as loaded from catalog/energy. */
@@ -120,4 +183,8 @@ export interface EnergyCatalog {
   scaling: ScalingTable;
   /** Leakage and clock-network constants; absent, the static and clock energies are zero. */
   static?: StaticPowerTable;
+  /** Cooling defaults per cooling type and form factor (catalog/energy/cooling.yaml); absent, thermal needs explicit inputs. */
+  thermal?: ThermalTable;
+  /** PUE, electricity price, grid carbon, rack packaging (catalog/energy/facility.yaml). */
+  facility?: FacilityTable;
 }

@@ -180,6 +180,13 @@ export const EFFICIENCY_PARAMS = {
   energy_pj_per_vector_flop: { schema: z.number().positive(), unit: "pJ/FLOP", doc: "Dynamic energy per vector-unit FLOP (fp32 lanes)." },
   energy_pj_per_byte_main: { schema: z.number().positive(), unit: "pJ/B", doc: "Dynamic energy per byte moved to or from main memory (DRAM core + PHY)." },
   energy_pj_per_byte_onchip: { schema: z.number().positive(), unit: "pJ/B", doc: "Dynamic energy per byte moved through the last-level on-chip SRAM / cache." },
+  voltage_frequency: {
+    schema: z
+      .strictObject({ min_clock_fraction: fraction, v_at_min_clock: z.number().positive(), v_at_max_clock: z.number().positive() })
+      .refine((v) => v.v_at_max_clock >= v.v_at_min_clock, { message: "v_at_max_clock must be at least v_at_min_clock" }),
+    unit: "fraction of the boost clock, V",
+    doc: "DVFS curve for the power model (src/core/power): the lowest clock the power manager uses (fraction of the boost clock) and the core voltage there and at the boost clock; V is linear in f between them, dynamic power ∝ f·V².",
+  },
   dequant_ops_per_element: {
     schema: dtypeRecord(z.number().positive()),
     unit: "vector ops per weight element, by storage dtype",
@@ -256,6 +263,7 @@ export interface EfficiencyParams {
   energy_pj_per_vector_flop: number;
   energy_pj_per_byte_main: number;
   energy_pj_per_byte_onchip: number;
+  voltage_frequency: { min_clock_fraction: number; v_at_min_clock: number; v_at_max_clock: number };
   dequant_ops_per_element: Partial<Record<DType, number>>;
   dequant_overlap: number;
   runtime_overhead_bytes: number;

@@ -191,6 +191,8 @@ export const assessJob = defineJob<AssessRequest, AssessResult>({
       systemFor: (chip, n) => catalog.system(undefined, chip, n),
       ...(host ? { host } : {}),
       conditions,
+      money: catalog.money(),
+      energy: catalog.energy(),
       weights,
       ...(shape.fields.tp !== undefined ? { tp: shape.fields.tp } : {}),
       ...(shape.fields.pp !== undefined ? { pp: shape.fields.pp } : {}),

@@ -1,6 +1,50 @@
 import { type FactorContext, type FactorValue, unknownFactor } from "../factor.js";
+import { ghz, powerAnalysisOf, sourceTitles } from "./power-analysis.js";
 
-/** Placeholder: replaced by the power model (issue #9). */
-export function powerFactor(_ctx: FactorContext): FactorValue {
-  return unknownFactor("", "higher", ["power model"], "not computed yet");
+/**
+ * Power: energy per unit of work at the operating power cap (J per output token for LLM inference,
+ * per sample for other inference, per training step), lower is better — the figure MLPerf Power
+ * reports inverted (samples per joule), so it rewards a chip that is both fast and frugal. The power
+ * model (src/core/power, docs/power.md) prices the estimate's ops: dynamic energy from the family's
+ * per-FLOP and per-byte constants plus static power, DVFS under the cap (default TDP; a user cap
+ * slows compute-bound work). Details carry the demanded and average power, the clocks, and the
+ * facility energy, cost and CO₂ per unit of work.
+ */
+export function powerFactor(ctx: FactorContext): FactorValue {
+  const { analysis: a, missing } = powerAnalysisOf(ctx);
+  if (!a) return unknownFactor("J", "lower", missing, `no power figure: missing ${missing.join(", ")}`);
+  const unit = `J/${a.work_unit}`;
+  const binds = a.capped.binds;
+  const f = a.facility;
+  const source = sourceTitles(ctx.chip, "power.tdp_w");
+  return {
+    value: a.energy_per_unit_j,
+    unit,
+    better: "lower",
+    rank: null,
+    limited_by: binds ? `power cap ${a.power_cap_w.toFixed(0)} W: clock ${ghz(a.capped.clock_hz)} of ${ghz(a.boost_clock_hz)}` : null,
+    note: `${a.average_power_w.toFixed(0)} W average (demand ${a.demanded_power_w.toFixed(0)} W at the boost clock, cap ${a.power_cap_w.toFixed(0)} W ${a.power_cap_origin}); energy per ${a.work_unit} from the estimate's ops priced by the family's energy constants`,
+    basis: "derived",
+    ...(source ? { source } : {}),
+    details: {
+      average_power_w: a.average_power_w,
+      demanded_w: a.demanded_power_w,
+      peak_op_power_w: a.peak_op_power_w,
+      power_cap_w: a.power_cap_w,
+      tdp_w: a.tdp_w,
+      idle_w: a.idle_w,
+      cap_binds: binds,
+      stock_tdp_binds: a.stock.binds,
+      peak_clock_hz: a.boost_clock_hz,
+      sustained_clock_hz: a.capped.clock_hz,
+      clock_ratio: a.capped.clock_ratio,
+      throughput_ratio_vs_stock: a.capped.throughput_ratio,
+      energy_per_unit_j: a.energy_per_unit_j,
+      work_unit: a.work_unit,
+      facility_energy_per_unit_kwh: f ? f.energy_per_unit_kwh : null,
+      facility_cost_per_unit_usd: f ? f.cost_per_unit_usd : null,
+      facility_co2_per_unit_kg: f ? f.co2_per_unit_kg : null,
+      pue: f ? f.pue : null,
+    },
+  };
 }

@@ -1,0 +1,36 @@
+import type { Chip } from "../../hardware/chip.js";
+import { type EstimateForPower, type PowerAnalysis, type PowerConditions, powerOfEstimate } from "../../power/index.js";
+import type { AssessConditions, FactorContext } from "../factor.js";
+
+/** The assessment's conditions as the power model takes them. */
+export function powerConditionsOf(c: AssessConditions): PowerConditions {
+  const out: PowerConditions = {};
+  if (c.power_cap_w !== undefined) out.power_cap_w = c.power_cap_w;
+  if (c.cooling !== undefined) out.cooling = c.cooling;
+  if (c.thermal_resistance_c_per_w !== undefined) out.thermal_resistance_c_per_w = c.thermal_resistance_c_per_w;
+  if (c.ambient_c !== undefined) out.ambient_c = c.ambient_c;
+  if (c.pue !== undefined) out.pue = c.pue;
+  if (c.usd_per_kwh !== undefined) out.usd_per_kwh = c.usd_per_kwh;
+  if (c.grid_kg_co2_per_kwh !== undefined) out.grid_kg_co2_per_kwh = c.grid_kg_co2_per_kwh;
+  return out;
+}
+
+/** The power analysis of the factor context's estimate (the mode's), or what is missing. */
+export function powerAnalysisOf(ctx: FactorContext): { analysis?: PowerAnalysis; missing: string[] } {
+  const e: EstimateForPower = { ctx: ctx.cost, model: ctx.model, precision: ctx.precision };
+  if (ctx.mode === "training" && ctx.training) e.training = ctx.training;
+  if (ctx.mode === "inference" && ctx.inference) e.inference = ctx.inference;
+  return powerOfEstimate(e, powerConditionsOf(ctx.conditions), ctx.energy);
+}
+
+/** Titles of the sources behind a chip figure (its provenance at `path`). */
+export function sourceTitles(chip: Chip, path: string): string | undefined {
+  const p = chip.provenance[path];
+  const refs = p?.source === undefined ? [] : Array.isArray(p.source) ? p.source : [p.source];
+  const titles = refs.map((r) => chip.sources[String(r)]?.title).filter((t): t is string => !!t);
+  return titles.length ? titles.join("; ") : undefined;
+}
+
+export function ghz(hz: number | null): string {
+  return hz === null ? "?" : `${(hz / 1e9).toFixed(2)} GHz`;
+}
