@@ -10,7 +10,7 @@ describe("xpusim cost", () => {
     const res = JSON.parse(r.out);
     const direct = JOBS["cost-tco"].run({ chips: ["nvidia-h100-sxm", "tesla-dojo-d1"], count: 8, years: 4, utilisation: 0.6, include_system: true, include_network: false }, nodeCatalog());
     expect(res).toEqual(JSON.parse(JSON.stringify(direct)));
-    expect(res.results[0].tco_usd).toBeCloseTo(377221.9, 0);
+    expect(res.results[0].tco_usd).toBeCloseTo(379759.8, 0);
     expect(res.results[1].tco_usd).toBeNull();
     expect(res.results[1].missing).toContain("cost.price");
   });
