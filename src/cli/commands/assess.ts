@@ -148,7 +148,11 @@ function csvRows(r: AssessResult): Record<string, unknown>[] {
 
 /** A factor's value in its unit, for the table. */
 export function fmtFactor(f: FactorValue | undefined): string {
-  if (!f || f.value === null) return `— (${f?.missing?.join(", ") ?? "no data"})`;
+  if (!f || f.value === null) {
+    const missing = f?.missing ?? [];
+    // The table names the first missing figure; --json lists them all.
+    return `— (${missing[0] ?? "no data"}${missing.length > 1 ? ` +${missing.length - 1}` : ""})`;
+  }
   const v = f.value;
   const text = f.unit === "fraction" ? fmtPct(v) : f.unit === "s" ? fmtTime(v) : f.unit === "chips" ? `${v} chips` : f.unit === "score" ? v.toFixed(2) : fmtSi(v, f.unit);
   return `${text} #${f.rank}`;
