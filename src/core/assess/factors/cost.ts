@@ -1,6 +1,7 @@
 import { type OwnershipResult, ownershipCost, usdPerUnitOfWork } from "../../money/index.js";
 import type { MoneyCatalog } from "../../spec/money-spec.js";
 import { type FactorContext, type FactorValue, unknownFactor } from "../factor.js";
+import { isOperating, type Operating, operatingOf, scaledInference, scaledTraining } from "./operating.js";
 
 /**
  * Cost factor (issue #9): what the workload's unit of work costs on this chip: USD per million output
@@ -8,10 +9,15 @@ import { type FactorContext, type FactorValue, unknownFactor } from "../factor.j
  * a token budget gives the run's length). The rate per busy chip-hour is the owned cost — capex
  * amortised over `amortisation_years` at `utilisation` plus energy × PUE × USD/kWh, the energy from the
  * estimate — or, for a cloud deployment, the chip's on-demand rate ÷ utilisation. Method: docs/cost.md.
+ * At the sustained operating point (a power cap, thermal throttling: operating.ts) a unit of work takes
+ * longer (more capex-hours per unit) and draws the power model's average power at that point.
  */
 export function costFactor(ctx: FactorContext): FactorValue {
-  const work = unitOfWork(ctx);
-  if ("missing" in work) return unknownFactor(work.unit, "lower", work.missing, work.note);
+  const stockWork = unitOfWork(ctx);
+  if ("missing" in stockWork) return unknownFactor(stockWork.unit, "lower", stockWork.missing, stockWork.note);
+  const op = operatingOf(ctx, stockWork.unit, "lower");
+  if (op && !isOperating(op)) return op;
+  const work = op ? atOperatingPoint(ctx, stockWork, op) : stockWork;
   if (!ctx.money) return unknownFactor(work.unit, "lower", ["money catalog (FactorContext.money)"], "the ownership defaults (catalog/money) were not given to the assessment");
   const owned = ownership(ctx, ctx.money, work.busyPowerW);
   const cloud = ctx.conditions.deployment === "cloud";
@@ -31,7 +37,7 @@ export function costFactor(ctx: FactorContext): FactorValue {
     better: "lower",
     rank: null,
     limited_by: cloud ? `cloud rate $${owned.cloud_usd_per_hour}/chip-h at ${(c.utilisation * 100).toFixed(0)} % utilisation` : dominantOwnedPart(owned),
-    note: `${cloud ? "cloud on-demand rate" : `owned: capex over ${c.years} yr + energy at PUE ${c.pue}, $${c.usd_per_kwh}/kWh`}, ${(c.utilisation * 100).toFixed(0)} % utilisation, ${ctx.chips} chip(s), ${work.what}`,
+    note: `${cloud ? "cloud on-demand rate" : `owned: capex over ${c.years} yr + energy at PUE ${c.pue}, $${c.usd_per_kwh}/kWh`}, ${(c.utilisation * 100).toFixed(0)} % utilisation, ${ctx.chips} chip(s), ${work.what}${op ? `; ${op.words}` : ""}`,
     basis: "derived",
     source: sourceOf(ctx, cloud),
     details: {
@@ -51,6 +57,7 @@ export function costFactor(ctx: FactorContext): FactorValue {
       pue: c.pue,
       usd_per_kwh: c.usd_per_kwh,
       system_share_counted: c.include_system,
+      ...(op ? { ...op.details, throughput_ratio: stockWork.secondsPerUnit / work.secondsPerUnit, stock_seconds_per_unit: stockWork.secondsPerUnit } : {}),
     },
   };
 }
@@ -88,6 +95,15 @@ function unitOfWork(ctx: FactorContext): UnitOfWork | { unit: string; missing: s
     secondsPerUnit: run ? t.time_to_train_s! : t.step_time_s,
     ...(power !== undefined ? { busyPowerW: power } : {}),
   };
+}
+
+/** The unit of work at the operating point: longer by the throughput ratio, at the power model's average power. */
+function atOperatingPoint(ctx: FactorContext, w: UnitOfWork, op: Operating): UnitOfWork {
+  if (op.point.set_by === "stock") return w;
+  const ratio = ctx.mode === "inference" && ctx.inference ? scaledInference(ctx.inference, op).ratio : ctx.training ? scaledTraining(ctx.training, op).ratio : op.point.throughput_ratio;
+  const seconds = w.secondsPerUnit / ratio;
+  const what = ctx.mode === "inference" ? w.what.replace(/^[0-9.e+-]+/, (n) => (Number(n) * ratio).toPrecision(3)) : ctx.training?.time_to_train_s !== undefined ? `a run of ${(seconds / 86400).toPrecision(3)} days` : `a step of ${seconds.toPrecision(3)} s`;
+  return { ...w, what, secondsPerUnit: seconds, busyPowerW: op.point.average_power_w };
 }
 
 function ownership(ctx: FactorContext, money: MoneyCatalog, busyPowerW: number | undefined): OwnershipResult {
