@@ -15,18 +15,19 @@ import { isOperating, type Operating, operatingOf, scaledInference, scaledTraini
 export function costFactor(ctx: FactorContext): FactorValue {
   const stockWork = unitOfWork(ctx);
   if ("missing" in stockWork) return unknownFactor(stockWork.unit, "lower", stockWork.missing, stockWork.note);
+  if (!ctx.money) return unknownFactor(stockWork.unit, "lower", ["money catalog (FactorContext.money)"], "the ownership defaults (catalog/money) were not given to the assessment");
+  const cloud = ctx.conditions.deployment === "cloud";
+  const stockOwned = ownership(ctx, ctx.money, stockWork.busyPowerW);
+  if ((cloud ? stockOwned.cloud_usd_per_busy_chip_hour : stockOwned.owned_usd_per_busy_chip_hour) === null) {
+    const need = cloud ? ["cost.cloud_per_hour"] : stockOwned.missing.filter((m) => m !== "cost.cloud_per_hour");
+    const why = ctx.chip.cost.note ? ` (${ctx.chip.cost.note})` : "";
+    return unknownFactor(stockWork.unit, "lower", need, `no ${cloud ? "cloud rate" : "purchase price or power"} for ${ctx.chip.id}${why}: ${stockWork.unit} cannot be priced`);
+  }
   const op = operatingOf(ctx, stockWork.unit, "lower");
   if (op && !isOperating(op)) return op;
   const work = op ? atOperatingPoint(ctx, stockWork, op) : stockWork;
-  if (!ctx.money) return unknownFactor(work.unit, "lower", ["money catalog (FactorContext.money)"], "the ownership defaults (catalog/money) were not given to the assessment");
-  const owned = ownership(ctx, ctx.money, work.busyPowerW);
-  const cloud = ctx.conditions.deployment === "cloud";
-  const rate = cloud ? owned.cloud_usd_per_busy_chip_hour : owned.owned_usd_per_busy_chip_hour;
-  if (rate === null) {
-    const need = cloud ? ["cost.cloud_per_hour"] : owned.missing.filter((m) => m !== "cost.cloud_per_hour");
-    const why = ctx.chip.cost.note ? ` (${ctx.chip.cost.note})` : "";
-    return unknownFactor(work.unit, "lower", need, `no ${cloud ? "cloud rate" : "purchase price or power"} for ${ctx.chip.id}${why}: ${work.unit} cannot be priced`);
-  }
+  const owned = work === stockWork ? stockOwned : ownership(ctx, ctx.money, work.busyPowerW);
+  const rate = (cloud ? owned.cloud_usd_per_busy_chip_hour : owned.owned_usd_per_busy_chip_hour)!;
   const value = usdPerUnitOfWork(rate, ctx.chips, work.secondsPerUnit);
   const ownedUnit = owned.owned_usd_per_busy_chip_hour === null ? null : usdPerUnitOfWork(owned.owned_usd_per_busy_chip_hour, ctx.chips, work.secondsPerUnit);
   const cloudUnit = owned.cloud_usd_per_busy_chip_hour === null ? null : usdPerUnitOfWork(owned.cloud_usd_per_busy_chip_hour, ctx.chips, work.secondsPerUnit);

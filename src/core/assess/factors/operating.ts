@@ -46,11 +46,12 @@ export function operatingOf(ctx: FactorContext, unit: string, better: "higher" |
   }
   const th = a.thermal;
   const label = op.set_by === "thermal" && th ? `thermal throttling (${th.cooling}, ${th.ambient_c} °C)` : op.set_by === "power cap" ? `power cap ${a.power_cap_w.toFixed(0)} W` : "stock";
-  const clamped = cap !== undefined && cap > a.tdp_w ? ` (the ${cap} W cap is clamped to the ${a.tdp_w} W TDP)` : "";
   const words =
-    op.set_by === "stock"
-      ? `the ${a.power_cap_w.toFixed(0)} W power cap does not slow this workload${clamped}: stock clock`
-      : `at the sustained operating point, ${label}${clamped}: clock ${clockWords(op.clock_hz, op.clock_ratio)}, ${pct(op.throughput_ratio)} of stock throughput`;
+    op.set_by !== "stock"
+      ? `at the sustained operating point, ${label}: clock ${clockWords(op.clock_hz, op.clock_ratio)}, ${pct(op.throughput_ratio)} of stock throughput`
+      : cap !== undefined && cap > a.tdp_w
+        ? `the ${cap} W power cap is above the ${a.tdp_w} W TDP: clamped to TDP, stock clock`
+        : `the ${cap} W power cap does not slow this workload: stock clock`;
   return {
     point: op,
     label,
