@@ -154,4 +154,11 @@ describe("bad and edge inputs", () => {
     expect(p.limited_by).toMatch(/^power cap 600 W: clock at \d+ % of boost$/);
     for (const f of Object.values(r.chips[0]!.factors)) expect(`${f.note} ${f.limited_by ?? ""}`).not.toMatch(/\?|NaN|undefined/);
   });
+
+  it("a chip the workload does not fit has no power or thermal figure (the power of nothing that can run), never a rank", () => {
+    const r = JOBS.assess.run({ chips: ["hailo-8", "nvidia-t4"], model: "resnet-50", mode: "inference" }, catalog);
+    expect(factor(r, "power")).toMatchObject({ value: null, rank: null, missing: ["a layout that fits in memory"] });
+    expect(factor(r, "power", 1).value!).toBeGreaterThan(0);
+    expect(factor(r, "power", 1).note).toMatch(/^\d+\.\d W average \(demand \d+\.\d W at the boost clock, cap 70\.0 W TDP\)/);
+  });
 });

@@ -3,7 +3,7 @@ import type { InferenceEstimate } from "../../estimate/estimate-inference.js";
 import type { TrainingEstimate } from "../../estimate/estimate-training.js";
 import type { SustainedOperatingPoint } from "../../power/index.js";
 import { type FactorContext, type FactorValue, unknownFactor } from "../factor.js";
-import { clockWords, powerAnalysisOf } from "./power-analysis.js";
+import { clockWords, powerAnalysisOf, watts } from "./power-analysis.js";
 import { pct } from "./needs.js";
 
 /**
@@ -42,16 +42,16 @@ export function operatingOf(ctx: FactorContext, unit: string, better: "higher" |
   if (!a || !op) return cap === undefined ? undefined : unknownFactor(unit, better, power.missing, `the ${cap} W power cap cannot be applied: missing ${power.missing.join(", ")} (the stock estimate would overstate a capped chip)`);
   if (op.set_by === "stock" && cap === undefined) return undefined;
   if (!(op.throughput_ratio > 0)) {
-    return unknownFactor(unit, better, ["cooling that removes more than the idle power"], `no sustained work: the cooling removes only ${a.thermal?.thermal_power_limit_w.toFixed(0) ?? "?"} W, below the ${a.idle_w.toFixed(0)} W idle power`);
+    return unknownFactor(unit, better, ["cooling that removes more than the idle power"], `no sustained work: the cooling removes only ${a.thermal ? watts(a.thermal.thermal_power_limit_w) : "less than the idle power"}, below the ${watts(a.idle_w)} idle power`);
   }
   const th = a.thermal;
-  const label = op.set_by === "thermal" && th ? `thermal throttling (${th.cooling}, ${th.ambient_c} °C)` : op.set_by === "power cap" ? `power cap ${a.power_cap_w.toFixed(0)} W` : "stock";
+  const label = op.set_by === "thermal" && th ? `thermal throttling (${th.cooling}, ${th.ambient_c} °C)` : op.set_by === "power cap" ? `power cap ${watts(a.power_cap_w)}` : "stock";
   const words =
     op.set_by !== "stock"
       ? `at the sustained operating point, ${label}: clock ${clockWords(op.clock_hz, op.clock_ratio)}, ${pct(op.throughput_ratio)} of stock throughput`
       : cap !== undefined && cap > a.tdp_w
-        ? `the ${cap} W power cap is above the ${a.tdp_w} W TDP: clamped to TDP, stock clock`
-        : `the ${cap} W power cap does not slow this workload: stock clock`;
+        ? `the ${watts(cap)} power cap is above the ${watts(a.tdp_w)} TDP: clamped to TDP, stock clock`
+        : `the ${watts(cap ?? a.power_cap_w)} power cap does not slow this workload: stock clock`;
   return {
     point: op,
     label,

@@ -38,6 +38,8 @@ export function computePowerOf(ctx: FactorContext): PowerOfEstimate {
   const e: EstimateForPower = { ctx: ctx.cost, model: ctx.model, precision: ctx.precision };
   if (ctx.mode === "training" && ctx.training) e.training = ctx.training;
   if (ctx.mode === "inference" && ctx.inference) e.inference = ctx.inference;
+  // The power of a workload that does not fit is the power of nothing that can run.
+  if ((e.training ?? e.inference)?.fits === false) return { missing: ["a layout that fits in memory"] };
   return powerOfEstimate(e, powerConditionsOf(ctx.conditions), ctx.energy, undefined, CONDITION_FIELDS);
 }
 
@@ -47,6 +49,11 @@ export function sourceTitles(chip: Chip, path: string): string | undefined {
   const refs = p?.source === undefined ? [] : Array.isArray(p.source) ? p.source : [p.source];
   const titles = refs.map((r) => chip.sources[String(r)]?.title).filter((t): t is string => !!t);
   return titles.length ? titles.join("; ") : undefined;
+}
+
+/** "700 W", "72.0 W", "2.50 W": whole watts from 100 W, three figures below. */
+export function watts(w: number): string {
+  return `${w >= 100 ? w.toFixed(0) : w.toPrecision(3)} W`;
 }
 
 /** "1.46 GHz (74 % of boost)", or "74 % of boost" when the chip has no clock figure. */

@@ -1,7 +1,7 @@
 import { type FactorContext, type FactorValue, unknownFactor } from "../factor.js";
 import type { PowerAnalysis } from "../../power/index.js";
 import { isOperating, operatingOf } from "./operating.js";
-import { clockWords, powerAnalysisOf, sourceTitles } from "./power-analysis.js";
+import { clockWords, powerAnalysisOf, sourceTitles, watts } from "./power-analysis.js";
 
 /**
  * Power: energy per unit of work at the operating power cap (J per output token for LLM inference,
@@ -25,14 +25,14 @@ export function powerFactor(ctx: FactorContext): FactorValue {
   const binds = a.capped.binds;
   const f = a.facility;
   const source = sourceTitles(ctx.chip, "power.tdp_w");
-  const note = `${a.average_power_w.toFixed(0)} W average (demand ${a.demanded_power_w.toFixed(0)} W at the boost clock, cap ${a.power_cap_w.toFixed(0)} W ${a.power_cap_origin}); energy per ${a.work_unit} from the estimate's ops priced by the family's energy constants`;
+  const note = `${watts(a.average_power_w)} average (demand ${watts(a.demanded_power_w)} at the boost clock, cap ${watts(a.power_cap_w)} ${a.power_cap_origin}); energy per ${a.work_unit} from the estimate's ops priced by the family's energy constants`;
   return {
     value,
     unit,
     better: "lower",
     rank: null,
     limited_by: thermal ? `${op!.label}: sustained clock ${clockWords(op!.point.clock_hz, op!.point.clock_ratio)}` : binds ? capWords(a) : null,
-    note: op ? `${note}; ${op.words}${thermal ? ` at ${op.point.average_power_w.toFixed(0)} W` : ""}` : note,
+    note: op ? `${note}; ${op.words}${thermal ? ` at ${watts(op.point.average_power_w)}` : ""}` : note,
     basis: "derived",
     ...(source ? { source } : {}),
     details: {
@@ -64,5 +64,5 @@ function capWords(a: PowerAnalysis): string {
   const what = a.power_cap_origin === "TDP" ? "TDP" : "power cap";
   const c = a.capped;
   const clock = c.clock_hz !== null && a.boost_clock_hz !== null ? `${(c.clock_hz / 1e9).toFixed(2)} GHz of ${(a.boost_clock_hz / 1e9).toFixed(2)} GHz` : `at ${(c.clock_ratio * 100).toFixed(0)} % of boost`;
-  return `${what} ${a.power_cap_w.toFixed(0)} W: clock ${clock}${c.duty < 1 ? `, running ${(c.duty * 100).toFixed(0)} % of the time` : ""}`;
+  return `${what} ${watts(a.power_cap_w)}: clock ${clock}${c.duty < 1 ? `, running ${(c.duty * 100).toFixed(0)} % of the time` : ""}`;
 }

@@ -1,6 +1,6 @@
 import type { FactorContext, FactorValue } from "../factor.js";
 import { unknownFactor } from "../factor.js";
-import { BEND_DROP } from "../scaling-curve.js";
+import { BEND_DROP, type ScalingCurvePoint } from "../scaling-curve.js";
 import { pct } from "./needs.js";
 import { isOperating, operatingOf } from "./operating.js";
 
@@ -39,8 +39,14 @@ export function scalabilityFactor(ctx: FactorContext): FactorValue {
     better: "higher",
     rank: null,
     limited_by: c.bend ? `at ${c.bend.at_chips} chips: ${c.bend.cause}` : null,
-    note: `weak scaling (${c.batch_per_chip} sequence(s) per chip): efficiency ≥ ${pct(SCALES_WELL, 0)} up to ${value} chips${last.efficiency !== null ? `; ${pct(last.efficiency)} at ${last.chips}` : ""}${c.max_scale_up_domain ? `; scale-up domain ${c.max_scale_up_domain} chips${c.scale_up_fabric ? ` (${c.scale_up_fabric})` : ""}` : ""}${c.skipped.length ? `; not searched (time budget): ${c.skipped.join(", ")}` : ""}${atStock}`,
+    note: `weak scaling (${c.batch_per_chip} sequence(s) per chip): efficiency ≥ ${pct(SCALES_WELL, 0)} up to ${value} chips${last.efficiency !== null ? `; ${pct(last.efficiency)} at ${last.chips}${superLinear(last, fitting[0]!)}` : ""}${c.max_scale_up_domain ? `; scale-up domain ${c.max_scale_up_domain} chips${c.scale_up_fabric ? ` (${c.scale_up_fabric})` : ""}` : ""}${c.skipped.length ? `; not searched (time budget): ${c.skipped.join(", ")}` : ""}${atStock}`,
     basis: "derived",
     details,
   };
+}
+
+/** Why an efficiency is above 100 %: the larger count found a better layout than the base count's. */
+function superLinear(p: ScalingCurvePoint, base: ScalingCurvePoint): string {
+  if (p.efficiency === null || p.efficiency <= 1 || p === base) return "";
+  return ` (above 100 %: layout ${p.layout ?? "at this count"} beats the ${base.chips}-chip layout ${base.layout ?? ""}, e.g. sharded optimizer state leaves room for a larger micro-batch)`;
 }

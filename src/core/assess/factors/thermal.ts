@@ -1,5 +1,5 @@
 import { type FactorContext, type FactorValue, unknownFactor } from "../factor.js";
-import { clockWords, powerAnalysisOf, sourceTitles } from "./power-analysis.js";
+import { clockWords, powerAnalysisOf, sourceTitles, watts } from "./power-analysis.js";
 
 /**
  * Thermal: sustained throughput as a fraction of the stock (TDP) throughput once the cooler has
@@ -28,9 +28,9 @@ export function thermalFactor(ctx: FactorContext): FactorValue {
     limited_by: th.throttles
       ? `cooling: Tj reaches ${th.tj_max_c} °C after ${th.time_to_throttle_s!.toFixed(0)} s; sustained clock ${clockWords(th.sustained.clock_hz, th.sustained.clock_ratio)}`
       : a.capped.throughput_ratio < 1
-        ? `power cap ${a.power_cap_w.toFixed(0)} W (the cooling holds the capped power without throttling)`
+        ? `power cap ${watts(a.power_cap_w)} (the cooling holds the capped power without throttling)`
         : null,
-    note: `${th.cooling} cooling, R ${th.resistance_c_per_w} °C/W, ambient ${th.ambient_c} °C: steady Tj ${th.tj_steady_c.toFixed(1)} °C of ${th.tj_max_c} °C at ${a.capped.power_w.toFixed(0)} W${th.throttles ? `, throttles to ${th.sustained.power_w.toFixed(0)} W` : ""}`,
+    note: `${th.cooling} cooling, R ${th.resistance_c_per_w} °C/W, ambient ${th.ambient_c} °C: steady Tj ${th.tj_steady_c.toFixed(1)} °C of ${th.tj_max_c} °C at ${watts(a.capped.power_w)}${th.throttles ? `, throttles to ${watts(th.sustained.power_w)}` : ""}`,
     basis: "derived",
     ...(source ? { source } : {}),
     details: {
