@@ -162,3 +162,28 @@ describe("bad and edge inputs", () => {
     expect(factor(r, "power", 1).note).toMatch(/^\d+\.\d W average \(demand \d+\.\d W at the boost clock, cap 70\.0 W TDP\)/);
   });
 });
+
+describe("cost of a chip with no price: the die-cost floor (custom designs)", () => {
+  /** Tesla's D1 die (645 mm², TSMC 7 nm, 400 W; no published price) given 80 GB of HBM3 so a model fits. */
+  const DOJO_HBM = { id: "dojo-hbm", extends: "tesla-dojo-d1", name: "D1 with 80 GB HBM3", memory: { main: { type: "HBM3", capacity: "80 GB", bandwidth: "3.35 TB/s" } } };
+  const r = JOBS.assess.run({ chips: [DOJO_HBM, "nvidia-h100-sxm"], model: "gpt2-124m", mode: "inference" }, catalog);
+  const cost = factor(r, "cost");
+
+  it("prices the die from wafer cost, dies per wafer and yield, plus HBM and package, labelled derived", () => {
+    const d = cost.details!;
+    expect(cost.value!).toBeGreaterThan(0);
+    expect(cost.basis).toBe("derived");
+    expect(d.price_basis).toBe("derived: die cost");
+    expect(d.process_node).toBe("7nm");
+    expect(d.usd_per_good_die as number).toBeCloseTo((d.wafer_usd as number) / ((d.dies_per_wafer as number) * (d.die_yield as number)), 6);
+    expect(d.derived_unit_usd as number).toBeCloseTo((d.usd_per_good_die as number) + (d.packaging_usd as number), 6);
+    expect(d.derived_unit_usd_low as number).toBeLessThanOrEqual(d.derived_unit_usd as number);
+    expect(cost.note).toMatch(/price derived from the die \(no published price\): 645 mm² at 7nm.*a manufacturing floor/);
+    expect(cost.source).toBeUndefined();
+  });
+
+  it("a chip with a published price keeps it", () => {
+    expect(factor(r, "cost", 1).details!.price_basis).toBeUndefined();
+    expect(factor(r, "cost", 1).source).toBeDefined();
+  });
+});

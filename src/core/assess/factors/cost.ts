@@ -1,6 +1,8 @@
 import { type OwnershipResult, ownershipCost, usdPerUnitOfWork } from "../../money/index.js";
 import type { MoneyCatalog } from "../../spec/money-spec.js";
 import { type FactorContext, type FactorValue, unknownFactor } from "../factor.js";
+import type { Chip } from "../../hardware/chip.js";
+import { derivedPrice } from "./derived-price.js";
 import { isOperating, type Operating, operatingOf, scaledInference, scaledTraining } from "./operating.js";
 
 /**
@@ -11,13 +13,18 @@ import { isOperating, type Operating, operatingOf, scaledInference, scaledTraini
  * estimate — or, for a cloud deployment, the chip's on-demand rate ÷ utilisation. Method: docs/cost.md.
  * At the sustained operating point (a power cap, thermal throttling: operating.ts) a unit of work takes
  * longer (more capex-hours per unit) and draws the power model's average power at that point.
+ * A chip with no price but a die area and a process node is priced at its die-cost floor
+ * (derived-price.ts), said in the note and `details.price_basis`.
  */
 export function costFactor(ctx: FactorContext): FactorValue {
   const stockWork = unitOfWork(ctx);
   if ("missing" in stockWork) return unknownFactor(stockWork.unit, "lower", stockWork.missing, stockWork.note);
   if (!ctx.money) return unknownFactor(stockWork.unit, "lower", ["money catalog (FactorContext.money)"], "the ownership defaults (catalog/money) were not given to the assessment");
   const cloud = ctx.conditions.deployment === "cloud";
-  const stockOwned = ownership(ctx, ctx.money, stockWork.busyPowerW);
+  // No published price: a die-cost floor when the chip has a die area and a node (derived-price.ts).
+  const derived = cloud ? undefined : derivedPrice(ctx.chip, ctx.money);
+  const chip = derived ? { ...ctx.chip, cost: { ...ctx.chip.cost, price_usd: derived.usd } } : ctx.chip;
+  const stockOwned = ownership(ctx, chip, ctx.money, stockWork.busyPowerW);
   if ((cloud ? stockOwned.cloud_usd_per_busy_chip_hour : stockOwned.owned_usd_per_busy_chip_hour) === null) {
     const need = cloud ? ["cost.cloud_per_hour"] : stockOwned.missing.filter((m) => m !== "cost.cloud_per_hour");
     const why = ctx.chip.cost.note ? ` (${ctx.chip.cost.note})` : "";
@@ -26,7 +33,7 @@ export function costFactor(ctx: FactorContext): FactorValue {
   const op = operatingOf(ctx, stockWork.unit, "lower");
   if (op && !isOperating(op)) return op;
   const work = op ? atOperatingPoint(ctx, stockWork, op) : stockWork;
-  const owned = work === stockWork ? stockOwned : ownership(ctx, ctx.money, work.busyPowerW);
+  const owned = work === stockWork ? stockOwned : ownership(ctx, chip, ctx.money, work.busyPowerW);
   const rate = (cloud ? owned.cloud_usd_per_busy_chip_hour : owned.owned_usd_per_busy_chip_hour)!;
   const value = usdPerUnitOfWork(rate, ctx.chips, work.secondsPerUnit);
   const ownedUnit = owned.owned_usd_per_busy_chip_hour === null ? null : usdPerUnitOfWork(owned.owned_usd_per_busy_chip_hour, ctx.chips, work.secondsPerUnit);
@@ -38,9 +45,9 @@ export function costFactor(ctx: FactorContext): FactorValue {
     better: "lower",
     rank: null,
     limited_by: cloud ? `cloud rate $${owned.cloud_usd_per_hour}/chip-h at ${(c.utilisation * 100).toFixed(0)} % utilisation` : dominantOwnedPart(owned),
-    note: `${cloud ? "cloud on-demand rate" : `owned: capex over ${c.years} yr + energy at PUE ${c.pue}, $${c.usd_per_kwh}/kWh`}, ${(c.utilisation * 100).toFixed(0)} % utilisation, ${ctx.chips} chip(s), ${work.what}${op ? `; ${op.words}` : ""}`,
+    note: `${cloud ? "cloud on-demand rate" : `owned: capex over ${c.years} yr + energy at PUE ${c.pue}, $${c.usd_per_kwh}/kWh`}, ${(c.utilisation * 100).toFixed(0)} % utilisation, ${ctx.chips} chip(s), ${work.what}${op ? `; ${op.words}` : ""}${derived ? `; ${derived.words}` : ""}`,
     basis: "derived",
-    source: sourceOf(ctx, cloud),
+    ...(derived ? {} : { source: sourceOf(ctx, cloud) }),
     details: {
       basis: cloud ? "cloud" : "owned",
       capex_usd: owned.capex_usd,
@@ -58,6 +65,7 @@ export function costFactor(ctx: FactorContext): FactorValue {
       pue: c.pue,
       usd_per_kwh: c.usd_per_kwh,
       system_share_counted: c.include_system,
+      ...(derived ? derived.details : {}),
       ...(op ? { ...op.details, throughput_ratio: stockWork.secondsPerUnit / work.secondsPerUnit, stock_seconds_per_unit: stockWork.secondsPerUnit } : {}),
     },
   };
@@ -77,12 +85,13 @@ function unitOfWork(ctx: FactorContext): UnitOfWork | { unit: string; missing: s
     const e = ctx.inference;
     if (!e) return { unit: "USD/Mtok", missing: ["inference estimate"], note: "the inference estimate could not be made" };
     const tokens = e.output_tokens_per_s > 0;
-    const unit = tokens ? "USD/Mtok" : "USD/1k images";
+    const things = ctx.workload?.unit === "sequence" ? "sequences" : "images";
+    const unit = tokens ? "USD/Mtok" : `USD/1k ${things}`;
     if (!e.fits) return { unit, missing: ["a layout that fits in memory"], note: `the workload does not fit on ${e.chips} chip(s)` };
     const perS = tokens ? e.output_tokens_per_s : e.samples_per_s;
     if (!(perS > 0)) return { unit, missing: ["throughput"], note: "the estimate has no throughput" };
     const power = e.average_power_w === undefined ? undefined : e.average_power_w / e.chips;
-    return { unit, what: tokens ? `${perS.toPrecision(3)} output tokens/s` : `${perS.toPrecision(3)} images/s`, secondsPerUnit: (tokens ? 1e6 : 1e3) / perS, ...(power !== undefined ? { busyPowerW: power } : {}) };
+    return { unit, what: tokens ? `${perS.toPrecision(3)} output tokens/s` : `${perS.toPrecision(3)} ${things}/s`, secondsPerUnit: (tokens ? 1e6 : 1e3) / perS, ...(power !== undefined ? { busyPowerW: power } : {}) };
   }
   const t = ctx.training;
   if (!t) return { unit: "USD/step", missing: ["training estimate"], note: "the training estimate could not be made" };
@@ -107,9 +116,9 @@ function atOperatingPoint(ctx: FactorContext, w: UnitOfWork, op: Operating): Uni
   return { ...w, what, secondsPerUnit: seconds, busyPowerW: op.point.average_power_w };
 }
 
-function ownership(ctx: FactorContext, money: MoneyCatalog, busyPowerW: number | undefined): OwnershipResult {
+function ownership(ctx: FactorContext, chip: Chip, money: MoneyCatalog, busyPowerW: number | undefined): OwnershipResult {
   const k = ctx.conditions;
-  return ownershipCost(ctx.chip, money.ownership, {
+  return ownershipCost(chip, money.ownership, {
     count: ctx.chips,
     include_system: k.deployment !== "edge",
     ...(k.amortisation_years !== undefined ? { years: k.amortisation_years } : {}),
