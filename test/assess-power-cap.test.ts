@@ -129,6 +129,13 @@ describe("bad and edge inputs", () => {
     expect(err).toMatch(/idle power \(121\.7 W\)/);
   });
 
+  it("an ambient at or above the junction limit exits 1 naming --ambient", async () => {
+    const { code, err } = await runCli("assess", "--chips", "nvidia-h100-sxm", "--workload", "llama-3.1-8b", "--mode", "inference", "--ambient", "95");
+    expect(code).toBe(1);
+    expect(err).toMatch(/--ambient/);
+    expect(err).toMatch(/junction limit 87 °C/);
+  });
+
   it("a cap above TDP is clamped, with a note, and gives the stock figures", () => {
     const over = inference(["nvidia-h100-sxm"], { power_cap_w: 900 });
     const stock = inference(["nvidia-h100-sxm"], {});
