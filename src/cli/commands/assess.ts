@@ -154,7 +154,7 @@ export function fmtFactor(f: FactorValue | undefined): string {
     return `— (${missing[0] ?? "no data"}${missing.length > 1 ? ` +${missing.length - 1}` : ""})`;
   }
   const v = f.value;
-  const text = f.unit === "fraction" ? fmtPct(v) : f.unit === "s" ? fmtTime(v) : f.unit === "chips" ? `${v} chips` : f.unit === "score" ? v.toFixed(2) : fmtSi(v, f.unit);
+  const text = f.unit === "fraction" ? fmtPct(v) : f.unit === "s" ? fmtTime(v) : f.unit === "chips" ? `${v} chip${v === 1 ? "" : "s"}` : f.unit === "score" ? v.toFixed(2) : fmtSi(v, f.unit);
   return `${text} #${f.rank}`;
 }
 

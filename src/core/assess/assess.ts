@@ -12,6 +12,8 @@ import type { ModelSpec } from "../spec/model-spec.js";
 import type { Precision } from "../workload/precision.js";
 import type { AssessConditions, AssessMode, AssessResult, AssessWorkload, ChipAssessment, FactorContext, FactorKey, FactorValue, SharedAnalyses } from "./factor.js";
 import { si } from "./factors/needs.js";
+import { computePowerOf } from "./factors/power-analysis.js";
+import type { PowerOfEstimate } from "../power/index.js";
 import { profileOps } from "./op-profile.js";
 import { rankValues } from "./rank.js";
 import { FACTOR_PROVIDERS, factorKeys } from "./registry.js";
@@ -90,11 +92,23 @@ function estimatesFor(c: AssessChipInput, input: AssessInput): Estimates {
 }
 
 /** Lazily computed analyses of one chip, each at most once. */
-function sharedFor(c: AssessChipInput, input: AssessInput, est: Estimates): SharedAnalyses {
+function sharedFor(c: AssessChipInput, input: AssessInput, est: Estimates, ctx: () => FactorContext): SharedAnalyses {
   let profile: ReturnType<SharedAnalyses["opProfile"]> | undefined;
   let curve: ScalingCurve | undefined;
+  let power: { value?: PowerOfEstimate; error?: unknown } | undefined;
   const w = input.workload;
   return {
+    power: () => {
+      if (!power) {
+        try {
+          power = { value: computePowerOf(ctx()) };
+        } catch (e) {
+          power = { error: e };
+        }
+      }
+      if (power.error !== undefined) throw power.error;
+      return power.value!;
+    },
     opProfile: () => (profile ??= profileOps(input.mode, c.ctx, input.model, w, c.precision, input.host, est.training?.layout.microbatch ?? 1)),
     scalingCurve: () =>
       (curve ??= scalingCurve({
@@ -112,7 +126,7 @@ function sharedFor(c: AssessChipInput, input: AssessInput, est: Estimates): Shar
 }
 
 function contextFor(c: AssessChipInput, input: AssessInput, est: Estimates): FactorContext {
-  return {
+  const ctx: FactorContext = {
     mode: input.mode,
     chip: c.chip,
     cost: c.ctx,
@@ -121,7 +135,7 @@ function contextFor(c: AssessChipInput, input: AssessInput, est: Estimates): Fac
     precision: c.precision,
     conditions: input.conditions,
     workload: input.workload,
-    shared: sharedFor(c, input, est),
+    shared: sharedFor(c, input, est, () => ctx),
     ...(est.inference ? { inference: est.inference } : {}),
     ...(est.training ? { training: est.training } : {}),
     ...(est.system ? { system: est.system } : {}),
@@ -129,7 +143,32 @@ function contextFor(c: AssessChipInput, input: AssessInput, est: Estimates): Fac
     ...(input.money ? { money: input.money } : {}),
     ...(input.energy ? { energy: input.energy } : {}),
   };
+  return ctx;
 }
+
+/**
+ * The power analysis, made once before the providers run: impossible conditions (a cap at or below a
+ * chip's idle power, ambient at or above its junction limit) are bad input for the whole assessment,
+ * not an unknown factor; other errors stay with the chip (its power-dependent factors say why).
+ */
+function checkPowerConditions(ctx: FactorContext): void {
+  try {
+    ctx.shared?.power?.();
+  } catch (e) {
+    if (!(e instanceof XpusimError) || !e.diagnostics.some((d) => d.path?.startsWith("conditions."))) return;
+    throw new XpusimError(e.diagnostics.map((d) => (d.path && FLAG_OF[d.path] ? { ...d, message: `${ctx.chip.id}: ${d.message}`, hint: `set ${FLAG_OF[d.path]} (${d.path})${d.hint ? `; ${d.hint}` : ""}` } : d)));
+  }
+}
+
+/** The CLI flags of the conditions the power model checks. */
+const FLAG_OF: Record<string, string> = {
+  "conditions.power_cap_w": "--power-cap",
+  "conditions.ambient_c": "--ambient",
+  "conditions.thermal_resistance_c_per_w": "--thermal-resistance",
+  "conditions.pue": "--pue",
+  "conditions.usd_per_kwh": "--usd-per-kwh",
+  "conditions.grid_kg_co2_per_kwh": "--co2",
+};
 
 /** A provider that throws bad-data errors gives an unknown factor with the message, not a crash. */
 function runProvider(key: FactorKey, ctx: FactorContext): FactorValue {
@@ -146,6 +185,7 @@ export function assessChips(input: AssessInput): AssessResult {
   const chips: ChipAssessment[] = input.chips.map((c) => {
     const est = estimatesFor(c, input);
     const ctx = contextFor(c, input, est);
+    checkPowerConditions(ctx);
     const factors: ChipAssessment["factors"] = {};
     for (const k of keys) factors[k] = runProvider(k, ctx);
     return { chip: c.chip.id, name: c.chip.name, precision: c.precision_note, factors, ...(est.issue ? { infeasible_reason: est.issue } : {}) };

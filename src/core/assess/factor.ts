@@ -7,6 +7,7 @@ import type { EnergyCatalog } from "../spec/energy-spec.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import type { MoneyCatalog } from "../spec/money-spec.js";
 import type { Precision } from "../workload/precision.js";
+import type { PowerOfEstimate } from "../power/index.js";
 import type { OpProfile } from "./op-profile.js";
 import type { ScalingCurve } from "./scaling-curve.js";
 import type { WeightedRanking } from "./weights.js";
@@ -122,6 +123,11 @@ export interface SharedAnalyses {
   opProfile(): OpProfile;
   /** Training-efficiency curve over chip counts (scalability). */
   scalingCurve(): ScalingCurve;
+  /**
+   * The power analysis of the workload and its sustained operating point under the power cap and the
+   * cooling (power, thermal, and every time-based factor: factors/operating.ts). Absent in hand-built contexts.
+   */
+  power?(): PowerOfEstimate;
 }
 
 export type FactorProvider = (ctx: FactorContext) => FactorValue;

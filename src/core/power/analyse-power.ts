@@ -155,7 +155,7 @@ function resolveCap(a: PowerAnalysisInput, tdp: number, idle: number, notes: str
   const c = a.conditions.power_cap_w;
   if (c === undefined) return { w: tdp, origin: "TDP" };
   if (!Number.isFinite(c) || c <= idle) {
-    throw new XpusimError(error("E_RANGE", field, `a power cap of ${c} W is not above the chip's idle power (${idle.toFixed(1)} W): nothing could run`, { expected: `> ${idle.toFixed(1)} W and ≤ TDP ${tdp} W`, got: `${c} W`, hint: "NVIDIA's minimum H100/H800 limit is 200 W; MLPerf Power runs cap an H200 at about 500 W" }));
+    throw new XpusimError(error("E_RANGE", field, `a power cap of ${c} W is not above the chip's idle power (${idle.toFixed(1)} W): nothing could run`, { expected: `> ${idle.toFixed(1)} W and ≤ TDP ${tdp} W`, got: `${c} W`, hint: `give a cap above ${idle.toFixed(0)} W (this chip's idle power); MLPerf Power runs cap an H200 at about 500 W, and NVIDIA's minimum H100/H800 limit is 200 W` }));
   }
   if (c > tdp) {
     notes.push(`a cap of ${c} W is above the ${tdp} W TDP: clamped to TDP (the board's power limit)`);

@@ -1,4 +1,4 @@
-import type { PowerProfile } from "./power-profile.js";
+import type { PowerProfile, ProfilePhase } from "./power-profile.js";
 import { dynamicEnergyScale, type VoltageFrequency } from "./voltage-frequency.js";
 
 /**
@@ -20,6 +20,13 @@ import { dynamicEnergyScale, type VoltageFrequency } from "./voltage-frequency.j
 export function profileTimeS(p: PowerProfile, ratio: number): number {
   let t = p.idle_s;
   for (let i = 0; i < p.n; i++) t += p.count[i]! * (Math.max(p.clocked_s[i]! / ratio, p.memory_s[i]!) + p.fixed_s[i]!);
+  return t;
+}
+
+/** Wall time of one named phase of the profile at clock ratio r (its segments and its waits). */
+export function phaseTimeS(p: PowerProfile, phase: ProfilePhase, ratio: number): number {
+  let t = phase.idle_s;
+  for (let i = phase.first; i < phase.end; i++) t += p.count[i]! * (Math.max(p.clocked_s[i]! / ratio, p.memory_s[i]!) + p.fixed_s[i]!);
   return t;
 }
 

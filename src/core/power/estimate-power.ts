@@ -4,7 +4,8 @@ import type { TrainingEstimate } from "../estimate/estimate-training.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import type { EnergyCatalog } from "../spec/energy-spec.js";
 import type { Precision } from "../workload/precision.js";
-import { analysePower, type PowerAnalysis } from "./analyse-power.js";
+import { analysePower, type PowerAnalysis, type PowerAnalysisInput } from "./analyse-power.js";
+import { type SustainedOperatingPoint, sustainedOperatingPoint } from "./operating-point.js";
 import type { PowerConditions } from "./power-conditions.js";
 import { inferenceProfile, trainingProfile } from "./workload-profile.js";
 
@@ -22,10 +23,19 @@ export interface EstimateForPower {
  * conditions (negative thermal resistance, ambient at or above the junction limit, a cap below idle)
  * still throw XpusimError.
  */
-export function powerOfEstimate(e: EstimateForPower, conditions: PowerConditions, energy: EnergyCatalog | undefined, duration_s?: number): { analysis?: PowerAnalysis; missing: string[] } {
+export function powerOfEstimate(e: EstimateForPower, conditions: PowerConditions, energy: EnergyCatalog | undefined, duration_s?: number, fields?: PowerAnalysisInput["fields"]): PowerOfEstimate {
   if (e.ctx.chip.power.tdp_w === undefined) return { missing: ["power.tdp"] };
   const wp = e.training ? trainingProfile(e.training, e.ctx, e.model, e.precision) : e.inference ? inferenceProfile(e.inference, e.ctx, e.precision, e.model.category) : undefined;
   if (!wp) return { missing: ["an inference or training estimate of the workload"] };
-  const analysis = analysePower({ profile: wp.profile, ctx: e.ctx, estimate_time_s: wp.time_s, work: wp.work, conditions, ...(energy ? { energy } : {}), ...(duration_s !== undefined ? { duration_s } : {}) });
-  return { analysis, missing: [] };
+  const analysis = analysePower({ profile: wp.profile, ctx: e.ctx, estimate_time_s: wp.time_s, work: wp.work, conditions, ...(energy ? { energy } : {}), ...(duration_s !== undefined ? { duration_s } : {}), ...(fields ? { fields } : {}) });
+  const operating = sustainedOperatingPoint(analysis, wp.profile, e.ctx.efficiency.voltage_frequency, wp.time_s);
+  return { analysis, operating, missing: [] };
+}
+
+/** The analysis and its sustained operating point, or what is missing for them. */
+export interface PowerOfEstimate {
+  analysis?: PowerAnalysis;
+  /** Where the chip settles under the cap and the cooling (operating-point.ts). */
+  operating?: SustainedOperatingPoint;
+  missing: string[];
 }

@@ -33,12 +33,23 @@ export interface PowerProfile {
   static_w: number;
   /** Power while waiting: the chip's measured idle power, else the static power. */
   idle_w: number;
+  /** Named phases (inference: prefill, decode), in order, when the builder marked them. */
+  phases?: readonly ProfilePhase[];
+}
+
+/** A named run of segments [first, end) and the waiting time inside it. */
+export interface ProfilePhase {
+  name: string;
+  first: number;
+  end: number;
+  idle_s: number;
 }
 
 /** Collects segments, then freezes them into a {@link PowerProfile}. */
 export class ProfileBuilder {
   private readonly rows: number[][] = [[], [], [], [], [], []];
   private idle = 0;
+  private readonly marks: { name: string; first: number; idle: number }[] = [];
 
   constructor(private readonly ctx: CostContext) {}
 
@@ -111,11 +122,21 @@ export class ProfileBuilder {
     return this;
   }
 
+  /** Starts a named phase: the segments and waits added from here on, up to the next mark, belong to it. */
+  mark(name: string): this {
+    this.marks.push({ name, first: this.rows[0]!.length, idle: this.idle });
+    return this;
+  }
+
   build(): PowerProfile {
     const [a, b, c, d, e, f] = this.rows.map((r) => Float64Array.from(r)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const tdp = this.ctx.chip.power.tdp_w ?? 0;
     const staticW = tdp * this.ctx.efficiency.static_power_fraction;
-    return { n: a.length, clocked_s: a, memory_s: b, fixed_s: c, count: d, e_clocked_j: e, e_memory_j: f, idle_s: this.idle, static_w: staticW, idle_w: this.ctx.chip.power.idle_w ?? staticW };
+    const phases = this.marks.map((m, i) => {
+      const next = this.marks[i + 1];
+      return { name: m.name, first: m.first, end: next ? next.first : a.length, idle_s: (next ? next.idle : this.idle) - m.idle };
+    });
+    return { n: a.length, clocked_s: a, memory_s: b, fixed_s: c, count: d, e_clocked_j: e, e_memory_j: f, idle_s: this.idle, static_w: staticW, idle_w: this.ctx.chip.power.idle_w ?? staticW, ...(phases.length ? { phases } : {}) };
   }
 }
 

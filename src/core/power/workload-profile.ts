@@ -33,7 +33,7 @@ export function inferenceProfile(e: InferenceEstimate, ctx: CostContext, precisi
   const b = new ProfileBuilder(ctx);
   const pp = Math.max(1, e.pp);
   const g = e.prefill_detail;
-  b.graph(g, 1 / pp);
+  b.mark("prefill").graph(g, 1 / pp);
   const prefill = e.phases.prefill;
   b.wait(prefill.time_s - g.time_s / pp);
   // A speculative draft model's prefill (ttft beyond the target's prefill): counted as waiting.
@@ -43,7 +43,7 @@ export function inferenceProfile(e: InferenceEstimate, ctx: CostContext, precisi
     const comm = decode.comm_s ?? 0;
     const busy = decode.time_s - comm;
     const exec = resolveExecutionPrecision(ctx.chip, precision).precision;
-    b.phase({ busy_s: busy, flops: decode.flops, bytes: decode.bytes, ...decodeDynamicJ(e, ctx, busy) }, exec.compute, 1 / pp);
+    b.mark("decode").phase({ busy_s: busy, flops: decode.flops, bytes: decode.bytes, ...decodeDynamicJ(e, ctx, busy) }, exec.compute, 1 / pp);
     b.wait(decode.time_s - busy / pp);
   }
   const tokens = e.output_tokens_per_s * e.e2e_latency_s;

@@ -1,6 +1,9 @@
 import { type OwnershipResult, ownershipCost, usdPerUnitOfWork } from "../../money/index.js";
 import type { MoneyCatalog } from "../../spec/money-spec.js";
 import { type FactorContext, type FactorValue, unknownFactor } from "../factor.js";
+import type { Chip } from "../../hardware/chip.js";
+import { derivedPrice } from "./derived-price.js";
+import { isOperating, type Operating, operatingOf, scaledInference, scaledTraining } from "./operating.js";
 
 /**
  * Cost factor (issue #9): what the workload's unit of work costs on this chip: USD per million output
@@ -8,19 +11,30 @@ import { type FactorContext, type FactorValue, unknownFactor } from "../factor.j
  * a token budget gives the run's length). The rate per busy chip-hour is the owned cost — capex
  * amortised over `amortisation_years` at `utilisation` plus energy × PUE × USD/kWh, the energy from the
  * estimate — or, for a cloud deployment, the chip's on-demand rate ÷ utilisation. Method: docs/cost.md.
+ * At the sustained operating point (a power cap, thermal throttling: operating.ts) a unit of work takes
+ * longer (more capex-hours per unit) and draws the power model's average power at that point.
+ * A chip with no price but a die area and a process node is priced at its die-cost floor
+ * (derived-price.ts), said in the note and `details.price_basis`.
  */
 export function costFactor(ctx: FactorContext): FactorValue {
-  const work = unitOfWork(ctx);
-  if ("missing" in work) return unknownFactor(work.unit, "lower", work.missing, work.note);
-  if (!ctx.money) return unknownFactor(work.unit, "lower", ["money catalog (FactorContext.money)"], "the ownership defaults (catalog/money) were not given to the assessment");
-  const owned = ownership(ctx, ctx.money, work.busyPowerW);
+  const stockWork = unitOfWork(ctx);
+  if ("missing" in stockWork) return unknownFactor(stockWork.unit, "lower", stockWork.missing, stockWork.note);
+  if (!ctx.money) return unknownFactor(stockWork.unit, "lower", ["money catalog (FactorContext.money)"], "the ownership defaults (catalog/money) were not given to the assessment");
   const cloud = ctx.conditions.deployment === "cloud";
-  const rate = cloud ? owned.cloud_usd_per_busy_chip_hour : owned.owned_usd_per_busy_chip_hour;
-  if (rate === null) {
-    const need = cloud ? ["cost.cloud_per_hour"] : owned.missing.filter((m) => m !== "cost.cloud_per_hour");
+  // No published price: a die-cost floor when the chip has a die area and a node (derived-price.ts).
+  const derived = cloud ? undefined : derivedPrice(ctx.chip, ctx.money);
+  const chip = derived ? { ...ctx.chip, cost: { ...ctx.chip.cost, price_usd: derived.usd } } : ctx.chip;
+  const stockOwned = ownership(ctx, chip, ctx.money, stockWork.busyPowerW);
+  if ((cloud ? stockOwned.cloud_usd_per_busy_chip_hour : stockOwned.owned_usd_per_busy_chip_hour) === null) {
+    const need = cloud ? ["cost.cloud_per_hour"] : stockOwned.missing.filter((m) => m !== "cost.cloud_per_hour");
     const why = ctx.chip.cost.note ? ` (${ctx.chip.cost.note})` : "";
-    return unknownFactor(work.unit, "lower", need, `no ${cloud ? "cloud rate" : "purchase price or power"} for ${ctx.chip.id}${why}: ${work.unit} cannot be priced`);
+    return unknownFactor(stockWork.unit, "lower", need, `no ${cloud ? "cloud rate" : "purchase price or power"} for ${ctx.chip.id}${why}: ${stockWork.unit} cannot be priced`);
   }
+  const op = operatingOf(ctx, stockWork.unit, "lower");
+  if (op && !isOperating(op)) return op;
+  const work = op ? atOperatingPoint(ctx, stockWork, op) : stockWork;
+  const owned = work === stockWork ? stockOwned : ownership(ctx, chip, ctx.money, work.busyPowerW);
+  const rate = (cloud ? owned.cloud_usd_per_busy_chip_hour : owned.owned_usd_per_busy_chip_hour)!;
   const value = usdPerUnitOfWork(rate, ctx.chips, work.secondsPerUnit);
   const ownedUnit = owned.owned_usd_per_busy_chip_hour === null ? null : usdPerUnitOfWork(owned.owned_usd_per_busy_chip_hour, ctx.chips, work.secondsPerUnit);
   const cloudUnit = owned.cloud_usd_per_busy_chip_hour === null ? null : usdPerUnitOfWork(owned.cloud_usd_per_busy_chip_hour, ctx.chips, work.secondsPerUnit);
@@ -31,9 +45,9 @@ export function costFactor(ctx: FactorContext): FactorValue {
     better: "lower",
     rank: null,
     limited_by: cloud ? `cloud rate $${owned.cloud_usd_per_hour}/chip-h at ${(c.utilisation * 100).toFixed(0)} % utilisation` : dominantOwnedPart(owned),
-    note: `${cloud ? "cloud on-demand rate" : `owned: capex over ${c.years} yr + energy at PUE ${c.pue}, $${c.usd_per_kwh}/kWh`}, ${(c.utilisation * 100).toFixed(0)} % utilisation, ${ctx.chips} chip(s), ${work.what}`,
+    note: `${cloud ? "cloud on-demand rate" : `owned: capex over ${c.years} yr + energy at PUE ${c.pue}, $${c.usd_per_kwh}/kWh`}, ${(c.utilisation * 100).toFixed(0)} % utilisation, ${ctx.chips} chip(s), ${work.what}${op ? `; ${op.words}` : ""}${derived ? `; ${derived.words}` : ""}`,
     basis: "derived",
-    source: sourceOf(ctx, cloud),
+    ...(derived ? {} : { source: sourceOf(ctx, cloud) }),
     details: {
       basis: cloud ? "cloud" : "owned",
       capex_usd: owned.capex_usd,
@@ -51,6 +65,8 @@ export function costFactor(ctx: FactorContext): FactorValue {
       pue: c.pue,
       usd_per_kwh: c.usd_per_kwh,
       system_share_counted: c.include_system,
+      ...(derived ? derived.details : {}),
+      ...(op ? { ...op.details, throughput_ratio: stockWork.secondsPerUnit / work.secondsPerUnit, stock_seconds_per_unit: stockWork.secondsPerUnit } : {}),
     },
   };
 }
@@ -69,12 +85,13 @@ function unitOfWork(ctx: FactorContext): UnitOfWork | { unit: string; missing: s
     const e = ctx.inference;
     if (!e) return { unit: "USD/Mtok", missing: ["inference estimate"], note: "the inference estimate could not be made" };
     const tokens = e.output_tokens_per_s > 0;
-    const unit = tokens ? "USD/Mtok" : "USD/1k images";
+    const things = ctx.workload?.unit === "sequence" ? "sequences" : "images";
+    const unit = tokens ? "USD/Mtok" : `USD/1k ${things}`;
     if (!e.fits) return { unit, missing: ["a layout that fits in memory"], note: `the workload does not fit on ${e.chips} chip(s)` };
     const perS = tokens ? e.output_tokens_per_s : e.samples_per_s;
     if (!(perS > 0)) return { unit, missing: ["throughput"], note: "the estimate has no throughput" };
     const power = e.average_power_w === undefined ? undefined : e.average_power_w / e.chips;
-    return { unit, what: tokens ? `${perS.toPrecision(3)} output tokens/s` : `${perS.toPrecision(3)} images/s`, secondsPerUnit: (tokens ? 1e6 : 1e3) / perS, ...(power !== undefined ? { busyPowerW: power } : {}) };
+    return { unit, what: tokens ? `${perS.toPrecision(3)} output tokens/s` : `${perS.toPrecision(3)} ${things}/s`, secondsPerUnit: (tokens ? 1e6 : 1e3) / perS, ...(power !== undefined ? { busyPowerW: power } : {}) };
   }
   const t = ctx.training;
   if (!t) return { unit: "USD/step", missing: ["training estimate"], note: "the training estimate could not be made" };
@@ -90,9 +107,18 @@ function unitOfWork(ctx: FactorContext): UnitOfWork | { unit: string; missing: s
   };
 }
 
-function ownership(ctx: FactorContext, money: MoneyCatalog, busyPowerW: number | undefined): OwnershipResult {
+/** The unit of work at the operating point: longer by the throughput ratio, at the power model's average power. */
+function atOperatingPoint(ctx: FactorContext, w: UnitOfWork, op: Operating): UnitOfWork {
+  if (op.point.set_by === "stock") return w;
+  const ratio = ctx.mode === "inference" && ctx.inference ? scaledInference(ctx.inference, op).ratio : ctx.training ? scaledTraining(ctx.training, op).ratio : op.point.throughput_ratio;
+  const seconds = w.secondsPerUnit / ratio;
+  const what = ctx.mode === "inference" ? w.what.replace(/^[0-9.e+-]+/, (n) => (Number(n) * ratio).toPrecision(3)) : ctx.training?.time_to_train_s !== undefined ? `a run of ${(seconds / 86400).toPrecision(3)} days` : `a step of ${seconds.toPrecision(3)} s`;
+  return { ...w, what, secondsPerUnit: seconds, busyPowerW: op.point.average_power_w };
+}
+
+function ownership(ctx: FactorContext, chip: Chip, money: MoneyCatalog, busyPowerW: number | undefined): OwnershipResult {
   const k = ctx.conditions;
-  return ownershipCost(ctx.chip, money.ownership, {
+  return ownershipCost(chip, money.ownership, {
     count: ctx.chips,
     include_system: k.deployment !== "edge",
     ...(k.amortisation_years !== undefined ? { years: k.amortisation_years } : {}),

@@ -1,33 +1,42 @@
 import type { FactorContext, FactorValue } from "../factor.js";
 import { fittingInference, fittingTraining, isFactor, pct, si } from "./needs.js";
+import { isOperating, operatingOf, scaledInference, scaledTraining } from "./operating.js";
 
 /**
  * Data transfer: the share of the step (training) or of the request (inference with tp) that is
  * communication on the critical path, lower is better; details: the scale-up and scale-out bandwidth
  * per chip of the system and each kind of communication. limited_by: the link the largest part rides —
  * tensor-, expert- and context-parallel traffic stays inside the scale-up domain; data-parallel and
- * pipeline traffic leaves it (scale-out) once the chips outnumber the domain.
+ * pipeline traffic leaves it (scale-out) once the chips outnumber the domain. At the sustained
+ * operating point (operating.ts) the busy time stretches and the communication does not (links and
+ * collectives do not run on the core clock), so the share of communication falls.
  */
 export function dataTransferFactor(ctx: FactorContext): FactorValue {
   const links = linkDetails(ctx);
   if (ctx.mode === "inference") {
     const e = fittingInference(ctx, "fraction", "lower");
     if (isFactor(e)) return e;
+    const op = operatingOf(ctx, "fraction", "lower");
+    if (op && !isOperating(op)) return op;
     const comm = (e.phases.prefill.comm_s ?? 0) + (e.phases.decode?.comm_s ?? 0);
-    const share = e.e2e_latency_s > 0 ? comm / e.e2e_latency_s : 0;
+    const e2e = op ? scaledInference(e, op).e2e_s : e.e2e_latency_s;
+    const share = e2e > 0 ? comm / e2e : 0;
     return {
       value: share,
       unit: "fraction",
       better: "lower",
       rank: null,
       limited_by: comm > 0 ? `scale-up (${links.scale_up_name ?? "link"})` : null,
-      note: e.chips > 1 ? `tensor/pipeline collectives: ${pct(share)} of the request time on ${e.chips} chips` : "one chip: no collectives",
+      note: (e.chips > 1 ? `tensor/pipeline collectives: ${pct(share)} of the request time on ${e.chips} chips` : "one chip: no collectives") + (op ? `; ${op.words}` : ""),
       basis: "derived",
-      details: { ...links.details, communication_s: comm },
+      details: { ...links.details, communication_s: comm, ...(op ? op.details : {}) },
     };
   }
   const e = fittingTraining(ctx, "fraction", "lower");
   if (isFactor(e)) return e;
+  const op = operatingOf(ctx, "fraction", "lower");
+  if (op && !isOperating(op)) return op;
+  const step = op ? scaledTraining(e, op).step_time_s : e.step_time_s;
   const b = e.step_breakdown_s;
   const domain = ctx.system?.scale_up.domain_size ?? 1;
   const outside = e.chips > domain;
@@ -39,7 +48,7 @@ export function dataTransferFactor(ctx: FactorContext): FactorValue {
     ["data parallel (exposed)", b.data_parallel_exposed, outside ? "scale-out" : "scale-up"],
   ];
   const [kind, time, link] = kinds.reduce((a, c) => (c[1] > a[1] ? c : a));
-  const share = b.communication_exposed / e.step_time_s;
+  const share = b.communication_exposed / step;
   const linkName = link === "scale-up" ? links.scale_up_name : links.scale_out_name;
   return {
     value: share,
@@ -47,7 +56,7 @@ export function dataTransferFactor(ctx: FactorContext): FactorValue {
     better: "lower",
     rank: null,
     limited_by: time > 0 ? `${link} (${linkName ?? "link"}): ${kind}` : null,
-    note: e.chips > 1 ? `exposed communication ${pct(share)} of the ${si(e.step_time_s, "s")} step on ${e.chips} chips (${ctx.system?.id ?? "system"})` : "one chip: no communication",
+    note: (e.chips > 1 ? `exposed communication ${pct(share)} of the ${si(step, "s")} step on ${e.chips} chips (${ctx.system?.id ?? "system"})` : "one chip: no communication") + (op ? `; ${op.words}` : ""),
     basis: "derived",
     details: {
       ...links.details,
@@ -57,6 +66,7 @@ export function dataTransferFactor(ctx: FactorContext): FactorValue {
       pipeline_p2p_s: b.pipeline_p2p,
       data_parallel_exposed_s: b.data_parallel_exposed,
       overlap_slowdown_s: b.overlap_slowdown,
+      ...(op ? op.details : {}),
     },
   };
 }

@@ -1,5 +1,7 @@
 import { type FactorContext, type FactorValue, unknownFactor } from "../factor.js";
-import { ghz, powerAnalysisOf, sourceTitles } from "./power-analysis.js";
+import type { PowerAnalysis } from "../../power/index.js";
+import { isOperating, operatingOf } from "./operating.js";
+import { clockWords, powerAnalysisOf, sourceTitles, watts } from "./power-analysis.js";
 
 /**
  * Power: energy per unit of work at the operating power cap (J per output token for LLM inference,
@@ -8,22 +10,29 @@ import { ghz, powerAnalysisOf, sourceTitles } from "./power-analysis.js";
  * model (src/core/power, docs/power.md) prices the estimate's ops: dynamic energy from the family's
  * per-FLOP and per-byte constants plus static power, DVFS under the cap (default TDP; a user cap
  * slows compute-bound work). Details carry the demanded and average power, the clocks, and the
- * facility energy, cost and CO₂ per unit of work.
+ * facility energy, cost and CO₂ per unit of work. Under thermal throttling the value is the energy at
+ * the sustained operating point (operating.ts: assessments describe sustained operation), the capped
+ * (burst) figure in the details.
  */
 export function powerFactor(ctx: FactorContext): FactorValue {
   const { analysis: a, missing } = powerAnalysisOf(ctx);
   if (!a) return unknownFactor("J", "lower", missing, `no power figure: missing ${missing.join(", ")}`);
   const unit = `J/${a.work_unit}`;
+  const op = operatingOf(ctx, unit, "lower");
+  if (op && !isOperating(op)) return op;
+  const thermal = op?.point.set_by === "thermal";
+  const value = thermal ? op!.point.energy_per_unit_j : a.energy_per_unit_j;
   const binds = a.capped.binds;
   const f = a.facility;
   const source = sourceTitles(ctx.chip, "power.tdp_w");
+  const note = `${watts(a.average_power_w)} average (demand ${watts(a.demanded_power_w)} at the boost clock, cap ${watts(a.power_cap_w)} ${a.power_cap_origin}); energy per ${a.work_unit} from the estimate's ops priced by the family's energy constants`;
   return {
-    value: a.energy_per_unit_j,
+    value,
     unit,
     better: "lower",
     rank: null,
-    limited_by: binds ? `power cap ${a.power_cap_w.toFixed(0)} W: clock ${ghz(a.capped.clock_hz)} of ${ghz(a.boost_clock_hz)}` : null,
-    note: `${a.average_power_w.toFixed(0)} W average (demand ${a.demanded_power_w.toFixed(0)} W at the boost clock, cap ${a.power_cap_w.toFixed(0)} W ${a.power_cap_origin}); energy per ${a.work_unit} from the estimate's ops priced by the family's energy constants`,
+    limited_by: thermal ? `${op!.label}: sustained clock ${clockWords(op!.point.clock_hz, op!.point.clock_ratio)}` : binds ? capWords(a) : null,
+    note: op ? `${note}; ${op.words}${thermal ? ` at ${watts(op.point.average_power_w)}` : ""}` : note,
     basis: "derived",
     ...(source ? { source } : {}),
     details: {
@@ -45,6 +54,15 @@ export function powerFactor(ctx: FactorContext): FactorValue {
       facility_cost_per_unit_usd: f ? f.cost_per_unit_usd : null,
       facility_co2_per_unit_kg: f ? f.co2_per_unit_kg : null,
       pue: f ? f.pue : null,
+      ...(op ? { ...op.details, sustained_average_power_w: op.point.average_power_w, burst_energy_per_unit_j: a.energy_per_unit_j } : {}),
     },
   };
+}
+
+/** "power cap 500 W: clock 1.46 GHz of 1.98 GHz", or "TDP 900 W: clock at 75 % of boost" for a chip without clock figures. */
+function capWords(a: PowerAnalysis): string {
+  const what = a.power_cap_origin === "TDP" ? "TDP" : "power cap";
+  const c = a.capped;
+  const clock = c.clock_hz !== null && a.boost_clock_hz !== null ? `${(c.clock_hz / 1e9).toFixed(2)} GHz of ${(a.boost_clock_hz / 1e9).toFixed(2)} GHz` : `at ${(c.clock_ratio * 100).toFixed(0)} % of boost`;
+  return `${what} ${watts(a.power_cap_w)}: clock ${clock}${c.duty < 1 ? `, running ${(c.duty * 100).toFixed(0)} % of the time` : ""}`;
 }

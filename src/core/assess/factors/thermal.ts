@@ -1,5 +1,5 @@
 import { type FactorContext, type FactorValue, unknownFactor } from "../factor.js";
-import { ghz, powerAnalysisOf, sourceTitles } from "./power-analysis.js";
+import { clockWords, powerAnalysisOf, sourceTitles, watts } from "./power-analysis.js";
 
 /**
  * Thermal: sustained throughput as a fraction of the stock (TDP) throughput once the cooler has
@@ -7,7 +7,9 @@ import { ghz, powerAnalysisOf, sourceTitles } from "./power-analysis.js";
  * docs/power.md) heats the junction from ambient at the capped power; when it reaches the chip's
  * limit the power manager holds (Tj_max − Ta)/R and DVFS gives the sustained clock. Cooling, ambient
  * and thermal resistance come from the conditions, else sourced defaults per form factor. Details:
- * steady Tj, the limit, time to throttle, the cooling used.
+ * steady Tj, the limit, time to throttle, the cooling used. Under a user power cap the value is still
+ * against stock (it includes the cap's slowdown); limited_by says whether the cap or the cooling holds
+ * it, and sustained_over_burst isolates the cooling's own share.
  */
 export function thermalFactor(ctx: FactorContext): FactorValue {
   const { analysis: a, missing } = powerAnalysisOf(ctx);
@@ -23,8 +25,12 @@ export function thermalFactor(ctx: FactorContext): FactorValue {
     unit: "fraction of stock throughput",
     better: "higher",
     rank: null,
-    limited_by: th.throttles ? `cooling: Tj reaches ${th.tj_max_c} °C after ${th.time_to_throttle_s!.toFixed(0)} s; sustained clock ${ghz(th.sustained.clock_hz)}` : null,
-    note: `${th.cooling} cooling, R ${th.resistance_c_per_w} °C/W, ambient ${th.ambient_c} °C: steady Tj ${th.tj_steady_c.toFixed(1)} °C of ${th.tj_max_c} °C at ${a.capped.power_w.toFixed(0)} W${th.throttles ? `, throttles to ${th.sustained.power_w.toFixed(0)} W` : ""}`,
+    limited_by: th.throttles
+      ? `cooling: Tj reaches ${th.tj_max_c} °C after ${th.time_to_throttle_s!.toFixed(0)} s; sustained clock ${clockWords(th.sustained.clock_hz, th.sustained.clock_ratio)}`
+      : a.capped.throughput_ratio < 1
+        ? `power cap ${watts(a.power_cap_w)} (the cooling holds the capped power without throttling)`
+        : null,
+    note: `${th.cooling} cooling, R ${th.resistance_c_per_w} °C/W, ambient ${th.ambient_c} °C: steady Tj ${th.tj_steady_c.toFixed(1)} °C of ${th.tj_max_c} °C at ${watts(a.capped.power_w)}${th.throttles ? `, throttles to ${watts(th.sustained.power_w)}` : ""}`,
     basis: "derived",
     ...(source ? { source } : {}),
     details: {
