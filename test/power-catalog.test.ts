@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveThermal } from "../src/core/power/index.js";
+import { resolveThermal, steadyTjC } from "../src/core/power/index.js";
 import { nodeCatalog } from "../src/node/node-catalog.js";
 
 const catalog = nodeCatalog();
@@ -23,6 +23,25 @@ describe("power and thermal catalog data", () => {
     const vf = catalog.context(catalog.chip("nvidia-h100-sxm")).efficiency.voltage_frequency;
     expect(vf.v_at_min_clock).toBe(0.725);
     expect(vf.min_clock_fraction * 1980).toBeCloseTo(345, 0);
+  });
+
+  it("at stock conditions (default cooling and inlet) no catalog chip's junction passes its limit at TDP; a hotter inlet makes a 900 W chip pass it", () => {
+    let checked = 0;
+    for (const id of catalog.chipIds()) {
+      const chip = catalog.chip(id);
+      const r = resolveThermal(chip, energy.thermal, {});
+      if (!r.thermal || chip.power.tdp_w === undefined) continue;
+      checked++;
+      expect(steadyTjC(chip.power.tdp_w, r.thermal.params), id).toBeLessThanOrEqual(r.thermal.params.tj_max_c + 1e-9);
+    }
+    expect(checked).toBeGreaterThanOrEqual(20);
+    const gaudi3 = catalog.chip("intel-gaudi3");
+    const stock = resolveThermal(gaudi3, energy.thermal, {}).thermal!;
+    expect(stock.origin.resistance).toMatch(/cooler sized for the TDP/);
+    // (87 − 35) / 900 W = 0.0578 °C/W: at 45 °C the same cooler lets the junction reach 97 °C at TDP.
+    expect(stock.params.resistance_c_per_w).toBeCloseTo(52 / 900, 9);
+    const hot = resolveThermal(gaudi3, energy.thermal, { ambient_c: 45 }).thermal!;
+    expect(steadyTjC(900, hot.params)).toBeCloseTo(97, 6);
   });
 
   it("cooling and facility tables load from the catalog, each default inside its range", () => {

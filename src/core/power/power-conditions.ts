@@ -37,6 +37,28 @@ function coolingOf(chip: Chip, c: PowerConditions): { cooling: CoolingType; orig
   return { cooling: "air", origin: "assumed air (the chip names no usual cooling)" };
 }
 
+/**
+ * The default junction-to-ambient resistance: the form factor's figure for the cooling, else the
+ * cooling's. A chip's stock cooler is qualified to hold its TDP at the rated inlet (the table's air
+ * figure is exactly that for the H100: (87 − 35) / 700), so a hotter or larger chip gets the cooler it
+ * is sold with, not the H100's: R ≤ (Tj,max − Ta,rated) / TDP, and nothing throttles at stock conditions.
+ */
+function defaultResistance(chip: Chip, table: ThermalTable | undefined, cooling: CoolingType, tj: number | undefined): { value?: number; origin: string; missing?: string } {
+  const ff = chip.thermal.form_factor;
+  if (!table) return { origin: "", missing: "cooling defaults (catalog/energy/cooling.yaml) or thermal_resistance_c_per_w" };
+  if (cooling === "air" && ff !== undefined && table.air_unsupported_form_factors.includes(ff)) return { origin: "", missing: `thermal_resistance_c_per_w (no sourced air-cooling figure for form factor ${ff})` };
+  if (cooling === "air" && ff === undefined) return { origin: "", missing: "thermal.form_factor of the chip (or thermal_resistance_c_per_w)" };
+  const base = table.cooling[cooling];
+  const override = ff ? table.form_factor_overrides[ff]?.[cooling] : undefined;
+  const v = override?.resistance_c_per_w ?? base.resistance_c_per_w;
+  const rated = (override?.ambient_c ?? base.ambient_c)?.value;
+  const tdp = chip.power.tdp_w;
+  if (rated !== undefined && tj !== undefined && tdp !== undefined && tj > rated && (tj - rated) / tdp < v.value) {
+    return { value: (tj - rated) / tdp, origin: `cooler sized for the TDP: (${tj} − ${rated} °C) / ${tdp} W (the ${cooling} default ${v.value} °C/W would not hold it)` };
+  }
+  return { value: v.value, origin: `catalog default (${override?.resistance_c_per_w ? `${ff}, ` : ""}${cooling} cooling, range ${fmtRange(v.range)} °C/W)` };
+}
+
 /** The thermal parameters, or what is missing to form them. */
 export function resolveThermal(chip: Chip, table: ThermalTable | undefined, c: PowerConditions): { thermal?: ResolvedThermal; missing: string[] } {
   const { cooling, origin: coolingOrigin } = coolingOf(chip, c);
@@ -44,18 +66,6 @@ export function resolveThermal(chip: Chip, table: ThermalTable | undefined, c: P
   const base = table?.cooling[cooling];
   const override = ff ? table?.form_factor_overrides[ff]?.[cooling] : undefined;
   const missing: string[] = [];
-  let resistance: number | undefined = c.thermal_resistance_c_per_w;
-  let rOrigin = "input";
-  if (resistance === undefined) {
-    if (!table) missing.push("cooling defaults (catalog/energy/cooling.yaml) or thermal_resistance_c_per_w");
-    else if (cooling === "air" && ff !== undefined && table.air_unsupported_form_factors.includes(ff)) missing.push(`thermal_resistance_c_per_w (no sourced air-cooling figure for form factor ${ff})`);
-    else if (cooling === "air" && ff === undefined) missing.push("thermal.form_factor of the chip (or thermal_resistance_c_per_w)");
-    else {
-      const v = override?.resistance_c_per_w ?? base!.resistance_c_per_w;
-      resistance = v.value;
-      rOrigin = `catalog default (${override?.resistance_c_per_w ? `${ff}, ` : ""}${cooling} cooling, range ${fmtRange(v.range)} °C/W)`;
-    }
-  }
   const tau = c.thermal_time_constant_s ?? (override?.time_constant_s ?? base?.time_constant_s)?.value;
   const ambient = c.ambient_c ?? (override?.ambient_c ?? base?.ambient_c)?.value;
   if (tau === undefined) missing.push("thermal_time_constant_s (or the cooling table)");
@@ -63,6 +73,10 @@ export function resolveThermal(chip: Chip, table: ThermalTable | undefined, c: P
   const tjOwn = chip.thermal.tj_max_c;
   const tj = c.tj_max_c ?? tjOwn ?? table?.default_tj_max_c.value;
   if (tj === undefined) missing.push("thermal.tj_max_c of the chip (or the cooling table's default)");
+  const r = c.thermal_resistance_c_per_w !== undefined ? { value: c.thermal_resistance_c_per_w, origin: "input" } : defaultResistance(chip, table, cooling, tj);
+  if (r.missing) missing.push(r.missing);
+  const resistance = r.value;
+  const rOrigin = r.origin;
   if (missing.length || resistance === undefined || tau === undefined || ambient === undefined || tj === undefined) return { missing };
   return {
     thermal: {
