@@ -106,3 +106,14 @@ describe("security factor", () => {
     expect(f.missing).toEqual(SECURITY_FEATURES.map((k) => `security.${k}`));
   });
 });
+
+describe("power and cost price a kWh the same way", () => {
+  it("the cost factor uses the facility PUE of the chip's cooling that the power factor uses (air 1.56, liquid 1.15), unless --pue is given", () => {
+    const run = (conditions: AssessConditions) => JOBS.assess.run({ chips: ["nvidia-h100-sxm"], model: "llama-3.1-8b", mode: "inference", batch: 8, input_tokens: 512, output_tokens: 64, conditions }, catalog).chips[0]!.factors;
+    for (const [conditions, pue] of [[{}, 1.56], [{ cooling: "liquid" }, 1.15], [{ pue: 1.3 }, 1.3]] as const) {
+      const f = run(conditions);
+      expect(f.cost!.details!.pue, JSON.stringify(conditions)).toBe(pue);
+      expect(f.power!.details!.pue, JSON.stringify(conditions)).toBe(pue);
+    }
+  });
+});

@@ -6,7 +6,7 @@ export { type PowerAnalysis, type PowerAnalysisInput, analysePower, type Operati
 export { averagePowerW, type CapOperatingPoint, operatingPointUnderCap, peakSegmentPowerW, phaseTimeS, profileEnergyJ, profileTimeS } from "./dvfs.js";
 export { type SustainedOperatingPoint, sustainedOperatingPoint } from "./operating-point.js";
 export { checkFacilityInputs, type FacilityFigures, type FacilityInputs, facilityOf } from "./facility.js";
-export { type PowerConditions, resolveFacility, resolveThermal, type ResolvedFacility, type ResolvedThermal } from "./power-conditions.js";
+export { coolingOf, type PowerConditions, resolveFacility, resolveThermal, type ResolvedFacility, type ResolvedThermal } from "./power-conditions.js";
 export { type PowerProfile, type ProfilePhase, ProfileBuilder } from "./power-profile.js";
 export { type RackFigures, type RackInputs, rackPowerOf } from "./rack.js";
 export { checkThermalParams, steadyTjC, type ThermalParams, thermalPowerLimitW, timeToLimitS, tjAtC } from "./thermal.js";

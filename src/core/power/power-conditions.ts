@@ -31,7 +31,7 @@ export interface ResolvedThermal {
 }
 
 /** Cooling of the chip: input, else the chip's usual cooling, else air. */
-function coolingOf(chip: Chip, c: PowerConditions): { cooling: CoolingType; origin: string } {
+export function coolingOf(chip: Chip, c: PowerConditions): { cooling: CoolingType; origin: string } {
   if (c.cooling) return { cooling: c.cooling, origin: "input" };
   if (chip.thermal.cooling) return { cooling: chip.thermal.cooling, origin: "chip" };
   return { cooling: "air", origin: "assumed air (the chip names no usual cooling)" };

@@ -1,4 +1,5 @@
 import { type OwnershipResult, ownershipCost, usdPerUnitOfWork } from "../../money/index.js";
+import { coolingOf, resolveFacility } from "../../power/index.js";
 import type { MoneyCatalog } from "../../spec/money-spec.js";
 import { type FactorContext, type FactorValue, unknownFactor } from "../factor.js";
 import type { Chip } from "../../hardware/chip.js";
@@ -117,7 +118,7 @@ function atOperatingPoint(ctx: FactorContext, w: UnitOfWork, op: Operating): Uni
 }
 
 function ownership(ctx: FactorContext, chip: Chip, money: MoneyCatalog, busyPowerW: number | undefined): OwnershipResult {
-  const k = ctx.conditions;
+  const k = facilityConditions(ctx);
   return ownershipCost(chip, money.ownership, {
     count: ctx.chips,
     include_system: k.deployment !== "edge",
@@ -128,6 +129,16 @@ function ownership(ctx: FactorContext, chip: Chip, money: MoneyCatalog, busyPowe
     ...(k.grid_kg_co2_per_kwh !== undefined ? { grid_kg_co2_per_kwh: k.grid_kg_co2_per_kwh } : {}),
     ...(busyPowerW !== undefined ? { busy_power_w: busyPowerW } : {}),
   });
+}
+
+/**
+ * The conditions with the facility figures the power factor uses filled in (PUE by the chip's cooling,
+ * $/kWh, grid CO₂ from catalog/energy/facility.yaml), so power and cost price the same kWh the same way.
+ */
+function facilityConditions(ctx: FactorContext): FactorContext["conditions"] {
+  const k = ctx.conditions;
+  const facility = ctx.energy?.facility ? resolveFacility(ctx.energy.facility, coolingOf(ctx.chip, k).cooling, k) : undefined;
+  return facility ? { ...k, ...facility.inputs } : k;
 }
 
 /** Which part of the owned cost per busy hour dominates: capex or energy, with its share. */
