@@ -6,13 +6,19 @@ import { renderVegaLite } from "./vega-render.js";
  */
 export interface TimelineInput {
   title: string;
-  points: ReadonlyArray<{ t_s: number; power_w: number; temperature_c: number }>;
+  /** The chip it is for (the report's power model fills it). */
+  chip?: string;
+  /** Samples; `clock_hz` (the clock at that time, null when unpublished) is carried for the data, not drawn. */
+  points: ReadonlyArray<{ t_s: number; power_w: number; temperature_c: number; clock_hz?: number | null }>;
   power_limit_w?: number;
   temperature_limit_c?: number;
+  /** A line under the title (clocks, cooling). */
+  detail?: string;
 }
 
 const POWER = "#0072B2";
 const TEMP = "#D55E00";
+const LEGEND = "power: blue, left · temperature: vermillion, right · dashed: limits";
 
 export async function powerThermalChart(input: TimelineInput): Promise<string> {
   const x = { field: "t_s", type: "quantitative", title: "time (s)" };
@@ -25,10 +31,10 @@ export async function powerThermalChart(input: TimelineInput): Promise<string> {
     ],
   });
   return renderVegaLite({
-    title: { text: input.title, subtitle: "power: blue, left · temperature: vermillion, right · dashed: limits" },
+    title: { text: input.title, subtitle: input.detail ? [input.detail, LEGEND] : LEGEND },
     width: 520,
     height: 260,
-    data: { values: input.points },
+    data: { values: input.points.map(({ t_s, power_w, temperature_c }) => ({ t_s, power_w, temperature_c })) },
     layer: [series("power_w", "power (W)", POWER, input.power_limit_w, "left"), series("temperature_c", "temperature (°C)", TEMP, input.temperature_limit_c, "right")],
     resolve: { scale: { y: "independent" } },
   });
