@@ -7,7 +7,7 @@ import type { Gathered } from "./power-timeline-data.js";
 
 export type CostRow = CostBreakdownInput["rows"][number];
 
-/** The parts of the owned cost per busy chip-hour (USD/h): capex (chips, server share, network share) and energy (the chips' own draw, server power and PUE). */
+/** The parts of the owned cost per busy chip-hour (USD/h): capex of the chips, the server share and the network share; energy of the chips' own draw, and the overhead (server power factor × PUE − 1). */
 export function ownedHourlyParts(o: OwnershipResult): Array<{ component: string; usd_per_hour: number }> {
   const c = o.conditions;
   const perHour = (capex: number) => capex / o.count / (c.years * c.hours_per_year) / c.utilisation;
@@ -17,11 +17,11 @@ export function ownedHourlyParts(o: OwnershipResult): Array<{ component: string;
   const energy = o.owned_usd_per_busy_chip_hour! - perHour(capex);
   const chipEnergy = (o.busy_power_w_per_chip! / 1000) * c.usd_per_kwh;
   return [
-    { component: "capex: chips", usd_per_hour: perHour(chips) },
-    { component: "capex: server share", usd_per_hour: perHour(capex - network - chips) },
-    { component: "capex: network share", usd_per_hour: perHour(network) },
-    { component: "energy: chips", usd_per_hour: chipEnergy },
-    { component: "energy: server power and PUE", usd_per_hour: energy - chipEnergy },
+    { component: "chips capex", usd_per_hour: perHour(chips) },
+    { component: "server capex", usd_per_hour: perHour(capex - network - chips) },
+    { component: "network capex", usd_per_hour: perHour(network) },
+    { component: "chip energy", usd_per_hour: chipEnergy },
+    { component: "overhead energy", usd_per_hour: energy - chipEnergy },
   ].filter((p) => p.usd_per_hour > 0);
 }
 

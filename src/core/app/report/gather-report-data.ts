@@ -67,6 +67,7 @@ export function trainingMemoryBreakdown(estimates: ReadonlyArray<TrainingEstimat
 
 /** Energy of one training step on all the chips (J), per chip type; chips without a TDP are left out. */
 export function trainingEnergyBreakdown(estimates: ReadonlyArray<TrainingEstimate>): BreakdownInput | undefined {
-  const rows = estimates.flatMap((e) => (e.energy_per_step_j !== undefined ? [{ group: e.chip, part: `training step (${e.chips} chips)`, value: e.energy_per_step_j }] : []));
-  return rows.length ? { title: "Energy of one training step on all the chips", axis_title: "energy per step (J)", rows } : undefined;
+  const rows = estimates.flatMap((e) => (e.energy_per_step_j !== undefined ? [{ group: e.chip, part: "step", value: e.energy_per_step_j }] : []));
+  const chips = estimates[0]?.chips;
+  return rows.length ? { title: `Energy of one training step on all ${chips} chips (the estimate gives no split)`, axis_title: "energy per step (J)", rows } : undefined;
 }

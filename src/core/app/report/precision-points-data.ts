@@ -59,9 +59,10 @@ export function precisionChartOf(refs: readonly SpecRef[], ids: readonly string[
     return pointsOf(ids[i]!, formats, result, speed);
   });
   return {
-    title: `Error vs speed-up per format: ${gemm} (errors from a ${result.emulated.m}×${result.emulated.n} sample, fp32 accumulation)`,
+    title: "Numeric error vs speed-up per format",
+    detail: `${gemm}; errors from a ${result.emulated.m}×${result.emulated.n} sample of the output, fp32 accumulation, seed ${result.seed}`,
     points,
-    error_label: "relative error vs fp64 (Frobenius)",
+    error_label: "relative error vs fp64",
     speedup_label: "speed-up vs the chip's bf16 (else fp16) rate (×)",
   };
 }
