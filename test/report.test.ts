@@ -209,6 +209,23 @@ describe("report job: power, precision and cost charts from the engine's models"
     expect(new Set(r.charts.precision!.points.map((p) => p.chip))).toEqual(new Set(["nvidia-h100-sxm", "google-tpu-v5p", "amd-mi325x", "google-tpu-v4"]));
   });
 
+  it("reports models that count images, not tokens: a CNN's cost per 1k images and a stated fallback GEMM; a ViT in training", () => {
+    const cnn = JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "resnet-50", mode: "inference", batch: 8 }, catalog);
+    expect(cnn.charts.cost!.unit).toBe("USD/1k images");
+    expect(cnn.charts.power_timelines).toHaveLength(1);
+    expect(cnn.notes).toContain("precision chart: resnet-50 is not a transformer: errors and speed-ups of a 128×128×1024 GEMM");
+    const vit = JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "vit-b-16", mode: "training" }, catalog);
+    expect(vit.assessment.chips[0]!.infeasible_reason).toBeUndefined();
+    expect(vit.charts.cost!.unit).toBe("USD/step");
+  });
+
+  it("draws no power timeline for a chip that cannot run the workload, and says so", () => {
+    const r = JOBS.report.run({ chips: ["nvidia-l4"], model: "llama-3.1-70b", mode: "training", count: 8, scaling_counts: [8] }, catalog);
+    expect(r.assessment.chips[0]!.infeasible_reason).toMatch(/no layout fits/);
+    expect(r.charts.power_timelines).toBeUndefined();
+    expect(r.notes).toContain("nvidia-l4: no power timeline: the workload cannot run on it");
+  });
+
   it("renders all of it into a self-contained page: no script, no URL", async () => {
     const r = await renderReport(data);
     expect(Object.keys(r.svgs)).toEqual(expect.arrayContaining(["power-thermal-nvidia-h100-sxm.svg", "power-thermal-amd-mi300x.svg", "precision.svg", "cost.svg", "factors.svg"]));

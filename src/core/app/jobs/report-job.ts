@@ -115,7 +115,7 @@ function assess(req: ReportRequest, w: ReportWorkload, catalog: Catalog) {
       mode: req.mode,
       count: w.count,
       ...(req.precision !== undefined ? { precision: req.precision } : {}),
-      ...(w.training ? { batch: req.global_batch ?? 1024, seq_len: req.seq_len ?? 2048 } : { batch: w.batch, input_tokens: w.input_tokens, output_tokens: w.output_tokens }),
+      ...(w.training ? { batch: req.global_batch ?? 1024, ...(w.tokens ? { seq_len: req.seq_len ?? 2048 } : {}) } : { batch: w.batch, ...(w.tokens ? { input_tokens: w.input_tokens, output_tokens: w.output_tokens } : {}) }),
       ...(req.conditions ? { conditions: req.conditions } : {}),
       ...(req.weights ? { weights: req.weights } : {}),
       ...(req.scaling_counts ? { scale_counts: req.scaling_counts } : {}),
@@ -182,7 +182,8 @@ function modelCharts(req: ReportRequest, w: ReportWorkload, model: ModelSpec, co
   const timelines: TimelineInput[] = [];
   const costs: Array<{ unit: string; rows: CostRow[] }> = [];
   contexts.forEach((ctx, i) => {
-    const t = powerTimelineOf(ctx);
+    // A workload that cannot run on the chip has no power over time (the notes already say why).
+    const t: ReturnType<typeof powerTimelineOf> = assessed[i]?.infeasible_reason ? { note: `${ctx.chip.id}: no power timeline: the workload cannot run on it` } : powerTimelineOf(ctx);
     if ("chart" in t) timelines.push(t.chart);
     else notes.push(t.note);
     const c = costRowsOf(req.chips[i]!, ctx, assessed[i]?.factors.cost, catalog);
