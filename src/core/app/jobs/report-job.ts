@@ -83,7 +83,7 @@ function reportWorkload(req: ReportRequest, model: ModelSpec): ReportWorkload {
   const batch = req.batch ?? 1;
   const model_name = model.id ?? "model";
   const text = training
-    ? `${model_name}, ${precision}, global batch ${req.global_batch ?? 1024} × ${req.seq_len ?? 2048} tokens, ${count} chips`
+    ? `${model_name}, ${precision}, global batch ${req.global_batch ?? 1024}${tokens ? ` × ${req.seq_len ?? 2048} tokens` : ""}, ${count} chips`
     : `${model_name}, ${precision}, batch ${batch}${tokens ? `, ${input_tokens}+${output_tokens} tokens` : ""}, ${count} chip${count === 1 ? "" : "s"}`;
   const pass = `${model_name} ${tokens ? `prefill of ${batch} × ${input_tokens} tokens` : `forward pass of batch ${batch}`} on one chip, ${precision}`;
   return { training, count, tokens, batch, input_tokens, output_tokens, model_name, text, pass };
