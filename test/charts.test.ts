@@ -52,8 +52,9 @@ describe("charts render self-contained, well-formed SVG with the expected marks"
     const cases: Array<[string, Promise<string>, string, number, string[]]> = [
       ["time", breakdownChart(charts.time_breakdown!), "bar", 4, ["time (ms)"]],
       ["cost", costChart(charts.cost!), "bar", 3, ["USD per million tokens"]],
-      ["timeline", powerThermalChart(charts.power_timelines![0]!), "line mark", 2, ["power (W)", "temperature (°C)", "time (s)"]],
-      ["precision", precisionChart(charts.precision!), "point", 3, ["fp8-e4m3", "speed-up on the chip (×)", "relative error vs fp64"]],
+      ["timeline", powerThermalChart(charts.power_timelines![0]!), "line mark", 3, ["power (W)", "temperature (°C)", "time (s)", "clock (GHz)"]],
+      // 7 points, 2 not native: 5 plotted; fp8 and mxfp8 at the same speed-up share a label; one panel per chip.
+      ["precision", precisionChart(charts.precision!), "point", 5, ["mxfp8-e4m3, fp8-e4m3", "speed-up on the chip (×)", "relative error vs fp64", "fixture-gpu · not native (no speed-up, not plotted): fp4-e2m1", "fixture-npu · not native (no speed-up, not plotted): fp8-e4m3"]],
       ["scaling", scalingChart(charts.scaling!), "point", 3, ["chips (log₂ scale)", "scaling efficiency (%)"]],
     ];
     for (const [name, pending, role, count, texts] of cases) {

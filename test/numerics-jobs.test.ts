@@ -58,6 +58,10 @@ describe("precision-gemm speed-up rules", () => {
     expect(r.emulated.m * r.emulated.n * r.emulated.k).toBeLessThanOrEqual(2 ** 23);
     expect(r.notes[0]).toContain("sample");
   });
+  it("budget_macs sizes the sample (all of K kept): 2^20 at K = 4096 is a 16×16 output", () => {
+    const r = JOBS["precision-gemm"].run({ formats: ["bf16"], m: 512, n: 28672, k: 4096, budget_macs: 2 ** 20 }, cat);
+    expect(r.emulated).toEqual({ m: 16, n: 16, k: 4096 });
+  });
 });
 
 describe("bad requests", () => {
@@ -74,6 +78,7 @@ describe("bad requests", () => {
     expect(code(() => JOBS["precision-cast"].run({ format: "bf16", values: [1], rounding: "up" as never }, cat))).toBe("E_SCHEMA rounding");
     expect(code(() => JOBS["precision-gemm"].run({ formats: ["bf16", "fp9"], m: 2, n: 2, k: 2 }, cat))).toBe("E_UNKNOWN_ID formats[1]");
     expect(code(() => JOBS["precision-gemm"].run({ formats: ["bf16"], m: 0, n: 2, k: 2 }, cat))).toBe("E_RANGE m");
+    expect(code(() => JOBS["precision-gemm"].run({ formats: ["bf16"], m: 2, n: 2, k: 2, budget_macs: 0 }, cat))).toBe("E_RANGE budget_macs");
     expect(code(() => JOBS["precision-gemm"].run({ formats: ["bf16"], accumulate: "fp64" as never }, cat))).toBe("E_SCHEMA accumulate");
     expect(code(() => JOBS["precision-gemm"].run({ formats: ["int4"], m: 2, n: 2, k: 2, group_size: 0 }, cat))).toBe("E_RANGE group_size");
     expect(code(() => JOBS["precision-model"].run({ model: "llama-3.1-8b", tokens: -1 }, cat))).toBe("E_RANGE tokens");

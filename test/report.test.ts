@@ -2,7 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { INFERENCE_FACTORS, TRAINING_FACTORS } from "../src/core/assess/factor.js";
+import { INFERENCE_FACTORS, TRAINING_FACTORS, type FactorContext } from "../src/core/assess/factor.js";
+import type { TrainingEstimate } from "../src/core/estimate/estimate-training.js";
+import { PRECISION_MODEL_DEFAULTS } from "../src/core/app/jobs/precision-model-job.js";
+import { REPORT_GEMM_BUDGET_MACS } from "../src/core/app/report/precision-points-data.js";
 import { JOBS } from "../src/core/app/registry.js";
 import { inlineSvg } from "../src/core/app/report/report-html.js";
 import { renderReport } from "../src/core/app/report/render-report.js";
@@ -41,7 +44,7 @@ describe("report rendering", () => {
     const names = Object.keys(r.svgs);
     expect(names).toEqual([
       "factors.svg", "architecture-fixture-gpu.svg", "architecture-fixture-npu.svg", "roofline-fixture-gpu.svg", "time-breakdown.svg", "memory-breakdown.svg",
-      "scaling.svg", "power-thermal-1.svg", "precision.svg", "cost.svg",
+      "scaling.svg", "power-thermal-fixture-gpu.svg", "precision.svg", "cost.svg",
     ]);
     expect(r.html.split("<svg").length - 1).toBe(names.length);
     for (const svg of Object.values(r.svgs)) expect(xmlError(svg)).toBeUndefined();
@@ -87,15 +90,23 @@ describe("report job", () => {
     expect(data.charts.architectures!.map((a) => a.id)).toEqual(chips);
   });
 
-  it("gathers a training report with a scaling curve over 1, 8, 64, 1024 and the count", () => {
-    const data = JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "llama-3-8b", mode: "training", count: 16 }, nodeCatalog());
+  it("gathers a training report whose scaling curve, memory and energy are the assessment's own", () => {
+    const catalog = nodeCatalog();
+    let training: TrainingEstimate | undefined;
+    const data = JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "llama-3-8b", mode: "training", count: 16, scaling_counts: [1, 8, 64, 1024] }, catalog);
     expect(data.assessment.factor_keys).toEqual([...TRAINING_FACTORS]);
+    const assessed = JOBS.assess.run({ chips: ["nvidia-h100-sxm"], model: "llama-3-8b", mode: "training", count: 16, batch: 1024, seq_len: 2048, scale_counts: [1, 8, 64, 1024], observe: (ctx) => (training = ctx.training) }, catalog);
+    const scalability = assessed.chips[0]!.factors.scalability!;
+    expect(data.assessment.chips[0]!.factors.scalability).toEqual(scalability);
+    // The chart is the scalability factor's weak-scaling curve: one point per count that fits, its efficiency.
     const points = data.charts.scaling!.series[0]!.points;
-    expect(points.map((p) => p.chips)).toEqual([8, 16, 64, 1024]); // 1 chip does not hold llama-3-8b training
-    expect(points[0]!.efficiency).toBe(1);
-    expect(points.at(-1)!.efficiency).toBeLessThan(1); // 1024 chips on a batch of 1024 sequences lose efficiency
-    const assessed = JOBS.assess.run({ chips: ["nvidia-h100-sxm"], model: "llama-3-8b", mode: "training", count: 16, batch: 1024, seq_len: 2048 }, nodeCatalog());
-    expect(data.assessment.chips[0]!.factors.scalability).toEqual(assessed.chips[0]!.factors.scalability);
+    expect(points.map((p) => p.chips)).toEqual([8, 64, 1024]); // 1 chip does not hold llama-3-8b training
+    for (const p of points) expect(p.efficiency).toBe(scalability.details![`efficiency_at_${p.chips}`]);
+    // Memory per chip by component and the step's energy: the assessment's training estimate, not a second one.
+    const memory = data.charts.memory_breakdown!.rows;
+    expect(memory.find((r) => r.part === "optimizer")!.value).toBe(training!.memory_breakdown_bytes.optimizer / 1e9);
+    expect(memory.reduce((s, r) => s + r.value, 0)).toBeCloseTo(training!.memory_per_chip_bytes / 1e9, 6);
+    expect(data.charts.energy_breakdown!.rows).toEqual([{ group: "nvidia-h100-sxm", part: "step", value: training!.energy_per_step_j! }]);
   });
 
   it("draws the chart data other models give (power timeline, precision, cost) as given", async () => {
@@ -103,7 +114,7 @@ describe("report job", () => {
     const data = JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "llama-3-8b", mode: "inference", input_tokens: 128, output_tokens: 8, extra_charts: { power_timelines: power_timelines!, precision: precision!, cost: cost! } }, nodeCatalog());
     expect(data.charts.precision).toEqual(precision);
     const names = Object.keys((await renderReport(data)).svgs);
-    for (const n of ["power-thermal-1.svg", "precision.svg", "cost.svg"]) expect(names).toContain(n);
+    for (const n of ["power-thermal-fixture-gpu.svg", "precision.svg", "cost.svg"]) expect(names).toContain(n);
   });
 
   it("shows a chip the engine refuses as unknown with why, and still draws it; fails when every chip is refused", () => {
@@ -121,6 +132,115 @@ describe("report job", () => {
   it("refuses an empty chip list and a bad count with the field named", () => {
     expect(() => JOBS.report.run({ chips: [], model: "llama-3-8b", mode: "inference" }, nodeCatalog())).toThrow(/chips/);
     expect(() => JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "llama-3-8b", mode: "inference", count: 0 }, nodeCatalog())).toThrow(/count/);
+  });
+});
+
+describe("report job: power, precision and cost charts from the engine's models", () => {
+  const catalog = nodeCatalog();
+  const chips = ["nvidia-h100-sxm", "amd-mi300x"];
+  const conditions = { power_cap_w: 500, ambient_c: 40, pue: 1.3, usd_per_kwh: 0.1, utilisation: 0.8 };
+  const shape = { batch: 1, input_tokens: 512, output_tokens: 32 };
+  const data = JOBS.report.run({ chips, model: "llama-3-8b", mode: "inference", ...shape, conditions }, catalog);
+
+  it("draws a power and temperature timeline per chip equal to the power job's for the same workload and conditions", () => {
+    expect(data.charts.power_timelines!.map((t) => t.chip)).toEqual(chips);
+    for (const [i, chip] of chips.entries()) {
+      const p = JOBS.power.run({ chip, model: "llama-3-8b", mode: "inference", inference: { ...shape, chips: 1, tp: 1, pp: 1 }, conditions: { power_cap_w: 500, ambient_c: 40, pue: 1.3, usd_per_kwh: 0.1 } }, catalog);
+      const t = data.charts.power_timelines![i]!;
+      expect(t.points).toEqual(p.timeline.map((x) => ({ t_s: x.t_s, power_w: x.power_w, temperature_c: x.tj_c, clock_hz: x.clock_hz })));
+      expect(t.power_limit_w).toBe(500);
+      expect(t.temperature_limit_c).toBe(p.thermal!.tj_max_c);
+      // The chart and the power factor read the same analysis.
+      expect(data.assessment.chips[i]!.factors.power!.value).toBe(p.energy_per_unit_j);
+      expect(Math.max(...t.points.map((x) => x.power_w))).toBeLessThanOrEqual(500);
+    }
+  });
+
+  it("draws error vs speed-up per format equal to the precision-gemm job's on the model's largest layer GEMM", () => {
+    const points = data.charts.precision!.points;
+    expect(data.charts.precision!.detail).toMatch(/llama-3-8b ffn_up GEMM 512×28672×4096/);
+    for (const chip of chips) {
+      const g = JOBS["precision-gemm"].run({ formats: PRECISION_MODEL_DEFAULTS.formats, m: 512, n: 28672, k: 4096, data: "llm", seed: 1, budget_macs: REPORT_GEMM_BUDGET_MACS, chip }, catalog);
+      const mine = points.filter((p) => p.chip === chip);
+      expect(mine.map((p) => p.format)).toEqual(g.rows.map((r) => r.format));
+      for (const r of g.rows) {
+        const p = mine.find((x) => x.format === r.format)!;
+        expect(p.error).toBe(r.relative_error);
+        expect(p.speedup).toBe(r.native ? r.speedup_x : null);
+      }
+      // Neither chip runs fp4 natively: shown as not native, never a fake speed-up.
+      expect(mine.find((p) => p.format === "mxfp4")!.speedup).toBeNull();
+      expect(mine.find((p) => p.format === "fp8-e4m3")!.speedup).toBeGreaterThan(1);
+    }
+  });
+
+  it("draws cost by component equal to the cost-tco job's, summing to the cost factor's value", () => {
+    const cost = data.charts.cost!;
+    expect(cost.unit).toBe("USD/Mtok");
+    for (const [i, chip] of chips.entries()) {
+      const factor = data.assessment.chips[i]!.factors.cost!;
+      const d = factor.details!;
+      const o = JOBS["cost-tco"].run({ chips: [chip], count: 1, pue: 1.3, usd_per_kwh: 0.1, utilisation: 0.8, include_system: true, busy_power_w: d.busy_power_w_per_chip as number }, catalog).results[0]!;
+      const c = o.conditions;
+      const perUnit = (usdPerHour: number) => (usdPerHour * (d.seconds_per_unit as number)) / 3600;
+      const capexHour = (usd: number) => usd / (c.years * c.hours_per_year) / c.utilisation;
+      const rows = Object.fromEntries(cost.rows.filter((r) => r.chip === chip).map((r) => [r.component, r.usd]));
+      expect(Object.keys(rows)).toEqual(["chips capex", "server capex", "chip energy", "overhead energy"]);
+      expect(rows["chips capex"]).toBeCloseTo(perUnit(capexHour(o.chips_capex_usd!)), 12);
+      expect(rows["server capex"]).toBeCloseTo(perUnit(capexHour(o.capex_usd! - o.chips_capex_usd!)), 12);
+      expect(rows["chip energy"]).toBeCloseTo(perUnit((o.busy_power_w_per_chip! / 1000) * 0.1), 12);
+      expect(rows["overhead energy"]).toBeCloseTo(perUnit((o.busy_power_w_per_chip! / 1000) * 0.1 * (c.server_power_factor * 1.3 - 1)), 12);
+      const sum = Object.values(rows).reduce((s, v) => s + v, 0);
+      expect(sum / factor.value!).toBeCloseTo(1, 12);
+      expect(sum / perUnit(o.owned_usd_per_busy_chip_hour!)).toBeCloseTo(1, 12);
+    }
+  });
+
+  it("gives a chip without a TDP, a price or thermal data a note naming what is missing, not a zero or a crash", () => {
+    const r = JOBS.report.run({ chips: ["nvidia-h100-sxm", "google-tpu-v5p", "amd-mi325x", "google-tpu-v4"], model: "llama-3-8b", mode: "inference", input_tokens: 256, output_tokens: 16 }, catalog);
+    expect(r.charts.power_timelines!.map((t) => t.chip)).toEqual(["nvidia-h100-sxm", "amd-mi325x"]);
+    expect(r.notes).toContain("google-tpu-v5p: no power timeline: missing power.tdp");
+    expect(r.notes.some((n) => /^google-tpu-v4: no power timeline: missing .*thermal/.test(n))).toBe(true);
+    expect(r.notes).toContain("google-tpu-v5p: no cost breakdown: missing power.tdp");
+    expect(r.notes).toContain("amd-mi325x: no cost breakdown: missing cost.price");
+    expect([...new Set(r.charts.cost!.rows.map((x) => x.chip))]).toEqual(["nvidia-h100-sxm", "google-tpu-v4"]);
+    expect(r.charts.cost!.rows.every((x) => x.usd > 0)).toBe(true);
+    // Every chip has precision points (the errors need no chip data); speed-ups only where native.
+    expect(new Set(r.charts.precision!.points.map((p) => p.chip))).toEqual(new Set(["nvidia-h100-sxm", "google-tpu-v5p", "amd-mi325x", "google-tpu-v4"]));
+  });
+
+  it("reports models that count images, not tokens: a CNN's cost per 1k images and a stated fallback GEMM; a ViT in training", () => {
+    const cnn = JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "resnet-50", mode: "inference", batch: 8 }, catalog);
+    expect(cnn.charts.cost!.unit).toBe("USD/1k images");
+    expect(cnn.charts.power_timelines).toHaveLength(1);
+    expect(cnn.notes).toContain("precision chart: resnet-50 is not a transformer: errors and speed-ups of a 128×128×1024 GEMM");
+    const vit = JOBS.report.run({ chips: ["nvidia-h100-sxm"], model: "vit-b-16", mode: "training" }, catalog);
+    expect(vit.assessment.chips[0]!.infeasible_reason).toBeUndefined();
+    expect(vit.charts.cost!.unit).toBe("USD/step");
+  });
+
+  it("draws no power timeline for a chip that cannot run the workload, and says so", () => {
+    const r = JOBS.report.run({ chips: ["nvidia-l4"], model: "llama-3.1-70b", mode: "training", count: 8, scaling_counts: [8] }, catalog);
+    expect(r.assessment.chips[0]!.infeasible_reason).toMatch(/no layout fits/);
+    expect(r.charts.power_timelines).toBeUndefined();
+    expect(r.notes).toContain("nvidia-l4: no power timeline: the workload cannot run on it");
+  });
+
+  it("renders all of it into a self-contained page: no script, no URL", async () => {
+    const r = await renderReport(data);
+    expect(Object.keys(r.svgs)).toEqual(expect.arrayContaining(["power-thermal-nvidia-h100-sxm.svg", "power-thermal-amd-mi300x.svg", "precision.svg", "cost.svg", "factors.svg"]));
+    expect(r.html).not.toMatch(/<script|<link|<iframe|<img|@import|@font-face/i);
+    expect(urls(r.html)).toEqual([]);
+    for (const svg of Object.values(r.svgs)) expect(xmlError(svg)).toBeUndefined();
+  });
+
+  it("keeps extra_charts as an override and the factor table equal to the assess job's under the same conditions", () => {
+    const assessed = JOBS.assess.run({ chips, model: "llama-3-8b", mode: "inference", count: 1, ...shape, conditions }, catalog);
+    expect(data.assessment.chips).toEqual(assessed.chips);
+    const observed: FactorContext[] = [];
+    JOBS.assess.run({ chips, model: "llama-3-8b", mode: "inference", count: 1, ...shape, conditions, observe: (ctx) => observed.push(ctx) }, catalog);
+    expect(observed.map((c) => c.chip.id)).toEqual(chips);
+    expect(observed[0]!.conditions).toEqual(conditions);
   });
 });
 

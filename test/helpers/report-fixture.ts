@@ -85,8 +85,20 @@ export function reportFixture(): ReportData {
       time_breakdown: { title: "Time of one prefill, by op kind", axis_title: "time (ms)", rows: [{ group: "fixture-gpu", part: "gemm", value: 5.5 }, { group: "fixture-gpu", part: "attention", value: 1.1 }, { group: "fixture-npu", part: "gemm", value: 8 }, { group: "fixture-npu", part: "attention", value: 2.5 }] },
       memory_breakdown: { title: "Memory per chip by component", axis_title: "memory per chip (GB)", rows: [{ group: "fixture-gpu", part: "weights", value: 16 }, { group: "fixture-gpu", part: "kv cache", value: 1 }, { group: "fixture-npu", part: "weights", value: 16 }] },
       scaling: { title: "Scaling", series: [{ chip: "fixture-gpu", points: [{ chips: 1, efficiency: 1 }, { chips: 8, efficiency: 0.93 }, { chips: 64, efficiency: 0.81 }] }] },
-      power_timelines: [{ title: "fixture-gpu power and temperature", points: [0, 10, 20, 30, 40].map((t) => ({ t_s: t, power_w: t < 30 ? 500 : 450, temperature_c: 35 + t })), power_limit_w: 500, temperature_limit_c: 80 }],
-      precision: { title: "GEMM error vs speed-up", points: [{ format: "bf16", speedup: 1, error: 4e-3 }, { format: "fp8-e4m3", speedup: 2, error: 3e-2 }, { format: "fp4-e2m1", speedup: 4, error: 0.2 }] },
+      power_timelines: [{ title: "fixture-gpu: 500 W → 450 W after 30 s", chip: "fixture-gpu", detail: "air cooling, ambient 35 °C, Tj limit 80 °C", points: [0, 10, 20, 30, 40].map((t) => ({ t_s: t, power_w: t < 30 ? 500 : 450, temperature_c: 35 + t, clock_hz: t < 30 ? 1.98e9 : 1.7e9 })), power_limit_w: 500, temperature_limit_c: 80 }],
+      precision: {
+        title: "GEMM error vs speed-up",
+        detail: "a 128×128×1024 GEMM",
+        points: [
+          { chip: "fixture-gpu", format: "bf16", speedup: 1, error: 4e-3 },
+          { chip: "fixture-gpu", format: "fp8-e4m3", speedup: 2, error: 3e-2 },
+          { chip: "fixture-gpu", format: "mxfp8-e4m3", speedup: 2, error: 3.3e-2 },
+          { chip: "fixture-gpu", format: "fp4-e2m1", speedup: null, error: 0.2 },
+          { chip: "fixture-npu", format: "bf16", speedup: 1, error: 4e-3 },
+          { chip: "fixture-npu", format: "fp8-e4m3", speedup: null, error: 3e-2 },
+          { chip: "fixture-npu", format: "int8", speedup: 2, error: 1e-2 },
+        ],
+      },
       cost: { title: "Cost per million tokens", unit: "USD per million tokens", rows: [{ chip: "fixture-gpu", component: "capex", usd: 0.8 }, { chip: "fixture-gpu", component: "energy", usd: 0.1 }, { chip: "fixture-npu", component: "cloud", usd: 1.1 }] },
     },
   };

@@ -57,6 +57,8 @@ export interface AssessInput {
   /** Chip counts of the scalability curve (default 1, 8, 64, 1024, 16384). */
   scale_counts?: readonly number[];
   options?: EvaluateOptions;
+  /** Library callers (the report) see each chip's factor context — its estimate, system and shared analyses — once its factors are computed. */
+  observe?: (ctx: FactorContext, assessment: ChipAssessment) => void;
 }
 
 interface Estimates {
@@ -188,7 +190,9 @@ export function assessChips(input: AssessInput): AssessResult {
     checkPowerConditions(ctx);
     const factors: ChipAssessment["factors"] = {};
     for (const k of keys) factors[k] = runProvider(k, ctx);
-    return { chip: c.chip.id, name: c.chip.name, precision: c.precision_note, factors, ...(est.issue ? { infeasible_reason: est.issue } : {}) };
+    const assessment: ChipAssessment = { chip: c.chip.id, name: c.chip.name, precision: c.precision_note, factors, ...(est.issue ? { infeasible_reason: est.issue } : {}) };
+    input.observe?.(ctx, assessment);
+    return assessment;
   });
   const betterOf = (k: FactorKey) => (chips.find((c) => c.factors[k]!.value !== null) ?? chips[0])?.factors[k]?.better ?? "higher";
   for (const k of keys) {

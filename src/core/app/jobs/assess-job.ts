@@ -1,5 +1,5 @@
 import { assessChips, type AssessChipInput } from "../../assess/assess.js";
-import { type AssessConditions, type AssessMode, type AssessResult, type AssessWorkload, type FactorKey, INFERENCE_FACTORS, TRAINING_FACTORS } from "../../assess/factor.js";
+import { type AssessConditions, type AssessMode, type AssessResult, type AssessWorkload, type ChipAssessment, type FactorContext, type FactorKey, INFERENCE_FACTORS, TRAINING_FACTORS } from "../../assess/factor.js";
 import { error, unknownId, XpusimError, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { EvaluateOptions } from "../../estimate/evaluate-graph.js";
 import { NATIVE_DTYPE_PREFERENCE, NATIVE_TRAINING_DTYPE_PREFERENCE, nativeMathDType } from "../../estimate/native-precision.js";
@@ -52,6 +52,8 @@ export interface AssessRequest {
   /** Chip counts of the scalability curve (default 1, 8, 64, 1024, 16384). */
   scale_counts?: readonly number[];
   options?: EvaluateOptions;
+  /** Library callers (the report job) receive each chip's factor context (its estimate, system, shared analyses) and assessment, in chip order; not part of the JSON request. */
+  observe?: (ctx: FactorContext, assessment: ChipAssessment) => void;
 }
 
 export const DEFAULT_HOST_CPU = "intel-xeon-8490h";
@@ -198,6 +200,7 @@ export const assessJob = defineJob<AssessRequest, AssessResult>({
       ...(shape.fields.pp !== undefined ? { pp: shape.fields.pp } : {}),
       ...(req.scale_counts ? { scale_counts: req.scale_counts } : {}),
       ...(req.options ? { options: req.options } : {}),
+      ...(req.observe ? { observe: req.observe } : {}),
     });
     return { ...result, notes: [...(result.notes ?? []), ...(host ? [`host fallback priced on ${host.id}`] : ["no host CPU in the catalog: host fallback cannot be timed"])] };
   },

@@ -40,6 +40,8 @@ export interface PrecisionGemmRequest {
   group_size?: number;
   /** Chip whose speed-up per format is reported; none → errors only. */
   chip?: SpecRef;
+  /** Seeded data: multiply-adds emulated per format (default 2^23); a large GEMM is sampled down to it (all of K kept). */
+  budget_macs?: number;
 }
 
 export type PrecisionGemmRow = { format: FormatId; kind: string; bits_per_value: number } & GemmErrors & FormatSpeed;
@@ -113,7 +115,8 @@ export const precisionGemmJob = defineJob<PrecisionGemmRequest, PrecisionGemmRes
       data = "given matrices";
     } else {
       shape = { m: checkDim(req.m, "m", PRECISION_GEMM_DEFAULTS.m), n: checkDim(req.n, "n", PRECISION_GEMM_DEFAULTS.n), k: checkDim(req.k, "k", PRECISION_GEMM_DEFAULTS.k) };
-      const s = emulateSampledGemm({ ...shape, seed, activations: req.data === "llm" ? "llm" : "normal" }, formats, o);
+      if (req.budget_macs !== undefined && !(Number.isFinite(req.budget_macs) && req.budget_macs >= 1)) throw new XpusimError(error("E_RANGE", "budget_macs", "the emulation budget must be a positive number of multiply-adds", { got: String(req.budget_macs) }));
+      const s = emulateSampledGemm({ ...shape, seed, activations: req.data === "llm" ? "llm" : "normal", ...(req.budget_macs !== undefined ? { budget_macs: req.budget_macs } : {}) }, formats, o);
       ({ results } = s);
       emulated = s.emulated;
       data = req.data === "llm" ? `seeded (seed ${seed}): A LLM-like activations, outlier channels ${s.outlier_channels.join(", ")}; B N(0, 1/K)` : `seeded (seed ${seed}): A N(0,1), B N(0, 1/K)`;

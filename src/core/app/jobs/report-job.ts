@@ -1,23 +1,28 @@
-import type { AssessConditions, AssessMode } from "../../assess/factor.js";
+import type { AssessConditions, AssessMode, ChipAssessment, FactorContext } from "../../assess/factor.js";
+import type { TimelineInput } from "../../charts/index.js";
 import { error, XpusimError } from "../../diagnostics/diagnostic.js";
-import type { InferenceEstimate } from "../../estimate/estimate-inference.js";
 import type { ModelSpec } from "../../spec/model-spec.js";
 import { formatPrecision, type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
 import type { Catalog, SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
 import { isTokenModel, maxContext } from "../model-inputs.js";
-import { energyBreakdown, memoryBreakdown, rooflineInput, scalingCounts, scalingSeries, timeBreakdown } from "../report/gather-report-data.js";
+import { costChartOf, type CostRow, costRowsOf } from "../report/cost-breakdown-data.js";
+import { energyBreakdown, memoryBreakdown, rooflineInput, scalingSeriesOf, timeBreakdown, trainingEnergyBreakdown, trainingMemoryBreakdown } from "../report/gather-report-data.js";
+import { powerTimelineOf } from "../report/power-timeline-data.js";
+import { precisionChartOf } from "../report/precision-points-data.js";
 import { architectureOf, type ReportCharts, type ReportData } from "../report/report-data.js";
 import { assessJob } from "./assess-job.js";
 import { type BreakdownResult, breakdownJob } from "./breakdown-job.js";
-import { inferenceJob } from "./inference-job.js";
-import { type ScalingResult, scalingJob } from "./scaling-job.js";
 
 /**
- * The data of a report on chips for a workload: the assessment and every chart the engine can draw
- * today (architecture per chip, roofline with the workload's ops, time/memory/energy breakdowns,
- * scaling curve in training). `renderReport` (app/report/render-report.ts) turns it into HTML,
- * Markdown and SVG files; `xpusim report` does both.
+ * The data of a report on chips for a workload: the assessment and every chart of issue #9, each
+ * from the engine's own models — the factor comparison, an architecture diagram and a roofline per
+ * chip, time/memory/energy breakdowns, the scalability factor's scaling curve (training), power and
+ * junction temperature over time per chip (power model), error vs speed-up per numeric format
+ * (precision-gemm job) and cost by component (money model). The memory, energy, scaling, power and
+ * cost charts read the assessment's own estimates and conditions (nothing is estimated twice), so
+ * every chart agrees with the factor table. `renderReport` (app/report/render-report.ts) turns it
+ * into HTML, Markdown and SVG files; `xpusim report` does both.
  */
 export interface ReportRequest {
   chips: readonly SpecRef[];
@@ -33,17 +38,14 @@ export interface ReportRequest {
   /** Training: sequence length (default 2048) and global batch (default 1024). */
   seq_len?: number;
   global_batch?: number;
-  /** Training: the counts of the scaling curve (default 1, 8, 64, 1024 and `count`). */
+  /** Training: the counts of the scaling curve, which is the scalability factor's (the assessment's `scale_counts`; default 1, 8, 64, 1024, 16384). */
   scaling_counts?: readonly number[];
   title?: string;
   /** Operating conditions of the assessment (power cap, cooling, PUE, $/kWh, …; see the assess job). */
   conditions?: AssessConditions;
   /** Factor weights of the assessment's ranking (default 1 each). */
   weights?: Readonly<Record<string, number>>;
-  /**
-   * Chart data other models compute (the power/thermal timeline, precision points, cost breakdown),
-   * drawn as given. Seam for the power, numerics and money models: fill these from their results.
-   */
+  /** Chart data drawn as given instead of what the report computes (power timelines, precision points, cost breakdown). */
   extra_charts?: Pick<ReportCharts, "power_timelines" | "precision" | "cost">;
 }
 
@@ -81,83 +83,115 @@ function reportWorkload(req: ReportRequest, model: ModelSpec): ReportWorkload {
   const batch = req.batch ?? 1;
   const model_name = model.id ?? "model";
   const text = training
-    ? `${model_name}, ${precision}, global batch ${req.global_batch ?? 1024} × ${req.seq_len ?? 2048} tokens, ${count} chips`
+    ? `${model_name}, ${precision}, global batch ${req.global_batch ?? 1024}${tokens ? ` × ${req.seq_len ?? 2048} tokens` : ""}, ${count} chips`
     : `${model_name}, ${precision}, batch ${batch}${tokens ? `, ${input_tokens}+${output_tokens} tokens` : ""}, ${count} chip${count === 1 ? "" : "s"}`;
   const pass = `${model_name} ${tokens ? `prefill of ${batch} × ${input_tokens} tokens` : `forward pass of batch ${batch}`} on one chip, ${precision}`;
   return { training, count, tokens, batch, input_tokens, output_tokens, model_name, text, pass };
 }
 
-/** What the engine gives for one chip; `failure` says why an estimate could not be made (the chip is then unknown, not dropped). */
-interface ChipRun {
+/** The roofline pass of one chip, or why the engine refuses it (the chip is then unknown, not dropped). */
+interface ChipPass {
   pass?: BreakdownResult;
-  inference?: InferenceEstimate;
-  scaling?: ScalingResult;
   failure?: string;
   error?: XpusimError;
 }
 
-function runChip(chip: SpecRef, req: ReportRequest, w: ReportWorkload, catalog: Catalog): ChipRun {
-  const precision = req.precision ?? {};
+function passOf(chip: SpecRef, req: ReportRequest, w: ReportWorkload, catalog: Catalog): ChipPass {
   try {
-    const pass = breakdownJob.run({ model: req.model, chip, batch: w.batch, phase: w.tokens ? "prefill" : "forward", precision, ...(w.tokens ? { seq: w.input_tokens } : {}) }, catalog);
-    if (w.training) return { pass, scaling: scalingRun(chip, req, w.count, catalog) };
-    return { pass, inference: inferenceJob.run({ chip, model: req.model, precision, batch: w.batch, input_tokens: w.input_tokens, output_tokens: w.output_tokens, chips: w.count, tp: w.count, pp: 1 }, catalog) };
+    return { pass: breakdownJob.run({ model: req.model, chip, batch: w.batch, phase: w.tokens ? "prefill" : "forward", precision: req.precision ?? {}, ...(w.tokens ? { seq: w.input_tokens } : {}) }, catalog) };
   } catch (e) {
     if (e instanceof XpusimError) return { failure: e.diagnostics.map((d) => d.message).join("; "), error: e };
     throw e;
   }
 }
 
+/** The assessment of the report's workload, and each chip's factor context (its estimate, system, shared analyses) in chip order. */
+function assess(req: ReportRequest, w: ReportWorkload, catalog: Catalog) {
+  const contexts: FactorContext[] = [];
+  const assessment = assessJob.run(
+    {
+      chips: req.chips,
+      model: req.model,
+      mode: req.mode,
+      count: w.count,
+      ...(req.precision !== undefined ? { precision: req.precision } : {}),
+      ...(w.training ? { batch: req.global_batch ?? 1024, ...(w.tokens ? { seq_len: req.seq_len ?? 2048 } : {}) } : { batch: w.batch, ...(w.tokens ? { input_tokens: w.input_tokens, output_tokens: w.output_tokens } : {}) }),
+      ...(req.conditions ? { conditions: req.conditions } : {}),
+      ...(req.weights ? { weights: req.weights } : {}),
+      ...(req.scaling_counts ? { scale_counts: req.scaling_counts } : {}),
+      observe: (ctx: FactorContext, _a: ChipAssessment) => void contexts.push(ctx),
+    },
+    catalog,
+  );
+  return { assessment, contexts };
+}
+
 export const reportJob = defineJob<ReportRequest, ReportJobResult>({
   id: "report",
-  summary: "the data of a report on chips for a workload: the factor assessment and its charts (architecture, roofline, breakdowns, scaling)",
-  supports: "every catalog or user chip and model the inference, breakdown and scaling jobs support (a chip they refuse is shown as unknown, with why); power timelines, precision points and cost breakdowns are optional inputs from their models",
+  summary: "the data of a report on chips for a workload: the factor assessment and its charts (factors, architecture, roofline, breakdowns, scaling, power and temperature over time, precision error vs speed-up, cost)",
+  supports:
+    "every catalog or user chip and model the assess and breakdown jobs support (a chip they refuse is shown as unknown, with why); a chip without a TDP, thermal data or a price gets a note instead of that chart; extra_charts overrides the power, precision and cost charts",
   run(req, catalog) {
     checkRequest(req);
-    const w = reportWorkload(req, catalog.model(req.model));
+    const model = catalog.model(req.model);
+    const w = reportWorkload(req, model);
     const chips = req.chips.map((c) => catalog.chip(c));
-    const runs = req.chips.map((c) => runChip(c, req, w, catalog));
+    const passes = req.chips.map((c) => passOf(c, req, w, catalog));
     // One chip the engine refuses is shown as unknown; when it refuses every chip, the input is at fault.
-    if (runs.every((r) => r.error)) throw runs[0]!.error;
-    const passes = runs.flatMap((r) => (r.pass ? [r.pass] : []));
-    const inference = runs.flatMap((r) => (r.inference ? [r.inference] : []));
-    const scaling = runs.flatMap((r) => (r.scaling ? [r.scaling] : []));
+    if (passes.every((r) => r.error)) throw passes[0]!.error;
+    const { assessment, contexts } = assess(req, w, catalog);
+    const notes = [
+      ...chips.flatMap((c, i) => (passes[i]!.failure ? [`${c.id}: not estimated: ${passes[i]!.failure}`] : [])),
+      ...passes.flatMap((p) => (p.pass ? p.pass.warnings.map((m) => `${p.pass!.chip}, roofline pass: ${m}`) : [])),
+    ];
+    const ok = passes.flatMap((r) => (r.pass ? [r.pass] : []));
     const charts: ReportCharts = {
       architectures: chips.map((c) => architectureOf(c)),
-      rooflines: chips.flatMap((c, i) => (runs[i]!.pass ? [rooflineInput(c, runs[i]!.pass!, w.pass)] : [])),
-      ...(passes.length ? { time_breakdown: timeBreakdown(passes, w.pass) } : {}),
-      ...inferenceCharts(inference),
-      ...(scaling.length ? { scaling: { title: `Strong scaling of ${w.model_name} training (global batch ${req.global_batch ?? 1024})`, series: scalingSeries(scaling) } } : {}),
+      rooflines: chips.flatMap((c, i) => (passes[i]!.pass ? [rooflineInput(c, passes[i]!.pass!, w.pass)] : [])),
+      ...(ok.length ? { time_breakdown: timeBreakdown(ok, w.pass) } : {}),
+      ...estimateCharts(contexts, w, notes),
+      ...modelCharts(req, w, model, contexts, assessment.chips, catalog, notes),
       ...req.extra_charts,
     };
-    const assessment = assessJob.run(
-      {
-        chips: req.chips,
-        model: req.model,
-        mode: req.mode,
-        count: w.count,
-        ...(req.precision !== undefined ? { precision: req.precision } : {}),
-        ...(w.training ? { batch: req.global_batch ?? 1024, seq_len: req.seq_len ?? 2048 } : { batch: w.batch, input_tokens: w.input_tokens, output_tokens: w.output_tokens }),
-        ...(req.conditions ? { conditions: req.conditions } : {}),
-        ...(req.weights ? { weights: req.weights } : {}),
-      },
-      catalog,
-    );
-    const notes = [
-      ...chips.flatMap((c, i) => (runs[i]!.failure ? [`${c.id}: not estimated: ${runs[i]!.failure}`] : [])),
-      ...passes.flatMap((p) => p.warnings.map((m) => `${p.chip}, roofline pass: ${m}`)),
-      ...scaling.filter((s) => !s.feasible).map((s) => `${s.chip}: ${s.infeasible_reason}`),
-    ];
     return { title: req.title ?? `xpusim report: ${w.model_name} ${req.mode} on ${chips.map((c) => c.id).join(", ")}`, assessment, charts, notes };
   },
 });
 
-function inferenceCharts(inference: readonly InferenceEstimate[]): ReportCharts {
-  if (inference.length === 0) return {};
-  const energy = energyBreakdown(inference);
-  return { memory_breakdown: memoryBreakdown(inference), ...(energy ? { energy_breakdown: energy } : {}) };
+/** Memory and energy breakdowns from the assessment's own estimates, and (training) its weak-scaling curve. */
+function estimateCharts(contexts: readonly FactorContext[], w: ReportWorkload, notes: string[]): ReportCharts {
+  for (const c of contexts) if (c.estimate_issue) notes.push(`${c.chip.id}: ${c.estimate_issue}`);
+  if (!w.training) {
+    const inference = contexts.flatMap((c) => (c.inference ? [c.inference] : []));
+    if (!inference.length) return {};
+    const energy = energyBreakdown(inference);
+    return { memory_breakdown: memoryBreakdown(inference), ...(energy ? { energy_breakdown: energy } : {}) };
+  }
+  const training = contexts.flatMap((c) => (c.training ? [c.training] : []));
+  const energy = trainingEnergyBreakdown(training);
+  const curves = contexts.flatMap((c) => (c.shared ? [{ chip: c.chip.id, curve: c.shared.scalingCurve() }] : []));
+  const batch = curves[0]?.curve.batch_per_chip;
+  return {
+    ...(training.length ? { memory_breakdown: trainingMemoryBreakdown(training) } : {}),
+    ...(energy ? { energy_breakdown: energy } : {}),
+    ...(curves.length ? { scaling: { title: `Weak scaling of ${w.model_name} training (${batch} sequence(s) per chip): the scalability factor's curve`, series: curves.map((c) => scalingSeriesOf(c.chip, c.curve)) } } : {}),
+  };
 }
 
-function scalingRun(chip: SpecRef, req: ReportRequest, count: number, catalog: Catalog): ScalingResult {
-  return scalingJob.run({ chip, model: req.model, chip_counts: scalingCounts(count, req.scaling_counts), seq_len: req.seq_len ?? 2048, precision: req.precision ?? {}, ...(req.global_batch !== undefined ? { global_batch: req.global_batch } : {}) }, catalog);
+/** Power and temperature over time, precision error vs speed-up, and cost by component: the power, numerics and money models on the assessment's workload and conditions. */
+function modelCharts(req: ReportRequest, w: ReportWorkload, model: ModelSpec, contexts: readonly FactorContext[], assessed: readonly ChipAssessment[], catalog: Catalog, notes: string[]): ReportCharts {
+  const timelines: TimelineInput[] = [];
+  const costs: Array<{ unit: string; rows: CostRow[] }> = [];
+  contexts.forEach((ctx, i) => {
+    // A workload that cannot run on the chip has no power over time (the notes already say why).
+    const t: ReturnType<typeof powerTimelineOf> = assessed[i]?.infeasible_reason ? { note: `${ctx.chip.id}: no power timeline: the workload cannot run on it` } : powerTimelineOf(ctx);
+    if ("chart" in t) timelines.push(t.chart);
+    else notes.push(t.note);
+    const c = costRowsOf(req.chips[i]!, ctx, assessed[i]?.factors.cost, catalog);
+    if ("chart" in c) costs.push(c.chart);
+    else notes.push(c.note);
+  });
+  const cost = costChartOf(costs, notes, w.text);
+  const tokens = w.training ? (req.seq_len ?? 2048) : w.batch * (w.tokens ? w.input_tokens : 1);
+  const precision = precisionChartOf(req.chips, contexts.map((c) => c.chip.id), model, tokens, catalog, notes);
+  return { ...(timelines.length ? { power_timelines: timelines } : {}), ...(precision ? { precision } : {}), ...(cost ? { cost } : {}) };
 }

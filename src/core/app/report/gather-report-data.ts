@@ -1,8 +1,9 @@
+import type { ScalingCurve } from "../../assess/scaling-curve.js";
 import type { BreakdownInput, RooflineInput, ScalingSeries } from "../../charts/index.js";
+import type { TrainingEstimate } from "../../estimate/estimate-training.js";
 import type { InferenceEstimate } from "../../estimate/estimate-inference.js";
 import type { Chip } from "../../hardware/chip.js";
 import type { BreakdownResult } from "../jobs/breakdown-job.js";
-import type { ScalingResult } from "../jobs/scaling-job.js";
 
 /**
  * Chart data from results the engine already computes: chip peaks and bandwidth (rooflines), the
@@ -52,13 +53,21 @@ export function energyBreakdown(estimates: ReadonlyArray<InferenceEstimate>): Br
   return rows.length ? { title: "Energy of the run per chip group, by phase", axis_title: "energy (J)", rows, parts: ["prefill", "decode"] } : undefined;
 }
 
-/** Scaling efficiency per count that fits, one series per chip. */
-export function scalingSeries(results: ReadonlyArray<ScalingResult>): ScalingSeries[] {
-  return results.map((r) => ({ chip: r.chip, points: r.points.filter((p) => p.fits && p.scaling_efficiency !== undefined).map((p) => ({ chips: p.chips, efficiency: p.scaling_efficiency! })) }));
+/** The assessment's weak-scaling curve of one chip (the scalability factor's): efficiency per count that fits. */
+export function scalingSeriesOf(chip: string, curve: ScalingCurve): ScalingSeries {
+  return { chip, points: curve.points.filter((p) => p.fits && p.efficiency !== null).map((p) => ({ chips: p.chips, efficiency: p.efficiency! })) };
 }
 
-/** Counts the scaling curve visits: 1, 8, 64, 1024 and the requested count. */
-export function scalingCounts(count: number, given?: readonly number[]): number[] {
-  return [...new Set([...(given ?? [1, 8, 64, 1024]), count])].sort((a, b) => a - b);
+/** Memory per chip by component (GB), from the training estimates (model state at the chosen ZeRO stage, activations). */
+export function trainingMemoryBreakdown(estimates: ReadonlyArray<TrainingEstimate>): BreakdownInput {
+  const parts = ["weights", "gradients", "optimizer", "activations", "kv_cache", "other"] as const;
+  const rows = estimates.flatMap((e) => parts.filter((k) => e.memory_breakdown_bytes[k] > 0).map((k) => ({ group: e.chip, part: k.replace("_", " "), value: e.memory_breakdown_bytes[k] / 1e9 })));
+  return { title: "Memory per chip by component, training", axis_title: "memory per chip (GB)", rows };
 }
 
+/** Energy of one training step on all the chips (J), per chip type; chips without a TDP are left out. */
+export function trainingEnergyBreakdown(estimates: ReadonlyArray<TrainingEstimate>): BreakdownInput | undefined {
+  const rows = estimates.flatMap((e) => (e.energy_per_step_j !== undefined ? [{ group: e.chip, part: "step", value: e.energy_per_step_j }] : []));
+  const chips = estimates[0]?.chips;
+  return rows.length ? { title: `Energy of one training step on all ${chips} chips (the estimate gives no split)`, axis_title: "energy per step (J)", rows } : undefined;
+}

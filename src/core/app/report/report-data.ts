@@ -4,9 +4,8 @@ import type { ArchitectureInput, BreakdownInput, CostBreakdownInput, PrecisionCh
 /**
  * What a report shows: an assessment and the data of its charts, as plain JSON (what
  * `xpusim report --json` prints and what `renderReport` draws). Every chart section is optional;
- * a section left out is simply not drawn. The engine fills the ones it computes today
- * (architectures, rooflines, breakdowns, scaling); power timelines, precision points and cost
- * breakdowns are filled by the power, numerics and money models where they run.
+ * a section left out is simply not drawn (the report's notes say why, e.g. a chip without a TDP).
+ * The report job fills every one from the engine's models (jobs/report-job.ts).
  */
 export interface ReportCharts {
   /** One diagram per chip (the slice of the normalised chip the diagram reads). */
@@ -19,13 +18,13 @@ export interface ReportCharts {
   memory_breakdown?: BreakdownInput;
   /** Energy per chip, stacked by phase or component. */
   energy_breakdown?: BreakdownInput;
-  /** Scaling efficiency against chip count, one series per chip (training). */
+  /** Scaling efficiency against chip count, one series per chip (training: the scalability factor's weak-scaling curve). */
   scaling?: ScalingChartInput;
-  /** Power and junction temperature over time, one chart per chip (from the power/thermal model). */
+  /** Power and junction temperature over time, burst → sustained, one chart per chip (power model on the assessment's estimate and conditions). */
   power_timelines?: TimelineInput[];
-  /** Numeric error against speed-up per format (from the numerics model). */
+  /** Numeric error against speed-up per format, one colour per chip (precision-gemm job on the model's largest layer GEMM). */
   precision?: PrecisionChartInput;
-  /** Cost per chip by component (from the money model). */
+  /** Cost of the unit of work per chip by component, summing to the cost factor's value (money model). */
   cost?: CostBreakdownInput;
 }
 

@@ -45,7 +45,9 @@ export async function drawReportFigures(data: ReportData): Promise<ReportFigure[
   if (c.energy_breakdown) await add("energy-breakdown.svg", "Energy breakdown", c.energy_breakdown.title, () => breakdownChart(c.energy_breakdown!));
   if (c.memory_breakdown) await add("memory-breakdown.svg", "Memory breakdown", c.memory_breakdown.title, () => breakdownChart(c.memory_breakdown!));
   if (c.scaling) await add("scaling.svg", "Scaling", c.scaling.title, () => scalingChart(c.scaling!));
-  for (const [i, t] of (c.power_timelines ?? []).entries()) await add(`power-thermal-${i + 1}.svg`, "Power and temperature", t.title, () => powerThermalChart(t));
+  for (const [i, t] of (c.power_timelines ?? []).entries()) {
+    await add(`power-thermal-${t.chip ? slug(t.chip) : i + 1}.svg`, `Power and temperature${t.chip ? `: ${t.chip}` : ""}`, t.detail ? `${t.title}; ${t.detail}.` : t.title, () => powerThermalChart(t));
+  }
   if (c.precision) await add("precision.svg", "Precision vs speed-up", c.precision.title, () => precisionChart(c.precision!));
   if (c.cost) await add("cost.svg", "Cost breakdown", c.cost.title, () => costChart(c.cost!));
   return out;
