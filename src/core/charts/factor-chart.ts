@@ -24,13 +24,20 @@ export interface FactorChartInput {
 /** Rank colours, best to worst (a sequential blue ramp, readable under colour-vision deficiencies). */
 const RANK_RAMP = ["#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#deebf7"];
 
+/** A cell's value with its unit: fractions as percentages, scores bare, the rest number + unit. */
+function cellLabel(value: number, unit: string): string {
+  if (unit === "fraction") return `${fmtNumber(value * 100)} %`;
+  if (unit === "score") return fmtNumber(value);
+  return `${fmtNumber(value)} ${unit}`.trim();
+}
+
 export async function factorChart(input: FactorChartInput): Promise<string> {
   const n = Math.max(1, input.chips.length);
   const rows = input.cells.map((c) => ({
     chip: c.chip,
     factor: c.factor,
     rank_label: c.rank === null ? "unknown" : `rank ${c.rank}`,
-    label: c.value === null ? "unknown" : `${fmtNumber(c.value)} ${c.unit}`.trim(),
+    label: c.value === null ? "unknown" : cellLabel(c.value, c.unit),
     light: c.rank !== null && c.rank <= Math.max(1, Math.ceil(n / 3)),
   }));
   const ranks = [...Array.from({ length: n }, (_, i) => `rank ${i + 1}`), "unknown"];

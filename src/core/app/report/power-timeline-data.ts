@@ -7,16 +7,17 @@ import type { PowerAnalysis } from "../../power/index.js";
 /** A chart, or why a chip has none (what is missing). */
 export type Gathered<T> = { chart: T } | { note: string };
 
-const ghz = (hz: number | null) => (hz === null ? "clock unpublished" : `${(hz / 1e9).toFixed(2)} GHz`);
+/** " at 1.46 GHz", or nothing when the chip publishes no clock (the ratio is in the detail line). */
+const atClock = (hz: number | null) => (hz === null ? "" : ` at ${(hz / 1e9).toFixed(2)} GHz`);
 
 /** The timeline's heading and the line under it: burst → sustained power and clock, cooling. */
 function wording(a: PowerAnalysis): { title: string; detail: string } {
   const th = a.thermal!;
-  const burst = `${a.capped.power_w.toFixed(0)} W at ${ghz(a.capped.clock_hz)}`;
+  const burst = `${a.capped.power_w.toFixed(0)} W${atClock(a.capped.clock_hz)}`;
   const title = th.throttles
-    ? `${a.chip}: ${burst} → ${th.sustained.power_w.toFixed(0)} W at ${ghz(th.sustained.clock_hz)} after ${th.time_to_throttle_s!.toFixed(1)} s`
+    ? `${a.chip}: ${burst} → ${th.sustained.power_w.toFixed(0)} W${atClock(th.sustained.clock_hz)} after ${th.time_to_throttle_s!.toFixed(1)} s`
     : `${a.chip}: ${burst}, Tj settles at ${th.tj_steady_c.toFixed(1)} °C (no throttling)`;
-  const detail = `cap ${a.power_cap_w.toFixed(0)} W (${a.power_cap_origin}) · ${th.cooling} cooling, R ${th.resistance_c_per_w} °C/W, ambient ${th.ambient_c} °C, Tj limit ${th.tj_max_c} °C · sustained ${(th.sustained.throughput_ratio * 100).toFixed(0)} % of stock throughput`;
+  const detail = `cap ${a.power_cap_w.toFixed(0)} W (${a.power_cap_origin}) · ${th.cooling} cooling, R ${th.resistance_c_per_w.toPrecision(3)} °C/W, ambient ${th.ambient_c} °C, Tj limit ${th.tj_max_c} °C · sustained ${(th.sustained.throughput_ratio * 100).toFixed(0)} % of stock throughput`;
   return { title, detail };
 }
 
