@@ -281,3 +281,15 @@ describe("xpusim assess", () => {
     expect(err).toMatch(/infeasible/);
   });
 });
+
+describe("deployment", () => {
+  it("on premises, a 1,400 W chip on air fills a 35 kW air-cooled rack (facility data) with 32 chips at 35000 / (32 × 1400) = 0.781; liquid lifts it to 1", () => {
+    const run = (cooling: "air" | "liquid") =>
+      JOBS.assess.run({ chips: ["amd-mi355x"], model: "llama-3-8b", mode: "inference", batch: 1, input_tokens: 128, output_tokens: 16, conditions: { deployment: "on-premises", cooling } }, nodeCatalog()).chips[0]!.factors.deployment!;
+    const air = run("air");
+    expect(nodeCatalog().chip("amd-mi355x").power.tdp_w).toBe(1400);
+    expect(air.value).toBeCloseTo(35000 / (32 * 1400), 12);
+    expect(air.limited_by).toMatch(/35 kW air-cooled rack/);
+    expect(run("liquid").value).toBe(1);
+  });
+});
