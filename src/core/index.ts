@@ -36,6 +36,7 @@ export * as serving from "./serving/index.js";
 export * as charts from "./charts/index.js";
 export * as numerics from "./numerics/index.js";
 export * as money from "./money/index.js";
+export * as power from "./power/index.js";
 export { moneyFileSchema, type MoneyCatalog, type MoneyFile } from "./spec/money-spec.js";
 export type { ChipSecurity, ChipSoftware, SoftwareStack } from "./hardware/chip-security.js";
 export { parseFamilySpec, resolveFamilyChain, mergeEfficiency, type EfficiencyParams, type FamilySpec } from "./spec/family-spec.js";
