@@ -26,6 +26,7 @@ const PREDICTORS: Record<string, (pc: PointContext) => ValidationResult> = {
   memory: validateLlmTrainingPoint,
   transformer_layer: validateTransformerLayerPoint,
   power: validatePowerPoint,
+  energy: validatePowerPoint,
 };
 
 export function median(xs: readonly number[]): number | undefined {

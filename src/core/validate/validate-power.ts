@@ -10,7 +10,7 @@ import { inferenceRunOf } from "./validate-inference.js";
 import type { PointContext, ValidationResult } from "./validation-result.js";
 
 /**
- * Measured power and energy (category `power`), predicted through the power model (src/core/power,
+ * Measured power (category `power`) and energy per unit of work (category `energy`), predicted through the power model (src/core/power,
  * docs/power.md) at the point's conditions: the chip's TDP as its limit unless `config.power_cap_w`
  * says otherwise. `config.workload` names what ran:
  *
@@ -41,6 +41,8 @@ export function validatePowerPoint(pc: PointContext): ValidationResult {
     }
     case "energy_per_token_j":
       if (a.work_unit !== "output token") return pc.unsupported(`the workload's unit of work is "${a.work_unit}", not an output token`);
+      // Energy = power × time: say which the model gives, so an error can be told apart from the time model's.
+      pc.assumptions.push(`modelled ${a.average_power_w.toFixed(0)} W at ${(a.work_units / a.time_s).toFixed(0)} output tokens/s per chip`);
       return pc.ok(a.energy_per_unit_j);
     case "capped_throughput_ratio": {
       if (cap === undefined) return pc.unsupported("capped_throughput_ratio needs config.power_cap_w");
