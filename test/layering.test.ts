@@ -31,7 +31,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "core/estimate": ["parallel"],
   "core/serving": ["estimate"],
   "core/search": ["estimate", "serving"],
-  "core/validate": ["estimate"],
+  "core/validate": ["estimate", "power"],
   "core/report": ["units"],
   "core/charts": ["units"],
   "core/numerics": ["units", "diagnostics"],

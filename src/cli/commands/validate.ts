@@ -25,7 +25,7 @@ export function registerValidateCommand(program: Command): void {
       const request: ValidationJobRequest = { measured: readDocument(file), file, ...(o.category !== undefined ? { category: o.category } : {}) };
       const summary = runValidationJob(request);
       if (format === "json") return emit(json(summary));
-      if (format === "csv") return emit(renderCsv(summary.results.map((r) => ({ ...r, assumptions: r.assumptions.join("; ") }))));
+      if (format === "csv") return emit(renderCsv(summary.results.map((r) => ({ ...r, ...(r.measured_range ? { measured_range: r.measured_range.join("-") } : {}), assumptions: r.assumptions.join("; ") }))));
       emit(renderValidationTable(summary));
     });
 }
@@ -58,7 +58,7 @@ function renderValidationTable(summary: ValidationSummary): string {
       { header: "id", value: (r) => r.id },
       { header: "category", value: (r) => r.category, align: "left" },
       { header: "metric", value: (r) => `${r.metric} (${r.unit})`, align: "left" },
-      { header: "measured", value: (r) => r.measured },
+      { header: "measured", value: (r) => (r.measured_range ? `${r.measured_range[0]}–${r.measured_range[1]}` : r.measured) },
       { header: "predicted", value: (r) => r.predicted },
       { header: "error", value: (r) => `${r.error! >= 0 ? "+" : ""}${(r.error! * 100).toFixed(1)}%` },
       { header: "chip", value: (r) => r.chip, align: "left" },

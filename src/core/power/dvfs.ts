@@ -38,6 +38,26 @@ export function profileEnergyJ(p: PowerProfile, vf: VoltageFrequency, ratio: num
   return dyn + p.static_w * (t - p.idle_s) + p.idle_w * p.idle_s;
 }
 
+/**
+ * Energy of one named phase at clock ratio r: its segments' dynamic energy, static power over its busy
+ * time and idle power over its waits (the phase's share of {@link profileEnergyJ}).
+ */
+export function phaseEnergyJ(p: PowerProfile, vf: VoltageFrequency, phase: ProfilePhase, ratio: number): number {
+  const s = dynamicEnergyScale(vf, ratio);
+  let e = p.idle_w * phase.idle_s;
+  for (let i = phase.first; i < phase.end; i++) {
+    const busy = Math.max(p.clocked_s[i]! / ratio, p.memory_s[i]!) + p.fixed_s[i]!;
+    e += p.count[i]! * (p.e_clocked_j[i]! * s + p.e_memory_j[i]! + p.static_w * busy);
+  }
+  return e;
+}
+
+/** Average power of one named phase at clock ratio r (what a meter reads over that phase alone). */
+export function phasePowerW(p: PowerProfile, vf: VoltageFrequency, phase: ProfilePhase, ratio: number): number {
+  const t = phaseTimeS(p, phase, ratio);
+  return t > 0 ? phaseEnergyJ(p, vf, phase, ratio) / t : p.idle_w;
+}
+
 export function averagePowerW(p: PowerProfile, vf: VoltageFrequency, ratio: number): number {
   const t = profileTimeS(p, ratio);
   return t > 0 ? profileEnergyJ(p, vf, ratio) / t : p.idle_w;

@@ -7,6 +7,7 @@ import type { Precision } from "../workload/precision.js";
 import { analysePower, type PowerAnalysis, type PowerAnalysisInput } from "./analyse-power.js";
 import { type SustainedOperatingPoint, sustainedOperatingPoint } from "./operating-point.js";
 import type { PowerConditions } from "./power-conditions.js";
+import type { PowerProfile } from "./power-profile.js";
 import { inferenceProfile, trainingProfile } from "./workload-profile.js";
 
 /** An estimate already made, with what its profile needs. */
@@ -29,7 +30,7 @@ export function powerOfEstimate(e: EstimateForPower, conditions: PowerConditions
   if (!wp) return { missing: ["an inference or training estimate of the workload"] };
   const analysis = analysePower({ profile: wp.profile, ctx: e.ctx, estimate_time_s: wp.time_s, work: wp.work, conditions, ...(energy ? { energy } : {}), ...(duration_s !== undefined ? { duration_s } : {}), ...(fields ? { fields } : {}) });
   const operating = sustainedOperatingPoint(analysis, wp.profile, e.ctx.efficiency.voltage_frequency, wp.time_s);
-  return { analysis, operating, missing: [] };
+  return { analysis, operating, profile: wp.profile, missing: [] };
 }
 
 /** The analysis and its sustained operating point, or what is missing for them. */
@@ -37,5 +38,7 @@ export interface PowerOfEstimate {
   analysis?: PowerAnalysis;
   /** Where the chip settles under the cap and the cooling (operating-point.ts). */
   operating?: SustainedOperatingPoint;
+  /** The workload's power profile the analysis was made from (per-phase power: dvfs.ts phasePowerW). */
+  profile?: PowerProfile;
   missing: string[];
 }

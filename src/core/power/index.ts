@@ -3,7 +3,7 @@
  * a lumped-RC junction model with throttling, facility energy, cost and CO₂, rack power density.
  */
 export { type PowerAnalysis, type PowerAnalysisInput, analysePower, type OperatingSummary, type ThermalSummary } from "./analyse-power.js";
-export { averagePowerW, type CapOperatingPoint, operatingPointUnderCap, peakSegmentPowerW, phaseTimeS, profileEnergyJ, profileTimeS } from "./dvfs.js";
+export { averagePowerW, type CapOperatingPoint, operatingPointUnderCap, peakSegmentPowerW, phaseEnergyJ, phasePowerW, phaseTimeS, profileEnergyJ, profileTimeS } from "./dvfs.js";
 export { type SustainedOperatingPoint, sustainedOperatingPoint } from "./operating-point.js";
 export { checkFacilityInputs, type FacilityFigures, type FacilityInputs, facilityOf } from "./facility.js";
 export { coolingOf, type PowerConditions, resolveFacility, resolveThermal, type ResolvedFacility, type ResolvedThermal } from "./power-conditions.js";

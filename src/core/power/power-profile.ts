@@ -1,4 +1,4 @@
-import type { CostContext } from "../cost/contract.js";
+import type { CostContext, OpCost } from "../cost/contract.js";
 import { achievableMainBandwidth, matrixEnergyPj, matrixWorkEngine } from "../cost/models/common.js";
 import type { GraphCost } from "../estimate/evaluate-graph.js";
 import type { DType } from "../units/dtype.js";
@@ -68,27 +68,34 @@ export class ProfileBuilder {
 
   /** Every op of an evaluated graph, each executed `scale` × its block repeat. */
   graph(g: GraphCost, scale: number): this {
-    const eff = this.ctx.efficiency;
     for (const block of g.blocks) {
       for (const r of block.ops) {
-        const c = r.cost;
         const count = r.repeat * scale;
-        if (c.engine === "network") {
+        if (r.cost.engine === "network") {
           this.idle += r.time_s * count;
           continue;
         }
-        const busy = c.time_s - c.overhead_time_s;
-        const fixed = c.overhead_time_s + (r.time_s - c.time_s);
-        // Busy time beyond the main-memory time is bounded by a clocked resource (math or on-chip traffic).
-        const clocked = busy > c.memory_time_s * (1 + 1e-9) ? busy : c.compute_time_s;
-        const onchip = onChipBytes(c.bytes_by_level);
-        const pjFlop = c.engine === "matrix" ? matrixEnergyPj(eff, r.op.dtype) : eff.energy_pj_per_vector_flop;
-        const eClocked = (c.flops * pjFlop + onchip * eff.energy_pj_per_byte_onchip) * 1e-12;
-        const eMemory = c.bytes * eff.energy_pj_per_byte_main * 1e-12;
-        this.segment(clocked, c.memory_time_s, fixed, count, eClocked, eMemory);
+        this.op(r.cost, r.op.dtype, count, r.time_s);
       }
     }
     return this;
+  }
+
+  /**
+   * One priced op (not a collective), `count` executions, each scheduled over `scheduled_s` (its time
+   * plus any eager dispatch gap; default its own time).
+   */
+  op(c: OpCost, dtype: DType, count: number, scheduled_s = c.time_s): this {
+    const eff = this.ctx.efficiency;
+    const busy = c.time_s - c.overhead_time_s;
+    const fixed = c.overhead_time_s + (scheduled_s - c.time_s);
+    // Busy time beyond the main-memory time is bounded by a clocked resource (math or on-chip traffic).
+    const clocked = busy > c.memory_time_s * (1 + 1e-9) ? busy : c.compute_time_s;
+    const onchip = onChipBytes(c.bytes_by_level);
+    const pjFlop = c.engine === "matrix" ? matrixEnergyPj(eff, dtype) : eff.energy_pj_per_vector_flop;
+    const eClocked = (c.flops * pjFlop + onchip * eff.energy_pj_per_byte_onchip) * 1e-12;
+    const eMemory = c.bytes * eff.energy_pj_per_byte_main * 1e-12;
+    return this.segment(clocked, c.memory_time_s, fixed, count, eClocked, eMemory);
   }
 
   /**

@@ -15,6 +15,11 @@ export const measuredPointSchema = z.looseObject({
   metric: z.string(),
   value: z.number(),
   unit: z.string(),
+  /**
+   * Where a source gives only a range (e.g. "decode draws 137-300 W"): [low, high] in the unit of
+   * `value`. A prediction inside it has error 0; outside, the error is taken to the nearer bound.
+   */
+  range: z.tuple([z.number(), z.number()]).optional(),
   source: z.string().optional(),
   notes: z.string().optional(),
   confidence: z.string().optional(),
@@ -45,6 +50,11 @@ export function toSi(value: number, unit: string): number | undefined {
     "TFLOP/s": 1e12,
     "%": 1e-2,
     fraction: 1,
+    ratio: 1,
+    W: 1,
+    kW: 1e3,
+    J: 1,
+    "J/token": 1,
   };
   const f = table[u];
   return f === undefined ? undefined : value * f;

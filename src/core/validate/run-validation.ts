@@ -5,6 +5,7 @@ import { validateCollectivePoint } from "./validate-collective.js";
 import { validateGemmPoint } from "./validate-gemm.js";
 import { validateInferencePoint } from "./validate-inference.js";
 import { validateLlmTrainingPoint } from "./validate-llm-training.js";
+import { validatePowerPoint } from "./validate-power.js";
 import { validateTransformerLayerPoint } from "./validate-transformer-layer.js";
 import { type PointContext, unsupportedResult, type ValidationResolvers, type ValidationResult, type ValidationSummary } from "./validation-result.js";
 
@@ -24,6 +25,8 @@ const PREDICTORS: Record<string, (pc: PointContext) => ValidationResult> = {
   llm_training: validateLlmTrainingPoint,
   memory: validateLlmTrainingPoint,
   transformer_layer: validateTransformerLayerPoint,
+  power: validatePowerPoint,
+  energy: validatePowerPoint,
 };
 
 export function median(xs: readonly number[]): number | undefined {
@@ -53,25 +56,38 @@ export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): Validat
       cfg: sup ? { ...p.config, ...sup.config } : p.config,
       ctx: r.context(chip),
       assumptions,
-      ok: (predictedSi) => ({
-        id: p.id,
-        category: p.category,
-        metric: p.metric,
-        unit: p.unit,
-        hardware: p.hardware,
-        chip: chip.id,
-        measured: p.value,
-        predicted: (predictedSi / measuredSi) * p.value,
-        error: (predictedSi - measuredSi) / measuredSi,
-        status: "ok",
-        assumptions,
-      }),
+      ok: (predictedSi) => {
+        const predicted = (predictedSi / measuredSi) * p.value;
+        return {
+          id: p.id,
+          category: p.category,
+          metric: p.metric,
+          unit: p.unit,
+          hardware: p.hardware,
+          chip: chip.id,
+          measured: p.value,
+          ...(p.range ? { measured_range: p.range } : {}),
+          predicted,
+          error: p.range ? errorToRange(predicted, p.range) : (predictedSi - measuredSi) / measuredSi,
+          status: "ok",
+          assumptions,
+        };
+      },
       unsupported: (reason) => unsupportedResult(p, reason, chip),
     });
   } catch (e) {
     if (e instanceof XpusimError) return { ...unsupportedResult(p, e.diagnostics.map((d) => d.message).join("; "), chip), status: "failed" };
     throw e;
   }
+}
+
+/** Signed error of a prediction against a measured range: 0 inside it, else relative to the nearer bound. */
+export function errorToRange(predicted: number, range: readonly [number, number]): number {
+  const lo = Math.min(range[0], range[1]);
+  const hi = Math.max(range[0], range[1]);
+  if (predicted > hi) return (predicted - hi) / hi;
+  if (predicted < lo) return (predicted - lo) / lo;
+  return 0;
 }
 
 /** Predicts every point; medians of |error| per category (in order of first appearance) and overall. */

@@ -32,8 +32,10 @@ export interface ValidationResult {
   hardware: string;
   chip?: string;
   measured: number;
+  /** The measured range when the source gives one (the error is then taken to its nearer bound). */
+  measured_range?: [number, number];
   predicted?: number;
-  /** (predicted − measured) / measured. */
+  /** (predicted − measured) / measured; with a measured range, to its nearer bound (0 inside). */
   error?: number;
   status: "ok" | "unsupported" | "failed";
   reason?: string;

@@ -159,6 +159,11 @@ interface MatrixPart {
   notes: string[];
 }
 
+/** 2·M·N·K·batch: the multiply-adds the product needs, without tile padding. */
+function usefulFlops(p: GemmProblem): number {
+  return 2 * p.m * p.n * p.k * p.batch;
+}
+
 function gemmPart(p: GemmProblem, ctx: CostContext, engine: EngineRate, notes: string[], label = ""): MatrixPart {
   const t: GemmTiling | undefined = bestGemmTiling(p, ctx.chip, ctx.efficiency, engine, notes);
   if (!t) throw new Error(`gpu-tile: no GEMM tile fits one ${ctx.chip.unit_name} of ${ctx.chip.id} (check smem/register parameters)`);
@@ -171,8 +176,12 @@ function gemmPart(p: GemmProblem, ctx: CostContext, engine: EngineRate, notes: s
     overhead: t.overhead_s + ctx.efficiency.kernel_launch_overhead_s,
     bytesMain: t.bytes_main,
     bytesL2: t.bytes_l2,
-    matrixFlops: engine.engine === "matrix" ? t.padded_flops : 0,
-    vectorFlops: engine.engine === "vector" ? t.padded_flops : 0,
+    // Energy: the useful FLOPs. Padded tile rows (M = 1 decode in a 128-row tile) cost time, but their
+    // operands are zeros, so the multipliers barely switch (CMOS dynamic energy is α·C·V² per switch,
+    // Weste & Harris §5.1): charging padded FLOPs put 140 W of phantom math into batch-1 decode
+    // (docs/power.md, Calibration). For large GEMMs the two differ by the last tile's padding only.
+    matrixFlops: engine.engine === "matrix" ? usefulFlops(p) : 0,
+    vectorFlops: engine.engine === "vector" ? usefulFlops(p) : 0,
     notes,
     tiling: t,
   };
