@@ -1,0 +1,122 @@
+/**
+ * Flexibility (issue #9): what a chip cannot run, where it goes and what it costs. Hand-checked
+ * host-link transfers on the Coral Edge TPU (single cut) and on a GPU with one op kind sent to the
+ * host (per-op), fp64 on a TPU, a GPU running everything natively, an impossible op, the ranking of a
+ * GPU above an edge NPU for an LLM, and the schema's refusal of a bad selector.
+ */
+import { describe, expect, it } from "vitest";
+import { JOBS } from "../src/core/app/index.js";
+import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
+import { chipFromObject } from "../src/node/chip-catalog.js";
+import { nodeCatalog } from "../src/node/node-catalog.js";
+
+const catalog = nodeCatalog();
+const W8A8 = { compute: "int8", weights: "int8", activations: "int8", kv_cache: "int8" };
+
+function flex(chips: unknown[], model: string, extra: Record<string, unknown> = {}) {
+  const r = JOBS.assess.run({ chips, model, mode: "inference", ...extra } as never, catalog);
+  return r.chips.map((c) => c.factors.flexibility!);
+}
+
+describe("flexibility: ops the chip cannot run", () => {
+  it("Coral Edge TPU, BERT-base int8: embeddings are host pre-processing, the single cut is at the first attention, transfers = bytes / 500 MB/s", () => {
+    const [f] = flex(["google-coral-edge-tpu"], "bert-base", { precision: W8A8 });
+    const d = f!.details!;
+    expect(d.single_cut_at).toBe('attention "attn.core"');
+    expect(d.partition).toBe("single-cut");
+    // Two crossings of the PCIe Gen2 x1 link (500 MB/s per direction), 512 tokens, d = 768, int8:
+    //   host → chip: the three embedding outputs into embed.add: 512 × 768 × 3 B = 1,179,648 B
+    //   chip → host: Q, K, V of the first attention: 512 × (12 × 64 + 12 × (64 + 64)) B = 1,179,648 B
+    const transfer = (2 * 1_179_648) / 500e6;
+    expect(d.host_transfer_time_s).toBeCloseTo(transfer, 12);
+    expect(transfer).toBeCloseTo(4.718592e-3, 12);
+    expect(d.host_fallback_ops).toMatch(/attention ×1: .* \(transfer 0\.00236 s\)/);
+    expect(d.host_fallback_ops).toMatch(/embedding ×3: .* \(transfer 0\.00236 s\)/);
+    // value = native time / (native + host), and the host holds almost all the FLOPs (every layer after the cut).
+    const native = d.native_time_s as number;
+    const host = d.host_fallback_time_s as number;
+    expect(f!.value!).toBeCloseTo(native / (native + host), 12);
+    expect(f!.value!).toBeLessThan(0.2);
+    expect(d.flops_share_host as number).toBeGreaterThan(0.9);
+    expect((d.time_share_matrix as number) + (d.time_share_vector as number) + (d.time_share_host as number)).toBeCloseTo(1, 12);
+    expect(f!.limited_by).toMatch(/^host fallback: /);
+    expect(d.matrix_dtypes).toBe("int8");
+    expect(d.shapes).toBe("static");
+  });
+
+  it("a per-op fallback on a GPU pays its input over the host link and the next op's input back, once per layer", () => {
+    const gpu = { id: "h100-no-gelu", extends: "nvidia-h100-sxm", name: "H100 without a GELU kernel", support: { unsupported: [{ ops: ["elementwise:gelu"], fallback: "host", reason: "test: no GELU kernel" }], partition: "per-op" } };
+    const [f] = flex([gpu], "bert-base");
+    const d = f!.details!;
+    // 12 layers × (GELU input 512 × 3072 bf16 to the host + down_proj input 512 × 3072 bf16 back) / 64 GB/s (PCIe Gen5 x16).
+    expect(d.host_transfer_time_s).toBeCloseTo((12 * 2 * 512 * 3072 * 2) / 64e9, 12);
+    expect(d.host_fallback_ops).toMatch(/^elementwise ×1: /);
+    expect(d.single_cut_at).toBeNull();
+    expect(f!.value!).toBeGreaterThan(0);
+    expect(f!.value!).toBeLessThan(1);
+  });
+
+  it("fp64 GEMMs on a TPU have no engine and no wider format: they run on the host", () => {
+    const [f] = flex(["google-tpu-v5e"], "gpt2-124m", { precision: { compute: "fp64" } });
+    const d = f!.details!;
+    expect(d.dtype_fallback).toBeNull();
+    expect(d.matrix_dtypes).not.toMatch(/fp64/);
+    expect(d.host_fallback_ops).toMatch(/gemm ×\d+/);
+    expect(d.host_fallback_reasons).toMatch(/no fp64 matrix engine/);
+    expect(d.time_share_matrix).toBe(0);
+    expect(f!.value!).toBeLessThan(0.05);
+  });
+
+  it("a GPU runs every op of an LLM natively: 100 %, nothing on the host, several frameworks", () => {
+    const [f] = flex(["nvidia-h100-sxm"], "gpt2-124m");
+    expect(f!.value).toBe(1);
+    expect(f!.details!.time_share_host).toBe(0);
+    expect(f!.details!.host_fallback_ops).toBe("none");
+    expect(f!.limited_by).toBeNull();
+    expect(f!.details!.frameworks_count as number).toBeGreaterThanOrEqual(3);
+  });
+
+  it("ranks a GPU above an edge NPU for an LLM", () => {
+    const [h100, coral] = flex(["nvidia-h100-sxm", "google-coral-edge-tpu"], "gpt2-124m");
+    expect(h100!.rank).toBe(1);
+    expect(coral!.rank).toBe(2);
+    expect(coral!.value!).toBeLessThan(h100!.value!);
+    expect(coral!.details!.single_cut_at).toMatch(/^attention/);
+  });
+
+  it("an op with no host path makes the workload impossible: value 0 with the reason, not an error", () => {
+    const chip = { id: "h100-no-attention", extends: "nvidia-h100-sxm", name: "H100 without attention", support: { unsupported: [{ ops: ["attention"], fallback: "impossible", reason: "test: no attention kernel" }] } };
+    const [f] = flex([chip], "gpt2-124m");
+    expect(f!.value).toBe(0);
+    expect(f!.details!.runs).toBe(false);
+    expect(f!.details!.impossible_ops).toMatch(/attention/);
+    expect(f!.limited_by).toMatch(/^cannot run: attention/);
+    expect(f!.note).toMatch(/test: no attention kernel/);
+  });
+
+  it("a chip with no host link and a host fallback is unknown (null with what is missing), never 0", () => {
+    // The catalog's TPU v5p has no host-link figure: its fp64 GEMMs go to the host, at a cost nobody can say.
+    const [f] = flex(["google-tpu-v5p"], "gpt2-124m", { precision: { compute: "fp64" } });
+    expect(f!.value).toBeNull();
+    expect(f!.missing!.join(" ")).toMatch(/interconnect\.host/);
+  });
+});
+
+describe("support: schema", () => {
+  function diagnosticOf(support: unknown) {
+    try {
+      chipFromObject({ id: "bad", extends: "nvidia-h100-sxm", support }, "bad.yaml");
+    } catch (e) {
+      expect(e).toBeInstanceOf(XpusimError);
+      return (e as XpusimError).diagnostics[0]!;
+    }
+    throw new Error("expected the spec to be rejected");
+  }
+  it("refuses an unknown op kind, an unknown variant and an unknown fallback, naming the field", () => {
+    const kind = diagnosticOf({ unsupported: [{ ops: ["attnetion"], fallback: "host", reason: "x" }] });
+    expect(kind.path).toMatch(/^support\.unsupported\[0\]\.ops\[0\]/);
+    expect(kind.message).toMatch(/op kind/);
+    expect(diagnosticOf({ unsupported: [{ ops: ["norm:batchnrm"], fallback: "host", reason: "x" }] }).message).toMatch(/layernorm/);
+    expect(diagnosticOf({ unsupported: [{ ops: ["norm"], fallback: "cpu", reason: "x" }] }).path).toMatch(/^support\.unsupported\[0\]\.fallback/);
+  });
+});
