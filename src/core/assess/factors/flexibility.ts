@@ -76,7 +76,7 @@ function detailsOf(chip: Chip, p: OpProfile): NonNullable<FactorValue["details"]
     dtype_fallback: p.dtype_fallback ? `${p.dtype_fallback.requested} → ${p.dtype_fallback.executed}` : null,
     matrix_dtypes: DTYPES.filter((d) => chip.matrix.peak_flops_per_s[d] !== undefined).join(", ") || null,
     vector_dtypes: DTYPES.filter((d) => chip.vector.peak_flops_per_s[d] !== undefined).join(", ") || null,
-    op_support: support.known ? (support.unsupported.length ? support.unsupported.map((r) => `${r.ops.join("/")} → ${r.fallback}`).join("; ") : "every op kind runs natively (sourced)") : "not in the catalog: only the dtype and cost-model checks apply",
+    op_support: support.known ? (support.unsupported.length ? support.unsupported.map((r) => `${r.ops.join("/")} → ${r.fallback}`).join("; ") : "no unsupported op kind recorded") : "no support: section in the catalog: only the dtype (peak tables) and cost-model checks apply",
     partition: support.partition,
     shapes: support.shapes,
     cost_models: Object.entries(p.models_used).map(([m, n]) => `${m} ×${n}`).join(", "),
