@@ -120,3 +120,20 @@ describe("support: schema", () => {
     expect(diagnosticOf({ unsupported: [{ ops: ["norm"], fallback: "cpu", reason: "x" }] }).path).toMatch(/^support\.unsupported\[0\]\.fallback/);
   });
 });
+
+describe("flexibility: a Vitis AI DPU (Alveo U280)", () => {
+  it("sends a transformer's attention, norms, GELU and gathers to the CPU op by op, keeps its weight GEMMs; runs a CNN natively", () => {
+    const [bert] = flex(["amd-alveo-u280"], "bert-base");
+    const d = bert!.details!;
+    expect(d.single_cut_at).toBeNull();
+    expect(d.partition).toBe("per-op");
+    for (const kind of ["attention", "norm", "elementwise", "embedding"]) expect(d.host_fallback_ops).toMatch(new RegExp(`${kind} ×\\d+`));
+    expect(d.host_fallback_ops).not.toMatch(/gemm ×/);
+    expect(d.host_transfer_time_s as number).toBeGreaterThan(0);
+    expect(bert!.value!).toBeGreaterThan(0);
+    expect(bert!.value!).toBeLessThan(1);
+    const [resnet] = flex(["amd-alveo-u280"], "resnet-50");
+    expect(resnet!.value).toBe(1);
+    expect(resnet!.details!.host_fallback_ops).toBe("none");
+  });
+});
