@@ -76,6 +76,15 @@ describe("flexibility: ops the chip cannot run", () => {
     expect(f!.details!.frameworks_count as number).toBeGreaterThanOrEqual(3);
   });
 
+  it("a dtype the chip lacks runs in a wider one it has, and the factor says so (bf16 on a V100: fp16 tensor cores)", () => {
+    const [f] = flex(["nvidia-v100-sxm2"], "gpt2-124m", { precision: { compute: "bf16" } });
+    expect(f!.details!.dtype_fallback).toBe("bf16 → fp16");
+    expect(f!.details!.matrix_dtypes).not.toMatch(/bf16/);
+    expect(f!.value).toBe(1);
+    expect(f!.limited_by).toBe("no bf16 engine: runs fp16");
+    expect(f!.note).toMatch(/no bf16 engine: runs fp16/);
+  });
+
   it("ranks a GPU above an edge NPU for an LLM", () => {
     const [h100, coral] = flex(["nvidia-h100-sxm", "google-coral-edge-tpu"], "gpt2-124m");
     expect(h100!.rank).toBe(1);

@@ -72,10 +72,6 @@ export interface OpProfile {
   dtype_fallback?: { requested: DType; executed: DType };
 }
 
-export interface HostCpu {
-  chip: Chip;
-}
-
 interface GraphRun {
   graph: WorkloadGraph;
   /** How many times the whole graph runs (decode steps). */
