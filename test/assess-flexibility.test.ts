@@ -9,6 +9,10 @@ import { JOBS } from "../src/core/app/index.js";
 import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
 import { chipFromObject } from "../src/node/chip-catalog.js";
 import { nodeCatalog } from "../src/node/node-catalog.js";
+import { selectorMatches } from "../src/core/assess/op-support.js";
+import { buildWorkload } from "../src/core/workload/build-workload.js";
+import { resolvePrecision } from "../src/core/workload/precision.js";
+import type { Op } from "../src/core/workload/op.js";
 
 const catalog = nodeCatalog();
 const W8A8 = { compute: "int8", weights: "int8", activations: "int8", kv_cache: "int8" };
@@ -144,5 +148,25 @@ describe("flexibility: a Vitis AI DPU (Alveo U280)", () => {
     const [resnet] = flex(["amd-alveo-u280"], "resnet-50");
     expect(resnet!.value).toBe(1);
     expect(resnet!.details!.host_fallback_ops).toBe("none");
+  });
+});
+
+describe("support: selectors", () => {
+  const opsOf = (model: string, shape: Record<string, unknown>): Op[] =>
+    buildWorkload(catalog.model(model), { batch: 1, phase: "prefill", ...shape } as never, resolvePrecision({ compute: "bf16" })).blocks.flatMap((b) => b.ops);
+  it("match a kind, and a variant only on ops that have it (GQA, depthwise, weight vs activation GEMMs, the activation fn)", () => {
+    const llama = opsOf("llama-3-8b", { new_tokens: 16, context_tokens: 16 });
+    const bert = opsOf("bert-base", { new_tokens: 16, context_tokens: 16 });
+    const mobilenet = opsOf("mobilenet-v2", {});
+    const attn = (ops: Op[]) => ops.find((o) => o.kind === "attention")!;
+    expect(selectorMatches("attention", attn(bert))).toBe(true);
+    expect(selectorMatches("attention:gqa", attn(llama))).toBe(true); // 8 KV heads for 32 heads
+    expect(selectorMatches("attention:gqa", attn(bert))).toBe(false);
+    expect(mobilenet.some((o) => selectorMatches("conv2d:depthwise", o))).toBe(true);
+    expect(mobilenet.filter((o) => o.kind === "conv2d").every((o) => selectorMatches("conv2d:depthwise", o))).toBe(false);
+    expect(llama.filter((o) => o.kind === "gemm").every((o) => selectorMatches("gemm:weights", o))).toBe(true);
+    expect(llama.some((o) => selectorMatches("elementwise:silu", o))).toBe(true);
+    expect(llama.some((o) => selectorMatches("elementwise:gelu", o))).toBe(false);
+    expect(selectorMatches("norm", attn(bert))).toBe(false);
   });
 });

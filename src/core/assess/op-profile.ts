@@ -3,7 +3,6 @@ import { estimateOp } from "../cost/registry.js";
 import { XpusimError } from "../diagnostics/diagnostic.js";
 import { resolveExecutionPrecision } from "../estimate/execution-precision.js";
 import type { Chip } from "../hardware/chip.js";
-import { unsupportedRuleFor } from "../hardware/chip-support.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import type { DType } from "../units/dtype.js";
 import { buildWorkload, type WorkloadShape } from "../workload/build-workload.js";
@@ -12,6 +11,7 @@ import { opFlops, opMinBytes } from "../workload/op-metrics.js";
 import type { Precision } from "../workload/precision.js";
 import type { AssessMode, AssessWorkload } from "./factor.js";
 import { opInputBytes } from "./op-io-bytes.js";
+import { unsupportedRuleFor } from "./op-support.js";
 
 /**
  * Where each op of the workload runs on a chip (the flexibility factor, and the memory factor's

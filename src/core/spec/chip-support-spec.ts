@@ -19,8 +19,8 @@ export type SupportOpKind = (typeof SUPPORT_OP_KINDS)[number];
  * Variants a selector `kind:variant` may name, per kind. gemm: `weights` (B is a parameter: a
  * fully-connected layer) or `activations` (both operands computed: batched matmul); conv2d:
  * `depthwise`, `grouped`; attention: `sliding-window`, `gqa` (fewer KV heads than heads), `mla`
- * (K and V head dims differ); norm: the norm; pool: the pool; elementwise: the op's `fn` (free text:
- * gelu, silu, relu, ...). softmax and embedding have no variants.
+ * (K and V head dims differ); norm: the norm; pool: the pool; elementwise: the op's `fn` or one part
+ * of a fused gate (free text: gelu, silu, relu6, tanh, add, rope; `silu*mul` matches `silu` and `mul`). softmax and embedding have no variants.
  */
 export const SUPPORT_VARIANTS: Readonly<Record<SupportOpKind, readonly string[] | "any">> = {
   gemm: ["weights", "activations"],
