@@ -15,7 +15,8 @@ import { pct, si } from "./needs.js";
  * Details: time and FLOP shares on matrix units, vector units and the host; the ops that fall back, by
  * kind, with their cost; a dtype the chip lacks (run wider); the dtypes each unit runs (its peak
  * tables); partitioning and shapes; the software stacks and how many frameworks they serve.
- * limited_by: the costliest fallback kind, else a missing dtype, else matrix work on vector units.
+ * limited_by: a single cut (what it sends to the host), else the costliest fallback kind, else a missing
+ * dtype, else matrix work on vector units.
  */
 export function flexibilityFactor(ctx: FactorContext): FactorValue {
   if (!ctx.shared) return unknownFactor("fraction", "higher", ["op profile"], "no op profile for this chip");
@@ -43,7 +44,7 @@ export function flexibilityFactor(ctx: FactorContext): FactorValue {
   const share = total > 0 ? native / total : 1;
   const costliest = byKind(p.fallback)[0];
   const wider = p.dtype_fallback ? `no ${p.dtype_fallback.requested} engine: runs ${p.dtype_fallback.executed}` : null;
-  const limited = costliest ? `host fallback: ${costliest.kind} ×${costliest.ops} (${si(costliest.time_s!, "s")}, ${pct(costliest.time_s! / total)} of the time)` : wider ?? (p.flops_vector > p.flops_matrix ? "matrix work on vector units" : null);
+  const limited = p.cut ? `single cut at ${p.cut.kind} "${p.cut.op}": the rest of the graph runs on the host (${pct(p.time_s_host / total)} of the time)` : costliest ? `host fallback: ${costliest.kind} ×${costliest.ops} (${si(costliest.time_s!, "s")}, ${pct(costliest.time_s! / total)} of the time)` : wider ?? (p.flops_vector > p.flops_matrix ? "matrix work on vector units" : null);
   const fallbackWords = p.fallback.length ? `${p.fallback.length} op(s) fall back to the host (${pct(p.time_s_host / total)} of the time${p.cut ? `, all after a single cut at ${p.cut.kind} "${p.cut.op}"` : ""})` : "no op falls back to the host";
   return {
     value: share, unit: "fraction", better: "higher", rank: null, limited_by: limited, basis: "derived", details: { ...details, runs: true },
