@@ -307,7 +307,7 @@ const CASES: Record<string, Case> = {
   "collective --protocol unknown": { argv: () => collective("--bytes", "1MiB", "--protocol", "zz"), code: 1, says: /protocol: library "nccl" has no protocol "zz"/ },
   "collective unknown system": { argv: () => ["collective", "--system", "nope", "--bytes", "1MiB", "--json"], code: 1, says: /unknown system "nope"/ },
   "collective system file incomplete": { argv: () => ["collective", "--system", f("system-incomplete.yaml"), "--bytes", "1MiB", "--json"], code: 1, says: /system-incomplete\.yaml: chips_per_node: required field is missing/ },
-  "collective on a chip without link data": { argv: () => ["collective", "--chip", "google-coral-edge-tpu", "--bytes", "1MiB", "--json"], code: 1, says: /scale_up\.bandwidth_per_direction: no scale-up bandwidth/ },
+  "collective on a chip without link data": { argv: () => ["collective", "--chip", "apple-m4", "--bytes", "1MiB", "--json"], code: 1, says: /scale_up\.bandwidth_per_direction: no scale-up bandwidth/ },
 
   // Measured-results files.
   "validate empty file": { argv: () => ["validate", f("empty.yaml"), "--json"], code: 1, says: /empty\.yaml: a measured-results file is a JSON array of points/ },

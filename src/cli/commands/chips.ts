@@ -92,6 +92,11 @@ function describeChip(c: Chip): string {
   if (c.process.node) lines.push(`process            ${c.process.node}${c.process.die_area_mm2 ? `, ${c.process.die_area_mm2} mm²` : ""}`);
   lines.push(...securityLines(c, src));
   if (c.software.stacks.length) lines.push(`software           ${c.software.stacks.map((s) => s.name).join(", ")}${src("software.stacks[0]")}`);
+  if (c.support.known) {
+    const rules = c.support.unsupported.map((r) => `${r.ops.join("/")} → ${r.fallback}`).join("; ");
+    lines.push(`op support         ${rules ? `${rules}${src("support.unsupported[0]")}` : "no unsupported op kind recorded"}`);
+    lines.push(`  partition/shapes ${c.support.partition}, ${c.support.shapes}${src(c.support.shapes !== "unknown" ? "support.shapes" : "support.partition")}`);
+  }
   if (c.limitations.length) lines.push("", "limitations:", ...c.limitations.map((l) => `  - ${l}`));
   if (c.caveats.length) lines.push("", "caveats:", ...c.caveats.map((l) => `  - ${l}`));
   if (c.notes) lines.push("", `notes: ${c.notes}`);

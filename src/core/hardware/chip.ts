@@ -4,6 +4,7 @@ import type { NpuDesignSpec } from "../spec/npu-design-spec.js";
 import type { Provenance } from "../spec/sourced.js";
 import { DTYPES, type DType } from "../units/dtype.js";
 import { buildSecurity, buildSoftware, type ChipSecurity, type ChipSoftware, unknownSecurity } from "./chip-security.js";
+import { buildSupport, type ChipSupport, unknownSupport } from "./chip-support.js";
 import { ProvenanceRecorder } from "./provenance-recorder.js";
 
 /**
@@ -75,6 +76,8 @@ export interface Chip {
   security: ChipSecurity;
   /** The software ecosystem the chip runs (CUDA, ROCm, XLA, ...), sourced; empty when unknown. */
   software: ChipSoftware;
+  /** Ops the toolchain cannot run natively and where they go; `known: false` when the file has no `support:` section. */
+  support: ChipSupport;
 }
 
 export interface ChipThermal {
@@ -129,6 +132,7 @@ export function buildChip(spec: ChipSpec): Chip {
     caveats: spec.caveats,
     security: unknownSecurity(),
     software: { stacks: [] },
+    support: unknownSupport(),
   };
   if (spec.category) chip.category = spec.category;
   if (spec.year !== undefined) chip.year = spec.year;
@@ -138,6 +142,7 @@ export function buildChip(spec: ChipSpec): Chip {
   addLinksPowerCostProcess(chip, spec, rec);
   chip.security = buildSecurity(spec, rec);
   chip.software = buildSoftware(spec, rec);
+  chip.support = buildSupport(spec, rec);
   if (spec.cost.note) chip.cost.note = spec.cost.note;
   if (chip.cost.price_usd !== undefined) chip.cost.price_scope = spec.cost.price_scope ?? "chip";
   if (chip.power.tdp_w === undefined) chip.limitations.push("no TDP in its sources: energy estimates are unavailable");

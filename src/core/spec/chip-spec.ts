@@ -4,6 +4,7 @@ import { npuDesignSchema } from "./npu-design-spec.js";
 import { sourced, sourcedQuantity } from "./sourced.js";
 import { CHIP_KINDS } from "./catalog-kinds.js";
 import { chipSecuritySchema, chipSoftwareSchema } from "./chip-security-spec.js";
+import { chipSupportSchema } from "./chip-support-spec.js";
 import { COOLING_TYPES, FORM_FACTORS } from "./energy-spec.js";
 
 /**
@@ -179,6 +180,8 @@ export const chipSpecSchema = z.strictObject({
   security: chipSecuritySchema.optional(),
   /** The software ecosystem the chip runs (CUDA, ROCm, XLA, ...), sourced. */
   software: chipSoftwareSchema.optional(),
+  /** Ops the chip's toolchain cannot run natively (host fallback or impossible), graph partitioning and shapes (chip-support-spec.ts). */
+  support: chipSupportSchema.optional(),
 });
 
 /** What a spec file may contain (before defaults and unit normalisation). */
