@@ -146,10 +146,11 @@ export function l2BandwidthBytesPerS(chip: Chip, eff: EfficiencyParams, clock: n
  * matrix engine; by Little's law the accumulator state needed to cover the operand latency scales
  * with the rate it is consumed at (j ≥ rate · latency / (2 · k_tile)), so an SGEMM on the CUDA cores
  * (V100: 15.7 vs 125 TFLOPS) is saturated by about 1/8 of the tensor-core tile area: CUTLASS SIMT
- * kernels reach their peak with one 128×64 tile per SM.
+ * kernels reach their peak with one 128×64 tile per SM. The same holds for a slower dtype on the matrix
+ * engine: Hopper's fp64 DMMA runs at 67 of 989 TFLOPS, so a 64×32 DGEMM tile fills it (cuBLAS DGEMM on an
+ * H100 reaches ~50–60 TFLOPS, HPL 696 W runs); faster dtypes (fp8) keep the stated figure.
  */
 function minOutputsFor(chip: Chip, eff: EfficiencyParams, engine: EngineRate): number {
-  if (engine.engine !== "vector") return eff.min_tile_outputs_per_unit;
   const m = chip.matrix.peak_flops_per_s;
   const ref = m.fp16 ?? m.bf16 ?? 0;
   return ref > engine.peak ? Math.max(1, Math.round((eff.min_tile_outputs_per_unit * engine.peak) / ref)) : eff.min_tile_outputs_per_unit;
@@ -284,9 +285,22 @@ function operandReads(env: Env, Tm: number, Tn: number, slots: number, o: Orient
   return perItem <= env.l2Bytes ? o.aBytes + o.bBytes : o.aBytes * Math.ceil(Tn / gn) + o.bBytes * Math.ceil(Tm / gm);
 }
 
+/**
+ * The k-depth of a tile for the operands' width. Families state their tiles for 16-bit operands; a k-tile
+ * holds a fixed number of bytes per row (CUTLASS sizes it to the 128-byte TMA box / swizzle on Hopper, a
+ * 64-byte cp.async row on Ampere), so wider elements get a proportionally shallower tile — tf32 k = 32,
+ * fp64 k = 16 where fp16 is 64 (CUTLASS sm90 tf32 and DMMA configurations). Narrower operands keep the
+ * stated depth (fp8 kernels' deeper k is not modelled).
+ */
+function kTileFor(k16: number, o: Orientation): number {
+  const widest = Math.max(o.aElem, o.bElem);
+  return widest <= 2 ? k16 : Math.max(1, Math.floor((k16 * 2) / widest));
+}
+
 /** Prices tile `t` (with `tm` rows) at every useful split-K factor (waves, Stream-K tail, memory, L2, overheads); keeps the fastest in `best`. */
 function priceTile(env: Env, t: GemmTile, tm: number, o: Orientation, p: GemmProblem, best: Best): void {
-  const { n: tn, k: tk } = t;
+  const tn = t.n;
+  const tk = kTileFor(t.k, o);
   const smallM = o.smallM;
   const area = tm * tn;
   const c = ctasPerUnit(env, tm, tn, tk, o, p.acc_elem);
@@ -335,6 +349,7 @@ function priceTile(env: Env, t: GemmTile, tm: number, o: Orientation, p: GemmPro
     const time = Math.max(compute, memory, l2) + overhead;
     if (time >= best.time) continue;
     recordBest(best, o, tm, t, c, s, time, compute, memory, l2, overhead);
+    best.tk = tk;
     best.tiles = nTiles;
     best.waves = waves;
     best.waveEff = nTiles / (waves * slots);
