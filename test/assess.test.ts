@@ -293,3 +293,25 @@ describe("deployment", () => {
     expect(run("liquid").value).toBe(1);
   });
 });
+
+describe("a chip too sparse to score", () => {
+  it("is left out with why, instead of stripping every other chip of the factors it lacks", () => {
+    const base = { chips: ["A", "B", "S"], factors: ["throughput", "cost", "security"] as FactorKey[], better: ["higher", "lower", "higher"] as const, weights: {} };
+    // S knows only security (1/3 of the weight): unscored; A and B are ranked on all three factors.
+    const r = weightedRanking({ ...base, values: [[100, 1, 2], [200, 4, 3], [null, null, 5]] });
+    expect(r.unscored).toEqual([{ chip: "S", reason: expect.stringMatching(/throughput, cost unknown \(67 % of the weight\)/) }]);
+    expect(r.used).toEqual(["throughput", "cost", "security"]);
+    expect(r.excluded).toEqual([]);
+    // Half the weight unknown is not "more than half": S stays, and the factor rule drops cost for everyone.
+    const half = weightedRanking({ ...base, factors: ["throughput", "cost"] as FactorKey[], better: ["higher", "lower"] as const, values: [[100, 1], [200, 4], [300, null]] });
+    expect(half.unscored).toEqual([]);
+    expect(half.used).toEqual(["throughput"]);
+  });
+
+  it("under a power cap, a chip with no TDP is unscored and the others keep every factor", () => {
+    const r = JOBS.assess.run({ chips: ["nvidia-h100-sxm", "amd-mi300x", "google-tpu-v5p"], model: "llama-3-8b", mode: "inference", batch: 1, input_tokens: 128, output_tokens: 16, conditions: { power_cap_w: 500 } }, nodeCatalog());
+    expect(r.ranking!.unscored.map((u) => u.chip)).toEqual(["google-tpu-v5p"]);
+    expect(r.ranking!.used).toEqual(expect.arrayContaining(["latency", "throughput", "power", "cost"]));
+    expect(r.chips[2]!.score).toBeNull();
+  });
+});

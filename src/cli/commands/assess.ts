@@ -170,7 +170,7 @@ export function renderAssess(r: AssessResult): string {
     out.push("", `weighted ranking (${Object.entries(g.weights).map(([k, w]) => `${k}=${w}`).join(", ")}):`);
     out.push(...g.order.map((o) => `  ${o.rank ?? "—"}. ${o.chip}  ${o.score === null ? "not scored" : o.score.toFixed(3)}`));
     if (g.excluded.length) out.push(`  left out (no value for some chip): ${g.excluded.map((e) => `${e.factor} (${e.chips_missing.join(", ")})`).join("; ")}`);
-    if (g.unscored.length) out.push(`  not scored (cannot run the workload): ${g.unscored.map((u) => u.chip).join(", ")}`);
+    for (const u of g.unscored) out.push(`  not scored: ${u.chip}: ${u.reason}`);
     const flips = g.flips.flatMap((f) => [
       ...(f.increase ? [`  ${f.factor}: raise ${f.weight} → ${f.increase.at_weight.toPrecision(3)}${f.increase.multiplier !== null ? ` (×${f.increase.multiplier.toPrecision(3)})` : ""} and ${f.increase.new_top} leads`] : []),
       ...(f.decrease ? [`  ${f.factor}: lower ${f.weight} → ${f.decrease.at_weight.toPrecision(3)}${f.decrease.multiplier !== null ? ` (×${f.decrease.multiplier.toPrecision(3)})` : ""} and ${f.decrease.new_top} leads`] : []),

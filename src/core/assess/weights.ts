@@ -87,7 +87,7 @@ export function scores(n: readonly (readonly number[])[], w: readonly number[]):
 
 export function weightedRanking(input: ScoringInput): WeightedRanking {
   const { factors } = input;
-  const skip = input.unscored ?? new Map<string, string>();
+  const skip = withSparseChips(input);
   const keep = input.chips.map((c, i) => [c, i] as const).filter(([c]) => !skip.has(c));
   const chips = keep.map(([c]) => c);
   const values = keep.map(([, i]) => input.values[i]!);
@@ -113,6 +113,35 @@ export function weightedRanking(input: ScoringInput): WeightedRanking {
   for (const u of unscored) order.push({ chip: u.chip, score: null, rank: null });
   const flips = scored ? used.map((f, j) => flipsOf(f, j, n, w, topIndex, chips)) : [];
   return { weights, normalisation: NORMALISATION_NOTE, used, excluded, unscored, order, top: topIndex >= 0 ? chips[topIndex]! : null, flips };
+}
+
+/** A chip whose unknown factors carry more than this share of the weight is not scored. */
+export const SPARSE_WEIGHT_SHARE = 0.5;
+
+/**
+ * The chips left out of the score: those the caller names (cannot run the workload) and those whose
+ * unknown factors carry more than half of the weight (e.g. a chip with no TDP under a power cap has no
+ * latency, throughput, power or cost). A factor unknown for any scored chip is left out of every score,
+ * so without this one sparse chip would strip the others of most factors and flatten the ranking. When
+ * every remaining chip is that sparse, none is dropped (the factor rule alone decides).
+ */
+function withSparseChips(input: ScoringInput): Map<string, string> {
+  const skip = new Map(input.unscored ?? []);
+  const total = input.factors.reduce((t, f) => t + Math.max(0, input.weights[f] ?? 1), 0);
+  if (total <= 0) return skip;
+  const sparse = new Map<string, string>();
+  input.chips.forEach((chip, i) => {
+    if (skip.has(chip)) return;
+    const unknown = input.factors.filter((_, j) => {
+      const v = input.values[i]![j];
+      return v === null || v === undefined || !Number.isFinite(v);
+    });
+    const share = unknown.reduce((t, f) => t + Math.max(0, input.weights[f] ?? 1), 0) / total;
+    if (share > SPARSE_WEIGHT_SHARE) sparse.set(chip, `too little is known to score it: ${unknown.join(", ")} unknown (${Math.round(share * 100)} % of the weight)`);
+  });
+  const left = input.chips.filter((c) => !skip.has(c) && !sparse.has(c)).length;
+  if (left > 0) for (const [c, why] of sparse) skip.set(c, why);
+  return skip;
 }
 
 /** The weight of factor j at which each challenger overtakes the top chip; the nearest on each side. */
