@@ -69,6 +69,14 @@ describe("report rendering", () => {
 });
 
 describe("report job", () => {
+  it("with default conditions, the cost chart's components add up to the cost factor (same PUE by cooling, same price)", () => {
+    const data = JOBS.report.run({ chips: ["nvidia-h100-sxm", "amd-mi300x"], model: "llama-3-8b", mode: "inference", input_tokens: 128, output_tokens: 16 }, nodeCatalog());
+    for (const c of data.assessment.chips) {
+      const sum = data.charts.cost!.rows.filter((r) => r.chip === c.chip).reduce((t, r) => t + r.usd, 0);
+      expect(sum, c.chip).toBeCloseTo(c.factors.cost!.value!, 12);
+    }
+  });
+
   it("gathers an inference report: factors of the mode, one roofline point per priced op, breakdowns per chip", () => {
     const catalog = nodeCatalog();
     const chips = ["nvidia-h100-sxm", "google-tpu-v5p"];

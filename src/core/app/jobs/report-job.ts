@@ -186,7 +186,7 @@ function modelCharts(req: ReportRequest, w: ReportWorkload, model: ModelSpec, co
     const t: ReturnType<typeof powerTimelineOf> = assessed[i]?.infeasible_reason ? { note: `${ctx.chip.id}: no power timeline: the workload cannot run on it` } : powerTimelineOf(ctx);
     if ("chart" in t) timelines.push(t.chart);
     else notes.push(t.note);
-    const c = costRowsOf(req.chips[i]!, ctx, assessed[i]?.factors.cost, catalog);
+    const c = costRowsOf(ctx, assessed[i]?.factors.cost);
     if ("chart" in c) costs.push(c.chart);
     else notes.push(c.note);
   });

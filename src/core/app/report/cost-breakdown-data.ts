@@ -1,8 +1,7 @@
 import type { FactorContext, FactorValue } from "../../assess/factor.js";
 import type { CostBreakdownInput } from "../../charts/index.js";
 import { type OwnershipResult, usdPerUnitOfWork } from "../../money/index.js";
-import type { Catalog, SpecRef } from "../catalog.js";
-import { costTcoJob } from "../jobs/cost-tco-job.js";
+import { factorOwnership } from "../../assess/factors/cost.js";
 import type { Gathered } from "./power-timeline-data.js";
 
 export type CostRow = CostBreakdownInput["rows"][number];
@@ -27,33 +26,21 @@ export function ownedHourlyParts(o: OwnershipResult): Array<{ component: string;
 
 /**
  * The cost factor's figure split into what makes it, in the factor's unit (USD per million tokens,
- * per thousand images, per step or per run): the money model's ownership result (the `cost-tco`
- * job) for the chips, conditions and busy power the factor used, spread over the factor's seconds
+ * per thousand images, per step or per run): the ownership result the factor itself priced with
+ * (`factorOwnership`: same price, facility figures and busy power), spread over the factor's seconds
  * per unit of work. Owned: capex parts + energy parts, summing to the factor's value; cloud: the
  * on-demand rate. A chip whose cost factor is unknown gets a note naming what is missing.
  */
-export function costRowsOf(ref: SpecRef, ctx: FactorContext, factor: FactorValue | undefined, catalog: Catalog): Gathered<{ unit: string; rows: CostRow[] }> {
+export function costRowsOf(ctx: FactorContext, factor: FactorValue | undefined): Gathered<{ unit: string; rows: CostRow[] }> {
   const id = ctx.chip.id;
   if (!factor || factor.value === null) return { note: `${id}: no cost breakdown: missing ${factor?.missing?.join(", ") ?? "the cost factor"}` };
   const d = factor.details ?? {};
   const seconds = d.seconds_per_unit;
   if (typeof seconds !== "number") return { note: `${id}: no cost breakdown: the cost factor gives no time per unit of work` };
   if (d.basis === "cloud") return { chart: { unit: factor.unit, rows: [{ chip: id, component: "cloud rate", usd: factor.value }] } };
-  const k = ctx.conditions;
   const busy = d.busy_power_w_per_chip;
-  const o = costTcoJob.run(
-    {
-      chips: [ref],
-      count: ctx.chips,
-      include_system: k.deployment !== "edge",
-      ...(k.amortisation_years !== undefined ? { years: k.amortisation_years } : {}),
-      ...(k.utilisation !== undefined ? { utilisation: k.utilisation } : {}),
-      ...(k.usd_per_kwh !== undefined ? { usd_per_kwh: k.usd_per_kwh } : {}),
-      ...(k.pue !== undefined ? { pue: k.pue } : {}),
-      ...(typeof busy === "number" ? { busy_power_w: busy } : {}),
-    },
-    catalog,
-  ).results[0]!;
+  const o = factorOwnership(ctx, typeof busy === "number" ? busy : undefined);
+  if (!o) return { note: `${id}: no cost breakdown: the money catalog was not given to the assessment` };
   if (o.owned_usd_per_busy_chip_hour === null) return { note: `${id}: no cost breakdown: missing ${o.missing.join(", ")}` };
   const rows = ownedHourlyParts(o).map((p) => ({ chip: id, component: p.component, usd: usdPerUnitOfWork(p.usd_per_hour, ctx.chips, seconds) }));
   return { chart: { unit: factor.unit, rows } };

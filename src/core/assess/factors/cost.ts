@@ -3,7 +3,7 @@ import { coolingOf, resolveFacility } from "../../power/index.js";
 import type { MoneyCatalog } from "../../spec/money-spec.js";
 import { type FactorContext, type FactorValue, unknownFactor } from "../factor.js";
 import type { Chip } from "../../hardware/chip.js";
-import { derivedPrice } from "./derived-price.js";
+import { type DerivedPrice, derivedPrice } from "./derived-price.js";
 import { isOperating, type Operating, operatingOf, scaledInference, scaledTraining } from "./operating.js";
 
 /**
@@ -22,9 +22,7 @@ export function costFactor(ctx: FactorContext): FactorValue {
   if ("missing" in stockWork) return unknownFactor(stockWork.unit, "lower", stockWork.missing, stockWork.note);
   if (!ctx.money) return unknownFactor(stockWork.unit, "lower", ["money catalog (FactorContext.money)"], "the ownership defaults (catalog/money) were not given to the assessment");
   const cloud = ctx.conditions.deployment === "cloud";
-  // No published price: a die-cost floor when the chip has a die area and a node (derived-price.ts).
-  const derived = cloud ? undefined : derivedPrice(ctx.chip, ctx.money);
-  const chip = derived ? { ...ctx.chip, cost: { ...ctx.chip.cost, price_usd: derived.usd } } : ctx.chip;
+  const { chip, derived } = pricedChip(ctx, ctx.money);
   const stockOwned = ownership(ctx, chip, ctx.money, stockWork.busyPowerW);
   if ((cloud ? stockOwned.cloud_usd_per_busy_chip_hour : stockOwned.owned_usd_per_busy_chip_hour) === null) {
     const need = cloud ? ["cost.cloud_per_hour"] : stockOwned.missing.filter((m) => m !== "cost.cloud_per_hour");
@@ -115,6 +113,21 @@ function atOperatingPoint(ctx: FactorContext, w: UnitOfWork, op: Operating): Uni
   const seconds = w.secondsPerUnit / ratio;
   const what = ctx.mode === "inference" ? w.what.replace(/^[0-9.e+-]+/, (n) => (Number(n) * ratio).toPrecision(3)) : ctx.training?.time_to_train_s !== undefined ? `a run of ${(seconds / 86400).toPrecision(3)} days` : `a step of ${seconds.toPrecision(3)} s`;
   return { ...w, what, secondsPerUnit: seconds, busyPowerW: op.point.average_power_w };
+}
+
+/** The chip as the factor prices it: with its die-cost floor as the price when no price is published (derived-price.ts; owned only). */
+function pricedChip(ctx: FactorContext, money: MoneyCatalog): { chip: Chip; derived?: DerivedPrice } {
+  const derived = ctx.conditions.deployment === "cloud" ? undefined : derivedPrice(ctx.chip, money);
+  return derived ? { chip: { ...ctx.chip, cost: { ...ctx.chip.cost, price_usd: derived.usd } }, derived } : { chip: ctx.chip };
+}
+
+/**
+ * The ownership result the cost factor prices with at a busy power (its `details.busy_power_w_per_chip`):
+ * the same derived price and facility figures, so a breakdown of the factor (the report's cost chart)
+ * adds up to it. Undefined without the money catalog.
+ */
+export function factorOwnership(ctx: FactorContext, busyPowerW: number | undefined): OwnershipResult | undefined {
+  return ctx.money ? ownership(ctx, pricedChip(ctx, ctx.money).chip, ctx.money, busyPowerW) : undefined;
 }
 
 function ownership(ctx: FactorContext, chip: Chip, money: MoneyCatalog, busyPowerW: number | undefined): OwnershipResult {
