@@ -6,30 +6,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { registerPrecisionCommand } from "../src/cli/commands/precision.js";
-import { reportFailure } from "../src/cli/main.js";
 import { encodeNpy, parseNpy } from "../src/node/npy.js";
+import { runCli } from "./helpers/run-cli.js";
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => ((err += String(s)), true));
-  const program = new Command().exitOverride().configureOutput({ writeErr: (s) => (err += s), writeOut: (s) => (out += s) });
-  registerPrecisionCommand(program);
-  let code = 0;
-  try {
-    await program.parseAsync(args, { from: "user" });
-  } catch (x) {
-    code = reportFailure(x);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  return { code, out, err };
-}
+/** The CLI in-process (the shared helper), taking the argument list as an array. */
+const cli = (args: string[]) => runCli(...args);
 
 afterEach(() => vi.restoreAllMocks());
 const dir = mkdtempSync(join(tmpdir(), "xpusim-precision-"));
