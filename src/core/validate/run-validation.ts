@@ -7,7 +7,7 @@ import { validateInferencePoint } from "./validate-inference.js";
 import { validateLlmTrainingPoint } from "./validate-llm-training.js";
 import { validatePowerPoint } from "./validate-power.js";
 import { validateTransformerLayerPoint } from "./validate-transformer-layer.js";
-import { type PointContext, unsupportedResult, type ValidationResolvers, type ValidationResult, type ValidationSummary } from "./validation-result.js";
+import { type PointContext, pointFields, unsupportedResult, type ValidationResolvers, type ValidationResult, type ValidationSummary } from "./validation-result.js";
 
 /**
  * The validation harness: turns each measured point into a scenario, predicts it, and reports the
@@ -59,11 +59,7 @@ export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): Validat
       ok: (predictedSi) => {
         const predicted = (predictedSi / measuredSi) * p.value;
         return {
-          id: p.id,
-          category: p.category,
-          metric: p.metric,
-          unit: p.unit,
-          hardware: p.hardware,
+          ...pointFields(p),
           chip: chip.id,
           measured: p.value,
           ...(p.range ? { measured_range: p.range } : {}),

@@ -7,7 +7,7 @@ import { XpusimError } from "../diagnostics/diagnostic.js";
 import { COLLECTIVE_KINDS, estimateCollective } from "../network/estimate-collective.js";
 import type { CollectiveKind } from "../workload/op.js";
 import { type MeasuredPoint, toSi } from "./measured-point.js";
-import type { ValidationResolvers, ValidationResult } from "./validation-result.js";
+import { pointFields, type ValidationResolvers, type ValidationResult } from "./validation-result.js";
 
 function opOf(text: string): CollectiveKind | undefined {
   const t = text.toLowerCase().replace(/\(.*$/, "").trim().replace(/[^a-z_]/g, "");
@@ -21,7 +21,7 @@ function opOf(text: string): CollectiveKind | undefined {
 }
 
 export function validateCollectivePoint(p: MeasuredPoint, r: ValidationResolvers): ValidationResult {
-  const base = { id: p.id, category: p.category, metric: p.metric, unit: p.unit, hardware: p.hardware, measured: p.value };
+  const base = { ...pointFields(p), measured: p.value };
   const assumptions: string[] = [];
   const unsupported = (reason: string, chip?: string, status: "unsupported" | "failed" = "unsupported"): ValidationResult => ({
     ...base,

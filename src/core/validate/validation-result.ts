@@ -49,14 +49,15 @@ export interface ValidationSummary {
   overall: { points: number; predicted: number; median_abs_error?: number };
 }
 
+/** The fields of a result that name the measured point. */
+export function pointFields(p: MeasuredPoint): Pick<ValidationResult, "id" | "category" | "metric" | "unit" | "hardware"> {
+  return { id: p.id, category: p.category, metric: p.metric, unit: p.unit, hardware: p.hardware };
+}
+
 /** A point that cannot be predicted, with the reason. */
 export function unsupportedResult(p: MeasuredPoint, reason: string, chip?: Chip): ValidationResult {
   return {
-    id: p.id,
-    category: p.category,
-    metric: p.metric,
-    unit: p.unit,
-    hardware: p.hardware,
+    ...pointFields(p),
     ...(chip ? { chip: chip.id } : {}),
     measured: p.value,
     status: "unsupported",
