@@ -253,6 +253,15 @@ describe("report job: power, precision and cost charts from the engine's models"
 });
 
 describe("xpusim report", () => {
+  it("takes assess's --input/--output as well as --input-tokens/--output-tokens, never both", async () => {
+    const r = await runCli("report", "--chips", "nvidia-h100-sxm", "--model", "llama-3-8b", "--mode", "inference", "--input", "256", "--output", "8", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).assessment.workload).toMatch(/256\+8 tokens/);
+    const both = await runCli("report", "--chips", "nvidia-h100-sxm", "--model", "llama-3-8b", "--mode", "inference", "--input", "256", "--input-tokens", "8", "--json");
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/--input-tokens or --input, not both/);
+  });
+
   it("writes the HTML, the Markdown and its SVGs beside it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "xpusim-report-"));
     const r = await runCli("report", "--chips", "nvidia-h100-sxm,intel-xeon-8490h", "--model", "llama-3-8b", "--mode", "inference", "--input-tokens", "256", "--output-tokens", "16", "--out", join(dir, "r.html"), "--md", join(dir, "r.md"));

@@ -23,6 +23,8 @@ interface ReportOpts extends ConditionFlags {
   batch?: number;
   inputTokens?: number;
   outputTokens?: number;
+  input?: number;
+  output?: number;
   seq?: number;
   globalBatch?: number;
   out?: string;
@@ -31,6 +33,13 @@ interface ReportOpts extends ConditionFlags {
 }
 
 const specPath = (p: string) => (/\.(ya?ml|json)$/i.test(p) ? resolve(p) : p);
+
+/** `--input-tokens` or its `assess` spelling `--input` (likewise output); both at once is a usage error. */
+function tokenCount(which: "input" | "output", long: number | undefined, short: number | undefined): Partial<ReportRequest> {
+  if (long !== undefined && short !== undefined) throw new UsageError(`give --${which}-tokens or --${which}, not both`);
+  const n = long ?? short;
+  return n === undefined ? {} : which === "input" ? { input_tokens: n } : { output_tokens: n };
+}
 
 function requestOf(o: ReportOpts): ReportRequest {
   const model = o.model ?? o.workload;
@@ -45,8 +54,8 @@ function requestOf(o: ReportOpts): ReportRequest {
     precision: { compute: o.dtype },
     ...(o.count !== undefined ? { count: o.count } : {}),
     ...(o.batch !== undefined ? { batch: o.batch } : {}),
-    ...(o.inputTokens !== undefined ? { input_tokens: o.inputTokens } : {}),
-    ...(o.outputTokens !== undefined ? { output_tokens: o.outputTokens } : {}),
+    ...tokenCount("input", o.inputTokens, o.input),
+    ...tokenCount("output", o.outputTokens, o.output),
     ...(o.seq !== undefined ? { seq_len: o.seq } : {}),
     ...(o.globalBatch !== undefined ? { global_batch: o.globalBatch } : {}),
     ...conditionsOf(o),
@@ -66,6 +75,8 @@ export function registerReportCommand(program: Command): void {
     .option("--batch <n>", "inference: sequences or images per batch (default 1)", positiveInt("--batch"))
     .option("--input-tokens <n>", "inference: prompt tokens (default 2048, capped at the model's context)", positiveInt("--input-tokens"))
     .option("--output-tokens <n>", "inference: generated tokens (default 256)", positiveInt("--output-tokens"))
+    .option("--input <n>", "same as --input-tokens (the name `assess` uses)", positiveInt("--input"))
+    .option("--output <n>", "same as --output-tokens (the name `assess` uses)", positiveInt("--output"))
     .option("--seq <n>", "training: sequence length (default 2048)", positiveInt("--seq"))
     .option("--global-batch <n>", "training: sequences per step (default 1024)", positiveInt("--global-batch"))
     .option("--out <file>", "the HTML report to write (e.g. report.html)")
