@@ -41,10 +41,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "core/app": ["core"],
   node: ["core"],
   cli: ["app", "report", "diagnostics", "units", "node"],
+  ui: ["app", "charts", "report", "diagnostics", "units"],
 };
 
 /** Folders whose list is the whole of what they may import (no transitive closure). */
-const EXACT: ReadonlySet<string> = new Set(["cli"]);
+const EXACT: ReadonlySet<string> = new Set(["cli", "ui"]);
 
 /** The layer of a file: "core/<folder>", "core" for files directly in src/core (the package barrel), "node", "cli". */
 function layerOf(file: string): string {
@@ -58,7 +59,7 @@ const CORE_FOLDERS = Object.keys(MAY_IMPORT).filter((l) => l.startsWith("core/")
 /** Expands a table entry ("spec", "core", "node") to layers. */
 function expand(entry: string): string[] {
   if (entry === "core") return [...CORE_FOLDERS, "core"];
-  return entry === "node" || entry === "cli" ? [entry] : [`core/${entry}`];
+  return entry === "node" || entry === "cli" || entry === "ui" ? [entry] : [`core/${entry}`];
 }
 
 /** Every layer `layer` may import: its own, its entries, and (transitively) what those may import. */

@@ -1,0 +1,6 @@
+import type { Engine } from "../engine/engine.js";
+
+/** Placeholder: being built. */
+export function ServingView(_: { engine: Engine }) {
+  return <p class="note">This view is being built.</p>;
+}

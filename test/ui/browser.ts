@@ -1,0 +1,74 @@
+/**
+ * The browser test harness: the built site (dist/ui, `npm run build:web`) served on 127.0.0.1 and
+ * Debian's Chromium driven by playwright-core (never a downloaded browser). Screenshots go to
+ * test-artifacts/ui/ (a CI artefact, not a golden image). Each page records console errors and
+ * uncaught exceptions, which a test asserts are none.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { extname, join, normalize } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+export const SITE = join(ROOT, "dist", "ui");
+export const CHROMIUM = process.env.XPUSIM_CHROMIUM ?? "/usr/bin/chromium";
+export const ARTIFACTS = join(ROOT, "test-artifacts", "ui");
+
+/** Whether the browser tests can run here (Chromium installed, site built). */
+export const browserAvailable = existsSync(CHROMIUM) && existsSync(join(SITE, "index.html"));
+
+const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json", ".pack": "application/octet-stream" };
+
+/** A minimal static server for the built site (the product's own server, `xpusim ui`, has its own tests). */
+export async function serveSite(): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent((req.url ?? "/").split("?")[0]!)).replace(/^(\.\.[/\\])+/, "");
+    let file = join(SITE, path === "/" ? "index.html" : path);
+    if (!file.startsWith(SITE) || !existsSync(file) || statSync(file).isDirectory()) file = "";
+    if (!file) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+export interface TestPage {
+  page: Page;
+  /** Console errors and uncaught exceptions seen so far. */
+  errors: string[];
+}
+
+export async function openPage(browser: Browser, url: string, viewport = { width: 1366, height: 900 }): Promise<TestPage> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url);
+  return { page, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** The text of a results table cell: row key (data-row) and column key (data-col). */
+export async function cell(page: Page, table: string, row: string, col: string): Promise<string> {
+  return (await page.locator(`[data-testid="${table}"] tr[data-row="${row}"] td[data-col="${col}"]`).innerText()).trim();
+}
+
+export const readJson = (file: string): unknown => JSON.parse(readFileSync(file, "utf8"));
