@@ -12,7 +12,7 @@ export default defineConfig({
   base: "./",
   plugins: [preact()],
   publicDir: false,
-  resolve: { alias: { "xpusim-catalog.pack": fileURLToPath(new URL("dist/catalog.pack", import.meta.url)) } },
+  resolve: { alias: [{ find: /^xpusim-catalog\.pack/, replacement: fileURLToPath(new URL("dist/catalog.pack", import.meta.url)) }] },
   build: {
     outDir: "../../dist/ui",
     emptyOutDir: true,
