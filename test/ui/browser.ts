@@ -19,6 +19,9 @@ export const browserAvailable = existsSync(CHROMIUM) && existsSync(join(SITE, "i
 
 const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json", ".pack": "application/octet-stream" };
 
+/** The policy `xpusim ui` serves the page with: no eval, no remote anything. */
+export const CSP = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'";
+
 /** A minimal static server for the built site (the product's own server, `xpusim ui`, has its own tests). */
 export async function serveSite(): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
@@ -29,7 +32,7 @@ export async function serveSite(): Promise<{ url: string; close(): Promise<void>
       res.writeHead(404).end("not found");
       return;
     }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "content-security-policy": CSP }).end(readFileSync(file));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;

@@ -1,12 +1,15 @@
 /**
  * A chart drawn live from a Vega-Lite spec (the spec builders of core/charts, so the page, the CLI
  * and the report draw the same chart): SVG renderer, hover tooltips (vega's default handler puts the
- * datum in the element's title), and SVG export of the exact bytes `renderVegaLite` gives the CLI.
- * vega and vega-lite load on the first chart, not with the page.
+ * datum in the chart's title attribute), keyboard-focusable, and an SVG download of the drawn chart.
+ * Expressions run through vega-interpreter, not `new Function`, so the page works under a strict
+ * Content-Security-Policy (no 'unsafe-eval'), as `xpusim ui` serves it. vega and vega-lite load on
+ * the first chart, not with the page.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CHART_CONFIG } from "../../core/charts/palette.js";
 import type { VegaLiteSpec } from "../../core/charts/vega-render.js";
+import { download } from "./export.js";
 
 interface LiveView {
   runAsync(): Promise<unknown>;
@@ -14,40 +17,61 @@ interface LiveView {
   toSVG(): Promise<string>;
 }
 
-let vegaModules: Promise<{ vega: typeof import("vega"); vegaLite: typeof import("vega-lite") }> | undefined;
-const loadVega = () => (vegaModules ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, vegaLite]) => ({ vega, vegaLite })));
+type Modules = { vega: typeof import("vega"); vegaLite: typeof import("vega-lite"); interpreter: typeof import("vega-interpreter") };
+let modules: Promise<Modules> | undefined;
+const loadVega = () =>
+  (modules ??= Promise.all([import("vega"), import("vega-lite"), import("vega-interpreter")]).then(([vega, vegaLite, interpreter]) => ({ vega, vegaLite, interpreter })));
 
-/** Renders `spec` into `el`; resolves with the view (finalize it when done). */
+/** Renders `spec` into `el` (SVG); resolves with the view (finalize it when done). */
 export async function renderInto(el: HTMLElement, spec: VegaLiteSpec): Promise<LiveView> {
-  const { vega, vegaLite } = await loadVega();
+  const { vega, vegaLite, interpreter } = await loadVega();
   const compiled = vegaLite.compile({ config: CHART_CONFIG, background: "white", ...spec } as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "svg", container: el, hover: true }) as unknown as LiveView;
+  const runtime = vega.parse(compiled, undefined, { ast: true });
+  const view = new vega.View(runtime, { renderer: "svg", container: el, hover: true, expr: interpreter.expressionInterpreter } as never) as unknown as LiveView;
   await view.runAsync();
   return view;
 }
 
-export function VegaChart({ spec, label, testId }: { spec: VegaLiteSpec | undefined; label: string; testId?: string }) {
+export interface VegaChartProps {
+  spec: VegaLiteSpec | undefined;
+  /** What the chart shows (its accessible name). */
+  label: string;
+  /** Download file stem; absent = no SVG button. */
+  exportName?: string;
+  testId?: string;
+}
+
+export function VegaChart({ spec, label, exportName, testId }: VegaChartProps) {
   const box = useRef<HTMLDivElement>(null);
+  const view = useRef<LiveView>(undefined);
   const [failed, setFailed] = useState<string>();
+  const [ready, setReady] = useState(false);
   useEffect(() => {
     if (!spec || !box.current) return;
-    let view: LiveView | undefined;
     let stale = false;
+    setReady(false);
     renderInto(box.current, spec)
       .then((v) => {
-        if (stale) v.finalize();
-        else {
-          view = v;
-          box.current?.setAttribute("data-rendered", "true");
-        }
+        if (stale) return v.finalize();
+        view.current = v;
+        setReady(true);
       })
       .catch((e: unknown) => setFailed(e instanceof Error ? e.message : String(e)));
     return () => {
       stale = true;
-      box.current?.removeAttribute("data-rendered");
-      view?.finalize();
+      view.current?.finalize();
+      view.current = undefined;
     };
   }, [spec]);
   if (failed) return <p class="error">chart failed: {failed}</p>;
-  return <div class="chart" ref={box} role="img" aria-label={label} data-testid={testId} />;
+  return (
+    <figure class="chart-figure">
+      <div class="chart" ref={box} role="img" tabIndex={0} aria-label={label} data-testid={testId} data-rendered={ready ? "true" : undefined} />
+      {exportName ? (
+        <button type="button" data-export="svg" disabled={!ready} onClick={async () => view.current && download(`${exportName}.svg`, await view.current.toSVG(), "image/svg+xml")}>
+          SVG
+        </button>
+      ) : null}
+    </figure>
+  );
 }

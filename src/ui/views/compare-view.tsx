@@ -11,6 +11,8 @@ import { ChipMultiPicker, ModelPicker } from "../components/pickers.js";
 import type { Engine } from "../engine/engine.js";
 import { useJob } from "../engine/use-job.js";
 import { useViewState } from "../state/url-state.js";
+import { VegaChart } from "../components/vega-chart.js";
+import { useMemo } from "preact/hooks";
 import { specRef } from "../workspace/workspace.js";
 
 const DEFAULTS = { model: "llama-3.1-70b", chips: "nvidia-h100-sxm,nvidia-a100-sxm-80gb,amd-mi300x", batch: "1", input: "2048", output: "256" };
@@ -56,6 +58,7 @@ export function CompareView({ engine }: { engine: Engine }) {
           <>
             <DataTable caption={`${job.result.model}: ranked by throughput`} columns={COLUMNS} rows={job.result.rows} rowKey={(r) => r.chip} testId="compare-table" />
             <ExportButtons source={{ name: `compare-${job.result.model}`, json: () => job.result, csv: () => ({ header: COLUMNS.map((c) => c.key), rows: job.result!.rows.map((r) => COLUMNS.map((c) => String(c.value(r) ?? ""))) }) }} />
+            <VegaChart label="output tokens per second by chip" exportName="compare-throughput" testId="compare-chart" spec={useMemo(() => ({ title: "Output tokens/s", width: 360, mark: "bar", data: { values: job.result!.rows.filter((r) => r.ok && r.inference).map((r) => ({ chip: r.chip, tokens_per_s: r.ok ? r.inference!.output_tokens_per_s : 0 })) }, encoding: { y: { field: "chip", type: "nominal", sort: null }, x: { field: "tokens_per_s", type: "quantitative" }, tooltip: [{ field: "chip" }, { field: "tokens_per_s", format: ".1f" }] } }), [job.result])} />
             <p class="timing" data-testid="compute-ms">computed in {job.elapsed_ms?.toFixed(1)} ms</p>
           </>
         ) : null}
