@@ -66,3 +66,6 @@ export { PRECISION_GEMM_DEFAULTS, type Matrix2D, type PrecisionGemmRequest, type
 export { PRECISION_MODEL_DEFAULTS, type LayerGemm, type PrecisionModelRequest, type PrecisionModelResult, type PrecisionModelRow } from "./jobs/precision-model-job.js";
 export type { FormatSpeed } from "./precision-speed.js";
 export { ACCUMULATES, FORMAT_IDS, FORMATS, INT_GRANULARITIES, ROUNDINGS, type Accumulate, type FormatId, type IntGranularity, type Rounding } from "../numerics/index.js";
+export { chipFigures, chipHeadline, type ChipFigure, type ChipHeadline } from "./chip-figures.js";
+export { parseTopologyCsv, type LayerSpec, type SystolicConfig, type SystolicLayerResult, type Dataflow } from "../systolic/index.js";
+export { layerGemms } from "./jobs/precision-model-job.js";
