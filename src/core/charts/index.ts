@@ -9,3 +9,5 @@ export { rooflineChart, rooflinePoints, type RooflineInput, type RooflineOp } fr
 export { scalingChart, type ScalingChartInput, type ScalingSeries } from "./scaling-chart.js";
 export { powerThermalChart, type TimelineInput } from "./timeline-chart.js";
 export { renderVegaLite, type VegaLiteSpec } from "./vega-render.js";
+export { SYSTOLIC_HEATMAP_METRICS, systolicHeatmapCells, systolicHeatmapChart, systolicHeatmapSpec, type SystolicHeatmapInput, type SystolicHeatmapLayer } from "./systolic-heatmap.js";
+export { pipelineDiagram, type PipelineDiagramInput, type PipelineDiagramLink, type PipelineDiagramStage } from "./pipeline-diagram.js";
