@@ -18,11 +18,11 @@ function InlineNote({ d }: { d: LineDiagnostic }) {
   );
 }
 
-export function DiagnosticList({ diagnostics }: { diagnostics: readonly LineDiagnostic[] }) {
+export function DiagnosticList({ diagnostics, title }: { diagnostics: readonly LineDiagnostic[]; title: string }) {
   if (diagnostics.length === 0) return null;
   return (
     <div class="error" role="alert">
-      <strong>{diagnostics[0]!.kind === "syntax" ? "YAML syntax error" : "The variant is not a valid chip"}</strong>
+      <strong>{diagnostics[0]!.kind === "syntax" ? "YAML syntax error" : title}</strong>
       <ul data-testid="editor-errors">
         {diagnostics.map((d, i) => (
           <li key={i} data-path={d.path} data-line={d.line}>
@@ -36,25 +36,36 @@ export function DiagnosticList({ diagnostics }: { diagnostics: readonly LineDiag
   );
 }
 
-export function VariantEditor({ text, onInput, diagnostics }: { text: string; onInput: (t: string) => void; diagnostics: readonly LineDiagnostic[] }) {
+export interface YamlEditorProps {
+  text: string;
+  onInput: (t: string) => void;
+  diagnostics: readonly LineDiagnostic[];
+  label?: string;
+  /** The textarea's id and test id. */
+  id?: string;
+  /** Title of the error list. */
+  invalidTitle?: string;
+}
+
+export function VariantEditor({ text, onInput, diagnostics, label = "Variant (YAML)", id = "variant-yaml", invalidTitle = "The variant is not a valid chip" }: YamlEditorProps) {
   const lines = text.split("\n");
   return (
     <div class="designer-editor">
-      <label for="variant-yaml">Variant (YAML)</label>
+      <label for={id}>{label}</label>
       <div class="editor-grid">
         <ol class="gutter" aria-hidden="true">
           {lines.map((_, i) => (
             <li key={i} class={lineNotes(diagnostics, i + 1).length ? "bad" : ""}>{i + 1}</li>
           ))}
         </ol>
-        <textarea id="variant-yaml" data-testid="variant-yaml" spellcheck={false} wrap="off" rows={Math.max(lines.length, 8)} value={text} onInput={(e) => onInput((e.target as HTMLTextAreaElement).value)} />
+        <textarea id={id} data-testid={id} spellcheck={false} wrap="off" rows={Math.max(lines.length, 8)} value={text} onInput={(e) => onInput((e.target as HTMLTextAreaElement).value)} />
         <ol class="notes" aria-label="errors by line">
           {lines.map((_, i) => (
             <li key={i}>{lineNotes(diagnostics, i + 1).map((d, j) => <InlineNote key={j} d={d} />)}</li>
           ))}
         </ol>
       </div>
-      <DiagnosticList diagnostics={diagnostics} />
+      <DiagnosticList diagnostics={diagnostics} title={invalidTitle} />
     </div>
   );
 }
