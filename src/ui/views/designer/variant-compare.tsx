@@ -3,20 +3,14 @@
  * with their ratio, and, as a quick check of what the change buys, the same inference on both
  * (llama-3.1-8b decode, batch 1, via the `inference` job).
  */
-import { type Chip, type ChipHeadline, chipHeadline, type InferenceJobRequest } from "../../../core/app/index.js";
+import { type Chip, type ChipHeadline, chipHeadline } from "../../../core/app/index.js";
+import { CHECK_MODEL, quickCheckRequest } from "./quick-check.js";
 import { fmtSi } from "../../../core/report/table.js";
 import { fmtBytes } from "../../../core/units/format-bytes.js";
 import { type Column, DataTable } from "../../components/data-table.js";
 import { ErrorBox } from "../../components/error-box.js";
 import type { Engine } from "../../engine/engine.js";
 import { useJob } from "../../engine/use-job.js";
-
-export const CHECK_MODEL = "llama-3.1-8b";
-
-/** The quick-check request: decode of 128 tokens after a 512-token prompt, batch 1. */
-export function quickCheckRequest(chip: string | Record<string, unknown>): InferenceJobRequest {
-  return { chip, model: CHECK_MODEL, batch: 1, input_tokens: 512, output_tokens: 128, chips: 1, tp: 1, pp: 1 };
-}
 
 interface DiffRow {
   key: keyof ChipHeadline | "tokens_per_s" | "tpot_s";
