@@ -44,8 +44,10 @@ describe.skipIf(!browserAvailable)("Chip designer view", () => {
   });
 
   it("picking a chip shows its architecture and every figure equal to the Chip object's", async () => {
+    const t0 = Date.now();
     await page.locator('select[name="chip"]').selectOption("amd-mi300x");
     await page.waitForSelector('[data-testid="figures-table"] caption:has-text("MI300X")');
+    console.log(`chip change → diagram and spec table shown: ${Date.now() - t0} ms`);
     const chip = catalog.chip("amd-mi300x");
     const figures = chipFigures(chip);
     expect(figures.length).toBeGreaterThan(10);
@@ -134,6 +136,10 @@ describe.skipIf(!browserAvailable)("Chip designer view", () => {
     }
     const labels = await page.locator('[data-testid="systolic-heatmap"] g.mark-text.role-mark text').allTextContents();
     expect(labels).toContain(first.overall_util_pct.toFixed(1));
+    const svg = await download(page, () => page.locator('.designer-systolic [data-export="svg"]').first().click());
+    expect(svg.name).toBe("systolic-heatmap.svg");
+    expect(svg.text).toContain("<svg");
+    expect(svg.text).toContain(expected.results[0]!.layer_name);
   }, 120_000);
 
   it("a bad chip upload shows the error with its field path", async () => {

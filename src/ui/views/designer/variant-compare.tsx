@@ -3,7 +3,7 @@
  * with their ratio, and, as a quick check of what the change buys, the same inference on both
  * (llama-3.1-8b decode, batch 1, via the `inference` job).
  */
-import { type Chip, type ChipHeadline, chipHeadline } from "../../../core/app/index.js";
+import { type Chip, type ChipHeadline, chipHeadline, type SpecRef } from "../../../core/app/index.js";
 import { CHECK_MODEL, quickCheckRequest } from "./quick-check.js";
 import { fmtSi } from "../../../core/report/table.js";
 import { fmtBytes } from "../../../core/units/format-bytes.js";
@@ -40,8 +40,8 @@ export function headlineRows(base: Chip, variant: Chip): DiffRow[] {
   ];
 }
 
-export function VariantCompare({ engine, base, variant, variantRef }: { engine: Engine; base: Chip; variant: Chip; variantRef: Record<string, unknown> }) {
-  const b = useJob(engine, "inference", quickCheckRequest(base.id));
+export function VariantCompare({ engine, base, baseRef, variant, variantRef }: { engine: Engine; base: Chip; baseRef: SpecRef; variant: Chip; variantRef: Record<string, unknown> }) {
+  const b = useJob(engine, "inference", quickCheckRequest(baseRef));
   const v = useJob(engine, "inference", quickCheckRequest(variantRef));
   const rows = headlineRows(base, variant);
   if (b.result && v.result) {

@@ -7,7 +7,7 @@ import { useMemo, useState } from "preact/hooks";
 import type { Chip } from "../../../core/app/index.js";
 import { TextField } from "../../components/fields.js";
 import type { Engine } from "../../engine/engine.js";
-import { putSpec } from "../../workspace/workspace.js";
+import { putSpec, specRef } from "../../workspace/workspace.js";
 import { checkVariant } from "./check-variant.js";
 import { useDebounced } from "./use-debounced.js";
 import { VariantCompare } from "./variant-compare.js";
@@ -48,7 +48,7 @@ export function VariantSection({ engine, base, text, variantId, onText, onVarian
         </button>
         {saved ? <span role="status" data-testid="saved">Saved: every chip picker now offers “{saved}”.</span> : null}
       </div>
-      {check.chip && check.doc ? <VariantCompare engine={engine} base={base} variant={check.chip} variantRef={{ ...check.doc, id }} /> : null}
+      {check.chip && check.doc ? <VariantCompare engine={engine} base={base} baseRef={specRef(base.id)} variant={check.chip} variantRef={{ ...check.doc, id }} /> : null}
     </section>
   );
 }
