@@ -91,6 +91,19 @@ describe.skipIf(!browserAvailable)("web workbench shell", () => {
     await context.close();
   }, 60_000);
 
+  it("works from a static host's sub-folder (relative asset paths)", async () => {
+    const nested = await serveSite("/tools/xpusim/");
+    try {
+      const { page, errors } = await openPage(browser, `${nested.url}#/compare?batch=2`);
+      await page.waitForSelector('[data-testid="compare-table"] tbody tr');
+      expect(await page.inputValue('input[name="batch"]')).toBe("2");
+      expect(errors.filter((e) => !EXPECTED_404.test(e))).toEqual([]);
+      await page.context().close();
+    } finally {
+      await nested.close();
+    }
+  }, 60_000);
+
   it("refuses a bad chip upload with the field path of each error", async () => {
     const { page } = await openPage(browser, `${site.url}#/compare`);
     await page.waitForSelector('[data-testid="compare-table"]');
