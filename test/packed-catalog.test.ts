@@ -95,8 +95,8 @@ describe("packedCatalog (the browser's Catalog over dist/catalog.pack)", () => {
   it("imports an inline Hugging Face config.json object", () => {
     const config = JSON.parse(readFileSync("test/fixtures/hf/qwen2.5-7b.json", "utf8")) as Record<string, unknown>;
     const spec = packed.model(config);
-    expect(spec.layers).toBe(config.num_hidden_layers);
-    expect(spec.hidden_size).toBe(config.hidden_size);
+    expect(spec.category).toBe("decoder-llm");
+    expect(spec).toMatchObject({ layers: config.num_hidden_layers, hidden_size: config.hidden_size });
     expect(spec).toEqual(node.model(config));
   });
 
