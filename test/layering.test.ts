@@ -42,7 +42,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "core/app": ["core"],
   node: ["core"],
   cli: ["app", "report", "diagnostics", "units", "node"],
-  ui: ["app", "charts", "report", "diagnostics", "units"],
+  ui: ["app", "catalog", "charts", "report", "diagnostics", "units"],
 };
 
 /** Folders whose list is the whole of what they may import (no transitive closure). */
