@@ -5,7 +5,7 @@
  * security headers, 1,000 concurrent requests, and `xpusim ui` as a program (start, serve, SIGINT).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { connect, createServer as createTcpServer } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
@@ -322,6 +322,13 @@ describe("xpusim ui (the built CLI)", () => {
       expect(r.stderr, bad).toContain("--port must be an integer from 0 to 65535");
     }
   }, 60_000);
+
+  it("bundles hono into the ui command's chunk only: no other command and not --version loads it", () => {
+    const meta = JSON.parse(readFileSync(join(import.meta.dirname, "..", "dist", "bundle-meta.json"), "utf8")) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+    const withHono = Object.entries(meta.outputs).filter(([, o]) => Object.keys(o.inputs).some((f) => /node_modules\/(hono|@hono)\//.test(f)));
+    expect(withHono.map(([, o]) => "src/cli/commands/ui.ts" in o.inputs)).toEqual([true]);
+    expect(Object.keys(withHono[0]![1].inputs)).toContain("src/server/ui-server.ts");
+  });
 
   it("warns that --host 0.0.0.0 is reachable from the network", async () => {
     const site = makeSite();
