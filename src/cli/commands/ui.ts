@@ -24,25 +24,28 @@ export function registerUiCommand(program: Command): void {
     .option("--host <address>", "address to bind (0.0.0.0 makes the UI and the named files reachable from the network)", hostName, "127.0.0.1")
     .addOption(new Option("--root <dir>", "folder of the built UI (default: dist/ui of the package)").hideHelp())
     .action(async (files: string[], opts: UiFlags) => {
-      const server = await startUiServer({ root: opts.root ?? join(packageRoot(), "dist", "ui"), host: opts.host, port: opts.port, files });
-      if (server.exposedToNetwork) {
-        process.stderr.write(`warning: xpusim ui listens on ${server.host}: anyone on the network can open the UI${files.length ? " and read the named files" : ""}\n`);
+      // Listen for the signals before the URL is printed, so a stop sent as soon as it appears is not lost.
+      const stop = stopSignal();
+      try {
+        const server = await startUiServer({ root: opts.root ?? join(packageRoot(), "dist", "ui"), host: opts.host, port: opts.port, files });
+        if (server.exposedToNetwork) {
+          process.stderr.write(`warning: xpusim ui listens on ${server.host}: anyone on the network can open the UI${files.length ? " and read the named files" : ""}\n`);
+        }
+        process.stdout.write(`xpusim ui: ${server.url}\n${files.length ? `  files: ${files.join(", ")}\n` : ""}  press Ctrl+C to stop\n`);
+        await stop.received;
+        await server.close();
+      } finally {
+        stop.dispose();
       }
-      process.stdout.write(`xpusim ui: ${server.url}\n${files.length ? `  files: ${files.join(", ")}\n` : ""}  press Ctrl+C to stop\n`);
-      await untilStopSignal();
-      await server.close();
     });
 }
 
-/** Resolves on the first SIGINT or SIGTERM (the handlers stop the default exit, so the server can close). */
-function untilStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((done) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop).off("SIGTERM", stop);
-      done(signal);
-    };
-    process.on("SIGINT", stop).on("SIGTERM", stop);
-  });
+/** A promise of the first SIGINT or SIGTERM (the handlers replace the default exit, so the server can close), and a way to stop listening. */
+function stopSignal(): { received: Promise<NodeJS.Signals>; dispose(): void } {
+  let onSignal: (signal: NodeJS.Signals) => void = () => {};
+  const received = new Promise<NodeJS.Signals>((done) => (onSignal = done));
+  process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
+  return { received, dispose: () => process.off("SIGINT", onSignal).off("SIGTERM", onSignal) };
 }
 
 function portNumber(raw: string): number {
