@@ -66,6 +66,10 @@ export { PRECISION_GEMM_DEFAULTS, type Matrix2D, type PrecisionGemmRequest, type
 export { PRECISION_MODEL_DEFAULTS, type LayerGemm, type PrecisionModelRequest, type PrecisionModelResult, type PrecisionModelRow } from "./jobs/precision-model-job.js";
 export type { FormatSpeed } from "./precision-speed.js";
 export { ACCUMULATES, FORMAT_IDS, FORMATS, INT_GRANULARITIES, ROUNDINGS, type Accumulate, type FormatId, type IntGranularity, type Rounding } from "../numerics/index.js";
+/** A Catalog from the compiled catalog artefact's bytes, for a browser (docs/library.md). */
+export { packedCatalog } from "./packed-catalog.js";
+export { catalogFromLookups, contextsFrom, type LookupCatalogOptions } from "./lookup-catalog.js";
+export { openPackedCatalog, createCatalogLookups, type CatalogLookups, type PackedCatalog, type SpecSupport, type SpecSupportLoader } from "../catalog/index.js";
 export { chipFigures, chipHeadline, type ChipFigure, type ChipHeadline } from "./chip-figures.js";
 export { parseTopologyCsv, type LayerSpec, type SystolicConfig, type SystolicLayerResult, type Dataflow } from "../systolic/index.js";
 export { layerGemms } from "./jobs/precision-model-job.js";
