@@ -70,7 +70,7 @@ describe.skipIf(!browserAvailable)("Pipeline view", () => {
     expect(await page.locator('[data-testid="editor-errors"] li[data-path="stages[0]"]').innerText()).toContain("exactly one of rate_per_s");
   }, 60_000);
 
-  it("exports the diagram (SVG) and the file (JSON); the text survives a reload; screenshot; no console errors", async () => {
+  it("exports the diagram (SVG), the file (JSON) and its stages (CSV); the text survives a reload; screenshot; no console errors", async () => {
     await page.locator('[data-testid="pipeline-yaml"]').fill(THREE);
     await page.locator('[data-testid="pipeline-diagram"] g.stage[data-stage="isp"]').waitFor({ timeout: 10_000 });
     const [svg] = await Promise.all([page.waitForEvent("download"), page.locator('.pipeline-figure [data-export="svg"]').click()]);
@@ -79,6 +79,11 @@ describe.skipIf(!browserAvailable)("Pipeline view", () => {
     for (const name of ["camera", "isp", "npu"]) expect(svgText).toContain(`data-stage="${name}"`);
     const [json] = await Promise.all([page.waitForEvent("download"), page.locator('.pipeline-figure [data-export="json"]').click()]);
     expect((JSON.parse(readFileSync((await json.path())!, "utf8")) as { file: unknown }).file).toEqual(readPipelineFile(THREE).file);
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.locator('.pipeline-figure [data-export="csv"]').click()]);
+    const csvLines = readFileSync((await csv.path())!, "utf8").split("\n").filter((l) => l !== "");
+    expect(csvLines[0]).toBe("name,rate_per_s,chip,unit,workload,batch,count,link_to_next,link_bytes_per_item");
+    expect(csvLines[1]).toBe("camera,60,,,,,,1000000000,1000000");
+    expect(csvLines).toHaveLength(4);
     await page.waitForTimeout(300);
     await page.reload();
     await page.waitForSelector('[data-testid="pipeline-diagram"] svg', { timeout: 60_000 });

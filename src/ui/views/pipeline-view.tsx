@@ -15,7 +15,7 @@ import { useDebounced } from "./designer/use-debounced.js";
 import { VariantEditor } from "./designer/variant-editor.js";
 import { PIPELINE_EXAMPLE } from "./pipeline/pipeline-example.js";
 import { type PipelineFile, readPipelineFile } from "./pipeline/pipeline-file.js";
-import { type PipelineEstimate, type PipelineRow, pipelineDiagramInput, pipelineJobAvailable, pipelineResultTable, runPipeline } from "./pipeline/pipeline-result.js";
+import { type PipelineEstimate, type PipelineRow, pipelineDiagramInput, stagesCsv, pipelineJobAvailable, pipelineResultTable, runPipeline } from "./pipeline/pipeline-result.js";
 
 const DEFAULTS = { yaml: "" };
 
@@ -82,7 +82,7 @@ export function PipelineView({ engine }: { engine: Engine }) {
         {svg ? (
           <figure class="pipeline-figure">
             <div class="pipeline-svg" role="img" aria-label="pipeline stages" data-testid="pipeline-diagram" dangerouslySetInnerHTML={{ __html: svg }} />
-            <ExportButtons source={{ name: "pipeline", svg: () => svg, json: () => ({ file: read.file, estimate: est.result ?? null }), ...(rows ? { csv: () => ({ header: COLUMNS.map((c) => c.key), rows: rows.map((r) => COLUMNS.map((c) => String(c.value(r)))) }) } : {}) }} />
+            <ExportButtons source={{ name: "pipeline", svg: () => svg, json: () => ({ file: read.file, estimate: est.result ?? null }), csv: () => (rows ? { header: COLUMNS.map((c) => c.key), rows: rows.map((r) => COLUMNS.map((c) => String(c.value(r)))) } : stagesCsv(read.file!)) }} />
           </figure>
         ) : null}
         {rows ? <DataTable caption="Stages and links" columns={COLUMNS} rows={rows} rowKey={(r) => r.name} highlight={(r) => r.bottleneck} testId="pipeline-table" /> : null}

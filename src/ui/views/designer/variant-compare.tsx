@@ -9,6 +9,7 @@ import { fmtSi } from "../../../core/report/table.js";
 import { fmtBytes } from "../../../core/units/format-bytes.js";
 import { type Column, DataTable } from "../../components/data-table.js";
 import { ErrorBox } from "../../components/error-box.js";
+import { ExportButtons } from "../../components/export-buttons.js";
 import type { Engine } from "../../engine/engine.js";
 import { useJob } from "../../engine/use-job.js";
 
@@ -51,6 +52,7 @@ export function VariantCompare({ engine, base, baseRef, variant, variantRef }: {
   return (
     <section class="designer-diff" aria-label="variant versus base">
       <DataTable caption={`${variant.id} vs ${base.id}`} columns={COLUMNS} rows={rows} rowKey={(r) => r.key} testId="variant-diff" />
+      <ExportButtons source={{ name: `variant-${variant.id}`, json: () => ({ base: base.id, variant: variant.id, rows: rows.map(({ key, label, base, variant }) => ({ key, label, base: base ?? null, variant: variant ?? null })) }), csv: () => ({ header: ["key", "label", "base", "variant"], rows: rows.map((r) => [r.key, r.label, r.base ?? "", r.variant ?? ""]) }) }} />
       <ErrorBox error={b.error ?? v.error} title="Quick inference check failed" />
     </section>
   );

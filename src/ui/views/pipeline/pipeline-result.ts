@@ -79,3 +79,13 @@ export function pipelineDiagramInput(file: PipelineFile, result?: PipelineEstima
   const subtitle = result ? `${result.throughput_items_per_s.toFixed(1)} items/s; bottleneck ${hot}` : "stages as the file gives them (no estimate: pipeline estimation is issue #12)";
   return { title: file.name ?? "pipeline", stages, links, subtitle };
 }
+
+/** The stages as the file gives them, one row each (the CSV download before an estimate exists). */
+export function stagesCsv(file: PipelineFile): { header: string[]; rows: string[][] } {
+  const header = ["name", "rate_per_s", "chip", "unit", "workload", "batch", "count", "link_to_next", "link_bytes_per_item"];
+  const text = (v: unknown) => (v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
+  return {
+    header,
+    rows: file.stages.map((s) => [s.name, text(s.rate_per_s), text(s.chip), text(s.unit), text(s.workload), text(s.batch), text(s.count), text(s.link?.id ?? s.link?.bandwidth_bytes_per_s), text(s.link?.bytes_per_item)]),
+  };
+}
