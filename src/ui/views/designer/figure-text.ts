@@ -1,13 +1,14 @@
 /** How a chip figure reads in the spec table and its CSV: the value with its unit, and where it came from. */
 import type { Chip, ChipFigure } from "../../../core/app/index.js";
-import { fmtSi } from "../../../core/report/table.js";
+import { fmtSi, fmtTime } from "../../../core/report/table.js";
 import { fmtBytes } from "../../../core/units/format-bytes.js";
 
-const SI_UNITS = new Set(["Hz", "B/s", "FLOP/s", "OP/s", "s"]);
+const SI_UNITS = new Set(["Hz", "B/s", "FLOP/s", "OP/s"]);
 
 export function figureValueText(f: ChipFigure): string {
   if (typeof f.value === "string") return f.value;
   if (f.unit === "B") return fmtBytes(f.value);
+  if (f.unit === "s") return fmtTime(f.value);
   if (SI_UNITS.has(f.unit)) return fmtSi(f.value, f.unit);
   if (f.unit === "USD") return `$${f.value.toLocaleString("en-US")}`;
   if (f.unit === "USD/h") return `$${f.value}/h`;

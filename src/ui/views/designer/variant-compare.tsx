@@ -5,7 +5,7 @@
  */
 import { type Chip, type ChipHeadline, chipHeadline, type SpecRef } from "../../../core/app/index.js";
 import { CHECK_MODEL, quickCheckRequest } from "./quick-check.js";
-import { fmtSi } from "../../../core/report/table.js";
+import { fmtSi, fmtTime } from "../../../core/report/table.js";
 import { fmtBytes } from "../../../core/units/format-bytes.js";
 import { type Column, DataTable } from "../../components/data-table.js";
 import { ErrorBox } from "../../components/error-box.js";
@@ -47,7 +47,7 @@ export function VariantCompare({ engine, base, baseRef, variant, variantRef }: {
   const rows = headlineRows(base, variant);
   if (b.result && v.result) {
     rows.push({ key: "tokens_per_s", label: `${CHECK_MODEL} decode tokens/s (batch 1)`, base: b.result.output_tokens_per_s, variant: v.result.output_tokens_per_s, fmt: (x) => x.toFixed(1) });
-    rows.push({ key: "tpot_s", label: `${CHECK_MODEL} time per output token`, base: b.result.tpot_s, variant: v.result.tpot_s, fmt: (x) => fmtSi(x, "s") });
+    rows.push({ key: "tpot_s", label: `${CHECK_MODEL} time per output token`, base: b.result.tpot_s, variant: v.result.tpot_s, fmt: (x) => fmtTime(x) });
   }
   return (
     <section class="designer-diff" aria-label="variant versus base">
