@@ -11,7 +11,7 @@ describe("pipeline file", () => {
     expect(diagnostics).toEqual([]);
     expect(file!.stages.map((s) => s.name)).toEqual(["decode", "resize", "detector", "classifier"]);
     const d = pipelineDiagramInput(file!);
-    expect(d.links.map((l) => [l.from, l.to, l.label])).toEqual([["decode", "resize", "on-package"], ["resize", "detector", "pcie-gen4-x16"]]);
+    expect(d.links.map((l) => [l.from, l.to, l.label, l.sublabel])).toEqual([["decode", "resize", "on-package", "6.22 MB/item"], ["resize", "detector", "pcie-gen4-x16", "602 kB/item"]]);
     expect(d.stages.every((s) => s.utilisation === undefined && !s.bottleneck)).toBe(true);
   });
   it("each shape error names its field and line", () => {

@@ -20,6 +20,8 @@ export interface PipelineDiagramLink {
   from: string;
   to: string;
   label?: string;
+  /** A second line under the arrow when there is no utilisation to show (e.g. "6.22 MB/item"). */
+  sublabel?: string;
   utilisation?: number;
   bottleneck?: boolean;
 }
@@ -64,7 +66,8 @@ function linkArrow(l: PipelineDiagramLink, i: number): string {
   const y = BOX.top + BOX.h / 2;
   const colour = l.bottleneck ? C.hot : C.edge;
   const label = l.label ? text((x0 + x1) / 2, y - 8, clip(l.label, 14), `font-size="10" text-anchor="middle" fill="${C.text}"`) : "";
-  const under = l.utilisation !== undefined ? text((x0 + x1) / 2, y + 16, `${(l.utilisation * 100).toFixed(0)} %`, `font-size="10" text-anchor="middle" fill="${C.text}"`) : "";
+  const below = l.utilisation !== undefined ? `${(l.utilisation * 100).toFixed(0)} %` : l.sublabel;
+  const under = below ? text((x0 + x1) / 2, y + 16, clip(below, 14), `font-size="10" text-anchor="middle" fill="${C.text}"`) : "";
   return `<g class="link${l.bottleneck ? " bottleneck" : ""}"><line x1="${x0}" y1="${y}" x2="${x1}" y2="${y}" stroke="${colour}" stroke-width="${l.bottleneck ? 3 : 1.5}" marker-end="url(#arrow)"/>${label}${under}</g>`;
 }
 

@@ -7,6 +7,7 @@
 import { JOBS, parseScenario, runScenario } from "../../../core/app/index.js";
 import type { PipelineDiagramInput } from "../../../core/charts/index.js";
 import type { Catalog } from "../../../core/app/index.js";
+import { fmtSi } from "../../../core/report/table.js";
 import type { PipelineFile, PipelineStageSpec } from "./pipeline-file.js";
 
 export interface PipelineEstimate {
@@ -62,7 +63,8 @@ export function stageDetails(s: PipelineStageSpec): string[] {
 }
 
 function linkLabel(l: NonNullable<PipelineStageSpec["link"]>): string {
-  return [l.id ?? (l.bandwidth_bytes_per_s !== undefined ? String(l.bandwidth_bytes_per_s) : undefined)].filter(Boolean).join(" ");
+  const bw = l.bandwidth_bytes_per_s;
+  return l.id ?? (typeof bw === "number" ? fmtSi(bw, "B/s") : (bw ?? ""));
 }
 
 export function pipelineDiagramInput(file: PipelineFile, result?: PipelineEstimate): PipelineDiagramInput {
@@ -74,7 +76,9 @@ export function pipelineDiagramInput(file: PipelineFile, result?: PipelineEstima
   const links = file.stages.slice(0, -1).flatMap((s, i) => {
     const to = file.stages[i + 1]!.name;
     const est = result?.links.find((l) => l.from === s.name && l.to === to);
-    return s.link || est ? [{ from: s.name, to, ...(s.link ? { label: linkLabel(s.link) } : {}), ...(est ? { utilisation: est.utilisation } : {}), bottleneck: hot === `${s.name} → ${to}` }] : [];
+    const perItem = s.link?.bytes_per_item;
+    const sublabel = perItem === undefined ? undefined : `${typeof perItem === "number" ? fmtSi(perItem, "B") : perItem}/item`;
+    return s.link || est ? [{ from: s.name, to, ...(s.link ? { label: linkLabel(s.link) } : {}), ...(sublabel ? { sublabel } : {}), ...(est ? { utilisation: est.utilisation } : {}), bottleneck: hot === `${s.name} → ${to}` }] : [];
   });
   const subtitle = result ? `${result.throughput_items_per_s.toFixed(1)} items/s; bottleneck ${hot}` : "stages as the file gives them (no estimate: pipeline estimation is issue #12)";
   return { title: file.name ?? "pipeline", stages, links, subtitle };
