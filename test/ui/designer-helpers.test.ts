@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { checkVariant } from "../../src/ui/views/designer/check-variant.js";
+import { quickCheckDtype } from "../../src/ui/views/designer/quick-check.js";
 import { diagnosticPath, lineOfPath, parseYamlWithLines, splitPath } from "../../src/ui/views/designer/yaml-lines.js";
 
 const TEXT = ["extends: nvidia-h100-sxm", "name: H100 faster HBM", "memory:", "  main:", "    capacity: 80 GiB", "    bandwidth: fast", "  on_chip:", "    - name: L2", "      capacity: big", ""].join("\n");
@@ -57,5 +58,16 @@ describe("checkVariant on the Node catalog", () => {
   it("an unknown field points at its key's line", () => {
     const r = checkVariant(catalog, "v", "extends: nvidia-h100-sxm\nfoo: 1\n");
     expect(r.diagnostics).toEqual([expect.objectContaining({ path: "foo", line: 2 })]);
+  });
+});
+
+describe("the quick check's dtype", () => {
+  it("is bf16 where the matrix engine runs it, else the chip's own (int8 on an int8-only FPGA), else none", () => {
+    const catalog = nodeCatalog();
+    expect(quickCheckDtype(catalog.chip("nvidia-h100-sxm"))).toBe("bf16");
+    expect(catalog.chip("amd-alveo-u280").matrix.peak_flops_per_s.bf16).toBeUndefined();
+    expect(quickCheckDtype(catalog.chip("amd-alveo-u280"))).toBe("int8");
+    expect(catalog.chip("cerebras-wse2").matrix.peak_flops_per_s).toEqual({});
+    expect(quickCheckDtype(catalog.chip("cerebras-wse2"))).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chipFigures, JOBS } from "../../src/core/app/index.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { figureValueText } from "../../src/ui/views/designer/figure-text.js";
-import { quickCheckRequest } from "../../src/ui/views/designer/quick-check.js";
+import { quickCheckDtype, quickCheckRequest } from "../../src/ui/views/designer/quick-check.js";
 import { SYSTOLIC_DEFAULTS, systolicRequest } from "../../src/ui/views/designer/systolic-request.js";
 import { browserAvailable, cell, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
 
@@ -104,8 +104,10 @@ describe.skipIf(!browserAvailable)("Chip designer view", () => {
     await page.waitForSelector(`${diff} tr[data-row="tokens_per_s"]`, { timeout: 30_000 });
     console.log(`edit → variant validated, compared and its inference shown: ${Date.now() - t0} ms (150 ms of it the debounce)`);
     const inline = { id: "mi300x-fast", extends: "amd-mi300x", name: "MI300X fast", memory: { main: { bandwidth: "8 TB/s" } } };
-    const base = JOBS.inference.run(quickCheckRequest("amd-mi300x"), catalog);
-    const variant = JOBS.inference.run(quickCheckRequest(inline), catalog);
+    const dtype = quickCheckDtype(catalog.chip("amd-mi300x"));
+    expect(dtype).toBe("bf16");
+    const base = JOBS.inference.run(quickCheckRequest("amd-mi300x", dtype), catalog);
+    const variant = JOBS.inference.run(quickCheckRequest(inline, dtype), catalog);
     expect(variant.output_tokens_per_s).toBeGreaterThan(base.output_tokens_per_s);
     expect(await cell(page, "variant-diff", "tokens_per_s", "base")).toBe(base.output_tokens_per_s.toFixed(1));
     expect(await cell(page, "variant-diff", "tokens_per_s", "variant")).toBe(variant.output_tokens_per_s.toFixed(1));

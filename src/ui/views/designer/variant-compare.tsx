@@ -4,7 +4,7 @@
  * (llama-3.1-8b decode, batch 1, via the `inference` job).
  */
 import { type Chip, type ChipHeadline, chipHeadline, type SpecRef } from "../../../core/app/index.js";
-import { CHECK_MODEL, quickCheckRequest } from "./quick-check.js";
+import { CHECK_MODEL, quickCheckDtype, quickCheckRequest } from "./quick-check.js";
 import { fmtSi, fmtTime } from "../../../core/report/table.js";
 import { fmtBytes } from "../../../core/units/format-bytes.js";
 import { type Column, DataTable } from "../../components/data-table.js";
@@ -42,11 +42,12 @@ export function headlineRows(base: Chip, variant: Chip): DiffRow[] {
 }
 
 export function VariantCompare({ engine, base, baseRef, variant, variantRef }: { engine: Engine; base: Chip; baseRef: SpecRef; variant: Chip; variantRef: Record<string, unknown> }) {
-  const b = useJob(engine, "inference", quickCheckRequest(baseRef));
-  const v = useJob(engine, "inference", quickCheckRequest(variantRef));
+  const dtype = quickCheckDtype(base);
+  const b = useJob(engine, "inference", quickCheckRequest(baseRef, dtype));
+  const v = useJob(engine, "inference", quickCheckRequest(variantRef, dtype));
   const rows = headlineRows(base, variant);
   if (b.result && v.result) {
-    rows.push({ key: "tokens_per_s", label: `${CHECK_MODEL} decode tokens/s (batch 1)`, base: b.result.output_tokens_per_s, variant: v.result.output_tokens_per_s, fmt: (x) => x.toFixed(1) });
+    rows.push({ key: "tokens_per_s", label: `${CHECK_MODEL} decode tokens/s (batch 1${dtype ? `, ${dtype}` : ""})`, base: b.result.output_tokens_per_s, variant: v.result.output_tokens_per_s, fmt: (x) => x.toFixed(1) });
     rows.push({ key: "tpot_s", label: `${CHECK_MODEL} time per output token`, base: b.result.tpot_s, variant: v.result.tpot_s, fmt: (x) => fmtTime(x) });
   }
   return (
