@@ -6,7 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ErrorBox } from "./components/error-box.js";
 import { type Engine, loadEngine } from "./engine/engine.js";
-import { useRoute } from "./state/url-state.js";
+import { hrefFor, useRoute } from "./state/url-state.js";
 import { VIEWS, viewById } from "./views/registry.js";
 import { loadServerFiles, WorkspaceBar } from "./workspace/workspace-bar.js";
 import { useWorkspace } from "./workspace/workspace.js";
@@ -42,7 +42,7 @@ export function App() {
           <ul>
             {VIEWS.map((v) => (
               <li key={v.id}>
-                <a href={`#/${v.id}`} aria-current={v.id === view.id ? "page" : undefined} data-view={v.id}>
+                <a href={hrefFor(v.id)} aria-current={v.id === view.id ? "page" : undefined} data-view={v.id}>
                   {v.title}
                 </a>
               </li>

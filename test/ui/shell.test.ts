@@ -71,6 +71,12 @@ describe.skipIf(!browserAvailable)("web workbench shell", () => {
 
     await page.fill('input[name="batch"]', "4");
     await page.waitForFunction(() => location.hash.includes("batch=4"));
+    // leaving the view through the menu and coming back keeps its inputs
+    await page.click('nav a[data-view="training"]');
+    await page.waitForSelector('main[data-view="training"]');
+    await page.click('nav a[data-view="compare"]');
+    await page.waitForSelector('[data-testid="compare-table"] tbody tr');
+    expect(await page.inputValue('input[name="batch"]')).toBe("4");
     await page.reload();
     await page.waitForSelector('[data-testid="compare-table"] tbody tr');
     expect(await page.inputValue('input[name="batch"]')).toBe("4");

@@ -29,11 +29,38 @@ export function formatHash(view: string, params: URLSearchParams): string {
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseHash(location.hash));
   useEffect(() => {
-    const on = () => setRoute(parseHash(location.hash));
+    const on = () => {
+      const next = parseHash(location.hash);
+      lastQuery.set(next.view, new URLSearchParams(next.params));
+      setRoute(next);
+    };
     addEventListener("hashchange", on);
     return () => removeEventListener("hashchange", on);
   }, []);
   return route;
+}
+
+/** Keys every view's URL carries (the workspace's specs), kept when moving between views. */
+const SHARED_KEYS = ["u"];
+
+/** Each view's last query, so that leaving a view and coming back through the menu restores its inputs. */
+const lastQuery = new Map<string, URLSearchParams>();
+
+function replaceHash(view: string, params: URLSearchParams): void {
+  lastQuery.set(view, new URLSearchParams(params));
+  history.replaceState(history.state, "", formatHash(view, params));
+}
+
+/** The menu's link to a view: its last inputs in this page, and the shared keys of the current URL. */
+export function hrefFor(view: string): string {
+  const params = new URLSearchParams(lastQuery.get(view));
+  const current = parseHash(location.hash).params;
+  for (const key of SHARED_KEYS) {
+    const v = current.get(key);
+    if (v === null) params.delete(key);
+    else params.set(key, v);
+  }
+  return formatHash(view, params);
 }
 
 /** Replaces one key's value in the current URL (absent = removed), keeping the rest. */
@@ -41,7 +68,7 @@ export function writeParam(key: string, value: string | undefined): void {
   const { view, params } = parseHash(location.hash);
   if (value === undefined) params.delete(key);
   else params.set(key, value);
-  history.replaceState(history.state, "", formatHash(view, params));
+  replaceHash(view, params);
 }
 
 /**
@@ -75,7 +102,7 @@ export function useViewState<T extends ViewState>(view: string, defaults: T): [T
           if (v === defaults[k] || v === undefined) params.delete(k);
           else params.set(k, v as string);
         }
-        history.replaceState(history.state, "", formatHash(view, params));
+        replaceHash(view, params);
         return next;
       });
     },
