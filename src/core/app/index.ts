@@ -67,5 +67,5 @@ export { PRECISION_MODEL_DEFAULTS, type LayerGemm, type PrecisionModelRequest, t
 export type { FormatSpeed } from "./precision-speed.js";
 export { ACCUMULATES, FORMAT_IDS, FORMATS, INT_GRANULARITIES, ROUNDINGS, type Accumulate, type FormatId, type IntGranularity, type Rounding } from "../numerics/index.js";
 export { reweightAssessment } from "./reweight-assessment.js";
-export { rooflineInput } from "./report/gather-report-data.js";
+export { chipRoofs, rooflineInput } from "./report/gather-report-data.js";
 export { factorChartInput } from "./report/factor-chart-input.js";

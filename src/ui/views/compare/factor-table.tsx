@@ -35,5 +35,5 @@ export function factorRows(a: AssessResult): FactorRow[] {
 }
 
 export function FactorTable({ assessment }: { assessment: AssessResult }) {
-  return <DataTable caption={`Every factor: ${assessment.workload}`} columns={FACTOR_COLUMNS} rows={factorRows(assessment)} rowKey={(r) => `${r.chip}/${r.factor}`} highlight={(r) => r.f?.rank === 1} testId="factor-table" />;
+  return <DataTable caption={`Every factor: ${assessment.workload}`} columns={FACTOR_COLUMNS} rows={factorRows(assessment)} rowKey={(r) => `${r.chip}/${r.factor}`} testId="factor-table" />;
 }
