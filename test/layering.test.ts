@@ -38,6 +38,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "core/money": ["hardware"],
   "core/power": ["estimate"],
   "core/assess": ["search", "serving", "power", "numerics", "money"],
+  "core/catalog": ["spec", "hardware", "workload", "network", "diagnostics", "units"],
   "core/app": ["core"],
   node: ["core"],
   cli: ["app", "report", "diagnostics", "units", "node"],

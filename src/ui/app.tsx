@@ -18,6 +18,7 @@ export function App() {
     loadEngine().then(setEngine, setFailed);
   }, []);
   const view = viewById(route.view);
+  void view.component.preload(); // the view's chunk downloads while the engine loads
   useEffect(() => {
     document.title = `${view.title} · xpusim workbench`;
   }, [view]);
