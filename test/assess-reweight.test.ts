@@ -14,7 +14,8 @@ describe("reweightAssessment", () => {
   const base = JOBS.assess.run(request, catalog);
 
   it("equals the job run with the weights, scores, order, flips and per-chip ranks", () => {
-    for (const weights of [{ latency: 4 }, { cost: 0, security: 2.5 }, { throughput: 0.1, power: 7 }]) {
+    const cases: Record<string, number>[] = [{ latency: 4 }, { cost: 0, security: 2.5 }, { throughput: 0.1, power: 7 }];
+    for (const weights of cases) {
       const direct = JOBS.assess.run({ ...request, weights }, catalog);
       const again = reweightAssessment(base, weights);
       expect(again.ranking).toEqual(direct.ranking);
