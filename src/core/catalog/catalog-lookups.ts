@@ -36,13 +36,23 @@ export function createCatalogLookups(source: CatalogSource, support: SpecSupport
   const families = createFamilyLookup(source.store("families"), support, chips.compiledEfficiency);
   const systems = createSystemLookup(source.store("systems"), source.store("collective-libraries"), chips, support, source.files);
   const defaultDoc = (chip: Chip, count = 1) => defaultSystemDocument(chip, count, systems, chips);
+  // A chip object's default system for a count is built (merged and validated) once: front ends that
+  // re-run a job on every input change (the web UI) would otherwise rebuild it each time.
+  const defaults = new WeakMap<Chip, Map<number, System>>();
+  const defaultSystem = (chip: Chip, count = 1): System => {
+    let byCount = defaults.get(chip);
+    if (!byCount) defaults.set(chip, (byCount = new Map()));
+    let system = byCount.get(count);
+    if (!system) byCount.set(count, (system = systems.fromObject(defaultDoc(chip, count), undefined, chip)));
+    return system;
+  };
   return {
     chips,
     models,
     families,
     systems,
     defaultSystemDocument: defaultDoc,
-    defaultSystem: (chip, count = 1) => systems.fromObject(defaultDoc(chip, count), undefined, chip),
+    defaultSystem,
     genericSystem: (chip) => systems.fromObject(genericSystemDocument(chip, systems), undefined, chip),
     efficiency: families.resolveEfficiency,
     source,
