@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { JOBS } from "../../src/core/app/index.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
-import { assessRequest, compareRequest, numberOf, opRequest, weightsOf } from "../../src/ui/views/compare/compare-requests.js";
+import { assessRequest, compareRequest, opRequest, weightsOf } from "../../src/ui/views/compare/compare-requests.js";
+import { numberOf } from "../../src/ui/views/shared/typed-number.js";
 import { COMPARE_DEFAULTS } from "../../src/ui/views/compare/compare-state.js";
 import { breakdownRequest, gemmRequest } from "../../src/ui/views/roofline/roofline-requests.js";
 import { ROOFLINE_DEFAULTS } from "../../src/ui/views/roofline/roofline-state.js";

@@ -14,7 +14,7 @@ import type { Engine } from "../engine/engine.js";
 import { useJob } from "../engine/use-job.js";
 import { useViewState } from "../state/url-state.js";
 import { specRef } from "../workspace/workspace.js";
-import { tableCsv } from "./compare/compare-columns.js";
+import { tableCsv } from "./shared/table-csv.js";
 import { RooflineInputs } from "./roofline/roofline-inputs.js";
 import { breakdownRequest, gemmRequest } from "./roofline/roofline-requests.js";
 import { breakdownRows, opRows, ROOFLINE_COLUMNS, type RooflineRow } from "./roofline/roofline-rows.js";

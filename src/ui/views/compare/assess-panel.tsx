@@ -11,6 +11,7 @@ import { ExportButtons } from "../../components/export-buttons.js";
 import { Progress } from "../../components/progress.js";
 import { VegaChart } from "../../components/vega-chart.js";
 import { useWorkerJob } from "../../engine/use-job.js";
+import { tableCsv } from "../shared/table-csv.js";
 import { FACTOR_COLUMNS, FactorTable, factorRows } from "./factor-table.js";
 import { FlipsList } from "./flips-list.js";
 import { RankingTable } from "./ranking-table.js";
@@ -56,7 +57,7 @@ export function AssessPanel({ request, weights, weightText, setWeight }: AssessP
           <FlipsList ranking={ranked.ranking} onSet={setWeight} />
           <FactorTable assessment={ranked} />
           <VegaChart spec={chart} label="factor comparison: each chip's value and rank per factor" exportName="assess-factors" testId="factor-chart" />
-          <ExportButtons source={{ name: "assess", json: () => ranked, csv: () => ({ header: FACTOR_COLUMNS.map((c) => c.key), rows: factorRows(ranked).map((r) => FACTOR_COLUMNS.map((c) => String(c.value(r) ?? ""))) }) }} />
+          <ExportButtons source={{ name: "assess", json: () => ranked, csv: () => tableCsv(FACTOR_COLUMNS, factorRows(ranked)) }} />
           {ranked.notes?.length ? <ul class="note">{ranked.notes.map((n, i) => <li key={i}>{n}</li>)}</ul> : null}
           {job.elapsed_ms !== undefined ? <p class="timing" data-testid="assess-ms">assessed in {job.elapsed_ms.toFixed(0)} ms (worker)</p> : null}
         </>

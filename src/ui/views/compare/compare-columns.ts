@@ -57,8 +57,3 @@ export const OP_COLUMNS: ReadonlyArray<Column<OpEstimate>> = [
   { key: "energy", label: "Energy", numeric: true, value: (r) => fmtSi(r.energy_j, "J") },
   { key: "cost_model", label: "Cost model", value: (r) => r.cost_model },
 ];
-
-/** A table as CSV: the header keys and each row's shown text. */
-export function tableCsv<R>(columns: ReadonlyArray<Column<R>>, rows: readonly R[]): { header: string[]; rows: string[][] } {
-  return { header: columns.map((c) => c.key), rows: rows.map((r) => columns.map((c) => String(c.value(r) ?? ""))) };
-}

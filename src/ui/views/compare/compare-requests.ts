@@ -3,17 +3,11 @@
  * to what a job takes, `specRef` in the page). Blank fields are left out so the jobs' defaults
  * apply, exactly as the CLI leaves out a flag not given.
  */
-import type { AssessRequest, CompareRequest, FactorKey, OpRequest, SpecRef } from "../../../core/app/index.js";
+import type { AssessRequest, CompareRequest, FactorKey, OpRequest } from "../../../core/app/index.js";
 import { INFERENCE_FACTORS, TRAINING_FACTORS } from "../../../core/app/index.js";
+import { byId, numberOf, type RefOf } from "../shared/typed-number.js";
 import { type CompareState, weightKey } from "./compare-state.js";
 
-export type RefOf = (id: string) => SpecRef;
-const byId: RefOf = (id) => id;
-
-/** A typed number, or undefined when blank (the job's default applies); anything else goes to the job, which checks it. */
-export function numberOf(text: string): number | undefined {
-  return text.trim() === "" ? undefined : Number(text);
-}
 
 const put = <K extends string>(key: K, text: string): Partial<Record<K, number>> => {
   const v = numberOf(text);

@@ -3,12 +3,10 @@
  * A prefill prices `tokens` new tokens per sequence; a decode step one new token with `tokens` in
  * the context, as `xpusim run --phase decode --context` does.
  */
-import type { BreakdownRequest, OpRequest, SpecRef } from "../../../core/app/index.js";
+import type { BreakdownRequest, OpRequest } from "../../../core/app/index.js";
 import type { DType } from "../../../core/units/dtype.js";
-import { numberOf, type RefOf } from "../compare/compare-requests.js";
+import { byId, numberOf, type RefOf } from "../shared/typed-number.js";
 import type { RooflineState } from "./roofline-state.js";
-
-const byId: RefOf = (id: string): SpecRef => id;
 
 export function breakdownRequest(s: RooflineState, ref: RefOf = byId): BreakdownRequest {
   const phase = s.phase === "decode" ? "decode" : "prefill";
