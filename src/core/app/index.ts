@@ -66,6 +66,9 @@ export { PRECISION_GEMM_DEFAULTS, type Matrix2D, type PrecisionGemmRequest, type
 export { PRECISION_MODEL_DEFAULTS, type LayerGemm, type PrecisionModelRequest, type PrecisionModelResult, type PrecisionModelRow } from "./jobs/precision-model-job.js";
 export type { FormatSpeed } from "./precision-speed.js";
 export { ACCUMULATES, FORMAT_IDS, FORMATS, INT_GRANULARITIES, ROUNDINGS, type Accumulate, type FormatId, type IntGranularity, type Rounding } from "../numerics/index.js";
+export { reweightAssessment } from "./reweight-assessment.js";
+export { chipRoofs, rooflineInput } from "./report/gather-report-data.js";
+export { factorChartInput } from "./report/factor-chart-input.js";
 /** A Catalog from the compiled catalog artefact's bytes, for a browser (docs/library.md). */
 export { packedCatalog } from "./packed-catalog.js";
 export { catalogFromLookups, contextsFrom, type LookupCatalogOptions } from "./lookup-catalog.js";

@@ -18,7 +18,7 @@ import { profileOps } from "./op-profile.js";
 import { rankValues } from "./rank.js";
 import { FACTOR_PROVIDERS, factorKeys } from "./registry.js";
 import { scalingCurve, type ScalingCurve } from "./scaling-curve.js";
-import { weightedRanking } from "./weights.js";
+import { applyRanking, rankAssessedChips } from "./assessment-ranking.js";
 
 /**
  * The assessment: for each chip, one estimate of the workload (inference: prefill + decode on
@@ -194,25 +194,13 @@ export function assessChips(input: AssessInput): AssessResult {
     input.observe?.(ctx, assessment);
     return assessment;
   });
-  const betterOf = (k: FactorKey) => (chips.find((c) => c.factors[k]!.value !== null) ?? chips[0])?.factors[k]?.better ?? "higher";
   for (const k of keys) {
     const values = chips.map((c) => c.factors[k]!.value);
-    const ranks = rankValues(values, betterOf(k));
+    const better = (chips.find((c) => c.factors[k]!.value !== null) ?? chips[0])?.factors[k]?.better ?? "higher";
+    const ranks = rankValues(values, better);
     chips.forEach((c, i) => (c.factors[k]!.rank = ranks[i] ?? null));
   }
-  const ranking = weightedRanking({
-    chips: chips.map((c) => c.chip),
-    factors: keys,
-    values: chips.map((c) => keys.map((k) => c.factors[k]!.value)),
-    better: keys.map(betterOf),
-    units: keys.map((k) => (chips.find((c) => c.factors[k]!.value !== null) ?? chips[0])?.factors[k]?.unit ?? ""),
-    unscored: new Map(chips.filter((c) => c.infeasible_reason).map((c) => [c.chip, c.infeasible_reason!])),
-    weights: input.weights ?? {},
-  });
-  for (const o of ranking.order) {
-    const c = chips.find((x) => x.chip === o.chip)!;
-    c.score = o.score;
-    c.overall_rank = o.rank;
-  }
+  const ranking = rankAssessedChips(chips, keys, input.weights ?? {});
+  applyRanking(chips, ranking);
   return { mode: input.mode, workload: input.workload_label, factor_keys: [...keys], chips, conditions: input.conditions, ranking };
 }

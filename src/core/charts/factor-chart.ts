@@ -1,5 +1,5 @@
 import { fmtNumber } from "./format.js";
-import { renderVegaLite } from "./vega-render.js";
+import { renderVegaLite, type VegaLiteSpec } from "./vega-render.js";
 
 /**
  * The factor comparison: a heat map of chips × factors, each cell coloured by the chip's rank on that
@@ -31,7 +31,8 @@ function cellLabel(value: number, unit: string): string {
   return `${fmtNumber(value)} ${unit}`.trim();
 }
 
-export async function factorChart(input: FactorChartInput): Promise<string> {
+/** The factor chart as a Vega-Lite spec (drawn live by the web workbench, to SVG by `factorChart`). */
+export function factorSpec(input: FactorChartInput): VegaLiteSpec {
   const n = Math.max(1, input.chips.length);
   const rows = input.cells.map((c) => ({
     chip: c.chip,
@@ -43,7 +44,7 @@ export async function factorChart(input: FactorChartInput): Promise<string> {
   const ranks = [...Array.from({ length: n }, (_, i) => `rank ${i + 1}`), "unknown"];
   const range = [...ranks.slice(0, n).map((_, i) => RANK_RAMP[Math.min(RANK_RAMP.length - 1, Math.round((i * (RANK_RAMP.length - 1)) / Math.max(1, n - 1)))]!), "#eeeeee"];
   const axis = (field: string, sort: readonly string[]) => ({ field, type: "nominal", sort: [...sort], title: null });
-  return renderVegaLite({
+  return {
     title: input.title,
     width: { step: 112 },
     height: { step: 34 },
@@ -53,5 +54,9 @@ export async function factorChart(input: FactorChartInput): Promise<string> {
       { mark: { type: "rect", stroke: "white", strokeWidth: 1 }, encoding: { color: { field: "rank_label", type: "nominal", title: "rank (1 = best)", scale: { domain: ranks, range } } } },
       { mark: { type: "text", fontSize: 10, limit: 108 }, encoding: { text: { field: "label" }, color: { condition: { test: "datum.light", value: "white" }, value: "#222222" } } },
     ],
-  });
+  };
+}
+
+export async function factorChart(input: FactorChartInput): Promise<string> {
+  return renderVegaLite(factorSpec(input));
 }

@@ -3,9 +3,12 @@ export { architectureDiagram, type ArchitectureInput, type ArchitectureLink, typ
 export { breakdownChart, type BreakdownInput } from "./breakdown-chart.js";
 export { costChart, type CostBreakdownInput } from "./cost-chart.js";
 export { factorChart, type FactorCell, type FactorChartInput } from "./factor-chart.js";
+export { factorSpec } from "./factor-chart.js";
 export { OKABE_ITO } from "./palette.js";
 export { precisionChart, type PrecisionChartInput, type PrecisionPoint } from "./precision-chart.js";
 export { rooflineChart, rooflinePoints, type RooflineInput, type RooflineOp } from "./roofline-chart.js";
+export { rooflineSpec, type RooflineSpecOptions } from "./roofline-chart.js";
+export { metricBarChart, metricBarSpec, type MetricBarInput } from "./metric-bar-chart.js";
 export { scalingChart, type ScalingChartInput, type ScalingSeries } from "./scaling-chart.js";
 export { powerThermalChart, type TimelineInput } from "./timeline-chart.js";
 export { renderVegaLite, type VegaLiteSpec } from "./vega-render.js";

@@ -1,6 +1,6 @@
 import { fmtSi } from "./format.js";
 import { BOUND_COLOURS, colourScale } from "./palette.js";
-import { renderVegaLite } from "./vega-render.js";
+import { renderVegaLite, type VegaLiteSpec } from "./vega-render.js";
 
 /**
  * Roofline of a chip (Williams, Waterman & Patterson, "Roofline: an insightful visual performance
@@ -56,7 +56,29 @@ function groupedPeaks(peaks: Readonly<Record<string, number | undefined>>): Arra
   return [...byPeak.entries()].sort((a, b) => b[0] - a[0]).map(([peak, dtypes]) => [dtypes.join("/"), peak]);
 }
 
-export async function rooflineChart(input: RooflineInput): Promise<string> {
+/** Options of the live chart: hover tooltips with each op's numbers (the SVG files have none). */
+export interface RooflineSpecOptions {
+  tooltips?: boolean;
+}
+
+/** The tooltip of an op point: its name, FLOPs, bytes, time, intensity, achieved FLOP/s and bound. */
+const OP_TOOLTIP = [
+  { field: "op", title: "op" },
+  { field: "flops", title: "FLOPs", format: ".4~s" },
+  { field: "bytes", title: "bytes", format: ".4~s" },
+  { field: "time_s", title: "time (s)", format: ".4~e" },
+  { field: "x", title: "intensity (FLOP/byte)", format: ".4~r" },
+  { field: "y", title: "achieved FLOP/s", format: ".4~s" },
+  { field: "bound", title: "bound" },
+];
+
+function opPoints(input: RooflineInput, tooltips: boolean): Array<Record<string, unknown>> {
+  if (!tooltips) return rooflinePoints(input).map((p) => ({ op: p.op, x: p.intensity_flop_per_byte, y: p.achieved_flops_per_s, bound: p.bound }));
+  return input.ops.filter((o) => o.flops > 0 && o.bytes > 0 && o.time_s > 0).map((o) => ({ op: o.name, x: o.flops / o.bytes, y: o.flops / o.time_s, bound: o.bound, flops: o.flops, bytes: o.bytes, time_s: o.time_s }));
+}
+
+/** The roofline as a Vega-Lite spec (drawn live by the web workbench, to SVG by `rooflineChart`). */
+export function rooflineSpec(input: RooflineInput, options: RooflineSpecOptions = {}): VegaLiteSpec {
   const points = rooflinePoints(input);
   const xs = points.map((p) => p.intensity_flop_per_byte);
   const roofData = roofs(input, xs.length ? Math.min(...xs) / 2 : 0.1, xs.length ? Math.max(...xs) * 2 : 1e4);
@@ -64,7 +86,7 @@ export async function rooflineChart(input: RooflineInput): Promise<string> {
   const bounds = [...new Set(points.map((p) => p.bound))].sort();
   const x = { field: "x", type: "quantitative", scale: { type: "log" }, title: "arithmetic intensity (FLOP/byte)" };
   const y = { field: "y", type: "quantitative", scale: { type: "log" }, title: "FLOP/s (attainable, achieved)", axis: { format: "~s" } };
-  return renderVegaLite({
+  return {
     title: { text: `Roofline: ${input.chip}`, subtitle: input.workload ? `ops of ${input.workload}; roofs per dtype at ${fmtBw(input.memory_bandwidth_bytes_per_s)}` : `roofs per dtype at ${fmtBw(input.memory_bandwidth_bytes_per_s)}` },
     width: 520,
     height: 320,
@@ -80,13 +102,17 @@ export async function rooflineChart(input: RooflineInput): Promise<string> {
         encoding: { x, y, text: { field: "label" } },
       },
       {
-        data: { values: points.map((p) => ({ op: p.op, x: p.intensity_flop_per_byte, y: p.achieved_flops_per_s, bound: p.bound })) },
+        data: { values: opPoints(input, options.tooltips === true) },
         mark: { type: "point", filled: true, size: 45, opacity: 0.85 },
-        encoding: { x, y, color: { field: "bound", type: "nominal", title: "op bound by", scale: colourScale(bounds, BOUND_COLOURS) }, shape: { field: "bound", type: "nominal", legend: null } },
+        encoding: { x, y, color: { field: "bound", type: "nominal", title: "op bound by", scale: colourScale(bounds, BOUND_COLOURS) }, shape: { field: "bound", type: "nominal", legend: null }, ...(options.tooltips ? { tooltip: OP_TOOLTIP } : {}) },
       },
     ],
     resolve: { scale: { color: "independent" } },
-  });
+  };
+}
+
+export async function rooflineChart(input: RooflineInput): Promise<string> {
+  return renderVegaLite(rooflineSpec(input));
 }
 
 function fmtBw(b: number): string {

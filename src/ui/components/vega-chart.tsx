@@ -65,8 +65,9 @@ export function VegaChart({ spec, label, exportName, testId }: VegaChartProps) {
   }, [spec]);
   if (failed) return <p class="error">chart failed: {failed}</p>;
   return (
-    <figure class="chart-figure">
-      <div class="chart" ref={box} role="img" tabIndex={0} aria-label={label} data-testid={testId} data-rendered={ready ? "true" : undefined} />
+    <figure class="chart-figure" aria-label={label}>
+      {/* vega sets its own role and aria-label on the container it draws in; the figure keeps ours */}
+      <div class="chart" ref={box} tabIndex={0} data-testid={testId} data-rendered={ready ? "true" : undefined} />
       {exportName ? (
         <button type="button" data-export="svg" disabled={!ready} onClick={async () => view.current && download(`${exportName}.svg`, await view.current.toSVG(), "image/svg+xml")}>
           SVG

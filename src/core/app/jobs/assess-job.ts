@@ -95,7 +95,7 @@ function shapeOf(req: AssessRequest): Shape {
   return { model: req.model ?? s.workload.model, mode, count: req.count ?? s.hardware.count, precision: req.precision ?? s.precision, fields: { ...set(fromScenario), ...set(own) } };
 }
 
-function checkWeights(weights: AssessRequest["weights"], mode: AssessMode): Partial<Record<FactorKey, number>> {
+export function checkWeights(weights: AssessRequest["weights"], mode: AssessMode): Partial<Record<FactorKey, number>> {
   if (!weights) return {};
   const keys: readonly string[] = mode === "training" ? TRAINING_FACTORS : INFERENCE_FACTORS;
   const diags: Diagnostic[] = [];

@@ -12,13 +12,16 @@ import type { BreakdownResult } from "../jobs/breakdown-job.js";
  * results, so the same results always give the same charts.
  */
 
-/** Roofline inputs of a chip: matrix peaks per dtype (vector peaks when it has no matrix engine) and the pass's ops. */
-export function rooflineInput(chip: Chip, pass: BreakdownResult, workload: string): RooflineInput {
+/** A chip's roofs: matrix peaks per dtype (vector peaks when it has no matrix engine) and its memory bandwidth. */
+export function chipRoofs(chip: Chip): Pick<RooflineInput, "chip" | "peaks_flops_per_s" | "memory_bandwidth_bytes_per_s"> {
   const peaks = Object.keys(chip.matrix.peak_flops_per_s).length ? chip.matrix.peak_flops_per_s : chip.vector.peak_flops_per_s;
+  return { chip: chip.id, peaks_flops_per_s: { ...peaks }, memory_bandwidth_bytes_per_s: chip.memory.main.bandwidth_bytes_per_s ?? 0 };
+}
+
+/** Roofline inputs of a chip: its roofs and the pass's ops. */
+export function rooflineInput(chip: Chip, pass: BreakdownResult, workload: string): RooflineInput {
   return {
-    chip: chip.id,
-    peaks_flops_per_s: { ...peaks },
-    memory_bandwidth_bytes_per_s: chip.memory.main.bandwidth_bytes_per_s ?? 0,
+    ...chipRoofs(chip),
     workload,
     ops: pass.ops.map((r) => ({ name: `${r.block}/${r.op}`, flops: r.flops, bytes: r.bytes, time_s: r.time_s, bound: r.bound })),
   };

@@ -1,5 +1,5 @@
-import type { AssessResult } from "../../assess/factor.js";
 import { architectureDiagram, breakdownChart, costChart, factorChart, powerThermalChart, precisionChart, rooflineChart, scalingChart } from "../../charts/index.js";
+import { factorChartInput } from "./factor-chart-input.js";
 import type { ReportData } from "./report-data.js";
 
 /** One drawn figure of a report: its file name, heading, one-line caption and SVG. */
@@ -15,15 +15,6 @@ export function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "chart";
 }
 
-function factorCells(a: AssessResult) {
-  return a.chips.flatMap((c) =>
-    a.factor_keys.map((factor) => {
-      const f = c.factors[factor];
-      return { chip: c.chip, factor, value: f?.value ?? null, unit: f?.unit ?? "", rank: f?.rank ?? null };
-    }),
-  );
-}
-
 /**
  * Draws every chart a report's data has, in reading order (factors, architectures, rooflines,
  * breakdowns, scaling, power/thermal, precision, cost). One chart at a time, so the output is
@@ -36,7 +27,7 @@ export async function drawReportFigures(data: ReportData): Promise<ReportFigure[
   const add = async (file: string, heading: string, caption: string, draw: () => string | Promise<string>) => out.push({ file, heading, caption, svg: await draw() });
   if (a.chips.length > 0) {
     await add("factors.svg", "Factor comparison", "Each cell: the chip's value on a factor, coloured by its rank among the chips (1 = best; grey = unknown).", () =>
-      factorChart({ title: `Factors (${a.mode})`, chips: a.chips.map((x) => x.chip), factors: a.factor_keys, cells: factorCells(a) }),
+      factorChart(factorChartInput(a)),
     );
   }
   for (const chip of c.architectures ?? []) await add(`architecture-${slug(chip.id)}.svg`, `Architecture: ${chip.name}`, "Compute units with their matrix and vector engines, the memory hierarchy and the links, drawn from the chip's data.", () => architectureDiagram(chip));
