@@ -66,3 +66,5 @@ export { PRECISION_GEMM_DEFAULTS, type Matrix2D, type PrecisionGemmRequest, type
 export { PRECISION_MODEL_DEFAULTS, type LayerGemm, type PrecisionModelRequest, type PrecisionModelResult, type PrecisionModelRow } from "./jobs/precision-model-job.js";
 export type { FormatSpeed } from "./precision-speed.js";
 export { ACCUMULATES, FORMAT_IDS, FORMATS, INT_GRANULARITIES, ROUNDINGS, type Accumulate, type FormatId, type IntGranularity, type Rounding } from "../numerics/index.js";
+export { jobParts, type JobParts } from "./job-parts.js";
+export { deploymentServingRequest } from "./deployment-serving.js";
