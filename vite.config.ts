@@ -5,12 +5,29 @@
  */
 import preact from "@preact/preset-vite";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+
+/**
+ * Starts the catalog download with the page (a preload link in index.html) instead of after the
+ * script has run: the engine needs both, and fetching them in parallel is most of a fast first view.
+ */
+function preloadCatalog(): Plugin {
+  return {
+    name: "xpusim-preload-catalog",
+    transformIndexHtml: {
+      order: "post",
+      handler(html, ctx) {
+        const pack = Object.keys(ctx.bundle ?? {}).find((f) => /catalog-[^/]*\.pack$/.test(f));
+        return pack ? html.replace("</head>", `  <link rel="preload" href="./${pack}" as="fetch" type="application/octet-stream" crossorigin>\n  </head>`) : html;
+      },
+    },
+  };
+}
 
 export default defineConfig({
   root: "src/ui",
   base: "./",
-  plugins: [preact()],
+  plugins: [preact(), preloadCatalog()],
   publicDir: false,
   resolve: { alias: [{ find: /^xpusim-catalog\.pack/, replacement: fileURLToPath(new URL("dist/catalog.pack", import.meta.url)) }] },
   build: {

@@ -20,9 +20,9 @@ export interface Engine {
 let engine: Promise<Engine> | undefined;
 
 export function loadEngine(): Promise<Engine> {
-  engine ??= loadCatalog().then((catalog) => ({
-    catalog,
-    run: (job, request) => (JOBS[job].run as (r: unknown, c: Catalog) => never)(request, catalog),
-  }));
+  engine ??= loadCatalog().then((catalog) => {
+    performance.mark("xpusim:engine-ready");
+    return { catalog, run: (job, request) => (JOBS[job].run as (r: unknown, c: Catalog) => never)(request, catalog) };
+  });
   return engine;
 }

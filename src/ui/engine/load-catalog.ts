@@ -22,7 +22,9 @@ let pending: Promise<Uint8Array> | undefined;
 export function fetchCatalogBytes(): Promise<Uint8Array> {
   pending ??= fetch(packUrl).then(async (r) => {
     if (!r.ok) throw new Error(`catalog.pack: HTTP ${r.status}`);
-    return new Uint8Array(await r.arrayBuffer());
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    performance.mark("xpusim:catalog-fetched");
+    return bytes;
   });
   return pending;
 }

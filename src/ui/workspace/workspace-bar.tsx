@@ -40,7 +40,11 @@ export function addSpec(engine: Engine, spec: UserSpec): void {
   putSpec(spec);
 }
 
+/** Whether the page was served by `xpusim ui` (which marks index.html) and so has its file API. */
+const hasFileApi = (): boolean => document.querySelector('meta[name="xpusim-api"]') !== null;
+
 async function loadServerFiles(engine: Engine): Promise<void> {
+  if (!hasFileApi()) return;
   const r = await fetch("api/files").catch(() => undefined);
   if (!r?.ok || !(r.headers.get("content-type") ?? "").includes("json")) return;
   const list = (await r.json()) as Array<{ index: number; name: string }>;
