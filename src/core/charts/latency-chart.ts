@@ -40,7 +40,7 @@ export function latencySpec(input: LatencyChartInput): VegaLiteSpec {
     layer: [
       { data: { values: [{ ms: 0, q: 0 }, ...values] }, mark: { type: "line", interpolate: "linear", color: OKABE_ITO[0] }, encoding: { x, y } },
       { data: { values }, mark: { type: "point", filled: true, size: 60, color: OKABE_ITO[0] }, encoding: { x, y, tooltip: [{ field: "label" }, { field: "ms", format: ".3~r", title: "ms" }] } },
-      { data: { values }, mark: { type: "text", align: "right", dx: -6, dy: -6, fontSize: 11 }, encoding: { x, y, text: { field: "text" } } },
+      { data: { values: values.filter((v) => v.label !== "max") }, mark: { type: "text", align: "left", dx: 8, fontSize: 10 }, encoding: { x, y, text: { field: "text" } } },
       ...slo,
     ],
   };

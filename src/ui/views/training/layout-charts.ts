@@ -15,11 +15,12 @@ export function memoryInput(e: TrainingEstimate): BreakdownInput {
     ["KV cache", m.kv_cache],
     ["other", m.other],
   ];
+  const shown = parts.filter(([, v]) => v > 0);
   return {
     title: `Memory per chip: ${(e.memory_per_chip_bytes / GiB).toFixed(1)} of ${(e.memory_capacity_bytes / GiB).toFixed(1)} GiB`,
     axis_title: "GiB per chip",
-    rows: parts.filter(([, v]) => v > 0).map(([part, v]) => ({ group: "per chip", part, value: v / GiB })),
-    parts: parts.map(([p]) => p),
+    rows: shown.map(([part, v]) => ({ group: "per chip", part, value: v / GiB })),
+    parts: shown.map(([p]) => p),
   };
 }
 
