@@ -144,7 +144,7 @@ describe.skipIf(!browserAvailable)("serving planner view", () => {
   }, 60_000);
 
   it("stops a running plan on Cancel: the progress goes and no result of it appears", async () => {
-    const { page, errors } = await openPage(browser, `${site.url}#/serving?model=llama-3.1-70b&precisions=bf16,fp8,int8,w4a16&chips=nvidia-h100-sxm,amd-mi300x,nvidia-a100-sxm-80gb,amd-mi325x`);
+    const { page, errors } = await openPage(browser, `${site.url}#/serving?model=llama-3.1-70b&rate=20/s&precisions=bf16,fp8,int8,w4a16&chips=nvidia-h100-sxm,amd-mi300x,nvidia-a100-sxm-80gb,amd-mi325x`);
     const progress = page.locator('[data-testid="plan-status"] .progress');
     await progress.waitFor({ timeout: 60_000 });
     await progress.locator("button.cancel").click();
