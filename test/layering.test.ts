@@ -38,10 +38,12 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "core/money": ["hardware"],
   "core/power": ["estimate"],
   "core/assess": ["search", "serving", "power", "numerics", "money"],
+  "core/catalog": ["spec", "hardware", "workload", "network", "diagnostics", "units"],
   "core/app": ["core"],
   node: ["core"],
-  cli: ["app", "report", "diagnostics", "units", "node"],
-  ui: ["app", "charts", "report", "diagnostics", "units"],
+  ui: ["app", "catalog", "charts", "report", "diagnostics", "units"],
+  server: ["node", "app", "diagnostics", "units"],
+  cli: ["app", "report", "diagnostics", "units", "node", "server"],
 };
 
 /** Folders whose list is the whole of what they may import (no transitive closure). */
@@ -59,7 +61,7 @@ const CORE_FOLDERS = Object.keys(MAY_IMPORT).filter((l) => l.startsWith("core/")
 /** Expands a table entry ("spec", "core", "node") to layers. */
 function expand(entry: string): string[] {
   if (entry === "core") return [...CORE_FOLDERS, "core"];
-  return entry === "node" || entry === "cli" || entry === "ui" ? [entry] : [`core/${entry}`];
+  return entry === "node" || entry === "server" || entry === "cli" || entry === "ui" ? [entry] : [`core/${entry}`];
 }
 
 /** Every layer `layer` may import: its own, its entries, and (transitively) what those may import. */
@@ -164,8 +166,10 @@ describe("layering of src/", () => {
     expect(allowedFrom("core/app").has("core/search")).toBe(true);
     expect(allowedFrom("core/app").has("node")).toBe(false);
     expect(allowedFrom("node").has("cli")).toBe(false);
-    // The CLI: the application layer, report, diagnostics, units and src/node, and nothing else of the engine.
-    expect([...allowedFrom("cli")].sort()).toEqual(["cli", "core/app", "core/diagnostics", "core/report", "core/units", "node"]);
+    // The CLI: the application layer, report, diagnostics, units, src/node and src/server (for `ui`), and nothing else of the engine.
+    expect([...allowedFrom("cli")].sort()).toEqual(["cli", "core/app", "core/diagnostics", "core/report", "core/units", "node", "server"]);
+    expect(allowedFrom("server").has("cli")).toBe(false);
+    expect(allowedFrom("node").has("server")).toBe(false);
     expect(allowedFrom("cli").has("core/estimate")).toBe(false);
     expect(allowedFrom("cli").has("core")).toBe(false);
   });

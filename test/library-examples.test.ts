@@ -29,6 +29,9 @@ const blocks = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
 /** The browser example's loader of spec documents: here, the catalog's YAML files. */
 const FETCH_SPEC = 'import { readFileSync as __read } from "node:fs";\nimport __YAML from "yaml";\nconst fetchSpec = async (p) => __YAML.parse(__read(`catalog/${p}.yaml`, "utf8"));\n';
 
+/** The packed-catalog example's fetch: the page's server, here dist/ of this clone. */
+const FETCH_PACK = 'import { readFileSync as __read } from "node:fs";\nconst fetch = async (p) => new Response(__read(`dist/${p}`));\n';
+
 function runBlock(index: number, preamble = ""): string {
   const dir = join(root, "dist", ".library-examples");
   mkdirSync(dir, { recursive: true });
@@ -46,10 +49,11 @@ const ms = (s: number, digits: number) => (s * 1e3).toFixed(digits);
 describe("docs/library.md examples", () => {
   it("names types the package exports (a compile-time check)", () => expect(typesNamedInDocs.every(Boolean)).toBe(true));
 
-  it("has the four examples (Node: inference, serving plan, NPU map; browser: own catalog)", () => {
-    expect(blocks).toHaveLength(4);
+  it("has the five examples (Node: inference, serving plan, NPU map; browser: own catalog, packed catalog)", () => {
+    expect(blocks).toHaveLength(5);
     expect(blocks.slice(0, 3).every((b) => b.includes('from "xpusim";'))).toBe(true);
     expect(blocks[3]).toContain('from "xpusim/core";');
+    expect(blocks[4]).toContain('from "xpusim/core";');
   });
 
   it("JOBS.inference with nodeCatalog() prints the inference job's numbers", () => {
@@ -95,6 +99,19 @@ describe("docs/library.md examples", () => {
     const est = JOBS.inference.run({ chip: inlineChip, model: "resnet-50", precision: int8, batch: 1, input_tokens: 1, output_tokens: 0, chips: 1, tp: 1, pp: 1 }, catalog);
     expect(out).toBe(`resnet-50 on my-npu: ${ms(est.ttft_s, 2)} ms per image, ${est.bound}-bound\n`);
     expect(est.ttft_s).toBeGreaterThan(0);
+  });
+});
+
+describe("docs/library.md packed-catalog example", () => {
+  it("packedCatalog over the served dist/catalog.pack prints nodeCatalog()'s numbers, the inline faster chip faster", () => {
+    const out = runBlock(4, FETCH_PACK);
+    const fastH100 = { extends: "nvidia-h100-sxm", id: "h100-fast", memory: { main: { type: "HBM3", capacity: "80 GB", bandwidth: "6.7 TB/s" } } };
+    const lines = (["nvidia-h100-sxm", fastH100] as const).map((chip) => {
+      const est = JOBS.inference.run({ chip, model: "llama-3.1-70b", batch: 8, input_tokens: 1024, output_tokens: 128, chips: 4, tp: 4, pp: 1 }, catalog);
+      return { est, line: `${est.chip} × 4 on ${est.communication!.system}: TPOT ${ms(est.tpot_s, 2)} ms\n` };
+    });
+    expect(out).toBe(lines.map((l) => l.line).join(""));
+    expect(lines[1]!.est.tpot_s).toBeLessThan(lines[0]!.est.tpot_s);
   });
 });
 

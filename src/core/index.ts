@@ -40,3 +40,5 @@ export * as power from "./power/index.js";
 export { moneyFileSchema, type MoneyCatalog, type MoneyFile } from "./spec/money-spec.js";
 export type { ChipSecurity, ChipSoftware, SoftwareStack } from "./hardware/chip-security.js";
 export { parseFamilySpec, resolveFamilyChain, mergeEfficiency, type EfficiencyParams, type FamilySpec } from "./spec/family-spec.js";
+/** Spec support (zod validators, YAML parser) for `packedCatalog(bytes, specSupportFromCore)` in a browser. */
+export { specSupportFromCore } from "./catalog/spec-support-from-core.js";

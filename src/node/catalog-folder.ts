@@ -1,6 +1,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { type CatalogFolder, type CompiledCatalog, catalogPath, compiledCatalog } from "./compiled-catalog.js";
+import type { CatalogStore } from "../core/catalog/catalog-store.js";
+import { packedStore } from "../core/catalog/packed-catalog-file.js";
 import { catalogDir } from "./paths.js";
 import { readDocument } from "./read-document.js";
 
@@ -38,24 +40,8 @@ export function catalogFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/**
- * One catalog folder as the loaders see it, backed by the compiled artefact when it is current
- * (values compiled at build time, each parsed on first use) or by the YAML files themselves.
- */
-export interface CatalogStore {
-  /** Ids in file-name order. */
-  ids(): string[];
-  has(id: string): boolean;
-  /** The absolute path of the entry's source file. */
-  file(id: string): string;
-  /** The raw document. */
-  raw(id: string): unknown;
-  /** The document's `aliases` field as written (undefined when absent). */
-  aliases(id: string): unknown;
-  /** A value compiled at build time (only from the compiled artefact; undefined otherwise). */
-  compiled<T>(id: string, key: string): T | undefined;
-  readonly kind: "compiled" | "source";
-}
+/** One catalog folder as the loaders see it (src/core/catalog/catalog-store.ts). */
+export type { CatalogStore };
 
 const stores = new Map<CatalogFolder, CatalogStore>();
 
@@ -69,30 +55,10 @@ export function catalogStore(folder: CatalogFolder): CatalogStore {
   return store;
 }
 
+/** A folder of the artefact read from disk: the browser's store (core), with absolute file paths. */
 function compiledStore(catalog: CompiledCatalog, folder: CatalogFolder): CatalogStore {
-  type Entry = CompiledCatalog["folders"][CatalogFolder][number];
-  const byId = new Map(catalog.folders[folder].map((e) => [e.id, e]));
-  const raws = new Map<string, unknown>();
-  const entry = (id: string): Entry => {
-    const e = byId.get(id);
-    if (!e) throw new Error(`xpusim: no compiled catalog entry "${id}"`);
-    return e;
-  };
-  return {
-    kind: "compiled",
-    ids: () => [...byId.keys()],
-    has: (id) => byId.has(id),
-    file: (id) => catalogPath(entry(id).file),
-    raw(id) {
-      if (!raws.has(id)) raws.set(id, JSON.parse(catalog.text(entry(id).raw)));
-      return raws.get(id);
-    },
-    aliases: (id) => entry(id).aliases,
-    compiled<T>(id: string, key: string): T | undefined {
-      const ref = byId.get(id)?.values[key];
-      return ref === undefined ? undefined : (JSON.parse(catalog.text(ref)) as T);
-    },
-  };
+  const store = packedStore(catalog, folder);
+  return { ...store, kind: "compiled", file: (id) => catalogPath(store.file(id)) };
 }
 
 function sourceStore(folder: CatalogFolder): CatalogStore {

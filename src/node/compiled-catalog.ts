@@ -12,13 +12,14 @@
  */
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { CATALOG_FOLDERS, type CatalogFolder } from "../core/catalog/catalog-store.js";
 import { catalogDir, compiledCatalogFile, packageRoot } from "./paths.js";
 
 export const COMPILED_CATALOG_FORMAT = 2;
 
 /** Catalog folders with one document per id, and the values compiled for each entry. */
-export const COMPILED_FOLDERS = ["chips", "models", "families", "systems", "collective-libraries"] as const;
-export type CatalogFolder = (typeof COMPILED_FOLDERS)[number];
+export const COMPILED_FOLDERS = CATALOG_FOLDERS;
+export type { CatalogFolder };
 
 /** Every folder the artefact is compiled from (for the freshness check). */
 export const SOURCE_FOLDERS = [...COMPILED_FOLDERS, "energy", "money", "validation"] as const;

@@ -4,18 +4,16 @@
  */
 import type { CostContext } from "../core/cost/contract.js";
 import type { Chip } from "../core/hardware/chip.js";
+import { contextsFrom } from "../core/app/lookup-catalog.js";
 import { findChipByAlias } from "./chip-catalog.js";
-import { efficiencyFor } from "./family-catalog.js";
+import { nodeLookups } from "./node-lookups.js";
 
-const contexts = new WeakMap<Chip, CostContext>();
+let contexts: ((chip: Chip) => CostContext) | undefined;
 
 /** The cost context of a chip: the chip and its family's efficiency parameters with its overrides. */
 export function contextFor(chip: Chip): CostContext {
-  const cached = contexts.get(chip);
-  if (cached) return cached;
-  const ctx: CostContext = { chip, efficiency: efficiencyFor(chip) };
-  contexts.set(chip, ctx);
-  return ctx;
+  contexts ??= contextsFrom(nodeLookups());
+  return contexts(chip);
 }
 
 export { findChipByAlias };

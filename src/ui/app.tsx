@@ -8,16 +8,24 @@ import { ErrorBox } from "./components/error-box.js";
 import { type Engine, loadEngine } from "./engine/engine.js";
 import { useRoute } from "./state/url-state.js";
 import { VIEWS, viewById } from "./views/registry.js";
-import { WorkspaceBar } from "./workspace/workspace-bar.js";
+import { loadServerFiles, WorkspaceBar } from "./workspace/workspace-bar.js";
+import { useWorkspace } from "./workspace/workspace.js";
 
 export function App() {
   const [engine, setEngine] = useState<Engine>();
   const [failed, setFailed] = useState<unknown>();
   const route = useRoute();
+  useWorkspace(); // a spec added or removed re-renders the view, whose requests may name it
   useEffect(() => {
-    loadEngine().then(setEngine, setFailed);
+    loadEngine()
+      .then(async (e) => {
+        await loadServerFiles(e);
+        setEngine(e);
+      })
+      .catch(setFailed);
   }, []);
   const view = viewById(route.view);
+  void view.component.preload(); // the view's chunk downloads while the engine loads
   useEffect(() => {
     document.title = `${view.title} · xpusim workbench`;
   }, [view]);

@@ -32,6 +32,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "precision", load: async () => (await import("./precision.js")).registerPrecisionCommand },
   { name: "cost", load: async () => (await import("./cost.js")).registerCostCommand },
   { name: "power", load: async () => (await import("./power.js")).registerPowerCommand },
+  { name: "ui", load: async () => (await import("./ui.js")).registerUiCommand },
 ];
 
 /** Loads the named commands (every command when `names` is omitted): their registrars, in listing order. */

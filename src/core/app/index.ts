@@ -68,3 +68,7 @@ export type { FormatSpeed } from "./precision-speed.js";
 export { ACCUMULATES, FORMAT_IDS, FORMATS, INT_GRANULARITIES, ROUNDINGS, type Accumulate, type FormatId, type IntGranularity, type Rounding } from "../numerics/index.js";
 export { jobParts, type JobParts } from "./job-parts.js";
 export { deploymentServingRequest } from "./deployment-serving.js";
+/** A Catalog from the compiled catalog artefact's bytes, for a browser (docs/library.md). */
+export { packedCatalog } from "./packed-catalog.js";
+export { catalogFromLookups, contextsFrom, type LookupCatalogOptions } from "./lookup-catalog.js";
+export { openPackedCatalog, createCatalogLookups, type CatalogLookups, type PackedCatalog, type SpecSupport, type SpecSupportLoader } from "../catalog/index.js";

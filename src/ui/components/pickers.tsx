@@ -24,7 +24,11 @@ export function modelChoices(engine: Engine): Choice[] {
 const memo = new WeakMap<Engine, { chips: Choice[]; models: Choice[] }>();
 function catalogChoices(engine: Engine) {
   let c = memo.get(engine);
-  if (!c) memo.set(engine, (c = { chips: chipChoices(engine), models: modelChoices(engine) }));
+  if (!c) {
+    const t0 = performance.now();
+    memo.set(engine, (c = { chips: chipChoices(engine), models: modelChoices(engine) }));
+    performance.measure("xpusim:catalog-choices", { start: t0, end: performance.now() });
+  }
   return c;
 }
 

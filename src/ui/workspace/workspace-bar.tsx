@@ -4,7 +4,7 @@
  * is served by it; a static host has no API and shows none). An uploaded spec is validated by the
  * engine before it joins the workspace; a bad one shows each error with its field path.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { XpusimError, error as diagnostic } from "../../core/diagnostics/diagnostic.js";
 import { ErrorBox } from "../components/error-box.js";
 import type { Engine } from "../engine/engine.js";
@@ -43,7 +43,8 @@ export function addSpec(engine: Engine, spec: UserSpec): void {
 /** Whether the page was served by `xpusim ui` (which marks index.html) and so has its file API. */
 const hasFileApi = (): boolean => document.querySelector('meta[name="xpusim-api"]') !== null;
 
-async function loadServerFiles(engine: Engine): Promise<void> {
+/** Adds the files named on `xpusim ui`'s command line to the workspace (before the first view computes). */
+export async function loadServerFiles(engine: Engine): Promise<void> {
   if (!hasFileApi()) return;
   const r = await fetch("api/files").catch(() => undefined);
   if (!r?.ok || !(r.headers.get("content-type") ?? "").includes("json")) return;
@@ -61,7 +62,6 @@ async function loadServerFiles(engine: Engine): Promise<void> {
 export function WorkspaceBar({ engine }: { engine: Engine }) {
   const specs = useWorkspace();
   const [uploadError, setUploadError] = useState<unknown>();
-  useEffect(() => void loadServerFiles(engine), [engine]);
   const onFiles = async (files: FileList | null) => {
     setUploadError(undefined);
     for (const file of Array.from(files ?? [])) {
