@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
+import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOBS, type PlanDeployment, type ServingPlan } from "../../src/core/app/index.js";
 import { fmtBytes, fmtSi } from "../../src/core/report/table.js";
@@ -142,6 +143,22 @@ describe.skipIf(!browserAvailable)("serving planner view", () => {
     expect(await alert.innerText()).toMatch(/memory\.main\.bandwidth/);
     await page.context().close();
   }, 60_000);
+
+  it("plans and simulates on an uploaded chip variant (its spec inline in both requests)", async () => {
+    const text = readFileSync(new URL("../../examples/h100-fast.yaml", import.meta.url), "utf8");
+    const s = { ...SERVING_VIEW_DEFAULTS, chips: "h100-fast", precisions: "fp8" };
+    const expected = JOBS["serving-plan"].run({ ...planRequestOf(s), chips: [{ id: "h100-fast", ...(parseYaml(text) as object) }] }, nodeCatalog());
+    const { page, errors } = await openPage(browser, `${site.url}#/serving?chips=h100-fast&precisions=fp8`);
+    await page.setInputFiles('[data-testid="upload"]', { name: "h100-fast.yaml", mimeType: "text/yaml", buffer: Buffer.from(text) });
+    await page.waitForSelector('.workspace li:has-text("h100-fast")');
+    const first = expected.deployments[0]!;
+    await page.waitForSelector(`${ROWS}[data-row="${deploymentKey(first)}"]`, { timeout: 90_000 });
+    await expectPlan(page, expected);
+    await page.waitForFunction(() => document.querySelector('[data-card="ttft_p99"] .value')?.textContent !== undefined && !document.querySelector('[data-testid="simulation-status"] .progress'), undefined, { timeout: 90_000 });
+    expect(await cell(page, "latency-table", "TTFT", "p90")).toBe(ms(first.ttft_p90_s));
+    expect(errors.filter((e) => !EXPECTED_404.test(e))).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 
   it("stops a running plan on Cancel: the progress goes and no result of it appears", async () => {
     const { page, errors } = await openPage(browser, `${site.url}#/serving?model=llama-3.1-70b&rate=20/s&precisions=bf16,fp8,int8,w4a16&chips=nvidia-h100-sxm,amd-mi300x,nvidia-a100-sxm-80gb,amd-mi325x`);

@@ -12,7 +12,7 @@ import { SelectableTable, tableCsv } from "../components/selectable-table.js";
 import type { Engine } from "../engine/engine.js";
 import { useWorkerJob } from "../engine/use-job.js";
 import { useViewState } from "../state/url-state.js";
-import { specRef } from "../workspace/workspace.js";
+import { specRef, useWorkspace } from "../workspace/workspace.js";
 import { DEPLOYMENT_COLUMNS, fmtLatency, type RankedDeployment } from "./serving/deployment-columns.js";
 import { Rejections } from "./serving/rejections.js";
 import { ServingInputs } from "./serving/serving-inputs.js";
@@ -20,13 +20,14 @@ import { deploymentKey, planRequestOf, SERVING_VIEW_DEFAULTS, type ServingViewSt
 import { SimulationPanel } from "./serving/simulation-panel.js";
 
 function usePlanRequest(s: ServingViewState) {
+  const workspace = useWorkspace();
   return useMemo(() => {
     try {
       return { plan: planRequestOf(s, specRef) };
     } catch (error) {
       return { error };
     }
-  }, [JSON.stringify({ ...s, pick: "" })]);
+  }, [JSON.stringify({ ...s, pick: "" }), workspace]);
 }
 
 export function ServingView({ engine }: { engine: Engine }) {

@@ -12,22 +12,23 @@ import { SelectableTable, tableCsv } from "../components/selectable-table.js";
 import type { Engine } from "../engine/engine.js";
 import { useWorkerJob } from "../engine/use-job.js";
 import { useViewState } from "../state/url-state.js";
-import { specRef } from "../workspace/workspace.js";
+import { specRef, useWorkspace } from "../workspace/workspace.js";
 import { LAYOUT_COLUMNS, layoutKey, type RankedLayout } from "./training/layout-columns.js";
 import { LayoutDetail } from "./training/layout-detail.js";
 import { ScalingPanel } from "./training/scaling-panel.js";
 import { TrainingInputs } from "./training/training-inputs.js";
 import { scalingRequestOf, searchRequestOf, TRAINING_VIEW_DEFAULTS, type TrainingViewState } from "./training/training-request.js";
 
-/** The requests of the inputs, or the input error (shown with its field path). */
+/** The requests of the inputs (again when the workspace changes: a spec they name may have come or gone), or the input error. */
 function useRequests(s: TrainingViewState) {
+  const workspace = useWorkspace();
   return useMemo(() => {
     try {
       return { search: searchRequestOf(s, specRef), scaling: scalingRequestOf(s, specRef) };
     } catch (error) {
       return { error };
     }
-  }, [JSON.stringify(s, ["model", "chip", "chips", "batch", "seq", "dtype", "system", "rank", "counts"])]);
+  }, [JSON.stringify(s, ["model", "chip", "chips", "batch", "seq", "dtype", "system", "rank", "counts"]), workspace]);
 }
 
 export function TrainingView({ engine }: { engine: Engine }) {
