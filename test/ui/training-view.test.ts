@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
+import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOBS, layoutLabel, type TrainingSearchResult } from "../../src/core/app/index.js";
 import { fmtBytes, fmtPct, fmtTime } from "../../src/core/report/table.js";
@@ -128,6 +129,18 @@ describe.skipIf(!browserAvailable)("training planner view", () => {
     expect(await alert.innerText()).toMatch(/memory\.main\.bandwidth/);
     await page.context().close();
   }, 60_000);
+
+  it("searches layouts on an uploaded chip variant (its spec inline in the request)", async () => {
+    const text = readFileSync(new URL("../../examples/h100-fast.yaml", import.meta.url), "utf8");
+    const inline = { id: "h100-fast", ...(parseYaml(text) as object) };
+    const expected = JOBS["training-search"].run({ ...searchRequestOf(TRAINING_VIEW_DEFAULTS), chip: inline }, catalog);
+    const { page, errors } = await openPage(browser, `${site.url}#/training?chip=h100-fast`);
+    await page.setInputFiles('[data-testid="upload"]', { name: "h100-fast.yaml", mimeType: "text/yaml", buffer: Buffer.from(text) });
+    await page.waitForFunction(() => document.querySelector('[data-testid="search-results"] .summary')?.textContent?.includes("h100-fast") && !document.querySelector('[data-testid="search-status"] .progress'), undefined, { timeout: 90_000 });
+    await expectTable(page, expected);
+    expect(errors.filter((e) => !EXPECTED_404.test(e))).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 
   it("names the field of a bad input", async () => {
     const { page } = await openPage(browser, `${site.url}#/training`);
