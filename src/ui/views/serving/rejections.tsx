@@ -1,6 +1,8 @@
 /** Why the other candidates fail: one line per rejected chip × precision × layout, with its reason. */
 import type { PlanRejection, ServingPlan } from "../../../core/app/index.js";
 import { DataTable, type Column } from "../../components/data-table.js";
+import { ExportButtons } from "../../components/export-buttons.js";
+import { tableCsv } from "../../components/selectable-table.js";
 
 const COLUMNS: ReadonlyArray<Column<PlanRejection>> = [
   { key: "chip", label: "Chip", value: (r) => r.chip },
@@ -16,8 +18,7 @@ export function Rejections({ plan }: { plan: ServingPlan }) {
     <details class="rejections" open={plan.deployments.length === 0}>
       <summary>Rejected candidates ({plan.rejected.length})</summary>
       <DataTable caption="Why the other candidates fail" columns={COLUMNS} rows={rows} rowKey={(r) => String(r.i)} testId="rejections-table" />
+      <ExportButtons source={{ name: `serving-plan-${plan.model}-rejected`, csv: () => tableCsv(COLUMNS, plan.rejected) }} />
     </details>
   );
 }
-
-export const REJECTION_COLUMNS = COLUMNS;
