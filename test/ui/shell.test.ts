@@ -90,8 +90,10 @@ describe.skipIf(!browserAvailable)("web workbench shell", () => {
     page.on("request", (r) => !r.url().startsWith(site.url) && !r.url().startsWith("data:") && !r.url().startsWith("blob:") && outside.push(r.url()));
     await page.goto(`${site.url}#/compare`);
     await page.waitForSelector('[data-testid="compare-table"] tbody tr');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(1);
+    // a mobile browser widens the layout viewport to fit wide content, so compare with the device width itself
+    const width = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+    expect(width.viewport).toBe(390);
+    expect(width.doc).toBeLessThanOrEqual(390);
     await screenshot(page, "shell-phone");
     expect(outside).toEqual([]);
     await context.close();

@@ -69,6 +69,8 @@ export { ACCUMULATES, FORMAT_IDS, FORMATS, INT_GRANULARITIES, ROUNDINGS, type Ac
 export { reweightAssessment } from "./reweight-assessment.js";
 export { chipRoofs, rooflineInput } from "./report/gather-report-data.js";
 export { factorChartInput } from "./report/factor-chart-input.js";
+export { jobParts, type JobParts } from "./job-parts.js";
+export { deploymentServingRequest } from "./deployment-serving.js";
 /** A Catalog from the compiled catalog artefact's bytes, for a browser (docs/library.md). */
 export { packedCatalog } from "./packed-catalog.js";
 export { catalogFromLookups, contextsFrom, type LookupCatalogOptions } from "./lookup-catalog.js";

@@ -1,5 +1,5 @@
 import { colourScale } from "./palette.js";
-import { renderVegaLite } from "./vega-render.js";
+import { renderVegaLite, type VegaLiteSpec } from "./vega-render.js";
 
 /**
  * A stacked breakdown: one horizontal bar per group (a chip), split into parts (op kinds of the time,
@@ -15,10 +15,15 @@ export interface BreakdownInput {
 }
 
 export async function breakdownChart(input: BreakdownInput): Promise<string> {
+  return renderVegaLite(breakdownSpec(input));
+}
+
+/** The Vega-Lite spec of {@link breakdownChart} (the page draws it live). */
+export function breakdownSpec(input: BreakdownInput): VegaLiteSpec {
   const parts = input.parts ? [...input.parts] : [...new Set(input.rows.map((r) => r.part))];
   const groups = [...new Set(input.rows.map((r) => r.group))];
   const order = new Map(parts.map((p, i) => [p, i]));
-  return renderVegaLite({
+  return {
     title: input.title,
     width: 480,
     height: { step: 28 },
@@ -30,5 +35,5 @@ export async function breakdownChart(input: BreakdownInput): Promise<string> {
       color: { field: "part", type: "nominal", title: null, scale: colourScale(parts), sort: parts, legend: { orient: "bottom", columns: 4 } },
       order: { field: "part_order", type: "quantitative" },
     },
-  });
+  };
 }

@@ -11,7 +11,7 @@ export interface SimulatedCandidate {
 }
 
 /** Requests per simulation: the request's, else 30 s of arrivals within 100–300. */
-export function simulationRequests(req: ServingPlanRequest): number {
+export function simulationRequests(req: Pick<ServingPlanRequest, "requests" | "rate_per_s">): number {
   return req.requests ?? Math.max(100, Math.min(300, Math.round(req.rate_per_s * 30)));
 }
 

@@ -1,11 +1,12 @@
 /**
  * Runs a job in the engine worker: a promise for the result, progress callbacks, and cancel (which
- * terminates the worker; the next call starts a fresh one, the catalog coming from the HTTP cache).
+ * terminates the worker; the other runs still waiting are sent again to a fresh one, the catalog
+ * coming from the HTTP cache).
  */
 import { XpusimError } from "../../core/diagnostics/diagnostic.js";
 import type { JobId } from "../../core/app/index.js";
 import type { JobRequest, JobResult } from "./engine.js";
-import type { WorkerReply } from "./worker-protocol.js";
+import type { WorkerCall, WorkerReply } from "./worker-protocol.js";
 
 export interface WorkerRun<T> {
   result: Promise<T>;
@@ -21,7 +22,7 @@ export class CancelledError extends Error {
 
 let worker: Worker | undefined;
 let nextId = 1;
-const waiting = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void; progress?: (done: number, total: number, label?: string) => void }>();
+const waiting = new Map<number, { call: WorkerCall; resolve(v: unknown): void; reject(e: unknown): void; progress?: (done: number, total: number, label?: string) => void }>();
 
 function getWorker(): Worker {
   if (worker) return worker;
@@ -45,11 +46,12 @@ function getWorker(): Worker {
 
 /** Starts `job` in the worker. Cancelling rejects the promise with CancelledError. */
 export function runInWorker<K extends JobId>(job: K, request: JobRequest<K>, onProgress?: (done: number, total: number, label?: string) => void): WorkerRun<Awaited<JobResult<K>>> {
-  const id = nextId++;
+  const call: WorkerCall = { id: nextId++, job, request: JSON.parse(JSON.stringify(request)) };
+  const id = call.id;
   const result = new Promise<Awaited<JobResult<K>>>((resolve, reject) => {
-    waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(onProgress ? { progress: onProgress } : {}) });
+    waiting.set(id, { call, resolve: resolve as (v: unknown) => void, reject, ...(onProgress ? { progress: onProgress } : {}) });
   });
-  getWorker().postMessage({ id, job, request: JSON.parse(JSON.stringify(request)) });
+  getWorker().postMessage(call);
   return {
     result,
     cancel() {
@@ -58,8 +60,11 @@ export function runInWorker<K extends JobId>(job: K, request: JobRequest<K>, onP
       waiting.delete(id);
       worker?.terminate();
       worker = undefined;
-      for (const other of waiting.values()) other.reject(new CancelledError());
-      waiting.clear();
+      // The other runs (another view's job, or a second job of the same view) go on in a fresh worker.
+      if (waiting.size) {
+        const fresh = getWorker();
+        for (const other of waiting.values()) fresh.postMessage(other.call);
+      }
       w.reject(new CancelledError());
     },
   };

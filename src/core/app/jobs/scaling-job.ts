@@ -112,20 +112,26 @@ export const scalingJob = defineJob<ScalingRequest, ScalingResult>({
       );
       points.push(pointOf(n, gb, r));
     }
-    const base = points.find((p) => p.fits);
-    if (base) for (const p of points) if (p.fits) p.scaling_efficiency = p.tokens_per_s! / p.chips / (base.tokens_per_s! / base.chips);
-    const feasible = base !== undefined;
-    return {
-      model: model.id ?? (typeof req.model === "string" ? req.model : "model"),
-      chip: chip.id,
-      mode: weak ? "weak" : "strong",
-      seq_len: req.seq_len,
-      points,
-      feasible,
-      ...(feasible ? {} : { infeasible_reason: `no layout fits at any chip count: ${points.map((p) => `${p.chips} chip${p.chips === 1 ? "" : "s"}: ${p.reason}`).join("; ")}` }),
-    };
+    return scalingResult({ model: model.id ?? (typeof req.model === "string" ? req.model : "model"), chip: chip.id, mode: weak ? "weak" : "strong", seq_len: req.seq_len }, points);
   },
 });
+
+/**
+ * The scaling result of the points (each count's best layout): efficiencies relative to the first
+ * count that fits, and why nothing fits when none does. Also merges curves priced count by count.
+ */
+export function scalingResult(head: Pick<ScalingResult, "model" | "chip" | "mode" | "seq_len">, points: ScalePoint[]): ScalingResult {
+  const base = points.find((p) => p.fits);
+  for (const p of points) delete p.scaling_efficiency;
+  if (base) for (const p of points) if (p.fits) p.scaling_efficiency = p.tokens_per_s! / p.chips / (base.tokens_per_s! / base.chips);
+  const feasible = base !== undefined;
+  return {
+    ...head,
+    points,
+    feasible,
+    ...(feasible ? {} : { infeasible_reason: `no layout fits at any chip count: ${points.map((p) => `${p.chips} chip${p.chips === 1 ? "" : "s"}: ${p.reason}`).join("; ")}` }),
+  };
+}
 
 function pointOf(chips: number, gb: number, r: TrainingSearchResult): ScalePoint {
   const e = r.best;
