@@ -88,13 +88,15 @@ describe.skipIf(!browserAvailable)("web workbench shell", () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
     const page = await context.newPage();
     page.on("request", (r) => !r.url().startsWith(site.url) && !r.url().startsWith("data:") && !r.url().startsWith("blob:") && outside.push(r.url()));
-    await page.goto(`${site.url}#/compare`);
-    await page.waitForSelector('[data-testid="compare-table"] tbody tr');
-    // a mobile browser widens the layout viewport to fit wide content, so compare with the device width itself
-    const width = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, viewport: window.innerWidth }));
-    expect(width.viewport).toBe(390);
-    expect(width.doc).toBeLessThanOrEqual(390);
-    await screenshot(page, "shell-phone");
+    for (const view of ["compare", "roofline", "training", "serving", "designer", "pipeline"]) {
+      await page.goto(`${site.url}#/${view}`);
+      await page.waitForSelector(`main[data-view="${view}"] .results`);
+      await page.waitForTimeout(1500); // results, charts and worker jobs settle
+      // a mobile browser widens the layout viewport to fit wide content, so compare with the device width itself
+      const width = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+      expect(width, view).toEqual({ doc: 390, viewport: 390 });
+      await screenshot(page, `shell-phone-${view}`);
+    }
     expect(outside).toEqual([]);
     await context.close();
   }, 60_000);
