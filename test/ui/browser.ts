@@ -82,3 +82,21 @@ export async function cell(page: Page, table: string, row: string, col: string):
 }
 
 export const readJson = (file: string): unknown => JSON.parse(readFileSync(file, "utf8"));
+
+/**
+ * Presses the Cancel button of a running job's progress indicator (`progress`: its CSS selector) in
+ * the same turn of the page's event loop as the check that it is still running, so a job that
+ * finishes between a test driver's look and its click cannot make the test flaky.
+ */
+export async function cancelWhileRunning(page: Page, progress: string, stillRunning = ""): Promise<void> {
+  await page.waitForFunction(
+    ([selector, pattern]) => {
+      const running = document.querySelector(selector!);
+      if (!running || (pattern && !new RegExp(pattern).test(running.textContent ?? ""))) return false;
+      running.querySelector<HTMLButtonElement>("button.cancel")!.click();
+      return true;
+    },
+    [progress, stillRunning],
+    { timeout: 60_000 },
+  );
+}

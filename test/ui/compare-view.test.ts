@@ -13,7 +13,7 @@ import { fmtSi, fmtTime } from "../../src/core/report/table.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { assessRequest, compareRequest, opRequest } from "../../src/ui/views/compare/compare-requests.js";
 import { COMPARE_DEFAULTS, type CompareState } from "../../src/ui/views/compare/compare-state.js";
-import { browserAvailable, cell, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
+import { browserAvailable, cancelWhileRunning, cell, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
 
 const EXPECTED_404 = /api\/files|Failed to load resource: the server responded with a status of 404/;
 const catalog = nodeCatalog();
@@ -186,9 +186,7 @@ describe.skipIf(!browserAvailable)("Compare / assess view", () => {
     await page.waitForSelector('[data-testid="compare-table"] tbody tr');
     const expected = JOBS.compare.run(compareRequest(s), catalog);
     for (const r of expected.rows) expect(await cell(page, "compare-table", r.chip, "step_time")).toBe(fmtTime(r.ok ? r.training?.step_time_s : undefined));
-    const progress = page.locator(".progress");
-    await progress.waitFor({ timeout: 30_000 });
-    await progress.locator("button.cancel").click();
+    await cancelWhileRunning(page, ".progress");
     await page.getByText("Assessment cancelled").waitFor();
     await page.close();
   }, 120_000);

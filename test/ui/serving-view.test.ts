@@ -12,7 +12,7 @@ import { JOBS, type PlanDeployment, type ServingPlan } from "../../src/core/app/
 import { fmtBytes, fmtSi } from "../../src/core/report/table.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { deploymentKey, planRequestOf, SERVING_VIEW_DEFAULTS, simulationRequestOf } from "../../src/ui/views/serving/serving-request.js";
-import { browserAvailable, cell, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
+import { browserAvailable, cancelWhileRunning, cell, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
 
 const EXPECTED_404 = /api\/files|Failed to load resource: the server responded with a status of 404/;
 const ROWS = '[data-testid="deployment-table"] tbody tr';
@@ -163,8 +163,7 @@ describe.skipIf(!browserAvailable)("serving planner view", () => {
   it("stops a running plan on Cancel: the progress goes and no result of it appears", async () => {
     const { page, errors } = await openPage(browser, `${site.url}#/serving?model=llama-3.1-70b&rate=20/s&precisions=bf16,fp8,int8,w4a16&chips=nvidia-h100-sxm,amd-mi300x,nvidia-a100-sxm-80gb,amd-mi325x`);
     const progress = page.locator('[data-testid="plan-status"] .progress');
-    await progress.waitFor({ timeout: 60_000 });
-    await progress.locator("button.cancel").click();
+    await cancelWhileRunning(page, '[data-testid="plan-status"] .progress');
     await page.waitForSelector('[data-testid="plan-status-cancelled"]');
     expect(await progress.count()).toBe(0);
     await page.waitForTimeout(1500);

@@ -12,7 +12,7 @@ import { JOBS, layoutLabel, type TrainingSearchResult } from "../../src/core/app
 import { fmtBytes, fmtPct, fmtTime } from "../../src/core/report/table.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { scalingRequestOf, searchRequestOf, TRAINING_VIEW_DEFAULTS } from "../../src/ui/views/training/training-request.js";
-import { browserAvailable, cell, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
+import { browserAvailable, cancelWhileRunning, cell, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
 
 const EXPECTED_404 = /api\/files|Failed to load resource: the server responded with a status of 404/;
 const ROWS = '[data-testid="layout-table"] tbody tr';
@@ -154,18 +154,15 @@ describe.skipIf(!browserAvailable)("training planner view", () => {
   it("stops a running search on Cancel: the progress goes and no result of it appears; the scaling curve counts its chip counts", async () => {
     const { page, errors } = await openPage(browser, `${site.url}#/training?model=mixtral-8x22b&chips=1024&batch=2048&seq=8192&counts=256,512,1024,2048`);
     const progress = page.locator('[data-testid="search-status"] .progress');
-    await progress.waitFor({ timeout: 60_000 });
-    await progress.locator("button.cancel").click();
+    await cancelWhileRunning(page, '[data-testid="search-status"] .progress');
     await page.waitForSelector('[data-testid="search-status-cancelled"]');
     expect(await progress.count()).toBe(0);
-    await page.waitForTimeout(1500);
+    // the scaling curve (queued behind the search) goes on in a fresh worker, count by count, until cancelled too
+    await cancelWhileRunning(page, '[data-testid="scaling-status"] .progress', "\\([0-3]\\/4\\)");
+    await page.waitForSelector('[data-testid="scaling-status-cancelled"]');
+    await page.waitForTimeout(1500); // no late result of either run appears
     expect(await page.locator('[data-testid="search-results"]').count()).toBe(0);
     expect(await page.locator('[data-testid="search-status"] .progress').count()).toBe(0);
-    // the scaling curve goes on in a fresh worker, count by count, until cancelled too
-    const scaling = page.locator('[data-testid="scaling-status"] .progress');
-    await page.waitForFunction(() => /\([0-3]\/4\)/.test(document.querySelector('[data-testid="scaling-status"] .progress')?.textContent ?? ""), undefined, { timeout: 60_000 });
-    await scaling.locator("button.cancel").click();
-    await page.waitForSelector('[data-testid="scaling-status-cancelled"]');
     expect(await page.locator('[data-testid="scaling-table"]').count()).toBe(0);
     await screenshot(page, "training-view-cancelled");
     expect(errors.filter((e) => !EXPECTED_404.test(e))).toEqual([]);
