@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const SITE = join(ROOT, "dist", "ui");
@@ -69,11 +70,20 @@ export async function openPage(browser: Browser, url: string, viewport = { width
   return { page, errors };
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a full-page screenshot as a CI artefact. A screenshot is a record, not an assertion: one that
+ * cannot be taken in time (a loaded machine) is reported, not failed.
+ */
+export async function screenshot(page: Page, name: string): Promise<string | undefined> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
+  try {
+    await page.screenshot({ path: file, fullPage: true, timeout: 45_000 });
+    return file;
+  } catch (e) {
+    console.warn(`screenshot ${name} not taken: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    return undefined;
+  }
 }
 
 /** The text of a results table cell: row key (data-row) and column key (data-col). */
@@ -99,4 +109,35 @@ export async function cancelWhileRunning(page: Page, progress: string, stillRunn
     [progress, stillRunning],
     { timeout: 60_000 },
   );
+}
+
+/**
+ * The built site and one browser for a test file: started before its tests (vitest's beforeAll),
+ * closed after them. Read `browser` and `url` inside tests (they exist once the suite has started).
+ */
+export function browserSuite(): { readonly browser: Browser; readonly url: string } {
+  const started: { browser?: Browser; site?: Awaited<ReturnType<typeof serveSite>> } = {};
+  beforeAll(async () => {
+    started.site = await serveSite();
+    started.browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await started.browser?.close();
+    await started.site?.close();
+  });
+  return {
+    get browser() {
+      return started.browser!;
+    },
+    get url() {
+      return started.site!.url;
+    },
+  };
+}
+
+/** Clicks what starts a download (a selector, or a function that clicks) and returns the file's name and text. */
+export async function download(page: Page, trigger: string | (() => Promise<unknown>)): Promise<{ name: string; text: string }> {
+  const click = typeof trigger === "string" ? () => page.locator(trigger).first().click() : trigger;
+  const [file] = await Promise.all([page.waitForEvent("download"), click()]);
+  return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, "utf8") };
 }

@@ -5,15 +5,14 @@
  * "—" with what is missing; a GEMM and a training comparison; URL state across a reload; JSON, CSV
  * and SVG downloads; a bad upload's field path; no console errors. Re-render timings are printed.
  */
-import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { type AssessResult, type CompareRow, type FactorValue, JOBS, type OpEstimate } from "../../src/core/app/index.js";
 import { fmtSi, fmtTime } from "../../src/core/report/table.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { assessRequest, compareRequest, opRequest } from "../../src/ui/views/compare/compare-requests.js";
 import { COMPARE_DEFAULTS, type CompareState } from "../../src/ui/views/compare/compare-state.js";
-import { browserAvailable, cancelWhileRunning, cell, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
+import { browserAvailable, browserSuite, cancelWhileRunning, cell, download, openPage, screenshot } from "./browser.js";
 
 const EXPECTED_404 = /api\/files|Failed to load resource: the server responded with a status of 404/;
 const catalog = nodeCatalog();
@@ -84,25 +83,12 @@ async function timedChange(page: Page, input: string, value: string, watch: stri
   );
 }
 
-async function download(page: Page, button: string): Promise<string> {
-  const [file] = await Promise.all([page.waitForEvent("download"), page.locator(button).first().click()]);
-  return readFileSync((await file.path())!, "utf8");
-}
 
 describe.skipIf(!browserAvailable)("Compare / assess view", () => {
-  let browser: Browser;
-  let site: { url: string; close(): Promise<void> };
+  const suite = browserSuite();
   const errors: string[] = [];
-  beforeAll(async () => {
-    site = await serveSite();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
   const open = async (hash: string) => {
-    const p = await openPage(browser, `${site.url}#/compare${hash}`);
+    const p = await openPage(suite.browser, `${suite.url}#/compare${hash}`);
     p.page.on("close", () => errors.push(...p.errors));
     return p.page;
   };
@@ -174,7 +160,7 @@ describe.skipIf(!browserAvailable)("Compare / assess view", () => {
       expect(await cell(page, "op-table", e.chip, "bound")).toBe(e.bound);
       expect(await cell(page, "op-table", e.chip, "achieved")).toBe(fmtSi(e.achieved_flops_per_s, "FLOP/s"));
     }
-    const csv = await download(page, '[aria-label="export compare-gemm"] [data-export="csv"]');
+    const csv = (await download(page, '[aria-label="export compare-gemm"] [data-export="csv"]')).text;
     expect(csv.split("\n")[0]).toBe("chip,latency,achieved,utilization,bound,bytes,energy,cost_model");
     expect(csv.split("\n").length).toBe(expected.length + 2);
     await page.close();
@@ -195,17 +181,17 @@ describe.skipIf(!browserAvailable)("Compare / assess view", () => {
     const page = await open("");
     await page.waitForSelector('[data-testid="chart-throughput"][data-rendered="true"]');
     const expected = JOBS.compare.run(compareRequest(state()), catalog);
-    const json = JSON.parse(await download(page, '[aria-label="export compare-llama-3.1-70b"] [data-export="json"]')) as typeof expected;
+    const json = JSON.parse((await download(page, '[aria-label="export compare-llama-3.1-70b"] [data-export="json"]')).text) as typeof expected;
     expect(json.rows.map((r) => r.chip)).toEqual(expected.rows.map((r) => r.chip));
     expect(json.rows[0]!.ok && json.rows[0]!.inference!.output_tokens_per_s).toBe(expected.rows[0]!.ok && expected.rows[0]!.inference!.output_tokens_per_s);
-    const csv = await download(page, '[aria-label="export compare-llama-3.1-70b"] [data-export="csv"]');
+    const csv = (await download(page, '[aria-label="export compare-llama-3.1-70b"] [data-export="csv"]')).text;
     expect(csv.split("\n")[0]).toBe("chip,dtype,tokens_per_s,ttft,tpot,memory,fits,usd_per_mtok,energy");
-    const svg = await download(page, '[data-testid="chart-throughput"] ~ button[data-export="svg"]');
+    const svg = (await download(page, '[data-testid="chart-throughput"] ~ button[data-export="svg"]')).text;
     expect(svg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
     await page.locator('[data-testid="top-choice"]').waitFor({ timeout: 60_000 });
-    const assess = JSON.parse(await download(page, '[aria-label="export assess"] [data-export="json"]')) as AssessResult;
+    const assess = JSON.parse((await download(page, '[aria-label="export assess"] [data-export="json"]')).text) as AssessResult;
     expect(assess.ranking!.top).toBe(JOBS.assess.run(assessRequest(state()), catalog).ranking!.top);
-    const factorSvg = await download(page, '[data-testid="factor-chart"] ~ button[data-export="svg"]');
+    const factorSvg = (await download(page, '[data-testid="factor-chart"] ~ button[data-export="svg"]')).text;
     expect(factorSvg).toContain("rank (1 = best)");
     await page.close();
   }, 120_000);

@@ -3,7 +3,6 @@
  * beside their lines, a saved variant is offered and used by the Compare view, the systolic heat map
  * has one cell per layer and metric with the job's numbers, bad uploads, URL state, exports.
  */
-import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chipFigures, JOBS } from "../../src/core/app/index.js";
@@ -13,18 +12,13 @@ import { COMPARE_DEFAULTS } from "../../src/ui/views/compare/compare-state.js";
 import { figureValueText } from "../../src/ui/views/designer/figure-text.js";
 import { quickCheckDtype, quickCheckRequest } from "../../src/ui/views/designer/quick-check.js";
 import { SYSTOLIC_DEFAULTS, systolicRequest } from "../../src/ui/views/designer/systolic-request.js";
-import { browserAvailable, cell, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
+import { browserAvailable, cell, download, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
 
 const catalog = nodeCatalog();
 const realErrors = (errors: string[]) => errors.filter((e) => !/404/.test(e));
 
 async function setEditor(page: Page, text: string): Promise<void> {
   await page.locator('[data-testid="variant-yaml"]').fill(text);
-}
-
-async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
-  const [d] = await Promise.all([page.waitForEvent("download"), click()]);
-  return { name: d.suggestedFilename(), text: readFileSync((await d.path())!, "utf8") };
 }
 
 describe.skipIf(!browserAvailable)("Chip designer view", () => {

@@ -4,16 +4,15 @@
  * names the op; inputs change like a user changes them; URL state across a reload; JSON, CSV and SVG
  * downloads; a bad upload's field path; no console errors. The re-render time is printed.
  */
-import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { type BreakdownResult, JOBS, type OpEstimate } from "../../src/core/app/index.js";
 import { BOUND_COLOURS } from "../../src/core/charts/palette.js";
 import { fmtSi, fmtTime } from "../../src/core/report/table.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { breakdownRequest, gemmRequest } from "../../src/ui/views/roofline/roofline-requests.js";
 import { ROOFLINE_DEFAULTS, type RooflineState } from "../../src/ui/views/roofline/roofline-state.js";
-import { browserAvailable, cell, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
+import { browserAvailable, browserSuite, cell, download, openPage, screenshot } from "./browser.js";
 
 const EXPECTED_404 = /api\/files|Failed to load resource: the server responded with a status of 404/;
 const catalog = nodeCatalog();
@@ -40,25 +39,12 @@ async function expectOpsTable(page: Page, ops: readonly OpNumbers[]): Promise<vo
   }
 }
 
-async function download(page: Page, button: string): Promise<string> {
-  const [file] = await Promise.all([page.waitForEvent("download"), page.locator(button).first().click()]);
-  return readFileSync((await file.path())!, "utf8");
-}
 
 describe.skipIf(!browserAvailable)("Roofline view", () => {
-  let browser: Browser;
-  let site: { url: string; close(): Promise<void> };
+  const suite = browserSuite();
   const errors: string[] = [];
-  beforeAll(async () => {
-    site = await serveSite();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
   const open = async (hash: string) => {
-    const p = await openPage(browser, `${site.url}#/roofline${hash}`);
+    const p = await openPage(suite.browser, `${suite.url}#/roofline${hash}`);
     p.page.on("close", () => errors.push(...p.errors));
     return p.page;
   };
@@ -137,14 +123,14 @@ describe.skipIf(!browserAvailable)("Roofline view", () => {
     const page = await open("");
     await page.waitForSelector('[data-testid="roofline-chart"][data-rendered="true"]');
     const pass = JOBS.breakdown.run(breakdownRequest(state()), catalog);
-    const json = JSON.parse(await download(page, '[aria-label="export roofline-nvidia-h100-sxm"] [data-export="json"]')) as { roofline: { ops: unknown[]; memory_bandwidth_bytes_per_s: number }; result: BreakdownResult };
+    const json = JSON.parse((await download(page, '[aria-label="export roofline-nvidia-h100-sxm"] [data-export="json"]')).text) as { roofline: { ops: unknown[]; memory_bandwidth_bytes_per_s: number }; result: BreakdownResult };
     expect(json.result.time_s).toBe(pass.time_s);
     expect(json.roofline.ops.length).toBe(pass.ops.length);
     expect(json.roofline.memory_bandwidth_bytes_per_s).toBe(catalog.chip("nvidia-h100-sxm").memory.main.bandwidth_bytes_per_s);
-    const csv = await download(page, '[aria-label="export roofline-nvidia-h100-sxm"] [data-export="csv"]');
+    const csv = (await download(page, '[aria-label="export roofline-nvidia-h100-sxm"] [data-export="csv"]')).text;
     expect(csv.split("\n")[0]).toBe("op,kind,repeat,flops,bytes,time,intensity,achieved,bound");
     expect(csv.trim().split("\n").length).toBe(pass.ops.length + 1);
-    const svg = await download(page, '[data-testid="roofline-chart"] ~ button[data-export="svg"]');
+    const svg = (await download(page, '[data-testid="roofline-chart"] ~ button[data-export="svg"]')).text;
     expect(svg).toMatch(/^<svg[\s\S]*Roofline: nvidia-h100-sxm[\s\S]*<\/svg>\s*$/);
     await page.close();
   }, 120_000);

@@ -5,14 +5,14 @@
  * field, the URL survives a reload, the exports download, and the console stays clean.
  */
 import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { parse as parseYaml } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { JOBS, type PlanDeployment, type ServingPlan } from "../../src/core/app/index.js";
 import { fmtBytes, fmtSi } from "../../src/core/report/table.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { deploymentKey, planRequestOf, SERVING_VIEW_DEFAULTS, simulationRequestOf } from "../../src/ui/views/serving/serving-request.js";
-import { browserAvailable, cancelWhileRunning, cell, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
+import { browserAvailable, browserSuite, cancelWhileRunning, cell, download, openPage, screenshot } from "./browser.js";
 
 const EXPECTED_404 = /api\/files|Failed to load resource: the server responded with a status of 404/;
 const ROWS = '[data-testid="deployment-table"] tbody tr';
@@ -46,26 +46,13 @@ async function expectSimulation(page: Page, s: State, d: PlanDeployment) {
   expect(await cell(page, "latency-table", "TPOT", "p50")).toBe(ms(m.tpot_s.p50));
 }
 
-async function download(page: Page, selector: string): Promise<{ name: string; text: string }> {
-  const [d] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
-  return { name: d.suggestedFilename(), text: readFileSync((await d.path())!, "utf8") };
-}
 
 describe.skipIf(!browserAvailable)("serving planner view", () => {
-  let browser: Browser;
-  let site: { url: string; close(): Promise<void> };
+  const suite = browserSuite();
   const plan = (s: State) => JOBS["serving-plan"].run(planRequestOf(s), nodeCatalog());
-  beforeAll(async () => {
-    site = await serveSite();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
 
   it("shows the engine's deployments and simulation, simulates a keyboard-chosen deployment, and re-plans on an input change", async () => {
-    const { page, errors } = await openPage(browser, `${site.url}#/serving`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}#/serving`);
     await page.waitForSelector(ROWS, { timeout: 90_000 });
     const expected = plan(SERVING_VIEW_DEFAULTS);
     expect(expected.deployments.length).toBeGreaterThan(2);
@@ -98,7 +85,7 @@ describe.skipIf(!browserAvailable)("serving planner view", () => {
     const s = { ...SERVING_VIEW_DEFAULTS, output: "128" };
     const expected = plan(s);
     const second = expected.deployments[1]!;
-    const { page, errors } = await openPage(browser, `${site.url}#/serving?output=128`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}#/serving?output=128`);
     await page.waitForSelector(ROWS, { timeout: 90_000 });
     await page.click(`${ROWS}[data-row="${deploymentKey(second)}"]`);
     await page.waitForFunction(() => location.hash.includes("pick="));
@@ -126,7 +113,7 @@ describe.skipIf(!browserAvailable)("serving planner view", () => {
   }, 240_000);
 
   it("names the field of a bad input", async () => {
-    const { page } = await openPage(browser, `${site.url}#/serving`);
+    const { page } = await openPage(suite.browser, `${suite.url}#/serving`);
     await page.fill('input[name="slo"]', "ttft=fast");
     expect(await page.locator('.results [role="alert"] code.path').innerText()).toBe("slo");
     await page.fill('input[name="slo"]', "ttft=500ms");
@@ -136,7 +123,7 @@ describe.skipIf(!browserAvailable)("serving planner view", () => {
   }, 60_000);
 
   it("refuses a bad chip upload with its field path", async () => {
-    const { page } = await openPage(browser, `${site.url}#/serving`);
+    const { page } = await openPage(suite.browser, `${suite.url}#/serving`);
     await page.setInputFiles('[data-testid="upload"]', { name: "bad-chip.yaml", mimeType: "text/yaml", buffer: Buffer.from("extends: nvidia-h100-sxm\nid: bad-chip\nmemory:\n  main:\n    bandwidth: fast\n") });
     const alert = page.locator('.workspace [role="alert"]');
     await alert.waitFor();
@@ -148,7 +135,7 @@ describe.skipIf(!browserAvailable)("serving planner view", () => {
     const text = readFileSync(new URL("../../examples/h100-fast.yaml", import.meta.url), "utf8");
     const s = { ...SERVING_VIEW_DEFAULTS, chips: "h100-fast", precisions: "fp8" };
     const expected = JOBS["serving-plan"].run({ ...planRequestOf(s), chips: [{ id: "h100-fast", ...(parseYaml(text) as object) }] }, nodeCatalog());
-    const { page, errors } = await openPage(browser, `${site.url}#/serving?chips=h100-fast&precisions=fp8`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}#/serving?chips=h100-fast&precisions=fp8`);
     await page.setInputFiles('[data-testid="upload"]', { name: "h100-fast.yaml", mimeType: "text/yaml", buffer: Buffer.from(text) });
     await page.waitForSelector('.workspace li:has-text("h100-fast")');
     const first = expected.deployments[0]!;
@@ -161,7 +148,7 @@ describe.skipIf(!browserAvailable)("serving planner view", () => {
   }, 120_000);
 
   it("stops a running plan on Cancel: the progress goes and no result of it appears", async () => {
-    const { page, errors } = await openPage(browser, `${site.url}#/serving?model=llama-3.1-70b&rate=20/s&precisions=bf16,fp8,int8,w4a16&chips=nvidia-h100-sxm,amd-mi300x,nvidia-a100-sxm-80gb,amd-mi325x`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}#/serving?model=llama-3.1-70b&rate=20/s&precisions=bf16,fp8,int8,w4a16&chips=nvidia-h100-sxm,amd-mi300x,nvidia-a100-sxm-80gb,amd-mi325x`);
     const progress = page.locator('[data-testid="plan-status"] .progress');
     await cancelWhileRunning(page, '[data-testid="plan-status"] .progress');
     await page.waitForSelector('[data-testid="plan-status-cancelled"]');

@@ -5,14 +5,14 @@
  * field path, the URL survives a reload, the exports download, and the console stays clean.
  */
 import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { parse as parseYaml } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { JOBS, layoutLabel, type TrainingSearchResult } from "../../src/core/app/index.js";
 import { fmtBytes, fmtPct, fmtTime } from "../../src/core/report/table.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { scalingRequestOf, searchRequestOf, TRAINING_VIEW_DEFAULTS } from "../../src/ui/views/training/training-request.js";
-import { browserAvailable, cancelWhileRunning, cell, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
+import { browserAvailable, browserSuite, cancelWhileRunning, cell, download, openPage, screenshot } from "./browser.js";
 
 const EXPECTED_404 = /api\/files|Failed to load resource: the server responded with a status of 404/;
 const ROWS = '[data-testid="layout-table"] tbody tr';
@@ -30,27 +30,14 @@ async function expectTable(page: Page, r: TrainingSearchResult) {
   expect(await page.locator(`${ROWS} td[data-col="layout"]`).allInnerTexts()).toEqual(r.top.map((e) => layoutLabel(e.layout)));
 }
 
-async function download(page: Page, selector: string): Promise<{ name: string; text: string }> {
-  const [d] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
-  return { name: d.suggestedFilename(), text: readFileSync((await d.path())!, "utf8") };
-}
 
 describe.skipIf(!browserAvailable)("training planner view", () => {
-  let browser: Browser;
-  let site: { url: string; close(): Promise<void> };
+  const suite = browserSuite();
   const catalog = nodeCatalog();
   const search = (s: Partial<typeof TRAINING_VIEW_DEFAULTS>) => JOBS["training-search"].run(searchRequestOf({ ...TRAINING_VIEW_DEFAULTS, ...s }), catalog);
-  beforeAll(async () => {
-    site = await serveSite();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
 
   it("shows the engine's layouts and scaling curve, a keyboard-chosen layout's breakdowns, and re-runs on an input change", async () => {
-    const { page, errors } = await openPage(browser, `${site.url}#/training`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}#/training`);
     await page.waitForSelector(ROWS, { timeout: 90_000 });
     const expected = search({});
     await expectTable(page, expected);
@@ -97,7 +84,7 @@ describe.skipIf(!browserAvailable)("training planner view", () => {
   it("keeps the inputs and the chosen layout across a reload, and exports JSON, CSV and SVG", async () => {
     const expected = search({ batch: "64" });
     const key = layoutLabel(expected.top[1]!.layout);
-    const { page, errors } = await openPage(browser, `${site.url}#/training?batch=64`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}#/training?batch=64`);
     await page.waitForSelector(ROWS, { timeout: 90_000 });
     await page.click(`${ROWS}[data-row="${key}"]`);
     await page.waitForFunction(() => location.hash.includes("pick="));
@@ -122,7 +109,7 @@ describe.skipIf(!browserAvailable)("training planner view", () => {
   }, 180_000);
 
   it("refuses a bad chip upload with its field path", async () => {
-    const { page } = await openPage(browser, `${site.url}#/training`);
+    const { page } = await openPage(suite.browser, `${suite.url}#/training`);
     await page.setInputFiles('[data-testid="upload"]', { name: "bad-chip.yaml", mimeType: "text/yaml", buffer: Buffer.from("extends: nvidia-h100-sxm\nid: bad-chip\nmemory:\n  main:\n    bandwidth: fast\n") });
     const alert = page.locator('.workspace [role="alert"]');
     await alert.waitFor();
@@ -134,7 +121,7 @@ describe.skipIf(!browserAvailable)("training planner view", () => {
     const text = readFileSync(new URL("../../examples/h100-fast.yaml", import.meta.url), "utf8");
     const inline = { id: "h100-fast", ...(parseYaml(text) as object) };
     const expected = JOBS["training-search"].run({ ...searchRequestOf(TRAINING_VIEW_DEFAULTS), chip: inline }, catalog);
-    const { page, errors } = await openPage(browser, `${site.url}#/training?chip=h100-fast`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}#/training?chip=h100-fast`);
     await page.setInputFiles('[data-testid="upload"]', { name: "h100-fast.yaml", mimeType: "text/yaml", buffer: Buffer.from(text) });
     await page.waitForFunction(() => document.querySelector('[data-testid="search-results"] .summary')?.textContent?.includes("h100-fast") && !document.querySelector('[data-testid="search-status"] .progress'), undefined, { timeout: 90_000 });
     await expectTable(page, expected);
@@ -143,7 +130,7 @@ describe.skipIf(!browserAvailable)("training planner view", () => {
   }, 120_000);
 
   it("names the field of a bad input", async () => {
-    const { page } = await openPage(browser, `${site.url}#/training`);
+    const { page } = await openPage(suite.browser, `${suite.url}#/training`);
     await page.fill('input[name="chips"]', "0");
     expect(await page.locator('.results [role="alert"] code.path').innerText()).toBe("chips");
     expect(await page.locator('.results [role="alert"]').innerText()).toContain("chips must be a positive whole number");
@@ -152,7 +139,7 @@ describe.skipIf(!browserAvailable)("training planner view", () => {
   }, 60_000);
 
   it("stops a running search on Cancel: the progress goes and no result of it appears; the scaling curve counts its chip counts", async () => {
-    const { page, errors } = await openPage(browser, `${site.url}#/training?model=mixtral-8x22b&chips=1024&batch=2048&seq=8192&counts=256,512,1024,2048`);
+    const { page, errors } = await openPage(suite.browser, `${suite.url}#/training?model=mixtral-8x22b&chips=1024&batch=2048&seq=8192&counts=256,512,1024,2048`);
     const progress = page.locator('[data-testid="search-status"] .progress');
     await cancelWhileRunning(page, '[data-testid="search-status"] .progress');
     await page.waitForSelector('[data-testid="search-status-cancelled"]');
