@@ -141,3 +141,16 @@ export async function download(page: Page, trigger: string | (() => Promise<unkn
   const [file] = await Promise.all([page.waitForEvent("download"), click()]);
   return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, "utf8") };
 }
+
+/** A chip file with a bad figure: what every view's upload must refuse, naming the field. */
+export const BAD_CHIP_FILE = { name: "bad-chip.yaml", mimeType: "text/yaml", buffer: Buffer.from("extends: nvidia-h100-sxm\nid: bad-chip\nmemory:\n  main:\n    bandwidth: fast\n") };
+
+/** Uploads BAD_CHIP_FILE and checks the workspace's alert names its field path (and that it was not added). */
+export async function expectBadUploadRefused(page: Page): Promise<void> {
+  await page.setInputFiles('[data-testid="upload"]', BAD_CHIP_FILE);
+  const alert = page.locator('.workspace [role="alert"]');
+  await alert.waitFor();
+  const text = await alert.innerText();
+  if (!/memory\.main\.bandwidth/.test(text)) throw new Error(`the upload error does not name memory.main.bandwidth: ${text}`);
+  if ((await page.locator('.workspace ul.specs li:has-text("bad-chip")').count()) !== 0) throw new Error("the bad chip joined the workspace");
+}

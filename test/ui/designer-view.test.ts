@@ -3,8 +3,8 @@
  * beside their lines, a saved variant is offered and used by the Compare view, the systolic heat map
  * has one cell per layer and metric with the job's numbers, bad uploads, URL state, exports.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { chipFigures, JOBS } from "../../src/core/app/index.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { compareRequest } from "../../src/ui/views/compare/compare-requests.js";
@@ -12,7 +12,7 @@ import { COMPARE_DEFAULTS } from "../../src/ui/views/compare/compare-state.js";
 import { figureValueText } from "../../src/ui/views/designer/figure-text.js";
 import { quickCheckDtype, quickCheckRequest } from "../../src/ui/views/designer/quick-check.js";
 import { SYSTOLIC_DEFAULTS, systolicRequest } from "../../src/ui/views/designer/systolic-request.js";
-import { browserAvailable, cell, download, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
+import { browserAvailable, browserSuite, cell, download, openPage, screenshot } from "./browser.js";
 
 const catalog = nodeCatalog();
 const realErrors = (errors: string[]) => errors.filter((e) => !/404/.test(e));
@@ -22,22 +22,14 @@ async function setEditor(page: Page, text: string): Promise<void> {
 }
 
 describe.skipIf(!browserAvailable)("Chip designer view", () => {
-  let site: Awaited<ReturnType<typeof serveSite>>;
-  let browser: Browser;
+  const suite = browserSuite();
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    site = await serveSite();
-    browser = await launchBrowser();
-    ({ page, errors } = await openPage(browser, `${site.url}#/designer`));
+    ({ page, errors } = await openPage(suite.browser, `${suite.url}#/designer`));
     await page.waitForSelector('[data-testid="figures-table"]', { timeout: 60_000 });
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
 
   it("picking a chip shows its architecture and every figure equal to the Chip object's", async () => {
     await page.waitForSelector('[data-testid="systolic-heatmap"][data-rendered="true"]', { timeout: 60_000 }); // page settled: time the change alone
@@ -111,7 +103,7 @@ describe.skipIf(!browserAvailable)("Chip designer view", () => {
     await page.locator('[data-testid="save-variant"]').click();
     await page.waitForSelector('[data-testid="saved"]');
 
-    await page.goto(`${site.url}#/compare`);
+    await page.goto(`${suite.url}#/compare`);
     const box = page.locator('input[name="chips"][value="mi300x-fast"]');
     await box.waitFor({ timeout: 30_000 });
     await box.check();
@@ -122,7 +114,7 @@ describe.skipIf(!browserAvailable)("Chip designer view", () => {
     const row = expected.rows.find((r) => r.chip === "mi300x-fast")!;
     expect(row.ok).toBe(true);
     expect(await cell(page, "compare-table", "mi300x-fast", "tokens_per_s")).toBe(row.ok ? row.inference!.output_tokens_per_s.toFixed(1) : "");
-    await page.goto(`${site.url}#/designer?chip=amd-mi300x`);
+    await page.goto(`${suite.url}#/designer?chip=amd-mi300x`);
     await page.waitForSelector('[data-testid="figures-table"]', { timeout: 60_000 });
   }, 180_000);
 

@@ -4,35 +4,27 @@
  * the view says estimation is issue #12 (and with it, shows the job's rates and bottleneck).
  */
 import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { JOBS } from "../../src/core/app/index.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { PIPELINE_EXAMPLE } from "../../src/ui/views/pipeline/pipeline-example.js";
 import { readPipelineFile } from "../../src/ui/views/pipeline/pipeline-file.js";
 import { pipelineResultTable, runPipeline } from "../../src/ui/views/pipeline/pipeline-result.js";
-import { browserAvailable, launchBrowser, openPage, screenshot, serveSite } from "./browser.js";
+import { browserAvailable, browserSuite, openPage, screenshot } from "./browser.js";
 
 const THREE = "kind: pipeline\nname: three stages\nstages:\n  - name: camera\n    rate_per_s: 60\n    link: { bandwidth_bytes_per_s: 1e9, bytes_per_item: 1000000 }\n  - name: isp\n    rate_per_s: 240\n  - name: npu\n    chip: nvidia-jetson-orin-nano-8gb\n    workload: { model: mobilenet-v2 }\n";
 const stageNames = (page: Page) => page.locator('[data-testid="pipeline-diagram"] g.stage').evaluateAll((els) => els.map((e) => e.getAttribute("data-stage")));
 
 describe.skipIf(!browserAvailable)("Pipeline view", () => {
-  let site: Awaited<ReturnType<typeof serveSite>>;
-  let browser: Browser;
+  const suite = browserSuite();
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    site = await serveSite();
-    browser = await launchBrowser();
-    ({ page, errors } = await openPage(browser, `${site.url}#/pipeline`));
+    ({ page, errors } = await openPage(suite.browser, `${suite.url}#/pipeline`));
     await page.waitForSelector('[data-testid="pipeline-diagram"] svg', { timeout: 60_000 });
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
 
   it("draws the example's stages, and says estimation is issue #12 while the engine has no pipeline job", async () => {
     const file = readPipelineFile(PIPELINE_EXAMPLE).file!;

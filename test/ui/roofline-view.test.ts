@@ -12,7 +12,7 @@ import { fmtSi, fmtTime } from "../../src/core/report/table.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { breakdownRequest, gemmRequest } from "../../src/ui/views/roofline/roofline-requests.js";
 import { ROOFLINE_DEFAULTS, type RooflineState } from "../../src/ui/views/roofline/roofline-state.js";
-import { browserAvailable, browserSuite, cell, download, openPage, screenshot } from "./browser.js";
+import { browserAvailable, browserSuite, cell, download, expectBadUploadRefused, openPage, screenshot } from "./browser.js";
 
 const EXPECTED_404 = /api\/files|Failed to load resource: the server responded with a status of 404/;
 const catalog = nodeCatalog();
@@ -138,10 +138,7 @@ describe.skipIf(!browserAvailable)("Roofline view", () => {
   it("refuses a bad chip upload with the field path of the error", async () => {
     const page = await open("");
     await page.waitForSelector('[data-testid="roofline-table"] tbody tr');
-    await page.setInputFiles('[data-testid="upload"]', { name: "bad-chip.yaml", mimeType: "text/yaml", buffer: Buffer.from("extends: nvidia-h100-sxm\nid: bad-chip\nmemory:\n  main:\n    bandwidth: fast\n") });
-    const alert = page.locator('.workspace [role="alert"]');
-    await alert.waitFor();
-    expect(await alert.innerText()).toMatch(/memory\.main\.bandwidth/);
+    await expectBadUploadRefused(page);
     await page.close();
   }, 60_000);
 

@@ -12,7 +12,7 @@ import { JOBS, type PlanDeployment, type ServingPlan } from "../../src/core/app/
 import { fmtBytes, fmtSi } from "../../src/core/report/table.js";
 import { nodeCatalog } from "../../src/node/node-catalog.js";
 import { deploymentKey, planRequestOf, SERVING_VIEW_DEFAULTS, simulationRequestOf } from "../../src/ui/views/serving/serving-request.js";
-import { browserAvailable, browserSuite, cancelWhileRunning, cell, download, openPage, screenshot } from "./browser.js";
+import { browserAvailable, browserSuite, cancelWhileRunning, cell, download, expectBadUploadRefused, openPage, screenshot } from "./browser.js";
 
 const EXPECTED_404 = /api\/files|Failed to load resource: the server responded with a status of 404/;
 const ROWS = '[data-testid="deployment-table"] tbody tr';
@@ -124,10 +124,7 @@ describe.skipIf(!browserAvailable)("serving planner view", () => {
 
   it("refuses a bad chip upload with its field path", async () => {
     const { page } = await openPage(suite.browser, `${suite.url}#/serving`);
-    await page.setInputFiles('[data-testid="upload"]', { name: "bad-chip.yaml", mimeType: "text/yaml", buffer: Buffer.from("extends: nvidia-h100-sxm\nid: bad-chip\nmemory:\n  main:\n    bandwidth: fast\n") });
-    const alert = page.locator('.workspace [role="alert"]');
-    await alert.waitFor();
-    expect(await alert.innerText()).toMatch(/memory\.main\.bandwidth/);
+    await expectBadUploadRefused(page);
     await page.context().close();
   }, 60_000);
 

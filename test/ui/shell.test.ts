@@ -4,7 +4,7 @@
  * request leaving the site (offline-capable: no CDN, no remote fonts). Timings are printed.
  */
 import { describe, expect, it } from "vitest";
-import { browserAvailable, browserSuite, openPage, screenshot, serveSite } from "./browser.js";
+import { browserAvailable, browserSuite, expectBadUploadRefused, openPage, screenshot, serveSite } from "./browser.js";
 
 const EXPECTED_404 = /api\/files|Failed to load resource: the server responded with a status of 404/;
 
@@ -120,10 +120,7 @@ describe.skipIf(!browserAvailable)("web workbench shell", () => {
   it("refuses a bad chip upload with the field path of each error", async () => {
     const { page } = await openPage(suite.browser, `${suite.url}#/compare`);
     await page.waitForSelector('[data-testid="compare-table"]');
-    await page.setInputFiles('[data-testid="upload"]', { name: "bad-chip.yaml", mimeType: "text/yaml", buffer: Buffer.from("extends: nvidia-h100-sxm\nid: bad-chip\nmemory:\n  main:\n    bandwidth: fast\n") });
-    const alert = page.locator('.workspace [role="alert"]');
-    await alert.waitFor();
-    expect(await alert.innerText()).toMatch(/memory\.main\.bandwidth/);
+    await expectBadUploadRefused(page);
     expect(await page.locator(".workspace ul.specs").count()).toBe(0);
     await screenshot(page, "shell-bad-upload");
     await page.context().close();

@@ -5,7 +5,7 @@
  * runs the `op` job on each chip.
  */
 import type { CompareResult, FactorKey, OpEstimate } from "../../core/app/index.js";
-import { DataTable } from "../components/data-table.js";
+import { DataTable, tableCsv } from "../components/data-table.js";
 import { ErrorBox } from "../components/error-box.js";
 import { ExportButtons } from "../components/export-buttons.js";
 import type { Engine } from "../engine/engine.js";
@@ -16,7 +16,6 @@ import { AssessPanel } from "./compare/assess-panel.js";
 import { compareCharts, opCharts } from "./compare/compare-chart-data.js";
 import { MetricCharts } from "./compare/compare-charts.js";
 import { INFERENCE_COLUMNS, OP_COLUMNS, TRAINING_COLUMNS } from "./compare/compare-columns.js";
-import { tableCsv } from "./shared/table-csv.js";
 import { assessRequest, compareRequest, opRequest, weightsOf } from "./compare/compare-requests.js";
 import { COMPARE_DEFAULTS, type CompareState, weightKey } from "./compare/compare-state.js";
 import { WorkloadInputs } from "./compare/workload-inputs.js";

@@ -6,7 +6,7 @@
 import { useMemo } from "preact/hooks";
 import { chipRoofs, type Chip } from "../../core/app/index.js";
 import { type RooflineInput, rooflineSpec } from "../../core/charts/index.js";
-import { DataTable } from "../components/data-table.js";
+import { DataTable, tableCsv } from "../components/data-table.js";
 import { ErrorBox } from "../components/error-box.js";
 import { ExportButtons } from "../components/export-buttons.js";
 import { VegaChart } from "../components/vega-chart.js";
@@ -14,7 +14,6 @@ import type { Engine } from "../engine/engine.js";
 import { useJob } from "../engine/use-job.js";
 import { useViewState } from "../state/url-state.js";
 import { specRef } from "../workspace/workspace.js";
-import { tableCsv } from "./shared/table-csv.js";
 import { RooflineInputs } from "./roofline/roofline-inputs.js";
 import { breakdownRequest, gemmRequest } from "./roofline/roofline-requests.js";
 import { breakdownRows, opRows, ROOFLINE_COLUMNS, type RooflineRow } from "./roofline/roofline-rows.js";

@@ -8,7 +8,8 @@ import type { ServingPlan, ServingPlanJobRequest } from "../../core/app/index.js
 import { ErrorBox } from "../components/error-box.js";
 import { ExportButtons } from "../components/export-buttons.js";
 import { JobStatus } from "../components/job-status.js";
-import { SelectableTable, tableCsv } from "../components/selectable-table.js";
+import { tableCsv } from "../components/data-table.js";
+import { SelectableTable } from "../components/selectable-table.js";
 import type { Engine } from "../engine/engine.js";
 import { useWorkerJob } from "../engine/use-job.js";
 import { useViewState } from "../state/url-state.js";

@@ -11,7 +11,7 @@ import { ExportButtons } from "../../components/export-buttons.js";
 import { Progress } from "../../components/progress.js";
 import { VegaChart } from "../../components/vega-chart.js";
 import { useWorkerJob } from "../../engine/use-job.js";
-import { tableCsv } from "../shared/table-csv.js";
+import { tableCsv } from "../../components/data-table.js";
 import { FACTOR_COLUMNS, FactorTable, factorRows } from "./factor-table.js";
 import { FlipsList } from "./flips-list.js";
 import { RankingTable } from "./ranking-table.js";

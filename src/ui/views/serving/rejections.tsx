@@ -1,8 +1,7 @@
 /** Why the other candidates fail: one line per rejected chip × precision × layout, with its reason. */
 import type { PlanRejection, ServingPlan } from "../../../core/app/index.js";
-import { DataTable, type Column } from "../../components/data-table.js";
+import { DataTable, type Column, tableCsv } from "../../components/data-table.js";
 import { ExportButtons } from "../../components/export-buttons.js";
-import { tableCsv } from "../../components/selectable-table.js";
 
 const COLUMNS: ReadonlyArray<Column<PlanRejection>> = [
   { key: "chip", label: "Chip", value: (r) => r.chip },
