@@ -77,4 +77,5 @@ export { catalogFromLookups, contextsFrom, type LookupCatalogOptions } from "./l
 export { openPackedCatalog, createCatalogLookups, type CatalogLookups, type PackedCatalog, type SpecSupport, type SpecSupportLoader } from "../catalog/index.js";
 export { chipFigures, chipHeadline, type ChipFigure, type ChipHeadline } from "./chip-figures.js";
 export { parseTopologyCsv, type LayerSpec, type SystolicConfig, type SystolicLayerResult, type Dataflow } from "../systolic/index.js";
+export { ALEXNET_CSV, RESNET50_CSV } from "../systolic/builtin-topologies.js";
 export { layerGemms } from "./jobs/precision-model-job.js";

@@ -4,8 +4,7 @@
  * topology (AlexNet, ResNet-50 convolutions) or one transformer layer's GEMMs of a catalog model
  * (QKV, attention output, FFN up, FFN down for `tokens` tokens, as the precision job sizes them).
  */
-import { type Catalog, type Dataflow, type LayerSpec, layerGemms, parseTopologyCsv, type SystolicConfig, type SystolicJobRequest } from "../../../core/app/index.js";
-import { ALEXNET_CSV, RESNET50_CSV } from "./systolic-topologies.js";
+import { ALEXNET_CSV, type Catalog, type Dataflow, type LayerSpec, layerGemms, parseTopologyCsv, RESNET50_CSV, type SystolicConfig, type SystolicJobRequest } from "../../../core/app/index.js";
 
 export const SYSTOLIC_DEFAULTS = { rows: "32", cols: "32", dataflow: "ws", ifmap_kb: "512", filter_kb: "512", ofmap_kb: "256", topology: "alexnet", gemm_model: "bert-base", tokens: "128" };
 export type SystolicInputs = typeof SYSTOLIC_DEFAULTS;

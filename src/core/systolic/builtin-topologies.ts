@@ -1,4 +1,8 @@
-/** Built-in topologies for the designer's systolic panel: SCALE-Sim topology CSV text (test/fixtures/scalesim). */
+/**
+ * Built-in network topologies for the systolic simulator, as SCALE-Sim topology CSV text (the same
+ * layer tables as SCALE-Sim's topologies/conv_nets/alexnet.csv and Resnet50.csv, copied in
+ * test/fixtures/scalesim): a front end offers them without reading files (the web UI's designer).
+ */
 export const ALEXNET_CSV = `Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,
 Conv1     ,224         ,224        ,11           ,11          ,3       ,96        ,4      ,
 Conv2     ,27         ,27        ,5            ,5           ,96      ,256       ,1      ,
