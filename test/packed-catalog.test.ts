@@ -98,6 +98,9 @@ describe("packedCatalog (the browser's Catalog over dist/catalog.pack)", () => {
     expect(spec.category).toBe("decoder-llm");
     expect(spec).toMatchObject({ layers: config.num_hidden_layers, hidden_size: config.hidden_size });
     expect(spec).toEqual(node.model(config));
+    // an id given beside the config (a browser upload named qwen2.5-7b.json) names the model
+    expect(packed.model({ id: "qwen2.5-7b", ...config }).id).toBe("qwen2.5-7b");
+    expect(spec.id).toBe("qwen2");
   });
 
   it("gives a chip without a catalog system the generic node built from its own link", () => {

@@ -76,7 +76,11 @@ export function createModelLookup(store: CatalogStore, support: SpecSupportLoade
     load: (idOrPath) => loadDetailed(aliasMap().get(idOrPath.toLowerCase()) ?? idOrPath).spec,
     fromObject(raw, file) {
       const { isHfConfig, importHfConfig, parseModelSpec } = support();
-      if (isHfConfig(raw)) return importHfConfig(raw, file ? { file } : {}).spec;
+      if (isHfConfig(raw)) {
+        // an inline config.json may carry the id its owner gave it (a front end's upload of qwen2.5-7b.json)
+        const id = typeof (raw as { id?: unknown }).id === "string" ? (raw as { id: string }).id : undefined;
+        return importHfConfig(raw, { ...(file ? { file } : {}), ...(id ? { id } : {}) }).spec;
+      }
       return parseModelSpec(resolveExtends(raw, file, []), file);
     },
   };
