@@ -36,6 +36,12 @@ export default defineConfig({
     target: "es2022",
     chunkSizeWarningLimit: 1200,
     reportCompressedSize: false,
+    rollupOptions: {
+      output: {
+        // the engine (core + zod + yaml) as one chunk named for what it is, shared by the page and the worker
+        manualChunks: (id) => (/[\\/]src[\\/]core[\\/]|[\\/]node_modules[\\/](zod|yaml)[\\/]/.test(id) ? "engine" : undefined),
+      },
+    },
   },
   worker: { format: "es" },
   server: { host: "127.0.0.1", proxy: { "/api": "http://127.0.0.1:8787" } },
