@@ -5,9 +5,11 @@
  * engine before it joins the workspace; a bad one shows each error with its field path.
  */
 import { useState } from "preact/hooks";
+import { parseScenario } from "../../core/app/index.js";
 import { XpusimError, error as diagnostic } from "../../core/diagnostics/diagnostic.js";
 import { ErrorBox } from "../components/error-box.js";
 import type { Engine } from "../engine/engine.js";
+import { scenarioLink } from "./scenario-link.js";
 import { guessKind, parseSpecText, putSpec, removeSpec, type SpecKind, type UserSpec, useWorkspace } from "./workspace.js";
 
 /** Checks a spec with the engine (the same validation the CLI runs); throws XpusimError with paths. */
@@ -15,6 +17,7 @@ export function checkSpec(engine: Engine, spec: UserSpec): void {
   const doc = parseSpecText(spec.text);
   if (spec.kind === "chip") engine.catalog.chip({ id: spec.id, ...doc });
   else if (spec.kind === "model") engine.catalog.model({ id: spec.id, ...doc });
+  else if (spec.kind === "scenario") parseScenario(doc, spec.id);
 }
 
 /** Reads a file's text into a workspace spec: kind from its shape, id from its `id` or file name. */
@@ -59,6 +62,18 @@ export async function loadServerFiles(engine: Engine): Promise<void> {
   }
 }
 
+/** A scenario's link to the view that answers it (or why there is none). */
+function ScenarioOpen({ spec }: { spec: UserSpec }) {
+  const link = scenarioLink(parseSpecText(spec.text));
+  return link ? (
+    <a href={link} class="open-scenario">
+      open
+    </a>
+  ) : (
+    <small> (names a spec by file or inline: open its chip or model file instead)</small>
+  );
+}
+
 export function WorkspaceBar({ engine }: { engine: Engine }) {
   const specs = useWorkspace();
   const [uploadError, setUploadError] = useState<unknown>();
@@ -83,6 +98,7 @@ export function WorkspaceBar({ engine }: { engine: Engine }) {
           {specs.map((s) => (
             <li key={s.id}>
               <span class={`kind ${s.kind}`}>{s.kind}</span> {s.id} <small>({s.origin})</small>
+              {s.kind === "scenario" ? <ScenarioOpen spec={s} /> : null}
               <button type="button" aria-label={`remove ${s.id}`} onClick={() => removeSpec(s.id)}>
                 ×
               </button>
