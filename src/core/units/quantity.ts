@@ -18,15 +18,81 @@ export type Dimension =
   | "area_mm2"
   | "usd"
   | "usd_per_hour"
-  | "count";
+  | "count"
+  /** Accelerator time: "GPU-hours", "chip-days", "GPU·s" (chip-seconds). */
+  | "chip_seconds"
+  | "tokens_per_s"
+  /** Samples, sequences, images, queries or requests per second. */
+  | "samples_per_s"
+  /** Energy per generated token or processed sample ("J/token", "mJ/token"). */
+  | "joules_per_item"
+  /** A dimensionless share: "%", "fraction", "ratio", "% of peak". */
+  | "fraction";
 
 const DECIMAL: Record<string, number> = { "": 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
 const TIME_PREFIX: Record<string, number> = { "": 1, m: 1e-3, u: 1e-6, "µ": 1e-6, n: 1e-9, p: 1e-12 };
+/** Prefixes of energy and power: milli (m) is small, mega (M) large. */
+const SI_PREFIX: Record<string, number> = { ...TIME_PREFIX, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+/** Time units longer than a second (also the time part of "GPU-hours"). */
+const LONG_TIME: Array<[RegExp, number]> = [
+  [/^(s|sec|secs|seconds?)$/i, 1],
+  [/^(min|mins|minutes?)$/i, 60],
+  [/^(h|hr|hrs|hours?)$/i, 3600],
+  [/^(d|days?)$/i, 86400],
+  [/^(wk|weeks?)$/i, 7 * 86400],
+];
 
-interface UnitMatch {
+export interface UnitMatch {
   dimension: Dimension;
+  /** Multiply a value in this unit by `factor` to get SI base units of `dimension`. */
   factor: number;
+  /** The unit is per accelerator ("TFLOPS/GPU", "tokens/s per chip"). */
+  perChip?: boolean;
+  /** "% of peak" (or "of peak" utilisation): a share of the hardware's peak rate. */
+  ofPeak?: boolean;
+}
+
+function longTime(u: string): number | undefined {
+  return LONG_TIME.find(([re]) => re.test(u))?.[1];
+}
+
+/** "GPU-hours", "GPU·s", "chip-days", "TPU hours", "accelerator-h": accelerator time in chip-seconds. */
+function chipTimeOf(u: string): UnitMatch | undefined {
+  const m = u.match(/^(GPU|TPU|chip|device|accelerator|XPU|NPU)s?[-·*_]?(.+)$/i);
+  const t = m ? longTime(m[2]!) : undefined;
+  return t === undefined ? undefined : { dimension: "chip_seconds", factor: t };
+}
+
+/** Counts per second: "tokens/s", "tok/s", "samples/s", "img/s", "sequences/sec", "QPS", "k tokens/s". */
+function rateOf(u: string): UnitMatch | undefined {
+  const m = u.match(/^(k|K|M)?(tokens?|toks?|samples?|seqs?|sequences?|img|imgs|images?|queries|query|requests?|reqs?)(\/s|\/sec|\/second|ps|persecond|persec)$/i);
+  if (m) return { dimension: /^tok/i.test(m[2]!) ? "tokens_per_s" : "samples_per_s", factor: DECIMAL[m[1] ?? ""]! };
+  if (/^(QPS|RPS)$/i.test(u)) return { dimension: "samples_per_s", factor: 1 };
+  return undefined;
+}
+
+/**
+ * A unit as measured-results files write it: the units of spec files plus rates of tokens and
+ * samples, long times (min, h, days), accelerator time (GPU-hours), energy in Wh, energy per token,
+ * shares (%, "% of peak"), and a per-accelerator suffix ("/GPU", "per chip") that `perChip` reports.
+ */
+export function parseUnit(text: string): UnitMatch | undefined {
+  let u = text.replace(/\s+/g, "");
+  const perChip = /(\/|per)(GPU|chip|TPU|device|accelerator|card|XPU|NPU)s?$/i;
+  const isPerChip = perChip.test(u) && !/^(GPU|TPU|chip|device|accelerator)/i.test(u);
+  if (isPerChip) u = u.replace(perChip, "");
+  const m = unitOf(u);
+  return m && isPerChip ? { ...m, perChip: true } : m;
+}
+
+/** Parses a quantity written with any unit `parseUnit` knows ("12 min", "1.4 MWh"): SI value, unit and dimension. */
+export function parseMeasured(input: string): ({ value: number } & UnitMatch) | undefined {
+  const m = input.match(QUANTITY);
+  if (!m || !m[2]) return undefined;
+  const unit = parseUnit(m[2]);
+  const num = Number(m[1]!.replace(/[,_]/g, ""));
+  return unit && Number.isFinite(num) ? { ...unit, value: num * unit.factor } : undefined;
 }
 
 /** Splits "3.35 TB/s" into number and unit text; accepts "1,200", "1e3", "1.5e-6". */
@@ -45,11 +111,23 @@ function unitOf(text: string): UnitMatch | undefined {
     return { dimension: m[3] ? "bytes_per_s" : "bytes", factor };
   }
   if ((m = u.match(/^(k|K|M|G|T)?Hz$/))) return { dimension: "hz", factor: DECIMAL[m[1] ?? ""]! };
-  if ((m = u.match(/^(k|K|M|G|T|P|E)?FLOP(S|s|\/s)$/))) return { dimension: "flops_per_s", factor: DECIMAL[m[1] ?? ""]! };
+  if ((m = u.match(/^(k|K|M|G|T|P|E)?(FLOP|Flop|flop)(S|s|\/s)$/))) return { dimension: "flops_per_s", factor: DECIMAL[m[1] ?? ""]! };
   if ((m = u.match(/^(k|K|M|G|T|P|E)?(OPS|OP\/s|ops\/s)$/))) return { dimension: "ops_per_s", factor: DECIMAL[m[1] ?? ""]! };
-  if ((m = u.match(/^(m|k|K|M)?W$/))) return { dimension: "watts", factor: m[1] === "m" ? 1e-3 : DECIMAL[m[1] ?? ""]! };
+  if ((m = u.match(/^(k|K|M|G|T|P|E)?FLOP\/(sec|second)$/))) return { dimension: "flops_per_s", factor: DECIMAL[m[1] ?? ""]! };
+  if ((m = u.match(/^(m|k|K|M|G)?W$/))) return { dimension: "watts", factor: SI_PREFIX[m[1] ?? ""]! };
   if ((m = u.match(/^(m|u|µ|n|p)?s$/))) return { dimension: "seconds", factor: TIME_PREFIX[m[1] ?? ""]! };
-  if ((m = u.match(/^(p|n|u|µ|m)?J$/))) return { dimension: "joules", factor: TIME_PREFIX[m[1] ?? ""]! };
+  if ((m = u.match(/^(p|n|u|µ|m|k|K|M|G)?J$/))) return { dimension: "joules", factor: SI_PREFIX[m[1] ?? ""]! };
+  if ((m = u.match(/^(m|k|K|M|G|T)?Wh$/))) return { dimension: "joules", factor: 3600 * SI_PREFIX[m[1] ?? ""]! };
+  if ((m = u.match(/^(p|n|u|µ|m)?J\/(tokens?|tok|samples?|img|images?|queries|query|requests?)$/i))) return { dimension: "joules_per_item", factor: TIME_PREFIX[m[1] ?? ""]! };
+  if (u === "%") return { dimension: "fraction", factor: 1e-2 };
+  if (/^%(of)?(peak|theoreticalpeak|peakflops)$/i.test(u)) return { dimension: "fraction", factor: 1e-2, ofPeak: true };
+  if (/^(fraction|ratio|x|×)$/i.test(u)) return { dimension: "fraction", factor: 1 };
+  const t = longTime(u);
+  if (t !== undefined) return { dimension: "seconds", factor: t };
+  const chipTime = chipTimeOf(u);
+  if (chipTime) return chipTime;
+  const rate = rateOf(u);
+  if (rate) return rate;
   if (u === "mm2" || u === "mm²") return { dimension: "area_mm2", factor: 1 };
   if (u === "USD" || u === "$") return { dimension: "usd", factor: 1 };
   if (u === "USD/h" || u === "USD/hour" || u === "$/h" || u === "$/hour") return { dimension: "usd_per_hour", factor: 1 };
@@ -69,6 +147,11 @@ const EXAMPLES: Record<Dimension, string> = {
   usd: '"25000 USD"',
   usd_per_hour: '"2.5 USD/h"',
   count: "a plain number",
+  chip_seconds: '"1.2 GPU-hours"',
+  tokens_per_s: '"380 tokens/s"',
+  samples_per_s: '"2500 samples/s"',
+  joules_per_item: '"0.4 J/token"',
+  fraction: '"46.2 %"',
 };
 
 export type ParseResult = { ok: true; value: number } | { ok: false; expected: string; got: string };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseUnit, type UnitMatch } from "../units/quantity.js";
 
 /**
  * One measured result, in the shape of ../shared/validation/measured-public.json: the hardware and
@@ -28,34 +29,25 @@ export const measuredPointSchema = z.looseObject({
 export const measuredFileSchema = z.array(measuredPointSchema);
 export type MeasuredPoint = z.output<typeof measuredPointSchema>;
 
-/** Converts a measured value to SI (seconds, bytes, per-second rates); undefined if the unit is unknown. */
+/**
+ * The unit of a measured value (core/units parseUnit): SI dimension and factor, whether it is per
+ * accelerator ("/GPU") and whether it is a share of the hardware's peak ("% of peak").
+ */
+export function measuredUnit(unit: string): UnitMatch | undefined {
+  return parseUnit(unit);
+}
+
+/** Why a unit is not understood, and the spellings that are (field `unit`). */
+export function unknownUnitReason(unit: string): string {
+  return (
+    `field "unit": "${unit}" is not understood; write a time (ns, us, ms, s, min, h, days), a rate (TFLOP/s, PFLOP/s, tokens/s, samples/s, img/s), ` +
+    `a share (%, "% of peak", fraction), energy (J, kWh, MWh), power (W, kW), bytes (GiB, GB), accelerator time (GPU-hours), ` +
+    `optionally per accelerator ("TFLOP/s/GPU", "tokens/s per GPU") — docs/validate.md lists them all`
+  );
+}
+
+/** Converts a measured value to SI (seconds, bytes, J, per-second rates, fractions); undefined if the unit is unknown. */
 export function toSi(value: number, unit: string): number | undefined {
-  const u = unit.trim();
-  const table: Record<string, number> = {
-    s: 1,
-    ms: 1e-3,
-    us: 1e-6,
-    "µs": 1e-6,
-    ns: 1e-9,
-    B: 1,
-    KiB: 2 ** 10,
-    MiB: 2 ** 20,
-    GiB: 2 ** 30,
-    GB: 1e9,
-    "GB/s": 1e9,
-    "tokens/s": 1,
-    "tokens/s/GPU": 1,
-    "img/s": 1,
-    "TFLOP/s/GPU": 1e12,
-    "TFLOP/s": 1e12,
-    "%": 1e-2,
-    fraction: 1,
-    ratio: 1,
-    W: 1,
-    kW: 1e3,
-    J: 1,
-    "J/token": 1,
-  };
-  const f = table[u];
-  return f === undefined ? undefined : value * f;
+  const u = parseUnit(unit);
+  return u === undefined ? undefined : value * u.factor;
 }

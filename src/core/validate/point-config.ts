@@ -36,3 +36,14 @@ export function precisionFor(dt: DType, config: Record<string, unknown>): Precis
   if (dt === "fp8") return { compute: "fp8", weights: "fp8", activations: raw.includes("kv") ? "fp8" : "bf16", kv_cache: "fp8" };
   return { compute: dt, weights: dt, activations: dt, kv_cache: dt };
 }
+
+const COUNT_SUFFIX: Record<string, number> = { k: 1e3, K: 1e3, M: 1e6, B: 1e9, G: 1e9, T: 1e12 };
+
+/** A count as papers write it: 1.4e12, "1.4T", "1.4T tokens", "300B", "1,200,000" → the number; else undefined. */
+export function countOf(v: unknown): number | undefined {
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== "string") return undefined;
+  const m = v.match(/^\s*(\d[\d,_]*(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([kKMBGT](?![a-z]))?/);
+  if (!m) return undefined;
+  return Number(m[1]!.replace(/[,_]/g, "")) * (m[2] ? COUNT_SUFFIX[m[2]]! : 1);
+}

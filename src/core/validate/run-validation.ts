@@ -1,5 +1,7 @@
 import { XpusimError } from "../diagnostics/diagnostic.js";
-import { type MeasuredPoint, toSi } from "./measured-point.js";
+import { type MeasuredPoint, measuredUnit, unknownUnitReason } from "./measured-point.js";
+import { canonicalCategory, canonicalMetric } from "./metric-names.js";
+import { validateAttentionPoint } from "./validate-attention.js";
 import { validateCnnTrainingPoint } from "./validate-cnn-training.js";
 import { validateCollectivePoint } from "./validate-collective.js";
 import { validateGemmPoint } from "./validate-gemm.js";
@@ -19,6 +21,7 @@ export type { ValidationResolvers, ValidationResult, ValidationSummary } from ".
 /** The predictor of each category of measured point (collective points are resolved before the chip). */
 const PREDICTORS: Record<string, (pc: PointContext) => ValidationResult> = {
   gemm: validateGemmPoint,
+  attention: validateAttentionPoint,
   cnn_inference: validateInferencePoint,
   llm_inference: validateInferencePoint,
   cnn_training: validateCnnTrainingPoint,
@@ -36,18 +39,36 @@ export function median(xs: readonly number[]): number | undefined {
   return s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2;
 }
 
+/**
+ * The point as the harness reads it: category and metric in their canonical names (metric-names.ts),
+ * with the assumption made to read them; a string names the field that cannot be read and the fix.
+ */
+function normalizedPoint(raw: MeasuredPoint): { p: MeasuredPoint; assumption?: string } | string {
+  const unit = measuredUnit(raw.unit);
+  if (!unit) return unknownUnitReason(raw.unit);
+  const category = canonicalCategory(raw.category);
+  const metric = canonicalMetric(category, raw.metric, unit, raw.chip_count);
+  if ("reason" in metric) return `field "metric": ${metric.reason}`;
+  return { p: { ...raw, category, metric: metric.metric }, ...(metric.assumption ? { assumption: metric.assumption } : {}) };
+}
+
 /** Predicts one point in SI units of its metric, or explains why it cannot. */
-export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): ValidationResult {
-  const measuredSi = toSi(p.value, p.unit);
-  if (measuredSi === undefined) return unsupportedResult(p, `unit "${p.unit}" is not understood`);
+export function validatePoint(raw: MeasuredPoint, r: ValidationResolvers): ValidationResult {
+  const norm = normalizedPoint(raw);
+  if (typeof norm === "string") return unsupportedResult(raw, norm);
+  // Results name the point as its file does, with the category the harness grouped it in.
+  const shown: MeasuredPoint = { ...raw, category: norm.p.category };
+  const p = norm.p;
+  const measuredSi = p.value * measuredUnit(p.unit)!.factor;
   // Collective points name a system (which gives the chip), so they are resolved before the chip lookup.
   if (p.category === "collective") return validateCollectivePoint(p, r);
   const chip = r.chipByName(p.hardware);
-  if (!chip) return unsupportedResult(p, `hardware "${p.hardware}" matches no catalog chip or alias`);
+  if (!chip) return unsupportedResult(shown, `field "hardware": "${p.hardware}" matches no catalog chip or alias; name a catalog chip (xpusim list chips) or add an alias to its catalog/chips file`);
   const predict = PREDICTORS[p.category];
-  if (!predict) return unsupportedResult(p, `category "${p.category}" is not known to the harness`, chip);
+  if (!predict) return unsupportedResult(shown, `field "category": "${raw.category}" is not known to the harness; use one of ${[...Object.keys(PREDICTORS), "collective"].join(", ")}`, chip);
   const sup = r.supplement?.(p.id);
   const assumptions: string[] = sup ? [`config supplemented from ${sup.source}`] : [];
+  if (norm.assumption) assumptions.push(norm.assumption);
   try {
     return predict({
       p,
@@ -59,7 +80,7 @@ export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): Validat
       ok: (predictedSi) => {
         const predicted = (predictedSi / measuredSi) * p.value;
         return {
-          ...pointFields(p),
+          ...pointFields(shown),
           chip: chip.id,
           measured: p.value,
           ...(p.range ? { measured_range: p.range } : {}),
@@ -69,10 +90,10 @@ export function validatePoint(p: MeasuredPoint, r: ValidationResolvers): Validat
           assumptions,
         };
       },
-      unsupported: (reason) => unsupportedResult(p, reason, chip),
+      unsupported: (reason) => unsupportedResult(shown, reason, chip),
     });
   } catch (e) {
-    if (e instanceof XpusimError) return { ...unsupportedResult(p, e.diagnostics.map((d) => d.message).join("; "), chip), status: "failed" };
+    if (e instanceof XpusimError) return { ...unsupportedResult(shown, e.diagnostics.map((d) => d.message).join("; "), chip), status: "failed" };
     throw e;
   }
 }

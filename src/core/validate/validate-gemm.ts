@@ -1,10 +1,11 @@
 import { estimateOpSpec } from "../estimate/estimate-op.js";
 import { dtypeOf, num } from "./point-config.js";
+import { kernelMetric } from "./kernel-metric.js";
 import type { PointContext, ValidationResult } from "./validation-result.js";
 
-/** A GEMM of config M×N×K (× batch): its latency, or "achieved_tflops" as MAMF-style tables give it. */
+/** A GEMM of config M×N×K (× batch): its latency, "achieved_tflops" as MAMF-style tables give it, or its share of peak. */
 export function validateGemmPoint(pc: PointContext): ValidationResult {
-  const { p, cfg } = pc;
+  const { cfg } = pc;
   const dt = dtypeOf(cfg) ?? "fp16";
   const M = num(cfg.M);
   const N = num(cfg.N);
@@ -12,8 +13,6 @@ export function validateGemmPoint(pc: PointContext): ValidationResult {
   if (!M || !N || !K) return pc.unsupported("config needs M, N and K");
   const batch = num(cfg.batch) ?? 1;
   const e = estimateOpSpec({ type: "gemm", m: M, n: N, k: K, batch, dtype: dt }, pc.ctx);
-  // "achieved_tflops": the 2·M·N·K·batch FLOPs of the product over its time.
-  if (p.metric === "achieved_tflops") return pc.ok((2 * M * N * K * batch) / e.latency_s);
-  if (p.metric !== "latency") return pc.unsupported(`metric "${p.metric}" for gemm is not understood`);
-  return pc.ok(e.latency_s);
+  // The 2·M·N·K·batch FLOPs of the product.
+  return kernelMetric(pc, 2 * M * N * K * batch, e.latency_s, dt);
 }

@@ -2,15 +2,23 @@ import { estimateTraining, type TrainingEstimate } from "../estimate/estimate-tr
 import type { System } from "../network/build-system.js";
 import { llmTrainingLayout, llmTrainingStack, trainingPrecision } from "./llm-training-config.js";
 import { dtypeOf, num } from "./point-config.js";
+import { RUN_METRICS, trainingRunOf } from "./time-to-train.js";
 import { pointSystem, type PointContext, type ValidationResult } from "./validation-result.js";
 
 /** What each training metric reads from the estimate (SI units); memory points read the activation memory. */
-const TRAINING_METRICS: Record<string, (e: TrainingEstimate) => number> = {
+const TRAINING_METRICS: Record<string, (e: TrainingEstimate, seq: number) => number> = {
   iteration_time: (e) => e.step_time_s,
   achieved_tflops_per_gpu: (e) => e.hardware_flops_per_s_per_chip,
+  achieved_flops_total: (e) => e.hardware_flops_per_s_per_chip * e.chips,
   model_tflops_per_gpu: (e) => e.model_flops_per_s_per_chip,
+  model_flops_total: (e) => e.model_flops_per_s_per_chip * e.chips,
   tokens_per_s_per_gpu: (e) => e.tokens_per_s / e.chips,
+  tokens_per_s: (e) => e.tokens_per_s,
+  samples_per_s: (e, seq) => e.tokens_per_s / seq,
+  samples_per_s_per_gpu: (e, seq) => e.tokens_per_s / seq / e.chips,
   mfu: (e) => e.mfu,
+  // HFU: hardware FLOP/s (recomputation included) over the same peak MFU divides by.
+  hfu: (e) => (e.model_flops_per_s_per_chip > 0 ? (e.mfu * e.hardware_flops_per_s_per_chip) / e.model_flops_per_s_per_chip : 0),
   activation_memory_per_gpu: (e) => e.memory_breakdown_bytes.activations,
 };
 
@@ -29,13 +37,14 @@ export function validateLlmTrainingPoint(pc: PointContext): ValidationResult {
     system = sys;
   }
   const dt = dtypeOf(cfg) ?? "fp16";
+  const seq = num(cfg.seq) ?? 2048;
   const layout = llmTrainingLayout(cfg, p.chip_count, pc.assumptions);
   const { execution, ...stack } = llmTrainingStack(cfg, pc.assumptions);
   const e = estimateTraining(
     {
       model,
       precision: trainingPrecision(dt),
-      seq_len: num(cfg.seq) ?? 2048,
+      seq_len: seq,
       chips: p.chip_count,
       ...layout,
       ...stack,
@@ -44,6 +53,11 @@ export function validateLlmTrainingPoint(pc: PointContext): ValidationResult {
     pc.ctx,
     { execution },
   );
+  if (p.metric in RUN_METRICS) {
+    const run = trainingRunOf(pc, e, seq);
+    const v = typeof run === "string" ? run : RUN_METRICS[p.metric]!(run, pc);
+    return typeof v === "string" ? pc.unsupported(v) : pc.ok(v);
+  }
   const read = TRAINING_METRICS[p.metric];
-  return read ? pc.ok(read(e)) : pc.unsupported(`metric "${p.metric}" is not understood for ${p.category}`);
+  return read ? pc.ok(read(e, seq)) : pc.unsupported(`metric "${p.metric}" is not understood for ${p.category}`);
 }
