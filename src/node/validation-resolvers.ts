@@ -11,7 +11,8 @@ import { XpusimError } from "../core/diagnostics/diagnostic.js";
 import type { System } from "../core/network/build-system.js";
 import { findChipByAlias } from "./chip-catalog.js";
 import { defaultSystemDocument, resolveSystemAlias, systemFromObject } from "./system-catalog.js";
-import { loadModel, modelFromObject, modelIds } from "./model-catalog.js";
+import { loadAllModels, loadModel, modelFromObject, modelIds } from "./model-catalog.js";
+import { matchModelName, type NamedModel } from "./model-name-match.js";
 import { catalogDocument } from "./catalog-folder.js";
 import { contextFor } from "./resolvers.js";
 
@@ -90,6 +91,45 @@ export function systemByName(hardware: string, _chipCount: number): { system: Sy
   }
 }
 
+let named: NamedModel[] | undefined;
+/** Every catalog model with the names that mean it (id, name, aliases) and the model-names.yaml names mapped to it. */
+function namedModels(): NamedModel[] {
+  if (named) return named;
+  const byId = new Map<string, string[]>();
+  for (const m of loadAllModels()) byId.set(m.id, [m.id, m.name ?? m.id, ...(m.aliases ?? [])]);
+  for (const [text, entry] of Object.entries(modelNames())) byId.get(entry.model)?.push(text);
+  named = [...byId].map(([id, names]) => ({ id, names }));
+  return named;
+}
+
+/** A model given inline in the point's config: a Hugging Face config.json object or an xpusim model spec. */
+function inlineModel(text: string, config: Record<string, unknown>): ModelSpec | string | undefined {
+  const raw = config.model_config;
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return `config "model_config" must be an object (a Hugging Face config.json or an xpusim model spec)`;
+  const withId = "id" in raw ? raw : { ...raw, id: text.toLowerCase().replace(/[^a-z0-9.]+/g, "-").replace(/^-+|-+$/g, "") };
+  try {
+    return modelFromObject(withId, "model_config");
+  } catch (e) {
+    if (e instanceof XpusimError) return `config "model_config": ${e.diagnostics.map((d) => `${d.path ? `${d.path}: ` : ""}${d.message}`).join("; ")}`;
+    throw e;
+  }
+}
+
+/** The model a point names: inline config, exact model-names.yaml entry, catalog match (names-matched loosely), or dimensions. */
+function modelFor(text: string, config: Record<string, unknown>): { model: ModelSpec; assumption?: string } | string {
+  const inline = inlineModel(text, config);
+  if (inline !== undefined) return typeof inline === "string" ? inline : { model: inline, assumption: `model "${text}" built from the point's model_config` };
+  const entry = modelNames()[text];
+  if (entry) return { model: loadModel(entry.model) };
+  if (modelIds().includes(text)) return { model: loadModel(text) };
+  const dims = parseModelDims(text) ?? (typeof config.model_dims === "string" ? parseModelDims(config.model_dims) : undefined);
+  if (dims) return { model: gptFromDims(text, dims, Math.max(2048, Number(config.seq ?? config.context_len ?? 0) || 0)) };
+  const match = matchModelName(text, namedModels());
+  if ("reason" in match) return match.reason;
+  return { model: loadModel(match.id), ...(match.assumption ? { assumption: match.assumption } : {}) };
+}
+
 export function validationResolvers(): ValidationResolvers {
   return {
     chipByName: findChipByAlias,
@@ -99,12 +139,12 @@ export function validationResolvers(): ValidationResolvers {
       return supplements[id];
     },
     modelByName(text, config) {
-      const entry = modelNames()[text];
-      if (entry) return loadModel(entry.model);
-      if (modelIds().includes(text)) return loadModel(text);
-      const dims = parseModelDims(text) ?? (typeof config.model_dims === "string" ? parseModelDims(config.model_dims) : undefined);
-      if (dims) return gptFromDims(text, dims, Math.max(2048, Number(config.seq ?? config.context_len ?? 0) || 0));
-      return `model "${text}" is not in catalog/validation/model-names.yaml and gives no dimensions (h=…,L=…,heads=…,ffn=…)`;
+      const m = modelFor(text, config);
+      return typeof m === "string" ? m : m.model;
+    },
+    modelNote(text, config) {
+      const m = modelFor(text, config);
+      return typeof m === "string" ? undefined : m.assumption;
     },
     context: contextFor,
   };

@@ -32,6 +32,9 @@ const PREDICTORS: Record<string, (pc: PointContext) => ValidationResult> = {
   energy: validatePowerPoint,
 };
 
+/** Categories whose points name an operation, not a model. */
+const KERNELS = new Set(["gemm", "attention"]);
+
 export function median(xs: readonly number[]): number | undefined {
   if (xs.length === 0) return undefined;
   const s = [...xs].sort((a, b) => a - b);
@@ -69,6 +72,10 @@ export function validatePoint(raw: MeasuredPoint, r: ValidationResolvers): Valid
   const sup = r.supplement?.(p.id);
   const assumptions: string[] = sup ? [`config supplemented from ${sup.source}`] : [];
   if (norm.assumption) assumptions.push(norm.assumption);
+  if (!KERNELS.has(p.category)) {
+    const note = r.modelNote?.(p.model, sup ? { ...p.config, ...sup.config } : p.config);
+    if (note) assumptions.push(note);
+  }
   try {
     return predict({
       p,

@@ -15,6 +15,8 @@ export interface ValidationResolvers {
   /** Model from the model text and config; a string is the reason it cannot be resolved. */
   modelByName(text: string, config: Record<string, unknown>): ModelSpec | string;
   context(chip: Chip): CostContext;
+  /** The assumption made to read a model name loosely ("Llama 2 70B (chat)" → llama-2-70b); undefined for exact names. */
+  modelNote?(text: string, config: Record<string, unknown>): string | undefined;
   /** Configuration the point's source used but the file omits (catalog/validation/point-supplements.yaml). */
   supplement?(id: string): { config: Record<string, unknown>; source: string } | undefined;
   /**
