@@ -7,10 +7,20 @@ import type { Dimension, UnitMatch } from "../units/quantity.js";
  * means and whether a rate is per accelerator or for the whole job. Documented in docs/validate.md.
  */
 
-/** Lower-case, every run of other characters → "_": "Latency (median)" → "latency_median". */
+/**
+ * Lower-case, rates spelled out, every run of other characters → "_": "Latency (median)" →
+ * "latency_median", "Achieved teraFLOP/s per GPU" → "achieved_tflops_per_gpu", "output tokens/s" →
+ * "output_tokens_per_s".
+ */
 export function nameKey(text: string): string {
   return text
     .toLowerCase()
+    .replace(/\btera-?flop(s|\/s)?/g, "tflops")
+    .replace(/\bpeta-?flop(s|\/s)?/g, "pflops")
+    .replace(/\b([kmgtpe]?)flop(s|\/s)/g, "$1flops")
+    .replace(/\/\s*(s|sec|second)\b/g, " per s")
+    .replace(/\bper\s+(sec|second)\b/g, "per s")
+    .replace(/\/\s*(gpu|chip|device)\b/g, " per $1")
     .replace(/[^a-z0-9%]+/g, "_")
     .replace(/^_+|_+$/g, "");
 }

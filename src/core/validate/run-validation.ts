@@ -46,19 +46,19 @@ export function median(xs: readonly number[]): number | undefined {
  * The point as the harness reads it: category and metric in their canonical names (metric-names.ts),
  * with the assumption made to read them; a string names the field that cannot be read and the fix.
  */
-function normalizedPoint(raw: MeasuredPoint): { p: MeasuredPoint; assumption?: string } | string {
-  const unit = measuredUnit(raw.unit);
-  if (!unit) return unknownUnitReason(raw.unit);
+function normalizedPoint(raw: MeasuredPoint): { p: MeasuredPoint; assumption?: string } | { category: string; reason: string } {
   const category = canonicalCategory(raw.category);
+  const unit = measuredUnit(raw.unit);
+  if (!unit) return { category, reason: unknownUnitReason(raw.unit) };
   const metric = canonicalMetric(category, raw.metric, unit, raw.chip_count);
-  if ("reason" in metric) return `field "metric": ${metric.reason}`;
+  if ("reason" in metric) return { category, reason: `field "metric": ${metric.reason}` };
   return { p: { ...raw, category, metric: metric.metric }, ...(metric.assumption ? { assumption: metric.assumption } : {}) };
 }
 
 /** Predicts one point in SI units of its metric, or explains why it cannot. */
 export function validatePoint(raw: MeasuredPoint, r: ValidationResolvers): ValidationResult {
   const norm = normalizedPoint(raw);
-  if (typeof norm === "string") return unsupportedResult(raw, norm);
+  if ("reason" in norm) return unsupportedResult({ ...raw, category: norm.category }, norm.reason);
   // Results name the point as its file does, with the category the harness grouped it in.
   const shown: MeasuredPoint = { ...raw, category: norm.p.category };
   const p = norm.p;

@@ -60,7 +60,7 @@ export function trainingRunOf(pc: PointContext, e: TrainingEstimate, seq: number
     if (samples !== undefined) tokens = samples * seq;
   }
   if (tokens === undefined || tokens <= 0)
-    return `config needs "tokens_to_train" (e.g. "1.4T") or "samples_to_train" (sequences of config.seq tokens) to turn throughput into ${pc.p.metric}`;
+    return `field "config": needs "tokens_to_train" (e.g. "1.4T") or "samples_to_train" (sequences of config.seq tokens) to turn throughput into ${pc.p.metric}`;
   const trainS = tokens / e.tokens_per_s;
   pc.assumptions.push(`${tokens.toExponential(3)} tokens at the predicted ${e.tokens_per_s.toExponential(3)} tokens/s (steady state)`);
   const share = evalShare(cfg, trainS, pc.assumptions);
