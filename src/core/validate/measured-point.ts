@@ -40,7 +40,7 @@ export function measuredUnit(unit: string): UnitMatch | undefined {
 /** Why a unit is not understood, and the spellings that are (field `unit`). */
 export function unknownUnitReason(unit: string): string {
   return (
-    `field "unit": "${unit}" is not understood; write a time (ns, us, ms, s, min, h, days), a rate (TFLOP/s, PFLOP/s, tokens/s, samples/s, img/s), ` +
+    `field "unit": unit "${unit}" is not understood; write a time (ns, us, ms, s, min, h, days), a rate (TFLOP/s, PFLOP/s, tokens/s, samples/s, img/s), ` +
     `a share (%, "% of peak", fraction), energy (J, kWh, MWh), power (W, kW), bytes (GiB, GB), accelerator time (GPU-hours), ` +
     `optionally per accelerator ("TFLOP/s/GPU", "tokens/s per GPU") — docs/validate.md lists them all`
   );
