@@ -66,7 +66,7 @@ export function validatePoint(raw: MeasuredPoint, r: ValidationResolvers): Valid
   // Collective points name a system (which gives the chip), so they are resolved before the chip lookup.
   if (p.category === "collective") return validateCollectivePoint(p, r);
   const chip = r.chipByName(p.hardware);
-  if (!chip) return unsupportedResult(shown, `field "hardware": "${p.hardware}" matches no catalog chip or alias; name a catalog chip (xpusim list chips) or add an alias to its catalog/chips file`);
+  if (!chip) return unsupportedResult(shown, `field "hardware": "${p.hardware}" matches no catalog chip or alias; name a catalog chip (xpusim chips) or add an alias to its catalog/chips file`);
   const predict = PREDICTORS[p.category];
   if (!predict) return unsupportedResult(shown, `field "category": "${raw.category}" is not known to the harness; use one of ${[...Object.keys(PREDICTORS), "collective"].join(", ")}`, chip);
   const sup = r.supplement?.(p.id);

@@ -51,19 +51,25 @@ function evalShare(cfg: Record<string, unknown>, trainS: number, assumptions: st
   return 0;
 }
 
-/** The whole run of a time-to-train point from its steady-state estimate; a string names the missing field. */
-export function trainingRunOf(pc: PointContext, e: TrainingEstimate, seq: number): TrainingRun | string {
-  const { cfg } = pc;
-  let tokens = countOf(cfg.tokens_to_train);
-  if (tokens === undefined) {
-    const samples = countOf(cfg.samples_to_train);
-    if (samples !== undefined) tokens = samples * seq;
-  }
-  if (tokens === undefined || tokens <= 0)
+/** The token budget a whole-run point states: `tokens_to_train`, or `samples_to_train` × seq. */
+export function tokensToTrain(cfg: Record<string, unknown>, seq: number): number | undefined {
+  const tokens = countOf(cfg.tokens_to_train);
+  if (tokens !== undefined) return tokens > 0 ? tokens : undefined;
+  const samples = countOf(cfg.samples_to_train);
+  return samples !== undefined && samples > 0 ? samples * seq : undefined;
+}
+
+/**
+ * The whole run of a time-to-train point: the estimate's time to train (its token budget over the
+ * steady-state tokens per step, estimate-training's `tokens`) plus the stated evaluation overhead;
+ * a string names the missing field.
+ */
+export function trainingRunOf(pc: PointContext, e: TrainingEstimate): TrainingRun | string {
+  const trainS = e.time_to_train_s;
+  if (trainS === undefined)
     return `field "config": needs "tokens_to_train" (e.g. "1.4T") or "samples_to_train" (sequences of config.seq tokens) to turn throughput into ${pc.p.metric}`;
-  const trainS = tokens / e.tokens_per_s;
-  pc.assumptions.push(`${tokens.toExponential(3)} tokens at the predicted ${e.tokens_per_s.toExponential(3)} tokens/s (steady state)`);
-  const share = evalShare(cfg, trainS, pc.assumptions);
+  pc.assumptions.push(`time to train: the token budget at the predicted ${e.tokens_per_s.toExponential(3)} tokens/s (steady state)`);
+  const share = evalShare(pc.cfg, trainS, pc.assumptions);
   if (typeof share === "string") return share;
   return { seconds: trainS * (1 + share), chips: e.chips };
 }

@@ -2,7 +2,7 @@ import { estimateTraining, type TrainingEstimate } from "../estimate/estimate-tr
 import type { System } from "../network/build-system.js";
 import { llmTrainingLayout, llmTrainingStack, trainingPrecision } from "./llm-training-config.js";
 import { dtypeOf, num } from "./point-config.js";
-import { RUN_METRICS, trainingRunOf } from "./time-to-train.js";
+import { RUN_METRICS, tokensToTrain, trainingRunOf } from "./time-to-train.js";
 import { pointSystem, type PointContext, type ValidationResult } from "./validation-result.js";
 
 /** What each training metric reads from the estimate (SI units); memory points read the activation memory. */
@@ -38,6 +38,7 @@ export function validateLlmTrainingPoint(pc: PointContext): ValidationResult {
   }
   const dt = dtypeOf(cfg) ?? "fp16";
   const seq = num(cfg.seq) ?? 2048;
+  const tokens = p.metric in RUN_METRICS ? tokensToTrain(cfg, seq) : undefined;
   const layout = llmTrainingLayout(cfg, p.chip_count, pc.assumptions);
   const { execution, ...stack } = llmTrainingStack(cfg, pc.assumptions);
   const e = estimateTraining(
@@ -45,6 +46,7 @@ export function validateLlmTrainingPoint(pc: PointContext): ValidationResult {
       model,
       precision: trainingPrecision(dt),
       seq_len: seq,
+      ...(tokens !== undefined ? { tokens } : {}),
       chips: p.chip_count,
       ...layout,
       ...stack,
@@ -54,7 +56,7 @@ export function validateLlmTrainingPoint(pc: PointContext): ValidationResult {
     { execution },
   );
   if (p.metric in RUN_METRICS) {
-    const run = trainingRunOf(pc, e, seq);
+    const run = trainingRunOf(pc, e);
     const v = typeof run === "string" ? run : RUN_METRICS[p.metric]!(run, pc);
     return typeof v === "string" ? pc.unsupported(v) : pc.ok(v);
   }
