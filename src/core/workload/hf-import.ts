@@ -73,7 +73,7 @@ const IGNORED = new Set([
   "attn_logit_softcapping", "final_logit_softcapping", "query_pre_attn_scalar",
   "n_group", "topk_group", "routed_scaling_factor", "norm_topk_prob", "scoring_func",
   "rope_theta", "rope_scaling", "position_embedding_type", "use_mrope", "sliding_window_size",
-  "original_max_position_embeddings", "router_aux_loss_factor", "mlp_only_layers_note",
+  "original_max_position_embeddings",
 ]);
 
 /** Top-level fields of a multimodal wrapper config whose language model is in `text_config`. */
@@ -323,6 +323,11 @@ function addRopeSettings(input: ModelSpecInput, cfg: Json): void {
 
 type Common = { id: string; name: string; family: string; sources: { kind: "hf-config"; ref: string; note: string }[] };
 
+/** The dense FFN's width: Llama 4 keeps intermediate_size for its experts and gives dense layers intermediate_size_mlp. */
+function denseFfnSize(family: HfFamily, r: Reader): number {
+  return family === "llama4" ? r.int("intermediate_size_mlp", r.int("intermediate_size")) : r.int("intermediate_size");
+}
+
 /** Families whose layers carry four RMSNorms (before and after attention and MLP). */
 const SANDWICH_NORMS: ReadonlySet<HfFamily> = new Set(["gemma2", "gemma3", "glm4"]);
 /** Families whose attention_bias covers q/k/v only (o_proj has none); qwen2 has q/k/v bias always. */
@@ -349,7 +354,7 @@ function decoderFromLlamaLike(family: HfFamily, cfg: Json, r: Reader, warnings: 
       qkv_bias: family === "qwen2" ? true : attnBias,
       o_bias: QKV_ONLY_BIAS.has(family) ? false : attnBias,
     },
-    ffn: { type: act === "gelu" ? "geglu" : "swiglu", intermediate_size: r.int(family === "llama4" ? "intermediate_size_mlp" : "intermediate_size", family === "llama4" ? r.int("intermediate_size") : undefined), bias: r.bool("mlp_bias", family === "gpt_oss") },
+    ffn: { type: act === "gelu" ? "geglu" : "swiglu", intermediate_size: denseFfnSize(family, r), bias: r.bool("mlp_bias", family === "gpt_oss") },
     norm: SANDWICH_NORMS.has(family) ? { type: "rmsnorm", placement: "sandwich", per_layer: 4, final: true } : { type: "rmsnorm", placement: family === "olmo2" ? "post" : "pre", per_layer: 2, final: true },
   };
   if (act === "relu") warnings.push(estimated("hidden_act", "a ReLU gated MLP is counted like SwiGLU (same shapes)", at));
