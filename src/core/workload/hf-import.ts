@@ -347,7 +347,7 @@ function decoderFromLlamaLike(family: HfFamily, cfg: Json, r: Reader, warnings: 
   const spec: DecoderInput = {
     ...common, category: "decoder-llm",
     layers, hidden_size: d, vocab_size: r.int("vocab_size", defaults.vocab_size), max_context: r.int("max_position_embeddings", defaults.max_position_embeddings),
-    tied_embeddings: r.bool("tie_word_embeddings", gemma || family === "granite"),
+    tied_embeddings: r.bool("tie_word_embeddings", gemma),
     position: { type: "rope" },
     attention: {
       heads, kv_heads: kvHeads, head_dim: headDim,
