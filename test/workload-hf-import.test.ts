@@ -4,6 +4,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
 import { buildWorkload, modelParams } from "../src/core/workload/build-workload.js";
+import type { Diagnostic } from "../src/core/diagnostics/diagnostic.js";
+import { parseModelSpec } from "../src/core/spec/model-spec.js";
+import { windowFromLayerTypes } from "../src/core/workload/hf-families.js";
 import { importHfConfig } from "../src/core/workload/hf-import.js";
 import { opParams } from "../src/core/workload/op-metrics.js";
 import { DEFAULT_PRECISION } from "../src/core/workload/precision.js";
@@ -263,5 +266,26 @@ describe("Hugging Face import: current families against their published paramete
     }
     // Without the decoder conventions at all (an encoder-decoder), it is still refused by family.
     expect(() => importHfConfig({ model_type: "my_t5", d_model: 512, num_layers: 6, is_encoder_decoder: true })).toThrow(/cannot import this Hugging Face model family/);
+  });
+});
+
+describe("local/global layer patterns", () => {
+  it("layer_types maps onto all / alternating / one global in n, and warns when it is not periodic", () => {
+    const types = (pattern: string) => [...pattern].map((c) => (c === "L" ? "sliding_attention" : "full_attention"));
+    const w: Diagnostic[] = [];
+    expect(windowFromLayerTypes(types("LLLL"), 4, 64, w, {})).toEqual({ window: 64, layers: "all" });
+    expect(windowFromLayerTypes(types("GGGG"), 4, 64, w, {})).toBeUndefined();
+    expect(windowFromLayerTypes(types("LGLG"), 4, 64, w, {})).toEqual({ window: 64, layers: "alternating" });
+    expect(windowFromLayerTypes(types("LLLGLLLG"), 8, 64, w, {})).toEqual({ window: 64, layers: "pattern", global_every: 4 });
+    expect(w).toEqual([]);
+    // 2 global of 8, not periodic: counted as one global layer in 4, with a warning.
+    expect(windowFromLayerTypes(types("GLLLLLLG"), 8, 64, w, {})).toEqual({ window: 64, layers: "pattern", global_every: 4 });
+    expect(w.map((d) => [d.code, d.path])).toEqual([["W_ESTIMATED", "layer_types"]]);
+  });
+
+  it("a spec with layers: pattern needs global_every ≥ 2", () => {
+    const spec = importHfConfig(fixture("gemma-3-1b.json")).spec;
+    const bad = { ...spec, attention: { ...spec.category === "decoder-llm" ? spec.attention : {}, sliding_window: { window: 512, layers: "pattern" } } };
+    expect(() => parseModelSpec(bad)).toThrow(/global_every/);
   });
 });
