@@ -47,7 +47,15 @@ const commonFields = {
 
 // ---------------------------------------------------------------- transformer parts
 
-export const SLIDING_WINDOW_LAYERS = ["all", "alternating"] as const;
+/**
+ * Which layers attend locally: `all`, `alternating` (layer 0 local, 1 global, … as Gemma 2 and
+ * gpt-oss) or `pattern`: every `global_every`-th layer global, the others local (Gemma 3: 6, so
+ * layers 5, 11, … are global; Llama 4: 4).
+ */
+export const SLIDING_WINDOW_LAYERS = ["all", "alternating", "pattern"] as const;
+
+/** Query/key normalisation weights: one head_dim vector each for q and k (Qwen3, Gemma 3), or over all heads (OLMo 2: H·hd and K·hd). */
+export const QK_NORMS = ["per_head", "all_heads"] as const;
 
 const mlaSchema = z.strictObject({
   /** Rank of the query down-projection (0 or absent: queries projected directly from d). */
@@ -68,8 +76,18 @@ const attentionSchema = z.strictObject({
   o_bias: z.boolean().default(false),
   /** Local attention: `all` layers, or `alternating` (layer 0 local, 1 global, … as Gemma 2). */
   sliding_window: z
-    .strictObject({ window: posInt, layers: z.enum(SLIDING_WINDOW_LAYERS).default("all"), note: z.string().optional() })
+    .strictObject({
+      window: posInt,
+      layers: z.enum(SLIDING_WINDOW_LAYERS).default("all"),
+      /** With layers `pattern`: layer i is global when (i + 1) is a multiple of this (≥ 2). */
+      global_every: posInt.optional(),
+      note: z.string().optional(),
+    })
     .optional(),
+  /** RMSNorm weights on queries and keys after projection (absent: none). */
+  qk_norm: z.enum(QK_NORMS).optional(),
+  /** Learned per-head attention-sink logits (gpt-oss): `heads` parameters per layer. */
+  sinks: z.boolean().optional(),
   /** DeepSeek multi-head latent attention. */
   mla: mlaSchema.optional(),
   /** Free text: soft-capping, query scaling, sparse patterns (no effect on counts). */
@@ -95,6 +113,8 @@ const moeSchema = z.strictObject({
   shared_expert_intermediate_size: posInt.optional(),
   /** The first k layers use a dense FFN of `ffn.intermediate_size` (DeepSeek `first_k_dense_replace`). */
   first_dense_layers: nonNegInt.default(0),
+  /** After the dense ones, layer i is MoE when (i + 1) is a multiple of this (Qwen3-MoE `decoder_sparse_step`, Llama 4 `interleave_moe_layer_step`); others dense. */
+  layer_step: posInt.optional(),
   /** A learned per-expert score bias (DeepSeek-V3 aux-loss-free balancing): `experts` parameters per layer. */
   router_bias: z.boolean().default(false),
   router: z.string().optional(),
@@ -311,6 +331,9 @@ export const modelSpecSchema = z
       if (a.mla && a.head_dim !== a.mla.qk_nope_head_dim + a.mla.qk_rope_head_dim) {
         issue(["attention", "head_dim"], `MLA head_dim must equal qk_nope_head_dim + qk_rope_head_dim (${a.mla.qk_nope_head_dim + a.mla.qk_rope_head_dim})`);
       }
+      const sw = a.sliding_window;
+      if (sw && sw.layers === "pattern" && (sw.global_every ?? 0) < 2) issue(["attention", "sliding_window", "global_every"], "layers: pattern needs global_every ≥ 2");
+      if (sw && sw.layers !== "pattern" && sw.global_every !== undefined) issue(["attention", "sliding_window", "global_every"], "only meaningful with layers: pattern");
       const n = m.norm;
       if (n.placement === "sandwich" && n.per_layer !== 4) issue(["norm", "per_layer"], "sandwich placement has 4 norms per layer");
       const parallel = m.category === "decoder-llm" && m.parallel_attn_mlp;

@@ -1,10 +1,18 @@
 import { type Diagnostic, error, XpusimError } from "../diagnostics/diagnostic.js";
+import { addModernFamily, GEMMA3_TEXT_DEFAULTS, guessedDecoderWarning, windowFromLayerTypes } from "./hf-families.js";
+import { type DecoderInput, estimated, hfAct, type Json, Reader } from "./hf-reader.js";
 import { type ModelSpec, type ModelSpecInput, parseModelSpec } from "../spec/model-spec.js";
 
 /**
  * Hugging Face `config.json` → model spec, for the families whose architecture the builders know:
- * llama, mistral, mixtral, qwen2, gemma2, deepseek_v3, gpt2, bert, vit (found by `model_type`, else by
- * `architectures`). Pure: takes the parsed JSON, returns the spec and warnings.
+ * llama, mistral (and ministral), mixtral, qwen2, qwen3, qwen3_moe, gemma2, gemma3, phi3, granite,
+ * olmo2, glm4, glm4_moe, gpt_oss, llama4, mistral3, deepseek_v3, gpt2, bert, vit (found by
+ * `model_type`, else by `architectures`). Multimodal checkpoints (gemma3, llama4, mistral3) import
+ * their language model from `text_config`, with a warning that the vision tower is not counted.
+ * Any other `model_type` whose fields follow the common decoder conventions (hidden_size,
+ * num_hidden_layers, num_attention_heads, intermediate_size, vocab_size) imports as a Llama-style
+ * dense decoder with a W_GUESSED warning naming the fields it read and the defaults it assumed.
+ * Pure: takes the parsed JSON, returns the spec and warnings.
  *
  * Every top-level field is either read, known-and-irrelevant to cost (dropout rates, token ids,
  * init ranges, epsilons: ignored on purpose, listed below), or reported as a W_UNKNOWN_FIELD
@@ -13,8 +21,15 @@ import { type ModelSpec, type ModelSpecInput, parseModelSpec } from "../spec/mod
  * config classes (e.g. LlamaConfig: num_key_value_heads = num_attention_heads, untied head).
  */
 
-export const HF_FAMILIES = ["llama", "mistral", "mixtral", "qwen2", "gemma2", "deepseek_v3", "gpt2", "bert", "vit"] as const;
-export type HfFamily = (typeof HF_FAMILIES)[number];
+export const HF_FAMILIES = [
+  "llama", "mistral", "mixtral", "qwen2", "qwen3", "qwen3_moe", "gemma2", "gemma3", "phi3", "granite", "olmo2",
+  "glm4", "glm4_moe", "gpt_oss", "llama4", "mistral3", "deepseek_v3", "gpt2", "bert", "vit",
+] as const;
+/** A known family, or `decoder` for an unknown model_type imported by the common decoder conventions. */
+export type HfFamily = (typeof HF_FAMILIES)[number] | "decoder";
+
+/** model_type spellings of the same family (text-only configs of multimodal models, renamed types). */
+const MODEL_TYPE_ALIASES: Record<string, HfFamily> = { gemma3_text: "gemma3", llama4_text: "llama4", ministral: "mistral" };
 
 const ARCHITECTURE_FAMILY: Record<string, HfFamily> = {
   LlamaForCausalLM: "llama", LlamaModel: "llama",
@@ -22,6 +37,12 @@ const ARCHITECTURE_FAMILY: Record<string, HfFamily> = {
   MixtralForCausalLM: "mixtral", MixtralModel: "mixtral",
   Qwen2ForCausalLM: "qwen2", Qwen2Model: "qwen2",
   Gemma2ForCausalLM: "gemma2", Gemma2Model: "gemma2",
+  Qwen3ForCausalLM: "qwen3", Qwen3MoeForCausalLM: "qwen3_moe",
+  Gemma3ForCausalLM: "gemma3", Gemma3ForConditionalGeneration: "gemma3",
+  Phi3ForCausalLM: "phi3", GraniteForCausalLM: "granite", Olmo2ForCausalLM: "olmo2",
+  Glm4ForCausalLM: "glm4", Glm4MoeForCausalLM: "glm4_moe", GptOssForCausalLM: "gpt_oss",
+  Llama4ForConditionalGeneration: "llama4", Llama4ForCausalLM: "llama4",
+  Mistral3ForConditionalGeneration: "mistral3", MinistralForCausalLM: "mistral",
   DeepseekV3ForCausalLM: "deepseek_v3", DeepseekV3Model: "deepseek_v3",
   GPT2LMHeadModel: "gpt2", GPT2Model: "gpt2",
   BertModel: "bert", BertForMaskedLM: "bert", BertForPreTraining: "bert", BertForSequenceClassification: "bert",
@@ -52,6 +73,13 @@ const IGNORED = new Set([
   "attn_logit_softcapping", "final_logit_softcapping", "query_pre_attn_scalar",
   "n_group", "topk_group", "routed_scaling_factor", "norm_topk_prob", "scoring_func",
   "rope_theta", "rope_scaling", "position_embedding_type", "use_mrope", "sliding_window_size",
+  "original_max_position_embeddings",
+]);
+
+/** Top-level fields of a multimodal wrapper config whose language model is in `text_config`. */
+const MULTIMODAL_WRAPPER = new Set([
+  "text_config", "vision_config", "image_token_index", "image_token_id", "boi_token_index", "eoi_token_index", "mm_tokens_per_image",
+  "projector_hidden_act", "multimodal_projector_bias", "spatial_merge_size", "vision_feature_layer", "vision_feature_select_strategy",
 ]);
 
 /** Fields each family reads (beyond IGNORED). */
@@ -59,9 +87,28 @@ const LLAMA_LIKE = [
   "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim",
   "vocab_size", "max_position_embeddings", "tie_word_embeddings", "attention_bias", "mlp_bias", "hidden_act",
 ];
+const QWEN3 = [...LLAMA_LIKE, "sliding_window", "use_sliding_window", "max_window_layers", "layer_types"];
 const READS: Record<HfFamily, readonly string[]> = {
   llama: LLAMA_LIKE,
-  mistral: [...LLAMA_LIKE, "sliding_window"],
+  mistral: [...LLAMA_LIKE, "sliding_window", "layer_types"],
+  mistral3: [...LLAMA_LIKE, "sliding_window", "layer_types"],
+  qwen3: QWEN3,
+  qwen3_moe: [...QWEN3, "num_experts", "num_experts_per_tok", "moe_intermediate_size", "decoder_sparse_step", "mlp_only_layers"],
+  gemma3: [...LLAMA_LIKE, "sliding_window", "sliding_window_pattern", "layer_types", "hidden_activation", "rope_local_base_freq"],
+  phi3: [...LLAMA_LIKE, "sliding_window", "partial_rotary_factor"],
+  granite: [...LLAMA_LIKE, "embedding_multiplier", "logits_scaling", "residual_multiplier", "attention_multiplier"],
+  olmo2: LLAMA_LIKE,
+  glm4: [...LLAMA_LIKE, "partial_rotary_factor"],
+  glm4_moe: [
+    ...LLAMA_LIKE, "partial_rotary_factor", "use_qk_norm", "n_routed_experts", "n_shared_experts", "num_experts_per_tok",
+    "moe_intermediate_size", "first_k_dense_replace", "num_nextn_predict_layers",
+  ],
+  gpt_oss: [...LLAMA_LIKE, "sliding_window", "layer_types", "num_local_experts", "num_experts_per_tok", "experts_per_token", "swiglu_limit", "initial_context_length", "quantization_config"],
+  llama4: [
+    ...LLAMA_LIKE, "attention_chunk_size", "no_rope_layers", "interleave_moe_layer_step", "moe_layers", "intermediate_size_mlp", "num_local_experts",
+    "num_experts_per_tok", "use_qk_norm", "layer_types", "attn_temperature_tuning", "attn_scale", "floor_scale", "for_llm_compressor",
+  ],
+  decoder: LLAMA_LIKE,
   mixtral: [...LLAMA_LIKE, "sliding_window", "num_local_experts", "num_experts_per_tok"],
   qwen2: [...LLAMA_LIKE, "sliding_window", "use_sliding_window", "max_window_layers"],
   gemma2: [...LLAMA_LIKE, "sliding_window", "hidden_activation"],
@@ -73,20 +120,6 @@ const READS: Record<HfFamily, readonly string[]> = {
   gpt2: ["n_embd", "n_layer", "n_head", "n_positions", "n_ctx", "n_inner", "vocab_size", "activation_function", "tie_word_embeddings"],
   bert: ["hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "hidden_act", "max_position_embeddings", "type_vocab_size", "vocab_size"],
   vit: ["hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "hidden_act", "image_size", "patch_size", "num_channels", "qkv_bias"],
-};
-
-const MEANING: Record<string, string> = {
-  hidden_size: "the model width d", n_embd: "the model width d",
-  intermediate_size: "the FFN intermediate size per matrix", n_inner: "the FFN intermediate size",
-  num_hidden_layers: "the number of layers", n_layer: "the number of layers",
-  num_attention_heads: "the number of query heads", n_head: "the number of heads",
-  vocab_size: "the vocabulary size (embedding rows)",
-  max_position_embeddings: "the context length (rows of a learned position table)", n_positions: "the rows of the learned position table",
-  image_size: "the input image size in pixels", patch_size: "the patch size in pixels",
-  q_lora_rank: "the MLA query rank", kv_lora_rank: "the MLA KV latent rank", qk_nope_head_dim: "the MLA no-RoPE head dim",
-  qk_rope_head_dim: "the MLA RoPE head dim", v_head_dim: "the MLA value head dim",
-  n_routed_experts: "the number of routed experts", num_local_experts: "the number of experts",
-  num_experts_per_tok: "the experts each token is routed to", moe_intermediate_size: "the expert FFN size",
 };
 
 export interface HfImportOptions {
@@ -103,7 +136,6 @@ export interface HfImportResult {
   family: HfFamily;
 }
 
-type Json = Record<string, unknown>;
 
 /** True for a parsed document that looks like a Hugging Face config rather than an xpusim spec. */
 export function isHfConfig(raw: unknown): raw is Json {
@@ -115,85 +147,27 @@ export function isHfConfig(raw: unknown): raw is Json {
 function familyOf(cfg: Json, file?: string): HfFamily {
   const mt = cfg.model_type;
   if (typeof mt === "string" && (HF_FAMILIES as readonly string[]).includes(mt)) return mt as HfFamily;
+  if (typeof mt === "string" && MODEL_TYPE_ALIASES[mt]) return MODEL_TYPE_ALIASES[mt]!;
   if (Array.isArray(cfg.architectures)) {
     for (const a of cfg.architectures) if (typeof a === "string" && ARCHITECTURE_FAMILY[a]) return ARCHITECTURE_FAMILY[a]!;
   }
+  if (followsDecoderConventions(cfg)) return "decoder";
   throw new XpusimError(
     error("E_UNSUPPORTED", typeof mt === "string" ? "model_type" : "architectures", `xpusim cannot import this Hugging Face model family`, {
       got: typeof mt === "string" ? mt : JSON.stringify(cfg.architectures ?? null),
-      expected: `model_type one of ${HF_FAMILIES.join(", ")}`,
+      expected: `model_type one of ${HF_FAMILIES.join(", ")}, or a decoder config with ${DECODER_CONVENTION.join(", ")}`,
       hint: "write an xpusim model spec instead (see catalog/models/ for examples, e.g. llama-3.1-8b.yaml)",
       ...(file ? { file } : {}),
     }),
   );
 }
 
-/** Reads fields with type checks, collecting errors instead of stopping at the first. */
-class Reader {
-  readonly errors: Diagnostic[] = [];
-  constructor(private readonly cfg: Json, private readonly family: HfFamily, private readonly file?: string) {}
+/** The fields by which an unknown model_type is recognised as a standard decoder (the rest are read or defaulted). */
+const DECODER_CONVENTION = ["hidden_size", "num_hidden_layers", "num_attention_heads"];
 
-  private fail(path: string, message: string, got: unknown, expected: string): void {
-    const meaning = MEANING[path];
-    this.errors.push(
-      error("E_SCHEMA", path, message, {
-        expected,
-        got: got === undefined ? "nothing" : JSON.stringify(got),
-        hint: `${this.family} configs state ${meaning ?? `"${path}"`} here${got === undefined ? "; add it to the config" : ""}`,
-        ...(this.file ? { file: this.file } : {}),
-      }),
-    );
-  }
-
-  has(key: string): boolean {
-    return this.cfg[key] !== undefined && this.cfg[key] !== null;
-  }
-
-  /** A positive integer; required unless a default is given. */
-  int(key: string, fallback?: number): number {
-    const v = this.cfg[key];
-    if (v === undefined || v === null) {
-      if (fallback !== undefined) return fallback;
-      this.fail(key, "required field is missing", undefined, "a positive integer");
-      return 1;
-    }
-    if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) {
-      this.fail(key, "expected a positive integer", v, "a positive integer");
-      return 1;
-    }
-    return v;
-  }
-
-  /** A non-negative integer (0 allowed), with a default. */
-  count(key: string, fallback: number): number {
-    const v = this.cfg[key];
-    if (v === undefined || v === null) return fallback;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
-      this.fail(key, "expected a non-negative integer", v, "an integer ≥ 0");
-      return fallback;
-    }
-    return v;
-  }
-
-  bool(key: string, fallback: boolean): boolean {
-    const v = this.cfg[key];
-    if (v === undefined || v === null) return fallback;
-    if (typeof v !== "boolean") {
-      this.fail(key, "expected true or false", v, "a boolean");
-      return fallback;
-    }
-    return v;
-  }
-
-  str(key: string): string | undefined {
-    const v = this.cfg[key];
-    return typeof v === "string" ? v : undefined;
-  }
-
-  num(key: string): number | undefined {
-    const v = this.cfg[key];
-    return typeof v === "number" ? v : undefined;
-  }
+function followsDecoderConventions(cfg: Json): boolean {
+  if (cfg.is_encoder_decoder === true || cfg.text_config !== undefined) return false;
+  return DECODER_CONVENTION.every((k) => typeof cfg[k] === "number");
 }
 
 function slug(s: string): string {
@@ -220,22 +194,21 @@ export function importHfConfig(config: unknown, opts: HfImportOptions = {}): HfI
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new XpusimError(error("E_SCHEMA", "", "a Hugging Face config must be a JSON object", at));
   }
-  const cfg = config as Json;
-  const family = familyOf(cfg, file);
+  const outer = config as Json;
+  const family = familyOf(outer, file);
+  const wrapped = typeof outer.text_config === "object" && outer.text_config !== null && !Array.isArray(outer.text_config);
+  // Multimodal checkpoints: the language model's fields live in text_config (model_type gemma3_text, llama4_text, mistral).
+  const cfg: Json = wrapped ? { _name_or_path: outer._name_or_path, architectures: outer.architectures, ...(outer.text_config as Json) } : outer;
   const r = new Reader(cfg, family, file);
-  const warnings: Diagnostic[] = unknownFieldWarnings(cfg, family, at);
+  const warnings: Diagnostic[] = unknownFieldWarnings(cfg, family, at, wrapped ? "text_config." : "");
+  if (wrapped) {
+    warnings.push(...unknownFieldWarnings(outer, family, at, "", MULTIMODAL_WRAPPER));
+    warnings.push(estimated("vision_config", "only the language model (text_config) is imported: the vision encoder and projector are not counted in parameters or FLOPs", at));
+  }
   const notes: string[] = [];
   const common = commonFields(cfg, family, opts);
   let input: ModelSpecInput;
   switch (family) {
-    case "llama":
-    case "mistral":
-    case "mixtral":
-    case "qwen2":
-    case "gemma2":
-    case "deepseek_v3":
-      input = decoderFromLlamaLike(family, cfg, r, warnings, notes, common, at);
-      break;
     case "gpt2":
       input = decoderFromGpt2(r, warnings, common, at);
       break;
@@ -245,6 +218,8 @@ export function importHfConfig(config: unknown, opts: HfImportOptions = {}): HfI
     case "vit":
       input = visionFromVit(cfg, r, notes, common);
       break;
+    default:
+      input = decoderFromLlamaLike(family, cfg, r, warnings, notes, common, at);
   }
   if (r.errors.length) throw new XpusimError(r.errors);
   addRopeSettings(input, cfg);
@@ -253,13 +228,13 @@ export function importHfConfig(config: unknown, opts: HfImportOptions = {}): HfI
 }
 
 /** A warning for every top-level key the family's importer neither reads nor knows to be irrelevant. */
-function unknownFieldWarnings(cfg: Json, family: HfFamily, at: { file?: string }): Diagnostic[] {
+function unknownFieldWarnings(cfg: Json, family: HfFamily, at: { file?: string }, prefix = "", extraKnown: ReadonlySet<string> = new Set()): Diagnostic[] {
   const warnings: Diagnostic[] = [];
   const known = new Set(READS[family]);
   for (const key of Object.keys(cfg)) {
-    if (IGNORED.has(key) || known.has(key)) continue;
+    if (IGNORED.has(key) || known.has(key) || extraKnown.has(key)) continue;
     warnings.push({
-      code: "W_UNKNOWN_FIELD", severity: "warning", path: key, message: `field "${key}" is not understood by the ${family} importer and was ignored`,
+      code: "W_UNKNOWN_FIELD", severity: "warning", path: prefix + key, message: `field "${prefix + key}" is not understood by the ${family} importer and was ignored`,
       got: JSON.stringify(cfg[key])?.slice(0, 80) ?? "undefined",
       hint: "if it changes the architecture (extra layers, different shapes), the imported counts will be wrong; write an xpusim model spec instead",
       ...at,
@@ -346,67 +321,80 @@ function addRopeSettings(input: ModelSpecInput, cfg: Json): void {
   if (theta && "position" in input && input.position.type === "rope") input.position = { ...input.position, rope_theta: theta };
 }
 
-function estimated(path: string, message: string, at: { file?: string }): Diagnostic {
-  return { code: "W_ESTIMATED", severity: "warning", path, message, ...at };
-}
-
-/** transformers activation names → the activation of the MLP. */
-function hfAct(name: string): "silu" | "gelu" | "relu" {
-  if (name === "silu" || name === "swish") return "silu";
-  if (name === "relu") return "relu";
-  return "gelu";
-}
-
 type Common = { id: string; name: string; family: string; sources: { kind: "hf-config"; ref: string; note: string }[] };
 
+/** The dense FFN's width: Llama 4 keeps intermediate_size for its experts and gives dense layers intermediate_size_mlp. */
+function denseFfnSize(family: HfFamily, r: Reader): number {
+  return family === "llama4" ? r.int("intermediate_size_mlp", r.int("intermediate_size")) : r.int("intermediate_size");
+}
+
+/** Families whose layers carry four RMSNorms (before and after attention and MLP). */
+const SANDWICH_NORMS: ReadonlySet<HfFamily> = new Set(["gemma2", "gemma3", "glm4"]);
+/** Families whose attention_bias covers q/k/v only (o_proj has none); qwen2 has q/k/v bias always. */
+const QKV_ONLY_BIAS: ReadonlySet<HfFamily> = new Set(["glm4", "glm4_moe"]);
+
 function decoderFromLlamaLike(family: HfFamily, cfg: Json, r: Reader, warnings: Diagnostic[], notes: string[], common: Common, at: { file?: string }): ModelSpecInput {
+  const gemma = family === "gemma2" || family === "gemma3";
+  const defaults: { vocab_size?: number; max_position_embeddings?: number } = family === "gemma3" ? GEMMA3_TEXT_DEFAULTS : {};
   const d = r.int("hidden_size");
   const heads = r.int("num_attention_heads");
   const layers = r.int("num_hidden_layers");
   const kvHeads = r.int("num_key_value_heads", heads);
-  const gemma = family === "gemma2";
   const act = hfAct(r.str(gemma ? "hidden_activation" : "hidden_act") ?? r.str("hidden_act") ?? (gemma ? "gelu_pytorch_tanh" : "silu"));
   const headDim = r.int("head_dim", gemma ? 256 : Math.floor(d / heads));
-  const attnBias = r.bool("attention_bias", false);
+  const attnBias = r.bool("attention_bias", family === "gpt_oss");
 
   const spec: DecoderInput = {
     ...common, category: "decoder-llm",
-    layers, hidden_size: d, vocab_size: r.int("vocab_size"), max_context: r.int("max_position_embeddings"),
+    layers, hidden_size: d, vocab_size: r.int("vocab_size", defaults.vocab_size), max_context: r.int("max_position_embeddings", defaults.max_position_embeddings),
     tied_embeddings: r.bool("tie_word_embeddings", gemma),
     position: { type: "rope" },
-    attention: { heads, kv_heads: kvHeads, head_dim: headDim, qkv_bias: family === "qwen2" ? true : attnBias, o_bias: attnBias },
-    ffn: { type: act === "gelu" ? "geglu" : "swiglu", intermediate_size: r.int("intermediate_size"), bias: r.bool("mlp_bias", false) },
-    norm: gemma ? { type: "rmsnorm", placement: "sandwich", per_layer: 4, final: true } : { type: "rmsnorm", placement: "pre", per_layer: 2, final: true },
+    attention: {
+      heads, kv_heads: kvHeads, head_dim: headDim,
+      qkv_bias: family === "qwen2" ? true : attnBias,
+      o_bias: QKV_ONLY_BIAS.has(family) ? false : attnBias,
+    },
+    ffn: { type: act === "gelu" ? "geglu" : "swiglu", intermediate_size: denseFfnSize(family, r), bias: r.bool("mlp_bias", family === "gpt_oss") },
+    norm: SANDWICH_NORMS.has(family) ? { type: "rmsnorm", placement: "sandwich", per_layer: 4, final: true } : { type: "rmsnorm", placement: family === "olmo2" ? "post" : "pre", per_layer: 2, final: true },
   };
   if (act === "relu") warnings.push(estimated("hidden_act", "a ReLU gated MLP is counted like SwiGLU (same shapes)", at));
 
   addSlidingWindow(family, cfg, r, spec, warnings, at);
+  addModernFamily(family, cfg, r, spec, warnings, notes, at);
 
   if (family === "mixtral") {
     spec.moe = { experts: r.int("num_local_experts"), top_k: r.int("num_experts_per_tok"), expert_intermediate_size: r.int("intermediate_size") };
   }
 
   if (family === "deepseek_v3") addDeepseekV3(cfg, r, spec, attnBias, warnings, notes, at);
+  if (family === "decoder") warnings.push(guessedDecoderWarning(cfg, at));
   return spec;
 }
-
-type DecoderInput = ModelSpecInput & { category: "decoder-llm" };
 
 /** Sliding-window attention: Mistral/Mixtral on every layer, Gemma 2 on alternating layers (with its soft-capping noted); Qwen2's partial window is warned about, not modelled. */
 function addSlidingWindow(family: HfFamily, cfg: Json, r: Reader, spec: DecoderInput, warnings: Diagnostic[], at: { file?: string }): void {
   const layers = spec.layers;
   const window = r.has("sliding_window") ? r.int("sliding_window") : undefined;
-  if (family === "mistral" || family === "mixtral") {
+  const sqlike = family === "qwen2" || family === "qwen3" || family === "qwen3_moe";
+  if (Array.isArray(cfg.layer_types) && window !== undefined && !sqlike) {
+    const sw = windowFromLayerTypes(cfg.layer_types, layers, window, warnings, at);
+    if (sw) spec.attention.sliding_window = sw;
+  } else if (family === "mistral" || family === "mixtral" || family === "mistral3" || family === "phi3") {
     if (window !== undefined) spec.attention.sliding_window = { window, layers: "all" };
-  } else if (family === "gemma2") {
+  } else if (family === "gemma2" || family === "gpt_oss") {
     spec.attention.sliding_window = { window: window ?? 4096, layers: "alternating" };
-    const caps = ["attn_logit_softcapping", "final_logit_softcapping", "query_pre_attn_scalar"].filter((k) => cfg[k] !== undefined).map((k) => `${k} ${String(cfg[k])}`);
-    if (caps.length) spec.attention.note = caps.join("; ");
-  } else if (family === "qwen2" && r.bool("use_sliding_window", false) && window !== undefined) {
+  } else if (family === "gemma3") {
+    // Gemma3TextConfig: sliding_window_pattern 6 (five local layers, then one global).
+    const every = r.int("sliding_window_pattern", 6);
+    spec.attention.sliding_window = every > 1 ? { window: window ?? 4096, layers: "pattern", global_every: every } : { window: window ?? 4096, layers: "all" };
+  } else if (sqlike && r.bool("use_sliding_window", false) && window !== undefined) {
     const full = r.count("max_window_layers", layers);
     if (full < layers) warnings.push(estimated("use_sliding_window", `sliding window on layers ≥ ${full} is not modelled; all layers counted with full attention`, at));
   }
-
+  if (family === "gemma2" || family === "gemma3") {
+    const caps = ["attn_logit_softcapping", "final_logit_softcapping", "query_pre_attn_scalar"].filter((k) => cfg[k] !== undefined && cfg[k] !== null).map((k) => `${k} ${String(cfg[k])}`);
+    if (caps.length) spec.attention.note = caps.join("; ");
+  }
 }
 
 /** DeepSeek-V3: multi-head latent attention, routed + shared experts after the dense layers, MTP modules, quantised checkpoints. */

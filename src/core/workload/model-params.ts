@@ -45,7 +45,13 @@ function attentionParams(spec: DecoderSpec | EncoderSpec | VitSpec): number {
   const K = a.kv_heads ?? H;
   const hd = a.head_dim;
   const qkvBias = a.qkv_bias ? (H + 2 * K) * hd : 0;
-  return d * H * hd + 2 * d * K * hd + H * hd * d + qkvBias + oBias;
+  return d * H * hd + 2 * d * K * hd + H * hd * d + qkvBias + oBias + qkNormParams(a) + (a.sinks ? H : 0);
+}
+
+/** q/k RMSNorm weights: head_dim each per head-shared norm (Qwen3, Gemma 3), H·hd + K·hd over all heads (OLMo 2). */
+export function qkNormParams(a: DecoderSpec["attention"]): number {
+  if (!a.qk_norm || a.mla) return 0;
+  return a.qk_norm === "per_head" ? 2 * a.head_dim : (a.heads + (a.kv_heads ?? a.heads)) * a.head_dim;
 }
 
 /** One FFN of width f: 3 matrices when gated (SwiGLU/GeGLU), else 2; biases on each. */

@@ -58,8 +58,16 @@ export function attentionOps(a: AttentionSpec, c: LayerContext): { ops: Op[]; la
     const hd = a.head_dim;
     ops.push(linear("attn.qkv_proj", "column_parallel", T, d, (H + 2 * K) * hd, p, { bias: a.qkv_bias }));
     // RoPE rotates q and k: x·cos + rotate(x)·sin = 3 FLOPs per element.
+    if (a.qk_norm) {
+      // Qwen3 / Gemma 3 normalise each head (head_dim weights); OLMo 2 the whole projection.
+      const perHead = a.qk_norm === "per_head";
+      ops.push(norm("attn.q_norm", "rmsnorm", perHead ? T * H : T, perHead ? hd : H * hd, perHead ? hd : H * hd, p));
+      ops.push(norm("attn.k_norm", "rmsnorm", perHead ? T * K : T, perHead ? hd : K * hd, perHead ? hd : K * hd, p));
+    }
     if (c.rope) ops.push(elementwise("attn.rope", "split_elementwise", "rope", T * (H + K) * hd, 1, 3, p, { epilogue_of: "attn.qkv_proj" }));
     ops.push(attention("attn.core", { ...core, heads: H, kv_heads: K, head_dim_qk: hd, head_dim_v: hd }, p, c.kv_cache));
+    // gpt-oss sinks: one learned logit per head joins each softmax row (H parameters, ~1 FLOP per row).
+    if (a.sinks) ops.push(elementwise("attn.sinks", "pointwise", "sink_logit", c.batch * c.seq_q * H, 1, 1, p, { epilogue_of: "attn.core", params: H }));
     ops.push(linear("attn.o_proj", "row_parallel", T, H * hd, d, p, { bias: a.o_bias }));
     return { ops, last: "attn.o_proj" };
   }
