@@ -9,6 +9,7 @@ import { simulate } from "../src/core/serving/simulator.js";
 import { linearStepCost } from "../src/core/serving/step-cost.js";
 import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
 import { nodeCatalog } from "../src/node/node-catalog.js";
+import { runCli } from "./helpers/run-cli.js";
 
 /** `kind: serving` through the scenario contract: hand-computable cases, queueing invariants, errors with field paths. */
 const catalog = nodeCatalog();
@@ -146,6 +147,7 @@ describe("closed loop", () => {
   it("through the scenario: concurrency bounds the mean in system, and requests are released as others finish", () => {
     const r = serving({ arrival: "closed", concurrency: 8, requests: 64, input_tokens: 512, output_tokens: 64 });
     const m = r.metrics!;
+    expect(r.requests.completed).toBe(64);
     expect(m.mean_requests_in_system).toBeLessThanOrEqual(8);
     expect(m.mean_requests_in_system).toBeGreaterThan(7);
     // Closed loop: throughput = N / mean latency (Little's law with the clients' own rate).
@@ -224,5 +226,38 @@ describe("bad combinations name the field", () => {
 
   it("the serving job answers kind: serving", () => {
     expect(JOBS.serving.scenarioKinds).toEqual(["serving"]);
+  });
+});
+
+describe("xpusim serve is a front end to the same request", () => {
+  const dir = mkdtempSync(join(tmpdir(), "xpusim-serve-vs-estimate-"));
+  const base = ["serve", "--model", "llama-3.1-8b", "--chip", "nvidia-h100-sxm", "--requests", "60", "--input", "300-900", "--output", "64", "--seed", "3", "--json"];
+  const estimate = async (sv: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+    const file = join(dir, `s${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify({ kind: "serving", hardware: HW, workload: MODEL, ...extra, serving: { requests: 60, input_tokens: { mean: 600, dist: "uniform", min: 300, max: 900 }, output_tokens: 64, seed: 3, ...sv } }));
+    const r = await runCli("estimate", file, "--json");
+    expect(r.code).toBe(0);
+    return JSON.parse(r.out) as ServingJobResult;
+  };
+
+  it("Poisson at a rate: the same numbers", async () => {
+    const s = await runCli(...base, "--rate", "5/s");
+    expect(s.code).toBe(0);
+    const served = JSON.parse(s.out) as ServingJobResult;
+    const est = await estimate({ arrival: "poisson", rate_per_s: 5 });
+    expect(est.metrics).toEqual(served.metrics);
+    expect(est.ttft_p90_s).toBe(served.ttft_p90_s);
+    expect(est.output_tokens_per_s).toBe(served.output_tokens_per_s);
+  });
+
+  it("closed loop (--concurrency) and offline (--rate inf): the same numbers", async () => {
+    const closed = JSON.parse((await runCli(...base, "--concurrency", "6")).out) as ServingJobResult;
+    expect(closed.notes.some((n) => n.startsWith("closed loop: 6 clients"))).toBe(true);
+    expect((await estimate({ arrival: "closed", concurrency: 6 })).metrics).toEqual(closed.metrics);
+    const offline = JSON.parse((await runCli(...base, "--rate", "inf", "--replicas", "2")).out) as ServingJobResult;
+    expect(offline.chips).toBe(2);
+    const est = await estimate({ arrival: "offline" }, { parallelism: { replicas: 2 } });
+    expect(est.metrics).toEqual(offline.metrics);
+    expect(est.chips).toBe(2);
   });
 });
