@@ -250,6 +250,18 @@ describe("xpusim serve is a front end to the same request", () => {
     expect(est.output_tokens_per_s).toBe(served.output_tokens_per_s);
   });
 
+  it("a model whose weights leave no room for a KV cache: fits false, the reason on stderr, exit 3", async () => {
+    const file = join(dir, "too-big.json");
+    writeFileSync(file, JSON.stringify({ kind: "serving", hardware: HW, workload: { model: "llama-3.1-70b" }, serving: { arrival: "offline", requests: 4, input_tokens: 128, output_tokens: 8 } }));
+    const r = await runCli("estimate", file, "--json");
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/no memory left for the KV cache/);
+    const j = JSON.parse(r.out) as Record<string, unknown>;
+    expect(j.fits).toBe(false);
+    expect(j.memory_per_chip_bytes as number).toBeGreaterThan(j.memory_capacity_bytes as number);
+    expect(j.ttft_p50_s).toBeNull();
+  });
+
   it("closed loop (--concurrency) and offline (--rate inf): the same numbers", async () => {
     const closed = JSON.parse((await runCli(...base, "--concurrency", "6")).out) as ServingJobResult;
     expect(closed.notes.some((n) => n.startsWith("closed loop: 6 clients"))).toBe(true);
