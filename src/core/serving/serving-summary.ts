@@ -1,4 +1,4 @@
-import type { ServingMetrics } from "./metrics.js";
+import type { Distribution, ServingMetrics } from "./metrics.js";
 import type { KvCapacity } from "./kv-capacity.js";
 
 /**
@@ -18,18 +18,18 @@ import type { KvCapacity } from "./kv-capacity.js";
 export interface ServingSummary {
   output_tokens_per_s: number;
   requests_per_s: number;
-  ttft_mean_s: number;
-  ttft_p50_s: number;
-  ttft_p90_s: number;
-  ttft_p99_s: number;
-  tpot_mean_s: number;
-  tpot_p50_s: number;
-  tpot_p90_s: number;
-  tpot_p99_s: number;
-  e2e_latency_mean_s: number;
-  e2e_latency_p50_s: number;
-  e2e_latency_p90_s: number;
-  e2e_latency_p99_s: number;
+  ttft_mean_s?: number;
+  ttft_p50_s?: number;
+  ttft_p90_s?: number;
+  ttft_p99_s?: number;
+  tpot_mean_s?: number;
+  tpot_p50_s?: number;
+  tpot_p90_s?: number;
+  tpot_p99_s?: number;
+  e2e_latency_mean_s?: number;
+  e2e_latency_p50_s?: number;
+  e2e_latency_p90_s?: number;
+  e2e_latency_p99_s?: number;
   /** Present when an SLO is given. */
   goodput_requests_per_s?: number;
   memory_per_chip_bytes: number;
@@ -49,24 +49,15 @@ export function servingMemoryPerChip(memory: KvCapacity): number {
   return memory.weights_bytes + memory.activation_peak_bytes + memory.runtime_overhead_bytes + Math.max(0, memory.num_blocks) * memory.bytes_per_block;
 }
 
-/** The flat summary; latencies are NaN when nothing completed (infeasible runs). */
+/** The flat summary; a latency is absent when no request gives it (nothing completed; TPOT with one-token outputs). */
 export function servingSummary(m: ServingMetrics | undefined, memory: KvCapacity, feasible: boolean, maxSeqsPerInstance: number): ServingSummary {
   const perChip = servingMemoryPerChip(memory);
   const out: ServingSummary = {
     output_tokens_per_s: m?.throughput.output_tokens_per_s ?? 0,
     requests_per_s: m?.throughput.requests_per_s ?? 0,
-    ttft_mean_s: m?.ttft_s.mean ?? NaN,
-    ttft_p50_s: m?.ttft_s.p50 ?? NaN,
-    ttft_p90_s: m?.ttft_s.p90 ?? NaN,
-    ttft_p99_s: m?.ttft_s.p99 ?? NaN,
-    tpot_mean_s: m?.tpot_s.mean ?? NaN,
-    tpot_p50_s: m?.tpot_s.p50 ?? NaN,
-    tpot_p90_s: m?.tpot_s.p90 ?? NaN,
-    tpot_p99_s: m?.tpot_s.p99 ?? NaN,
-    e2e_latency_mean_s: m?.e2e_s.mean ?? NaN,
-    e2e_latency_p50_s: m?.e2e_s.p50 ?? NaN,
-    e2e_latency_p90_s: m?.e2e_s.p90 ?? NaN,
-    e2e_latency_p99_s: m?.e2e_s.p99 ?? NaN,
+    ...latencies("ttft", m?.ttft_s),
+    ...latencies("tpot", m?.tpot_s),
+    ...latencies("e2e_latency", m?.e2e_s),
     memory_per_chip_bytes: perChip,
     memory_capacity_bytes: memory.device_memory_bytes,
     fits: feasible && memory.num_blocks > 0 && perChip <= memory.device_memory_bytes,
@@ -78,6 +69,12 @@ export function servingSummary(m: ServingMetrics | undefined, memory: KvCapacity
     if (m.energy.span_s > 0) out.average_power_w = m.energy.total_j / m.energy.span_s;
   }
   return out;
+}
+
+/** `{ <name>_mean_s, _p50_s, _p90_s, _p99_s }` of a distribution with samples; nothing otherwise (JSON has no NaN). */
+function latencies(name: string, d: Distribution | undefined): Record<string, number> {
+  if (!d || d.count === 0) return {};
+  return { [`${name}_mean_s`]: d.mean, [`${name}_p50_s`]: d.p50, [`${name}_p90_s`]: d.p90, [`${name}_p99_s`]: d.p99 };
 }
 
 function servingBound(m: ServingMetrics | undefined, maxSeqs: number): ServingBound {
