@@ -14,7 +14,7 @@ describe("JSON Schemas in docs/schema", () => {
   it("describe the scenario contract's required fields and enums", () => {
     const s = schemaDocuments().scenario as { required: string[]; properties: Record<string, { enum?: string[] }> };
     expect(s.required).toEqual(expect.arrayContaining(["kind", "hardware", "workload"]));
-    expect(s.properties.kind!.enum).toEqual(["op", "inference", "training"]);
+    expect(s.properties.kind!.enum).toEqual(["op", "inference", "training", "serving"]);
   });
 });
 

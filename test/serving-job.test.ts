@@ -1,3 +1,4 @@
+import { servingSummary } from "../src/core/serving/serving-summary.js";
 import { describe, expect, it } from "vitest";
 import { describeServingWorkload, SERVING_WORKLOAD_DEFAULTS, servingRequests } from "../src/core/app/jobs/serving-job.js";
 import { JOBS } from "../src/core/app/registry.js";
@@ -77,7 +78,10 @@ describe("serving job", () => {
       ep: 1,
       system: catalog.system(undefined, chip, 2)!,
     });
-    expect(roundTrip(viaJob)).toEqual(roundTrip(direct));
+    // The job adds the contract's flat fields (serving-summary.ts) to the simulator's result.
+    expect(roundTrip(viaJob)).toEqual(roundTrip({ ...direct, ...servingSummary(direct.metrics, direct.memory, direct.feasible, direct.config.max_num_seqs) }));
+    expect(viaJob.ttft_p90_s).toBe(direct.metrics!.ttft_s.p90);
+    expect(viaJob.goodput_requests_per_s).toBe(direct.metrics!.goodput!.requests_per_s);
     expect(viaJob.chips).toBe(2);
     expect(viaJob.metrics!.goodput!.ttft_slo_s).toBe(0.2);
   });

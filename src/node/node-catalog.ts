@@ -9,10 +9,12 @@ import type { Catalog } from "../core/app/catalog.js";
 import { catalogFromLookups } from "../core/app/lookup-catalog.js";
 import { nodeLookups } from "./node-lookups.js";
 import { contextFor } from "./resolvers.js";
+import { readServingTrace } from "./serving-trace-file.js";
 import { validationResolvers } from "./validation-resolvers.js";
 
 export function nodeCatalog(baseFile?: string): Catalog {
   const base = baseFile ? dirname(baseFile) : process.cwd();
   const path = (p: string) => (/\.(ya?ml|json)$/i.test(p) && !isAbsolute(p) ? resolve(base, p) : p);
-  return { ...catalogFromLookups(nodeLookups(), { path, ...(baseFile !== undefined ? { baseFile } : {}) }, contextFor), validationResolvers };
+  const servingTrace = (p: string) => readServingTrace(isAbsolute(p) ? p : resolve(base, p), p);
+  return { ...catalogFromLookups(nodeLookups(), { path, ...(baseFile !== undefined ? { baseFile } : {}) }, contextFor), validationResolvers, servingTrace };
 }

@@ -4,19 +4,20 @@
  */
 import type { Command } from "commander";
 import { XpusimError } from "../../core/diagnostics/diagnostic.js";
-import { infeasibleReason, type InferenceEstimate, type OpEstimate, parseScenario, publicScenarioResult, runScenario, type ScenarioEstimate } from "../../core/app/index.js";
+import { infeasibleReason, type Scenario, type InferenceEstimate, type OpEstimate, parseScenario, publicScenarioResult, runScenario, type ScenarioEstimate } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv } from "../../core/report/table.js";
 import { readDocument } from "../../node/read-document.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
 import { emit, formatOf, InfeasibleResult, json } from "../output.js";
 import { renderCollective } from "./collective.js";
 import { renderOpTable } from "./op.js";
+import { renderServing } from "./serve.js";
 import { renderEstimate } from "./train-render.js";
 
 export function registerEstimateCommand(program: Command): void {
   program
     .command("estimate")
-    .description("run a scenario file (kind: op | inference | training); see docs/scenario.md")
+    .description("run a scenario file (kind: op | inference | training | serving); see docs/scenario.md")
     .argument("<scenario>", "scenario YAML or JSON file")
     .option("--json", "print the result object as JSON")
     .option("--csv", "print the result's scalar fields as CSV")
@@ -35,7 +36,7 @@ export function registerEstimateCommand(program: Command): void {
       const publicResult = publicScenarioResult(result);
       if (format === "json") emit(json(publicResult), o.out);
       else if (format === "csv") emit(renderCsv([scalars(publicResult)]), o.out);
-      else emit(render(result), o.out);
+      else emit(render(result, scenario), o.out);
       // Printed as usual; the exit code says it does not fit (README, exit codes).
       const infeasible = infeasibleReason(result);
       if (infeasible) throw new InfeasibleResult(infeasible);
@@ -51,11 +52,20 @@ function scalars(o: Record<string, unknown>, prefix = ""): Record<string, unknow
   return out;
 }
 
-function render(r: ScenarioEstimate): string {
+function render(r: ScenarioEstimate, s: Scenario): string {
   if (r.kind === "op") return renderOpTable([r as OpEstimate]);
+  if (r.kind === "serving") return renderServing(r, servingWorkloadLine(r.requests.total, s));
   if (r.kind === "inference") return renderInference(r);
   if (r.kind === "collective") return renderCollective(r);
   return renderEstimate(r);
+}
+
+/** "200 requests, poisson at 4/s, seed 1" from the scenario's serving section. */
+function servingWorkloadLine(total: number, s: Scenario): string {
+  const sv = s.serving!;
+  const how = sv.arrival === "closed" ? `closed loop with ${sv.concurrency} clients` : sv.arrival === "offline" ? "all at t = 0" : sv.arrival ? `${sv.arrival} at ${sv.rate_per_s}/s` : "the trace's arrival times";
+  const len = (t: typeof sv.input_tokens) => (typeof t === "number" ? String(t) : typeof t === "string" ? t : `${t.dist} mean ${t.mean}`);
+  return `${total} requests, ${how}, input ${len(sv.input_tokens)}, output ${len(sv.output_tokens)} tokens, seed ${sv.seed}`;
 }
 
 function renderInference(r: InferenceEstimate): string {

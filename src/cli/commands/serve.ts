@@ -55,6 +55,8 @@ interface ServeOpts {
   tp?: number;
   ep?: number;
   system?: string;
+  concurrency?: number;
+  replicas?: number;
   json?: boolean;
   csv?: boolean;
   out?: string;
@@ -90,6 +92,8 @@ export function registerServeCommand(program: Command): void {
     .option("--output <tokens>", `output length: 256, or a range 128-512 (default ${W.output})`)
     .option("--burstiness <cv>", "gamma arrivals with this coefficient of variation (1 = Poisson, > 1 bursty)")
     .option("--trace <file>", "CSV or JSONL trace of arrival_s,input_len,output_len (replaces --rate/--input/--output)")
+    .option("--concurrency <n>", "closed loop: n clients, each sending its next request when the previous one finishes (replaces --rate)", positiveInt("--concurrency"))
+    .option("--replicas <n>", "independent engine instances behind one load balancer (default 1)", positiveInt("--replicas"))
     .option("--slo <spec>", "SLOs for goodput, e.g. ttft=500ms,tpot=50ms")
     .option("--seed <n>", `random seed of the synthetic workload (default ${W.seed})`)
     .option("--max-num-seqs <n>", "override: most sequences per iteration", positiveInt("--max-num-seqs"))
@@ -136,13 +140,16 @@ function servingRequest(o: ServeOpts): ServingJobRequest {
     ...(o.slo !== undefined ? { slo: readFlag(() => flagText.parseSlo(o.slo!, "--slo")) } : {}),
     ...(o.exact ? { exact: true } : {}),
     ...(tp * ep > 1 ? { tp, ep, ...(o.system ? { system: o.system } : {}) } : {}),
+    ...(o.replicas !== undefined ? { replicas: o.replicas } : {}),
   };
 }
 
 function servingWorkload(o: ServeOpts): ServingWorkload {
   // Read even with --trace (which has no use for it), so a bad seed is never silently ignored.
   const seed = o.seed !== undefined ? readFlag(() => flagText.parseInteger(o.seed!, "--seed")) : undefined;
-  if (o.trace) return { kind: "trace", requests: readTraceFile(o.trace), source: o.trace, ...(o.requests !== undefined ? { limit: o.requests } : {}) };
+  const closed = o.concurrency !== undefined ? { concurrency: o.concurrency } : {};
+  if (o.concurrency !== undefined && o.rate !== undefined) throw new UsageError("--concurrency replaces --rate: give one of them");
+  if (o.trace) return { kind: "trace", requests: readTraceFile(o.trace), source: o.trace, ...(o.requests !== undefined ? { limit: o.requests } : {}), ...closed };
   const w: SyntheticServingWorkload = {
     kind: "synthetic",
     ...(o.rate !== undefined ? { rate_per_s: readFlag(() => flagText.parseRate(o.rate!, "--rate")) } : {}),
@@ -150,6 +157,7 @@ function servingWorkload(o: ServeOpts): ServingWorkload {
     ...(o.output !== undefined ? { output: readFlag(() => flagText.parseLength(o.output!, "--output")) } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(o.requests !== undefined ? { requests: o.requests } : {}),
+    ...closed,
   };
   if (o.burstiness !== undefined) {
     const cv = readFlag(() => flagText.parseInRange(o.burstiness!, "--burstiness", 100, "a coefficient of variation", "1 is Poisson; 2-4 is already very bursty"));
@@ -237,7 +245,7 @@ function distRow(name: string, d: Distribution) {
   return { name, mean: fmtTime(d.mean), p50: fmtTime(d.p50), p90: fmtTime(d.p90), p99: fmtTime(d.p99), max: fmtTime(d.max) };
 }
 
-function renderServing(r: ServingResult, workload: string): string {
+export function renderServing(r: ServingResult, workload: string): string {
   const c = r.config;
   const mem = r.memory;
   const engine = r.engine === "vllm" ? "vLLM" : r.engine === "tensorrt-llm" ? "TensorRT-LLM" : r.engine;

@@ -4,6 +4,7 @@ import type { EnergyCatalog } from "../spec/energy-spec.js";
 import type { MoneyCatalog } from "../spec/money-spec.js";
 import type { System } from "../network/build-system.js";
 import type { ModelSpec } from "../spec/model-spec.js";
+import type { ServingRequest } from "../serving/request.js";
 import type { ValidationResolvers } from "../validate/validation-result.js";
 
 /**
@@ -40,4 +41,10 @@ export interface Catalog {
    * name maps provide it; the validation job refuses without it.
    */
   validationResolvers?(): ValidationResolvers;
+  /**
+   * A request trace named by path in a scenario (`serving.input_tokens: traces/chat.jsonl`): its
+   * rows, parsed by `parseTrace(text, format, { arrivalOptional: true })` (arrival_s NaN when the
+   * file has none). Optional: only front ends that read files provide it.
+   */
+  servingTrace?(path: string): ServingRequest[];
 }

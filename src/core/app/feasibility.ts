@@ -15,6 +15,8 @@ export interface MemoryVerdict {
  * memory verdict (an op, a collective) is always feasible.
  */
 export function infeasibleReason(r: object): string | undefined {
+  // A serving run says why itself (no room for a KV cache, every request rejected).
+  if ("kind" in r && r.kind === "serving") return "feasible" in r && r.feasible === false ? String((r as { infeasible_reason?: string }).infeasible_reason ?? "infeasible") : undefined;
   if (!("fits" in r) || r.fits !== false) return undefined;
   const m = r as MemoryVerdict;
   return `does not fit in memory: needs ${fmtBytes(m.memory_per_chip_bytes)} per chip, has ${fmtBytes(m.memory_capacity_bytes)} (short by ${fmtBytes(m.shortfall_bytes)})`;

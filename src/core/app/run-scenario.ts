@@ -6,6 +6,7 @@ import { type Scenario, scenarioSpec } from "../spec/scenario-spec.js";
 import { parseWith } from "../spec/validate.js";
 import type { Catalog } from "./catalog.js";
 import type { CollectiveJobResult } from "./jobs/collective-job.js";
+import type { ServingJobResult } from "./jobs/serving-job.js";
 import { jobForScenario } from "./registry.js";
 
 /**
@@ -16,7 +17,7 @@ import { jobForScenario } from "./registry.js";
  *
  * Lookups are injected (`Catalog`) so the engine stays browser-safe.
  */
-export type ScenarioEstimate = OpEstimate | InferenceEstimate | TrainingEstimate | CollectiveJobResult;
+export type ScenarioEstimate = OpEstimate | InferenceEstimate | TrainingEstimate | CollectiveJobResult | ServingJobResult;
 
 export function parseScenario(raw: unknown, file?: string): Scenario {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
@@ -33,6 +34,10 @@ export function parseScenario(raw: unknown, file?: string): Scenario {
 }
 
 export function runScenario(s: Scenario, catalog: Catalog): ScenarioEstimate {
+  if (s.kind !== "serving" && s.parallelism.replicas !== undefined) {
+    throw new XpusimError(error("E_SCHEMA", "parallelism.replicas", "replicas applies to kind: serving", { hint: "inference: replicas = hardware.count ÷ (tp × pp × ep × cp); training: dp" }));
+  }
+  if (s.kind !== "serving" && s.serving !== undefined) throw new XpusimError(error("E_SCHEMA", "serving", `a serving section applies to kind: serving, not ${s.kind}`));
   const job = jobForScenario(s);
   if (!job?.fromScenario) throw new XpusimError(error("E_UNSUPPORTED", "kind", `no job answers scenario kind "${s.kind}"`));
   return job.run(job.fromScenario(s, catalog), catalog) as ScenarioEstimate;

@@ -20,3 +20,4 @@ export { linearStepCost, type LinearStepCostParams } from "./linear-step-cost.js
 export { simulate, type SimulationSetup, type SimulationTrace, type PoolSetup } from "./simulator.js";
 export { computeMetrics, distribution, type ServingMetrics, type Distribution, type Slo, type KvSeries } from "./metrics.js";
 export { simulateServing, type ServingResult, type SimulateServingOptions } from "./simulate-serving.js";
+export { servingSummary, servingMemoryPerChip, type ServingSummary, type ServingBound } from "./serving-summary.js";

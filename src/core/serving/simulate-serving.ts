@@ -51,6 +51,10 @@ export interface SimulateServingOptions {
   ep?: number;
   /** The system the instance sits in (prices the per-layer all-reduces and all-to-alls). */
   system?: System;
+  /** Independent engine instances (data-parallel replicas) behind one load balancer (default 1). */
+  replicas?: number;
+  /** Closed-loop clients: at most this many requests in flight, the next sent when one finishes (arrival times ignored). */
+  concurrency?: number;
 }
 
 export interface ServingResult {
@@ -63,7 +67,9 @@ export interface ServingResult {
   tp: number;
   /** Expert-parallel attention groups per instance (1: no expert parallelism). */
   ep: number;
-  /** Chips used: tp·ep per instance × (1, or prefill + decode instances when disaggregated). */
+  /** Independent engine instances behind the load balancer (each with its own KV cache and scheduler). */
+  replicas: number;
+  /** Chips used: tp·ep per instance × (1, or prefill + decode instances when disaggregated) × replicas. */
   chips: number;
   /** Requested and executed precision (they differ when the chip lacks the math dtype). */
   precision: { requested: string; executed: string; fallback: boolean };
@@ -107,7 +113,8 @@ export function simulateServing(
     notes.push(`KV blocks forced to ${opts.num_blocks_override} per instance`);
   }
   const disagg = config.disaggregation;
-  const chips = (disagg ? disagg.prefill_instances + disagg.decode_instances : 1) * tp * ep;
+  const replicas = checkReplicas(opts.replicas);
+  const chips = (disagg ? disagg.prefill_instances + disagg.decode_instances : 1) * tp * ep * replicas;
   const network = tp * ep > 1 ? layoutNetwork(opts.system!, tp, ep, 1, ep) : undefined;
   const step = opts.step_cost ?? cachedStepCost(model, ctx, executed, config.execution, opts.interpolate !== false, tp, network, ep);
   notes.push(...step.notes);
@@ -119,6 +126,7 @@ export function simulateServing(
     config,
     tp,
     ep,
+    replicas,
     chips,
     precision: { requested: formatPrecision(precision), executed: formatPrecision(executed), fallback: exec.fallback !== undefined },
     feasible: true,
@@ -131,9 +139,27 @@ export function simulateServing(
   if (memory.num_blocks <= 0) return { ...base, feasible: false, infeasible_reason: noKvCacheReason(memory, config) };
   base.max_model_len = fitMaxModelLen(base.max_model_len, config, memory, notes);
   const setup = simulationSetup(ctx, config, memory, ep, base.max_model_len, step, notes);
+  scaleAndClose(setup, replicas, opts.concurrency, notes);
   // An instance holds ep attention groups, each with its own KV cache and scheduler budget.
   const simConfig = ep === 1 ? config : { ...config, max_num_batched_tokens: config.max_num_batched_tokens * ep, max_num_seqs: config.max_num_seqs * ep };
   return runAndMeasure(base, requests, simConfig, setup, opts, step.idle_power_w !== undefined ? { idle_power_w: step.idle_power_w, chips_per_instance: step.chips ?? tp * ep } : undefined);
+}
+
+function checkReplicas(replicas: number | undefined): number {
+  if (replicas === undefined) return 1;
+  if (!Number.isInteger(replicas) || replicas < 1) throw new XpusimError(error("E_RANGE", "replicas", `replicas must be a positive integer, got ${String(replicas)}`));
+  return replicas;
+}
+
+/** Replicas multiply the instances of every pool (requests go to the least loaded); a concurrency closes the loop. */
+function scaleAndClose(setup: SimulationSetup, replicas: number, concurrency: number | undefined, notes: string[]): void {
+  setup.pool.instances *= replicas;
+  if (setup.prefill_pool) setup.prefill_pool.instances *= replicas;
+  if (replicas > 1) notes.push(`${replicas} independent replicas; each request goes to the instance with the fewest queued plus running requests`);
+  if (concurrency === undefined) return;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new XpusimError(error("E_RANGE", "concurrency", `concurrency must be a positive integer, got ${String(concurrency)}`));
+  setup.closed_loop = { concurrency };
+  notes.push(`closed loop: ${concurrency} client${concurrency > 1 ? "s" : ""}, each sending its next request when the previous one finishes`);
 }
 
 type DecoderLlm = Extract<ModelSpec, { category: "decoder-llm" }>;

@@ -1,5 +1,6 @@
 import type { ServingRequest } from "./request.js";
 import type { ServingConfig } from "./serving-config.js";
+import { ClosedLoop } from "./engine/closed-loop.js";
 import { admitRequests } from "./engine/admission.js";
 import { EngineState, ReqState } from "./engine/engine-state.js";
 import type { Instance } from "./engine/instance.js";
@@ -59,6 +60,8 @@ export interface SimulationSetup {
   kv_bytes_per_token?: number;
   kv_transfer_bytes_per_s?: number;
   kv_transfer_latency_s?: number;
+  /** Closed-loop clients: at most this many requests in the system, the next sent when one finishes (arrival times are ignored). */
+  closed_loop?: { concurrency: number };
 }
 
 /** Raw simulation output; metrics.ts turns it into the reported numbers. */
@@ -102,6 +105,10 @@ export { ReqState };
 export function simulate(requests: readonly ServingRequest[], config: ServingConfig, setup: SimulationSetup): SimulationTrace {
   const s = new EngineState(requests, config, setup);
   admitRequests(s, config.scheduling_policy, setup);
+  if (setup.closed_loop) {
+    s.closedLoop = new ClosedLoop(setup.closed_loop.concurrency);
+    s.closedLoop.start(s);
+  }
   const stepEnergy = setup.step.stepEnergyJ?.bind(setup.step);
   const sampler = { running: -1, waiting: -1, kv: -1 };
   let nextArrival = firstAdmitted(s, 0);

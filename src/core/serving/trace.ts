@@ -16,7 +16,8 @@ import type { ServingRequest } from "./request.js";
  *
  * Every bad field is reported with its line and column (1-based), up to 20 problems at once; a
  * malformed trace is an XpusimError, never an exception from deep inside the simulator. Rows are
- * returned sorted by arrival (stable).
+ * returned sorted by arrival (stable). With `arrivalOptional` (scenario traces whose arrivals come
+ * from an arrival process) rows may omit the arrival, all or none; missing arrivals are NaN.
  */
 
 const ARRIVAL_S = ["arrival_s", "arrival", "arrival_time", "arrival_time_s", "timestamp", "time", "time_s", "t"];
@@ -153,7 +154,7 @@ function fail(diags: Diagnostic[]): never {
   throw new XpusimError(shown);
 }
 
-function parseCsv(lines: string[], diags: Diagnostic[]): RawRow[] {
+function parseCsv(lines: string[], diags: Diagnostic[], arrivalOptional: boolean): RawRow[] {
   const rows: RawRow[] = [];
   let columns: Array<Field | "arrival_ms" | undefined> | undefined;
   let headerSeen = false;
@@ -169,7 +170,7 @@ function parseCsv(lines: string[], diags: Diagnostic[]): RawRow[] {
       const looksLikeHeader = cells.some((c) => fieldOf(c.text) !== undefined) || cells.every((c) => !NUMBER.test(c.text) && !/\d{4}-\d{2}-\d{2}/.test(c.text));
       if (looksLikeHeader) {
         columns = cells.map((c) => fieldOf(c.text));
-        const missing = (["arrival", "input", "output"] as const).filter((f) => !columns!.includes(f) && !(f === "arrival" && columns!.includes("arrival_ms")));
+        const missing = (["arrival", "input", "output"] as const).filter((f) => !columns!.includes(f) && !(f === "arrival" && (arrivalOptional || columns!.includes("arrival_ms"))));
         if (missing.length) {
           diags.push(
             error("E_PARSE", `line ${lineNo}, column 1`, `the header has no ${missing.map((f) => FIELD_NAME[f]).join(", ")} column`, {
@@ -193,6 +194,7 @@ function parseCsv(lines: string[], diags: Diagnostic[]): RawRow[] {
         idx = cols.indexOf("arrival_ms");
         scale = 1e-3;
       }
+      if (idx < 0 && f === "arrival" && arrivalOptional) continue;
       const cell = cells[idx];
       if (!cell) {
         const lastCol = line.length + 1;
@@ -205,15 +207,15 @@ function parseCsv(lines: string[], diags: Diagnostic[]): RawRow[] {
       else found[f] = v;
     }
     if (ok) {
-      const row: RawRow = { line: lineNo, arrival: found.arrival!.value, input: found.input!.value, output: found.output!.value };
-      if (found.arrival!.dateMs !== undefined) row.dateMs = found.arrival!.dateMs;
+      const row: RawRow = { line: lineNo, arrival: found.arrival?.value ?? NaN, input: found.input!.value, output: found.output!.value };
+      if (found.arrival?.dateMs !== undefined) row.dateMs = found.arrival.dateMs;
       rows.push(row);
     }
   }
   return rows;
 }
 
-function parseJsonl(lines: string[], diags: Diagnostic[]): RawRow[] {
+function parseJsonl(lines: string[], diags: Diagnostic[], arrivalOptional: boolean): RawRow[] {
   const rows: RawRow[] = [];
   for (let li = 0; li < lines.length; li++) {
     const lineNo = li + 1;
@@ -250,6 +252,7 @@ function parseJsonl(lines: string[], diags: Diagnostic[]): RawRow[] {
         key = keys.get("arrival_ms");
         scale = 1e-3;
       }
+      if (!key && f === "arrival" && arrivalOptional) continue;
       if (!key) {
         diags.push(at(lineNo, 1, `missing field ${FIELD_NAME[f]}`, { got: Object.keys(record).join(", ") || "no fields" }));
         ok = false;
@@ -262,8 +265,8 @@ function parseJsonl(lines: string[], diags: Diagnostic[]): RawRow[] {
       else found[f] = v;
     }
     if (ok) {
-      const row: RawRow = { line: lineNo, arrival: found.arrival!.value, input: found.input!.value, output: found.output!.value };
-      if (found.arrival!.dateMs !== undefined) row.dateMs = found.arrival!.dateMs;
+      const row: RawRow = { line: lineNo, arrival: found.arrival?.value ?? NaN, input: found.input!.value, output: found.output!.value };
+      if (found.arrival?.dateMs !== undefined) row.dateMs = found.arrival.dateMs;
       rows.push(row);
     }
   }
@@ -274,7 +277,8 @@ function parseJsonl(lines: string[], diags: Diagnostic[]): RawRow[] {
  * Parses trace text. `format` defaults to detection: JSON Lines when the first non-blank line starts
  * with `{`, CSV otherwise. Throws XpusimError (E_PARSE, path "line L, column C") listing the problems.
  */
-export function parseTrace(text: string, format?: "csv" | "jsonl"): ServingRequest[] {
+export function parseTrace(text: string, format?: "csv" | "jsonl", opts: { arrivalOptional?: boolean } = {}): ServingRequest[] {
+  const arrivalOptional = opts.arrivalOptional === true;
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = body.split(/\r\n|\n|\r/);
   const first = lines.find((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
@@ -283,7 +287,9 @@ export function parseTrace(text: string, format?: "csv" | "jsonl"): ServingReque
   }
   const fmt = format ?? (first.trimStart().startsWith("{") ? "jsonl" : "csv");
   const diags: Diagnostic[] = [];
-  const rows = fmt === "jsonl" ? parseJsonl(lines, diags) : parseCsv(lines, diags);
+  const rows = fmt === "jsonl" ? parseJsonl(lines, diags, arrivalOptional) : parseCsv(lines, diags, arrivalOptional);
+  const timed = rows.filter((r) => !Number.isNaN(r.arrival)).length;
+  if (timed > 0 && timed < rows.length) fail([at(rows.find((r) => Number.isNaN(r.arrival))!.line, 1, "some rows have an arrival time and this one has none; give every row one, or none")]);
   if (diags.length) fail(diags);
   if (rows.length === 0) throw new XpusimError(error("E_PARSE", "trace", "the trace has a header but no requests"));
   const withDates = rows.filter((r) => r.dateMs !== undefined);

@@ -14,10 +14,14 @@ import type { ServingRequest } from "./request.js";
  *              the shape, i.e. cv = 1/√b.
  *   - on-off:  Poisson at rate λ·(on+off)/on during `on_s` windows, silence for `off_s`; the long-run
  *              mean rate stays λ.
+ *   - constant: evenly spaced, one every 1/λ s (a paced load generator).
  *   - rate Infinity: every request arrives at t = 0 (offline throughput benchmark, vLLM `--request-rate inf`).
+ *   Closed-loop clients (a fixed concurrency) are not an arrival process: the simulator releases the
+ *   next request when one finishes (SimulationSetup.closed_loop).
  *
  * Lengths (tokens, at least 1):
- *   - fixed, uniform [min, max], or lognormal with the given mean and cv (clamped to [min, max]).
+ *   - fixed, uniform [min, max], normal (mean, std) or lognormal (mean, cv); normal and lognormal
+ *     are rounded and clamped to [min, max] (min defaults to 1).
  */
 
 const posInt = z.number().int().positive();
@@ -27,10 +31,12 @@ export const lengthDistSchema = z.union([
   z.strictObject({ kind: z.literal("fixed"), tokens: posInt }),
   z.strictObject({ kind: z.literal("uniform"), min: posInt, max: posInt }),
   z.strictObject({ kind: z.literal("lognormal"), mean: z.number().positive(), cv: z.number().positive(), min: posInt.optional(), max: posInt.optional() }),
+  z.strictObject({ kind: z.literal("normal"), mean: z.number().positive(), std: z.number().min(0), min: posInt.optional(), max: posInt.optional() }),
 ]);
 
 export const arrivalSchema = z.union([
   z.strictObject({ kind: z.literal("poisson") }),
+  z.strictObject({ kind: z.literal("constant") }),
   // cv ≤ 100 (gamma shape ≥ 1e-4): beyond that the shape underflows and the gaps turn into NaN.
   z.strictObject({ kind: z.literal("gamma"), cv: z.number().positive().max(100) }),
   z.strictObject({ kind: z.literal("on-off"), on_s: z.number().positive(), off_s: z.number().min(0) }),
@@ -75,6 +81,8 @@ function sampleLength(d: LengthDist, rng: Rng): number {
       const x = Math.exp(Math.log(d.mean) - s2 / 2 + Math.sqrt(s2) * rng.normal());
       return Math.min(d.max ?? Infinity, Math.max(d.min ?? 1, Math.round(x)));
     }
+    case "normal":
+      return Math.min(d.max ?? Infinity, Math.max(d.min ?? 1, Math.round(d.mean + d.std * rng.normal())));
   }
 }
 
@@ -97,6 +105,7 @@ export function generateWorkload(input: WorkloadSpecInput | WorkloadSpec): Servi
       if (i > 0) {
         if (a.kind === "gamma") t += rng.gamma(1 / (a.cv * a.cv), (a.cv * a.cv) / rate);
         else if (a.kind === "on-off") t += rng.exponential(onRate);
+        else if (a.kind === "constant") t += 1 / rate;
         else t += rng.exponential(rate);
       }
       arrival = a.kind === "on-off" ? Math.floor(t / a.on_s) * (a.on_s + a.off_s) + (t % a.on_s) : t;

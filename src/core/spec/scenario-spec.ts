@@ -86,12 +86,48 @@ export const parallelismSpec = z.strictObject({
   microbatch: positiveInt.optional(),
   /** Virtual pipeline stages per rank; 1 = none; unset: the best feasible factor (training). */
   interleave: positiveInt.optional(),
+  /** kind: serving only: independent engine instances (each tp·ep chips) behind one load balancer (default 1). */
+  replicas: positiveInt.optional(),
 });
+
+/** A token count of a serving request stream: fixed, a distribution, or a trace file (CSV/JSONL rows of input_len, output_len, optional arrival_s). */
+export const servingTokensSpec = z.union([
+  positiveInt,
+  z.strictObject({
+    mean: z.number().positive(),
+    /** fixed (default): every request has `mean` tokens; uniform: integers in [min, max]; normal: mean ± std; lognormal: mean and cv. */
+    dist: z.enum(["fixed", "uniform", "normal", "lognormal"]).default("fixed"),
+    min: positiveInt.optional(),
+    max: positiveInt.optional(),
+    /** Standard deviation in tokens (normal; lognormal accepts it instead of cv). */
+    std: z.number().nonnegative().optional(),
+    /** Coefficient of variation, std / mean (lognormal; normal accepts it instead of std). */
+    cv: z.number().positive().optional(),
+  }),
+  z.string().min(1),
+]);
+
+export const servingSpec = z.strictObject({
+  /** poisson | constant (rate_per_s); offline: all at t = 0; closed: `concurrency` clients. Default: the trace's arrival times, else required. */
+  arrival: z.enum(["poisson", "constant", "offline", "closed"]).optional(),
+  /** Mean arrival rate, requests/s (poisson, constant). */
+  rate_per_s: z.number().positive().optional(),
+  /** Closed-loop clients (closed). */
+  concurrency: positiveInt.optional(),
+  /** Requests to simulate (default: every row of a trace; required otherwise). */
+  requests: positiveInt.optional(),
+  input_tokens: servingTokensSpec,
+  output_tokens: servingTokensSpec,
+  seed: z.number().int().default(1),
+  /** Service-level objectives for goodput: a completed request meets them when TTFT ≤ ttft_s and TPOT ≤ tpot_s. */
+  slo: z.strictObject({ ttft_s: z.number().positive().optional(), tpot_s: z.number().positive().optional() }).optional(),
+});
+export type ServingScenario = z.output<typeof servingSpec>;
 
 export const scenarioSpec = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().optional(),
-  kind: z.enum(["op", "inference", "training"]),
+  kind: z.enum(["op", "inference", "training", "serving"]),
   hardware: z.strictObject({
     /** Catalog id, path to a chip spec file, or an inline chip spec. */
     chip: z.union([z.string(), z.record(z.string(), z.unknown())]),
@@ -141,6 +177,14 @@ export const scenarioSpec = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** kind: serving: the request stream and its SLOs (docs/scenario.md). */
+  serving: servingSpec.optional(),
+  /**
+   * The software stack: a serving engine preset id ("vllm", "tensorrt-llm") or an object
+   * `{ engine?, ...engine settings (max_num_seqs, block_size, ...) }`. Used by kind: serving; other
+   * fields and ids are passed over with a note.
+   */
+  software: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
   /** How kernels are launched: "graph" (CUDA graphs / compiled runtimes) or "eager" (framework dispatch per op). */
   execution: z.enum(["graph", "eager"]).default("graph"),
   /** Cost model id to force (default: the best that supports each op). */

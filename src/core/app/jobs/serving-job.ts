@@ -4,9 +4,11 @@ import type { ServingRequest } from "../../serving/request.js";
 import type { ServingConfigInput } from "../../serving/serving-config.js";
 import { type ServingResult, simulateServing } from "../../serving/simulate-serving.js";
 import { type ArrivalProcess, generateWorkload, type LengthDist, type WorkloadSpecInput } from "../../serving/workload-gen.js";
-import { parsePrecision, type Precision } from "../../workload/precision.js";
+import { parsePrecision, type Precision, type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
+import { type ServingSummary, servingSummary } from "../../serving/serving-summary.js";
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
+import { servingRequestFromScenario } from "../serving-scenario.js";
 
 /** A synthetic request stream; every field has a default (SERVING_WORKLOAD_DEFAULTS). */
 export interface SyntheticServingWorkload {
@@ -18,6 +20,8 @@ export interface SyntheticServingWorkload {
   input?: LengthDist;
   output?: LengthDist;
   seed?: number;
+  /** Closed loop: this many clients, each sending its next request when the previous finishes (arrivals ignored). */
+  concurrency?: number;
 }
 
 /** A recorded request stream (the front end reads the file; parseTrace reads its text). */
@@ -28,6 +32,8 @@ export interface TraceServingWorkload {
   limit?: number;
   /** Where it came from, for the description ("trace.csv"). */
   source?: string;
+  /** Closed loop: this many clients (the trace's arrival times are ignored). */
+  concurrency?: number;
 }
 
 export type ServingWorkload = SyntheticServingWorkload | TraceServingWorkload;
@@ -38,7 +44,8 @@ export interface ServingJobRequest {
   chip: SpecRef;
   /** Engine preset (default "vllm"). */
   engine?: string;
-  precision?: string | Precision;
+  /** A name ("fp8", "w4a16") or fields (`{ compute: "fp8" }`; missing ones follow compute). */
+  precision?: string | PrecisionInput | Precision;
   /** Overrides of the engine preset (max_num_seqs, block_size, disaggregation, ...). */
   config?: Omit<ServingConfigInput, "engine">;
   workload?: ServingWorkload;
@@ -50,7 +57,14 @@ export interface ServingJobRequest {
   system?: SpecRef;
   /** Price every distinct batch shape exactly instead of interpolating. */
   exact?: boolean;
+  /** Independent engine instances behind one load balancer (default 1). */
+  replicas?: number;
+  /** Notes from the front end (e.g. scenario fields passed over), put first in the result's notes. */
+  notes?: string[];
 }
+
+/** The simulator's result with the contract's flat fields (serving-summary.ts). */
+export type ServingJobResult = ServingResult & ServingSummary;
 
 export const SERVING_DEFAULT_ENGINE = "vllm";
 export const SERVING_WORKLOAD_DEFAULTS = { requests: 1000, rate_per_s: 10, input: 1024, output: 256, seed: 1 } as const;
@@ -74,34 +88,36 @@ export function servingRequests(w: ServingWorkload | undefined): ServingRequest[
 }
 
 const fmtLength = (l: LengthDist): string =>
-  typeof l === "number" ? String(l) : l.kind === "fixed" ? String(l.tokens) : l.kind === "uniform" ? `${l.min}-${l.max}` : `lognormal (mean ${l.mean}, cv ${l.cv})`;
+  typeof l === "number" ? String(l) : l.kind === "fixed" ? String(l.tokens) : l.kind === "uniform" ? `${l.min}-${l.max}` : l.kind === "normal" ? `normal (mean ${l.mean}, std ${l.std})` : `lognormal (mean ${l.mean}, cv ${l.cv})`;
 
 const fmtArrival = (a: ArrivalProcess | undefined): string =>
-  !a || a.kind === "poisson" ? "Poisson" : a.kind === "gamma" ? `gamma (cv ${a.cv})` : `on-off (${a.on_s} s on, ${a.off_s} s off)`;
+  !a || a.kind === "poisson" ? "Poisson" : a.kind === "gamma" ? `gamma (cv ${a.cv})` : a.kind === "constant" ? "evenly spaced" : `on-off (${a.on_s} s on, ${a.off_s} s off)`;
 
 /** One line on the request stream: "1000 requests, 10/s Poisson, input 1024, output 256 tokens, seed 1". */
 export function describeServingWorkload(w: ServingWorkload | undefined): string {
   if (w?.kind === "trace") {
     const n = w.limit !== undefined ? Math.min(w.limit, w.requests.length) : w.requests.length;
-    return `${n} requests from ${w.source ?? "a trace"}`;
+    return `${n} requests from ${w.source ?? "a trace"}${w.concurrency !== undefined ? `, closed loop with ${w.concurrency} clients` : ""}`;
   }
   const d = SERVING_WORKLOAD_DEFAULTS;
   const rate = w?.rate_per_s ?? d.rate_per_s;
   return (
-    `${w?.requests ?? d.requests} requests, ${Number.isFinite(rate) ? `${+rate.toPrecision(4)}/s ${fmtArrival(w?.arrival)}` : "all at t = 0"}, ` +
+    `${w?.requests ?? d.requests} requests, ${w?.concurrency !== undefined ? `closed loop with ${w.concurrency} clients` : Number.isFinite(rate) ? `${+rate.toPrecision(4)}/s ${fmtArrival(w?.arrival)}` : "all at t = 0"}, ` +
     `input ${fmtLength(w?.input ?? d.input)}, output ${fmtLength(w?.output ?? d.output)} tokens, seed ${w?.seed ?? d.seed}`
   );
 }
 
-export const servingJob = defineJob<ServingJobRequest, ServingResult>({
+export const servingJob = defineJob<ServingJobRequest, ServingJobResult>({
   id: "serving",
   summary: "a serving engine under a request stream: TTFT/TPOT/ITL/E2E percentiles, throughput, goodput, KV use, energy",
+  scenarioKinds: ["serving"],
+  fromScenario: (s, catalog) => servingRequestFromScenario(s, catalog),
   supports:
-    "decoder LLMs (dense, MoE, MLA); vLLM and TensorRT-LLM presets; continuous batching, chunked prefill, paged KV with preemption; tp and ep per instance; disaggregated prefill/decode; synthetic or trace workloads",
+    "decoder LLMs (dense, MoE, MLA); vLLM and TensorRT-LLM presets; continuous batching, chunked prefill, paged KV with preemption; tp and ep per instance; disaggregated prefill/decode; synthetic (Poisson, constant, gamma, on-off, offline) or trace workloads, closed-loop clients; replicas",
   run(req, catalog) {
     const chip = catalog.chip(req.chip);
     const model = catalog.model(req.model);
-    const precision = typeof req.precision === "string" || req.precision === undefined ? parsePrecision(req.precision, "precision") : req.precision;
+    const precision = typeof req.precision === "string" || req.precision === undefined ? parsePrecision(req.precision, "precision") : resolvePrecision(req.precision);
     const tp = req.tp ?? 1;
     const ep = req.ep ?? 1;
     if (req.system !== undefined && tp * ep === 1) {
@@ -109,10 +125,16 @@ export const servingJob = defineJob<ServingJobRequest, ServingResult>({
     }
     const system = tp * ep > 1 ? catalog.system(req.system, chip, tp * ep) : undefined;
     const config: ServingConfigInput = { engine: req.engine ?? SERVING_DEFAULT_ENGINE, ...(req.config ?? {}) };
-    return simulateServing(model, catalog.context(chip), precision, config, servingRequests(req.workload), {
+    const concurrency = req.workload?.concurrency;
+    const r = simulateServing(model, catalog.context(chip), precision, config, servingRequests(req.workload), {
       ...(req.slo ? { slo: req.slo } : {}),
       ...(req.exact ? { interpolate: false } : {}),
       ...(system ? { tp, ep, system } : {}),
+      ...(req.replicas !== undefined ? { replicas: req.replicas } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
     });
+    if (req.notes?.length) r.notes.unshift(...req.notes);
+    const { kind, ...rest } = r;
+    return { kind, ...servingSummary(r.metrics, r.memory, r.feasible, r.config.max_num_seqs * r.ep), ...rest };
   },
 });

@@ -1,3 +1,4 @@
+import type { ClosedLoop } from "./closed-loop.js";
 import type { ServingRequest } from "../request.js";
 import type { ServingConfig } from "../serving-config.js";
 import type { SimulationSetup } from "../simulator.js";
@@ -72,6 +73,8 @@ export class EngineState {
   busyTime = 0;
   busyEnergy = 0;
   remaining = 0;
+  /** Closed-loop clients, when the run has a fixed concurrency instead of arrival times. */
+  closedLoop: ClosedLoop | undefined;
 
   constructor(requests: readonly ServingRequest[], config: ServingConfig, setup: SimulationSetup) {
     const n = (this.n = requests.length);

@@ -29,6 +29,7 @@ export function completeStep(s: EngineState, inst: Instance, now: number): void 
       s.runningTotal--;
       s.inSystem--;
       s.remaining--;
+      s.closedLoop?.release(s, now);
     } else if (inst.role === Role.Prefill) {
       removed = true;
       s.runningTotal--;
