@@ -47,6 +47,19 @@ describe("scenario files open their view", () => {
     expect(rows[0]!.latency_s).toBeCloseTo(scenario.latency_s, 12);
   });
 
+  it("kind: serving → the serving planner with its chip, model, rate, mean lengths and SLO", () => {
+    const link = scenarioLink(example("llama-serving.yaml"))!;
+    const params = new URLSearchParams(link.slice(link.indexOf("?") + 1));
+    expect(link.startsWith("#/serving?")).toBe(true);
+    const doc = example("llama-serving.yaml") as { hardware: { chip: string }; workload: { model: string }; serving: { rate_per_s: number; slo: { ttft_s: number; tpot_s: number } } };
+    expect(params.get("chips")).toBe(doc.hardware.chip);
+    expect(params.get("model")).toBe(doc.workload.model);
+    expect(params.get("rate")).toBe(`${doc.serving.rate_per_s}/s`);
+    expect(params.get("input")).toBe("1024");
+    expect(params.get("output")).toBe("128-384");
+    expect(params.get("slo")).toBe(`ttft=${doc.serving.slo.ttft_s * 1000}ms,tpot=${doc.serving.slo.tpot_s * 1000}ms`);
+  });
+
   it("gives no link for a chip or model named by file path or inline (a URL carries ids only)", () => {
     expect(scenarioLink({ kind: "inference", hardware: { chip: "my-npu.yaml" }, workload: { model: "llama-3.1-8b" } })).toBeUndefined();
     expect(scenarioLink({ kind: "inference", hardware: { chip: "nvidia-h100-sxm" }, workload: { model: { extends: "llama-3.1-8b" } } })).toBeUndefined();

@@ -2,7 +2,8 @@
  * A scenario file (the contract of docs/scenario.md) opened in the view that answers its kind, with
  * the inputs it states: `kind: inference` → Compare (its chip, model, batch, lengths, tensor-parallel
  * degree), `kind: training` → the training planner (chip, count, model, global batch, sequence,
- * precision, system), `kind: op` with a GEMM → Compare's GEMM mode. Only ids travel in a URL: a
+ * precision, system), `kind: serving` → the serving planner (chip, model, rate, mean lengths, SLO,
+ * precision), `kind: op` with a GEMM → Compare's GEMM mode. Only ids travel in a URL: a
  * scenario naming its chip or model inline or by file path gives no link (upload the spec instead).
  */
 import { formatHash } from "../state/url-state.js";
@@ -37,6 +38,25 @@ function gemmLink(doc: Doc, chip: string): string | undefined {
   return formatHash("compare", params({ source: "op", chips: chip, m: text(op.m), n: text(op.n), k: text(op.k), batch: text(op.batch), dtype: text(op.dtype) ?? text(obj(doc.precision).compute) }));
 }
 
+/** A token count as the serving view takes it: the number, or a distribution's mean (or min-max range when uniform). */
+function lengthText(v: unknown): string | undefined {
+  if (typeof v === "number") return String(v);
+  const d = obj(v);
+  if (d.dist === "uniform" && typeof d.min === "number" && typeof d.max === "number") return `${d.min}-${d.max}`;
+  return text(d.mean);
+}
+
+function sloText(slo: Doc): string | undefined {
+  const parts = [slo.ttft_s !== undefined ? `ttft=${Number(slo.ttft_s) * 1000}ms` : undefined, slo.tpot_s !== undefined ? `tpot=${Number(slo.tpot_s) * 1000}ms` : undefined].filter(Boolean);
+  return parts.length ? parts.join(",") : undefined;
+}
+
+function servingLink(doc: Doc, chip: string, model: string): string {
+  const sv = obj(doc.serving);
+  const rate = typeof sv.rate_per_s === "number" ? `${sv.rate_per_s}/s` : undefined;
+  return formatHash("serving", params({ model, chips: chip, rate, input: lengthText(sv.input_tokens), output: lengthText(sv.output_tokens), slo: sloText(obj(sv.slo)), precisions: text(obj(doc.precision).compute) }));
+}
+
 /** The URL hash of the view that answers this scenario, or undefined when none can carry it. */
 export function scenarioLink(doc: Doc): string | undefined {
   const chip = idOf(obj(doc.hardware).chip);
@@ -46,5 +66,6 @@ export function scenarioLink(doc: Doc): string | undefined {
   if (model === undefined) return undefined;
   if (doc.kind === "inference") return inferenceLink(doc, chip, model);
   if (doc.kind === "training") return trainingLink(doc, chip, model);
+  if (doc.kind === "serving") return servingLink(doc, chip, model);
   return undefined;
 }

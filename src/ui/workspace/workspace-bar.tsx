@@ -70,7 +70,7 @@ function ScenarioOpen({ spec }: { spec: UserSpec }) {
       open
     </a>
   ) : (
-    <small> (names a spec by file or inline: open its chip or model file instead)</small>
+    <small> (no view carries it: it names a chip or model by file or inline — upload that file — or is an op other than a GEMM)</small>
   );
 }
 
