@@ -21,6 +21,7 @@ import {
 import { bestGemmTiling, describeTiling, l2BandwidthBytesPerS, type GemmProblem, type GemmTiling } from "./gpu-gemm-tiling.js";
 import { vectorWork } from "./vector.js";
 import { computeWithDequant, dequantNote, weightDequantWork } from "./dequant.js";
+import { skinnyGemmCost } from "./gemv.js";
 
 /**
  * Tile-level model for GPUs with tensor cores / matrix cores (NVIDIA, AMD CDNA).
@@ -331,6 +332,45 @@ function unfusedAttentionPart(op: AttentionOp, ctx: CostContext, engine: EngineR
   };
 }
 
+/** A GEMM as the family's BLAS tiles it, with weight-only dequantisation once per CTA row block (tile m, or tile n when swapped). */
+function tiledGemmPart(op: GemmOp, ctx: CostContext, engine: EngineRate, notes: string[]): MatrixPart {
+  const part = gemmPart(gemmProblemOf(op), ctx, engine, notes);
+  const t = part.tiling;
+  const dq = weightDequantWork(op, ctx, t ? (t.swapped ? t.tile.n : t.tile.m) : 128);
+  if (dq) {
+    const before = part.compute;
+    part.compute = computeWithDequant(before, dq, ctx);
+    part.vectorFlops += dq.ops;
+    notes.push(dequantNote(op, dq, before, part.compute));
+  }
+  return part;
+}
+
+/**
+ * The GEMV / skinny kernel (gemv.ts) when the GEMM has at most `gemv_max_rows` rows: libraries dispatch
+ * on shape (llama.cpp mmvq up to 8 columns, cuBLAS gemv for a vector, TensorRT-LLM weight-only GEMV at
+ * small batch), not on a timing race; undefined otherwise (the tiled kernel runs).
+ */
+function gemvPart(op: GemmOp, ctx: CostContext, notes: string[]): { part: MatrixPart; engine: EngineRate } | undefined {
+  const g = skinnyGemmCost(op, ctx, ctx.efficiency.gemv_max_rows);
+  if (!g) return undefined;
+  notes.push(g.note);
+  return {
+    engine: { engine: g.engine, peak: g.peak, efficiency: 1 },
+    part: {
+      compute: g.compute_s,
+      memory: g.memory_s,
+      l2: 0,
+      overhead: g.overhead_s,
+      bytesMain: g.bytes_main,
+      bytesL2: g.bytes_main,
+      matrixFlops: g.engine === "matrix" ? g.flops : 0,
+      vectorFlops: (g.engine === "vector" ? g.flops : 0) + g.dequant_ops,
+      notes,
+    },
+  };
+}
+
 export const gpuTileModel: CostModel = {
   id: "gpu-tile",
   fidelity: 3,
@@ -359,17 +399,11 @@ export const gpuTileModel: CostModel = {
     const notes: string[] = [];
     if (engine.note) notes.push(engine.note);
     let part: MatrixPart;
+    let ran: EngineRate = engine;
     if (op.kind === "gemm") {
-      part = gemmPart(gemmProblemOf(op), ctx, engine, notes);
-      // Weight-only quantisation: one conversion per CTA row block (tile m, or tile n when swapped).
-      const t = part.tiling;
-      const dq = weightDequantWork(op, ctx, t ? (t.swapped ? t.tile.n : t.tile.m) : 128);
-      if (dq) {
-        const before = part.compute;
-        part.compute = computeWithDequant(before, dq, ctx);
-        part.vectorFlops += dq.ops;
-        notes.push(dequantNote(op, dq, before, part.compute));
-      }
+      const gemv = gemvPart(op, ctx, notes);
+      if (gemv) ({ part, engine: ran } = gemv);
+      else part = tiledGemmPart(op, ctx, engine, notes);
     }
     else if (op.kind === "conv2d") part = convPart(op, ctx, engine, notes);
     else if (op.kind === "attention") {
@@ -379,9 +413,9 @@ export const gpuTileModel: CostModel = {
     // Work done: the op's FLOPs, or those of a fast algorithm (Winograd) that replaced its direct form.
     return assembleCost(ctx, {
       model: "gpu-tile",
-      engine: engine.engine,
+      engine: ran.engine,
       flops: part.algorithmFlops ?? opFlops(op),
-      peak: engine.peak,
+      peak: ran.peak,
       compute_time_s: part.compute,
       memory_time_s: part.memory,
       onchip_time_s: part.l2,
