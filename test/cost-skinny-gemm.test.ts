@@ -22,7 +22,6 @@ describe("small-M GEMM on GPUs", () => {
   for (const id of ["nvidia-a100-sxm-80gb", "nvidia-h100-sxm"]) {
     const chip = loadChip(id);
     const eff = efficiencyFor(chip);
-    const bw = chip.memory.main.bandwidth_bytes_per_s! * eff.main_memory_efficiency;
     const run = (op: GemmOp) => estimateOp(op, chip, eff).cost;
 
     it(`${id}: an M=1 GEMV runs the GEMV kernel: weight bytes / (peak × gemv_bandwidth_efficiency) + launch + one latency`, () => {

@@ -98,7 +98,7 @@ export const genericAnalyticModel: CostModel = {
   id: "generic-analytic",
   fidelity: 2,
   description:
-    "Achievable-fraction roofline for CPUs, FPGAs, dataflow and wafer-scale chips: peak × efficiency with output blocks dealt to compute units, main-memory traffic from blocking into on-chip SRAM, one dispatch overhead per op.",
+    "Achievable-fraction roofline for CPUs, FPGAs, dataflow and wafer-scale chips: peak × efficiency with output blocks dealt to compute units, main-memory traffic from blocking into on-chip SRAM, one dispatch overhead per op; GEMMs below the per-unit tile height (decode) run as a GEMV/skinny kernel at gemv_bandwidth_efficiency without row padding.",
   accuracy: "±20–40%: efficiency per family is estimated from public benchmarks, not a tile-level mapping",
   op_kinds: ["gemm", "conv2d", "attention"],
 

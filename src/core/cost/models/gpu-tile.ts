@@ -26,7 +26,8 @@ import { skinnyGemmCost } from "./gemv.js";
 /**
  * Tile-level model for GPUs with tensor cores / matrix cores (NVIDIA, AMD CDNA).
  *  - GEMM: BLAS-like tile choice with tile and wave quantisation, occupancy, split-K and L2 reuse
- *    (gpu-gemm-tiling.ts).
+ *    (gpu-gemm-tiling.ts); a GEMM with at most `gemv_max_rows` rows is dispatched to the GEMV kernel
+ *    (gemv.ts), as cuBLAS, llama.cpp mmvq and TensorRT-LLM's weight-only GEMV dispatch on shape.
  *  - conv2d: implicit GEMM (M = N·Ho·Wo, N = C_out/groups, K = C_in/groups·kh·kw, one GEMM per
  *    group); the input tensor, not its im2col expansion, is the compulsory A traffic (a 1×1
  *    stride-2 convolution touches only a quarter of it; counted whole, like opMinBytes, so the
@@ -375,7 +376,7 @@ export const gpuTileModel: CostModel = {
   id: "gpu-tile",
   fidelity: 3,
   description:
-    "Tile-level GPU model: BLAS-like CTA tile choice with tile/wave quantisation, occupancy, split-K and L2 reuse for GEMM and implicit-GEMM convolution; FlashAttention-2-style blocks for fused attention.",
+    "Tile-level GPU model: BLAS-like CTA tile choice with tile/wave quantisation, occupancy, split-K and L2 reuse for GEMM and implicit-GEMM convolution; GEMMs of at most gemv_max_rows rows (batch-1 decode) run as a GEMV kernel (weights streamed at gemv_bandwidth_efficiency, no tile padding); FlashAttention-2-style blocks for fused attention.",
   accuracy: "~5–15% on large GEMMs against cuBLAS/rocBLAS measurements (see test/cost-validation.test.ts); ~20–35% on small or odd shapes",
   op_kinds: [...KINDS],
 
