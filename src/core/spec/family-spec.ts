@@ -123,6 +123,16 @@ export const EFFICIENCY_PARAMS = {
     unit: "rows",
     doc: "Rows (M) of the smallest matrix-engine instruction a small-M GEMM pads to (16 for mma.sync m16n8k16): decode GEMVs and skinny GEMMs are charged at M rounded up to it, not at a full CTA tile.",
   },
+  gemv_max_rows: {
+    schema: positiveInt,
+    unit: "rows",
+    doc: "Largest M (the small dimension of a GEMM) for which the family's libraries dispatch a GEMV / skinny kernel (cuBLAS gemv, llama.cpp mmvq, TensorRT-LLM weight-only GEMV, MLX qmv) instead of a tiled GEMM. The generic model also takes the skinny kernel below its per-unit tile height.",
+  },
+  gemv_bandwidth_efficiency: {
+    schema: fraction,
+    unit: "fraction",
+    doc: "Achievable fraction of the main-memory peak bandwidth at which a GEMV / skinny kernel streams its weights (measured batch-1 decode of memory-bound models: weight bytes × tokens/s ÷ peak bandwidth). Used by the skinny-GEMM path (src/core/cost/models/gemv.ts).",
+  },
   max_bytes_in_flight_per_unit: {
     schema: bytes,
     dimension: "bytes",
@@ -247,6 +257,8 @@ export interface EfficiencyParams {
   min_tile_outputs_per_unit: number;
   pipeline_stages: number;
   mma_row_granule: number;
+  gemv_max_rows: number;
+  gemv_bandwidth_efficiency: number;
   tail_wave_balance: number;
   max_bytes_in_flight_per_unit: number;
   tile_overhead_cycles: number;

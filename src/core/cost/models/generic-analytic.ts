@@ -18,6 +18,7 @@ import {
 } from "./common.js";
 import type { GemmProblem } from "./gpu-gemm-tiling.js";
 import { computeWithDequant, dequantNote, weightDequantWork } from "./dequant.js";
+import { skinnyGemmCost } from "./gemv.js";
 import { matrixBufferBytes } from "./systolic-tile.js";
 
 /**
@@ -27,8 +28,37 @@ import { matrixBufferBytes } from "./systolic-tile.js";
  *    compute units (tile padding and the last partial round of units cost time); null tile = no
  *    per-unit quantisation (spatial dataflow mappings);
  *  - main-memory traffic from blocking the GEMM into the on-chip SRAM (blocked-traffic.ts);
- *  - one dispatch/launch overhead per op.
+ *  - one dispatch/launch overhead per op;
+ *  - a GEMM whose small dimension is below the per-unit tile height (or at most `gemv_max_rows`) runs as
+ *    a GEMV / skinny kernel (gemv.ts: weights streamed once, math on the useful rows only), as CPU
+ *    libraries do (oneDNN/MKL GEMV, llama.cpp ggml-cpu vec_dot, AMX with 16-row tiles) instead of
+ *    padding one decode token to a 32-row block.
  */
+
+/** Largest small dimension the generic model sends to the GEMV / skinny kernel: below the tile height, at least gemv_max_rows. */
+export function genericSkinnyMaxRows(eff: CostContext["efficiency"]): number {
+  return Math.max(eff.gemv_max_rows, (eff.generic_tile?.m ?? 0) - 1);
+}
+
+/** The op priced as a GEMV / skinny kernel, or undefined when it is not a skinny GEMM. */
+function skinnyEstimate(op: Op, ctx: CostContext): OpCost | undefined {
+  if (op.kind !== "gemm") return undefined;
+  const g = skinnyGemmCost(op, ctx, genericSkinnyMaxRows(ctx.efficiency));
+  if (!g) return undefined;
+  return assembleCost(ctx, {
+    model: "generic-analytic",
+    engine: g.engine,
+    flops: g.flops,
+    peak: g.peak,
+    compute_time_s: g.compute_s,
+    memory_time_s: g.memory_s,
+    overhead_time_s: g.overhead_s,
+    bytes_main: g.bytes_main,
+    energy: { matrix_flops: g.engine === "matrix" ? g.flops : 0, vector_flops: (g.engine === "vector" ? g.flops : 0) + g.dequant_ops, dtype: op.dtype },
+    notes: [g.note, `${g.compute_s >= g.memory_s ? "compute" : "memory"}-bound`],
+    capacity_exceeded: exceedsCapacity(ctx.chip, opMinBytes(op)),
+  });
+}
 
 function problemOf(op: GemmOp | Conv2dOp): GemmProblem {
   if (op.kind === "gemm") {
@@ -68,7 +98,7 @@ export const genericAnalyticModel: CostModel = {
   id: "generic-analytic",
   fidelity: 2,
   description:
-    "Achievable-fraction roofline for CPUs, FPGAs, dataflow and wafer-scale chips: peak × efficiency with output blocks dealt to compute units, main-memory traffic from blocking into on-chip SRAM, one dispatch overhead per op.",
+    "Achievable-fraction roofline for CPUs, FPGAs, dataflow and wafer-scale chips: peak × efficiency with output blocks dealt to compute units, main-memory traffic from blocking into on-chip SRAM, one dispatch overhead per op; GEMMs below the per-unit tile height (decode) run as a GEMV/skinny kernel at gemv_bandwidth_efficiency without row padding.",
   accuracy: "±20–40%: efficiency per family is estimated from public benchmarks, not a tile-level mapping",
   op_kinds: ["gemm", "conv2d", "attention"],
 
@@ -86,6 +116,8 @@ export const genericAnalyticModel: CostModel = {
     const { chip, efficiency: eff } = ctx;
     const engine = matrixWorkEngine(chip, eff, op.dtype);
     if (!engine) throw new Error(`generic-analytic: no ${op.dtype} engine on ${chip.id}`);
+    const skinny = skinnyEstimate(op, ctx);
+    if (skinny) return skinny;
     const notes: string[] = [];
     if (engine.note) notes.push(engine.note);
     const flops = opFlops(op);

@@ -21,11 +21,13 @@ import {
 import { bestGemmTiling, describeTiling, l2BandwidthBytesPerS, type GemmProblem, type GemmTiling } from "./gpu-gemm-tiling.js";
 import { vectorWork } from "./vector.js";
 import { computeWithDequant, dequantNote, weightDequantWork } from "./dequant.js";
+import { skinnyGemmCost } from "./gemv.js";
 
 /**
  * Tile-level model for GPUs with tensor cores / matrix cores (NVIDIA, AMD CDNA).
  *  - GEMM: BLAS-like tile choice with tile and wave quantisation, occupancy, split-K and L2 reuse
- *    (gpu-gemm-tiling.ts).
+ *    (gpu-gemm-tiling.ts); a GEMM with at most `gemv_max_rows` rows is dispatched to the GEMV kernel
+ *    (gemv.ts), as cuBLAS, llama.cpp mmvq and TensorRT-LLM's weight-only GEMV dispatch on shape.
  *  - conv2d: implicit GEMM (M = N·Ho·Wo, N = C_out/groups, K = C_in/groups·kh·kw, one GEMM per
  *    group); the input tensor, not its im2col expansion, is the compulsory A traffic (a 1×1
  *    stride-2 convolution touches only a quarter of it; counted whole, like opMinBytes, so the
@@ -331,11 +333,50 @@ function unfusedAttentionPart(op: AttentionOp, ctx: CostContext, engine: EngineR
   };
 }
 
+/** A GEMM as the family's BLAS tiles it, with weight-only dequantisation once per CTA row block (tile m, or tile n when swapped). */
+function tiledGemmPart(op: GemmOp, ctx: CostContext, engine: EngineRate, notes: string[]): MatrixPart {
+  const part = gemmPart(gemmProblemOf(op), ctx, engine, notes);
+  const t = part.tiling;
+  const dq = weightDequantWork(op, ctx, t ? (t.swapped ? t.tile.n : t.tile.m) : 128);
+  if (dq) {
+    const before = part.compute;
+    part.compute = computeWithDequant(before, dq, ctx);
+    part.vectorFlops += dq.ops;
+    notes.push(dequantNote(op, dq, before, part.compute));
+  }
+  return part;
+}
+
+/**
+ * The GEMV / skinny kernel (gemv.ts) when the GEMM has at most `gemv_max_rows` rows: libraries dispatch
+ * on shape (llama.cpp mmvq up to 8 columns, cuBLAS gemv for a vector, TensorRT-LLM weight-only GEMV at
+ * small batch), not on a timing race; undefined otherwise (the tiled kernel runs).
+ */
+function gemvPart(op: GemmOp, ctx: CostContext, notes: string[]): { part: MatrixPart; engine: EngineRate } | undefined {
+  const g = skinnyGemmCost(op, ctx, ctx.efficiency.gemv_max_rows);
+  if (!g) return undefined;
+  notes.push(g.note);
+  return {
+    engine: { engine: g.engine, peak: g.peak, efficiency: 1 },
+    part: {
+      compute: g.compute_s,
+      memory: g.memory_s,
+      l2: 0,
+      overhead: g.overhead_s,
+      bytesMain: g.bytes_main,
+      bytesL2: g.bytes_main,
+      matrixFlops: g.engine === "matrix" ? g.flops : 0,
+      vectorFlops: (g.engine === "vector" ? g.flops : 0) + g.dequant_ops,
+      notes,
+    },
+  };
+}
+
 export const gpuTileModel: CostModel = {
   id: "gpu-tile",
   fidelity: 3,
   description:
-    "Tile-level GPU model: BLAS-like CTA tile choice with tile/wave quantisation, occupancy, split-K and L2 reuse for GEMM and implicit-GEMM convolution; FlashAttention-2-style blocks for fused attention.",
+    "Tile-level GPU model: BLAS-like CTA tile choice with tile/wave quantisation, occupancy, split-K and L2 reuse for GEMM and implicit-GEMM convolution; GEMMs of at most gemv_max_rows rows (batch-1 decode) run as a GEMV kernel (weights streamed at gemv_bandwidth_efficiency, no tile padding); FlashAttention-2-style blocks for fused attention.",
   accuracy: "~5–15% on large GEMMs against cuBLAS/rocBLAS measurements (see test/cost-validation.test.ts); ~20–35% on small or odd shapes",
   op_kinds: [...KINDS],
 
@@ -359,17 +400,11 @@ export const gpuTileModel: CostModel = {
     const notes: string[] = [];
     if (engine.note) notes.push(engine.note);
     let part: MatrixPart;
+    let ran: EngineRate = engine;
     if (op.kind === "gemm") {
-      part = gemmPart(gemmProblemOf(op), ctx, engine, notes);
-      // Weight-only quantisation: one conversion per CTA row block (tile m, or tile n when swapped).
-      const t = part.tiling;
-      const dq = weightDequantWork(op, ctx, t ? (t.swapped ? t.tile.n : t.tile.m) : 128);
-      if (dq) {
-        const before = part.compute;
-        part.compute = computeWithDequant(before, dq, ctx);
-        part.vectorFlops += dq.ops;
-        notes.push(dequantNote(op, dq, before, part.compute));
-      }
+      const gemv = gemvPart(op, ctx, notes);
+      if (gemv) ({ part, engine: ran } = gemv);
+      else part = tiledGemmPart(op, ctx, engine, notes);
     }
     else if (op.kind === "conv2d") part = convPart(op, ctx, engine, notes);
     else if (op.kind === "attention") {
@@ -379,9 +414,9 @@ export const gpuTileModel: CostModel = {
     // Work done: the op's FLOPs, or those of a fast algorithm (Winograd) that replaced its direct form.
     return assembleCost(ctx, {
       model: "gpu-tile",
-      engine: engine.engine,
+      engine: ran.engine,
       flops: part.algorithmFlops ?? opFlops(op),
-      peak: engine.peak,
+      peak: ran.peak,
       compute_time_s: part.compute,
       memory_time_s: part.memory,
       onchip_time_s: part.l2,
