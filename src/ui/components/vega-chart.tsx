@@ -22,6 +22,16 @@ let modules: Promise<Modules> | undefined;
 const loadVega = () =>
   (modules ??= Promise.all([import("vega"), import("vega-lite"), import("vega-interpreter")]).then(([vega, vegaLite, interpreter]) => ({ vega, vegaLite, interpreter })));
 
+/** Runs `f` when the browser is idle after painting (at most 500 ms later); returns a handle to cancel. */
+function afterPaint(f: () => void): number {
+  return typeof requestIdleCallback === "function" ? requestIdleCallback(f, { timeout: 500 }) : (setTimeout(f, 50) as unknown as number);
+}
+
+function cancelAfterPaint(handle: number): void {
+  if (typeof cancelIdleCallback === "function") cancelIdleCallback(handle);
+  else clearTimeout(handle);
+}
+
 /** Renders `spec` into `el` (SVG); resolves with the view (finalize it when done). */
 export async function renderInto(el: HTMLElement, spec: VegaLiteSpec): Promise<LiveView> {
   const { vega, vegaLite, interpreter } = await loadVega();
@@ -50,15 +60,21 @@ export function VegaChart({ spec, label, exportName, testId }: VegaChartProps) {
     if (!spec || !box.current) return;
     let stale = false;
     setReady(false);
-    renderInto(box.current, spec)
-      .then((v) => {
-        if (stale) return v.finalize();
-        view.current = v;
-        setReady(true);
-      })
-      .catch((e: unknown) => setFailed(e instanceof Error ? e.message : String(e)));
+    const el = box.current;
+    const draw = () =>
+      renderInto(el, spec)
+        .then((v) => {
+          if (stale) return v.finalize();
+          view.current = v;
+          setReady(true);
+        })
+        .catch((e: unknown) => setFailed(e instanceof Error ? e.message : String(e)));
+    // The first chart loads vega (a large module): do it once the results are painted and input is
+    // handled, not in the same task; later charts draw at once.
+    const pending = modules ? (draw(), undefined) : afterPaint(draw);
     return () => {
       stale = true;
+      if (pending !== undefined) cancelAfterPaint(pending);
       view.current?.finalize();
       view.current = undefined;
     };
