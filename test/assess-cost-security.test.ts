@@ -58,7 +58,7 @@ describe("cost factor", () => {
   });
 
   it("a missing price is unknown naming cost.price, a missing cloud rate names cost.cloud_per_hour — never zero", () => {
-    const owned = costFactor(inferenceCtx("amd-mi355x"));
+    const owned = costFactor(inferenceCtx("nvidia-gb200-gpu"));
     expect(owned.value).toBeNull();
     expect(owned.missing).toContain("cost.price");
     const cloud = costFactor(inferenceCtx("intel-gaudi3", { deployment: "cloud" }));

@@ -335,6 +335,48 @@ describe("chip catalog: hand-checked values", () => {
   });
 });
 
+describe("chip catalog: sourced prices and cloud rates (hand-checked against each file's sources)", () => {
+  const byId = (id: string) => loadChip(id);
+
+  it("keeps every price and cloud rate inside its stated range, each with a source", () => {
+    const outside: string[] = [];
+    for (const c of loadAllChips()) {
+      for (const [path, v] of [["cost.price_usd", c.cost.price_usd], ["cost.cloud_usd_per_hour", c.cost.cloud_usd_per_hour]] as const) {
+        const range = c.provenance[path]?.range;
+        if (v !== undefined && range && (v < range[0] || v > range[1])) outside.push(`${c.id}: ${path} ${v} not in [${range.join(", ")}]`);
+      }
+    }
+    expect(outside).toEqual([]);
+  });
+
+  it("MI355X: analyst ASP estimate USD 23k (HSBC, revised from 25k), marked estimated; no cloud rate", () => {
+    const c = byId("amd-mi355x");
+    expect(c.cost.price_usd).toBe(23000);
+    expect(c.provenance["cost.price_usd"]?.estimated).toBe(true);
+    expect(c.provenance["cost.price_usd"]?.range).toEqual([23000, 25000]);
+    expect(c.cost.cloud_usd_per_hour).toBeUndefined();
+  });
+
+  it("Xeon 6980P USD 17,800 and Xeon 8490H USD 17,000 (Intel 1k-unit launch list prices)", () => {
+    expect(byId("intel-xeon-6980p").cost.price_usd).toBe(17800);
+    expect(byId("intel-xeon-8490h").cost.price_usd).toBe(17000);
+  });
+
+  it("Coral Edge TPU: USD 75 USB Accelerator, priced as a module", () => {
+    const c = byId("google-coral-edge-tpu");
+    expect(c.cost.price_usd).toBe(75);
+    expect(c.cost.price_scope).toBe("module");
+  });
+
+  it("Inferentia2: USD 0.75 per chip-hour (inf2 x1), 12 chips for USD 12/h as the range top; MI325X range reaches TensorWave's 1.95", () => {
+    const inf2 = byId("aws-inferentia2");
+    expect(inf2.cost.cloud_usd_per_hour).toBe(0.75);
+    expect(inf2.provenance["cost.cloud_usd_per_hour"]?.range).toEqual([0.75, 12 / 12]);
+    expect(inf2.cost.price_usd).toBeUndefined();
+    expect(byId("amd-mi325x").provenance["cost.cloud_usd_per_hour"]?.range).toEqual([1.95, 2.25]);
+  });
+});
+
 describe("chip aliases", () => {
   it("are unique across the catalog and never equal another chip's id (case and spacing ignored)", () => {
     const owner = new Map<string, string>();

@@ -16,9 +16,9 @@ describe("xpusim cost", () => {
   });
 
   it("tco table names the chips, the conditions and what is missing", async () => {
-    const r = await runCli("cost", "tco", "--chip", "amd-mi355x", "--count", "2", "--pue", "1.1", "--usd-per-kwh", "0.1");
+    const r = await runCli("cost", "tco", "--chip", "nvidia-gb200-gpu", "--count", "2", "--pue", "1.1", "--usd-per-kwh", "0.1");
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/amd-mi355x/);
+    expect(r.out).toMatch(/nvidia-gb200-gpu/);
     expect(r.out).toMatch(/PUE 1\.1, \$0\.1\/kWh/);
     expect(r.out).toMatch(/cost\.price/);
   });
