@@ -86,6 +86,17 @@ describe("model catalog loading", () => {
     expect(() => modelFromObject({ id: "x", extends: "llama-3.1-8x" })).toThrow(/did you mean "llama-3.1-8b"/);
   });
 
+  it("a decoder's embedding_norm (BLOOM) adds one norm's parameters to the embedding, in the closed form and the graph", () => {
+    const bloom = loadModel("bloom-176b");
+    const without = modelFromObject({ id: "bloom-no-embnorm", extends: "bloom-176b", embedding_norm: false });
+    const d = 14336;
+    expect(modelParams(bloom).params_total - modelParams(without).params_total).toBe(2 * d); // LayerNorm: gain + bias
+    expect(modelParams(bloom).params_embedding).toBe(250880 * d + 2 * d);
+    const shape = { batch: 1, new_tokens: 8, context_tokens: 8, phase: "prefill" as const };
+    const ops = buildWorkload(bloom, shape, DEFAULT_PRECISION).blocks[0]!.ops.map((o) => o.name);
+    expect(ops).toEqual(["embed.tokens", "embed.norm"]);
+  });
+
   it("every catalog model builds for a typical shape", () => {
     for (const m of loadAllModels()) {
       const shape = m.category === "decoder-llm" ? { batch: 4, new_tokens: 1, context_tokens: 2048, phase: "decode" as const } : { batch: 2, new_tokens: 128, context_tokens: 128, phase: "forward" as const };
