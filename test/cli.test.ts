@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { modelIds } from "../src/node/model-catalog.js";
 import { runCli } from "./helpers/run-cli.js";
 
 const cli = runCli;
@@ -22,7 +23,8 @@ describe("xpusim CLI", () => {
     const r = await cli("models", "--json");
     const rows = JSON.parse(r.out) as Array<{ id: string; params_total: number }>;
     expect(rows.find((m) => m.id === "llama-3.1-405b")!.params_total).toBe(405_853_388_800);
-    expect(rows).toHaveLength(43);
+    expect(rows.map((m) => m.id).sort()).toEqual(modelIds().sort());
+    expect(rows.find((m) => m.id === "bloom-176b")!.params_total).toBe(176_247_271_424);
   });
 
   it("op gemm gives latency, bound and the cost model, in table, JSON and CSV", async () => {

@@ -147,8 +147,9 @@ describe("model names matched to the catalog", () => {
     expect(id("Llama 2 70B (chat)")).toBe("llama-2-70b");
     expect(id("Llama-3.3-70B-Instruct")).toBe("llama-3.1-70b");
     expect(id("GPT-3 175B")).toBe("gpt3-175b");
-    expect(id("LLaMA-65B")).toMatch(/not in the catalog.*catalog\/models\/llama-65b\.yaml/);
-    expect(id("BLOOM 176B")).toMatch(/not in the catalog.*catalog\/models\/bloom-176b\.yaml/);
+    expect(id("LLaMA-65B")).toBe("llama-65b");
+    expect(id("BLOOM 176B")).toBe("bloom-176b");
+    expect(id("bigscience/bloom")).toBe("bloom-176b");
   });
 });
 
@@ -205,6 +206,30 @@ describe("the real-world fixture", () => {
     expect(ovh!.predicted! / none!.predicted!).toBeCloseTo(1.1, 10);
     expect(none!.assumptions.join(" ")).toMatch(/no evaluation\/checkpoint overhead stated/);
     expect(bad!.reason).toMatch(/config "eval_overhead" must be a share/);
+  });
+  it("LLaMA-65B, BLOOM 176B and OPT-175B points use the catalog models; an inline model_config still wins and predicts the same", () => {
+    for (const id of ["rw-llama-65b-2048gpu-tokens-per-gpu", "rw-bloom-176b-384gpu-tflops", "rw-opt-175b-992gpu-tflops"]) {
+      expect(byId[id]!.status, id).toBe("ok");
+      expect(byId[id]!.assumptions.join(" "), id).not.toMatch(/model_config/);
+    }
+    // The configs these points carried before the catalog had the models (the LLaMA-65B config.json; BLOOM from Table 3).
+    const llama = { model_type: "llama", hidden_size: 8192, intermediate_size: 22016, num_attention_heads: 64, num_hidden_layers: 80, vocab_size: 32000, max_position_embeddings: 2048, rms_norm_eps: 1e-5, tie_word_embeddings: false };
+    const bloom = {
+      name: "BLOOM 176B", category: "decoder-llm", layers: 70, hidden_size: 14336, vocab_size: 250880, max_context: 2048, tied_embeddings: true, embedding_norm: true,
+      position: { type: "alibi" }, attention: { heads: 112, kv_heads: 112, head_dim: 128, qkv_bias: true, o_bias: true },
+      ffn: { type: "gelu", intermediate_size: 57344, bias: true }, norm: { type: "layernorm", placement: "pre", per_layer: 2 },
+    };
+    const points = raw as unknown as Array<{ id: string; config: Record<string, unknown> }>;
+    const inline = [["rw-llama-65b-2048gpu-tokens-per-gpu", llama], ["rw-bloom-176b-384gpu-tflops", bloom]] as const;
+    const variants = inline.map(([id, cfg]) => {
+      const p = points.find((x) => x.id === id)!;
+      return { ...p, config: { ...p.config, model_config: cfg } };
+    });
+    const s = runValidation(parseWith(measuredFileSchema, variants), validationResolvers());
+    for (const r of s.results) {
+      expect(r.assumptions.join(" "), r.id).toMatch(/built from the point's model_config/);
+      expect(r.predicted!, r.id).toBeCloseTo(byId[r.id]!.predicted!, 9);
+    }
   });
   it("results name the point as its file does and group it under the canonical category", () => {
     const r = byId["rw-megatron-145b-1536gpu-tflops-per-gpu"]!;

@@ -76,11 +76,50 @@ const EXPECTED: Record<string, Expected> = {
 const reference = referenceFixture("models.json");
 const sharedModels = sharedReferenceTrimmed("models.json");
 
-describe("model catalog: 43 models", () => {
-  it("has exactly the ids of the reference table", () => {
-    expect(modelIds().sort()).toEqual(Object.keys(EXPECTED).sort());
-    expect(modelIds()).toHaveLength(43);
+/**
+ * Catalog models beyond the reference table, each checked against the total its paper prints.
+ * `low` ≤ params_total < `high`: the interval the printed figure stands for (the papers truncate:
+ * LLaMA's 65.2B is 65,285,660,672; PaLM's 540.35B is 540,356,474,880), or, where the figure is a
+ * name, the rounding it implies. No tolerance covers something the engine leaves out: BLOOM's ALiBi
+ * and PaLM's multi-query attention add no parameters, and PaLM's parallel block (one LayerNorm per
+ * layer) and BLOOM's embedding LayerNorm are modelled.
+ */
+const PAPER_TOTALS: Record<string, { low: number; high: number; printed: string; total: number }> = {
+  // Touvron et al. 2023 (arXiv:2302.13971) Table 2: "65.2B".
+  "llama-65b": { low: 65.2e9, high: 65.3e9, printed: "65.2B", total: 65_285_660_672 },
+  // Zhang et al. 2022 (arXiv:2205.01068) Table 1: "175B" (a name: 174.6B rounds to it).
+  "opt-175b": { low: 174.5e9, high: 175.5e9, printed: "175B", total: 174_604_468_224 },
+  // Le Scao et al. 2022 (arXiv:2211.05100) Table 3: "176,247M".
+  "bloom-176b": { low: 176_247e6, high: 176_248e6, printed: "176,247M", total: 176_247_271_424 },
+  // Chowdhery et al. 2022 (arXiv:2204.02311) Table 1: "540.35B".
+  "palm-540b": { low: 540.35e9, high: 540.36e9, printed: "540.35B", total: 540_356_474_880 },
+};
+
+describe(`model catalog: the ${Object.keys(EXPECTED).length} reference models and the sourced others`, () => {
+  it("holds every id of the reference table", () => {
+    expect(modelIds()).toEqual(expect.arrayContaining(Object.keys(EXPECTED)));
   });
+
+  it("every model beyond the reference table names a paper and is checked against its published total", () => {
+    const extra = modelIds().filter((id) => !(id in EXPECTED));
+    expect(extra.sort()).toEqual(["bloom-176b", "llama-65b"]);
+    for (const id of extra) {
+      expect(loadModel(id).sources.some((s) => s.kind === "paper"), id).toBe(true);
+      expect(PAPER_TOTALS[id], id).toBeDefined();
+    }
+  });
+
+  for (const [id, paper] of Object.entries(PAPER_TOTALS)) {
+    it(`${id}: params_total ${paper.total} is the paper's ${paper.printed}`, () => {
+      const spec = loadModel(id);
+      const total = modelParams(spec).params_total;
+      expect(total).toBe(paper.total);
+      expect(total).toBeGreaterThanOrEqual(paper.low);
+      expect(total).toBeLessThan(paper.high);
+      const shape = { batch: 1, new_tokens: 64, context_tokens: 64, phase: "prefill" as const };
+      expect(graphTotals(buildWorkload(spec, shape, DEFAULT_PRECISION)).params).toBe(total);
+    });
+  }
 
   for (const [id, e] of Object.entries(EXPECTED)) {
     it(`${id}: counts recomputed from the spec`, () => {
@@ -108,8 +147,10 @@ describe("model catalog against the reference table (shared/reference/models.jso
     expect(reference).toEqual(sharedModels);
   });
 
-  it("covers every catalog model", () => {
-    expect(reference.map((m) => String(m.id)).sort()).toEqual(modelIds().sort());
+  it("every reference model is in the catalog, and the EXPECTED table lists exactly the reference models", () => {
+    const ids = reference.map((m) => String(m.id));
+    expect(modelIds()).toEqual(expect.arrayContaining(ids));
+    expect(ids.sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
   for (const m of reference) {

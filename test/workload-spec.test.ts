@@ -6,7 +6,7 @@ import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
 import { parseModelSpec } from "../src/core/spec/model-spec.js";
 import { buildWorkload, modelParams } from "../src/core/workload/build-workload.js";
 import { DEFAULT_PRECISION } from "../src/core/workload/precision.js";
-import { loadAllModels, loadModel, modelFromObject } from "../src/node/model-catalog.js";
+import { loadAllModels, loadModel, modelFromObject, modelIds } from "../src/node/model-catalog.js";
 
 /** Model spec validation and catalog loading: bad input names its field. */
 
@@ -64,8 +64,8 @@ describe("model spec validation", () => {
 });
 
 describe("model catalog loading", () => {
-  it("loads all 43 models and suggests the closest id for a typo", () => {
-    expect(loadAllModels()).toHaveLength(43);
+  it("loads every catalog model and suggests the closest id for a typo", () => {
+    expect(loadAllModels().map((m) => m.id).sort()).toEqual(modelIds().sort());
     const d = diagnostics(() => loadModel("llama-3.1-8"))[0]!;
     expect(d.code).toBe("E_UNKNOWN_ID");
     expect(d.hint).toMatch(/did you mean "llama-3.1-8b"/);
@@ -84,6 +84,17 @@ describe("model catalog loading", () => {
     const perLayer = 4096 * 4096 * 2 + 2 * 4096 * 1024 + 3 * 4096 * 14336 + 2 * 4096;
     expect(modelParams(m).params_total).toBe(8_030_261_248 + 8 * perLayer);
     expect(() => modelFromObject({ id: "x", extends: "llama-3.1-8x" })).toThrow(/did you mean "llama-3.1-8b"/);
+  });
+
+  it("a decoder's embedding_norm (BLOOM) adds one norm's parameters to the embedding, in the closed form and the graph", () => {
+    const bloom = loadModel("bloom-176b");
+    const without = modelFromObject({ id: "bloom-no-embnorm", extends: "bloom-176b", embedding_norm: false });
+    const d = 14336;
+    expect(modelParams(bloom).params_total - modelParams(without).params_total).toBe(2 * d); // LayerNorm: gain + bias
+    expect(modelParams(bloom).params_embedding).toBe(250880 * d + 2 * d);
+    const shape = { batch: 1, new_tokens: 8, context_tokens: 8, phase: "prefill" as const };
+    const ops = buildWorkload(bloom, shape, DEFAULT_PRECISION).blocks[0]!.ops.map((o) => o.name);
+    expect(ops).toEqual(["embed.tokens", "embed.norm"]);
   });
 
   it("every catalog model builds for a typical shape", () => {

@@ -162,6 +162,8 @@ const decoderSchema = z.strictObject({
   tied_embeddings: z.boolean(),
   /** Attention and FFN read the same input and their outputs are summed (GPT-J, PaLM, Falcon). */
   parallel_attn_mlp: z.boolean().default(false),
+  /** A norm (of `norm.type`) on the token embeddings before the first layer (BLOOM's word_embeddings_layernorm). */
+  embedding_norm: z.boolean().optional(),
   position: positionSchema,
   attention: attentionSchema,
   ffn: ffnSchema,

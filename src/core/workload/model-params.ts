@@ -89,9 +89,10 @@ function decoderParams(spec: DecoderSpec): ModelParams {
 
   const tokenEmbedding = V * d;
   const positions = spec.position.type === "learned" ? (spec.position.learned_rows ?? spec.max_context) * d : 0;
+  const embeddingNorm = spec.embedding_norm ? normParams(spec.norm, d) : 0;
   const head = spec.tied_embeddings ? 0 : V * d;
   const finalNorm = spec.norm.final ? normParams(spec.norm, d) : 0;
-  const shell = tokenEmbedding + positions + head + finalNorm;
+  const shell = tokenEmbedding + positions + embeddingNorm + head + finalNorm;
 
   // DeepSeek-V3 MTP module: one more layer (MoE if the model has MoE), the eh_proj (2d → d) and
   // three RMSNorms (enorm, hnorm, the head's norm); embedding and head shared with the main model
@@ -104,9 +105,9 @@ function decoderParams(spec: DecoderSpec): ModelParams {
   return {
     params_total: total,
     params_active: active,
-    params_embedding: tokenEmbedding + positions,
+    params_embedding: tokenEmbedding + positions + embeddingNorm,
     params_lm_head_untied: head,
-    params_non_embedding: total - tokenEmbedding - positions - head,
+    params_non_embedding: total - tokenEmbedding - positions - embeddingNorm - head,
     params_mtp: mtp,
   };
 }

@@ -30,6 +30,7 @@ export function buildDecoderBlocks(spec: DecoderSpec, shape: WorkloadShape, p: P
     embed.push(embedding("embed.positions", T, rows, d, rows * d, p));
     embed.push(elementwise("embed.add", "pointwise", "add", T * d, 2, 1, p));
   }
+  if (spec.embedding_norm) embed.push(norm("embed.norm", spec.norm.type, T, d, normParams(spec.norm, d), p));
   const blocks: Block[] = [{ name: "embedding", kind: "embedding", repeat: 1, ops: embed }];
 
   const moe = spec.moe
