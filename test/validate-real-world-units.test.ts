@@ -89,6 +89,9 @@ describe("metric and category names", () => {
     expect(canonicalMetric("llm_inference", "latency_median", u("ms"), 1)).toMatchObject({ metric: "latency" });
     expect(canonicalMetric("llm_inference", "TPOT", u("ms"), 1)).toMatchObject({ metric: "time_per_output_token" });
     expect(canonicalMetric("llm_inference", "throughput", u("tokens/s per GPU"), 2)).toMatchObject({ metric: "output_throughput_per_gpu" });
+    // an explicit metric with a per-GPU unit (TensorRT-LLM's tables: "Throughput (out tok/s/GPU)") is per GPU too
+    expect(canonicalMetric("llm_inference", "output_throughput", u("tokens/s/GPU"), 4)).toMatchObject({ metric: "output_throughput_per_gpu" });
+    expect(canonicalMetric("llm_inference", "output_throughput", u("tokens/s"), 4)).toMatchObject({ metric: "output_throughput" });
     expect(canonicalMetric("llm_training", "throughput", u("tokens/s/GPU"), 2048)).toMatchObject({ metric: "tokens_per_s_per_gpu" });
     expect(canonicalMetric("llm_training", "tokens_per_s", u("tokens/s"), 2048)).toMatchObject({ metric: "tokens_per_s" });
     expect(canonicalMetric("llm_training", "tflops", u("TFLOPS"), 992)).toMatchObject({ metric: "achieved_tflops_per_gpu" });

@@ -171,7 +171,7 @@ function adjustForUnit(metric: string, unit: UnitMatch, chipCount: number): stri
     metric = total[metric] ?? metric;
   }
   if (unit.perChip) {
-    const perChip: Record<string, string> = { tokens_per_s: "tokens_per_s_per_gpu", samples_per_s: "samples_per_s_per_gpu", achieved_flops_total: "achieved_tflops_per_gpu", model_flops_total: "model_tflops_per_gpu" };
+    const perChip: Record<string, string> = { tokens_per_s: "tokens_per_s_per_gpu", samples_per_s: "samples_per_s_per_gpu", achieved_flops_total: "achieved_tflops_per_gpu", model_flops_total: "model_tflops_per_gpu", output_throughput: "output_throughput_per_gpu" };
     metric = perChip[metric] ?? metric;
   }
   if (unit.dimension === "fraction") {
