@@ -79,6 +79,6 @@ export { packedCatalog } from "./packed-catalog.js";
 export { catalogFromLookups, contextsFrom, type LookupCatalogOptions } from "./lookup-catalog.js";
 export { openPackedCatalog, createCatalogLookups, type CatalogLookups, type PackedCatalog, type SpecSupport, type SpecSupportLoader } from "../catalog/index.js";
 export { chipFigures, chipHeadline, type ChipFigure, type ChipHeadline } from "./chip-figures.js";
-export { parseTopologyCsv, type LayerSpec, type SystolicConfig, type SystolicLayerResult, type Dataflow } from "../systolic/index.js";
+export { calcModeConfig, parseTopologyCsv, type LayerSpec, type SystolicConfig, type SystolicLayerResult, type Dataflow } from "../systolic/index.js";
 export { ALEXNET_CSV, RESNET50_CSV } from "../systolic/builtin-topologies.js";
 export { layerGemms } from "./jobs/precision-model-job.js";

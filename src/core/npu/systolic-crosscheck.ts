@@ -8,7 +8,7 @@
  * T + r + c − 2 with r, c the rows and columns the fold uses, so for weight-stationary GEMMs it is lower by
  * about R + (R − r) + (C − c) per fold. Other designs (mesh arrays, several arrays, rs) give undefined.
  */
-import { simulateSystolic, type LayerSpec, type SystolicConfig } from "../systolic/index.js";
+import { calcModeConfig, simulateSystolic, type LayerSpec, type SystolicConfig } from "../systolic/index.js";
 import type { NpuDesign } from "./design.js";
 import type { LayerProblem } from "./problem.js";
 
@@ -44,7 +44,7 @@ export function systolicCrossCheck(design: NpuDesign, p: LayerProblem): Systolic
   // Operand buffers: the outermost chip level split in three (only the DRAM model uses them; CALC never stalls).
   const chip = design.levels.find((l) => l.scope === "chip");
   const kb = Math.max(1, Math.floor((chip?.capacity_bytes ?? 3 * 1024 * 1024) / 3 / 1024));
-  const config: SystolicConfig = {
+  const config = calcModeConfig({
     run_name: design.chip_id,
     array_rows: design.rows,
     array_cols: design.cols,
@@ -52,13 +52,8 @@ export function systolicCrossCheck(design: NpuDesign, p: LayerProblem): Systolic
     ifmap_sram_kb: kb,
     filter_sram_kb: kb,
     ofmap_sram_kb: kb,
-    ifmap_offset: 0,
-    filter_offset: 10_000_000,
-    ofmap_offset: 20_000_000,
-    interface_bandwidth_mode: "CALC",
-    user_bandwidth_words_per_cycle: null,
     word_size_bytes: Math.max(1, Math.round(design.dtype_bits / 8)),
-  };
+  });
   const [r] = simulateSystolic(config, [layer], { semantics: "corrected" });
   if (!r) return undefined;
   return { cycles_systolic_sim: (r.total_cycles - r.stall_cycles) * p.repeats, gemm: { M: r.gemm_m, N: r.gemm_n, K: r.gemm_k }, repeats: p.repeats };

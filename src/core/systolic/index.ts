@@ -12,6 +12,7 @@ import { simulateVectorLayer } from "./vector-unit.js";
 
 export type * from "./types.js";
 export { parseScaleSimConfig, type ParsedSystolicConfig } from "./scalesim-config.js";
+export { calcModeConfig, type CalcConfigInput } from "./calc-config.js";
 export { parseTopologyCsv, type ParsedTopology, type TopologyFormat } from "./topology-csv.js";
 export { lowerLayers, type GemmProblem, type LoweredLayer } from "./gemm-lowering.js";
 export { simulateGemm, simulateLoweredLayer } from "./simulate-layer.js";

@@ -4,7 +4,7 @@
  * topology (AlexNet, ResNet-50 convolutions) or one transformer layer's GEMMs of a catalog model
  * (QKV, attention output, FFN up, FFN down for `tokens` tokens, as the precision job sizes them).
  */
-import { ALEXNET_CSV, type Catalog, type Dataflow, type LayerSpec, layerGemms, parseTopologyCsv, RESNET50_CSV, type SystolicConfig, type SystolicJobRequest } from "../../../core/app/index.js";
+import { ALEXNET_CSV, calcModeConfig, type Catalog, type Dataflow, type LayerSpec, layerGemms, parseTopologyCsv, RESNET50_CSV, type SystolicConfig, type SystolicJobRequest } from "../../../core/app/index.js";
 
 export const SYSTOLIC_DEFAULTS = { rows: "32", cols: "32", dataflow: "ws", ifmap_kb: "512", filter_kb: "512", ofmap_kb: "256", topology: "alexnet", gemm_model: "bert-base", tokens: "128" };
 export type SystolicInputs = typeof SYSTOLIC_DEFAULTS;
@@ -18,7 +18,7 @@ export const TOPOLOGIES = [
 const int = (s: string, fallback: number) => (Number.isFinite(Number(s)) && s.trim() !== "" ? Number(s) : fallback);
 
 export function systolicConfig(s: SystolicInputs): SystolicConfig {
-  return {
+  return calcModeConfig({
     run_name: "designer",
     array_rows: int(s.rows, 32),
     array_cols: int(s.cols, 32),
@@ -26,13 +26,7 @@ export function systolicConfig(s: SystolicInputs): SystolicConfig {
     ifmap_sram_kb: int(s.ifmap_kb, 512),
     filter_sram_kb: int(s.filter_kb, 512),
     ofmap_sram_kb: int(s.ofmap_kb, 256),
-    ifmap_offset: 0,
-    filter_offset: 10_000_000,
-    ofmap_offset: 20_000_000,
-    interface_bandwidth_mode: "CALC",
-    user_bandwidth_words_per_cycle: null,
-    word_size_bytes: 1,
-  };
+  });
 }
 
 export function systolicLayers(s: SystolicInputs, catalog: Catalog): LayerSpec[] {
