@@ -3,9 +3,10 @@
  * `xpusim plan serve` parses its flags (servingText), and the chosen deployment → the serving job's
  * request that replays the plan's simulation of it (deploymentServingRequest).
  */
-import { deploymentServingRequest, type PlanDeployment, type ServingJobRequest, type ServingPlanJobRequest, servingText, type SpecRef } from "../../../core/app/index.js";
+import { deploymentServingRequest, type PlanDeployment, type ServingJobRequest, type ServingPlanJobRequest, servingText } from "../../../core/app/index.js";
 import { error, XpusimError } from "../../../core/diagnostics/diagnostic.js";
 import { nameList, positiveWhole } from "../planner/parse-input.js";
+import { byId, type RefOf } from "../shared/typed-number.js";
 
 /** A 7–8B model on two candidate chips and two precisions: the plan takes seconds. */
 export const SERVING_VIEW_DEFAULTS = {
@@ -22,8 +23,6 @@ export const SERVING_VIEW_DEFAULTS = {
 };
 export type ServingViewState = typeof SERVING_VIEW_DEFAULTS;
 
-type Ref = (id: string) => SpecRef;
-const asIs: Ref = (id) => id;
 
 /** A length as `--input`/`--output` take it: tokens, or a uniform range "512-2048". */
 function lengthOf(text: string, field: string) {
@@ -33,7 +32,7 @@ function lengthOf(text: string, field: string) {
 /** The plan sizes on one length per request: a range's mean. */
 const meanTokens = (d: ReturnType<typeof lengthOf>): number => (typeof d === "number" ? d : d.kind === "fixed" ? d.tokens : d.kind === "uniform" ? Math.round((d.min + d.max) / 2) : Math.round(d.mean));
 
-export function planRequestOf(s: ServingViewState, ref: Ref = asIs): ServingPlanJobRequest {
+export function planRequestOf(s: ServingViewState, ref: RefOf = byId): ServingPlanJobRequest {
   const chips = nameList(s.chips);
   if (chips.length === 0) throw new XpusimError(error("E_SCHEMA", "chips", "choose at least one candidate chip"));
   const rate = servingText.parseRate(s.rate, "rate");

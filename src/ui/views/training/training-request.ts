@@ -3,9 +3,10 @@
  * and `xpusim scale` build theirs (core/app trainingRequest / trainingSearchRequest), so the view's
  * numbers are the CLI's for the same inputs.
  */
-import { type ScalingRequest, type SpecRef, type TrainingJobRequest, type TrainingSearchJobRequest, trainingRequest, trainingSearchRequest } from "../../../core/app/index.js";
+import { type ScalingRequest, type TrainingJobRequest, type TrainingSearchJobRequest, trainingRequest, trainingSearchRequest } from "../../../core/app/index.js";
 import type { DType } from "../../../core/units/dtype.js";
 import { nameList, positiveWhole } from "../planner/parse-input.js";
+import { byId, type RefOf } from "../shared/typed-number.js";
 
 /** A 7–8B model on 8 chips: the search and the scaling curve take seconds on a laptop. */
 export const TRAINING_VIEW_DEFAULTS = {
@@ -24,11 +25,9 @@ export const TRAINING_VIEW_DEFAULTS = {
 };
 export type TrainingViewState = typeof TRAINING_VIEW_DEFAULTS;
 
-type Ref = (id: string) => SpecRef;
-const asIs: Ref = (id) => id;
 
 /** The training request of the inputs (layout left to the search). */
-export function trainingRequestOf(s: TrainingViewState, ref: Ref = asIs): TrainingJobRequest {
+export function trainingRequestOf(s: TrainingViewState, ref: RefOf = byId): TrainingJobRequest {
   const chips = positiveWhole(s.chips, "chips");
   const global_batch = positiveWhole(s.batch, "global_batch");
   const seq_len = positiveWhole(s.seq, "seq_len");
@@ -46,7 +45,7 @@ export function trainingRequestOf(s: TrainingViewState, ref: Ref = asIs): Traini
 const rankOf = (s: TrainingViewState): "time" | "cost" => (s.rank === "cost" ? "cost" : "time");
 
 /** The layout search (`xpusim train --search`): the search's own top and micro-batch limit. */
-export function searchRequestOf(s: TrainingViewState, ref: Ref = asIs): TrainingSearchJobRequest {
+export function searchRequestOf(s: TrainingViewState, ref: RefOf = byId): TrainingSearchJobRequest {
   return trainingSearchRequest(trainingRequestOf(s, ref), { rank_by: rankOf(s) });
 }
 
@@ -58,7 +57,7 @@ export function scalingCounts(chips: number, text: string): number[] {
 }
 
 /** Strong scaling of the same workload (fixed global batch) over the counts. */
-export function scalingRequestOf(s: TrainingViewState, ref: Ref = asIs): ScalingRequest {
+export function scalingRequestOf(s: TrainingViewState, ref: RefOf = byId): ScalingRequest {
   const t = trainingRequestOf(s, ref);
   return {
     chip: t.chip,
