@@ -11,9 +11,9 @@ import { packedCatalog } from "../src/core/app/packed-catalog.js";
 import { JOBS } from "../src/core/app/registry.js";
 import { openPackedCatalog } from "../src/core/catalog/packed-catalog-file.js";
 import { specSupportFromCore } from "../src/core/catalog/spec-support-from-core.js";
-import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
 import { nodeCatalog } from "../src/node/node-catalog.js";
 import * as barrel from "../src/core/index.js";
+import { diagnosticsOf } from "./helpers/diagnostics.js";
 
 let packed: Catalog;
 const node = nodeCatalog();
@@ -22,17 +22,6 @@ const bytes = () => new Uint8Array(readFileSync("dist/catalog.pack"));
 beforeAll(() => {
   packed = packedCatalog(bytes(), specSupportFromCore);
 });
-
-/** The diagnostics of the XpusimError `f` throws (fails when it throws anything else or nothing). */
-function diagnosticsOf(f: () => unknown) {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(XpusimError);
-    return (e as XpusimError).diagnostics;
-  }
-  throw new Error("expected an XpusimError");
-}
 
 const H100_FAST = {
   extends: "nvidia-h100-sxm",

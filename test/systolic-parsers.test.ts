@@ -3,8 +3,8 @@
  * input becomes an XpusimError naming the line and the field, never a crash.
  */
 import { describe, expect, it } from "vitest";
-import { type Diagnostic, XpusimError } from "../src/core/diagnostics/diagnostic.js";
 import { parseScaleSimConfig, parseTopologyCsv, simulateSystolic } from "../src/core/systolic/index.js";
+import { diagnosticsOf } from "./helpers/diagnostics.js";
 
 const SCALE_CFG = `[general]
 run_name = scale_example_run_32x32_os
@@ -24,16 +24,6 @@ MemoryBanks:   1
 
 [run_presets]
 InterfaceBandwidth: CALC`;
-
-function diagnosticsOf(f: () => unknown): Diagnostic[] {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(XpusimError);
-    return (e as XpusimError).diagnostics;
-  }
-  throw new Error("expected an XpusimError");
-}
 
 describe("SCALE-Sim .cfg parser", () => {
   it("reads SCALE-Sim's shipped scale.cfg", () => {

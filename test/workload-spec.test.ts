@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
 import { parseModelSpec } from "../src/core/spec/model-spec.js";
 import { buildWorkload, modelParams } from "../src/core/workload/build-workload.js";
 import { DEFAULT_PRECISION } from "../src/core/workload/precision.js";
 import { loadAllModels, loadModel, modelFromObject, modelIds } from "../src/node/model-catalog.js";
+import { diagnosticsOf as diagnostics } from "./helpers/diagnostics.js";
 
 /** Model spec validation and catalog loading: bad input names its field. */
 
@@ -18,16 +18,6 @@ const base = {
   ffn: { type: "swiglu", intermediate_size: 128 },
   norm: { type: "rmsnorm", placement: "pre", per_layer: 2 },
 };
-
-function diagnostics(f: () => unknown) {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(XpusimError);
-    return (e as XpusimError).diagnostics;
-  }
-  throw new Error("expected an XpusimError");
-}
 
 describe("model spec validation", () => {
   it("accepts the toy spec", () => {
