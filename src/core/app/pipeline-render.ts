@@ -1,4 +1,4 @@
-import type { PipelineDiagramInput } from "../charts/pipeline-diagram.js";
+import { pipelineDiagram, type PipelineDiagramInput } from "../charts/pipeline-diagram.js";
 import type { PipelineEstimate } from "../pipeline/pipeline-types.js";
 import { fmtPct, fmtSi, fmtTime, renderTable } from "../report/table.js";
 
@@ -19,6 +19,11 @@ export function pipelineDiagramFromEstimate(r: PipelineEstimate): PipelineDiagra
     })),
     links: r.links.map((l) => ({ from: l.from, to: l.to, label: l.id ?? fmtSi(l.bytes_per_s, "B/s"), utilisation: l.utilisation, bottleneck: `${l.from} → ${l.to}` === hot })),
   };
+}
+
+/** The stage diagram as a self-contained SVG string. */
+export function pipelineDiagramSvg(r: PipelineEstimate): string {
+  return pipelineDiagram(pipelineDiagramFromEstimate(r));
 }
 
 export function renderPipelineText(r: PipelineEstimate): string {

@@ -3,6 +3,8 @@ import type { InferenceEstimate } from "../estimate/inference-request.js";
 import type { OpEstimate } from "../estimate/estimate-op.js";
 import type { PricedStage } from "../pipeline/pipeline-types.js";
 import { unitFramesPerSecond } from "../pipeline/unit-rate.js";
+import { unnamedMathDType } from "../estimate/native-precision.js";
+import type { Chip } from "../hardware/chip.js";
 import type { PipelineStage } from "../spec/pipeline-spec.js";
 import type { Catalog } from "./catalog.js";
 import { inferenceJob } from "./jobs/inference-job.js";
@@ -76,10 +78,12 @@ interface ChipCall {
   label: string;
 }
 
-function modelCall(s: PipelineStage, model: string | Record<string, unknown>, batch: number, catalog: Catalog): ChipCall {
+function modelCall(s: PipelineStage, chip: Chip, model: string | Record<string, unknown>, batch: number, catalog: Catalog, notes: string[]): ChipCall {
   const inf = s.inference ?? {};
+  const native = unnamedMathDType(chip);
+  if (!s.precision && native.note) notes.push(native.note);
   const e: InferenceEstimate = inferenceJob.run(
-    { chip: s.chip!, model, ...(s.precision ? { precision: s.precision } : {}), batch, input_tokens: inf.input_tokens ?? 1, output_tokens: inf.output_tokens ?? 0, chips: 1, tp: 1, pp: 1, ...(inf.image_size ? { image_size: inf.image_size } : {}) },
+    { chip: s.chip!, model, precision: s.precision ?? { compute: native.dtype }, batch, input_tokens: inf.input_tokens ?? 1, output_tokens: inf.output_tokens ?? 0, chips: 1, tp: 1, pp: 1, ...(inf.image_size ? { image_size: inf.image_size } : {}) },
     catalog,
   );
   const reason = e.fits ? undefined : `does not fit: needs ${(e.memory_per_chip_bytes / 1e9).toFixed(1)} GB of ${(e.memory_capacity_bytes / 1e9).toFixed(1)} GB`;
@@ -87,7 +91,7 @@ function modelCall(s: PipelineStage, model: string | Record<string, unknown>, ba
 }
 
 function opCall(s: PipelineStage, op: Record<string, unknown>, catalog: Catalog): ChipCall {
-  const e = opJob.run({ op, chip: s.chip!, source: "pipeline stage" }, catalog) as OpEstimate;
+  const e = opJob.run({ op, chip: s.chip!, source: "pipeline stage", dtype_default: "native" }, catalog) as OpEstimate;
   const power = e.energy_j !== undefined && e.latency_s > 0 ? e.energy_j / e.latency_s : undefined;
   return { latency_s: e.latency_s, fits: true, ...(power !== undefined ? { active_power_w: power } : {}), label: String(op.type) };
 }
@@ -96,8 +100,8 @@ function chipStage(s: PipelineStage, catalog: Catalog): PricedStage {
   const chip = catalog.chip(s.chip!);
   const batch = s.batch ?? 1;
   const w = s.workload!;
-  const call = "model" in w ? modelCall(s, w.model, batch, catalog) : opCall(s, w.op as Record<string, unknown>, catalog);
   const notes: string[] = [];
+  const call = "model" in w ? modelCall(s, chip, w.model, batch, catalog, notes) : opCall(s, w.op as Record<string, unknown>, catalog);
   let active = call.active_power_w;
   if (active === undefined && chip.power.tdp_w !== undefined) {
     active = chip.power.tdp_w;

@@ -53,7 +53,7 @@ function resolveLink(f: LinkFamilySpec, id: string, variant: string, lanesGiven:
   }
   const v = f.variants[variant]!;
   const raw = v.bytes_per_s_per_lane.value * lanes;
-  const efficiency = f.efficiency.value;
+  const efficiency = v.efficiency?.value ?? f.efficiency.value;
   return {
     id,
     family: f.id,

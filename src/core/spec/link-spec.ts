@@ -13,6 +13,8 @@ const sourceEntry = z.strictObject({ title: z.string(), url: z.string().optional
 const variant = z.strictObject({
   bytes_per_s_per_lane: sourcedQuantity("bytes_per_s", { positive: true }),
   latency_s: sourcedQuantity("seconds", { min: 0 }).optional(),
+  /** This variant's own payload fraction, where it differs from the family's. */
+  efficiency: sourcedQuantity("count", { min: 0 }).optional(),
   note: z.string().optional(),
 });
 
@@ -23,7 +25,7 @@ export const linkFamilySpecSchema = z
     name: z.string(),
     /** How link ids are written: "{variant}" and optionally "{lanes}", e.g. "pcie-{variant}-x{lanes}". */
     pattern: z.string().regex(/\{variant\}/, 'the pattern must contain "{variant}"'),
-    variants: z.record(z.string().regex(/^[a-z0-9.]+$/), variant),
+    variants: z.record(z.string().regex(/^[a-z0-9.\-]+$/), variant),
     lanes: z.array(z.number().int().positive()).optional(),
     default_lanes: z.number().int().positive().optional(),
     /** Fraction of the raw rate that payload reaches (protocol and DMA overheads). */
