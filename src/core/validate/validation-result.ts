@@ -47,8 +47,9 @@ export interface ValidationResult {
 
 export interface ValidationSummary {
   results: ValidationResult[];
-  by_category: Array<{ category: string; points: number; predicted: number; median_abs_error?: number; max_abs_error?: number }>;
-  overall: { points: number; predicted: number; median_abs_error?: number };
+  /** |error| statistics of the predicted points: median, 90th percentile (linear interpolation, quantile()) and maximum. */
+  by_category: Array<{ category: string; points: number; predicted: number; median_abs_error?: number; p90_abs_error?: number; max_abs_error?: number }>;
+  overall: { points: number; predicted: number; median_abs_error?: number; p90_abs_error?: number; max_abs_error?: number };
 }
 
 /** The fields of a result that name the measured point. */
