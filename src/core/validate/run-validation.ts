@@ -8,6 +8,7 @@ import { validateGemmPoint } from "./validate-gemm.js";
 import { validateInferencePoint } from "./validate-inference.js";
 import { validateLlmTrainingPoint } from "./validate-llm-training.js";
 import { validatePowerPoint } from "./validate-power.js";
+import { validateServingPoint } from "./validate-serving.js";
 import { validateTransformerLayerPoint } from "./validate-transformer-layer.js";
 import { type PointContext, pointFields, unsupportedResult, type ValidationResolvers, type ValidationResult, type ValidationSummary } from "./validation-result.js";
 
@@ -24,6 +25,7 @@ const PREDICTORS: Record<string, (pc: PointContext) => ValidationResult> = {
   attention: validateAttentionPoint,
   cnn_inference: validateInferencePoint,
   llm_inference: validateInferencePoint,
+  serving: validateServingPoint,
   cnn_training: validateCnnTrainingPoint,
   llm_training: validateLlmTrainingPoint,
   memory: validateLlmTrainingPoint,
