@@ -70,8 +70,12 @@ export interface CostModel extends CostModelInfo {
  * How ops are issued. "graph": captured/compiled (CUDA graphs, XLA, TensorRT, vendor graph
  * compilers): each op pays the device-side launch gap only. "eager": a framework dispatches op by
  * op from the host (PyTorch eager); an op shorter than the host dispatch time leaves the chip idle.
+ * "stream": a native runtime launches kernel after kernel on a stream without capturing a graph
+ * (TensorRT / TensorRT-LLM C++ runtime with CUDA graphs off, FasterTransformer): the host keeps
+ * ahead of the device, but every kernel pays the uncaptured launch gap (stream_launch_overhead_s)
+ * instead of the captured one (kernel_launch_overhead_s).
  */
-export type ExecutionMode = "graph" | "eager";
+export type ExecutionMode = "graph" | "eager" | "stream";
 
 /** What a cost model may read besides the op: the chip and its resolved efficiency parameters. */
 export interface CostContext {

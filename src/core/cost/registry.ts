@@ -69,7 +69,11 @@ function checkDtype(op: Op, chip: Chip): void {
  */
 export function estimateOp(op: Op, chip: Chip, efficiency: EfficiencyParams, opts: EstimateOptions = {}): CostEstimate {
   checkDtype(op, chip);
-  const ctx = { chip, efficiency, ...(opts.execution ? { execution: opts.execution } : {}) };
+  // Stream launches: every kernel pays the uncaptured launch gap; otherwise priced as in a graph.
+  const ctx =
+    opts.execution === "stream"
+      ? { chip, efficiency: { ...efficiency, kernel_launch_overhead_s: efficiency.stream_launch_overhead_s }, execution: "graph" as const }
+      : { chip, efficiency, ...(opts.execution ? { execution: opts.execution } : {}) };
   if (opts.model !== undefined) {
     const m = COST_MODELS.find((x) => x.id === opts.model);
     if (!m) throw new XpusimError(unknownId("cost model", opts.model, COST_MODELS.map((x) => x.id), "cost_model"));

@@ -1,4 +1,4 @@
-import type { Bound, CostContext, OpCost } from "../cost/contract.js";
+import type { Bound, CostContext, ExecutionMode, OpCost } from "../cost/contract.js";
 import { estimateOp } from "../cost/registry.js";
 import type { Block, BlockKind, Op, WorkloadGraph } from "../workload/op.js";
 
@@ -49,7 +49,8 @@ export interface GraphCost {
 }
 
 export interface EvaluateOptions {
-  execution?: "graph" | "eager";
+  /** graph (default), eager or stream (cost/contract.ts ExecutionMode). */
+  execution?: ExecutionMode;
   /** Force a cost model id. */
   costModel?: string;
 }

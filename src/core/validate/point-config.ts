@@ -23,10 +23,16 @@ export function dtypeOf(config: Record<string, unknown>): DType | undefined {
   return m ? toDType(m[0]) : undefined;
 }
 
-/** Frameworks that dispatch kernels one by one from Python (no CUDA graphs / TensorRT). */
-export function executionOf(config: Record<string, unknown>): "graph" | "eager" {
-  const fw = `${String(config.framework ?? "")} ${String(config.engine ?? "")}`.toLowerCase().replace(/\b(no|without)\s+(tensorrt|cuda graphs?)/g, "");
-  if (/tensorrt|cuda graph|xla|jax|fastertransformer/.test(fw)) return "graph";
+/**
+ * How the measured stack issued kernels: "graph" for captured/compiled graphs (CUDA graphs, XLA, JAX),
+ * "stream" for native runtimes that launch kernel after kernel without a captured graph (TensorRT and
+ * TensorRT-LLM's C++ runtime — gptSessionBenchmark / gptManagerBenchmark, CUDA graphs off by default —
+ * and FasterTransformer), "eager" for Python frameworks dispatching op by op (PyTorch).
+ */
+export function executionOf(config: Record<string, unknown>): "graph" | "eager" | "stream" {
+  const fw = `${String(config.framework ?? "")} ${String(config.engine ?? "")} ${String(config.mode ?? "")}`.toLowerCase().replace(/\b(no|without)\s+(tensorrt|cuda graphs?)/g, "");
+  if (/cuda graph|xla|jax/.test(fw)) return "graph";
+  if (/tensorrt|fastertransformer|gptsessionbenchmark|gptmanagerbenchmark/.test(fw)) return "stream";
   return /pytorch|eager/.test(fw) ? "eager" : "graph";
 }
 
