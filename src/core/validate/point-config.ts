@@ -36,6 +36,20 @@ export function executionOf(config: Record<string, unknown>): "graph" | "eager" 
   return /pytorch|eager/.test(fw) ? "eager" : "graph";
 }
 
+/**
+ * The decode-attention kernel of the measured engine: "per_head" (masked multi-head attention on the
+ * CUDA cores) for FasterTransformer and TensorRT-LLM before v0.8 (XQA, the GQA tensor-core kernel,
+ * became the default generation kernel in v0.8; its static-batch gptSessionBenchmark runs of v0.5-0.7
+ * used MMHA); otherwise "packed" (cost/contract.ts DecodeAttentionKernel).
+ */
+export function decodeAttentionOf(config: Record<string, unknown>): "packed" | "per_head" {
+  const fw = `${String(config.framework ?? "")} ${String(config.engine ?? "")}`.toLowerCase();
+  if (/fastertransformer/.test(fw)) return "per_head";
+  const v = fw.match(/(?:tensorrt[- ]?llm|trt[- ]?llm)\s*v?(\d+)\.(\d+)/);
+  if (v && Number(v[1]) === 0 && Number(v[2]) < 8) return "per_head";
+  return "packed";
+}
+
 /** Inference precision: one dtype throughout; FP8 serving keeps bf16 activations unless the KV cache is named. */
 export function precisionFor(dt: DType, config: Record<string, unknown>): Precision {
   const raw = String(config.dtype ?? "").toLowerCase();
