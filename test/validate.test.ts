@@ -86,11 +86,11 @@ describe("validation harness", () => {
         transformer_layer: { predicted: 2, median: 0.092 },
         llm_training: { predicted: 12, median: 0.104 },
         memory: { predicted: 2, median: 0 },
-        llm_inference: { predicted: 10, median: 0.101 },
+        llm_inference: { predicted: 10, median: 0.098 },
         cnn_training: { predicted: 4, median: 0.048 },
         cnn_inference: { predicted: 3, median: 0.136 },
       },
-      { predicted: 40, median: 0.083 },
+      { predicted: 40, median: 0.082 },
     );
   });
 });
