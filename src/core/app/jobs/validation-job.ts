@@ -27,7 +27,7 @@ export interface ValidationJobRequest {
 
 export const validationJob = defineJob<ValidationJobRequest, ValidationSummary>({
   id: "validation",
-  summary: "measured results predicted point by point: signed error of each, median |error| per category and overall",
+  summary: "measured results predicted point by point: signed error of each, median, p90 and max |error| per category and overall",
   supports: "gemm, cnn/llm inference, serving benchmarks (through the kind: serving scenario), cnn/llm training, activation memory, transformer layer (LLMCompass per-op), collectives (nccl-tests); other points are listed with the reason",
   run(req, catalog) {
     const resolvers = catalog.validationResolvers?.();
