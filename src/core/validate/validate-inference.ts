@@ -1,6 +1,6 @@
 import { estimateInference, type InferenceEstimate } from "../estimate/estimate-inference.js";
 import type { System } from "../network/build-system.js";
-import { dtypeOf, executionOf, num, precisionFor } from "./point-config.js";
+import { dtypeOf, executionOf, isAutocast, num, precisionFor } from "./point-config.js";
 import { pointSystem, type PointContext, type ValidationResult } from "./validation-result.js";
 import { fmtBytes } from "../units/format-bytes.js";
 import type { ModelSpec } from "../spec/model-spec.js";
@@ -55,6 +55,11 @@ export function inferenceRunOf(pc: PointContext): InferenceRun | string {
   if (typeof model === "string") return model;
   const dt = dtypeOf(cfg) ?? "fp16";
   const precision = precisionFor(dt, cfg);
+  if (model.category === "cnn" && isAutocast(cfg) && (dt === "fp16" || dt === "bf16")) {
+    // The CNN builder inserts autocast's per-layer weight casts for this precision (builders/cnn.ts).
+    precision.weights = "fp32";
+    pc.assumptions.push(`AMP (autocast): fp32 weights, each conv/fc weight cast to ${dt} every pass (one extra kernel per layer)`);
+  }
   const e = estimateInference(
     {
       model,
