@@ -24,6 +24,12 @@ export interface ValidationResolvers {
    * assumptions made to pick it; a string is the reason it cannot be resolved.
    */
   systemByName?(hardware: string, chipCount: number): { system: System; assumptions: string[] } | string;
+  /**
+   * The GPU-busy share of a serving engine's iterations for the engine and version a point's
+   * framework text names ("vLLM 0.5.4"), with its source (catalog/validation/serving-engine-host.yaml);
+   * undefined when no entry covers it.
+   */
+  engineHost?(framework: string): { gpu_busy_fraction: number; entry: string; source: string } | undefined;
 }
 
 export interface ValidationResult {
