@@ -58,7 +58,8 @@ describe("cost factor", () => {
   });
 
   it("a missing price is unknown naming cost.price, a missing cloud rate names cost.cloud_per_hour — never zero", () => {
-    const owned = costFactor(inferenceCtx("nvidia-gb200-gpu"));
+    // MI325X: AMD publishes no list price (catalog/chips/amd-mi325x.yaml cost.unpublished.price).
+    const owned = costFactor(inferenceCtx("amd-mi325x"));
     expect(owned.value).toBeNull();
     expect(owned.missing).toContain("cost.price");
     const cloud = costFactor(inferenceCtx("intel-gaudi3", { deployment: "cloud" }));

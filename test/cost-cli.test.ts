@@ -16,11 +16,13 @@ describe("xpusim cost", () => {
   });
 
   it("tco table names the chips, the conditions and what is missing", async () => {
-    const r = await runCli("cost", "tco", "--chip", "nvidia-gb200-gpu", "--count", "2", "--pue", "1.1", "--usd-per-kwh", "0.1");
+    // MI325X has no published list price: the table names the gap and the footer says why.
+    const r = await runCli("cost", "tco", "--chip", "amd-mi325x", "--count", "2", "--pue", "1.1", "--usd-per-kwh", "0.1");
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/nvidia-gb200-gpu/);
+    expect(r.out).toMatch(/amd-mi325x/);
     expect(r.out).toMatch(/PUE 1\.1, \$0\.1\/kWh/);
-    expect(r.out).toMatch(/cost\.price/);
+    expect(r.out).toMatch(/cost\.price \(not published\)/);
+    expect(r.out).toMatch(/not published: amd-mi325x cost\.price: AMD publishes no list price/);
   });
 
   it("die reproduces the worked example and its --json is the job's result", async () => {

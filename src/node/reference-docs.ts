@@ -61,7 +61,7 @@ export function chipCatalogPage(): string {
     "|---|---|---|---|---|---|---|---|",
     ...chips.map((c) => {
       const p = c.matrix.peak_flops_per_s.bf16 ?? c.matrix.peak_flops_per_s.fp16;
-      return `| \`${c.id}\` | ${c.kind} | ${c.family} | ${p ? (p / 1e12).toFixed(1) : "—"} | ${(c.memory.main.capacity_bytes / 1e9).toFixed(1)} | ${c.memory.main.bandwidth_bytes_per_s ? (c.memory.main.bandwidth_bytes_per_s / 1e12).toFixed(3) : "—"} | ${c.power.tdp_w ?? "—"} | ${cell(c.limitations.join("; "))} |`;
+      return `| \`${c.id}\` | ${c.kind} | ${c.family} | ${p ? (p / 1e12).toFixed(1) : "—"} | ${(c.memory.main.capacity_bytes / 1e9).toFixed(1)} | ${c.memory.main.bandwidth_bytes_per_s ? (c.memory.main.bandwidth_bytes_per_s / 1e12).toFixed(3) : "—"} | ${c.power.tdp_w ?? (c.power.unpublished?.tdp_w ? "not published" : "—")} | ${cell(c.limitations.join("; "))} |`;
     }),
     "",
   ];

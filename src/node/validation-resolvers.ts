@@ -130,10 +130,45 @@ function modelFor(text: string, config: Record<string, unknown>): { model: Model
   return { model: loadModel(match.id), ...(match.assumption ? { assumption: match.assumption } : {}) };
 }
 
+interface EngineHostEntry {
+  engine: string;
+  versions: { below?: string; from?: string };
+  gpu_busy_fraction: number;
+  source: string;
+}
+let engineHosts: Record<string, EngineHostEntry> | undefined;
+
+/** "1.10.2" vs "1.9" → positive when a > b (numeric per dot-separated part). */
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** The catalog entry (catalog/validation/serving-engine-host.yaml) for the engine and version a framework text names. */
+function engineHostFor(framework: string): { gpu_busy_fraction: number; entry: string; source: string } | undefined {
+  engineHosts ??= catalogDocument("validation/serving-engine-host.yaml") as Record<string, EngineHostEntry>;
+  const text = framework.toLowerCase();
+  for (const [id, e] of Object.entries(engineHosts)) {
+    const m = new RegExp(`\\b${e.engine}\\b[^0-9]*v?(\\d+(?:\\.\\d+)*)`).exec(text);
+    if (!m) continue;
+    const v = m[1]!;
+    if (e.versions.below !== undefined && compareVersions(v, e.versions.below) >= 0) continue;
+    if (e.versions.from !== undefined && compareVersions(v, e.versions.from) < 0) continue;
+    return { gpu_busy_fraction: e.gpu_busy_fraction, entry: id, source: e.source };
+  }
+  return undefined;
+}
+
 export function validationResolvers(): ValidationResolvers {
   return {
     chipByName: findChipByAlias,
     systemByName,
+    engineHost: engineHostFor,
     supplement(id) {
       supplements ??= catalogDocument("validation/point-supplements.yaml") as Record<string, { config: Record<string, unknown>; source: string }>;
       return supplements[id];

@@ -83,12 +83,15 @@ function describeChip(c: Chip): string {
   const host = c.interconnect.host;
   if (host) lines.push(`host link          ${host.name}: ${fmtSi(host.bandwidth_per_direction_bytes_per_s, "B/s")} per direction`);
   if (c.power.tdp_w) lines.push(`TDP                ${c.power.tdp_w} W${src("power.tdp_w")}`);
+  else if (c.power.unpublished?.tdp_w) lines.push(`TDP                not published: ${c.power.unpublished.tdp_w}`);
   if (c.power.idle_w !== undefined) lines.push(`idle power         ${c.power.idle_w} W${src("power.idle_w")}`);
   const t = c.thermal;
   if (t.tj_max_c !== undefined) lines.push(`Tj max             ${t.tj_max_c} °C${t.tj_slowdown_c !== undefined ? ` (slowdown ${t.tj_slowdown_c} °C)` : ""}${src("thermal.tj_max_c")}`);
   if (t.form_factor || t.cooling) lines.push(`package, cooling   ${[t.form_factor, t.cooling].filter(Boolean).join(", ")}${src(t.cooling ? "thermal.cooling" : "thermal.form_factor")}`);
   if (c.cost.price_usd) lines.push(`price              $${c.cost.price_usd.toLocaleString("en-US")}${src("cost.price_usd")}`);
+  else if (c.cost.unpublished?.price_usd) lines.push(`price              not published: ${c.cost.unpublished.price_usd}`);
   if (c.cost.cloud_usd_per_hour) lines.push(`cloud              $${c.cost.cloud_usd_per_hour}/h${src("cost.cloud_usd_per_hour")}`);
+  else if (c.cost.unpublished?.cloud_usd_per_hour) lines.push(`cloud              not published: ${c.cost.unpublished.cloud_usd_per_hour}`);
   if (c.process.node) lines.push(`process            ${c.process.node}${c.process.die_area_mm2 ? `, ${c.process.die_area_mm2} mm²` : ""}`);
   lines.push(...securityLines(c, src));
   if (c.software.stacks.length) lines.push(`software           ${c.software.stacks.map((s) => s.name).join(", ")}${src("software.stacks[0]")}`);

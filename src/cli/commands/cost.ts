@@ -94,8 +94,8 @@ function registerTco(cost: Command): void {
 }
 
 function tcoRow(r: OwnershipResult): Record<string, unknown> {
-  const { conditions: _c, missing, notes, ...rest } = r;
-  return { ...rest, missing: missing.join(";"), notes: notes.join(";") };
+  const { conditions: _c, missing, not_published, notes, ...rest } = r;
+  return { ...rest, missing: missing.join(";"), not_published: Object.entries(not_published).map(([k, v]) => `${k}: ${v}`).join(";"), notes: notes.join(";") };
 }
 
 function renderTco(res: CostTcoJobResult): string {
@@ -112,7 +112,7 @@ function renderTco(res: CostTcoJobResult): string {
     { header: "owned $/busy h", value: (r) => usd(r.owned_usd_per_busy_chip_hour, 2) },
     { header: "cloud $/h", value: (r) => usd(r.cloud_usd_per_hour, 2) },
     { header: `cloud ${c.years} yr`, value: (r) => usd(r.cloud_usd_over_period) },
-    { header: "missing", value: (r) => r.missing.join(", "), align: "left" },
+    { header: "missing", value: (r) => r.missing.map((m) => (r.not_published[m] ? `${m} (not published)` : m)).join(", "), align: "left" },
   ]);
   const cond =
     `${c.years} years, utilisation ${fmtPct(c.utilisation, 0)}, PUE ${c.pue}, $${c.usd_per_kwh}/kWh, ${c.grid_kg_co2_per_kwh} kg CO2/kWh; ` +
@@ -120,7 +120,8 @@ function renderTco(res: CostTcoJobResult): string {
     `${c.include_network ? `, cluster network ${fmtPct(c.cluster_network_share, 0)} of capex` : ""}` +
     (c.defaults.length ? `; catalog defaults: ${c.defaults.join(", ")}` : "");
   const notes = [...new Set(res.results.flatMap((r) => r.notes))];
-  return [table, "", cond, ...notes.map((n) => `note: ${n}`), "owned $/busy h = capex per calendar hour ÷ utilisation + energy per busy hour; cloud $/h is the chip file's on-demand rate."].join("\n");
+  const unpublished = res.results.flatMap((r) => Object.entries(r.not_published).map(([k, v]) => `not published: ${r.chip} ${k}: ${v}`));
+  return [table, "", cond, ...notes.map((n) => `note: ${n}`), ...unpublished, "owned $/busy h = capex per calendar hour ÷ utilisation + energy per busy hour; cloud $/h is the chip file's on-demand rate."].join("\n");
 }
 
 interface DieOpts {

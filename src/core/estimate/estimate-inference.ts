@@ -5,6 +5,7 @@ import type { WorkloadGraph } from "../workload/op.js";
 import { formatPrecision, type Precision } from "../workload/precision.js";
 import { inferenceActivationPeakBytes } from "./activation-memory.js";
 import type { EvaluateOptions } from "./evaluate-graph.js";
+import { applyHostGaps } from "./inference-host-gaps.js";
 import { type ExecutionPrecision, fallbackWarning, resolveExecutionPrecision } from "./execution-precision.js";
 import { type DecodeEstimate, decodeContextPoints, plainDecode } from "./inference-decode.js";
 import { maxBatchThatFits, maxContextThatFits } from "./inference-fit-search.js";
@@ -83,7 +84,10 @@ export function estimateInference(req: InferenceRequest, ctx: CostContext, opts:
   if (noDequantCtx) result.precision.dequant_time_fraction = dequantFraction(passes, noDequantCtx, prefillGraph, b, prefill, decode);
   if (exec.fallback) warnings.unshift(fallbackNote(ctx, exec, result, prefill, draft?.prefill, decode, steps));
   if (layout.modelParallel > 1 && req.system) result.communication = communicationOf(prefill, req.system.id);
-  const energyPerReplica = prefill.energy_j !== undefined ? prefill.energy_j + (draft?.prefill.energy_j ?? 0) + (decode?.phase.energy_j ?? 0) : undefined;
+  const computeJ = prefill.energy_j !== undefined ? prefill.energy_j + (draft?.prefill.energy_j ?? 0) + (decode?.phase.energy_j ?? 0) : undefined;
+  // After the sum above: the host gaps also add their idle energy to the phases they stretch.
+  const hostGapJ = req.engine_gpu_busy_fraction !== undefined ? applyHostGaps(result, ctx, req.engine_gpu_busy_fraction, req.chips / layout.replicas) : 0;
+  const energyPerReplica = computeJ !== undefined ? computeJ + hostGapJ : undefined;
   addEnergyAndCost(result, ctx.chip.cost.cloud_usd_per_hour, tokenModel ? req.batch * req.output_tokens : 0, energyPerReplica);
   if (req.fit_search !== false && (tokenModel || model.category === "encoder")) {
     const fit = { model, precision, layout, fixedBytes: memory.weights + memory.other + (memory.draft_model ?? 0), kvShare: kvSharePerChip(model, layout), capacityBytes: result.memory_capacity_bytes, tokenModel, inputTokens: req.input_tokens, outputTokens: req.output_tokens, prefillShape: passes.prefillShape };

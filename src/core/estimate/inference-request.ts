@@ -26,6 +26,13 @@ export interface InferenceRequest {
   fit_search?: boolean;
   /** Speculative decoding (speculative-decoding.ts); absent = plain one-token decode steps. */
   speculative?: SpeculativeOptions;
+  /**
+   * Share of each engine iteration (the prefill pass, every decode step) during which the chips
+   * compute, in (0, 1]; the rest they wait on the host (HTTP server, scheduler, sampling and output
+   * processing) at idle power (inference-host-gaps.ts). Default 1: no host gaps. A serving-stack
+   * property: the caller says which engine and version it stands for.
+   */
+  engine_gpu_busy_fraction?: number;
 }
 
 export interface PhaseResult {
@@ -36,6 +43,8 @@ export interface PhaseResult {
   energy_j?: number;
   /** Tensor- and pipeline-parallel communication inside the phase, s. */
   comm_s?: number;
+  /** Time inside the phase the chips wait on the host (engine_gpu_busy_fraction < 1), s. */
+  host_s?: number;
 }
 
 export interface InferenceEstimate {

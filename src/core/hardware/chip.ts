@@ -55,11 +55,19 @@ export interface Chip {
   vector: { peak_flops_per_s: Partial<Record<DType, number>> };
   memory: { main: MemoryLevel; on_chip: MemoryLevel[] };
   interconnect: { scale_up?: Link; host?: Link };
-  power: { tdp_w?: number; idle_w?: number };
+  /** `unpublished.tdp_w`: why no TDP is given (spec `power.unpublished.tdp`). */
+  power: { tdp_w?: number; idle_w?: number; unpublished?: { tdp_w?: string } };
   /** Junction limits (°C), packaging and usual cooling; each field absent when unpublished. */
   thermal: ChipThermal;
   /** Purchase price and cloud rate when a source gives them; `note` says why one is absent. */
-  cost: { price_usd?: number; cloud_usd_per_hour?: number; price_scope?: "chip" | "module" | "system"; note?: string };
+  cost: {
+    price_usd?: number;
+    cloud_usd_per_hour?: number;
+    price_scope?: "chip" | "module" | "system";
+    /** Why a figure is absent, keyed by the field it stands for (spec `cost.unpublished`). */
+    unpublished?: { price_usd?: string; cloud_usd_per_hour?: string };
+    note?: string;
+  };
   process: { node?: string; die_area_mm2?: number; transistors?: number };
   /** Per-chip overrides of the family efficiency parameters. */
   efficiency_overrides: Readonly<Record<string, unknown>>;
@@ -144,8 +152,9 @@ export function buildChip(spec: ChipSpec): Chip {
   chip.software = buildSoftware(spec, rec);
   chip.support = buildSupport(spec, rec);
   if (spec.cost.note) chip.cost.note = spec.cost.note;
+  addUnpublished(chip, spec);
   if (chip.cost.price_usd !== undefined) chip.cost.price_scope = spec.cost.price_scope ?? "chip";
-  if (chip.power.tdp_w === undefined) chip.limitations.push("no TDP in its sources: energy estimates are unavailable");
+  if (chip.power.tdp_w === undefined) chip.limitations.push(`no TDP in its sources${chip.power.unpublished?.tdp_w ? ` (not published: ${chip.power.unpublished.tdp_w})` : ""}: energy estimates are unavailable`);
   return chip;
 }
 
@@ -243,6 +252,17 @@ function buildLink(spec: ChipSpec, key: "scale_up" | "host", rec: ProvenanceReco
   const lat = rec.take(`interconnect.${key}.latency_s`, l.latency);
   if (lat !== undefined) out.latency_s = lat;
   return out;
+}
+
+/** The reasons the spec gives for absent price, cloud rate and TDP (only for figures that are absent). */
+function addUnpublished(chip: Chip, spec: ChipSpec): void {
+  const c = spec.cost.unpublished;
+  const cost: NonNullable<Chip["cost"]["unpublished"]> = {};
+  if (c?.price && chip.cost.price_usd === undefined) cost.price_usd = c.price;
+  if (c?.cloud_per_hour && chip.cost.cloud_usd_per_hour === undefined) cost.cloud_usd_per_hour = c.cloud_per_hour;
+  if (Object.keys(cost).length) chip.cost.unpublished = cost;
+  const tdp = spec.power.unpublished?.tdp;
+  if (tdp && chip.power.tdp_w === undefined) chip.power.unpublished = { tdp_w: tdp };
 }
 
 /** The optional figures: interconnect links, power, price and process (each only when a source gives it). */

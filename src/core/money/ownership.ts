@@ -48,6 +48,8 @@ export interface OwnershipResult {
   cloud_usd_over_period: number | null;
   /** Data the figures needed and the chip lacks ("cost.price", "power.tdp"). */
   missing: string[];
+  /** For each entry of `missing` the catalog says is not published: the reason (chip `cost.unpublished`, `power.unpublished`). */
+  not_published: Record<string, string>;
   notes: string[];
 }
 
@@ -93,8 +95,21 @@ export function ownershipCost(chip: Chip, table: OwnershipCostTable, input: Owne
     cloud_usd_per_busy_chip_hour: cloud === null ? null : cloud / c.utilisation,
     cloud_usd_over_period: cloud === null ? null : cloud * input.count * c.years * c.hours_per_year,
     missing,
+    not_published: notPublished(chip, missing),
     notes,
   };
+}
+
+/** The catalog's reason for each missing figure that is unpublished rather than merely absent. */
+function notPublished(chip: Chip, missing: string[]): Record<string, string> {
+  const reasons: Record<string, string | undefined> = {
+    "cost.price": chip.cost.unpublished?.price_usd,
+    "cost.cloud_per_hour": chip.cost.unpublished?.cloud_usd_per_hour,
+    "power.tdp": chip.power.unpublished?.tdp_w,
+  };
+  const out: Record<string, string> = {};
+  for (const m of missing) if (reasons[m]) out[m] = reasons[m]!;
+  return out;
 }
 
 function busyPower(chip: Chip, table: OwnershipCostTable, given: number | undefined): { w: number | null; basis: OwnershipResult["busy_power_basis"] } {

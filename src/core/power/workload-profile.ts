@@ -40,7 +40,8 @@ export function inferenceProfile(e: InferenceEstimate, ctx: CostContext, precisi
   b.wait(e.ttft_s - prefill.time_s);
   const decode = e.phases.decode;
   if (decode) {
-    const comm = decode.comm_s ?? 0;
+    // Collectives on the critical path and host gaps (the engine's CPU work) are waits at idle power.
+    const comm = (decode.comm_s ?? 0) + (decode.host_s ?? 0);
     const busy = decode.time_s - comm;
     const exec = resolveExecutionPrecision(ctx.chip, precision).precision;
     b.mark("decode").phase({ busy_s: busy, flops: decode.flops, bytes: decode.bytes, ...decodeDynamicJ(e, ctx, busy) }, exec.compute, 1 / pp);

@@ -156,6 +156,8 @@ export const chipSpecSchema = z.strictObject({
     .strictObject({
       tdp: sourcedQuantity("watts", { positive: true }).optional(),
       idle: sourcedQuantity("watts", { min: 0 }).optional(),
+      /** Why `tdp` is absent ("Google publishes no TDP for TPUs"): outputs print it instead of a blank. */
+      unpublished: z.strictObject({ tdp: z.string().min(3).optional() }).optional(),
       note: z.string().optional(),
     })
     .default({}),
@@ -165,6 +167,12 @@ export const chipSpecSchema = z.strictObject({
       cloud_per_hour: sourcedQuantity("usd_per_hour", { positive: true }).optional(),
       /** What `price` buys: the chip (or its share of a board), a module or card that still needs a host, or a complete system (no server share is added to it). */
       price_scope: z.enum(["chip", "module", "system"]).optional(),
+      /**
+       * Why a figure is absent, per field: not sold ("TPUs are only rented"), not rented by the hour,
+       * or no public figure found. Outputs print "not published: <reason>" instead of a blank, and
+       * test/chip-prices.test.ts requires every chip to give each figure or its reason here.
+       */
+      unpublished: z.strictObject({ price: z.string().min(3).optional(), cloud_per_hour: z.string().min(3).optional() }).optional(),
       note: z.string().optional(),
     })
     .default({}),

@@ -50,6 +50,14 @@ export function decodeAttentionOf(config: Record<string, unknown>): "packed" | "
   return "packed";
 }
 
+/**
+ * True when the point ran PyTorch automatic mixed precision ("AMP (fp16)", "autocast"): fp32 weights
+ * kept, each layer's weights cast to fp16/bf16 every pass (one extra kernel per weighted layer).
+ */
+export function isAutocast(config: Record<string, unknown>): boolean {
+  return /\bamp\b|autocast/.test(String(config.dtype ?? "").toLowerCase());
+}
+
 /** Inference precision: one dtype throughout; FP8 serving keeps bf16 activations unless the KV cache is named. */
 export function precisionFor(dt: DType, config: Record<string, unknown>): Precision {
   const raw = String(config.dtype ?? "").toLowerCase();

@@ -1,6 +1,6 @@
 import { estimateInference, type InferenceEstimate } from "../estimate/estimate-inference.js";
 import type { System } from "../network/build-system.js";
-import { decodeAttentionOf, dtypeOf, executionOf, num, precisionFor } from "./point-config.js";
+import { decodeAttentionOf, dtypeOf, executionOf, isAutocast, num, precisionFor } from "./point-config.js";
 import { pointSystem, type PointContext, type ValidationResult } from "./validation-result.js";
 import { fmtBytes } from "../units/format-bytes.js";
 import type { ModelSpec } from "../spec/model-spec.js";
@@ -55,6 +55,11 @@ export function inferenceRunOf(pc: PointContext): InferenceRun | string {
   if (typeof model === "string") return model;
   const dt = dtypeOf(cfg) ?? "fp16";
   const precision = precisionFor(dt, cfg);
+  if (model.category === "cnn" && isAutocast(cfg) && (dt === "fp16" || dt === "bf16")) {
+    // The CNN builder inserts autocast's per-layer weight casts for this precision (builders/cnn.ts).
+    precision.weights = "fp32";
+    pc.assumptions.push(`AMP (autocast): fp32 weights, each conv/fc weight cast to ${dt} every pass (one extra kernel per layer)`);
+  }
   const e = estimateInference(
     {
       model,
@@ -69,10 +74,27 @@ export function inferenceRunOf(pc: PointContext): InferenceRun | string {
       fit_search: false,
       ...(system ? { system } : {}),
       ...(num(cfg.image) ? { image_size: num(cfg.image)! } : {}),
+      ...engineHostOf(pc),
     },
     pc.ctx,
     { execution: executionOf(cfg), decodeAttention: decodeAttentionOf(cfg) },
   );
   if (!e.fits) pc.assumptions.push(`does not fit in ${chip.id} memory as modelled (${fmtBytes(e.memory_per_chip_bytes)})`);
   return { estimate: e, model, precision };
+}
+
+/**
+ * The host gaps of the serving engine the point names, when the catalog has its version
+ * (catalog/validation/serving-engine-host.yaml); the assumption is recorded either way.
+ */
+function engineHostOf(pc: PointContext): { engine_gpu_busy_fraction?: number } {
+  const fw = String(pc.cfg.framework ?? pc.cfg.engine ?? "");
+  if (!/vllm/i.test(fw)) return {};
+  const host = pc.r.engineHost?.(fw);
+  if (!host) {
+    pc.assumptions.push(`no host-gap measurement for "${fw}" (catalog/validation/serving-engine-host.yaml): the engine's CPU work is taken as hidden`);
+    return {};
+  }
+  pc.assumptions.push(`${host.entry} (catalog/validation/serving-engine-host.yaml): the GPU computes ${(host.gpu_busy_fraction * 100).toFixed(0)} % of each engine iteration, idle the rest`);
+  return { engine_gpu_busy_fraction: host.gpu_busy_fraction };
 }

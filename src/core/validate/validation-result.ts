@@ -25,6 +25,12 @@ export interface ValidationResolvers {
    */
   systemByName?(hardware: string, chipCount: number): { system: System; assumptions: string[] } | string;
   /**
+   * The GPU-busy share of a serving engine's iterations for the engine and version a point's
+   * framework text names ("vLLM 0.5.4"), with its source (catalog/validation/serving-engine-host.yaml);
+   * undefined when no entry covers it.
+   */
+  engineHost?(framework: string): { gpu_busy_fraction: number; entry: string; source: string } | undefined;
+  /**
    * Runs a `kind: serving` scenario (given as data, in the scenario format of docs/scenario.md) through
    * the serving simulator; injected by the application layer, which owns the scenario contract
    * (validate does not depend on core/serving). Absent: serving points are listed as unsupported.

@@ -192,7 +192,7 @@ export function opMinBytes(op: Op): number {
     case "norm":
       return 2 * op.rows * op.cols * DTYPE_BYTES[op.act_dtype] + opWeightBytes(op);
     case "elementwise":
-      return op.elements * (op.inputs + 1) * DTYPE_BYTES[op.act_dtype] + opWeightBytes(op);
+      return op.elements * (op.inputs * DTYPE_BYTES[op.input_dtype ?? op.act_dtype] + DTYPE_BYTES[op.act_dtype]) + opWeightBytes(op);
     case "embedding":
       return op.tokens * TOKEN_ID_BYTES + opWeightBytes(op) + op.tokens * op.dim * DTYPE_BYTES[op.act_dtype];
     case "pool": {

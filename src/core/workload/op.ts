@@ -183,6 +183,11 @@ export interface ElementwiseOp extends OpBase {
   inputs: number;
   flops_per_element: number;
   act_dtype: DType;
+  /**
+   * Storage dtype of the inputs when it differs from the output's `act_dtype`: a cast (autocast's
+   * fp32 → fp16 weight copy reads 4 B and writes 2 B per element). Default `act_dtype`.
+   */
+  input_dtype?: DType;
   /** Parameters held by this op (e.g. a learned scale); usually 0. */
   params?: number;
 }

@@ -40,7 +40,7 @@ export function isFusedEpilogue(op: Op, ctx: Pick<CostContext, "execution">): bo
 
 /** Main-memory bytes of a fused epilogue: inputs other than the producer's output, and parameters. */
 export function fusedEpilogueBytes(op: Op): number {
-  const extraInputs = op.kind === "elementwise" ? Math.max(0, op.inputs - 1) * op.elements * DTYPE_BYTES[op.act_dtype] : 0;
+  const extraInputs = op.kind === "elementwise" ? Math.max(0, op.inputs - 1) * op.elements * DTYPE_BYTES[op.input_dtype ?? op.act_dtype] : 0;
   return extraInputs + opWeightBytes(op);
 }
 

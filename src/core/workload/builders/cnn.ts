@@ -3,7 +3,7 @@ import type { CnnRow, CnnSpec } from "../../spec/model-spec.js";
 import { convOutputSize } from "../op-metrics.js";
 import type { Block, Op } from "../op.js";
 import type { Precision } from "../precision.js";
-import { actFlops, conv, elementwise, linear, norm, pool } from "./op-factory.js";
+import { actFlops, autocastsWeights, conv, elementwise, linear, norm, pool, weightCast } from "./op-factory.js";
 
 /**
  * CNN graph from the spec's layer list. Channels and spatial size flow row to row, so the same
@@ -19,6 +19,10 @@ import { actFlops, conv, elementwise, linear, norm, pool } from "./op-factory.js
  * Ops follow the modules' forward code one to one, so that an eager runtime sees one kernel per op
  * and a fusing runtime folds the epilogues: torchvision's (and NVIDIA DeepLearningExamples')
  * Bottleneck.forward ends with `out += identity; out = self.relu(out)`, two ops, not one.
+ *
+ * Autocast (fp32 weights, fp16/bf16 compute, as PyTorch AMP runs): each conv and linear is preceded
+ * by the cast of its weights, one kernel per layer per pass (see `autocastsWeights`); the layer then
+ * reads the cast copy.
  *
  * BatchNorm: in inference a per-channel scale and shift (rows = N·H·W positions, cols = C). In a
  * training step it normalises each channel with the mean and variance of the batch, i.e. a row-wise
@@ -44,12 +48,18 @@ function rowError(i: number, field: string, message: string, extra: { got?: stri
   return new XpusimError(error("E_SCHEMA", `layers[${i}]${field ? `.${field}` : ""}`, message, extra));
 }
 
+/** The precision a conv/linear kernel runs with: autocast hands it weights already cast to the compute dtype. */
+function layerPrecision(x: Ctx): Precision {
+  return autocastsWeights(x.p) ? { ...x.p, weights: x.p.compute } : x.p;
+}
+
 /** Convolution + optional BatchNorm + activation; returns the output state. */
 function convUnit(
   x: Ctx, s: State, name: string, cOut: number, k: number, stride: number, pad: number, groups: number,
   o: { bias?: boolean; bn?: boolean; act?: string },
 ): State {
-  const op = conv(name, { n: x.batch, h: s.h, w: s.w, c_in: s.c, c_out: cOut, k, stride, padding: pad, groups, bias: o.bias ?? false }, x.p);
+  const op = conv(name, { n: x.batch, h: s.h, w: s.w, c_in: s.c, c_out: cOut, k, stride, padding: pad, groups, bias: o.bias ?? false }, layerPrecision(x));
+  if (autocastsWeights(x.p)) x.ops.push(weightCast(name, (s.c / groups) * cOut * k * k, x.p));
   x.ops.push(op);
   const h = convOutputSize(s.h, k, stride, pad);
   const w = convOutputSize(s.w, k, stride, pad);
@@ -113,7 +123,8 @@ function simpleRow(x: Ctx, s: State, row: Exclude<CnnRow, { type: "bottleneck" |
       if (row.in !== undefined && row.in !== features) {
         throw rowError(i, "in", `"${row.name}" expects ${row.in} input features but the previous layer gives ${features} (${s.c}×${s.h}×${s.w})`);
       }
-      x.ops.push(linear(row.name, "replicated", x.batch, features, row.out, x.p, { bias: row.bias }));
+      if (autocastsWeights(x.p)) x.ops.push(weightCast(row.name, features * row.out, x.p));
+      x.ops.push(linear(row.name, "replicated", x.batch, features, row.out, layerPrecision(x), { bias: row.bias }));
       if (row.act !== "none") x.ops.push(elementwise(`${row.name}.${row.act}`, "pointwise", row.act, x.batch * row.out, 1, actFlops(row.act), x.p, { epilogue_of: row.name }));
       return { c: row.out, h: 1, w: 1 };
     }

@@ -73,6 +73,24 @@ export function elementwise(
   return op;
 }
 
+/**
+ * True when layers keep fp32 weights but compute in fp16/bf16: PyTorch autocast (AMP) casts each
+ * conv/linear weight to the compute dtype every time the layer runs (torch.autocast caches a cast
+ * only inside one autocast region, i.e. one forward pass), so a pass dispatches one extra kernel per
+ * weighted layer. PyTorch docs, "Automatic Mixed Precision package - torch.amp" (CUDA ops that can
+ * autocast to float16: conv*, linear, matmul...).
+ */
+export function autocastsWeights(p: Precision): boolean {
+  return p.weights === "fp32" && (p.compute === "fp16" || p.compute === "bf16");
+}
+
+/** The per-pass fp32 → compute-dtype copy of a layer's `params` weights (reads 4 B, writes 2 B each). */
+export function weightCast(layer: string, params: number, p: Precision): ElementwiseOp {
+  const op = elementwise(`${layer}.weight_cast`, "replicated", "cast", params, 1, 0, { ...p, activations: p.compute });
+  op.input_dtype = p.weights;
+  return op;
+}
+
 /** Residual add of `inputs` tensors (2 normally; 3 when a parallel block sums attention and MLP). */
 export function residualAdd(name: string, elements: number, p: Precision, epilogueOf: string, inputs = 2): ElementwiseOp {
   return elementwise(name, "residual", "add", elements, inputs, inputs - 1, p, { epilogue_of: epilogueOf });
