@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { error, XpusimError } from "../core/diagnostics/diagnostic.js";
-import type { MoneyCatalog, OwnershipCostTable, PackagingCostTable, SiliconCostTable } from "../core/spec/money-spec.js";
+import type { MoneyCatalog, OwnershipCostTable, PackagingCostTable, RoutesCostTable, SiliconCostTable } from "../core/spec/money-spec.js";
 import { compiledCatalog } from "./compiled-catalog.js";
 import { catalogDir } from "./paths.js";
 import { readDocument } from "./read-document.js";
@@ -23,17 +23,19 @@ export function loadMoneyCatalog(dir: string = catalogDir("money")): MoneyCatalo
   let silicon: SiliconCostTable | undefined;
   let packaging: PackagingCostTable | undefined;
   let ownership: OwnershipCostTable | undefined;
+  let routes: RoutesCostTable | undefined;
   for (const f of readdirSync(dir).sort()) {
     if (!/\.(ya?ml|json)$/.test(f)) continue;
     const file = join(dir, f);
     const doc = parseWith(moneyFileSchema, readDocument(file), file);
     if (doc.kind === "silicon") silicon = doc;
     else if (doc.kind === "packaging") packaging = doc;
+    else if (doc.kind === "routes") routes = doc;
     else ownership = doc;
   }
   if (!silicon || !packaging || !ownership)
     throw new XpusimError(error("E_IO", "", "the money catalog needs a silicon, a packaging and an ownership table", { file: dir }));
-  const out: MoneyCatalog = { silicon, packaging, ownership };
+  const out: MoneyCatalog = { silicon, packaging, ownership, ...(routes ? { routes } : {}) };
   if (builtIn) cached = out;
   return out;
 }

@@ -92,7 +92,32 @@ export const ownershipCostSchema = z.strictObject({
 });
 export type OwnershipCostTable = z.output<typeof ownershipCostSchema>;
 
-export const moneyFileSchema = z.discriminatedUnion("kind", [siliconCostSchema, packagingCostSchema, ownershipCostSchema]);
+/**
+ * `routes`: the assumptions of the GPU vs FPGA vs ASIC comparison (`xpusim routes`): engineering NRE
+ * and time to market of each route, the ASIC's design-complexity factor, the market-window growth
+ * that penalises a later route, and the default devices compared.
+ */
+export const routesCostSchema = z.strictObject({
+  kind: z.literal("routes"),
+  id: z.string(),
+  sources,
+  rule: z.string().optional(),
+  gpu_port_nre_usd: moneyValue,
+  gpu_months_to_market: moneyValue,
+  fpga_design_nre_usd: moneyValue,
+  fpga_months_to_market: moneyValue,
+  /** Share of the IBS headline design cost a replicated-PE AI ASIC spends (× silicon design cost). */
+  asic_design_complexity: moneyValue,
+  /** Price-performance growth per year of the competing products (the market-window penalty). */
+  price_performance_growth_per_year: moneyValue,
+  default_gpu: z.string(),
+  default_fpga: z.string(),
+  /** The default ASIC/NPU design: an inline chip spec with a `design:` block (docs/npu.md). */
+  default_asic: z.record(z.string(), z.unknown()),
+});
+export type RoutesCostTable = z.output<typeof routesCostSchema>;
+
+export const moneyFileSchema = z.discriminatedUnion("kind", [siliconCostSchema, packagingCostSchema, ownershipCostSchema, routesCostSchema]);
 export type MoneyFile = z.output<typeof moneyFileSchema>;
 
 /** Everything the money models read, as loaded from catalog/money. */
@@ -100,4 +125,6 @@ export interface MoneyCatalog {
   silicon: SiliconCostTable;
   packaging: PackagingCostTable;
   ownership: OwnershipCostTable;
+  /** The technology-routes assumptions (catalog/money/routes.yaml); absent in money folders without it. */
+  routes?: RoutesCostTable;
 }
