@@ -16,6 +16,7 @@ export { contextFor } from "./resolvers.js";
 export { nodeCatalog, nodeCatalog as scenarioResolvers } from "./node-catalog.js";
 export { validationResolvers } from "./validation-resolvers.js";
 export { readDocument } from "./read-document.js";
+export { activeCalibration, loadCalibrationOverlay, useCalibration } from "./calibration.js";
 export { loadSystem, loadAllSystems, systemIds, defaultSystemFor } from "./system-catalog.js";
 export { loadEnergyCatalog } from "./energy-catalog.js";
 export { loadMoneyCatalog } from "./money-catalog.js";

@@ -1,0 +1,52 @@
+/**
+ * What a command says when a calibration overlay is in use (`xpusim --calibration <file> ...`):
+ * `--json` results gain a `calibration` field (the file and the error band of the result's
+ * category), text output ends with a line naming the overlay and that band.
+ */
+import { type CalibrationInfo, calibrationInfo } from "../core/app/index.js";
+import { fmtPct } from "../core/report/table.js";
+import { activeCalibration, useCalibration } from "../node/calibration.js";
+
+/** The measured-results category a command's predictions belong to (where one fits all its results). */
+const COMMAND_CATEGORY: Record<string, string> = { op: "gemm", train: "llm_training", scale: "llm_training", serve: "llm_inference", plan: "llm_inference" };
+
+let command: string | undefined;
+
+/** Called before the command runs: loads the overlay (or clears the previous one) and remembers the command. */
+export function startCalibration(file: string | undefined, commandName: string): void {
+  useCalibration(file);
+  command = commandName;
+}
+
+/** The category of a result: by command, else by what the result holds (a training step or an inference). */
+function categoryOf(value: unknown): string | undefined {
+  if (command !== undefined && COMMAND_CATEGORY[command]) return COMMAND_CATEGORY[command];
+  const keys = value && typeof value === "object" ? Object.keys(value) : [];
+  if (keys.some((k) => /^(step_time|mfu|iteration)/.test(k))) return "llm_training";
+  if (keys.some((k) => /^(ttft|tpot|time_to_first|decode|prefill|tokens_per_s)/.test(k))) return "llm_inference";
+  return undefined;
+}
+
+/** The `calibration` field for a result, when an overlay is in use. */
+export function calibrationField(value: unknown): CalibrationInfo | undefined {
+  const c = activeCalibration();
+  return c ? calibrationInfo(c.overlay, c.file, categoryOf(value)) : undefined;
+}
+
+/** A JSON result with the `calibration` field added (objects only; arrays and results that have one are left as they are). */
+export function withCalibrationField(value: unknown): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value) || "calibration" in value) return value;
+  const field = calibrationField(value);
+  return field ? { ...value, calibration: field } : value;
+}
+
+/** The line text output ends with while an overlay is in use. */
+export function calibrationLine(): string | undefined {
+  const c = activeCalibration();
+  if (!c) return undefined;
+  const category = command !== undefined ? COMMAND_CATEGORY[command] : undefined;
+  const band = category !== undefined ? c.overlay.error_bands.find((b) => b.category === category) : undefined;
+  const from = c.overlay.measured_file ? ` (fitted to ${c.overlay.measured_file})` : "";
+  const bandText = band ? `; ${band.category} error band: median ${fmtPct(band.median_abs_error)}, p90 ${fmtPct(band.p90_abs_error)}` : "";
+  return `calibration in use: ${c.file}${from}${bandText}`;
+}
