@@ -18,9 +18,16 @@ export function startCalibration(file: string | undefined, commandName: string):
   command = commandName;
 }
 
-/** The category of a result: by command, else by what the result holds (a training step or an inference). */
+/** Scenario result kinds (`estimate`) and their category. */
+const KIND_CATEGORY: Record<string, string> = { training: "llm_training", inference: "llm_inference", serving: "llm_inference" };
+
+/** The category of a result: by command, else by its `kind` or what it holds (a training step or an inference). */
 function categoryOf(value: unknown): string | undefined {
   if (command !== undefined && COMMAND_CATEGORY[command]) return COMMAND_CATEGORY[command];
+  const kind = value && typeof value === "object" ? (value as { kind?: unknown }).kind : undefined;
+  if (typeof kind === "string" && KIND_CATEGORY[kind]) return KIND_CATEGORY[kind];
+  const op = (value as { op?: unknown }).op;
+  if (kind === "op" && typeof op === "string" && op.startsWith("gemm")) return "gemm";
   const keys = value && typeof value === "object" ? Object.keys(value) : [];
   if (keys.some((k) => /^(step_time|mfu|iteration)/.test(k))) return "llm_training";
   if (keys.some((k) => /^(ttft|tpot|time_to_first|decode|prefill|tokens_per_s)/.test(k))) return "llm_inference";
@@ -47,6 +54,7 @@ export function calibrationLine(): string | undefined {
   const category = command !== undefined ? COMMAND_CATEGORY[command] : undefined;
   const band = category !== undefined ? c.overlay.error_bands.find((b) => b.category === category) : undefined;
   const from = c.overlay.measured_file ? ` (fitted to ${c.overlay.measured_file})` : "";
-  const bandText = band ? `; ${band.category} error band: median ${fmtPct(band.median_abs_error)}, p90 ${fmtPct(band.p90_abs_error)}` : "";
+  const bands = c.overlay.error_bands.map((b) => `${b.category} ${fmtPct(b.median_abs_error)}`).join(", ");
+  const bandText = band ? `; ${band.category} error band: median ${fmtPct(band.median_abs_error)}, p90 ${fmtPct(band.p90_abs_error)}` : bands ? `; median error bands: ${bands}` : "";
   return `calibration in use: ${c.file}${from}${bandText}`;
 }

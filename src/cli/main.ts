@@ -61,7 +61,14 @@ async function newProgram(): Promise<Command> {
     .option("--calibration <file>", "apply a calibration overlay written by `xpusim calibrate --out` on top of the built-in catalog (docs/calibrate.md)")
     .addHelpText("after", EXIT_CODES_HELP)
     .exitOverride()
-    .hook("preAction", (program, action) => startCalibration(program.opts<{ calibration?: string }>().calibration, action.name()));
+    .hook("preAction", (program, action) => startCalibration(program.opts<{ calibration?: string }>().calibration, topCommandName(program, action)));
+}
+
+/** The command directly under the program that `action` belongs to (`op` for `op gemm`). */
+function topCommandName(program: Command, action: Command): string {
+  let c = action;
+  while (c.parent && c.parent !== program) c = c.parent;
+  return c.name();
 }
 
 /** The one command the command line names, or undefined (top-level help, `help`, unknown names: load all). */

@@ -20,7 +20,7 @@ export interface CalibrationOptions {
   folds?: number;
   /** Huber scale c in log(predicted/measured) (default 0.05: beyond 5% a residual counts linearly). */
   lossScale?: number;
-  /** Prior weight τ: moving a parameter one prior scale costs as much as a residual of τ (default 0.1). */
+  /** Prior weight τ: moving a parameter one prior scale costs as much as a residual of τ (default 0.05, the loss scale). */
   priorWeight?: number;
   /** A parameter is exercised by a point when a one-prior-scale move changes its prediction by at least this (log; default 0.005). */
   sensitivityThreshold?: number;
@@ -37,7 +37,7 @@ export interface CalibrationInput {
 }
 
 export const LOO_MAX_POINTS = 200;
-export const DEFAULTS = { lossScale: 0.05, priorWeight: 0.1, sensitivityThreshold: 0.005, maxIterations: 5 } as const;
+export const DEFAULTS = { lossScale: 0.05, priorWeight: 0.05, sensitivityThreshold: 0.005, maxIterations: 5 } as const;
 
 export type { CalibrationReport } from "./calibration-report.js";
 
