@@ -3,19 +3,27 @@
  * `--json` results gain a `calibration` field (the file and the error band of the result's
  * category), text output ends with a line naming the overlay and that band.
  */
-import { type CalibrationInfo, calibrationInfo } from "../core/app/index.js";
+import { type CalibrationInfo, calibrationInfo } from "../core/app/calibrated-catalog.js";
 import { fmtPct } from "../core/report/table.js";
-import { activeCalibration, useCalibration } from "../node/calibration.js";
+import { activeCalibration, setActiveCalibration } from "../node/calibration-state.js";
 
 /** The measured-results category a command's predictions belong to (where one fits all its results). */
 const COMMAND_CATEGORY: Record<string, string> = { op: "gemm", train: "llm_training", scale: "llm_training", serve: "llm_inference", plan: "llm_inference" };
 
 let command: string | undefined;
 
-/** Called before the command runs: loads the overlay (or clears the previous one) and remembers the command. */
-export function startCalibration(file: string | undefined, commandName: string): void {
-  useCalibration(file);
+/** Called before the command runs: loads the overlay named by --calibration (the schemas load only then) and remembers the command. */
+export async function startCalibration(file: string | undefined, commandName: string): Promise<void> {
   command = commandName;
+  if (file === undefined) return setActiveCalibration(undefined);
+  const { useCalibration } = await import("../node/calibration-file.js");
+  useCalibration(file);
+}
+
+/** Forgets the overlay of an earlier command line (in-process callers run several). */
+export function clearCalibration(): void {
+  setActiveCalibration(undefined);
+  command = undefined;
 }
 
 /** Scenario result kinds (`estimate`) and their category. */

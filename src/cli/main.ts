@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { formatDiagnostic, XpusimError } from "../core/diagnostics/diagnostic.js";
 import { preloadSpecSupport } from "../node/spec-support-loader.js";
-import { calibrationLine, startCalibration } from "./calibration-note.js";
+import { calibrationLine, clearCalibration, startCalibration } from "./calibration-note.js";
 import { COMMANDS, loadCommands } from "./commands/index.js";
 import { EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, guardStdout, InfeasibleResult, takeResultExitCode, UsageError } from "./output.js";
 import { VERSION } from "./version.js";
@@ -35,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   takeResultExitCode();
-  startCalibration(undefined, "");
+  clearCalibration();
   try {
     const names = commandsNamedIn(argv);
     // commander and the command's chunk load side by side.

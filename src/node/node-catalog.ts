@@ -8,7 +8,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import type { Catalog } from "../core/app/catalog.js";
 import { withCalibration } from "../core/app/calibrated-catalog.js";
 import { catalogFromLookups } from "../core/app/lookup-catalog.js";
-import { activeCalibration } from "./calibration.js";
+import { activeCalibration } from "./calibration-state.js";
 import { nodeLookups } from "./node-lookups.js";
 import { contextFor } from "./resolvers.js";
 import { readServingTrace } from "./serving-trace-file.js";

@@ -7,7 +7,9 @@
  */
 import type { CostContext } from "../cost/contract.js";
 import type { Chip } from "../hardware/chip.js";
-import { type CalibrationOverlay, type ErrorBand, errorBandOf, overlayValues, resolversWithValues, withParamValues } from "../calibrate/index.js";
+import { resolversWithValues } from "../calibrate/calibrated-resolvers.js";
+import { type CalibrationOverlay, type ErrorBand, errorBandOf, overlayValues } from "../calibrate/overlay.js";
+import { withParamValues } from "../calibrate/parameters.js";
 import type { EfficiencyParamKey, ResolvedEfficiency } from "../spec/family-spec.js";
 import type { Catalog } from "./catalog.js";
 

@@ -1,7 +1,7 @@
 import type { CategoryCheck } from "./category-check.js";
 import type { FitRound } from "./calibrate.js";
 import type { FitRow } from "./fit-rows.js";
-import type { CalibrationOverlay, ErrorBand, OverlayValue } from "./overlay.js";
+import type { CalibrationOverlay, ErrorBand, OverlayValue } from "../spec/calibration-overlay.js";
 import type { CalibrationParam } from "./parameters.js";
 import { errorSummary, type ErrorSummary, relativeError } from "./stats.js";
 

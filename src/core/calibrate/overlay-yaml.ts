@@ -1,4 +1,4 @@
-import type { CalibrationOverlay } from "./overlay.js";
+import type { CalibrationOverlay } from "../spec/calibration-overlay.js";
 
 /**
  * The overlay as YAML text (block style, strings double-quoted, numbers to 6 significant digits)

@@ -16,3 +16,4 @@ export { moneyFileSchema } from "../spec/money-spec.js";
 export { collectiveLibrarySpecSchema } from "../spec/collective-library-spec.js";
 export { systemSpecSchema } from "../spec/system-spec.js";
 export { parseWith } from "../spec/validate.js";
+export { parseCalibrationOverlay } from "../spec/calibration-overlay.js";
