@@ -100,6 +100,28 @@ describe("calibrate on a synthetic chip with known parameters", () => {
     expect(cv.overall.after!.median_abs_error).toBeLessThan(0.02);
     expect(report.dropped).toEqual([]);
   });
+
+  it("k-fold cross-validation when asked", () => {
+    const report = calibrate({ points, resolvers, efficiencyOf: (c) => catalog.efficiency!(c), options: { folds: 4 } });
+    expect(report.cross_validation).toMatchObject({ method: "k-fold", folds: 4 });
+    expect(report.cross_validation.overall.after!.median_abs_error).toBeLessThan(report.cross_validation.overall.before!.median_abs_error);
+  });
+
+  it("drops the parameters of a category whose held-out error would grow beyond its noise, and says so", () => {
+    // The GEMMs ran at matrix_efficiency 0.86; the prefills (which also exercise it) at 0.93: a fit
+    // dominated by the GEMMs would make every held-out prefill worse (noise floor 1%).
+    const prefillTruth = resolversWithValues(resolvers, new Map([["nvidia-ampere", { matrix_efficiency: 0.93 }]]));
+    const prefills: MeasuredPoint[] = [256, 512, 1024, 1536].map((context_len) => {
+      const t = { id: `prefill-fast-${context_len}`, category: "llm_inference", hardware: "Synthetic XPU", chip_count: 1, model: gpt13b, config: { batch: 1, context_len, tp: 1, dtype: "fp16" }, metric: "prefill_latency", unit: "ms" };
+      return { ...t, value: validatePoint({ ...t, value: 1 } as MeasuredPoint, prefillTruth).predicted! } as MeasuredPoint;
+    });
+    const gemms = points.filter((p) => p.category === "gemm");
+    const report = calibrate({ points: [...gemms, ...prefills], resolvers, efficiencyOf: (c) => catalog.efficiency!(c) });
+    expect(report.dropped.map((d) => d.parameter)).toContain("nvidia-ampere:matrix_efficiency");
+    expect(report.dropped.find((d) => d.parameter === "nvidia-ampere:matrix_efficiency")!.categories).toEqual(["llm_inference"]);
+    expect(report.parameters.map((p) => p.id)).not.toContain("nvidia-ampere:matrix_efficiency");
+    for (const c of report.cross_validation.by_category) expect(c.worsened, c.category).toBe(false);
+  });
 });
 
 describe("calibrate on the public measured file", () => {

@@ -42,13 +42,20 @@ export async function main(argv: string[]): Promise<number> {
     const [program, registrars] = await Promise.all([newProgram(), loadCommands(names), needsSpecParsersFirst(argv, names) ? preloadSpecSupport() : undefined]);
     for (const register of registrars) register(program);
     await program.parseAsync(argv, { from: "user" });
-    const note = calibrationLine();
-    if (note && !argv.includes("--json") && !argv.includes("--csv")) process.stdout.write(`\n${note}\n`);
+    writeCalibrationLine(argv);
     return takeResultExitCode();
   } catch (e) {
     takeResultExitCode();
+    // An infeasible answer was printed as usual: it was computed with the overlay too.
+    if (e instanceof InfeasibleResult) writeCalibrationLine(argv);
     return reportFailure(e);
   }
+}
+
+/** Text output ends with a line naming the calibration overlay in use (JSON and CSV carry it as data, or not at all). */
+function writeCalibrationLine(argv: readonly string[]): void {
+  const note = calibrationLine();
+  if (note && !argv.includes("--json") && !argv.includes("--csv")) process.stdout.write(`\n${note}\n`);
 }
 
 async function newProgram(): Promise<Command> {
