@@ -2,6 +2,11 @@ import type { EfficiencyParamKey, EfficiencyParams, ResolvedEfficiency } from ".
 import type { DType } from "../units/dtype.js";
 import { CALIBRATABLE_FRACTIONS, CALIBRATABLE_TIMES, isTimeKey, physicalBounds } from "../spec/calibration-keys.js";
 
+/**
+ * The parameters a calibration fits, one per family and key (which keys: core/spec/calibration-keys.ts),
+ * with their bounds — the family file's stated `range`, else the physical bound (say which) — and
+ * the prior scale the fit measures moves in; reading and replacing values in resolved parameters.
+ */
 export { CALIBRATABLE_FRACTIONS, CALIBRATABLE_TIMES, isCalibratableKey, isTimeKey, physicalBounds } from "../spec/calibration-keys.js";
 
 /** A parameter stated without a range is taken as known to ±this fraction of its value (prior scale). */
