@@ -9,6 +9,7 @@ import { JOBS } from "../src/core/app/registry.js";
 import { withCalibration } from "../src/core/app/calibrated-catalog.js";
 import { calibrate, overlayYaml, parseCalibrationOverlay, resolversWithValues } from "../src/core/calibrate/index.js";
 import { categoryNoise } from "../src/core/calibrate/category-check.js";
+import { candidateParams } from "../src/core/calibrate/parameters.js";
 import { fitLinearRobust } from "../src/core/calibrate/robust-fit.js";
 import type { MeasuredPoint } from "../src/core/validate/measured-point.js";
 import { validatePoint } from "../src/core/validate/run-validation.js";
@@ -50,6 +51,29 @@ describe("robust bounded fit (linear model)", () => {
     expect(categoryNoise([0.1, 0.1, 0.1])).toBe(0.01);
     // MAD of [-0.1, 0, 0.1, 0.2] around median 0.05 = 0.1; 1.253 × 1.4826 × 0.1 / √4.
     expect(categoryNoise([-0.1, 0, 0.1, 0.2])).toBeCloseTo((1.253 * 1.4826 * 0.1) / 2, 9);
+  });
+});
+
+describe("fittable parameters and their bounds", () => {
+  const catalog = nodeCatalog();
+  const eff = catalog.efficiency!(catalog.chip("nvidia-h100-sxm"));
+  it("takes the family file's range where it states one", () => {
+    const p = candidateParams("nvidia-hopper", eff).find((x) => x.key === "matrix_efficiency")!;
+    expect(p).toMatchObject({ id: "nvidia-hopper:matrix_efficiency", catalog: 0.8, bounds: [0.75, 0.86], bound_source: "range" });
+    expect(p.prior_scale).toBeCloseTo(0.055, 12);
+    // Per-dtype entries are parameters of their own, bounded by the table's range.
+    expect(candidateParams("nvidia-hopper", eff).find((x) => x.key === "matrix_efficiency_by_dtype.fp8")).toMatchObject({ catalog: 0.7, bounds: [0.6, 0.9] });
+  });
+  it("falls back to physical bounds without a range, and says so", () => {
+    const bare = { ...eff, provenance: {} as typeof eff.provenance };
+    const byKey = new Map(candidateParams("nvidia-hopper", bare).map((x) => [x.key, x]));
+    expect(byKey.get("matrix_efficiency")).toMatchObject({ bounds: [0.01, 1], bound_source: "physical" });
+    expect(byKey.get("matrix_efficiency")!.prior_scale).toBeCloseTo(0.08, 12); // 10% of the value
+    expect(byKey.get("tail_wave_balance")!.bounds).toEqual([0, 1]);
+    const launch = byKey.get("kernel_launch_overhead_s")!;
+    expect(launch.bounds[0]).toBe(0);
+    expect(launch.bounds[1]).toBeCloseTo(3 * launch.catalog, 15);
+    expect(byKey.has("gemm_tiles")).toBe(false);
   });
 });
 
