@@ -192,6 +192,21 @@ describe("calibrate on the public measured file", () => {
   });
 });
 
+describe("overlay YAML", () => {
+  it("round-trips nested data exactly (quoted strings, flow lists, lists of mappings, empty values)", () => {
+    const o = {
+      xpusim_calibration: 1 as const,
+      measured_file: "runs: a\nb.json",
+      families: { "nvidia-ampere": { "matrix_efficiency_by_dtype.fp8": { value: 0.5, bounds: [0.1, 1] as [number, number] } } },
+      error_bands: [{ category: "gemm", median_abs_error: 0.1, p90_abs_error: 0.2, points: 3 }],
+      fit: { dropped: [{ parameter: "x:y", categories: ["gemm", "llm"], reason: "r" }], nested: { a: { b: [] }, e: {} }, t: 2.5e-7, n: null },
+    };
+    const text = overlayYaml(o);
+    expect(parse(text)).toEqual(o);
+    expect(text.split("\n")[1]).toBe("# runs: a b.json. Use it with any command: xpusim --calibration <this file> <command> ...");
+  });
+});
+
 describe("calibration overlays: bad files", () => {
   it("names the field path of a bad value, an unknown parameter and a missing marker", () => {
     const bad = diagnosticsOf(() => parseCalibrationOverlay({ xpusim_calibration: 1, families: { "nvidia-ampere": { matrix_efficiency: { value: 1.5 }, matrix_eff: { value: 0.5 } } } }, "bad.yaml"));

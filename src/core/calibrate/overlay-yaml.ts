@@ -8,7 +8,7 @@ import type { CalibrationOverlay } from "../spec/calibration-overlay.js";
 export function overlayYaml(o: CalibrationOverlay): string {
   const header = [
     "# xpusim calibration overlay (written by `xpusim calibrate`): family efficiency parameters fitted to",
-    `# ${o.measured_file ?? "measured results"}. Use it with any command: xpusim --calibration <this file> <command> ...`,
+    `# ${(o.measured_file ?? "measured results").replace(/\s+/g, " ")}. Use it with any command: xpusim --calibration <this file> <command> ...`,
     "# It is applied on top of the built-in catalog; the catalog files are never changed. docs/calibrate.md",
   ];
   return `${header.join("\n")}\n${block(o as unknown as Record<string, unknown>, 0)}`;
