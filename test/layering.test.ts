@@ -32,6 +32,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "core/serving": ["estimate"],
   "core/search": ["estimate", "serving"],
   "core/validate": ["estimate", "power"],
+  "core/calibrate": ["validate"],
   "core/report": ["units"],
   "core/charts": ["units"],
   "core/numerics": ["units", "diagnostics"],

@@ -13,6 +13,7 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { formatDiagnostic, XpusimError } from "../core/diagnostics/diagnostic.js";
 import { preloadSpecSupport } from "../node/spec-support-loader.js";
+import { calibrationLine, clearCalibration, startCalibration } from "./calibration-note.js";
 import { COMMANDS, loadCommands } from "./commands/index.js";
 import { EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, guardStdout, InfeasibleResult, takeResultExitCode, UsageError } from "./output.js";
 import { VERSION } from "./version.js";
@@ -34,17 +35,27 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   takeResultExitCode();
+  clearCalibration();
   try {
     const names = commandsNamedIn(argv);
     // commander and the command's chunk load side by side.
     const [program, registrars] = await Promise.all([newProgram(), loadCommands(names), needsSpecParsersFirst(argv, names) ? preloadSpecSupport() : undefined]);
     for (const register of registrars) register(program);
     await program.parseAsync(argv, { from: "user" });
+    writeCalibrationLine(argv);
     return takeResultExitCode();
   } catch (e) {
     takeResultExitCode();
+    // An infeasible answer was printed as usual: it was computed with the overlay too.
+    if (e instanceof InfeasibleResult) writeCalibrationLine(argv);
     return reportFailure(e);
   }
+}
+
+/** Text output ends with a line naming the calibration overlay in use (JSON and CSV carry it as data, or not at all). */
+function writeCalibrationLine(argv: readonly string[]): void {
+  const note = calibrationLine();
+  if (note && !argv.includes("--json") && !argv.includes("--csv")) process.stdout.write(`\n${note}\n`);
 }
 
 async function newProgram(): Promise<Command> {
@@ -54,8 +65,17 @@ async function newProgram(): Promise<Command> {
     .description("Simulate AI chips: how fast, how much memory, power, energy and money, and why.")
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
+    .option("--calibration <file>", "apply a calibration overlay written by `xpusim calibrate --out` on top of the built-in catalog (docs/calibrate.md)")
     .addHelpText("after", EXIT_CODES_HELP)
-    .exitOverride();
+    .exitOverride()
+    .hook("preAction", (program, action) => startCalibration(program.opts<{ calibration?: string }>().calibration, topCommandName(program, action)));
+}
+
+/** The command directly under the program that `action` belongs to (`op` for `op gemm`). */
+function topCommandName(program: Command, action: Command): string {
+  let c = action;
+  while (c.parent && c.parent !== program) c = c.parent;
+  return c.name();
 }
 
 /** The one command the command line names, or undefined (top-level help, `help`, unknown names: load all). */

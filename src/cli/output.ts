@@ -1,6 +1,7 @@
 import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, type Stats, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { error, XpusimError } from "../core/diagnostics/diagnostic.js";
+import { withCalibrationField } from "./calibration-note.js";
 
 /**
  * Exit codes of every command (documented in README.md and `xpusim --help`):
@@ -130,8 +131,9 @@ export function outputFileError(e: unknown, file: string): XpusimError {
   return new XpusimError(error("E_IO", "", `cannot write the output file (${ioReason(e)})`, { file, hint: "check the -o/--out path" }));
 }
 
+/** A result as JSON; with a calibration overlay in use, a result object gains its `calibration` field. */
 export function json(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2);
+  return JSON.stringify(withCalibrationField(value), (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2);
 }
 
 /** Parses a positive integer flag; throws UsageError naming the flag. */

@@ -16,6 +16,8 @@ export { contextFor } from "./resolvers.js";
 export { nodeCatalog, nodeCatalog as scenarioResolvers } from "./node-catalog.js";
 export { validationResolvers } from "./validation-resolvers.js";
 export { readDocument } from "./read-document.js";
+export { activeCalibration } from "./calibration-state.js";
+export { loadCalibrationOverlay, useCalibration } from "./calibration-file.js";
 export { loadSystem, loadAllSystems, systemIds, defaultSystemFor } from "./system-catalog.js";
 export { loadEnergyCatalog } from "./energy-catalog.js";
 export { loadMoneyCatalog } from "./money-catalog.js";

@@ -6,7 +6,9 @@
  */
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { Catalog } from "../core/app/catalog.js";
+import { withCalibration } from "../core/app/calibrated-catalog.js";
 import { catalogFromLookups } from "../core/app/lookup-catalog.js";
+import { activeCalibration } from "./calibration-state.js";
 import { nodeLookups } from "./node-lookups.js";
 import { contextFor } from "./resolvers.js";
 import { readServingTrace } from "./serving-trace-file.js";
@@ -16,5 +18,8 @@ export function nodeCatalog(baseFile?: string): Catalog {
   const base = baseFile ? dirname(baseFile) : process.cwd();
   const path = (p: string) => (/\.(ya?ml|json)$/i.test(p) && !isAbsolute(p) ? resolve(base, p) : p);
   const servingTrace = (p: string) => readServingTrace(isAbsolute(p) ? p : resolve(base, p), p);
-  return { ...catalogFromLookups(nodeLookups(), { path, ...(baseFile !== undefined ? { baseFile } : {}) }, contextFor), validationResolvers, servingTrace };
+  const catalog: Catalog = { ...catalogFromLookups(nodeLookups(), { path, ...(baseFile !== undefined ? { baseFile } : {}) }, contextFor), validationResolvers, servingTrace };
+  // A calibration overlay in use (--calibration) is applied on top; the built-in catalog is unchanged.
+  const calibration = activeCalibration();
+  return calibration ? withCalibration(catalog, calibration.overlay, calibration.file) : catalog;
 }

@@ -24,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "serve", load: async () => (await import("./serve.js")).registerServeCommand },
   { name: "plan", load: async () => (await import("./plan.js")).registerPlanCommand },
   { name: "validate", load: async () => (await import("./validate.js")).registerValidateCommand, readsFiles: true },
+  { name: "calibrate", load: async () => (await import("./calibrate.js")).registerCalibrateCommand, readsFiles: true },
   { name: "collective", load: async () => (await import("./collective.js")).registerCollectiveCommand },
   { name: "systolic", load: async () => (await import("./systolic.js")).registerSystolicCommand },
   { name: "assess", load: async () => (await import("./assess.js")).registerAssessCommand },

@@ -7,6 +7,7 @@ import type { ModelSpec } from "../spec/model-spec.js";
 import type { ServingRequest } from "../serving/request.js";
 import type { PipelinePartsLookup } from "../catalog/pipeline-parts-lookup.js";
 import type { ValidationResolvers } from "../validate/validation-result.js";
+import type { ResolvedEfficiency } from "../spec/family-spec.js";
 
 /**
  * Everything a job may look up, injected by the front end so the application layer stays
@@ -29,6 +30,13 @@ export interface Catalog {
   system(ref: SpecRef | undefined, chip?: Chip, count?: number): System | undefined;
   /** The chip with its family's efficiency parameters: what every cost model reads. */
   context(chip: Chip): CostContext;
+  /**
+   * The chip's efficiency parameters with their provenance (family chain, sources, stated ranges):
+   * what `calibrate` bounds its fit with. Optional: without it every bound is physical.
+   */
+  efficiency?(chip: Chip): ResolvedEfficiency;
+  /** Family ids of the catalog (optional; a calibration overlay is checked against them). */
+  familyIds?(): readonly string[];
   /** Per-action energies and areas by process node, DRAM energy, scaling and static power (catalog/energy). */
   energy(): EnergyCatalog;
   /** Wafer price, defect density, design and mask cost by node; packaging and HBM; ownership (TCO) defaults (catalog/money). */

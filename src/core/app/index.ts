@@ -38,6 +38,9 @@ export { layoutLabel, type TrainingSearchJobRequest, type TrainingSearchResult }
 export type { ScalePoint, ScalingRequest, ScalingResult } from "./jobs/scaling-job.js";
 export { TRAINING_DEFAULTS, trainingRequest, trainingRequestFromScenario, trainingSearchRequest, type TrainingOverrides } from "./training-request.js";
 export type { ValidationJobRequest, ValidationSummary } from "./jobs/validation-job.js";
+export type { CalibrationJobRequest, CalibrationJobResult } from "./jobs/calibration-job.js";
+export { type CalibrationInfo, calibrationInfo, withCalibration } from "./calibrated-catalog.js";
+export { type CalibrationOverlay, type ErrorBand, checkOverlayFamilies, overlayYaml, parseCalibrationOverlay } from "../calibrate/index.js";
 export { sweepSizes, type CollectiveJobRequest, type CollectiveJobResult, type SizeSweep } from "./jobs/collective-job.js";
 export { SYSTOLIC_OTHER_MODELS, SYSTOLIC_SCOPE, type SystolicJobRequest, type SystolicJobResult } from "./jobs/systolic-job.js";
 export type { CostTcoJobRequest, CostTcoJobResult, OwnershipResult } from "./jobs/cost-tco-job.js";

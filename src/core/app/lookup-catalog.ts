@@ -40,6 +40,8 @@ export function catalogFromLookups(lookups: CatalogLookups, options: LookupCatal
     energy: () => source.energy(),
     money: () => source.money(),
     context,
+    efficiency: (chip) => lookups.efficiency(chip),
+    familyIds: () => lookups.families.ids(),
     chipIds: () => chips.ids(),
     modelIds: () => models.ids(),
     systemIds: () => systems.ids(),

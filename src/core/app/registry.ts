@@ -2,6 +2,7 @@ import type { Scenario } from "../spec/scenario-spec.js";
 import type { Job, ScenarioKind } from "./job.js";
 import { assessJob } from "./jobs/assess-job.js";
 import { breakdownJob } from "./jobs/breakdown-job.js";
+import { calibrationJob } from "./jobs/calibration-job.js";
 import { catalogJob } from "./jobs/catalog-job.js";
 import { compareJob } from "./jobs/compare-job.js";
 import { costDieJob } from "./jobs/cost-die-job.js";
@@ -37,6 +38,7 @@ export const JOBS = {
   "training-search": trainingSearchJob,
   scaling: scalingJob,
   validation: validationJob,
+  calibration: calibrationJob,
   breakdown: breakdownJob,
   compare: compareJob,
   collective: collectiveJob,

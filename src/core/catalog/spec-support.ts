@@ -18,3 +18,4 @@ export { systemSpecSchema } from "../spec/system-spec.js";
 export { pipelineUnitSpecSchema } from "../spec/pipeline-unit-spec.js";
 export { linkFamilySpecSchema } from "../spec/link-spec.js";
 export { parseWith } from "../spec/validate.js";
+export { parseCalibrationOverlay } from "../spec/calibration-overlay.js";
