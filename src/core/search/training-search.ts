@@ -25,6 +25,9 @@ import { contextParallelProblem } from "../parallel/context-parallel.js";
 import { expertCount, expertParallelProblem } from "../parallel/expert-parallel.js";
 import { type Rejection, RejectionTally } from "./rejection-tally.js";
 import { fmtBytes } from "../units/format-bytes.js";
+import { divisors, interleaveCandidates } from "../estimate/training/layout-candidates.js";
+
+export { divisors, interleaveCandidates };
 
 export interface TrainingSearchRequest extends TrainingWorkload {
   chips: number;
@@ -73,18 +76,6 @@ export interface TrainingSearchResult {
   infeasible_reason?: string;
 }
 
-/** Divisors of n in ascending order. */
-export function divisors(n: number): number[] {
-  const lo: number[] = [];
-  const hi: number[] = [];
-  for (let d = 1; d * d <= n; d++) {
-    if (n % d !== 0) continue;
-    lo.push(d);
-    if (d * d !== n) hi.push(n / d);
-  }
-  return lo.concat(hi.reverse());
-}
-
 const RECOMPUTE: ReadonlyArray<TrainingRequest["recompute"]> = ["none", "selective", "full"];
 
 /** Tokens per rank below which the search does not try context parallelism. */
@@ -95,14 +86,6 @@ export function defaultCpOptions(seq: number): number[] {
   return [1, 2, 4, 8].filter((c) => c === 1 || (seq % (2 * c) === 0 && seq / c >= MIN_CP_TOKENS_PER_RANK));
 }
 
-/**
- * Interleave factors worth trying on pp stages: the divisors of layers/pp (each chunk the same
- * size), else small factors that leave every chunk a layer; [1] without pipeline parallelism.
- */
-export function interleaveCandidates(layers: number, pp: number): number[] {
-  if (pp <= 1 || layers === 0) return [1];
-  return layers % pp === 0 ? divisors(layers / pp) : [1, 2, 3, 4, 6, 8].filter((v) => pp * v <= layers);
-}
 
 /** A compact layout label: tp8·pp2·dp1024 mb1 v3 z1 sel (with ·cpN and epN when above 1). */
 export function layoutLabel(l: { tp: number; pp: number; dp: number; ep?: number; cp?: number; microbatch: number; interleave?: number; zero: number; recompute: string }): string {

@@ -7,7 +7,7 @@ import { num } from "./point-config.js";
  * A Megatron-style training point's config → the layout and stack of a training request. What the
  * source does not state is assumed, and each assumption is appended to `assumptions` in order.
  */
-export type LlmTrainingLayout = Pick<TrainingRequest, "recompute" | "microbatch" | "tp" | "pp" | "cp" | "ep" | "dp" | "zero" | "global_batch" | "sp" | "interleave">;
+export type LlmTrainingLayout = Pick<TrainingRequest, "recompute" | "tp" | "pp" | "cp" | "ep" | "dp" | "zero" | "global_batch" | "sp" | "interleave"> & { microbatch?: number };
 export type LlmTrainingStack = Pick<TrainingRequest, "flash_attention" | "dropout" | "overlap_grad_reduce"> & { execution: "graph" | "eager" };
 
 function recomputeOf(cfg: Record<string, unknown>, assumptions: string[]): "none" | "selective" | "full" {
@@ -23,11 +23,8 @@ export function llmTrainingLayout(cfg: Record<string, unknown>, chipCount: numbe
   const tp = num(cfg.tp) ?? 1;
   const pp = num(cfg.pp) ?? 1;
   const recompute = recomputeOf(cfg, assumptions);
-  let mb = num(cfg.micro_batch);
-  if (mb === undefined) {
-    mb = 1;
-    assumptions.push("micro-batch not stated: 1 assumed");
-  }
+  // Unstated: left to the chooser (search/training-defaults.ts), as a tuned stack picks it.
+  const mb = num(cfg.micro_batch);
   const cp = num(cfg.cp) ?? 1;
   const ep = num(cfg.ep) ?? 1;
   // FSDP (Megatron-Bridge / MaxText) shards weights, gradients and optimizer state: ZeRO-3.
@@ -35,11 +32,11 @@ export function llmTrainingLayout(cfg: Record<string, unknown>, chipCount: numbe
   const dp = num(cfg.dp) ?? Math.max(1, chipCount / (tp * pp * cp));
   let gb = num(cfg.global_batch);
   if (gb === undefined) {
-    gb = dp * mb * pp * 8;
+    gb = dp * (mb ?? 1) * pp * 8;
     assumptions.push(`global batch not stated: ${gb} assumed`);
   }
   const sp = cfg.sequence_parallel === true || (recompute === "selective" && cfg.sequence_parallel !== false);
-  return { recompute, microbatch: mb, tp, pp, cp, ep, dp, zero, global_batch: gb, sp, interleave: num(cfg.pipeline_interleaving) ?? 1 };
+  return { recompute, ...(mb !== undefined ? { microbatch: mb } : {}), tp, pp, cp, ep, dp, zero, global_batch: gb, sp, interleave: num(cfg.pipeline_interleaving) ?? 1 };
 }
 
 /**

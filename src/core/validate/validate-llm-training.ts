@@ -1,4 +1,5 @@
-import { estimateTraining, type TrainingEstimate } from "../estimate/estimate-training.js";
+import type { TrainingEstimate } from "../estimate/estimate-training.js";
+import { estimateTrainingWithDefaults } from "../estimate/training-defaults.js";
 import type { System } from "../network/build-system.js";
 import { llmTrainingLayout, llmTrainingStack, trainingPrecision } from "./llm-training-config.js";
 import { dtypeOf, num } from "./point-config.js";
@@ -41,7 +42,7 @@ export function validateLlmTrainingPoint(pc: PointContext): ValidationResult {
   const tokens = p.metric in RUN_METRICS ? tokensToTrain(cfg, seq) : undefined;
   const layout = llmTrainingLayout(cfg, p.chip_count, pc.assumptions);
   const { execution, ...stack } = llmTrainingStack(cfg, pc.assumptions);
-  const e = estimateTraining(
+  const e = estimateTrainingWithDefaults(
     {
       model,
       precision: trainingPrecision(dt),
@@ -55,6 +56,7 @@ export function validateLlmTrainingPoint(pc: PointContext): ValidationResult {
     pc.ctx,
     { execution },
   );
+  for (const c of e.chosen_defaults ?? []) pc.assumptions.push(`${c.field} not stated: ${String(c.value)} chosen (${c.why})`);
   if (p.metric in RUN_METRICS) {
     const run = trainingRunOf(pc, e);
     const v = typeof run === "string" ? run : RUN_METRICS[p.metric]!(run, pc);
