@@ -46,6 +46,10 @@ export interface TrainingSearchRequest extends TrainingWorkload {
   overlap_grad_reduce?: boolean;
   /** Gradient bucket size for the overlapped reduction, bytes (default 25 MB). */
   grad_bucket_bytes?: number;
+  /** ZeRO-3 / FSDP layers prefetched ahead of the compute (default 1). */
+  zero_prefetch_layers?: number;
+  /** ZeRO-1/2 post-step all-gather overlapped with the next forward (default: as overlap_grad_reduce). */
+  overlap_param_gather?: boolean;
   /** Expert-parallel degrees tried (default: the divisors of the routed experts; [1] for dense models). */
   ep_options?: readonly number[];
   /** Context-parallel degrees tried (default: 1, and 2/4/8 while s/cp ≥ 4,096 tokens). */
@@ -183,6 +187,8 @@ function sharedLayoutFields(req: TrainingSearchRequest): SearchRun["base"] {
     ...(req.dropout !== undefined ? { dropout: req.dropout } : {}),
     ...(req.overlap_grad_reduce !== undefined ? { overlap_grad_reduce: req.overlap_grad_reduce } : {}),
     ...(req.grad_bucket_bytes !== undefined ? { grad_bucket_bytes: req.grad_bucket_bytes } : {}),
+    ...(req.zero_prefetch_layers !== undefined ? { zero_prefetch_layers: req.zero_prefetch_layers } : {}),
+    ...(req.overlap_param_gather !== undefined ? { overlap_param_gather: req.overlap_param_gather } : {}),
     ...(req.system ? { system: req.system } : {}),
     ...(req.tokens !== undefined ? { tokens: req.tokens } : {}),
     ...(req.usd_per_chip_hour !== undefined ? { usd_per_chip_hour: req.usd_per_chip_hour } : {}),

@@ -7,7 +7,7 @@ import { num } from "./point-config.js";
  * A Megatron-style training point's config → the layout and stack of a training request. What the
  * source does not state is assumed, and each assumption is appended to `assumptions` in order.
  */
-export type LlmTrainingLayout = Pick<TrainingRequest, "recompute" | "tp" | "pp" | "cp" | "ep" | "dp" | "zero" | "global_batch" | "sp" | "interleave"> & { microbatch?: number };
+export type LlmTrainingLayout = Pick<TrainingRequest, "recompute" | "tp" | "pp" | "cp" | "ep" | "dp" | "zero" | "global_batch" | "sp" | "interleave" | "zero_prefetch_layers" | "grad_bucket_bytes" | "overlap_param_gather"> & { microbatch?: number };
 export type LlmTrainingStack = Pick<TrainingRequest, "flash_attention" | "dropout" | "overlap_grad_reduce"> & { execution: "graph" | "eager" };
 
 function recomputeOf(cfg: Record<string, unknown>, assumptions: string[]): "none" | "selective" | "full" {
@@ -36,7 +36,12 @@ export function llmTrainingLayout(cfg: Record<string, unknown>, chipCount: numbe
     assumptions.push(`global batch not stated: ${gb} assumed`);
   }
   const sp = cfg.sequence_parallel === true || (recompute === "selective" && cfg.sequence_parallel !== false);
-  return { recompute, ...(mb !== undefined ? { microbatch: mb } : {}), tp, pp, cp, ep, dp, zero, global_batch: gb, sp, interleave: num(cfg.pipeline_interleaving) ?? 1 };
+  // ZeRO communication settings a point states (DeepSpeed / FSDP configs); unstated: the engine's defaults.
+  const prefetch = num(cfg.zero_prefetch_layers);
+  const bucket = num(cfg.grad_bucket_bytes);
+  const paramGather = typeof cfg.overlap_param_gather === "boolean" ? cfg.overlap_param_gather : undefined;
+  const zeroComm = { ...(prefetch !== undefined ? { zero_prefetch_layers: prefetch } : {}), ...(bucket !== undefined ? { grad_bucket_bytes: bucket } : {}), ...(paramGather !== undefined ? { overlap_param_gather: paramGather } : {}) };
+  return { ...zeroComm, recompute, ...(mb !== undefined ? { microbatch: mb } : {}), tp, pp, cp, ep, dp, zero, global_batch: gb, sp, interleave: num(cfg.pipeline_interleaving) ?? 1 };
 }
 
 /**
