@@ -7,7 +7,7 @@ import { num } from "./point-config.js";
  * A Megatron-style training point's config → the layout and stack of a training request. What the
  * source does not state is assumed, and each assumption is appended to `assumptions` in order.
  */
-export type LlmTrainingLayout = Pick<TrainingRequest, "recompute" | "tp" | "pp" | "cp" | "ep" | "dp" | "zero" | "global_batch" | "sp" | "interleave" | "zero_prefetch_layers" | "grad_bucket_bytes" | "overlap_param_gather"> & { microbatch?: number };
+export type LlmTrainingLayout = Pick<TrainingRequest, "recompute" | "tp" | "pp" | "cp" | "ep" | "dp" | "global_batch" | "sp" | "interleave" | "zero_prefetch_layers" | "grad_bucket_bytes" | "overlap_param_gather"> & { microbatch?: number; zero?: number };
 export type LlmTrainingStack = Pick<TrainingRequest, "flash_attention" | "dropout" | "overlap_grad_reduce"> & { execution: "graph" | "eager" };
 
 function recomputeOf(cfg: Record<string, unknown>, assumptions: string[]): "none" | "selective" | "full" {
@@ -28,7 +28,7 @@ export function llmTrainingLayout(cfg: Record<string, unknown>, chipCount: numbe
   const cp = num(cfg.cp) ?? 1;
   const ep = num(cfg.ep) ?? 1;
   // FSDP (Megatron-Bridge / MaxText) shards weights, gradients and optimizer state: ZeRO-3.
-  const zero = cfg.fsdp === true || num(cfg.fsdp) === 1 ? 3 : (num(cfg.zero) ?? 0);
+  const zero = cfg.fsdp === true || num(cfg.fsdp) === 1 ? 3 : num(cfg.fsdp) === 0 ? 0 : num(cfg.zero);
   const dp = num(cfg.dp) ?? Math.max(1, chipCount / (tp * pp * cp));
   let gb = num(cfg.global_batch);
   if (gb === undefined) {
@@ -41,7 +41,7 @@ export function llmTrainingLayout(cfg: Record<string, unknown>, chipCount: numbe
   const bucket = num(cfg.grad_bucket_bytes);
   const paramGather = typeof cfg.overlap_param_gather === "boolean" ? cfg.overlap_param_gather : undefined;
   const zeroComm = { ...(prefetch !== undefined ? { zero_prefetch_layers: prefetch } : {}), ...(bucket !== undefined ? { grad_bucket_bytes: bucket } : {}), ...(paramGather !== undefined ? { overlap_param_gather: paramGather } : {}) };
-  return { ...zeroComm, recompute, ...(mb !== undefined ? { microbatch: mb } : {}), tp, pp, cp, ep, dp, zero, global_batch: gb, sp, interleave: num(cfg.pipeline_interleaving) ?? 1 };
+  return { ...zeroComm, recompute, ...(mb !== undefined ? { microbatch: mb } : {}), tp, pp, cp, ep, dp, ...(zero !== undefined ? { zero } : {}), global_batch: gb, sp, interleave: num(cfg.pipeline_interleaving) ?? 1 };
   // Unstated interleaving stays 1 (Megatron's default, the schedule of the points without it): choosing it
   // as a tuned stack would raises the shared points' median error (10.3 → 11.8 %) — the interleaved
   // schedule's costs are under-priced, not the choice wrong. The micro-batch is chosen.
