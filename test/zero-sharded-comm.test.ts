@@ -1,4 +1,11 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseWith } from "../src/core/spec/validate.js";
+import { measuredFileSchema } from "../src/core/validate/measured-point.js";
+import { runValidation } from "../src/core/validate/run-validation.js";
+import { validationResolvers } from "../src/node/validation-resolvers.js";
+import { VALIDATION_FIXTURE_DIR } from "./helpers/validation-fixtures.js";
 import { estimateTraining, type TrainingRequest } from "../src/core/estimate/estimate-training.js";
 import { estimateTrainingWithDefaults } from "../src/core/estimate/training-defaults.js";
 import { dataParallelComm, type DataParallelLayout } from "../src/core/estimate/training/data-parallel-comm.js";
@@ -171,5 +178,41 @@ describe("ZeRO-3 on a real system (invariants)", () => {
     expect(chosen?.why).toMatch(/fastest layout that fits/);
     // A given micro-batch is kept.
     expect(estimateTrainingWithDefaults(base, h100).layout.microbatch).toBe(2);
+  });
+});
+
+describe("validation points: layouts a tuned stack would run where the source is silent", () => {
+  const fixture = JSON.parse(readFileSync(join(VALIDATION_FIXTURE_DIR, "real-world-units.json"), "utf8")) as Array<{ id: string }>;
+  const pick = (ids: string[]) => fixture.filter((p) => ids.includes(p.id));
+  const s = runValidation(parseWith(measuredFileSchema, pick(["rw-opt-175b-992gpu-tflops", "rw-llama-65b-2048gpu-tokens-per-gpu"])), validationResolvers());
+  const byId = Object.fromEntries(s.results.map((r) => [r.id, r]));
+
+  it("OPT-175B (FSDP, tp 8, 992 A100): the micro-batch is chosen (all 8 sequences a GPU in one), within 15 % of the 147 TFLOP/s", () => {
+    const r = byId["rw-opt-175b-992gpu-tflops"]!;
+    expect(r.assumptions.join(" ")).toMatch(/microbatch not stated: 8 chosen/);
+    // Micro-batch 1 regathered the weights 8 times a step: 60 TFLOP/s before the per-layer model, 47 with it.
+    expect(Math.abs(r.error!)).toBeLessThan(0.15);
+  });
+
+  it("LLaMA-65B (tp 8, 2048 A100): stage 0 does not fit, so the lowest ZeRO stage that does is chosen and reported", () => {
+    const r = byId["rw-llama-65b-2048gpu-tokens-per-gpu"]!;
+    expect(r.assumptions.join(" ")).toMatch(/zero not stated: 1 chosen \(unset: stage 0 does not fit/);
+    expect(Math.abs(r.error!)).toBeLessThan(0.15);
+  });
+});
+
+describe("ZeRO-3 without model parallelism at a fixed batch (validation/measured-zero.json, Narayanan et al. 2021 Table 2)", () => {
+  const points = JSON.parse(readFileSync("validation/measured-zero.json", "utf8")) as unknown[];
+  const s = runValidation(parseWith(measuredFileSchema, points), validationResolvers());
+  const tflops = (id: string) => s.results.find((r) => r.id === id)!.predicted!;
+
+  it("predicts every point, and throughput per GPU falls as GPUs are added for both models, as published", () => {
+    expect(s.results.every((r) => r.status === "ok")).toBe(true);
+    const gpt = [384, 768, 1536].map((n) => tflops(`train-narayanan-175b-${n}gpu-zero3`));
+    const mt = [640, 1120, 2240].map((n) => tflops(`train-narayanan-530b-${n}gpu-zero3`));
+    for (const series of [gpt, mt]) {
+      expect(series[1]!).toBeLessThan(series[0]!);
+      expect(series[2]!).toBeLessThan(series[1]! * 0.5);
+    }
   });
 });
