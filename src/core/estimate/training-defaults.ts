@@ -9,8 +9,7 @@
  * interleave factors as the layout search tries them, with Megatron's rule that interleaving needs
  * the micro-batch count to be a multiple of pp; sp on and off with tp > 1 (off with tp = 1);
  * ZeRO stages 0-3 with dp > 1 (0 with dp = 1) — all four, since a higher stage that frees enough
- * memory to drop recomputation can be the faster layout (ZeRO-2 costs no step time here and can
- * save tens of GB); recompute none, selective, full — the lightest that fits for each combination
+ * memory to drop recomputation can be the faster layout (ZeRO-2 can save tens of GB); recompute none, selective, full — the lightest that fits for each combination
  * of the others (heavier recomputation only adds work, so a heavier one that fits is never faster);
  * the stage × recompute grid is pruned by memory monotonicity ({@link priceGrid}).
  * Ranked: fits in memory, then step time, then memory; with nothing fitting, the smallest shortfall.
@@ -66,10 +65,10 @@ function* layoutsWith(microbatch: number, c: Candidates, req: OpenTrainingReques
 }
 
 /**
- * Step times closer than this fraction count as a tie. ZeRO stage 2 prices like stage 1 here, but under
- * gradient accumulation DeepSpeed's stage 2 reduce-scatters every micro-batch's gradients (Rajbhandari
- * et al. 2020, §5; DeepSpeed's `reduce_scatter` per backward), a cost the model does not carry; so a
- * higher stage must win by more than noise to be chosen over a lower one.
+ * Step times closer than this fraction count as a tie, and a tie between ZeRO stages goes to the lower
+ * one: a higher stage must win by more than noise (its extra collectives — ZeRO-2's reduce-scatter every
+ * micro-batch, ZeRO-3's per-layer gathers, data-parallel-comm.ts — are priced, but a stack pays
+ * bookkeeping for them that is not).
  */
 const TIE_FRACTION = 0.005;
 
