@@ -80,7 +80,7 @@ function stage(fwd: number, bwd: number): Sum {
 describe("data-parallel communication by ZeRO stage (hand-computed on a 1 GB/s, 1 ms network)", () => {
   // 1e9 bf16 parameters = 2 GB over 8 layers: 250 MB a layer, 0.251 s a gather or reduce-scatter.
   const params = { rank: 1e9, dense: 1e9, expert: 0 };
-  const layout: DataParallelLayout = { dp: 8, cp: 1, ep: 1, zero: 3, m: 1, overlap: true, bucket_bytes: undefined, layers: 8, prefetch: 1, overlap_param_gather: false };
+  const layout: DataParallelLayout = { dp: 8, cp: 1, ep: 1, zero: 3, m: 1, overlap: true, bucket_bytes: undefined, layers: 8, prefetch: 1, backward_gathers: 1, overlap_param_gather: false };
 
   it("ZeRO-3 comm-bound: forward 0.251 + 7·0.251 + 0.1, backward 0.251 + 7·0.502 + 0.2 + 0.251", () => {
     const c = dataParallelComm(net, params, 2, layout, stage(0.8, 1.6));
@@ -101,6 +101,18 @@ describe("data-parallel communication by ZeRO stage (hand-computed on a 1 GB/s, 
     const four = dataParallelComm(net, params, 2, { ...layout, m: 4 }, stage(8, 16));
     expect(four.reduce_s).toBeCloseTo(4 * one.reduce_s, 9);
     expect(four.exposed_s).toBeCloseTo(4 * 2 * 0.251 + 0.251, 9);
+  });
+
+  it("ZeRO-3 regathering for the backward after a full recompute (DeepSpeed) streams two gathers a layer there", () => {
+    // Backward: 2·0.251 + 7·max(0.753, 2) + 2 + 0.251 − 16 = 0.753 exposed; compute-bound otherwise as before.
+    const c = dataParallelComm(net, params, 2, { ...layout, backward_gathers: 2 }, stage(8, 16));
+    expect(c.exposed_s).toBeCloseTo(0.251 + 2 * 0.251 + 0.251, 9);
+    expect(c.reduce_s).toBeCloseTo(8 * 4 * 0.251, 9);
+    // Comm-bound: the backward streams 0.753 s a layer behind 0.2 s of compute.
+    const b = dataParallelComm(net, params, 2, { ...layout, backward_gathers: 2 }, stage(0.8, 1.6));
+    const fwd = 0.251 + 7 * 0.251 + 0.1 - 0.8;
+    const bwd = 0.502 + 7 * 0.753 + 0.2 + 0.251 - 1.6;
+    expect(b.exposed_s).toBeCloseTo(fwd + bwd, 9);
   });
 
   it("ZeRO-3 without overlap serialises every collective; buckets smaller than a layer pay more latency", () => {
@@ -155,6 +167,14 @@ describe("ZeRO-3 on a real system (invariants)", () => {
     const m1 = estimateTraining({ ...base, zero_prefetch_layers: 1 }, h100).memory_breakdown_bytes.weights;
     const m2 = estimateTraining({ ...base, zero_prefetch_layers: 2 }, h100).memory_breakdown_bytes.weights;
     expect(m2).toBeGreaterThan(m1);
+  });
+
+  it("regathers for the backward only under full recompute when asked (DeepSpeed), never faster", () => {
+    const kept = estimateTraining(base, h100);
+    const regather = estimateTraining({ ...base, zero_recompute_regather: true }, h100);
+    expect(regather.step_time_s).toBeGreaterThan(kept.step_time_s);
+    const sel = { ...base, recompute: "selective" as const };
+    expect(estimateTraining({ ...sel, zero_recompute_regather: true }, h100).step_time_s).toBe(estimateTraining(sel, h100).step_time_s);
   });
 
   it("loses throughput per GPU as GPUs are added at a fixed global batch (Narayanan et al. 2021 Table 2's shape)", () => {

@@ -140,7 +140,7 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     const wBytes = DTYPE_BYTES[w.precision.weights];
     const overlap = req.overlap_grad_reduce ?? true;
     const layers = g.layers > 0 ? Math.ceil(g.layers / (d.pp * d.v)) * d.v : 1;
-    const dpLayout = { dp: req.dp, cp: d.cp, ep: d.ep, zero: req.zero, m, overlap, bucket_bytes: req.grad_bucket_bytes, layers, prefetch: req.zero_prefetch_layers ?? 1, overlap_param_gather: req.overlap_param_gather ?? overlap };
+    const dpLayout = { dp: req.dp, cp: d.cp, ep: d.ep, zero: req.zero, m, overlap, bucket_bytes: req.grad_bucket_bytes, layers, prefetch: req.zero_prefetch_layers ?? 1, backward_gathers: req.recompute === "full" && req.zero_recompute_regather ? 2 : 1, overlap_param_gather: req.overlap_param_gather ?? overlap };
     const dp = dataParallelComm(net, params, wBytes, dpLayout, schedule.slow);
     const shards = { zero: req.zero, grad_ranks: dp.grad_ranks, expert_grad_ranks: dp.expert_grad_ranks };
     const optimizer = optimizerCost(Math.max(1, Math.ceil(optimizerShardParams(params, shards))));

@@ -48,6 +48,8 @@ export interface TrainingSearchRequest extends TrainingWorkload {
   grad_bucket_bytes?: number;
   /** ZeRO-3 / FSDP layers prefetched ahead of the compute (default 1). */
   zero_prefetch_layers?: number;
+  /** ZeRO-3 under full recompute: regather for the backward (DeepSpeed; default false). */
+  zero_recompute_regather?: boolean;
   /** ZeRO-1/2 post-step all-gather overlapped with the next forward (default: as overlap_grad_reduce). */
   overlap_param_gather?: boolean;
   /** Expert-parallel degrees tried (default: the divisors of the routed experts; [1] for dense models). */
@@ -188,6 +190,7 @@ function sharedLayoutFields(req: TrainingSearchRequest): SearchRun["base"] {
     ...(req.overlap_grad_reduce !== undefined ? { overlap_grad_reduce: req.overlap_grad_reduce } : {}),
     ...(req.grad_bucket_bytes !== undefined ? { grad_bucket_bytes: req.grad_bucket_bytes } : {}),
     ...(req.zero_prefetch_layers !== undefined ? { zero_prefetch_layers: req.zero_prefetch_layers } : {}),
+    ...(req.zero_recompute_regather !== undefined ? { zero_recompute_regather: req.zero_recompute_regather } : {}),
     ...(req.overlap_param_gather !== undefined ? { overlap_param_gather: req.overlap_param_gather } : {}),
     ...(req.system ? { system: req.system } : {}),
     ...(req.tokens !== undefined ? { tokens: req.tokens } : {}),

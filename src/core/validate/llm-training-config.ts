@@ -7,7 +7,7 @@ import { num } from "./point-config.js";
  * A Megatron-style training point's config → the layout and stack of a training request. What the
  * source does not state is assumed, and each assumption is appended to `assumptions` in order.
  */
-export type LlmTrainingLayout = Pick<TrainingRequest, "recompute" | "tp" | "pp" | "cp" | "ep" | "dp" | "global_batch" | "sp" | "interleave" | "zero_prefetch_layers" | "grad_bucket_bytes" | "overlap_param_gather"> & { microbatch?: number; zero?: number };
+export type LlmTrainingLayout = Pick<TrainingRequest, "recompute" | "tp" | "pp" | "cp" | "ep" | "dp" | "global_batch" | "sp" | "interleave" | "zero_prefetch_layers" | "zero_recompute_regather" | "grad_bucket_bytes" | "overlap_param_gather"> & { microbatch?: number; zero?: number };
 export type LlmTrainingStack = Pick<TrainingRequest, "flash_attention" | "dropout" | "overlap_grad_reduce"> & { execution: "graph" | "eager" };
 
 function recomputeOf(cfg: Record<string, unknown>, assumptions: string[]): "none" | "selective" | "full" {
@@ -40,7 +40,8 @@ export function llmTrainingLayout(cfg: Record<string, unknown>, chipCount: numbe
   const prefetch = num(cfg.zero_prefetch_layers);
   const bucket = num(cfg.grad_bucket_bytes);
   const paramGather = typeof cfg.overlap_param_gather === "boolean" ? cfg.overlap_param_gather : undefined;
-  const zeroComm = { ...(prefetch !== undefined ? { zero_prefetch_layers: prefetch } : {}), ...(bucket !== undefined ? { grad_bucket_bytes: bucket } : {}), ...(paramGather !== undefined ? { overlap_param_gather: paramGather } : {}) };
+  const regather = typeof cfg.zero_recompute_regather === "boolean" ? cfg.zero_recompute_regather : undefined;
+  const zeroComm = { ...(prefetch !== undefined ? { zero_prefetch_layers: prefetch } : {}), ...(bucket !== undefined ? { grad_bucket_bytes: bucket } : {}), ...(paramGather !== undefined ? { overlap_param_gather: paramGather } : {}), ...(regather !== undefined ? { zero_recompute_regather: regather } : {}) };
   return { ...zeroComm, recompute, ...(mb !== undefined ? { microbatch: mb } : {}), tp, pp, cp, ep, dp, ...(zero !== undefined ? { zero } : {}), global_batch: gb, sp, interleave: num(cfg.pipeline_interleaving) ?? 1 };
   // Unstated interleaving stays 1 (Megatron's default, the schedule of the points without it): choosing it
   // as a tuned stack would raises the shared points' median error (10.3 → 11.8 %) — the interleaved

@@ -48,6 +48,8 @@ export interface DataParallelLayout {
   layers: number;
   /** ZeRO-3: layers whose gathers are issued ahead of the compute (default 1). */
   prefetch: number;
+  /** ZeRO-3: gathers before a layer's backward (2 when full recompute regathers, else 1). */
+  backward_gathers: number;
   /** ZeRO-1/2: the post-step parameter all-gather overlaps the next forward (default: as `overlap`). */
   overlap_param_gather: boolean;
 }
@@ -151,7 +153,7 @@ function shardedComm(g: GradGroups, l: DataParallelLayout, slow: Sum): Comm {
   // The dense part in buckets (each its own collective); the routed-expert part over its own group.
   const perLayer = (op: CollectiveKind) => bucketed((b) => g.dense(op, b), denseLayer, l.bucket_bytes) + g.both(op, share) - g.dense(op, denseLayer);
   const stage = { fwd: slow.fwd + shareOf(slow, slow.fwd), bwd: slow.bwd + slow.rec + shareOf(slow, slow.bwd + slow.rec) };
-  const s = shardedStep(layers, stage, { gather_s: perLayer("all_gather"), reduce_scatter_s: perLayer("reduce_scatter") }, l.m, l.overlap ? l.prefetch : 0);
+  const s = shardedStep(layers, stage, { gather_s: perLayer("all_gather"), reduce_scatter_s: perLayer("reduce_scatter"), backward_gathers: l.backward_gathers }, l.m, l.overlap ? l.prefetch : 0);
   return { total_s: s.total_s, exposed_s: s.exposed_s, hidden_s: s.hidden_s };
 }
 

@@ -3,8 +3,9 @@
  * §5.3 and §7.2.3; Zhao et al. 2023, PyTorch FSDP, arXiv 2304.11277 §3.3-3.4). Each rank holds a
  * 1/n shard of every layer's parameters. A layer (an FSDP unit: one transformer block) is
  * all-gathered before its forward and again before its backward — its recomputation under full
- * activation recompute runs right before its backward and uses the same gathered copy — and its
- * gradients are reduce-scattered after its backward.
+ * activation recompute runs right before its backward and uses the same gathered copy (FSDP), or
+ * gathers once more (`zero_recompute_regather`: DeepSpeed's hooks free the weights after every
+ * forward, the recomputed one included) — and its gradients are reduce-scattered after its backward.
  *
  * The collectives run on one communication stream (NCCL serialises them), the layers' compute on the
  * compute stream. With prefetching (FSDP forward_prefetch / backward_prefetch = BACKWARD_PRE,
@@ -84,18 +85,33 @@ export interface ShardedStep {
   total_s: number;
 }
 
+/** One layer's collectives: its gather and reduce-scatter, and how many gathers its backward makes. */
+export interface LayerCollectives {
+  gather_s: number;
+  reduce_scatter_s: number;
+  /**
+   * Gathers before a layer's backward: 1, or 2 under full recompute when the stack frees the weights
+   * after the recomputed forward and gathers them again for the backward (DeepSpeed ZeRO-3's
+   * module hooks; formulas.md §5.2: "the forward all-gather is repeated once more").
+   */
+  backward_gathers: number;
+}
+
 /**
  * The ZeRO-3 communication of a step: m micro-batches, each a forward and a backward pass over the
- * stage's layers. Every micro-batch gathers the parameters twice and reduce-scatters its gradients
- * (FSDP and DeepSpeed stage 3 cannot accumulate unsharded gradients). The last reduce-scatter of a
- * micro-batch's backward hides behind the next micro-batch's forward except for the step's last one.
+ * stage's layers. Every micro-batch gathers the parameters (forward, backward) and reduce-scatters its
+ * gradients (FSDP and DeepSpeed stage 3 cannot accumulate unsharded gradients). The last
+ * reduce-scatter of a micro-batch's backward hides behind the next micro-batch's forward except for the
+ * step's last one. A backward with two gathers a layer streams both before the layer's compute (its
+ * first gather is the pass's fill — slightly pessimistic: the second could start under the recompute).
  */
-export function shardedStep(layers: number, stage: StageCompute, perLayer: { gather_s: number; reduce_scatter_s: number }, m: number, prefetch: number): ShardedStep {
+export function shardedStep(layers: number, stage: StageCompute, perLayer: LayerCollectives, m: number, prefetch: number): ShardedStep {
   const L = Math.max(1, layers);
+  const bwdGathers = perLayer.backward_gathers * perLayer.gather_s;
   const fwd = shardedPassTime({ layers: L, compute_s: stage.fwd / L, gather_s: perLayer.gather_s, reduce_scatter_s: 0 }, prefetch);
-  const bwd = shardedPassTime({ layers: L, compute_s: stage.bwd / L, gather_s: perLayer.gather_s, reduce_scatter_s: perLayer.reduce_scatter_s }, prefetch);
+  const bwd = shardedPassTime({ layers: L, compute_s: stage.bwd / L, gather_s: bwdGathers, reduce_scatter_s: perLayer.reduce_scatter_s }, prefetch);
   // With prefetching the tail reduce-scatter of all but the last micro-batch overlaps the next forward.
   const tailHidden = prefetch >= 1 ? (m - 1) * Math.min(perLayer.reduce_scatter_s, bwd.exposed_s) : 0;
-  const total = m * L * (2 * perLayer.gather_s + perLayer.reduce_scatter_s);
+  const total = m * L * (perLayer.gather_s + bwdGathers + perLayer.reduce_scatter_s);
   return { exposed_s: m * (fwd.exposed_s + bwd.exposed_s) - tailHidden, hidden_s: m * (fwd.hidden_s + bwd.hidden_s) + tailHidden, total_s: total };
 }

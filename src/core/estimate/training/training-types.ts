@@ -35,6 +35,12 @@ export interface TrainingRequest {
    * layer that needs it. Default 1.
    */
   zero_prefetch_layers?: number;
+  /**
+   * ZeRO-3 under full recompute: the weights are gathered again for the backward after the recomputed
+   * forward freed them (DeepSpeed's module hooks), instead of the recompute and backward sharing one
+   * gather (FSDP). Default false.
+   */
+  zero_recompute_regather?: boolean;
   /** ZeRO-1/2: overlap the post-step parameter all-gather with the next forward (Megatron --overlap-param-gather; default: as overlap_grad_reduce). */
   overlap_param_gather?: boolean;
   /** FlashAttention-style fused attention (default true). */
