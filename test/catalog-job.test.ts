@@ -76,6 +76,6 @@ describe("catalog job", () => {
 describe("catalog job input", () => {
   it("refuses a list it does not know, naming the field", () => {
     expect(() => JOBS.catalog.run({ list: "gpus" } as never, nodeCatalog())).toThrow(XpusimError);
-    expect(() => JOBS.catalog.run({ list: "gpus" } as never, nodeCatalog())).toThrow(/expected chips, models or systems/);
+    expect(() => JOBS.catalog.run({ list: "gpus" } as never, nodeCatalog())).toThrow(/expected chips, models, systems, units or links/);
   });
 });

@@ -71,6 +71,8 @@ describe("compiled catalog", () => {
         families: [],
         systems: [],
         "collective-libraries": [],
+        units: [],
+        links: [],
       },
       energy: '{"nodes":[]}',
       documents: { "validation/x.yaml": '{"x":1}' },

@@ -37,6 +37,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "core/numerics": ["units", "diagnostics"],
   "core/money": ["hardware"],
   "core/power": ["estimate"],
+  "core/pipeline": ["spec"],
   "core/assess": ["search", "serving", "power", "numerics", "money"],
   "core/catalog": ["spec", "hardware", "workload", "network", "diagnostics", "units"],
   "core/app": ["core"],

@@ -54,9 +54,9 @@ describe("validation/measured-extra.json", () => {
       {
         gemm: { predicted: 12, median: 0.064 },
         llm_training: { predicted: 12, median: 0.111 },
-        llm_inference: { predicted: 6, median: 0.186 },
+        llm_inference: { predicted: 6, median: 0.143 },
       },
-      { predicted: 30, median: 0.111 },
+      { predicted: 30, median: 0.110 },
     );
   });
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseWith } from "../src/core/spec/validate.js";
 import { measuredFileSchema } from "../src/core/validate/measured-point.js";
-import { median, runValidation } from "../src/core/validate/run-validation.js";
+import { median, quantile, runValidation } from "../src/core/validate/run-validation.js";
 import { validationResolvers } from "../src/node/validation-resolvers.js";
 import { expectWithinBaseline } from "./helpers/accuracy-guard.js";
 import { MEASURED_PUBLIC_JSON } from "./helpers/validation-fixtures.js";
@@ -51,6 +51,23 @@ describe("validation harness", () => {
     expect(gemm.median_abs_error).toBeCloseTo((errs[0]! + errs[1]!) / 2, 12);
   });
 
+  it("gives the 90th percentile of |error| per category and overall (linear between ranks)", () => {
+    // Ten values 1..10: rank h = 9 × 0.9 = 8.1 → 9 + 0.1 × (10 − 9) = 9.1; the median is its q = 0.5.
+    const xs = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
+    expect(quantile(xs, 0.9)).toBeCloseTo(9.1, 12);
+    expect(quantile(xs, 0.5)).toBe(median(xs));
+    expect(quantile([7], 0.9)).toBe(7);
+    expect(quantile([], 0.9)).toBeUndefined();
+    const gemm = summary.by_category.find((c) => c.category === "gemm")!;
+    const [a, b] = ["gemm-a100-8192", "gemm-a100-64"].map((id) => Math.abs(byId[id]!.error!)).sort((x, y) => x - y) as [number, number];
+    // Two points: rank 0.9 lies 90 % of the way from the smaller to the larger.
+    expect(gemm.p90_abs_error).toBeCloseTo(a + 0.9 * (b - a), 12);
+    expect(gemm.max_abs_error).toBe(b);
+    const all = summary.results.filter((r) => r.status === "ok").map((r) => Math.abs(r.error!));
+    expect(summary.overall.p90_abs_error).toBeCloseTo(quantile(all, 0.9)!, 12);
+    expect(summary.overall.max_abs_error).toBe(Math.max(...all));
+  });
+
   // The committed copy of ../shared/validation/measured-public.json (test/fixtures/validation), so the guard runs in CI.
   const shared = MEASURED_PUBLIC_JSON;
   it("reads measured-public.json as it is and accounts for every point", () => {
@@ -69,11 +86,11 @@ describe("validation harness", () => {
         transformer_layer: { predicted: 2, median: 0.092 },
         llm_training: { predicted: 12, median: 0.104 },
         memory: { predicted: 2, median: 0 },
-        llm_inference: { predicted: 10, median: 0.128 },
+        llm_inference: { predicted: 10, median: 0.098 },
         cnn_training: { predicted: 4, median: 0.048 },
         cnn_inference: { predicted: 3, median: 0.136 },
       },
-      { predicted: 40, median: 0.091 },
+      { predicted: 40, median: 0.082 },
     );
   });
 });
@@ -99,6 +116,12 @@ describe("the validation job (xpusim validate)", () => {
     const direct = JOBS.validation.run({ measured: JSON.parse(readFileSync(file, "utf8")), file, category: "gemm" }, catalog);
     expect(JSON.parse(r.out)).toEqual(JSON.parse(JSON.stringify(direct)));
     expect(direct.results).toHaveLength(12);
+    const gemm = direct.by_category.find((c) => c.category === "gemm")!;
+    expect(gemm.p90_abs_error).toBeGreaterThanOrEqual(gemm.median_abs_error!);
+    expect(gemm.p90_abs_error).toBeLessThanOrEqual(gemm.max_abs_error!);
+    const text = await runCli("validate", file, "--category", "gemm");
+    expect(text.out).toMatch(/median \|err\|\s+p90 \|err\|\s+max \|err\|/);
+    expect(text.out).toMatch(/median \|error\| [\d.]+%, p90 [\d.]+%/);
   });
 
   it("reads nccl-tests entries and refuses a catalog without validation resolvers", () => {

@@ -33,7 +33,9 @@ export function compileCatalog(): CompiledCatalogData {
   if (catalogMode() !== "source") throw new Error("compileCatalog must read catalog/ (set XPUSIM_CATALOG=source)");
   resolveChipAlias(""); // builds the alias index: duplicate aliases fail the build
   const libraries = catalogStore("collective-libraries");
-  const { parseWith, collectiveLibrarySpecSchema } = specSupport();
+  const units = catalogStore("units");
+  const links = catalogStore("links");
+  const { parseWith, collectiveLibrarySpecSchema, pipelineUnitSpecSchema, linkFamilySpecSchema } = specSupport();
   const folders: Record<CatalogFolder, CompiledEntry[]> = {
     chips: entries("chips", chipIds(), (id) => {
       const chip = loadChip(id);
@@ -48,6 +50,8 @@ export function compileCatalog(): CompiledCatalogData {
     "collective-libraries": entries("collective-libraries", libraries.ids(), (id) => ({
       spec: parseWith(collectiveLibrarySpecSchema, libraries.raw(id), libraries.file(id)),
     })),
+    units: entries("units", units.ids(), (id) => ({ spec: parseWith(pipelineUnitSpecSchema, units.raw(id), units.file(id)) })),
+    links: entries("links", links.ids(), (id) => ({ spec: parseWith(linkFamilySpecSchema, links.raw(id), links.file(id)) })),
   };
   const documents: Record<string, string> = {};
   for (const f of readdirSync(catalogDir("validation")).sort()) {

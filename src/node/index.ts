@@ -23,12 +23,12 @@ export { readScaleSimConfig, readTopology, runSystolicFiles, systolicRequestFrom
 /** Whether the catalog comes from the compiled artefact (dist/catalog.pack) or from catalog/ directly. */
 export { catalogMode } from "./compiled-catalog.js";
 
-import { runScenario, parseScenario, type ScenarioEstimate } from "../core/app/run-scenario.js";
+import { runScenario, parseAnyScenario, type ScenarioEstimate } from "../core/app/run-scenario.js";
 import { nodeCatalog } from "./node-catalog.js";
 import { readDocument } from "./read-document.js";
 
 /** Runs a scenario file (YAML/JSON) or object, resolving catalog ids and relative paths. */
 export function estimateScenario(fileOrObject: string | Record<string, unknown>): ScenarioEstimate {
-  if (typeof fileOrObject === "string") return runScenario(parseScenario(readDocument(fileOrObject), fileOrObject), nodeCatalog(fileOrObject));
-  return runScenario(parseScenario(fileOrObject), nodeCatalog());
+  if (typeof fileOrObject === "string") return runScenario(parseAnyScenario(readDocument(fileOrObject), fileOrObject), nodeCatalog(fileOrObject));
+  return runScenario(parseAnyScenario(fileOrObject), nodeCatalog());
 }

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { XpusimError } from "../../core/diagnostics/diagnostic.js";
-import { infeasibleReason, type Scenario, type InferenceEstimate, type OpEstimate, parseScenario, publicScenarioResult, runScenario, type ScenarioEstimate } from "../../core/app/index.js";
+import { type AnyScenario, infeasibleReason, parseAnyScenario, renderPipelineText, type Scenario, type InferenceEstimate, type OpEstimate, publicScenarioResult, runScenario, type ScenarioEstimate } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv } from "../../core/report/table.js";
 import { readDocument } from "../../node/read-document.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
@@ -17,14 +17,14 @@ import { renderEstimate } from "./train-render.js";
 export function registerEstimateCommand(program: Command): void {
   program
     .command("estimate")
-    .description("run a scenario file (kind: op | inference | training | serving); see docs/scenario.md")
+    .description("run a scenario file (kind: op | inference | training | serving | pipeline); see docs/scenario.md")
     .argument("<scenario>", "scenario YAML or JSON file")
     .option("--json", "print the result object as JSON")
     .option("--csv", "print the result's scalar fields as CSV")
     .option("-o, --out <file>", "write the output to a file (atomically) instead of stdout")
     .action((file: string, o: { json?: boolean; csv?: boolean; out?: string }) => {
       const format = formatOf(o);
-      const scenario = parseScenario(readDocument(file), file);
+      const scenario = parseAnyScenario(readDocument(file), file);
       let result: ScenarioEstimate;
       try {
         result = runScenario(scenario, nodeCatalog(file));
@@ -52,7 +52,9 @@ function scalars(o: Record<string, unknown>, prefix = ""): Record<string, unknow
   return out;
 }
 
-function render(r: ScenarioEstimate, s: Scenario): string {
+function render(r: ScenarioEstimate, s: AnyScenario): string {
+  if (r.kind === "pipeline") return renderPipelineText(r);
+  if (s.kind === "pipeline") throw new Error("a pipeline scenario gave a non-pipeline result");
   if (r.kind === "op") return renderOpTable([r as OpEstimate]);
   if (r.kind === "serving") return renderServing(r, servingWorkloadLine(r.requests.total, s));
   if (r.kind === "inference") return renderInference(r);

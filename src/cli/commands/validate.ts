@@ -72,10 +72,11 @@ function renderValidationTable(summary: ValidationSummary): string {
       { header: "points", value: (c) => c.points },
       { header: "predicted", value: (c) => c.predicted },
       { header: "median |err|", value: (c) => fmtPct(c.median_abs_error) },
+      { header: "p90 |err|", value: (c) => fmtPct(c.p90_abs_error) },
       { header: "max |err|", value: (c) => fmtPct(c.max_abs_error) },
     ]),
     "",
-    `overall: ${summary.overall.predicted} of ${summary.overall.points} points predicted, median |error| ${fmtPct(summary.overall.median_abs_error)}`,
+    `overall: ${summary.overall.predicted} of ${summary.overall.points} points predicted, median |error| ${fmtPct(summary.overall.median_abs_error)}, p90 ${fmtPct(summary.overall.p90_abs_error)}`,
   ];
   if (rest.length) {
     lines.push("", `not predicted (${rest.length}):`, ...rest.map((r) => `  ${r.status.padEnd(11)} ${r.id}: ${r.reason}`));

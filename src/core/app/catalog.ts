@@ -5,6 +5,7 @@ import type { MoneyCatalog } from "../spec/money-spec.js";
 import type { System } from "../network/build-system.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import type { ServingRequest } from "../serving/request.js";
+import type { PipelinePartsLookup } from "../catalog/pipeline-parts-lookup.js";
 import type { ValidationResolvers } from "../validate/validation-result.js";
 
 /**
@@ -35,6 +36,8 @@ export interface Catalog {
   chipIds(): readonly string[];
   modelIds(): readonly string[];
   systemIds(): readonly string[];
+  /** Fixed-function units (video decoders, ISPs) and links (PCIe, CXL, Ethernet…) of pipelines. */
+  pipelineParts(): PipelinePartsLookup;
   /**
    * Name-based lookups for measured-results files (hardware and model names as sources write them,
    * the systems they ran on, config supplements). Optional: only front ends that carry the validation

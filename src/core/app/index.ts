@@ -2,7 +2,9 @@
 export type { Catalog, SpecRef } from "./catalog.js";
 export type { Job, RequestOf, ResultOf } from "./job.js";
 export { JOBS, jobForScenario, listJobs, scenarioJob, type JobId } from "./registry.js";
-export { parseScenario, runScenario, type ScenarioEstimate } from "./run-scenario.js";
+export { parseScenario, parseAnyScenario, runScenario, type AnyScenario, type ScenarioEstimate } from "./run-scenario.js";
+export { pipelineDiagramFromEstimate, pipelineDiagramSvg, renderPipelineText } from "./pipeline-render.js";
+export { pipelineJob, type PipelineEstimate, type PipelineStageResult, type PipelineLinkResult, type PipelineScenario } from "./jobs/pipeline-job.js";
 export type { Scenario, ServingScenario } from "../spec/scenario-spec.js";
 export type { ServingJobResult } from "./jobs/serving-job.js";
 export { servingRequestFromScenario } from "./serving-scenario.js";

@@ -1,4 +1,7 @@
 import type { Scenario } from "../spec/scenario-spec.js";
+
+/** Every `kind:` a scenario file may have; `pipeline` files have their own schema (spec/pipeline-spec.ts). */
+export type ScenarioKind = Scenario["kind"] | "pipeline";
 import type { Catalog } from "./catalog.js";
 
 /**
@@ -17,7 +20,7 @@ export interface Job<Req, Res> {
   /** What it supports and how accurate it is (listed by `listJobs()` for docs and front ends). */
   readonly supports: string;
   /** Scenario kinds (`kind:` in a scenario file) that map onto this job, with the mapping. */
-  readonly scenarioKinds?: readonly Scenario["kind"][];
+  readonly scenarioKinds?: readonly ScenarioKind[];
   fromScenario?(s: Scenario, catalog: Catalog): Req;
   run(req: Req, catalog: Catalog): Res;
 }

@@ -43,5 +43,6 @@ export function catalogFromLookups(lookups: CatalogLookups, options: LookupCatal
     chipIds: () => chips.ids(),
     modelIds: () => models.ids(),
     systemIds: () => systems.ids(),
+    pipelineParts: () => lookups.pipelineParts,
   };
 }

@@ -1,5 +1,5 @@
 import type { Scenario } from "../spec/scenario-spec.js";
-import type { Job } from "./job.js";
+import type { Job, ScenarioKind } from "./job.js";
 import { assessJob } from "./jobs/assess-job.js";
 import { breakdownJob } from "./jobs/breakdown-job.js";
 import { catalogJob } from "./jobs/catalog-job.js";
@@ -15,6 +15,7 @@ import { reportJob } from "./jobs/report-job.js";
 import { precisionCastJob } from "./jobs/precision-cast-job.js";
 import { precisionGemmJob } from "./jobs/precision-gemm-job.js";
 import { precisionModelJob } from "./jobs/precision-model-job.js";
+import { pipelineJob } from "./jobs/pipeline-job.js";
 import { powerJob } from "./jobs/power-job.js";
 import { servingJob } from "./jobs/serving-job.js";
 import { servingPlanJob } from "./jobs/serving-plan-job.js";
@@ -50,6 +51,7 @@ export const JOBS = {
   "cost-tco": costTcoJob,
   "cost-die": costDieJob,
   power: powerJob,
+  pipeline: pipelineJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
@@ -60,7 +62,7 @@ export function listJobs(): ReadonlyArray<Job<unknown, unknown>> {
 }
 
 /** The job that answers a scenario kind. */
-export function scenarioJob(kind: Scenario["kind"]): Job<unknown, unknown> | undefined {
+export function scenarioJob(kind: ScenarioKind): Job<unknown, unknown> | undefined {
   return listJobs().find((j) => j.scenarioKinds?.includes(kind));
 }
 

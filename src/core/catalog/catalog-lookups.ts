@@ -5,6 +5,7 @@ import type { CatalogSource } from "./catalog-store.js";
 import { type ChipLookup, createChipLookup } from "./chip-lookup.js";
 import { defaultSystemDocument, genericSystemDocument } from "./default-system.js";
 import { createFamilyLookup, type FamilyLookup } from "./family-lookup.js";
+import { createPipelinePartsLookup, type PipelinePartsLookup } from "./pipeline-parts-lookup.js";
 import { createModelLookup, type ModelLookup } from "./model-lookup.js";
 import type { SpecSupportLoader } from "./spec-support-type.js";
 import { createSystemLookup, type SystemLookup } from "./system-lookup.js";
@@ -19,6 +20,8 @@ export interface CatalogLookups {
   models: ModelLookup;
   families: FamilyLookup;
   systems: SystemLookup;
+  /** Fixed-function units and links of heterogeneous pipelines (catalog/units, catalog/links). */
+  pipelineParts: PipelinePartsLookup;
   /** The raw document of the system a chip is usually deployed in (see default-system.ts). */
   defaultSystemDocument(chip: Chip, count?: number): Record<string, unknown>;
   /** That system, built (the chip object itself is placed in it, catalog chip or not). */
@@ -51,6 +54,7 @@ export function createCatalogLookups(source: CatalogSource, support: SpecSupport
     models,
     families,
     systems,
+    pipelineParts: createPipelinePartsLookup(source.store("units"), source.store("links"), support),
     defaultSystemDocument: defaultDoc,
     defaultSystem,
     genericSystem: (chip) => systems.fromObject(genericSystemDocument(chip, systems), undefined, chip),

@@ -15,4 +15,6 @@ export { energyFileSchema } from "../spec/energy-spec.js";
 export { moneyFileSchema } from "../spec/money-spec.js";
 export { collectiveLibrarySpecSchema } from "../spec/collective-library-spec.js";
 export { systemSpecSchema } from "../spec/system-spec.js";
+export { pipelineUnitSpecSchema } from "../spec/pipeline-unit-spec.js";
+export { linkFamilySpecSchema } from "../spec/link-spec.js";
 export { parseWith } from "../spec/validate.js";

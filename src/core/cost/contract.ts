@@ -70,8 +70,23 @@ export interface CostModel extends CostModelInfo {
  * How ops are issued. "graph": captured/compiled (CUDA graphs, XLA, TensorRT, vendor graph
  * compilers): each op pays the device-side launch gap only. "eager": a framework dispatches op by
  * op from the host (PyTorch eager); an op shorter than the host dispatch time leaves the chip idle.
+ * "stream": a native runtime launches kernel after kernel on a stream without capturing a graph
+ * (TensorRT / TensorRT-LLM C++ runtime with CUDA graphs off, FasterTransformer): the host keeps
+ * ahead of the device, but every kernel pays the uncaptured launch gap (stream_launch_overhead_s)
+ * instead of the captured one (kernel_launch_overhead_s).
  */
-export type ExecutionMode = "graph" | "eager";
+export type ExecutionMode = "graph" | "eager" | "stream";
+
+/**
+ * The kernel a decode step (one new token per sequence) runs its attention with.
+ * "packed" (default): tensor-core kernels that pack the query heads of a GQA group as the rows of one
+ * block, so each K/V read serves the whole group (Flash-Decoding, FlashInfer, TensorRT-LLM XQA).
+ * "per_head": the masked multi-head attention kernel of FasterTransformer and TensorRT-LLM before XQA
+ * (v0.8): one thread block per (sequence, query head), q·k and p·v as fp32 dot products on the CUDA
+ * cores; the query heads of a GQA group each stream their shared K/V (main memory once, L2 per head),
+ * so its math grows with the group size while its bytes do not.
+ */
+export type DecodeAttentionKernel = "packed" | "per_head";
 
 /** What a cost model may read besides the op: the chip and its resolved efficiency parameters. */
 export interface CostContext {
@@ -80,4 +95,6 @@ export interface CostContext {
   efficiency: EfficiencyParams;
   /** Default "graph". */
   execution?: ExecutionMode;
+  /** Default "packed". */
+  decode_attention?: DecodeAttentionKernel;
 }

@@ -3,7 +3,7 @@ import { matrixDTypes, type Chip } from "../hardware/chip.js";
 import type { EfficiencyParams } from "../spec/family-spec.js";
 import { DTYPES } from "../units/dtype.js";
 import type { Op } from "../workload/op.js";
-import type { CostModel, CostModelInfo, ExecutionMode, OpCost } from "./contract.js";
+import type { CostModel, CostModelInfo, DecodeAttentionKernel, ExecutionMode, OpCost } from "./contract.js";
 import { isMatrixOp } from "./models/common.js";
 import { genericAnalyticModel } from "./models/generic-analytic.js";
 import { gpuTileModel } from "./models/gpu-tile.js";
@@ -36,6 +36,8 @@ export interface EstimateOptions {
   model?: string;
   /** Default "graph". */
   execution?: ExecutionMode;
+  /** Default "packed" (cost/contract.ts DecodeAttentionKernel). */
+  decode_attention?: DecodeAttentionKernel;
 }
 
 /** Models by descending fidelity, stable in registry order. */
@@ -69,7 +71,12 @@ function checkDtype(op: Op, chip: Chip): void {
  */
 export function estimateOp(op: Op, chip: Chip, efficiency: EfficiencyParams, opts: EstimateOptions = {}): CostEstimate {
   checkDtype(op, chip);
-  const ctx = { chip, efficiency, ...(opts.execution ? { execution: opts.execution } : {}) };
+  // Stream launches: every kernel pays the uncaptured launch gap; otherwise priced as in a graph.
+  const base =
+    opts.execution === "stream"
+      ? { chip, efficiency: { ...efficiency, kernel_launch_overhead_s: efficiency.stream_launch_overhead_s }, execution: "graph" as const }
+      : { chip, efficiency, ...(opts.execution ? { execution: opts.execution } : {}) };
+  const ctx = opts.decode_attention ? { ...base, decode_attention: opts.decode_attention } : base;
   if (opts.model !== undefined) {
     const m = COST_MODELS.find((x) => x.id === opts.model);
     if (!m) throw new XpusimError(unknownId("cost model", opts.model, COST_MODELS.map((x) => x.id), "cost_model"));

@@ -1,4 +1,4 @@
-import type { Bound, CostContext, OpCost } from "../cost/contract.js";
+import type { Bound, CostContext, DecodeAttentionKernel, ExecutionMode, OpCost } from "../cost/contract.js";
 import { estimateOp } from "../cost/registry.js";
 import type { Block, BlockKind, Op, WorkloadGraph } from "../workload/op.js";
 
@@ -49,7 +49,10 @@ export interface GraphCost {
 }
 
 export interface EvaluateOptions {
-  execution?: "graph" | "eager";
+  /** graph (default), eager or stream (cost/contract.ts ExecutionMode). */
+  execution?: ExecutionMode;
+  /** The decode-attention kernel of the engine (default "packed"; cost/contract.ts). */
+  decodeAttention?: DecodeAttentionKernel;
   /** Force a cost model id. */
   costModel?: string;
 }
@@ -89,7 +92,11 @@ export function evaluateBlocks(blocks: readonly Block[], ctx: CostContext, opts:
     let bf = 0;
     let bb = 0;
     for (const op of block.ops) {
-      const { cost } = estimateOp(op, ctx.chip, ctx.efficiency, { ...(opts.costModel ? { model: opts.costModel } : {}), ...(opts.execution ? { execution: opts.execution } : {}) });
+      const { cost } = estimateOp(op, ctx.chip, ctx.efficiency, {
+        ...(opts.costModel ? { model: opts.costModel } : {}),
+        ...(opts.execution ? { execution: opts.execution } : {}),
+        ...(opts.decodeAttention ? { decode_attention: opts.decodeAttention } : {}),
+      });
       let t = cost.time_s;
       let bound = cost.bound;
       if (dispatch > t) {

@@ -82,6 +82,12 @@ export const EFFICIENCY_PARAMS = {
     unit: "s",
     doc: "Per-op device-side gap between back-to-back kernels when the graph is captured/compiled (CUDA graphs, XLA, graph compilers).",
   },
+  stream_launch_overhead_s: {
+    schema: seconds,
+    dimension: "seconds",
+    unit: "s",
+    doc: "Per-op device-side gap between kernels launched one by one on a stream by a native runtime without graph capture (TensorRT / TensorRT-LLM C++ runtime without CUDA graphs, FasterTransformer): execution \"stream\".",
+  },
   eager_dispatch_overhead_s: {
     schema: seconds,
     dimension: "seconds",
@@ -246,6 +252,7 @@ export interface EfficiencyParams {
   fallback_onchip_bytes: number;
   onchip_buffer_fraction: number;
   kernel_launch_overhead_s: number;
+  stream_launch_overhead_s: number;
   eager_dispatch_overhead_s: number;
   gemm_tiles: GemmTile[];
   warp_tile: { m: number; n: number };

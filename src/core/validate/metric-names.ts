@@ -32,8 +32,10 @@ const CATEGORY_SYNONYMS: Record<string, string> = {
   pre_training: "llm_training",
   llm_pretraining: "llm_training",
   inference: "llm_inference",
-  llm_serving: "llm_inference",
-  serving: "llm_inference",
+  llm_serving: "serving",
+  serving_benchmark: "serving",
+  online_serving: "serving",
+  offline_serving: "serving",
   llm_infer: "llm_inference",
   cnn_train: "cnn_training",
   cnn_infer: "cnn_inference",
@@ -57,13 +59,14 @@ export function canonicalCategory(raw: string): string {
   return CATEGORY_SYNONYMS[k] ?? k;
 }
 
-type Group = "training" | "inference" | "kernel";
+type Group = "training" | "inference" | "serving" | "kernel";
 const GROUP: Record<string, Group> = {
   llm_training: "training",
   memory: "training",
   llm_inference: "inference",
   cnn_inference: "inference",
   cnn_training: "inference",
+  serving: "serving",
   gemm: "kernel",
   attention: "kernel",
 };
@@ -96,6 +99,14 @@ const SYNONYMS: Record<Group, Record<string, readonly string[]>> = {
     output_throughput: ["output_tokens_per_s", "output_token_throughput", "generation_throughput", "decode_throughput", "tokens_per_s", "tokens_per_second"],
     output_throughput_per_gpu: ["output_tokens_per_s_per_gpu", "tokens_per_s_per_gpu", "tokens_per_second_per_gpu"],
     throughput: ["samples_per_s", "samples_per_second", "images_per_s", "images_per_second", "img_per_s", "qps", "queries_per_s", "requests_per_s", "sequences_per_s"],
+  },
+  serving: {
+    output_throughput: ["output_tokens_per_s", "output_token_throughput", "total_output_throughput", "generation_throughput", "tokens_per_s", "tokens_per_second"],
+    output_throughput_per_gpu: ["output_tokens_per_s_per_gpu", "per_gpu_output_throughput", "tokens_per_s_per_gpu", "tokens_per_second_per_gpu"],
+    throughput: ["requests_per_s", "request_throughput", "requests_per_second", "req_per_s", "qps", "queries_per_s", "samples_per_s"],
+    time_to_first_token: ["ttft", "ttft_mean", "mean_ttft", "average_ttft", "first_token_latency"],
+    time_per_output_token: ["tpot", "tpot_mean", "mean_tpot", "average_tpot", "itl", "mean_itl", "inter_token_latency"],
+    latency: ["e2e_latency", "mean_e2e_latency", "request_latency", "average_request_latency", "latency_mean", "mean_latency", "latency_avg", "average_latency"],
   },
   kernel: {
     latency: ["latency_median", "latency_p50", "median_latency", "latency_mean", "mean_latency", "time", "runtime", "kernel_time", "duration"],
@@ -147,7 +158,7 @@ function synonymOf(group: Group, key: string): string | undefined {
 /** A generic word ("throughput") made specific by the unit: per-GPU tokens/s, TFLOP/s, "% of peak". */
 function fromUnit(group: Group, unit: UnitMatch): string | undefined {
   if (group === "kernel") return unit.dimension === "flops_per_s" ? "achieved_tflops" : unit.dimension === "fraction" ? "utilization" : unit.dimension === "seconds" ? "latency" : undefined;
-  if (group === "inference") {
+  if (group === "inference" || group === "serving") {
     if (unit.dimension === "tokens_per_s") return unit.perChip ? "output_throughput_per_gpu" : "output_throughput";
     if (unit.dimension === "samples_per_s") return "throughput";
     return unit.dimension === "seconds" ? "latency" : undefined;

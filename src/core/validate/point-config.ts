@@ -23,11 +23,31 @@ export function dtypeOf(config: Record<string, unknown>): DType | undefined {
   return m ? toDType(m[0]) : undefined;
 }
 
-/** Frameworks that dispatch kernels one by one from Python (no CUDA graphs / TensorRT). */
-export function executionOf(config: Record<string, unknown>): "graph" | "eager" {
-  const fw = `${String(config.framework ?? "")} ${String(config.engine ?? "")}`.toLowerCase().replace(/\b(no|without)\s+(tensorrt|cuda graphs?)/g, "");
-  if (/tensorrt|cuda graph|xla|jax|fastertransformer/.test(fw)) return "graph";
+/**
+ * How the measured stack issued kernels: "graph" for captured/compiled graphs (CUDA graphs, XLA, JAX),
+ * "stream" for native runtimes that launch kernel after kernel without a captured graph (TensorRT and
+ * TensorRT-LLM's C++ runtime — gptSessionBenchmark / gptManagerBenchmark, CUDA graphs off by default —
+ * and FasterTransformer), "eager" for Python frameworks dispatching op by op (PyTorch).
+ */
+export function executionOf(config: Record<string, unknown>): "graph" | "eager" | "stream" {
+  const fw = `${String(config.framework ?? "")} ${String(config.engine ?? "")} ${String(config.mode ?? "")}`.toLowerCase().replace(/\b(no|without)\s+(tensorrt|cuda graphs?)/g, "");
+  if (/cuda graph|xla|jax/.test(fw)) return "graph";
+  if (/tensorrt|fastertransformer|gptsessionbenchmark|gptmanagerbenchmark/.test(fw)) return "stream";
   return /pytorch|eager/.test(fw) ? "eager" : "graph";
+}
+
+/**
+ * The decode-attention kernel of the measured engine: "per_head" (masked multi-head attention on the
+ * CUDA cores) for FasterTransformer and TensorRT-LLM before v0.8 (XQA, the GQA tensor-core kernel,
+ * became the default generation kernel in v0.8; its static-batch gptSessionBenchmark runs of v0.5-0.7
+ * used MMHA); otherwise "packed" (cost/contract.ts DecodeAttentionKernel).
+ */
+export function decodeAttentionOf(config: Record<string, unknown>): "packed" | "per_head" {
+  const fw = `${String(config.framework ?? "")} ${String(config.engine ?? "")}`.toLowerCase();
+  if (/fastertransformer/.test(fw)) return "per_head";
+  const v = fw.match(/(?:tensorrt[- ]?llm|trt[- ]?llm)\s*v?(\d+)\.(\d+)/);
+  if (v && Number(v[1]) === 0 && Number(v[2]) < 8) return "per_head";
+  return "packed";
 }
 
 /** Inference precision: one dtype throughout; FP8 serving keeps bf16 activations unless the KV cache is named. */

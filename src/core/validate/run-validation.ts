@@ -8,6 +8,7 @@ import { validateGemmPoint } from "./validate-gemm.js";
 import { validateInferencePoint } from "./validate-inference.js";
 import { validateLlmTrainingPoint } from "./validate-llm-training.js";
 import { validatePowerPoint } from "./validate-power.js";
+import { validateServingPoint } from "./validate-serving.js";
 import { validateTransformerLayerPoint } from "./validate-transformer-layer.js";
 import { type PointContext, pointFields, unsupportedResult, type ValidationResolvers, type ValidationResult, type ValidationSummary } from "./validation-result.js";
 
@@ -24,6 +25,7 @@ const PREDICTORS: Record<string, (pc: PointContext) => ValidationResult> = {
   attention: validateAttentionPoint,
   cnn_inference: validateInferencePoint,
   llm_inference: validateInferencePoint,
+  serving: validateServingPoint,
   cnn_training: validateCnnTrainingPoint,
   llm_training: validateLlmTrainingPoint,
   memory: validateLlmTrainingPoint,
@@ -40,6 +42,26 @@ export function median(xs: readonly number[]): number | undefined {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * The q-quantile (0 ≤ q ≤ 1) of `xs`, linearly interpolated between the closest ranks (Hyndman & Fan
+ * 1996 type 7, numpy's default): rank h = (n − 1)·q, value s[⌊h⌋] + (h − ⌊h⌋)·(s[⌊h⌋+1] − s[⌊h⌋]).
+ * quantile(xs, 0.5) is the median.
+ */
+export function quantile(xs: readonly number[], q: number): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const h = (s.length - 1) * Math.min(1, Math.max(0, q));
+  const lo = Math.floor(h);
+  return lo + 1 < s.length ? s[lo]! + (h - lo) * (s[lo + 1]! - s[lo]!) : s[lo]!;
+}
+
+/** Median, 90th percentile and maximum of the |errors| of a set of points (nothing when empty). */
+function errorStats(errs: readonly number[]): { median_abs_error?: number; p90_abs_error?: number; max_abs_error?: number } {
+  const med = median(errs);
+  if (med === undefined) return {};
+  return { median_abs_error: med, p90_abs_error: quantile(errs, 0.9)!, max_abs_error: Math.max(...errs) };
 }
 
 /**
@@ -114,22 +136,15 @@ export function errorToRange(predicted: number, range: readonly [number, number]
   return 0;
 }
 
-/** Predicts every point; medians of |error| per category (in order of first appearance) and overall. */
+/** Predicts every point; median, p90 and max |error| per category (in order of first appearance) and overall. */
 export function runValidation(points: readonly MeasuredPoint[], r: ValidationResolvers): ValidationSummary {
   const results = points.map((p) => validatePoint(p, r));
   const cats = [...new Set(results.map((x) => x.category))];
   const by_category = cats.map((category) => {
     const rs = results.filter((x) => x.category === category);
     const errs = rs.filter((x) => x.status === "ok").map((x) => Math.abs(x.error!));
-    const med = median(errs);
-    return {
-      category,
-      points: rs.length,
-      predicted: errs.length,
-      ...(med !== undefined ? { median_abs_error: med, max_abs_error: Math.max(...errs) } : {}),
-    };
+    return { category, points: rs.length, predicted: errs.length, ...errorStats(errs) };
   });
   const all = results.filter((x) => x.status === "ok").map((x) => Math.abs(x.error!));
-  const med = median(all);
-  return { results, by_category, overall: { points: results.length, predicted: all.length, ...(med !== undefined ? { median_abs_error: med } : {}) } };
+  return { results, by_category, overall: { points: results.length, predicted: all.length, ...errorStats(all) } };
 }

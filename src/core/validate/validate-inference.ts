@@ -1,6 +1,6 @@
 import { estimateInference, type InferenceEstimate } from "../estimate/estimate-inference.js";
 import type { System } from "../network/build-system.js";
-import { dtypeOf, executionOf, num, precisionFor } from "./point-config.js";
+import { decodeAttentionOf, dtypeOf, executionOf, num, precisionFor } from "./point-config.js";
 import { pointSystem, type PointContext, type ValidationResult } from "./validation-result.js";
 import { fmtBytes } from "../units/format-bytes.js";
 import type { ModelSpec } from "../spec/model-spec.js";
@@ -71,7 +71,7 @@ export function inferenceRunOf(pc: PointContext): InferenceRun | string {
       ...(num(cfg.image) ? { image_size: num(cfg.image)! } : {}),
     },
     pc.ctx,
-    { execution: executionOf(cfg) },
+    { execution: executionOf(cfg), decodeAttention: decodeAttentionOf(cfg) },
   );
   if (!e.fits) pc.assumptions.push(`does not fit in ${chip.id} memory as modelled (${fmtBytes(e.memory_per_chip_bytes)})`);
   return { estimate: e, model, precision };

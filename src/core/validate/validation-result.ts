@@ -24,6 +24,26 @@ export interface ValidationResolvers {
    * assumptions made to pick it; a string is the reason it cannot be resolved.
    */
   systemByName?(hardware: string, chipCount: number): { system: System; assumptions: string[] } | string;
+  /**
+   * Runs a `kind: serving` scenario (given as data, in the scenario format of docs/scenario.md) through
+   * the serving simulator; injected by the application layer, which owns the scenario contract
+   * (validate does not depend on core/serving). Absent: serving points are listed as unsupported.
+   */
+  serving?(scenario: Record<string, unknown>): ServingPrediction;
+}
+
+/** The flat fields of a `kind: serving` result that serving points are compared with (SI units; means). */
+export interface ServingPrediction {
+  output_tokens_per_s: number;
+  requests_per_s: number;
+  ttft_mean_s?: number;
+  tpot_mean_s?: number;
+  e2e_latency_mean_s?: number;
+  fits: boolean;
+  /** Chips of the run (tp × ep × replicas). */
+  chips: number;
+  /** What the scenario contract noted while building the run (settings passed over, defaults taken). */
+  notes?: string[];
 }
 
 export interface ValidationResult {
@@ -47,8 +67,9 @@ export interface ValidationResult {
 
 export interface ValidationSummary {
   results: ValidationResult[];
-  by_category: Array<{ category: string; points: number; predicted: number; median_abs_error?: number; max_abs_error?: number }>;
-  overall: { points: number; predicted: number; median_abs_error?: number };
+  /** |error| statistics of the predicted points: median, 90th percentile (linear interpolation, quantile()) and maximum. */
+  by_category: Array<{ category: string; points: number; predicted: number; median_abs_error?: number; p90_abs_error?: number; max_abs_error?: number }>;
+  overall: { points: number; predicted: number; median_abs_error?: number; p90_abs_error?: number; max_abs_error?: number };
 }
 
 /** The fields of a result that name the measured point. */

@@ -5,7 +5,7 @@
  * engine before it joins the workspace; a bad one shows each error with its field path.
  */
 import { useState } from "preact/hooks";
-import { parseScenario } from "../../core/app/index.js";
+import { parseAnyScenario } from "../../core/app/index.js";
 import { XpusimError, error as diagnostic } from "../../core/diagnostics/diagnostic.js";
 import { ErrorBox } from "../components/error-box.js";
 import type { Engine } from "../engine/engine.js";
@@ -17,7 +17,7 @@ export function checkSpec(engine: Engine, spec: UserSpec): void {
   const doc = parseSpecText(spec.text);
   if (spec.kind === "chip") engine.catalog.chip({ id: spec.id, ...doc });
   else if (spec.kind === "model") engine.catalog.model({ id: spec.id, ...doc });
-  else if (spec.kind === "scenario") parseScenario(doc, spec.id);
+  else if (spec.kind === "scenario") parseAnyScenario(doc, spec.id);
 }
 
 /** Reads a file's text into a workspace spec: kind from its shape, id from its `id` or file name. */

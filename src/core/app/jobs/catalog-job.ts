@@ -1,4 +1,5 @@
 import { type Chip, matrixDTypes } from "../../hardware/chip.js";
+import { type LinkSummary, linkSummaries, type UnitSummary, unitSummaries } from "../pipeline-parts-summary.js";
 import type { System } from "../../network/build-system.js";
 import { fmtSi } from "../../report/table.js";
 import type { ModelSpec } from "../../spec/model-spec.js";
@@ -22,10 +23,12 @@ export type ModelCategory = ModelSpec["category"];
 export type CatalogRequest =
   | { list: "chips"; kind?: ChipKind; vendor?: string; dtype?: DType }
   | { list: "models"; category?: ModelCategory; search?: string }
-  | { list: "systems" };
+  | { list: "systems" }
+  | { list: "units" }
+  | { list: "links" };
 
 /** The rows, in catalog order, as `xpusim chips|models --json` and `collective --list --json` print them. */
-export type CatalogResult = { list: "chips"; rows: ChipSummary[] } | { list: "models"; rows: ModelSummary[] } | { list: "systems"; rows: SystemSummary[] };
+export type CatalogResult = { list: "chips"; rows: ChipSummary[] } | { list: "models"; rows: ModelSummary[] } | { list: "systems"; rows: SystemSummary[] } | { list: "units"; rows: UnitSummary[] } | { list: "links"; rows: LinkSummary[] };
 
 /** One chip's headline figures: peaks, memory, links, power, price, limitations. */
 export function chipSummary(c: Chip) {
@@ -129,13 +132,15 @@ function listAny(req: CatalogRequest, catalog: Catalog): CatalogResult {
     return { list: "models", rows: catalog.modelIds().map((id) => catalog.model(id)).filter((m) => modelMatches(m, req)).map(modelSummary) };
   }
   if (req.list === "systems") return { list: "systems", rows: catalog.systemIds().map((id) => systemSummary(catalog.system(id)!)) };
-  throw new XpusimError(error("E_SCHEMA", "list", "expected chips, models or systems", { got: JSON.stringify((req as { list?: unknown }).list) ?? "nothing" }));
+  if (req.list === "units") return { list: "units", rows: unitSummaries(catalog) };
+  if (req.list === "links") return { list: "links", rows: linkSummaries(catalog) };
+  throw new XpusimError(error("E_SCHEMA", "list", "expected chips, models, systems, units or links", { got: JSON.stringify((req as { list?: unknown }).list) ?? "nothing" }));
 }
 
 /** A `Job` whose `run` is typed by the list asked for. */
 export const catalogJob: Omit<Job<CatalogRequest, CatalogResult>, "run"> & { run: typeof listCatalog } = {
   id: "catalog",
-  summary: "the chip, model or system catalog, filtered, one summary row each",
+  summary: "the chip, model, system, pipeline-unit or link catalog, filtered, one summary row each",
   supports: "chips by kind, vendor and native matrix dtype; models by category and id/name text; every system",
   run: listCatalog,
 };

@@ -1,9 +1,14 @@
 import { error, XpusimError } from "../../diagnostics/diagnostic.js";
+import { scenarioSpec } from "../../spec/scenario-spec.js";
 import { parseWith } from "../../spec/validate.js";
 import { normaliseMeasuredFile } from "../../validate/collectives-file.js";
 import { measuredFileSchema } from "../../validate/measured-point.js";
 import { runValidation, type ValidationSummary } from "../../validate/run-validation.js";
+import type { ServingPrediction } from "../../validate/validation-result.js";
+import type { Catalog } from "../catalog.js";
 import { defineJob } from "../job.js";
+import { servingRequestFromScenario } from "../serving-scenario.js";
+import { servingJob } from "./serving-job.js";
 
 export type { ValidationSummary } from "../../validate/run-validation.js";
 
@@ -22,8 +27,8 @@ export interface ValidationJobRequest {
 
 export const validationJob = defineJob<ValidationJobRequest, ValidationSummary>({
   id: "validation",
-  summary: "measured results predicted point by point: signed error of each, median |error| per category and overall",
-  supports: "gemm, cnn/llm inference, cnn/llm training, activation memory, transformer layer (LLMCompass per-op), collectives (nccl-tests); other points are listed with the reason",
+  summary: "measured results predicted point by point: signed error of each, median, p90 and max |error| per category and overall",
+  supports: "gemm, cnn/llm inference, serving benchmarks (through the kind: serving scenario), cnn/llm training, activation memory, transformer layer (LLMCompass per-op), collectives (nccl-tests); other points are listed with the reason",
   run(req, catalog) {
     const resolvers = catalog.validationResolvers?.();
     if (!resolvers) {
@@ -40,6 +45,25 @@ export const validationJob = defineJob<ValidationJobRequest, ValidationSummary>(
       }
       points = points.filter((p) => p.category === req.category);
     }
-    return runValidation(points, resolvers);
+    return runValidation(points, { ...resolvers, serving: (scenario) => servingPrediction(scenario, catalog) });
   },
 });
+
+/**
+ * A serving point's scenario through the scenario contract, as `xpusim estimate` runs it: parsed
+ * against the scenario schema, turned into the serving job's request, simulated.
+ */
+export function servingPrediction(scenario: Record<string, unknown>, catalog: Catalog): ServingPrediction {
+  const request = servingRequestFromScenario(parseWith(scenarioSpec, scenario, "serving point"), catalog);
+  const r = servingJob.run(request, catalog);
+  return {
+    output_tokens_per_s: r.output_tokens_per_s,
+    requests_per_s: r.requests_per_s,
+    ...(r.ttft_mean_s !== undefined ? { ttft_mean_s: r.ttft_mean_s } : {}),
+    ...(r.tpot_mean_s !== undefined ? { tpot_mean_s: r.tpot_mean_s } : {}),
+    ...(r.e2e_latency_mean_s !== undefined ? { e2e_latency_mean_s: r.e2e_latency_mean_s } : {}),
+    fits: r.fits,
+    chips: r.chips,
+    ...(request.notes?.length ? { notes: request.notes } : {}),
+  };
+}

@@ -214,8 +214,11 @@ function convPart(op: Conv2dOp, ctx: CostContext, engine: EngineRate, notes: str
   return chosen;
 }
 
-/** FlashAttention-style fused kernel. */
-function fusedAttentionPart(op: AttentionOp, ctx: CostContext, engine: EngineRate, notes: string[]): MatrixPart {
+/**
+ * FlashAttention-style fused kernel. `perHead`: the masked multi-head decode kernel (one block per
+ * sequence and query head, fp32 dot products on the vector units; cost/contract.ts DecodeAttentionKernel).
+ */
+function fusedAttentionPart(op: AttentionOp, ctx: CostContext, engine: EngineRate, notes: string[], perHead = false): MatrixPart {
   const { chip, efficiency: eff } = ctx;
   const S = chip.compute_units;
   const group = op.heads / op.kv_heads;
@@ -223,11 +226,12 @@ function fusedAttentionPart(op: AttentionOp, ctx: CostContext, engine: EngineRat
   const pairs = attendedPairs(op.seq_q, op.seq_kv, op.causal, op.window);
   // Work groups: one per (sequence, head), or per (sequence, KV head) when a decode-like shape packs
   // the query heads of a GQA group as rows of one block (they share every K/V read).
-  const packed = group > 1 && op.seq_q * group <= eff.attention_block.q;
+  const packed = !perHead && group > 1 && op.seq_q * group <= eff.attention_block.q;
   const rows = packed ? op.seq_q * group : op.seq_q;
   const groups = op.batch * (packed ? op.kv_heads : op.heads);
-  // Query block: the family's block, shrunk to the rows present (MMA row granularity 16).
-  const Bq = Math.min(eff.attention_block.q, Math.ceil(rows / 16) * 16);
+  // Query block: the family's block, shrunk to the rows present (MMA row granularity 16); the
+  // per-head decode kernel computes its one row on the vector units, unpadded.
+  const Bq = perHead ? rows : Math.min(eff.attention_block.q, Math.ceil(rows / 16) * 16);
   const Bkv = eff.attention_block.kv;
   const qBlocks = Math.ceil(rows / Bq);
   const keysPerRow = pairs / op.seq_q;
@@ -270,7 +274,7 @@ function fusedAttentionPart(op: AttentionOp, ctx: CostContext, engine: EngineRat
   }
   const { splits, units, waves } = best;
   notes.push(
-    `fused attention: ${units} blocks of ${Bq} query rows${packed ? ` (GQA group of ${group} heads packed)` : ""}${splits > 1 ? `, KV split ${splits}×` : ""}, ${waves} wave${waves === 1 ? "" : "s"} of ${S} ${chip.unit_name}s, ${pct(fraction)} of peak`,
+    `${perHead ? "masked multi-head decode kernel (one block per query head, fp32 dot products on the vector units): " : ""}fused attention: ${units} blocks of ${Bq} query rows${packed ? ` (GQA group of ${group} heads packed)` : ""}${splits > 1 ? `, KV split ${splits}×` : ""}, ${waves} wave${waves === 1 ? "" : "s"} of ${S} ${chip.unit_name}s, ${pct(fraction)} of peak`,
   );
   const matrixWork = groups * groupFlops;
   return {
@@ -408,7 +412,9 @@ export const gpuTileModel: CostModel = {
     }
     else if (op.kind === "conv2d") part = convPart(op, ctx, engine, notes);
     else if (op.kind === "attention") {
-      part = op.fused ? fusedAttentionPart(op, ctx, engine, notes) : unfusedAttentionPart(op, ctx, engine, notes);
+      const perHead = op.fused && ctx.decode_attention === "per_head" && op.seq_q === 1 ? vectorRate(chip, ctx.efficiency, "fp32") : undefined;
+      if (perHead) ran = perHead;
+      part = op.fused ? fusedAttentionPart(op, ctx, perHead ?? engine, notes, perHead !== undefined) : unfusedAttentionPart(op, ctx, engine, notes);
     } else throw new Error(`gpu-tile cannot price ${op.kind}`);
     const l2 = lastLevelOnChip(chip);
     // Work done: the op's FLOPs, or those of a fast algorithm (Winograd) that replaced its direct form.

@@ -5,8 +5,7 @@ arrival_rate_per_s: 960        # 32 streams x 30 frames/s
 stages:
   - name: decode
     rate_per_s: 1200           # a hardware video decoder, frames/s at 1080p
-    power_w: 15
-    link: { id: on-package, bytes_per_item: 6220800 }   # one 1080p RGB frame
+    power_w: 15                # decoded frames stay in the GPU's memory: no link to the next stage
   - name: resize
     rate_per_s: 2400
     link: { id: pcie-gen4-x16, bytes_per_item: 602112 } # 224x224x3 fp32

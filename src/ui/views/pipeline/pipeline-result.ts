@@ -4,7 +4,7 @@
  * When it lands, `runPipeline` passes the file through the engine's own scenario path and the
  * result (fields as issue #12 names them) fills the table and the diagram; nothing is computed here.
  */
-import { JOBS, parseScenario, runScenario } from "../../../core/app/index.js";
+import { JOBS, parseAnyScenario, runScenario } from "../../../core/app/index.js";
 import type { PipelineDiagramInput } from "../../../core/charts/index.js";
 import type { Catalog } from "../../../core/app/index.js";
 import { fmtSi } from "../../../core/report/table.js";
@@ -24,7 +24,7 @@ export interface PipelineEstimate {
 export const pipelineJobAvailable = (): boolean => "pipeline" in JOBS;
 
 export function runPipeline(file: PipelineFile, catalog: Catalog): PipelineEstimate {
-  return runScenario(parseScenario(file), catalog) as unknown as PipelineEstimate;
+  return runScenario(parseAnyScenario(file), catalog) as unknown as PipelineEstimate;
 }
 
 export const bottleneckName = (r: PipelineEstimate): string => (typeof r.bottleneck === "string" ? r.bottleneck : r.bottleneck.name);
