@@ -23,11 +23,12 @@ export function llmTrainingLayout(cfg: Record<string, unknown>, chipCount: numbe
   const tp = num(cfg.tp) ?? 1;
   const pp = num(cfg.pp) ?? 1;
   const recompute = recomputeOf(cfg, assumptions);
-  // Unstated: left to the chooser (search/training-defaults.ts), as a tuned stack picks it.
+  // Unstated: left to the chooser (estimate/training-defaults.ts), as a tuned stack picks it.
   const mb = num(cfg.micro_batch);
   const cp = num(cfg.cp) ?? 1;
   const ep = num(cfg.ep) ?? 1;
-  // FSDP (Megatron-Bridge / MaxText) shards weights, gradients and optimizer state: ZeRO-3.
+  // FSDP (Megatron-Bridge / MaxText) shards weights, gradients and optimizer state: ZeRO-3. Unstated:
+  // 0, or the lowest stage that fits when 0 does not (validate-llm-training.ts).
   const zero = cfg.fsdp === true || num(cfg.fsdp) === 1 ? 3 : num(cfg.fsdp) === 0 ? 0 : num(cfg.zero);
   const dp = num(cfg.dp) ?? Math.max(1, chipCount / (tp * pp * cp));
   let gb = num(cfg.global_batch);
@@ -36,16 +37,18 @@ export function llmTrainingLayout(cfg: Record<string, unknown>, chipCount: numbe
     assumptions.push(`global batch not stated: ${gb} assumed`);
   }
   const sp = cfg.sequence_parallel === true || (recompute === "selective" && cfg.sequence_parallel !== false);
-  // ZeRO communication settings a point states (DeepSpeed / FSDP configs); unstated: the engine's defaults.
-  const prefetch = num(cfg.zero_prefetch_layers);
-  const bucket = num(cfg.grad_bucket_bytes);
-  const paramGather = typeof cfg.overlap_param_gather === "boolean" ? cfg.overlap_param_gather : undefined;
-  const regather = typeof cfg.zero_recompute_regather === "boolean" ? cfg.zero_recompute_regather : undefined;
-  const zeroComm = { ...(prefetch !== undefined ? { zero_prefetch_layers: prefetch } : {}), ...(bucket !== undefined ? { grad_bucket_bytes: bucket } : {}), ...(paramGather !== undefined ? { overlap_param_gather: paramGather } : {}), ...(regather !== undefined ? { zero_recompute_regather: regather } : {}) };
-  return { ...zeroComm, recompute, ...(mb !== undefined ? { microbatch: mb } : {}), tp, pp, cp, ep, dp, ...(zero !== undefined ? { zero } : {}), global_batch: gb, sp, interleave: num(cfg.pipeline_interleaving) ?? 1 };
   // Unstated interleaving stays 1 (Megatron's default, the schedule of the points without it): choosing it
   // as a tuned stack would raises the shared points' median error (10.3 → 11.8 %) — the interleaved
   // schedule's costs are under-priced, not the choice wrong. The micro-batch is chosen.
+  const interleave = num(cfg.pipeline_interleaving) ?? 1;
+  return { ...zeroCommOf(cfg), recompute, ...(mb !== undefined ? { microbatch: mb } : {}), tp, pp, cp, ep, dp, ...(zero !== undefined ? { zero } : {}), global_batch: gb, sp, interleave };
+}
+
+/** ZeRO communication settings a point states (DeepSpeed / FSDP configs); unstated: the engine's defaults. */
+function zeroCommOf(cfg: Record<string, unknown>): Pick<TrainingRequest, "zero_prefetch_layers" | "zero_recompute_regather" | "grad_bucket_bytes" | "overlap_param_gather"> {
+  const flag = (k: string) => (typeof cfg[k] === "boolean" ? (cfg[k] as boolean) : undefined);
+  const fields = { zero_prefetch_layers: num(cfg.zero_prefetch_layers), grad_bucket_bytes: num(cfg.grad_bucket_bytes), overlap_param_gather: flag("overlap_param_gather"), zero_recompute_regather: flag("zero_recompute_regather") };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 
 /**

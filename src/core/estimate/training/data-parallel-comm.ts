@@ -14,6 +14,7 @@ import type { Sum } from "./stage-sums.js";
  *   its backward, hidden only behind the compute of the layers in flight (sharded-layer-comm.ts).
  * Collectives are priced on the group's placement by the system's collective model (LayoutNetwork).
  */
+
 /** Parameters of the most loaded rank, dense and routed-expert. */
 export interface RankParams {
   rank: number;
