@@ -50,7 +50,7 @@ training: { global_batch: 256, seq_len: 4096, recompute: full, grad_bucket_bytes
 hardware: { chip: nvidia-h100-sxm, count: 64, system: dgx-h100 }
 workload: { model: mixtral-8x7b }
 parallelism: { tp: 2, pp: 2, ep: 4, cp: 2, sp: true, zero: 1, microbatch: 1 }
-training: { global_batch: 64, seq_len: 16384, recompute: selective, grad_bucket_bytes: 40000000 }
+training: { global_batch: 64, seq_len: 16384, recompute: selective, grad_bucket_bytes: 25000000 }
 `,
   ),
   "interleave given, no overlap, tokens": scenario(
@@ -89,6 +89,18 @@ describe("xpusim estimate and xpusim train give the same numbers", () => {
     });
   }
 
+  it("the scenario's zero_prefetch_layers and overlap_param_gather reach the estimate", async () => {
+    const f = (name: string, zero: number, extra: string) =>
+      scenario(name, `kind: training\nhardware: { chip: nvidia-h100-sxm, count: 32, system: dgx-h100 }\nworkload: { model: llama-3.1-8b }\nparallelism: { zero: ${zero}, microbatch: 1 }\ntraining: { global_batch: 64, seq_len: 1024, recompute: full${extra} }\n`);
+    const prefetched = await json("estimate", f("z3-pf1", 3, ""));
+    const serial = await json("estimate", f("z3-pf0", 3, ", zero_prefetch_layers: 0"));
+    // Without prefetching every gather waits for its layer: more shows.
+    expect(serial.step_breakdown_s.data_parallel_exposed).toBeGreaterThan(prefetched.step_breakdown_s.data_parallel_exposed);
+    const hidden = await json("estimate", f("z1-pg", 1, ", overlap_param_gather: true"));
+    const shown = await json("estimate", f("z1-nopg", 1, ", overlap_param_gather: false"));
+    expect(shown.step_breakdown_s.data_parallel_exposed).toBeGreaterThan(hidden.step_breakdown_s.data_parallel_exposed);
+  });
+
   it("the scenario's grad_bucket_bytes reaches the estimate (hand-built request agrees; the bucket changes the step)", async () => {
     const e = await json("train", SCENARIOS["grad bucket, ZeRO-1, full recompute"]!);
     const req = { model: loadModel("llama-3.1-8b"), precision: resolvePrecision({}), global_batch: 16, seq_len: 2048, recompute: "full", chips: 8, tp: 1, pp: 1, dp: 8, ep: 1, cp: 1, zero: 1, microbatch: 2, interleave: 1, sp: false, system: loadSystem("dgx-h100") } as const;
@@ -100,6 +112,7 @@ describe("xpusim estimate and xpusim train give the same numbers", () => {
   });
 
   it("flags give what the matching scenario gives (MoE, ep, cp, ZeRO, recompute)", async () => {
+    // The scenario states the default 25 MB bucket: the train command has no bucket flag, and the bucket sets what shows of the ZeRO-1 reduction.
     const viaEstimate = await json("estimate", SCENARIOS["MoE with ep and cp, interleave unset"]!);
     const flags = ["--model", "mixtral-8x7b", "--chip", "nvidia-h100-sxm", "--chips", "64", "--system", "dgx-h100", "--tp", "2", "--pp", "2", "--ep", "4", "--cp", "2", "--sp"];
     const viaFlags = await json("train", ...flags, "--zero", "1", "--microbatch", "1", "--recompute", "selective", "--global-batch", "64", "--seq", "16384");

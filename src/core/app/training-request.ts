@@ -61,7 +61,7 @@ export function trainingRequestFromScenario(s: Scenario): TrainingJobRequest {
     flash_attention: tr.flash_attention,
     dropout: tr.dropout,
     overlap_grad_reduce: tr.overlap_grad_reduce,
-    ...defined({ recompute: tr.recompute, grad_bucket_bytes: tr.grad_bucket_bytes, tokens: tr.tokens, image_size: tr.image_size }),
+    ...defined({ recompute: tr.recompute, grad_bucket_bytes: tr.grad_bucket_bytes, zero_prefetch_layers: tr.zero_prefetch_layers, zero_recompute_regather: tr.zero_recompute_regather, overlap_param_gather: tr.overlap_param_gather, tokens: tr.tokens, image_size: tr.image_size }),
     options: { execution: s.execution, ...(s.cost_model ? { costModel: s.cost_model } : {}) },
   };
 }
@@ -115,6 +115,9 @@ export function trainingSearchRequest(req: TrainingJobRequest, search: Pick<Trai
       dropout: req.dropout,
       overlap_grad_reduce: req.overlap_grad_reduce,
       grad_bucket_bytes: req.grad_bucket_bytes,
+      zero_prefetch_layers: req.zero_prefetch_layers,
+      zero_recompute_regather: req.zero_recompute_regather,
+      overlap_param_gather: req.overlap_param_gather,
       image_size: req.image_size,
       tokens: req.tokens,
       usd_per_chip_hour: req.usd_per_chip_hour,

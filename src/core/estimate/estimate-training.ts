@@ -138,11 +138,14 @@ export function trainingPricer(w: TrainingWorkload, ctx: CostContext, opts: Eval
     const tied = d.pp > 1 && "tied_embeddings" in w.model && w.model.tied_embeddings && g.embeddingParams !== undefined ? g.embeddingParams / d.tp : 0;
     const params = rankParameters(stages.first, stages.last, tied, d.ep);
     const wBytes = DTYPE_BYTES[w.precision.weights];
-    const dp = dataParallelComm(net, params, wBytes, { dp: req.dp, cp: d.cp, ep: d.ep, zero: req.zero, m, overlap: req.overlap_grad_reduce ?? true, bucket_bytes: req.grad_bucket_bytes }, schedule.slow);
+    const overlap = req.overlap_grad_reduce ?? true;
+    const layers = g.layers > 0 ? Math.ceil(g.layers / (d.pp * d.v)) * d.v : 1;
+    const dpLayout = { dp: req.dp, cp: d.cp, ep: d.ep, zero: req.zero, m, overlap, bucket_bytes: req.grad_bucket_bytes, layers, prefetch: req.zero_prefetch_layers ?? 1, backward_gathers: req.recompute === "full" && req.zero_recompute_regather ? 2 : 1, overlap_param_gather: req.overlap_param_gather ?? overlap };
+    const dp = dataParallelComm(net, params, wBytes, dpLayout, schedule.slow);
     const shards = { zero: req.zero, grad_ranks: dp.grad_ranks, expert_grad_ranks: dp.expert_grad_ranks };
     const optimizer = optimizerCost(Math.max(1, Math.ceil(optimizerShardParams(params, shards))));
     const rt = ctx.efficiency.runtime_overhead_bytes;
-    const memory = trainingMemory(params, wBytes, { ...shards, pp: d.pp, v: d.v, m, recompute: req.recompute }, stages.first, typeof rt === "number" ? rt : 0);
+    const memory = trainingMemory(params, wBytes, { ...shards, pp: d.pp, v: d.v, m, recompute: req.recompute, gathered_layers: dpLayout.prefetch + 1, layers }, stages.first, typeof rt === "number" ? rt : 0);
     return assembleTrainingEstimate({ req, m, v: d.v, sp: d.sp, schedule, p2p_s: p2p, dp, optimizer, memory, graph: g1, networked: !!net }, w, ctx);
   };
 

@@ -25,6 +25,9 @@ import { contextParallelProblem } from "../parallel/context-parallel.js";
 import { expertCount, expertParallelProblem } from "../parallel/expert-parallel.js";
 import { type Rejection, RejectionTally } from "./rejection-tally.js";
 import { fmtBytes } from "../units/format-bytes.js";
+import { divisors, interleaveCandidates } from "../estimate/training/layout-candidates.js";
+
+export { divisors, interleaveCandidates };
 
 export interface TrainingSearchRequest extends TrainingWorkload {
   chips: number;
@@ -43,6 +46,12 @@ export interface TrainingSearchRequest extends TrainingWorkload {
   overlap_grad_reduce?: boolean;
   /** Gradient bucket size for the overlapped reduction, bytes (default 25 MB). */
   grad_bucket_bytes?: number;
+  /** ZeRO-3 / FSDP layers prefetched ahead of the compute (default 1). */
+  zero_prefetch_layers?: number;
+  /** ZeRO-3 under full recompute: regather for the backward (DeepSpeed; default false). */
+  zero_recompute_regather?: boolean;
+  /** ZeRO-1/2 post-step all-gather overlapped with the next forward (default: as overlap_grad_reduce). */
+  overlap_param_gather?: boolean;
   /** Expert-parallel degrees tried (default: the divisors of the routed experts; [1] for dense models). */
   ep_options?: readonly number[];
   /** Context-parallel degrees tried (default: 1, and 2/4/8 while s/cp ≥ 4,096 tokens). */
@@ -73,18 +82,6 @@ export interface TrainingSearchResult {
   infeasible_reason?: string;
 }
 
-/** Divisors of n in ascending order. */
-export function divisors(n: number): number[] {
-  const lo: number[] = [];
-  const hi: number[] = [];
-  for (let d = 1; d * d <= n; d++) {
-    if (n % d !== 0) continue;
-    lo.push(d);
-    if (d * d !== n) hi.push(n / d);
-  }
-  return lo.concat(hi.reverse());
-}
-
 const RECOMPUTE: ReadonlyArray<TrainingRequest["recompute"]> = ["none", "selective", "full"];
 
 /** Tokens per rank below which the search does not try context parallelism. */
@@ -95,14 +92,6 @@ export function defaultCpOptions(seq: number): number[] {
   return [1, 2, 4, 8].filter((c) => c === 1 || (seq % (2 * c) === 0 && seq / c >= MIN_CP_TOKENS_PER_RANK));
 }
 
-/**
- * Interleave factors worth trying on pp stages: the divisors of layers/pp (each chunk the same
- * size), else small factors that leave every chunk a layer; [1] without pipeline parallelism.
- */
-export function interleaveCandidates(layers: number, pp: number): number[] {
-  if (pp <= 1 || layers === 0) return [1];
-  return layers % pp === 0 ? divisors(layers / pp) : [1, 2, 3, 4, 6, 8].filter((v) => pp * v <= layers);
-}
 
 /** A compact layout label: tp8·pp2·dp1024 mb1 v3 z1 sel (with ·cpN and epN when above 1). */
 export function layoutLabel(l: { tp: number; pp: number; dp: number; ep?: number; cp?: number; microbatch: number; interleave?: number; zero: number; recompute: string }): string {
@@ -200,6 +189,9 @@ function sharedLayoutFields(req: TrainingSearchRequest): SearchRun["base"] {
     ...(req.dropout !== undefined ? { dropout: req.dropout } : {}),
     ...(req.overlap_grad_reduce !== undefined ? { overlap_grad_reduce: req.overlap_grad_reduce } : {}),
     ...(req.grad_bucket_bytes !== undefined ? { grad_bucket_bytes: req.grad_bucket_bytes } : {}),
+    ...(req.zero_prefetch_layers !== undefined ? { zero_prefetch_layers: req.zero_prefetch_layers } : {}),
+    ...(req.zero_recompute_regather !== undefined ? { zero_recompute_regather: req.zero_recompute_regather } : {}),
+    ...(req.overlap_param_gather !== undefined ? { overlap_param_gather: req.overlap_param_gather } : {}),
     ...(req.system ? { system: req.system } : {}),
     ...(req.tokens !== undefined ? { tokens: req.tokens } : {}),
     ...(req.usd_per_chip_hour !== undefined ? { usd_per_chip_hour: req.usd_per_chip_hour } : {}),

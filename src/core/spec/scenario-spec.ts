@@ -158,6 +158,12 @@ export const scenarioSpec = z.strictObject({
       overlap_grad_reduce: z.boolean().default(true),
       /** Gradient bucket for the overlapped reduction, bytes (default 25 MB as PyTorch DDP); the last bucket is always exposed. */
       grad_bucket_bytes: positiveInt.optional(),
+      /** ZeRO-3 / FSDP: layers whose parameter all-gathers are issued ahead of the compute (FSDP forward/backward prefetch; 0 = none; default 1). */
+      zero_prefetch_layers: nonNegInt.optional(),
+      /** ZeRO-3 under full recompute: gather the weights again for the backward after the recomputed forward (DeepSpeed's hooks; default false: FSDP shares one gather). */
+      zero_recompute_regather: z.boolean().optional(),
+      /** ZeRO-1/2: overlap the post-step parameter all-gather with the next forward (Megatron --overlap-param-gather; default: as overlap_grad_reduce). */
+      overlap_param_gather: z.boolean().optional(),
       image_size: positiveInt.optional(),
     })
     .optional(),

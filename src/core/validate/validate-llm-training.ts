@@ -1,4 +1,7 @@
-import { estimateTraining, type TrainingEstimate } from "../estimate/estimate-training.js";
+import type { TrainingEstimate } from "../estimate/estimate-training.js";
+import type { CostContext } from "../cost/contract.js";
+import type { EvaluateOptions } from "../estimate/evaluate-graph.js";
+import { estimateTrainingWithDefaults, type OpenTrainingRequest } from "../estimate/training-defaults.js";
 import type { System } from "../network/build-system.js";
 import { llmTrainingLayout, llmTrainingStack, trainingPrecision } from "./llm-training-config.js";
 import { dtypeOf, num } from "./point-config.js";
@@ -41,20 +44,9 @@ export function validateLlmTrainingPoint(pc: PointContext): ValidationResult {
   const tokens = p.metric in RUN_METRICS ? tokensToTrain(cfg, seq) : undefined;
   const layout = llmTrainingLayout(cfg, p.chip_count, pc.assumptions);
   const { execution, ...stack } = llmTrainingStack(cfg, pc.assumptions);
-  const e = estimateTraining(
-    {
-      model,
-      precision: trainingPrecision(dt),
-      seq_len: seq,
-      ...(tokens !== undefined ? { tokens } : {}),
-      chips: p.chip_count,
-      ...layout,
-      ...stack,
-      ...(system ? { system } : {}),
-    },
-    pc.ctx,
-    { execution },
-  );
+  const req: OpenTrainingRequest = { model, precision: trainingPrecision(dt), seq_len: seq, ...(tokens !== undefined ? { tokens } : {}), chips: p.chip_count, ...layout, ...stack, ...(system ? { system } : {}) };
+  const e = estimateWithStatedOrNeededZero(req, pc.ctx, { execution });
+  for (const c of e.chosen_defaults ?? []) pc.assumptions.push(`${c.field} not stated: ${String(c.value)} chosen (${c.why})`);
   if (p.metric in RUN_METRICS) {
     const run = trainingRunOf(pc, e);
     const v = typeof run === "string" ? run : RUN_METRICS[p.metric]!(run, pc);
@@ -62,4 +54,21 @@ export function validateLlmTrainingPoint(pc: PointContext): ValidationResult {
   }
   const read = TRAINING_METRICS[p.metric];
   return read ? pc.ok(read(e, seq)) : pc.unsupported(`metric "${p.metric}" is not understood for ${p.category}`);
+}
+
+/**
+ * The estimate of a point's layout. A ZeRO stage the source does not state is 0 — unless stage 0
+ * does not fit in memory, where a tuned stack shards as little as it must: the lowest of stages 1
+ * and 2 that fits (LLaMA 65B on 2048 A100 with tp 8 needs one), reported as chosen. ZeRO-3 / FSDP,
+ * a different framework mode whose communication dominates at scale, only when stated (`fsdp`, `zero`).
+ */
+function estimateWithStatedOrNeededZero(req: OpenTrainingRequest, ctx: CostContext, opts: EvaluateOptions): TrainingEstimate {
+  if (req.zero !== undefined) return estimateTrainingWithDefaults(req, ctx, opts);
+  const plain = estimateTrainingWithDefaults({ ...req, zero: 0 }, ctx, opts);
+  if (plain.fits || req.dp <= 1) return plain;
+  for (const zero of [1, 2]) {
+    const sharded = estimateTrainingWithDefaults({ ...req, zero }, ctx, opts);
+    if (sharded.fits) return { ...sharded, chosen_defaults: [...(sharded.chosen_defaults ?? []), { field: "zero", value: zero, why: `unset: stage 0 does not fit in memory; the lowest of stages 1-2 that fits (ZeRO-3 only when stated)` }] };
+  }
+  return plain;
 }

@@ -1,13 +1,18 @@
 import type { LayoutNetwork } from "../../parallel/network-context.js";
 import type { CollectiveKind } from "../../workload/op.js";
+import { bucketed, shardedStep } from "./sharded-layer-comm.js";
 import type { Sum } from "./stage-sums.js";
 
 /**
- * Data-parallel gradient reduction of the most loaded rank (formulas.md §10): an all-reduce (ZeRO:
- * reduce-scatter + all-gather) of the dense gradients over the dp·cp ranks that hold the same weights,
- * and of the routed-expert gradients over the dp·cp/ep ranks that hold the same experts. Reduced in
- * buckets as the backward produces them and overlapped with it; ZeRO-3 adds the weight all-gathers
- * before every micro-batch's forward and backward.
+ * Data-parallel communication of the most loaded rank (formulas.md §5.2, §10), over the dp·cp ranks
+ * that hold the same weights (dense) and the dp·cp/ep ranks that hold the same routed experts:
+ * - ZeRO-0 (DDP): an all-reduce of the gradients in buckets, overlapped with the last backward;
+ * - ZeRO-1/2: a reduce-scatter of the gradients behind the backward (ZeRO-2: every micro-batch) and
+ *   an all-gather of the updated parameters after the step (hidden behind the next forward only when
+ *   the stack overlaps it);
+ * - ZeRO-3 / FSDP: per layer, a gather before its forward and its backward and a reduce-scatter after
+ *   its backward, hidden only behind the compute of the layers in flight (sharded-layer-comm.ts).
+ * Collectives are priced on the group's placement by the system's collective model (LayoutNetwork).
  */
 
 /** Parameters of the most loaded rank, dense and routed-expert. */
@@ -34,12 +39,20 @@ export interface DataParallelLayout {
   cp: number;
   ep: number;
   zero: number;
-  /** Micro-batches per step (ZeRO-3 gathers the weights for each). */
+  /** Micro-batches per step (ZeRO-2 reduce-scatters and ZeRO-3 gathers for each). */
   m: number;
   /** Overlap the reduction with the backward (default true). */
   overlap: boolean;
   /** Gradient bucket size, bytes (default 25 MB, PyTorch DDP's bucket_cap_mb). */
   bucket_bytes: number | undefined;
+  /** Layers (ZeRO-3 / FSDP units) on the most loaded stage. */
+  layers: number;
+  /** ZeRO-3: layers whose gathers are issued ahead of the compute (default 1). */
+  prefetch: number;
+  /** ZeRO-3: gathers before a layer's backward (2 when full recompute regathers, else 1). */
+  backward_gathers: number;
+  /** ZeRO-1/2: the post-step parameter all-gather overlaps the next forward (default: as `overlap`). */
+  overlap_param_gather: boolean;
 }
 
 export interface DataParallelComm {
@@ -47,7 +60,7 @@ export interface DataParallelComm {
   grad_ranks: number;
   /** Ranks the routed-expert gradients are reduced over (dp·cp/ep). */
   expert_grad_ranks: number;
-  /** The whole reduction, hidden or not. */
+  /** The whole reduction, hidden or not (ZeRO-3: all gathers and reduce-scatters of the step). */
   reduce_s: number;
   /** Not hidden behind compute. */
   exposed_s: number;
@@ -57,38 +70,96 @@ export interface DataParallelComm {
 
 const DEFAULT_BUCKET_BYTES = 25e6;
 
+/** The data-parallel collectives of one rank's parameters: dense over dp·cp, routed experts over dp·cp/ep. */
+interface GradGroups {
+  /** A collective over the rank's dense and expert parameters (a fraction `share` of them). */
+  both(op: CollectiveKind, share: number): number;
+  dense(op: CollectiveKind, bytes: number): number;
+  denseBytes: number;
+}
+
+function gradGroups(net: LayoutNetwork, p: RankParams, weightBytes: number, l: DataParallelLayout): GradGroups {
+  const edp = (l.dp * l.cp) / l.ep;
+  const denseBytes = p.dense * weightBytes;
+  const expertBytes = p.expert > 0 && edp > 1 ? p.expert * weightBytes : 0;
+  return {
+    both: (op, share) => net.dp(op, denseBytes * share) + (expertBytes > 0 ? net.edp(op, expertBytes * share) : 0),
+    dense: (op, bytes) => net.dp(op, bytes),
+    denseBytes,
+  };
+}
+
 export function dataParallelComm(net: LayoutNetwork | undefined, p: RankParams, weightBytes: number, l: DataParallelLayout, slow: Sum): DataParallelComm {
   const grad = l.dp * l.cp;
-  const edp = grad / l.ep;
-  const gradBytes = p.dense * weightBytes;
-  const expertGradBytes = p.expert * weightBytes;
-  const reduce = (group: (op: CollectiveKind, bytes: number) => number, bytes: number) => (l.zero >= 1 ? group("reduce_scatter", bytes) + group("all_gather", bytes) : group("all_reduce", bytes));
-  const dpTime = net && grad > 1 ? reduce(net.dp, gradBytes) + (p.expert > 0 && edp > 1 ? reduce(net.edp, expertGradBytes) : 0) : 0;
-  // Gradients are reduced in buckets as the backward produces them; the last bucket can only start
-  // when the backward ends, so at least its reduction is exposed (PyTorch DDP bucket_cap_mb = 25).
-  const bucketBytes = Math.min(gradBytes, l.bucket_bytes ?? DEFAULT_BUCKET_BYTES);
-  const lastBucket = net && grad > 1 && bucketBytes > 0 ? reduce(net.dp, bucketBytes) : 0;
-  let exposed = l.overlap ? Math.min(dpTime, Math.max(dpTime - slow.bwd, lastBucket)) : dpTime;
-  // Overlap is not free: while the reduction runs under the last backward its kernels take SMs and
-  // memory bandwidth from the compute (Calculon's processor_usage; formulas.md §10).
-  let slowdown = l.overlap && net ? (dpTime - exposed) * net.dp_interference : 0;
-  if (net && grad > 1 && l.zero >= 3) {
-    const gather = net.dp("all_gather", gradBytes) + (p.expert > 0 && edp > 1 ? net.edp("all_gather", expertGradBytes) : 0);
-    const z3 = zero3Gathers(gather, l, slow, net.dp_interference);
-    exposed += z3.exposed_s;
-    if (l.overlap) slowdown += z3.overlap_slowdown_s;
-  }
-  return { grad_ranks: grad, expert_grad_ranks: edp, reduce_s: dpTime, exposed_s: exposed, overlap_slowdown_s: slowdown };
+  const ranks = { grad_ranks: grad, expert_grad_ranks: grad / l.ep };
+  if (!net || grad <= 1) return { ...ranks, reduce_s: 0, exposed_s: 0, overlap_slowdown_s: 0 };
+  const groups = gradGroups(net, p, weightBytes, l);
+  const c = l.zero >= 3 ? shardedComm(groups, l, slow) : l.zero >= 1 ? partitionedComm(groups, l, slow) : replicatedComm(groups, l, slow);
+  return { ...ranks, reduce_s: c.total_s, exposed_s: c.exposed_s, overlap_slowdown_s: c.hidden_s * net.dp_interference };
+}
+
+interface Comm {
+  total_s: number;
+  exposed_s: number;
+  hidden_s: number;
 }
 
 /**
- * ZeRO-3 keeps only a 1/dp shard of the weights: every micro-batch gathers them before its forward
- * and again before its backward (Rajbhandari et al. 2020, arXiv 1910.02054 §7.2.3: 1.5× the
- * all-reduce volume per step without accumulation), prefetched behind that pass's compute when overlapped.
+ * A reduction in buckets as the backward produces the gradients, overlapped with it: the last bucket
+ * can only start when the backward ends, so at least its reduction is exposed (PyTorch DDP
+ * bucket_cap_mb = 25; formulas.md §5.2).
  */
-function zero3Gathers(gather: number, l: DataParallelLayout, slow: Sum, interference: number): { exposed_s: number; overlap_slowdown_s: number } {
-  return {
-    exposed_s: l.m * (l.overlap ? Math.max(0, gather - slow.fwd) + Math.max(0, gather - slow.bwd) : 2 * gather),
-    overlap_slowdown_s: l.overlap ? l.m * (Math.min(gather, slow.fwd) + Math.min(gather, slow.bwd)) * interference : 0,
-  };
+function overlappedWithBackward(whole: number, lastBucket: number, backward: number, overlap: boolean): Comm {
+  const exposed = overlap ? Math.min(whole, Math.max(whole - backward, lastBucket)) : whole;
+  return { total_s: whole, exposed_s: exposed, hidden_s: whole - exposed };
+}
+
+/** ZeRO-0 (DDP): one all-reduce of the accumulated gradients, overlapped with the last backward. */
+function replicatedComm(g: GradGroups, l: DataParallelLayout, slow: Sum): Comm {
+  const share = bucketShare(g, l);
+  return overlappedWithBackward(g.both("all_reduce", 1), g.both("all_reduce", share), slow.bwd, l.overlap);
+}
+
+/**
+ * ZeRO-1/2 (Rajbhandari et al. 2020 §5.1-5.2; Megatron's distributed optimizer): the gradients are
+ * reduce-scattered in buckets behind the backward — ZeRO-1 once per step after accumulating, ZeRO-2
+ * every micro-batch (it keeps only its shard of the gradients; DeepSpeed reduces each micro-step) —
+ * and the updated parameters all-gathered after the optimizer step: exposed, unless the stack
+ * overlaps that gather with the next step's first forward (Megatron --overlap-param-gather), where
+ * its first bucket still waits.
+ */
+function partitionedComm(g: GradGroups, l: DataParallelLayout, slow: Sum): Comm {
+  const share = bucketShare(g, l);
+  const reductions = l.zero >= 2 ? l.m : 1;
+  const rs = overlappedWithBackward(g.both("reduce_scatter", 1), g.both("reduce_scatter", share), slow.bwd, l.overlap);
+  const ag = overlappedWithBackward(g.both("all_gather", 1), g.both("all_gather", share), slow.fwd, l.overlap_param_gather);
+  return { total_s: reductions * rs.total_s + ag.total_s, exposed_s: reductions * rs.exposed_s + ag.exposed_s, hidden_s: reductions * rs.hidden_s + ag.hidden_s };
+}
+
+/** The fraction of the rank's gradients in one bucket (the whole when the bucket is larger). */
+function bucketShare(g: GradGroups, l: DataParallelLayout): number {
+  return g.denseBytes > 0 ? Math.min(1, (l.bucket_bytes ?? DEFAULT_BUCKET_BYTES) / g.denseBytes) : 1;
+}
+
+/**
+ * ZeRO-3 / FSDP, layer by layer (sharded-layer-comm.ts): each layer's gather before its forward and
+ * its backward, its reduce-scatter after its backward, prefetched `prefetch` layers ahead when the
+ * stack overlaps (else serialised), a layer's collective split into buckets of `bucket_bytes` when
+ * one is given smaller than a layer.
+ */
+function shardedComm(g: GradGroups, l: DataParallelLayout, slow: Sum): Comm {
+  const layers = Math.max(1, l.layers);
+  const share = 1 / layers;
+  const denseLayer = g.denseBytes * share;
+  // The dense part in buckets (each its own collective); the routed-expert part over its own group.
+  const perLayer = (op: CollectiveKind) => bucketed((b) => g.dense(op, b), denseLayer, l.bucket_bytes) + g.both(op, share) - g.dense(op, denseLayer);
+  const stage = { fwd: slow.fwd + shareOf(slow, slow.fwd), bwd: slow.bwd + slow.rec + shareOf(slow, slow.bwd + slow.rec) };
+  const s = shardedStep(layers, stage, { gather_s: perLayer("all_gather"), reduce_scatter_s: perLayer("reduce_scatter"), backward_gathers: l.backward_gathers }, l.m, l.overlap ? l.prefetch : 0);
+  return { total_s: s.total_s, exposed_s: s.exposed_s, hidden_s: s.hidden_s };
+}
+
+/** The tensor/expert/context-parallel communication on the compute stream during a pass (its share of the micro-batch's compute). */
+function shareOf(slow: Sum, pass: number): number {
+  const compute = slow.fwd + slow.bwd + slow.rec;
+  return compute > 0 ? ((slow.tp + slow.ep + slow.cp) * pass) / compute : 0;
 }

@@ -28,13 +28,19 @@ export interface MemoryLayout {
   /** Micro-batches per step. */
   m: number;
   recompute: Recompute;
+  /** ZeRO-3: layers whose full (gathered) weights are held at once — the one computing and the ones prefetched (FSDP's unsharded units). */
+  gathered_layers?: number;
+  /** Layers on the stage (the size of one gathered layer). */
+  layers?: number;
 }
 
 export function trainingMemory(p: RankParams, weightBytes: number, l: MemoryLayout, firstStage: Sum, runtimeOverheadBytes: number): TrainingMemory {
   const zeroDiv = (stage: number) => (l.zero >= stage ? l.grad_ranks : 1);
   const zeroDivExpert = (stage: number) => (l.zero >= stage ? l.expert_grad_ranks : 1);
   const perParam = (bytes: number, stage: number) => (p.dense * bytes) / zeroDiv(stage) + (p.expert * bytes) / zeroDivExpert(stage);
-  const weights = perParam(weightBytes, 3);
+  // ZeRO-3 holds the gathered weights of the layers in flight besides its shard (Zhao et al. 2023 §3.2).
+  const gathered = l.zero >= 3 && l.gathered_layers && l.layers ? (Math.min(l.gathered_layers, l.layers) * p.rank * weightBytes) / l.layers : 0;
+  const weights = perParam(weightBytes, 3) + gathered;
   const gradients = perParam(4, 2);
   const optimizer = perParam(12, 1);
   const activations = activationBytes(firstStage, l);

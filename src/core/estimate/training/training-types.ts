@@ -29,6 +29,20 @@ export interface TrainingRequest {
   grad_bucket_bytes?: number;
   /** Overlap the data-parallel gradient reduction with the last backward (default true). */
   overlap_grad_reduce?: boolean;
+  /**
+   * ZeRO-3 / FSDP: layers whose parameter all-gathers are issued ahead of the compute (FSDP
+   * forward_prefetch / backward_prefetch, DeepSpeed stage3 prefetch); 0 = each gather waits for the
+   * layer that needs it. Default 1.
+   */
+  zero_prefetch_layers?: number;
+  /**
+   * ZeRO-3 under full recompute: the weights are gathered again for the backward after the recomputed
+   * forward freed them (DeepSpeed's module hooks), instead of the recompute and backward sharing one
+   * gather (FSDP). Default false.
+   */
+  zero_recompute_regather?: boolean;
+  /** ZeRO-1/2: overlap the post-step parameter all-gather with the next forward (Megatron --overlap-param-gather; default: as overlap_grad_reduce). */
+  overlap_param_gather?: boolean;
   /** FlashAttention-style fused attention (default true). */
   flash_attention?: boolean;
   /** Dropout masks kept for backward (GPT-3-era training; default false). */
