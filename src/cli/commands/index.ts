@@ -33,6 +33,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "precision", load: async () => (await import("./precision.js")).registerPrecisionCommand },
   { name: "cost", load: async () => (await import("./cost.js")).registerCostCommand },
   { name: "power", load: async () => (await import("./power.js")).registerPowerCommand },
+  { name: "routes", load: async () => (await import("./routes.js")).registerRoutesCommand },
   { name: "pipeline", load: async () => (await import("./pipeline.js")).registerPipelineCommand, readsFiles: true },
   { name: "ui", load: async () => (await import("./ui.js")).registerUiCommand },
 ];
