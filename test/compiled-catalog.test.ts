@@ -71,6 +71,7 @@ describe("compiled catalog", () => {
         families: [],
         systems: [],
         "collective-libraries": [],
+        software: [],
       },
       energy: '{"nodes":[]}',
       documents: { "validation/x.yaml": '{"x":1}' },

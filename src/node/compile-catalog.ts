@@ -33,7 +33,8 @@ export function compileCatalog(): CompiledCatalogData {
   if (catalogMode() !== "source") throw new Error("compileCatalog must read catalog/ (set XPUSIM_CATALOG=source)");
   resolveChipAlias(""); // builds the alias index: duplicate aliases fail the build
   const libraries = catalogStore("collective-libraries");
-  const { parseWith, collectiveLibrarySpecSchema } = specSupport();
+  const software = catalogStore("software");
+  const { parseWith, collectiveLibrarySpecSchema, softwareSpecSchema } = specSupport();
   const folders: Record<CatalogFolder, CompiledEntry[]> = {
     chips: entries("chips", chipIds(), (id) => {
       const chip = loadChip(id);
@@ -48,6 +49,7 @@ export function compileCatalog(): CompiledCatalogData {
     "collective-libraries": entries("collective-libraries", libraries.ids(), (id) => ({
       spec: parseWith(collectiveLibrarySpecSchema, libraries.raw(id), libraries.file(id)),
     })),
+    software: entries("software", software.ids(), (id) => ({ spec: parseWith(softwareSpecSchema, software.raw(id), software.file(id)) })),
   };
   const documents: Record<string, string> = {};
   for (const f of readdirSync(catalogDir("validation")).sort()) {

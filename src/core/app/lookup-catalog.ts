@@ -43,5 +43,7 @@ export function catalogFromLookups(lookups: CatalogLookups, options: LookupCatal
     chipIds: () => chips.ids(),
     modelIds: () => models.ids(),
     systemIds: () => systems.ids(),
+    software: (id, at) => lookups.software.load(id, at),
+    softwareIds: () => lookups.software.ids(),
   };
 }

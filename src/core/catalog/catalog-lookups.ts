@@ -7,6 +7,7 @@ import { defaultSystemDocument, genericSystemDocument } from "./default-system.j
 import { createFamilyLookup, type FamilyLookup } from "./family-lookup.js";
 import { createModelLookup, type ModelLookup } from "./model-lookup.js";
 import type { SpecSupportLoader } from "./spec-support-type.js";
+import { createSoftwareLookup, type SoftwareLookup } from "./software-lookup.js";
 import { createSystemLookup, type SystemLookup } from "./system-lookup.js";
 
 /**
@@ -19,6 +20,8 @@ export interface CatalogLookups {
   models: ModelLookup;
   families: FamilyLookup;
   systems: SystemLookup;
+  /** The software-stack presets (catalog/software). */
+  software: SoftwareLookup;
   /** The raw document of the system a chip is usually deployed in (see default-system.ts). */
   defaultSystemDocument(chip: Chip, count?: number): Record<string, unknown>;
   /** That system, built (the chip object itself is placed in it, catalog chip or not). */
@@ -51,6 +54,7 @@ export function createCatalogLookups(source: CatalogSource, support: SpecSupport
     models,
     families,
     systems,
+    software: createSoftwareLookup(source.store("software"), support),
     defaultSystemDocument: defaultDoc,
     defaultSystem,
     genericSystem: (chip) => systems.fromObject(genericSystemDocument(chip, systems), undefined, chip),

@@ -15,4 +15,5 @@ export { energyFileSchema } from "../spec/energy-spec.js";
 export { moneyFileSchema } from "../spec/money-spec.js";
 export { collectiveLibrarySpecSchema } from "../spec/collective-library-spec.js";
 export { systemSpecSchema } from "../spec/system-spec.js";
+export { softwareSpecSchema } from "../spec/software-spec.js";
 export { parseWith } from "../spec/validate.js";
