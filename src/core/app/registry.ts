@@ -18,6 +18,7 @@ import { precisionModelJob } from "./jobs/precision-model-job.js";
 import { powerJob } from "./jobs/power-job.js";
 import { servingJob } from "./jobs/serving-job.js";
 import { servingPlanJob } from "./jobs/serving-plan-job.js";
+import { softwareJob } from "./jobs/software-job.js";
 import { scalingJob } from "./jobs/scaling-job.js";
 import { trainingJob } from "./jobs/training-job.js";
 import { trainingSearchJob } from "./jobs/training-search-job.js";
@@ -50,6 +51,7 @@ export const JOBS = {
   "cost-tco": costTcoJob,
   "cost-die": costDieJob,
   power: powerJob,
+  software: softwareJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;
