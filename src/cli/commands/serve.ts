@@ -23,6 +23,8 @@ import {
   type ServingWorkload,
   servingText as flagText,
   type SyntheticServingWorkload,
+  softwareLine,
+  type SoftwareUsed,
 } from "../../core/app/index.js";
 import { error, XpusimError } from "../../core/diagnostics/diagnostic.js";
 import { fmtBytes, fmtPct, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
@@ -293,6 +295,8 @@ export function renderServing(r: ServingResult, workload: string): string {
       `energy      ${e.per_output_token_j.toPrecision(3)} J/output token · ${e.average_power_per_chip_w.toFixed(0)} W per chip on average (idle ${e.idle_power_per_chip_w.toFixed(0)} W) · ${(e.total_j / 3.6e6).toPrecision(3)} kWh over ${e.chips} chip${e.chips === 1 ? "" : "s"}`,
     );
   }
+  const software = (r as ServingResult & { software?: SoftwareUsed }).software;
+  if (software) lines.push("", softwareLine(software));
   if (r.notes.length) lines.push("", ...r.notes.map((n) => `note: ${n}`));
   return lines.join("\n");
 }

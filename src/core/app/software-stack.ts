@@ -153,3 +153,20 @@ export function softwareLine(s: SoftwareUsed): string {
   ].filter((x) => x !== undefined);
   return `software: ${s.id} — ${s.name} [${s.why}${s.overridden ? `; overridden: ${s.overridden.join(", ")}` : ""}]${parts.length ? `: ${parts.join(", ")}` : ""}`;
 }
+
+/**
+ * A serving preset's engine settings for a chip (catalog/software `settings.serving`, with
+ * `serving_small_gpu` on chips under `large_gpu_min_bytes` or named in `small_gpu_names`, as vLLM's
+ * batch defaults do), plus its execution mode. Undefined when the preset has no serving settings.
+ */
+export function servingSettingsOf(spec: SoftwareSpec, chip: Pick<Chip, "id" | "name" | "memory"> | undefined): Record<string, unknown> | undefined {
+  const st = spec.settings;
+  if (!st.serving) return undefined;
+  const flat = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, valueOf(v)]));
+  const small =
+    chip !== undefined &&
+    st.serving_small_gpu !== undefined &&
+    ((st.large_gpu_min_bytes !== undefined && chip.memory.main.capacity_bytes < st.large_gpu_min_bytes) || (st.small_gpu_names ?? []).some((n) => new RegExp(n, "i").test(`${chip.id} ${chip.name}`)));
+  const execution = valueOf(st.execution);
+  return { ...flat(st.serving), ...(small ? flat(st.serving_small_gpu!) : {}), ...(execution !== undefined ? { execution } : {}) };
+}
