@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { JOBS } from "../src/core/app/registry.js";
+import { defaultSoftwareId, resolveSoftware } from "../src/core/app/software-stack.js";
+import { parseScenario, runScenario } from "../src/core/app/index.js";
+import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
+import { softwareSpecSchema } from "../src/core/spec/software-spec.js";
+import { parseWith } from "../src/core/spec/validate.js";
+import { servingPreset } from "../src/core/serving/serving-config.js";
+import { servingSettingsOf } from "../src/core/app/software-stack.js";
+import { loadChip } from "../src/node/chip-catalog.js";
+import { nodeCatalog } from "../src/node/node-catalog.js";
+import { diagnosticsOf } from "./helpers/diagnostics.js";
+
+const catalog = nodeCatalog();
+const h100 = loadChip("nvidia-h100-sxm");
+
+function training(extra: Record<string, unknown>, training: Record<string, unknown> = {}) {
+  const s = parseScenario({
+    kind: "training",
+    hardware: { chip: "nvidia-h100-sxm", count: 8, system: "dgx-h100" },
+    workload: { model: "llama-3-8b" },
+    parallelism: { zero: 1, microbatch: 1 },
+    training: { global_batch: 64, seq_len: 4096, ...training },
+    ...extra,
+  });
+  return runScenario(s, catalog) as ReturnType<typeof JOBS.training.run>;
+}
+
+describe("software presets (catalog/software)", () => {
+  it("every preset parses, names its sources with dates, and applies to a kind", () => {
+    const ids = catalog.softwareIds();
+    for (const want of ["megatron-lm-2021", "megatron-core", "megatron-deepspeed", "deepspeed-zero", "pytorch-fsdp", "jax-maxtext", "pytorch-eager", "vllm", "sglang", "tensorrt-llm", "tensorrt", "onnxruntime", "llama-cpp", "mlx", "openvino"]) expect(ids).toContain(want);
+    for (const id of ids) {
+      const s = catalog.software(id);
+      expect(Object.keys(s.sources).length, id).toBeGreaterThan(0);
+      for (const src of Object.values(s.sources)) expect(src.date, id).toMatch(/^\d{4}/);
+      expect(s.applies_to.kinds.length, id).toBeGreaterThan(0);
+    }
+  });
+
+  it("aliases resolve (trtllm → tensorrt-llm, nemo → megatron-core, torchtitan → pytorch-fsdp)", () => {
+    expect(catalog.software("trtllm").id).toBe("tensorrt-llm");
+    expect(catalog.software("nemo").id).toBe("megatron-core");
+    expect(catalog.software("torchtitan").id).toBe("pytorch-fsdp");
+    expect(catalog.software("llama.cpp").id).toBe("llama-cpp");
+  });
+
+  it("an unknown id is E_UNKNOWN_ID with the closest preset suggested", () => {
+    const [d] = diagnosticsOf(() => catalog.software("megatron-cor", "software"));
+    expect(d!.code).toBe("E_UNKNOWN_ID");
+    expect(d!.path).toBe("software");
+    expect(d!.hint).toMatch(/did you mean "megatron-core"/);
+  });
+
+  it("a malformed preset is a schema error at the field's path", () => {
+    const bad = { id: "x", name: "x", sources: { 1: { title: "t", date: "2024" } }, source: 1, applies_to: { kinds: ["training"] }, settings: { execution: "compiled" } };
+    const [d] = diagnosticsOf(() => parseWith(softwareSpecSchema, bad, "x.yaml"));
+    expect(d!.path).toMatch(/^settings\.execution/);
+    const noDate = { ...bad, settings: {}, sources: { 1: { title: "t" } } };
+    expect(diagnosticsOf(() => parseWith(softwareSpecSchema, noDate, "x.yaml"))[0]!.path).toMatch(/^sources\.1\.date/);
+  });
+
+  it("the vLLM and TensorRT-LLM preset files hold the values serving-config.ts documents (large and small GPUs)", () => {
+    const a100 = loadChip("nvidia-a100-sxm-80gb");
+    for (const chip of [h100, a100]) {
+      const { engine: _e, ...vllm } = servingPreset("vllm", chip);
+      expect(servingSettingsOf(catalog.software("vllm"), chip)).toEqual(vllm);
+    }
+    const { engine: _t, ...trt } = servingPreset("tensorrt-llm", h100);
+    expect(servingSettingsOf(catalog.software("tensorrt-llm"), h100)).toEqual(trt);
+  });
+});
+
+describe("the default stack and override precedence", () => {
+  it("defaults: megatron-core for transformer training on NVIDIA, pytorch-eager for CNNs, jax-maxtext on TPU, vllm for LLM serving", () => {
+    expect(defaultSoftwareId({ kind: "training", chip: h100, category: "decoder-llm" }).id).toBe("megatron-core");
+    expect(defaultSoftwareId({ kind: "training", chip: h100, category: "cnn" }).id).toBe("pytorch-eager");
+    expect(defaultSoftwareId({ kind: "training", chip: loadChip("google-tpu-v5e"), category: "decoder-llm" }).id).toBe("jax-maxtext");
+    expect(defaultSoftwareId({ kind: "serving", chip: h100, category: "decoder-llm" }).id).toBe("vllm");
+    expect(defaultSoftwareId({ kind: "inference", chip: h100, category: "cnn" }).id).toBe("tensorrt");
+  });
+
+  it("a training result states the stack it assumed, and why", () => {
+    const e = training({});
+    expect(e.software).toMatchObject({ id: "megatron-core", settings: { execution: "eager", flash_attention: true, dropout: false, overlap_grad_reduce: true } });
+    expect(e.software!.why).toMatch(/default/);
+    expect(e.software!.source).toMatch(/Megatron-LM/);
+  });
+
+  it("a stated boolean beats the preset; the preset decides what is not stated", () => {
+    const old = training({ software: "megatron-lm-2021" });
+    expect(old.software!.settings).toMatchObject({ flash_attention: false, dropout: true, overlap_grad_reduce: false, execution: "eager" });
+    const stated = training({ software: "megatron-lm-2021", execution: "graph" }, { flash_attention: true });
+    expect(stated.software!.settings).toMatchObject({ flash_attention: true, dropout: true, execution: "graph" });
+    expect(stated.software!.overridden).toEqual(expect.arrayContaining(["flash_attention", "execution"]));
+    // Unfused attention with dropout masks costs time and memory: the 2021 stack is slower than its own override.
+    expect(old.step_time_s).toBeGreaterThan(stated.step_time_s);
+    // Overrides inside `software` work the same way.
+    const inline = training({ software: { id: "megatron-lm-2021", flash_attention: true } });
+    expect(inline.software!.settings.flash_attention).toBe(true);
+  });
+
+  it("a stack that implies FSDP sets ZeRO-3 when the scenario leaves it unset, and says so", () => {
+    const s = parseScenario({ kind: "training", hardware: { chip: "nvidia-h100-sxm", count: 8, system: "dgx-h100" }, workload: { model: "llama-3-8b" }, software: "torchtitan", training: { global_batch: 64, seq_len: 4096 } });
+    const e = runScenario(s, catalog) as ReturnType<typeof JOBS.training.run>;
+    expect(e.layout.zero).toBe(3);
+    expect(e.chosen_defaults!.find((c) => c.field === "zero")!.why).toMatch(/pytorch-fsdp stack implies ZeRO-3/);
+  });
+
+  it("an unknown training software id is a clear error", () => {
+    expect(() => training({ software: "megatorn" })).toThrow(XpusimError);
+    const d = diagnosticsOf(() => training({ software: "megatorn" })).find((x) => x.code === "E_UNKNOWN_ID");
+    expect(d!.path).toBe("software");
+    expect(d!.hint).toMatch(/megatron/);
+  });
+
+  it("inference and serving results state their stack", () => {
+    const r = resolveSoftware(undefined, { kind: "inference", chip: h100, category: "decoder-llm" }, catalog);
+    expect(r.used.id).toBe("vllm");
+    const inf = runScenario(parseScenario({ kind: "inference", hardware: { chip: "nvidia-h100-sxm" }, workload: { model: "llama-3-8b" }, inference: { batch: 1, input_tokens: 128, output_tokens: 16 } }), catalog) as { software?: { id: string } };
+    expect(inf.software!.id).toBe("vllm");
+    const sv = runScenario(
+      parseScenario({ kind: "serving", hardware: { chip: "nvidia-h100-sxm" }, workload: { model: "llama-3-8b" }, software: "sglang", serving: { arrival: "offline", requests: 8, input_tokens: 128, output_tokens: 16 } }),
+      catalog,
+    ) as { software?: { id: string }; config: { block_size: number } };
+    expect(sv.software!.id).toBe("sglang");
+    expect(sv.config.block_size).toBe(1);
+  });
+});
