@@ -11,7 +11,8 @@ import { loadChip } from "../src/node/chip-catalog.js";
 import { nodeCatalog } from "../src/node/node-catalog.js";
 import { diagnosticsOf } from "./helpers/diagnostics.js";
 
-const catalog = nodeCatalog();
+const node = nodeCatalog();
+const catalog = { ...node, software: node.software!, softwareIds: node.softwareIds! };
 const h100 = loadChip("nvidia-h100-sxm");
 
 function training(extra: Record<string, unknown>, training: Record<string, unknown> = {}) {
@@ -112,6 +113,14 @@ describe("the default stack and override precedence", () => {
     const d = diagnosticsOf(() => training({ software: "megatorn" })).find((x) => x.code === "E_UNKNOWN_ID");
     expect(d!.path).toBe("software");
     expect(d!.hint).toMatch(/megatron/);
+  });
+
+  it("a catalog without software presets (a library user's own) runs on the engine defaults and says so", () => {
+    const { software: _s, softwareIds: _i, ...bare } = node;
+    const est = JOBS.inference.run({ chip: "nvidia-h100-sxm", model: "resnet-50", batch: 1, input_tokens: 1, output_tokens: 0, chips: 1, tp: 1, pp: 1 }, bare);
+    expect(est.software).toMatchObject({ id: "engine-defaults", why: "the catalog has no software presets" });
+    // The engine defaults are graph execution: the same numbers as the default tensorrt stack for a CNN on NVIDIA.
+    expect(est.ttft_s).toBe(JOBS.inference.run({ chip: "nvidia-h100-sxm", model: "resnet-50", batch: 1, input_tokens: 1, output_tokens: 0, chips: 1, tp: 1, pp: 1 }, catalog).ttft_s);
   });
 
   it("inference and serving results state their stack", () => {

@@ -36,9 +36,13 @@ export interface Catalog {
   chipIds(): readonly string[];
   modelIds(): readonly string[];
   systemIds(): readonly string[];
-  /** A software-stack preset by id or alias (catalog/software); E_UNKNOWN_ID with the closest ids at `path` otherwise. */
-  software(idOrAlias: string, path?: string): SoftwareSpec;
-  softwareIds(): readonly string[];
+  /**
+   * A software-stack preset by id or alias (catalog/software); E_UNKNOWN_ID with the closest ids at
+   * `path` otherwise. Optional: without it jobs run on the engine's built-in defaults, and results
+   * say so (software id "engine-defaults").
+   */
+  software?(idOrAlias: string, path?: string): SoftwareSpec;
+  softwareIds?(): readonly string[];
   /**
    * Name-based lookups for measured-results files (hardware and model names as sources write them,
    * the systems they ran on, config supplements). Optional: only front ends that carry the validation

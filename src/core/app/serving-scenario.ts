@@ -69,6 +69,7 @@ const CONFIG_KEYS = new Set(Object.keys(servingConfigSchema.shape));
 
 /** The catalog/software preset with serving settings an id or alias names, else undefined. */
 function servingPresetId(id: string, catalog: Pick<Catalog, "software">): string | undefined {
+  if (!catalog.software) return (ENGINE_PRESETS as readonly string[]).includes(id) ? id : undefined;
   try {
     const spec = catalog.software(id);
     return spec.settings.serving ? spec.id : undefined;

@@ -99,6 +99,18 @@ export interface ResolvedSoftware {
   notes: string[];
 }
 
+/** The stack of a catalog without software presets: the engine's built-in defaults. */
+export const ENGINE_DEFAULTS_STACK: SoftwareSpec = {
+  id: "engine-defaults",
+  name: "xpusim engine defaults (the catalog has no software presets)",
+  aliases: [],
+  sources: { "1": { title: "xpusim built-in defaults: graph execution, fused attention, no dropout, overlapped DP reduction", date: "2026" } },
+  source: [1],
+  applies_to: { kinds: ["training", "inference", "serving"] },
+  settings: {},
+  not_modelled: [],
+};
+
 /**
  * The stack of a request: the preset `ref` names (or the default for `ctx`) with its overrides, and
  * the explicitly stated values of `stated` (the scenario's old booleans and `execution`) on top —
@@ -112,7 +124,7 @@ export function resolveSoftware(ref: SoftwareRef | undefined, ctx: SoftwareConte
   delete obj.engine;
   if (idText !== undefined && typeof idText !== "string") throw new XpusimError(error("E_SCHEMA", `${path}.id`, "a software preset id is a string", { got: JSON.stringify(idText) }));
   const fallback = defaultSoftwareId(ctx);
-  const spec = catalog.software(idText ?? fallback.id, typeof ref === "string" ? path : `${path}.id`);
+  const spec = catalog.software ? catalog.software(idText ?? fallback.id, typeof ref === "string" ? path : `${path}.id`) : ENGINE_DEFAULTS_STACK;
   const notes: string[] = [];
   if (!spec.applies_to.kinds.includes(ctx.kind)) notes.push(`software ${spec.id} is a ${spec.applies_to.kinds.join("/")} stack; its settings are applied to this ${ctx.kind} estimate as far as they go`);
   const settings = presetSettings(spec);
@@ -135,7 +147,7 @@ export function resolveSoftware(ref: SoftwareRef | undefined, ctx: SoftwareConte
     name: spec.name,
     source: presetSource(spec),
     settings,
-    why: idText !== undefined ? "stated" : fallback.why,
+    why: !catalog.software ? `the catalog has no software presets${idText !== undefined ? ` (${idText} not applied)` : ""}` : idText !== undefined ? "stated" : fallback.why,
     ...(overridden.length ? { overridden } : {}),
     ...(spec.not_modelled.length ? { not_modelled: spec.not_modelled } : {}),
   };

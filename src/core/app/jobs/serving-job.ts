@@ -76,12 +76,13 @@ export type ServingJobResult = ServingResult & ServingSummary & { software?: Sof
  */
 function servingStack(req: ServingJobRequest, chip: Chip, model: ModelSpec, catalog: Catalog): { engine: string; preset: Record<string, unknown>; used?: SoftwareUsed } {
   const engine = req.engine ?? SERVING_DEFAULT_ENGINE;
-  if (engine === "custom") return { engine, preset: {} };
+  // "custom", or a catalog without software presets: the built-in engine presets of serving-config.ts.
+  if (engine === "custom" || !catalog.software) return { engine, preset: {} };
   const r = resolveSoftware(engine, { kind: "serving", chip, category: model.category }, catalog, {}, "engine");
   const preset = servingSettingsOf(r.spec, chip);
   if (!preset) {
     throw new XpusimError(
-      error("E_UNSUPPORTED", "engine", `software ${r.spec.id} has no serving engine settings`, { hint: `serving presets: ${catalog.softwareIds().filter((id) => catalog.software(id).settings.serving).join(", ")}, or "custom"` }),
+      error("E_UNSUPPORTED", "engine", `software ${r.spec.id} has no serving engine settings`, { hint: `serving presets: ${(catalog.softwareIds?.() ?? []).filter((id) => catalog.software!(id).settings.serving).join(", ")}, or "custom"` }),
     );
   }
   const settings = { ...r.used.settings, serving: { ...preset, ...(req.config ?? {}) } };

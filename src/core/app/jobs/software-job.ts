@@ -1,3 +1,4 @@
+import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 import type { SoftwareKind, SoftwareSpec } from "../../spec/software-spec.js";
 import type { Catalog } from "../catalog.js";
 import { defineJob } from "../job.js";
@@ -48,11 +49,13 @@ export const softwareJob = defineJob<SoftwareJobRequest, SoftwareJobResult>({
   summary: "the software-stack presets (training frameworks, inference and serving engines) with their settings and sources",
   supports: "catalog/software presets by id or alias; filter by kind (training, inference, serving)",
   run(req, catalog: Catalog) {
+    if (!catalog.software || !catalog.softwareIds) throw new XpusimError(error("E_UNSUPPORTED", "catalog", "this catalog has no software presets (catalog/software)"));
+    const software = catalog.software;
     if (req.id !== undefined) {
-      const spec = catalog.software(req.id, "id");
+      const spec = software(req.id, "id");
       return { presets: [softwareSummary(spec)], spec };
     }
-    const all = catalog.softwareIds().map((id) => catalog.software(id));
+    const all = catalog.softwareIds().map((id) => software(id));
     return { presets: all.filter((s) => req.kind === undefined || s.applies_to.kinds.includes(req.kind)).map(softwareSummary) };
   },
 });
