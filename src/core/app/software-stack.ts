@@ -43,7 +43,7 @@ export interface SoftwareContext {
 /**
  * The modern stack a typical user runs, by kind, chip and model:
  * - training: TPU → jax-maxtext; CNNs and diffusion U-Nets → pytorch-eager (DeepLearningExamples-style
- *   loops); transformers on NVIDIA/AMD GPUs → megatron-core (NeMo/Megatron-Bridge); Apple → mlx; else pytorch-eager.
+ *   loops); transformers on NVIDIA/AMD GPUs → megatron-core (NeMo/Megatron-Bridge); Apple → mlx; else deepspeed-zero.
  * - inference and serving: TPU → jax-maxtext; decoder LLMs on GPUs → vllm, on CPUs and Apple chips → llama-cpp;
  *   other models on NVIDIA → tensorrt, on Intel → openvino, else onnxruntime.
  */
@@ -56,7 +56,7 @@ export function defaultSoftwareId(c: SoftwareContext): { id: string; why: string
     if (conv) return { id: "pytorch-eager", why: "default for CNN training (eager PyTorch with AMP, as NVIDIA DeepLearningExamples)" };
     if (c.chip.kind === "gpu" && /nvidia|amd/.test(vendor)) return { id: "megatron-core", why: "default for transformer training on NVIDIA/AMD GPUs (Megatron-Core / NeMo with Transformer Engine)" };
     if (/apple/.test(vendor)) return { id: "mlx", why: "default on Apple chips" };
-    return { id: "pytorch-eager", why: "default training stack off NVIDIA/AMD GPUs and TPUs" };
+    return { id: "deepspeed-zero", why: "default for transformer training off NVIDIA/AMD GPUs and TPUs (Hugging Face + DeepSpeed, as Optimum-Habana and vendor plugins run it)" };
   }
   if (llm) {
     if (c.chip.kind === "gpu") return { id: "vllm", why: "default for LLM inference and serving on GPUs" };
