@@ -108,6 +108,18 @@ describe("the default stack and override precedence", () => {
     expect(e.chosen_defaults!.find((c) => c.field === "zero")!.why).toMatch(/pytorch-fsdp stack implies ZeRO-3/);
   });
 
+  it("a 1F1B-only stack (DeepSpeed's pipeline engine) keeps interleave at 1 where an interleaving stack may choose more", () => {
+    const scenario = (software: string) =>
+      parseScenario({ kind: "training", hardware: { chip: "nvidia-h100-sxm", count: 16, system: "dgx-h100" }, workload: { model: "llama-3-8b" }, software, parallelism: { tp: 2, pp: 4, zero: 1 }, training: { global_batch: 64, seq_len: 4096 } });
+    const ds = runScenario(scenario("megatron-deepspeed"), catalog) as ReturnType<typeof JOBS.training.run>;
+    expect(ds.layout.interleave).toBe(1);
+    expect(ds.chosen_defaults!.find((c) => c.field === "interleave")!.why).toMatch(/megatron-deepspeed stack runs plain 1F1B/);
+    expect(ds.software!.settings).toMatchObject({ overlap_grad_reduce: false, pipeline_schedule: "1f1b" });
+    const mc = runScenario(scenario("megatron-core"), catalog) as ReturnType<typeof JOBS.training.run>;
+    expect(mc.chosen_defaults!.find((c) => c.field === "interleave")!.why).toMatch(/^unset: /);
+    expect(mc.step_time_s).toBeLessThanOrEqual(ds.step_time_s);
+  });
+
   it("an unknown training software id is a clear error", () => {
     expect(() => training({ software: "megatorn" })).toThrow(XpusimError);
     const d = diagnosticsOf(() => training({ software: "megatorn" })).find((x) => x.code === "E_UNKNOWN_ID");
