@@ -73,6 +73,7 @@ describe("compiled catalog", () => {
         "collective-libraries": [],
         units: [],
         links: [],
+        software: [],
       },
       energy: '{"nodes":[]}',
       documents: { "validation/x.yaml": '{"x":1}' },

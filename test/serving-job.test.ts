@@ -78,8 +78,10 @@ describe("serving job", () => {
       ep: 1,
       system: catalog.system(undefined, chip, 2)!,
     });
-    // The job adds the contract's flat fields (serving-summary.ts) to the simulator's result.
-    expect(roundTrip(viaJob)).toEqual(roundTrip({ ...direct, ...servingSummary(direct.metrics, direct.memory, direct.feasible, direct.config.max_num_seqs) }));
+    // The job adds the contract's flat fields (serving-summary.ts) and the stack it used (catalog/software) to the simulator's result.
+    const { software, ...rest } = viaJob;
+    expect(software).toMatchObject({ id: "vllm", settings: { execution: "graph", serving: { max_num_seqs: 1024, block_size: 16 } } });
+    expect(roundTrip(rest)).toEqual(roundTrip({ ...direct, ...servingSummary(direct.metrics, direct.memory, direct.feasible, direct.config.max_num_seqs) }));
     expect(viaJob.ttft_p90_s).toBe(direct.metrics!.ttft_s.p90);
     expect(viaJob.goodput_requests_per_s).toBe(direct.metrics!.goodput!.requests_per_s);
     expect(viaJob.chips).toBe(2);

@@ -32,7 +32,7 @@ const LLAMA_8X_H100: TrainingJobRequest = {
   precision: { compute: "bf16" },
   global_batch: 64,
   seq_len: 4096,
-  options: { execution: "graph" },
+  // No execution or stack stated: the default stack (megatron-core) decides, as for the scenario and the flags.
 };
 
 describe("unset knobs: the same choice from every front end", () => {

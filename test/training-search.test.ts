@@ -180,7 +180,8 @@ describe("xpusim train / scale", () => {
     expect(t.out).toMatch(/pipeline bubble/);
     expect(t.out).toMatch(/time to train/);
     const j = JSON.parse((await cli("train", ...common, ...fixed, "--json")).out) as TrainingEstimate;
-    const e = estimateTraining({ model: llama70b, precision: DEFAULT_PRECISION, global_batch: 128, seq_len: 4096, recompute: "selective", chips: 64, tp: 8, pp: 2, dp: 4, ep: 1, cp: 1, zero: 1, microbatch: 1, interleave: 1, sp: true, system: dgxH, tokens: 1e12 }, h100);
+    // train with no stack stated runs the default megatron-core stack: eager execution (fused attention, no dropout, overlapped DP reduction).
+    const e = estimateTraining({ model: llama70b, precision: DEFAULT_PRECISION, global_batch: 128, seq_len: 4096, recompute: "selective", chips: 64, tp: 8, pp: 2, dp: 4, ep: 1, cp: 1, zero: 1, microbatch: 1, interleave: 1, sp: true, system: dgxH, tokens: 1e12 }, h100, { execution: "eager" });
     expect(j.step_time_s).toBeCloseTo(e.step_time_s, 12);
     expect(j.time_to_train_s).toBeCloseTo(e.time_to_train_s!, 6);
     for (const k of ["step_time_s", "tokens_per_s", "model_flops_per_s_per_chip", "mfu", "hfu", "memory_breakdown_bytes", "chip_hours", "cost_usd", "energy_j"]) expect(j).toHaveProperty(k);

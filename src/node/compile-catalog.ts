@@ -35,7 +35,8 @@ export function compileCatalog(): CompiledCatalogData {
   const libraries = catalogStore("collective-libraries");
   const units = catalogStore("units");
   const links = catalogStore("links");
-  const { parseWith, collectiveLibrarySpecSchema, pipelineUnitSpecSchema, linkFamilySpecSchema } = specSupport();
+  const software = catalogStore("software");
+  const { parseWith, collectiveLibrarySpecSchema, pipelineUnitSpecSchema, linkFamilySpecSchema, softwareSpecSchema } = specSupport();
   const folders: Record<CatalogFolder, CompiledEntry[]> = {
     chips: entries("chips", chipIds(), (id) => {
       const chip = loadChip(id);
@@ -52,6 +53,7 @@ export function compileCatalog(): CompiledCatalogData {
     })),
     units: entries("units", units.ids(), (id) => ({ spec: parseWith(pipelineUnitSpecSchema, units.raw(id), units.file(id)) })),
     links: entries("links", links.ids(), (id) => ({ spec: parseWith(linkFamilySpecSchema, links.raw(id), links.file(id)) })),
+    software: entries("software", software.ids(), (id) => ({ spec: parseWith(softwareSpecSchema, software.raw(id), software.file(id)) })),
   };
   const documents: Record<string, string> = {};
   for (const f of readdirSync(catalogDir("validation")).sort()) {

@@ -15,6 +15,7 @@ import { loadAllModels, loadModel, modelFromObject, modelIds } from "./model-cat
 import { matchModelName, type NamedModel } from "./model-name-match.js";
 import { catalogDocument } from "./catalog-folder.js";
 import { contextFor } from "./resolvers.js";
+import { nodeLookups } from "./node-lookups.js";
 
 let supplements: Record<string, { config: Record<string, unknown>; source: string }> | undefined;
 let names: Record<string, { model: string; why?: string }> | undefined;
@@ -169,6 +170,7 @@ export function validationResolvers(): ValidationResolvers {
     chipByName: findChipByAlias,
     systemByName,
     engineHost: engineHostFor,
+    software: (id) => nodeLookups().software.load(id, "config.software"),
     supplement(id) {
       supplements ??= catalogDocument("validation/point-supplements.yaml") as Record<string, { config: Record<string, unknown>; source: string }>;
       return supplements[id];

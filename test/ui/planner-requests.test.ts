@@ -29,7 +29,6 @@ describe("training planner requests", () => {
       global_batch: 128,
       seq_len: 2048,
       precision: { compute: "bf16" },
-      options: { execution: "graph" },
       rank_by: "time",
     });
   });

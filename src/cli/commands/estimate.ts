@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { XpusimError } from "../../core/diagnostics/diagnostic.js";
-import { type AnyScenario, infeasibleReason, parseAnyScenario, renderPipelineText, type Scenario, type InferenceEstimate, type OpEstimate, publicScenarioResult, runScenario, type ScenarioEstimate } from "../../core/app/index.js";
+import { type AnyScenario, infeasibleReason, parseAnyScenario, renderPipelineText, type Scenario, type InferenceEstimate, type OpEstimate, publicScenarioResult, runScenario, type ScenarioEstimate, softwareLine } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderCsv } from "../../core/report/table.js";
 import { readDocument } from "../../node/read-document.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
@@ -98,6 +98,7 @@ function renderInference(r: InferenceEstimate): string {
     ...(r.communication ? [`  TP collectives                ${r.communication.tp_collectives_per_layer} all-reduces per layer, ${r.communication.tp_collectives_per_pass} per pass`] : []),
     ...(r.energy_j !== undefined ? [`  energy                        ${fmtSi(r.energy_j, "J")}${r.energy_per_output_token_j !== undefined ? ` (${r.energy_per_output_token_j.toPrecision(3)} J/token)` : ""}${r.average_power_w !== undefined ? ` · average power ${fmtSi(r.average_power_w, "W")}` : ""}`] : []),
     ...(r.usd_per_million_tokens !== undefined ? [`  cost                          $${r.usd_per_million_tokens.toFixed(3)} per million output tokens (cloud $/hour)`] : []),
+    ...(r.software ? ["", softwareLine(r.software)] : []),
     ...(r.warnings.length ? ["", ...r.warnings.map((w) => `note: ${w}`)] : []),
   ].join("\n");
 }

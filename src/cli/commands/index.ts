@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "scale", load: async () => (await import("./scale.js")).registerScaleCommand },
   { name: "serve", load: async () => (await import("./serve.js")).registerServeCommand },
   { name: "plan", load: async () => (await import("./plan.js")).registerPlanCommand },
+  { name: "software", load: async () => (await import("./software.js")).registerSoftwareCommand },
   { name: "validate", load: async () => (await import("./validate.js")).registerValidateCommand, readsFiles: true },
   { name: "calibrate", load: async () => (await import("./calibrate.js")).registerCalibrateCommand, readsFiles: true },
   { name: "collective", load: async () => (await import("./collective.js")).registerCollectiveCommand },

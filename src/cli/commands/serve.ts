@@ -1,5 +1,5 @@
 /**
- * `xpusim serve --model M --chip C [--engine vllm|tensorrt-llm] [--rate 10/s] [--requests 1000]
+ * `xpusim serve --model M --chip C [--engine vllm|sglang|tensorrt-llm] [--rate 10/s] [--requests 1000]
  * [--input 1024] [--output 256] [--trace file.csv] [--slo ttft=500ms,tpot=50ms] [--seed 1]`:
  * a request-level simulation of a serving engine (continuous batching, chunked prefill, paged KV
  * cache with preemption, optional disaggregated prefill/decode) and the metrics serving
@@ -23,6 +23,8 @@ import {
   type ServingWorkload,
   servingText as flagText,
   type SyntheticServingWorkload,
+  softwareLine,
+  type SoftwareUsed,
 } from "../../core/app/index.js";
 import { error, XpusimError } from "../../core/diagnostics/diagnostic.js";
 import { fmtBytes, fmtPct, fmtTime, renderCsv, renderTable } from "../../core/report/table.js";
@@ -84,7 +86,7 @@ export function registerServeCommand(program: Command): void {
     .description("simulate a serving engine under a request stream: TTFT/TPOT/ITL/E2E percentiles, throughput, goodput, KV use")
     .requiredOption("--model <id>", "decoder LLM: model id, spec file or Hugging Face config.json")
     .requiredOption("--chip <id>", "chip id or chip spec file (one chip per engine instance)")
-    .addOption(new Option("--engine <name>", "engine preset").choices(["vllm", "tensorrt-llm"]).default(SERVING_DEFAULT_ENGINE))
+    .option("--engine <name>", "engine preset or alias: vllm, sglang, tensorrt-llm (trtllm), or custom (`xpusim software --kind serving`)", SERVING_DEFAULT_ENGINE)
     .option("--precision <p>", 'precision, e.g. "bf16", "fp8", "w4a16", "compute=fp8,kv=bf16"')
     .option("--rate <r>", `mean arrival rate (10/s, 600/min, inf = all at once; default ${W.rate_per_s}/s)`)
     .option("--requests <n>", `requests to simulate (default ${W.requests}; with --trace: the first n)`, positiveInt("--requests"))
@@ -293,6 +295,8 @@ export function renderServing(r: ServingResult, workload: string): string {
       `energy      ${e.per_output_token_j.toPrecision(3)} J/output token · ${e.average_power_per_chip_w.toFixed(0)} W per chip on average (idle ${e.idle_power_per_chip_w.toFixed(0)} W) · ${(e.total_j / 3.6e6).toPrecision(3)} kWh over ${e.chips} chip${e.chips === 1 ? "" : "s"}`,
     );
   }
+  const software = (r as ServingResult & { software?: SoftwareUsed }).software;
+  if (software) lines.push("", softwareLine(software));
   if (r.notes.length) lines.push("", ...r.notes.map((n) => `note: ${n}`));
   return lines.join("\n");
 }

@@ -2,7 +2,7 @@
  * Text and CSV renderings of training results, shared by `xpusim train` and `xpusim estimate` (a
  * `kind: training` scenario), so one result prints the same through either command.
  */
-import { layoutLabel, type TrainingEstimate, type TrainingSearchResult } from "../../core/app/index.js";
+import { layoutLabel, softwareLine, type TrainingEstimate, type TrainingSearchResult } from "../../core/app/index.js";
 import { fmtBytes, fmtPct, fmtSi, fmtTime, renderTable } from "../../core/report/table.js";
 
 /** Nested objects as dotted columns, arrays joined with "; ". */
@@ -79,6 +79,7 @@ export function renderEstimate(e: TrainingEstimate): string {
         ]
       : ["  time to train        give --tokens (e.g. 15T)"]),
     ...(e.chosen_defaults?.length ? ["", ...e.chosen_defaults.map((c) => `chosen: ${c.field} = ${String(c.value)} — ${c.why}`)] : []),
+    ...(e.software ? [softwareLine(e.software)] : []),
     ...(e.warnings.length ? ["", ...e.warnings.map((w) => `note: ${w}`)] : []),
   ].join("\n");
 }

@@ -35,6 +35,7 @@ interface TrainOpts {
   dtype?: DType;
   usdPerHour?: number;
   execution?: "graph" | "eager";
+  software?: string;
   search?: boolean;
   top: number;
   rank: "time" | "cost";
@@ -72,6 +73,7 @@ function overridesOf(o: TrainOpts): TrainingOverrides {
     dtype: o.dtype,
     usd_per_chip_hour: o.usdPerHour,
     execution: o.execution,
+    software: o.software,
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as TrainingOverrides;
 }
@@ -101,7 +103,8 @@ export function registerTrainCommand(program: Command): void {
     .option("--tokens <n>", "token budget for time-to-train, e.g. 15T", parseCount("--tokens"))
     .addOption(new Option("--dtype <dtype>", "compute dtype (default bf16)").choices([...DTYPES]))
     .option("--usd-per-hour <usd>", "price of one chip-hour (default: the chip's cloud price)", positiveNumber("--usd-per-hour"))
-    .addOption(new Option("--execution <mode>", "graph or eager (per-op dispatch)").choices(["graph", "eager"]))
+    .addOption(new Option("--execution <mode>", "graph or eager (per-op dispatch); default: the software stack's").choices(["graph", "eager"]))
+    .option("--software <id>", "software-stack preset or alias (xpusim software; default: the modern stack for the chip and model)")
     .option("--search", "rank every valid layout instead of pricing one")
     .option("--top <n>", "layouts to show with --search", positiveInt("--top"), 10)
     .addOption(new Option("--rank <by>", "rank --search results by step time or cost").choices(["time", "cost"]).default("time"))

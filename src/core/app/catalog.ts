@@ -4,6 +4,7 @@ import type { EnergyCatalog } from "../spec/energy-spec.js";
 import type { MoneyCatalog } from "../spec/money-spec.js";
 import type { System } from "../network/build-system.js";
 import type { ModelSpec } from "../spec/model-spec.js";
+import type { SoftwareSpec } from "../spec/software-spec.js";
 import type { ServingRequest } from "../serving/request.js";
 import type { PipelinePartsLookup } from "../catalog/pipeline-parts-lookup.js";
 import type { ValidationResolvers } from "../validate/validation-result.js";
@@ -46,6 +47,13 @@ export interface Catalog {
   systemIds(): readonly string[];
   /** Fixed-function units (video decoders, ISPs) and links (PCIe, CXL, Ethernet…) of pipelines. */
   pipelineParts(): PipelinePartsLookup;
+  /**
+   * A software-stack preset by id or alias (catalog/software); E_UNKNOWN_ID with the closest ids at
+   * `path` otherwise. Optional: without it jobs run on the engine's built-in defaults, and results
+   * say so (software id "engine-defaults").
+   */
+  software?(idOrAlias: string, path?: string): SoftwareSpec;
+  softwareIds?(): readonly string[];
   /**
    * Name-based lookups for measured-results files (hardware and model names as sources write them,
    * the systems they ran on, config supplements). Optional: only front ends that carry the validation

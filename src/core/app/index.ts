@@ -36,6 +36,8 @@ export type { ServingRequest } from "../serving/request.js";
 export type { ServingConfigInput } from "../serving/serving-config.js";
 export { layoutLabel, type TrainingSearchJobRequest, type TrainingSearchResult } from "./jobs/training-search-job.js";
 export type { ScalePoint, ScalingRequest, ScalingResult } from "./jobs/scaling-job.js";
+export { defaultSoftwareId, resolveSoftware, softwareLine, type SoftwareRef, type SoftwareUsed } from "./software-stack.js";
+export { softwareJob, type SoftwareJobRequest, type SoftwareJobResult, type SoftwarePresetSummary } from "./jobs/software-job.js";
 export { TRAINING_DEFAULTS, trainingRequest, trainingRequestFromScenario, trainingSearchRequest, type TrainingOverrides } from "./training-request.js";
 export type { ValidationJobRequest, ValidationSummary } from "./jobs/validation-job.js";
 export type { CalibrationJobRequest, CalibrationJobResult } from "./jobs/calibration-job.js";

@@ -17,7 +17,7 @@ const scalingParts: JobParts<ScalingRequest, ScalingResult> = {
   merge(req, parts) {
     if (parts.length === 1) return parts[0]!;
     const first = parts[0]!;
-    return scalingResult({ model: first.model, chip: first.chip, mode: first.mode, seq_len: req.seq_len }, parts.flatMap((p) => p.points));
+    return { ...scalingResult({ model: first.model, chip: first.chip, mode: first.mode, seq_len: req.seq_len }, parts.flatMap((p) => p.points)), ...(first.software ? { software: first.software } : {}) };
   },
 };
 

@@ -46,5 +46,7 @@ export function catalogFromLookups(lookups: CatalogLookups, options: LookupCatal
     modelIds: () => models.ids(),
     systemIds: () => systems.ids(),
     pipelineParts: () => lookups.pipelineParts,
+    software: (id, at) => lookups.software.load(id, at),
+    softwareIds: () => lookups.software.ids(),
   };
 }

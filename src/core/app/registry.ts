@@ -20,6 +20,7 @@ import { pipelineJob } from "./jobs/pipeline-job.js";
 import { powerJob } from "./jobs/power-job.js";
 import { servingJob } from "./jobs/serving-job.js";
 import { servingPlanJob } from "./jobs/serving-plan-job.js";
+import { softwareJob } from "./jobs/software-job.js";
 import { scalingJob } from "./jobs/scaling-job.js";
 import { trainingJob } from "./jobs/training-job.js";
 import { trainingSearchJob } from "./jobs/training-search-job.js";
@@ -54,6 +55,7 @@ export const JOBS = {
   "cost-die": costDieJob,
   power: powerJob,
   pipeline: pipelineJob,
+  software: softwareJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;

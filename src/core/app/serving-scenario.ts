@@ -24,7 +24,7 @@ export function servingRequestFromScenario(s: Scenario, catalog: Catalog): Servi
   if (!s.serving) throw new XpusimError(error("E_SCHEMA", "serving", "kind: serving needs a `serving:` section", { expected: "{ arrival, requests, input_tokens, output_tokens, ... }", hint: "see docs/scenario.md" }));
   const notes: string[] = [];
   const layout = servingLayout(s);
-  const software = softwareSettings(s.software, notes);
+  const software = softwareSettings(s.software, notes, catalog);
   if (s.cost_model !== undefined) notes.push(`cost_model ${s.cost_model} is not used by the serving step cost (it prices each step with the chip's default models)`);
   const config: Omit<ServingConfigInput, "engine"> = { ...software.config, ...(s.execution === "eager" ? { execution: "eager" as const } : {}) };
   return {
@@ -65,11 +65,21 @@ function servingLayout(s: Scenario): { tp: number; ep: number; replicas: number 
   return { tp: p.tp, ep: p.ep, replicas };
 }
 
-const ENGINE_ALIASES: Record<string, string> = { vllm: "vllm", "tensorrt-llm": "tensorrt-llm", trtllm: "tensorrt-llm", "trt-llm": "tensorrt-llm", tensorrt_llm: "tensorrt-llm" };
 const CONFIG_KEYS = new Set(Object.keys(servingConfigSchema.shape));
 
-/** `software`: an engine preset id, or `{ engine | id, ...engine settings }`; anything else is noted and passed over. */
-function softwareSettings(software: Scenario["software"], notes: string[]): { engine?: string; config: Record<string, unknown> } {
+/** The catalog/software preset with serving settings an id or alias names, else undefined. */
+function servingPresetId(id: string, catalog: Pick<Catalog, "software">): string | undefined {
+  if (!catalog.software) return (ENGINE_PRESETS as readonly string[]).includes(id) ? id : undefined;
+  try {
+    const spec = catalog.software(id);
+    return spec.settings.serving ? spec.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `software`: an engine preset id or alias (catalog/software), or `{ engine | id, ...engine settings }`; anything else is noted and passed over. */
+function softwareSettings(software: Scenario["software"], notes: string[], catalog: Pick<Catalog, "software">): { engine?: string; config: Record<string, unknown> } {
   if (software === undefined) return { config: {} };
   const obj: Record<string, unknown> = typeof software === "string" ? { engine: software } : { ...software };
   const id = obj.engine ?? obj.id;
@@ -81,9 +91,9 @@ function softwareSettings(software: Scenario["software"], notes: string[]): { en
     else notes.push(`software.${k} is not a serving engine setting; passed over`);
   }
   if (id === undefined) return { config };
-  const engine = typeof id === "string" ? ENGINE_ALIASES[id.toLowerCase()] : undefined;
+  const engine = typeof id === "string" ? servingPresetId(id, catalog) : undefined;
   if (!engine) {
-    notes.push(`software ${JSON.stringify(id)} is not a serving engine preset (${ENGINE_PRESETS.join(", ")}); the vllm preset's settings are used`);
+    notes.push(`software ${JSON.stringify(id)} is not a serving engine preset (${ENGINE_PRESETS.join(", ")}, sglang; \`xpusim software --kind serving\`); the vllm preset's settings are used`);
     return { config };
   }
   return { engine, config };

@@ -34,10 +34,12 @@ export interface TrainingOverrides {
   dtype?: DType;
   usd_per_chip_hour?: number;
   execution?: "graph" | "eager";
+  /** Software-stack preset id or alias (catalog/software). */
+  software?: string;
 }
 
-/** What a request without a scenario starts from. */
-export const TRAINING_DEFAULTS = { chips: 1, global_batch: 1024, seq_len: 2048, dtype: "bf16", execution: "graph" } as const;
+/** What a request without a scenario starts from (execution and the other stack settings: the software preset's). */
+export const TRAINING_DEFAULTS = { chips: 1, global_batch: 1024, seq_len: 2048, dtype: "bf16" } as const;
 
 /** The training request of a scenario: every field it sets; dp left at 1 and unset layout knobs are chosen by the job. */
 export function trainingRequestFromScenario(s: Scenario): TrainingJobRequest {
@@ -58,11 +60,11 @@ export function trainingRequestFromScenario(s: Scenario): TrainingJobRequest {
     seq_len: tr.seq_len ?? TRAINING_DEFAULTS.seq_len,
     // dp left at 1 fills the chips the other degrees leave (the job does it): dp = count / (tp·pp·cp).
     ...defined({ tp: par.tp, pp: par.pp, dp: par.dp === 1 ? undefined : par.dp, ep: par.ep, cp: par.cp, zero: par.zero, microbatch: par.microbatch, interleave: par.interleave, sp: par.sp }),
-    flash_attention: tr.flash_attention,
-    dropout: tr.dropout,
-    overlap_grad_reduce: tr.overlap_grad_reduce,
+    // Stated stack settings (undefined when the scenario leaves them to the software preset).
+    ...defined({ flash_attention: tr.flash_attention, dropout: tr.dropout, overlap_grad_reduce: tr.overlap_grad_reduce }),
+    ...(s.software !== undefined ? { software: s.software } : {}),
     ...defined({ recompute: tr.recompute, grad_bucket_bytes: tr.grad_bucket_bytes, zero_prefetch_layers: tr.zero_prefetch_layers, zero_recompute_regather: tr.zero_recompute_regather, overlap_param_gather: tr.overlap_param_gather, tokens: tr.tokens, image_size: tr.image_size }),
-    options: { execution: s.execution, ...(s.cost_model ? { costModel: s.cost_model } : {}) },
+    options: { ...(s.execution ? { execution: s.execution } : {}), ...(s.cost_model ? { costModel: s.cost_model } : {}) },
   };
 }
 
@@ -81,6 +83,7 @@ export function trainingRequest(scenario: Scenario | undefined, o: TrainingOverr
     ...set,
     ...(o.dtype ? { precision: { ...base.precision, compute: o.dtype } } : {}),
     ...(o.execution ? { options: { ...base.options, execution: o.execution } } : {}),
+    ...(o.software ? { software: o.software } : {}),
   };
 }
 
@@ -95,7 +98,6 @@ function flagsOnlyBase(o: TrainingOverrides): TrainingJobRequest {
     precision: { compute: TRAINING_DEFAULTS.dtype },
     global_batch: TRAINING_DEFAULTS.global_batch,
     seq_len: TRAINING_DEFAULTS.seq_len,
-    options: { execution: TRAINING_DEFAULTS.execution },
   };
 }
 
@@ -111,6 +113,7 @@ export function trainingSearchRequest(req: TrainingJobRequest, search: Pick<Trai
     precision: req.precision,
     ...defined({
       system: req.system,
+      software: req.software,
       flash_attention: req.flash_attention,
       dropout: req.dropout,
       overlap_grad_reduce: req.overlap_grad_reduce,

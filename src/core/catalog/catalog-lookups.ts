@@ -8,6 +8,7 @@ import { createFamilyLookup, type FamilyLookup } from "./family-lookup.js";
 import { createPipelinePartsLookup, type PipelinePartsLookup } from "./pipeline-parts-lookup.js";
 import { createModelLookup, type ModelLookup } from "./model-lookup.js";
 import type { SpecSupportLoader } from "./spec-support-type.js";
+import { createSoftwareLookup, type SoftwareLookup } from "./software-lookup.js";
 import { createSystemLookup, type SystemLookup } from "./system-lookup.js";
 
 /**
@@ -22,6 +23,8 @@ export interface CatalogLookups {
   systems: SystemLookup;
   /** Fixed-function units and links of heterogeneous pipelines (catalog/units, catalog/links). */
   pipelineParts: PipelinePartsLookup;
+  /** The software-stack presets (catalog/software). */
+  software: SoftwareLookup;
   /** The raw document of the system a chip is usually deployed in (see default-system.ts). */
   defaultSystemDocument(chip: Chip, count?: number): Record<string, unknown>;
   /** That system, built (the chip object itself is placed in it, catalog chip or not). */
@@ -55,6 +58,7 @@ export function createCatalogLookups(source: CatalogSource, support: SpecSupport
     families,
     systems,
     pipelineParts: createPipelinePartsLookup(source.store("units"), source.store("links"), support),
+    software: createSoftwareLookup(source.store("software"), support),
     defaultSystemDocument: defaultDoc,
     defaultSystem,
     genericSystem: (chip) => systems.fromObject(genericSystemDocument(chip, systems), undefined, chip),

@@ -2,7 +2,7 @@ import type { EnergyCatalog } from "../spec/energy-spec.js";
 import type { MoneyCatalog } from "../spec/money-spec.js";
 
 /** Catalog folders with one document per id (what the compiled artefact holds per entry). */
-export const CATALOG_FOLDERS = ["chips", "models", "families", "systems", "collective-libraries", "units", "links"] as const;
+export const CATALOG_FOLDERS = ["chips", "models", "families", "systems", "collective-libraries", "units", "links", "software"] as const;
 export type CatalogFolder = (typeof CATALOG_FOLDERS)[number];
 
 /**

@@ -9,6 +9,7 @@ export type { ChipLookup } from "./chip-lookup.js";
 export type { LoadedModel, ModelLookup } from "./model-lookup.js";
 export type { FamilyLookup } from "./family-lookup.js";
 export type { SystemLookup } from "./system-lookup.js";
+export type { SoftwareLookup } from "./software-lookup.js";
 export { defaultSystemDocument, genericSystemDocument, libraryForVendor } from "./default-system.js";
 export { normaliseName } from "./names.js";
 export { browserFiles, openPackedCatalog, packedSource, packedStore, type PackedCatalog, type PackedEntry, type TextRef } from "./packed-catalog-file.js";

@@ -17,5 +17,6 @@ export { collectiveLibrarySpecSchema } from "../spec/collective-library-spec.js"
 export { systemSpecSchema } from "../spec/system-spec.js";
 export { pipelineUnitSpecSchema } from "../spec/pipeline-unit-spec.js";
 export { linkFamilySpecSchema } from "../spec/link-spec.js";
+export { softwareSpecSchema } from "../spec/software-spec.js";
 export { parseWith } from "../spec/validate.js";
 export { parseCalibrationOverlay } from "../spec/calibration-overlay.js";

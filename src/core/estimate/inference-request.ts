@@ -1,3 +1,4 @@
+import type { SoftwareUsed } from "../spec/software-spec.js";
 import type { Bound } from "../cost/contract.js";
 import type { System } from "../network/build-system.js";
 import type { ModelSpec } from "../spec/model-spec.js";
@@ -96,4 +97,6 @@ export interface InferenceEstimate {
   precision: { requested: string; executed: string; fallback: boolean; dequant_time_fraction?: { prefill: number; decode?: number } };
   speculative?: SpeculativeResult;
   warnings: string[];
+  /** The software stack the estimate assumed (set by the application layer: catalog/software presets). */
+  software?: SoftwareUsed;
 }

@@ -57,7 +57,10 @@ export function trainingProfile(e: TrainingEstimate, ctx: CostContext, model: Mo
   const s = e.step_breakdown_s;
   const busy = s.forward + s.backward + s.recompute + s.optimizer;
   const seq = e.samples_per_s > 0 && e.tokens_per_s > 0 ? Math.max(1, Math.round(e.tokens_per_s / e.samples_per_s)) : 1;
-  const graph = evaluateGraph(trainingGraph({ model, precision, seq_len: seq }, e.layout.microbatch).graph, ctx);
+  // The stack the estimate ran on (execution, fused attention) prices the profile's graph the same way.
+  const stack = e.software?.settings ?? {};
+  const flash = typeof stack.flash_attention === "boolean" ? { flash_attention: stack.flash_attention } : {};
+  const graph = evaluateGraph(trainingGraph({ model, precision, seq_len: seq, ...flash }, e.layout.microbatch).graph, ctx, stack.execution === "eager" ? { execution: "eager" } : {});
   const forwardBusy = graph.time_s;
   const b = new ProfileBuilder(ctx);
   if (forwardBusy > 0) b.graph(graph, busy / forwardBusy);

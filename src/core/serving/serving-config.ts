@@ -137,7 +137,9 @@ export function resolveServingConfig(input: ServingConfigInput | undefined, chip
   const raw: Record<string, unknown> = isPlainObject(input) ? { ...(input as Record<string, unknown>) } : {};
   const engine = raw.engine ?? "vllm";
   let base: Partial<ServingConfig> = {};
-  if (engine !== "custom") {
+  // A config that gives every knob (a catalog/software preset's settings, resolved by the serving job) needs no built-in preset.
+  const complete = typeof engine === "string" && servingConfigSchema.safeParse({ ...raw, engine }).success;
+  if (engine !== "custom" && !complete) {
     if (typeof engine !== "string" || !(ENGINE_PRESETS as readonly string[]).includes(engine)) {
       const near = closest(String(engine), [...ENGINE_PRESETS, "custom"]);
       throw new XpusimError(

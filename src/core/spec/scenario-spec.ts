@@ -150,12 +150,12 @@ export const scenarioSpec = z.strictObject({
       recompute: z.enum(["none", "selective", "full"]).optional(),
       /** Optional token budget for time-to-train. */
       tokens: z.number().positive().optional(),
-      /** FlashAttention-style fused attention (default true); false materialises the scores (Megatron 2021-22). */
-      flash_attention: z.boolean().default(true),
-      /** Keep dropout masks for backward (GPT-3-era training; default false). */
-      dropout: z.boolean().default(false),
-      /** Overlap the data-parallel gradient reduction with the backward pass (default true). */
-      overlap_grad_reduce: z.boolean().default(true),
+      /** FlashAttention-style fused attention; false materialises the scores (Megatron 2021-22). Unset: the software preset's. */
+      flash_attention: z.boolean().optional(),
+      /** Keep dropout masks for backward (GPT-3-era training). Unset: the software preset's. */
+      dropout: z.boolean().optional(),
+      /** Overlap the data-parallel gradient reduction with the backward pass. Unset: the software preset's. */
+      overlap_grad_reduce: z.boolean().optional(),
       /** Gradient bucket for the overlapped reduction, bytes (default 25 MB as PyTorch DDP); the last bucket is always exposed. */
       grad_bucket_bytes: positiveInt.optional(),
       /** ZeRO-3 / FSDP: layers whose parameter all-gathers are issued ahead of the compute (FSDP forward/backward prefetch; 0 = none; default 1). */
@@ -186,13 +186,15 @@ export const scenarioSpec = z.strictObject({
   /** kind: serving: the request stream and its SLOs (docs/scenario.md). */
   serving: servingSpec.optional(),
   /**
-   * The software stack: a serving engine preset id ("vllm", "tensorrt-llm") or an object
-   * `{ engine?, ...engine settings (max_num_seqs, block_size, ...) }`. Used by kind: serving; other
-   * fields and ids are passed over with a note.
+   * The software stack: a preset id or alias of catalog/software (`xpusim software` lists them:
+   * "megatron-core", "vllm", "trtllm", ...) or `{ id, ...overrides }` (execution, flash_attention,
+   * dropout, overlap_grad_reduce, pipeline_schedule, zero, zero_prefetch_layers, ...; kind: serving
+   * also takes the engine settings max_num_seqs, block_size, ... and `engine` for `id`). Unset: the
+   * modern stack for the kind, chip and model; every result states the stack it used.
    */
   software: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
-  /** How kernels are launched: "graph" (CUDA graphs / compiled runtimes) or "eager" (framework dispatch per op). */
-  execution: z.enum(["graph", "eager"]).default("graph"),
+  /** How kernels are launched: "graph" (CUDA graphs / compiled runtimes) or "eager" (framework dispatch per op). Unset: the software preset's. */
+  execution: z.enum(["graph", "eager"]).optional(),
   /** Cost model id to force (default: the best that supports each op). */
   cost_model: z.string().optional(),
 });

@@ -1,4 +1,5 @@
 import type { TrainingRequest } from "../estimate/estimate-training.js";
+import type { SoftwareSpec } from "../spec/software-spec.js";
 import type { DType } from "../units/dtype.js";
 import type { Precision } from "../workload/precision.js";
 import { num } from "./point-config.js";
@@ -51,23 +52,55 @@ function zeroCommOf(cfg: Record<string, unknown>): Pick<TrainingRequest, "zero_p
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 
+/** The point's stack when it states nothing (docs/software.md: the modern default for LLM training on GPUs). */
+export const DEFAULT_VALIDATION_STACK = "megatron-core";
+
+type StackBooleans = "flash_attention" | "dropout" | "overlap_grad_reduce";
+
+/** A preset's training settings as a stack, the engine's defaults where the preset is silent. */
+function presetStack(spec: SoftwareSpec): LlmTrainingStack {
+  const v = (k: StackBooleans | "execution") => {
+    const x = spec.settings[k];
+    return x === undefined ? undefined : x.value;
+  };
+  return {
+    flash_attention: (v("flash_attention") as boolean | undefined) ?? true,
+    dropout: (v("dropout") as boolean | undefined) ?? false,
+    overlap_grad_reduce: (v("overlap_grad_reduce") as boolean | undefined) ?? true,
+    execution: (v("execution") as "graph" | "eager" | undefined) ?? "graph",
+  };
+}
+
 /**
- * Megatron-LM of 2021-22 (the default, the source of the shared points): no FlashAttention, dropout
- * 0.1, and the data-parallel gradient all-reduce after the pipeline flush (not overlapped), eager
- * PyTorch. A point from a later stack states its settings (flash_attention, dropout,
- * overlap_grad_reduce, execution) in its config; those replace the defaults.
+ * The training stack of a point: the preset its config names in `software` (a catalog/software id
+ * or alias; catalog/validation/point-supplements.yaml states it, with the source, for points whose
+ * file does not), with the settings its config states (flash_attention, dropout, overlap_grad_reduce,
+ * execution) on top. A point that states neither gets {@link DEFAULT_VALIDATION_STACK}, and the
+ * assumption says so. `software` looks a preset up (the validation resolvers' catalog).
  */
-export function llmTrainingStack(cfg: Record<string, unknown>, assumptions: string[]): LlmTrainingStack {
+export function llmTrainingStack(cfg: Record<string, unknown>, assumptions: string[], software: (id: string) => SoftwareSpec): LlmTrainingStack | string {
   const stated = (k: string): boolean | undefined => (typeof cfg[k] === "boolean" ? (cfg[k] as boolean) : undefined);
-  const flash = stated("flash_attention") ?? false;
-  const dropout = stated("dropout") ?? true;
-  const overlap = stated("overlap_grad_reduce") ?? false;
-  const execution: "graph" | "eager" = cfg.execution === "graph" ? "graph" : "eager";
-  if ([stated("flash_attention"), stated("dropout"), stated("overlap_grad_reduce"), cfg.execution].every((x) => x === undefined))
-    assumptions.push("Megatron-LM 2021-22 settings: eager PyTorch (one kernel per op), unfused attention, dropout masks kept, DP reduction not overlapped");
-  else
-    assumptions.push(`training stack as stated: ${execution} execution, ${flash ? "fused" : "unfused"} attention, dropout ${dropout ? "on" : "off"}, DP reduction ${overlap ? "overlapped" : "not overlapped"}`);
-  return { flash_attention: flash, dropout, overlap_grad_reduce: overlap, execution };
+  const named = typeof cfg.software === "string" ? cfg.software : undefined;
+  let spec: SoftwareSpec;
+  try {
+    spec = software(named ?? DEFAULT_VALIDATION_STACK);
+  } catch (e) {
+    return `field "config.software": ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const base = presetStack(spec);
+  const exec = cfg.execution === "graph" || cfg.execution === "eager" ? cfg.execution : undefined;
+  const stack: LlmTrainingStack = {
+    flash_attention: stated("flash_attention") ?? base.flash_attention,
+    dropout: stated("dropout") ?? base.dropout,
+    overlap_grad_reduce: stated("overlap_grad_reduce") ?? base.overlap_grad_reduce,
+    execution: exec ?? base.execution,
+  };
+  const anyStated = [stated("flash_attention"), stated("dropout"), stated("overlap_grad_reduce"), exec].some((x) => x !== undefined);
+  const settings = `${stack.execution} execution, ${stack.flash_attention ? "fused" : "unfused"} attention, dropout ${stack.dropout ? "on" : "off"}, DP reduction ${stack.overlap_grad_reduce ? "overlapped" : "not overlapped"}`;
+  if (named) assumptions.push(`training stack ${spec.id} (stated)${anyStated ? " with the config's own settings" : ""}: ${settings}`);
+  else if (anyStated) assumptions.push(`training stack as stated (${spec.id} for what is not): ${settings}`);
+  else assumptions.push(`training stack not stated: the modern default ${spec.id} assumed (${settings})`);
+  return stack;
 }
 
 /** FP8 training (Transformer Engine, MaxText fp8): fp8 GEMMs, bf16 master weights and activations. */

@@ -43,7 +43,10 @@ export function validateLlmTrainingPoint(pc: PointContext): ValidationResult {
   const seq = num(cfg.seq) ?? 2048;
   const tokens = p.metric in RUN_METRICS ? tokensToTrain(cfg, seq) : undefined;
   const layout = llmTrainingLayout(cfg, p.chip_count, pc.assumptions);
-  const { execution, ...stack } = llmTrainingStack(cfg, pc.assumptions);
+  if (!pc.r.software) return pc.unsupported("this front end has no software-stack catalog (catalog/software) to read the training stack from");
+  const resolved = llmTrainingStack(cfg, pc.assumptions, pc.r.software);
+  if (typeof resolved === "string") return pc.unsupported(resolved);
+  const { execution, ...stack } = resolved;
   const req: OpenTrainingRequest = { model, precision: trainingPrecision(dt), seq_len: seq, ...(tokens !== undefined ? { tokens } : {}), chips: p.chip_count, ...layout, ...stack, ...(system ? { system } : {}) };
   const e = estimateWithStatedOrNeededZero(req, pc.ctx, { execution });
   for (const c of e.chosen_defaults ?? []) pc.assumptions.push(`${c.field} not stated: ${String(c.value)} chosen (${c.why})`);

@@ -1,5 +1,6 @@
 import type { CostContext } from "../cost/contract.js";
 import type { Chip } from "../hardware/chip.js";
+import type { SoftwareSpec } from "../spec/software-spec.js";
 import type { System } from "../network/build-system.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import type { MeasuredPoint } from "./measured-point.js";
@@ -24,6 +25,8 @@ export interface ValidationResolvers {
    * assumptions made to pick it; a string is the reason it cannot be resolved.
    */
   systemByName?(hardware: string, chipCount: number): { system: System; assumptions: string[] } | string;
+  /** A software-stack preset by id or alias (catalog/software); throws XpusimError for an unknown id. */
+  software?(id: string): SoftwareSpec;
   /**
    * The GPU-busy share of a serving engine's iterations for the engine and version a point's
    * framework text names ("vLLM 0.5.4"), with its source (catalog/validation/serving-engine-host.yaml);

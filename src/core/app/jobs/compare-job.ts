@@ -8,6 +8,8 @@ import type { Chip } from "../../hardware/chip.js";
 import type { System } from "../../network/build-system.js";
 import { type SmallestFit, smallestFit } from "../../search/smallest-fit.js";
 import { estimateTrainingWithDefaults } from "../../search/training-defaults.js";
+import { resolveSoftware, type SoftwareRef } from "../software-stack.js";
+import { applyTrainingStack } from "../training-software.js";
 import type { ModelSpec } from "../../spec/model-spec.js";
 import type { DType } from "../../units/dtype.js";
 import { type Precision, resolvePrecision } from "../../workload/precision.js";
@@ -30,6 +32,8 @@ export interface CompareRequest extends CompareWorkloadRequest {
   weights?: DType;
   system?: SpecRef;
   options?: EvaluateOptions;
+  /** The software stack for every chip (catalog/software); unset: each chip's default stack (stated in each row's estimate). */
+  software?: SoftwareRef;
 }
 
 /** The dtype a row ran in and why. */
@@ -97,7 +101,9 @@ function inferenceRow(r: ChipRun): Partial<Extract<CompareRow, { ok: true }>> {
   const { w, ctx } = r;
   const system = r.explicitSystem ?? (w.tp > 1 ? r.catalog.system(undefined, ctx.chip, w.tp) : undefined);
   const base = { model: r.model, precision: r.precision, batch: w.batch, input_tokens: w.input_tokens ?? 1, output_tokens: w.output_tokens ?? 0, ...(r.req.image_size ? { image_size: r.req.image_size } : {}) };
-  const inf = estimateInference({ ...base, chips: w.tp, tp: w.tp, pp: 1, ...(system ? { system } : {}) }, ctx, r.req.options ?? {});
+  const stack = resolveSoftware(r.req.software, { kind: "inference", chip: ctx.chip, category: r.model.category }, r.catalog, { execution: r.req.options?.execution });
+  const options = { ...(r.req.options ?? {}), execution: stack.used.settings.execution ?? "graph" };
+  const inf = { ...estimateInference({ ...base, chips: w.tp, tp: w.tp, pp: 1, ...(system ? { system } : {}) }, ctx, options), software: stack.used };
   const row: Partial<Extract<CompareRow, { ok: true }>> = { inference: inf };
   if (inf.usd_per_million_tokens !== undefined) row.usd_per_million_tokens = inf.usd_per_million_tokens;
   if (w.unit !== "token") {
@@ -107,7 +113,7 @@ function inferenceRow(r: ChipRun): Partial<Extract<CompareRow, { ok: true }>> {
   }
   if (!inf.fits) {
     const systemFor = (n: number) => r.explicitSystem ?? r.catalog.system(undefined, ctx.chip, n);
-    const search = smallestFit(base, ctx, systemFor, w.tp, r.req.options ?? {});
+    const search = smallestFit(base, ctx, systemFor, w.tp, options);
     if (search.fit) row.smallest_fit = search.fit;
     else row.smallest_fit_none = search.reason;
   }
@@ -117,8 +123,10 @@ function inferenceRow(r: ChipRun): Partial<Extract<CompareRow, { ok: true }>> {
 /** One training step on one chip; unset micro-batch and recompute chosen by the training chooser, as `train` and a scenario do. */
 function trainingRow(r: ChipRun): Partial<Extract<CompareRow, { ok: true }>> {
   const { w } = r;
-  const training = estimateTrainingWithDefaults(
+  const { options, software, notes, zero: _zero, interleave: _interleave, ...stack } = applyTrainingStack({ ...(r.req.software !== undefined ? { software: r.req.software } : {}), ...(r.req.options ? { options: r.req.options } : {}) }, r.ctx.chip, r.model, r.catalog);
+  const estimate = estimateTrainingWithDefaults(
     {
+      ...stack,
       model: r.model,
       precision: r.precision,
       global_batch: w.batch,
@@ -134,8 +142,9 @@ function trainingRow(r: ChipRun): Partial<Extract<CompareRow, { ok: true }>> {
       ...(r.req.image_size ? { image_size: r.req.image_size } : {}),
     },
     r.ctx,
-    r.req.options ?? {},
+    options,
   );
+  const training = { ...estimate, ...(notes.length ? { warnings: [...estimate.warnings, ...notes] } : {}), software };
   return w.microbatch !== undefined ? { training } : { training, microbatch_chosen: training.layout.microbatch };
 }
 

@@ -3,6 +3,7 @@ import { estimateInference, type InferenceEstimate, type InferenceRequest } from
 import type { EvaluateOptions } from "../../estimate/evaluate-graph.js";
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
+import { resolveSoftware, type SoftwareRef } from "../software-stack.js";
 import { type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
 
 /** A model served on `chips` chips (prefill + decode), with the chip and model as references. */
@@ -14,6 +15,8 @@ export interface InferenceJobRequest extends Omit<InferenceRequest, "model" | "s
   system?: SpecRef;
   speculative?: { draft_tokens: number; acceptance_rate: number; draft_model?: SpecRef };
   options?: EvaluateOptions;
+  /** The software stack (catalog/software id or alias, or `{ id, ...overrides }`); unset: the default for the chip and model. options.execution, when set, overrides it. */
+  software?: SoftwareRef;
 }
 
 export const inferenceJob = defineJob<InferenceJobRequest, InferenceEstimate>({
@@ -42,19 +45,23 @@ export const inferenceJob = defineJob<InferenceJobRequest, InferenceEstimate>({
       ...(s.hardware.system !== undefined ? { system: s.hardware.system } : {}),
       ...(inf.image_size ? { image_size: inf.image_size } : {}),
       ...(inf.speculative ? { speculative: inf.speculative } : {}),
-      options: { execution: s.execution, ...(s.cost_model ? { costModel: s.cost_model } : {}) },
+      ...(s.software !== undefined ? { software: s.software } : {}),
+      options: { ...(s.execution ? { execution: s.execution } : {}), ...(s.cost_model ? { costModel: s.cost_model } : {}) },
     };
   },
   run(req, catalog) {
-    const { chip: chipRef, model: modelRef, system: systemRef, speculative, options, precision, ...rest } = req;
+    const { chip: chipRef, model: modelRef, system: systemRef, speculative, options, precision, software: softwareRef, ...rest } = req;
     const chip = catalog.chip(chipRef);
+    const model = catalog.model(modelRef);
+    const stack = resolveSoftware(softwareRef, { kind: "inference", chip, category: model.category }, catalog, { execution: options?.execution });
+    const execution = stack.used.settings.execution ?? "graph";
     const multi = (req.tp ?? 1) * (req.pp ?? 1) * (req.ep ?? 1) * (req.cp ?? 1) > 1;
     const system = multi ? catalog.system(systemRef, chip, req.chips) : undefined;
-    return estimateInference(
+    const e = estimateInference(
       {
         ...rest,
         precision: resolvePrecision(precision),
-        model: catalog.model(modelRef),
+        model,
         ...(system ? { system } : {}),
         ...(speculative
           ? {
@@ -67,7 +74,9 @@ export const inferenceJob = defineJob<InferenceJobRequest, InferenceEstimate>({
           : {}),
       },
       catalog.context(chip),
-      options ?? {},
+      { ...(options ?? {}), execution },
     );
+    const notes = [...stack.notes, ...Object.keys(stack.extra).map((k) => `software.${k} is not an inference stack setting; passed over`)];
+    return { ...e, ...(notes.length ? { warnings: [...e.warnings, ...notes] } : {}), software: stack.used };
   },
 });

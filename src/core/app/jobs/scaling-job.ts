@@ -5,6 +5,8 @@ import { layoutLabel, searchTrainingLayouts, type TrainingSearchResult } from ".
 import { type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
+import type { SoftwareRef, SoftwareUsed } from "../software-stack.js";
+import { applyTrainingStack } from "../training-software.js";
 
 /**
  * Strong- or weak-scaling curve of training a model on growing chip counts. Each count gets the best
@@ -35,6 +37,8 @@ export interface ScalingRequest {
   /** Largest micro-batch tried (default 16). */
   max_microbatch?: number;
   options?: EvaluateOptions;
+  /** The software stack (as the training job's); unset: the default for the chip and model. */
+  software?: SoftwareRef;
 }
 
 export interface ScalePoint {
@@ -67,6 +71,8 @@ export interface ScalingResult {
   points: ScalePoint[];
   /** Whether some count has a layout that fits (the CLI exits 3 when none does). */
   feasible: boolean;
+  /** The software stack every count was priced on. */
+  software?: SoftwareUsed;
   /** With no count fitting: why, count by count. */
   infeasible_reason?: string;
 }
@@ -86,6 +92,7 @@ export const scalingJob = defineJob<ScalingRequest, ScalingResult>({
     const model = catalog.model(req.model);
     const precision = resolvePrecision(req.precision);
     const points: ScalePoint[] = [];
+    const { options, software, notes: _notes, zero: _zero, interleave: _interleave, zero_prefetch_layers: _prefetch, ...stack } = applyTrainingStack(req, chip, model, catalog);
     for (const n of req.chip_counts) {
       const gb = weak ? (req.batch_per_chip ?? 1) * n : (req.global_batch ?? STRONG_SCALING_GLOBAL_BATCH);
       if (!Number.isInteger(gb)) {
@@ -95,6 +102,7 @@ export const scalingJob = defineJob<ScalingRequest, ScalingResult>({
       const system = catalog.system(req.system, chip, n);
       const r = searchTrainingLayouts(
         {
+          ...stack,
           model,
           precision,
           seq_len: req.seq_len,
@@ -108,11 +116,11 @@ export const scalingJob = defineJob<ScalingRequest, ScalingResult>({
           ...(req.usd_per_chip_hour !== undefined ? { usd_per_chip_hour: req.usd_per_chip_hour } : {}),
         },
         ctx,
-        req.options ?? {},
+        options,
       );
       points.push(pointOf(n, gb, r));
     }
-    return scalingResult({ model: model.id ?? (typeof req.model === "string" ? req.model : "model"), chip: chip.id, mode: weak ? "weak" : "strong", seq_len: req.seq_len }, points);
+    return { ...scalingResult({ model: model.id ?? (typeof req.model === "string" ? req.model : "model"), chip: chip.id, mode: weak ? "weak" : "strong", seq_len: req.seq_len }, points), software };
   },
 });
 

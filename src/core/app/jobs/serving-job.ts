@@ -6,7 +6,10 @@ import { type ServingResult, simulateServing } from "../../serving/simulate-serv
 import { type ArrivalProcess, generateWorkload, type LengthDist, type WorkloadSpecInput } from "../../serving/workload-gen.js";
 import { parsePrecision, type Precision, type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
 import { type ServingSummary, servingSummary } from "../../serving/serving-summary.js";
-import type { SpecRef } from "../catalog.js";
+import type { Chip } from "../../hardware/chip.js";
+import type { ModelSpec } from "../../spec/model-spec.js";
+import type { Catalog, SpecRef } from "../catalog.js";
+import { resolveSoftware, servingSettingsOf, type SoftwareUsed } from "../software-stack.js";
 import { defineJob } from "../job.js";
 import { servingRequestFromScenario } from "../serving-scenario.js";
 
@@ -64,7 +67,27 @@ export interface ServingJobRequest {
 }
 
 /** The simulator's result with the contract's flat fields (serving-summary.ts). */
-export type ServingJobResult = ServingResult & ServingSummary;
+export type ServingJobResult = ServingResult & ServingSummary & { software?: SoftwareUsed };
+
+/**
+ * The engine preset of a serving request: the catalog/software preset `engine` names (default
+ * vLLM), its serving settings for the chip as the base of the config; "custom" (every knob given by
+ * hand) has none.
+ */
+function servingStack(req: ServingJobRequest, chip: Chip, model: ModelSpec, catalog: Catalog): { engine: string; preset: Record<string, unknown>; used?: SoftwareUsed } {
+  const engine = req.engine ?? SERVING_DEFAULT_ENGINE;
+  // "custom", or a catalog without software presets: the built-in engine presets of serving-config.ts.
+  if (engine === "custom" || !catalog.software) return { engine, preset: {} };
+  const r = resolveSoftware(engine, { kind: "serving", chip, category: model.category }, catalog, {}, "engine");
+  const preset = servingSettingsOf(r.spec, chip);
+  if (!preset) {
+    throw new XpusimError(
+      error("E_UNSUPPORTED", "engine", `software ${r.spec.id} has no serving engine settings`, { hint: `serving presets: ${(catalog.softwareIds?.() ?? []).filter((id) => catalog.software!(id).settings.serving).join(", ")}, or "custom"` }),
+    );
+  }
+  const settings = { ...r.used.settings, serving: { ...preset, ...(req.config ?? {}) } };
+  return { engine: r.spec.id, preset, used: { ...r.used, settings, ...(req.config && Object.keys(req.config).length ? { overridden: Object.keys(req.config) } : {}) } };
+}
 
 export const SERVING_DEFAULT_ENGINE = "vllm";
 export const SERVING_WORKLOAD_DEFAULTS = { requests: 1000, rate_per_s: 10, input: 1024, output: 256, seed: 1 } as const;
@@ -124,7 +147,8 @@ export const servingJob = defineJob<ServingJobRequest, ServingJobResult>({
       throw new XpusimError(error("E_SCHEMA", "system", "a system applies only with tp or ep > 1", { hint: "set tp or ep, or leave the system out" }));
     }
     const system = tp * ep > 1 ? catalog.system(req.system, chip, tp * ep) : undefined;
-    const config: ServingConfigInput = { engine: req.engine ?? SERVING_DEFAULT_ENGINE, ...(req.config ?? {}) };
+    const stack = servingStack(req, chip, model, catalog);
+    const config: ServingConfigInput = { ...stack.preset, engine: stack.engine, ...(req.config ?? {}) };
     const concurrency = req.workload?.concurrency;
     const r = simulateServing(model, catalog.context(chip), precision, config, servingRequests(req.workload), {
       ...(req.slo ? { slo: req.slo } : {}),
@@ -135,6 +159,6 @@ export const servingJob = defineJob<ServingJobRequest, ServingJobResult>({
     });
     if (req.notes?.length) r.notes.unshift(...req.notes);
     const { kind, ...rest } = r;
-    return { kind, ...servingSummary(r.metrics, r.memory, r.feasible, r.config.max_num_seqs * r.ep), ...rest };
+    return { kind, ...servingSummary(r.metrics, r.memory, r.feasible, r.config.max_num_seqs * r.ep), ...rest, ...(stack.used ? { software: stack.used } : {}) };
   },
 });

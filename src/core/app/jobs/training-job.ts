@@ -4,7 +4,9 @@ import { estimateTrainingWithDefaults, type OpenTrainingRequest } from "../../se
 import { type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
+import type { SoftwareRef } from "../software-stack.js";
 import { trainingRequestFromScenario } from "../training-request.js";
+import { applyTrainingStack } from "../training-software.js";
 
 export type { ChosenDefault, TrainingEstimate, TrainingRequest } from "../../estimate/estimate-training.js";
 
@@ -24,13 +26,19 @@ export interface TrainingJobRequest extends Omit<TrainingRequest, "model" | "sys
   /** Resolved with the usual defaults (weights and activations follow compute). */
   precision: PrecisionInput;
   options?: EvaluateOptions;
+  /**
+   * The software stack (catalog/software preset id or alias, or `{ id, ...overrides }`); unset: the
+   * modern stack for the chip and model. flash_attention, dropout, overlap_grad_reduce and
+   * options.execution, when set, override the preset. The result's `software` states what was used.
+   */
+  software?: SoftwareRef;
 }
 
 type ResolvedLayout = Omit<OpenTrainingRequest, "model" | "system" | "precision">;
 
 /** The fixed layout defaults (the degrees), and an entry for each one applied; the other unset knobs are left to the chooser. */
 export function resolveTrainingLayout(req: TrainingJobRequest): { layout: ResolvedLayout; chosen: ChosenDefault[] } {
-  const { chip: _chip, model: _model, system: _system, precision: _precision, options: _options, ...rest } = req;
+  const { chip: _chip, model: _model, system: _system, precision: _precision, options: _options, software: _software, ...rest } = req;
   const chosen: ChosenDefault[] = [];
   const tp = req.tp ?? 1;
   const pp = req.pp ?? 1;
@@ -50,9 +58,16 @@ export const trainingJob = defineJob<TrainingJobRequest, TrainingEstimate>({
   run(req, catalog) {
     const chip = catalog.chip(req.chip);
     const system = req.chips > 1 ? catalog.system(req.system, chip, req.chips) : undefined;
+    const model = catalog.model(req.model);
+    const { options, software, notes, ...stack } = applyTrainingStack(req, chip, model, catalog);
     const { layout, chosen } = resolveTrainingLayout(req);
-    const e = estimateTrainingWithDefaults({ ...layout, model: catalog.model(req.model), precision: resolvePrecision(req.precision), ...(system ? { system } : {}) }, catalog.context(chip), req.options ?? {});
+    // The stack's ZeRO stage applies where the layout allows it (data parallel; stages 2-3 only without pipeline stages).
+    if (stack.zero !== undefined && (layout.dp <= 1 || (stack.zero > 1 && layout.pp > 1))) delete stack.zero;
+    if (stack.zero !== undefined) chosen.push({ field: "zero", value: stack.zero, why: `unset: the ${software.id} stack implies ZeRO-${stack.zero}` });
+    if (stack.interleave !== undefined && (req.pp ?? 1) > 1) chosen.push({ field: "interleave", value: 1, why: `unset: the ${software.id} stack runs plain 1F1B` });
+    const e = estimateTrainingWithDefaults({ ...layout, ...stack, model, precision: resolvePrecision(req.precision), ...(system ? { system } : {}) }, catalog.context(chip), options);
     const all = [...chosen, ...(e.chosen_defaults ?? [])];
-    return all.length ? { ...e, chosen_defaults: all } : e;
+    const withNotes = notes.length ? { ...e, warnings: [...e.warnings, ...notes] } : e;
+    return { ...withNotes, ...(all.length ? { chosen_defaults: all } : {}), software };
   },
 });

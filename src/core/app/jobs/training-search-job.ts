@@ -3,6 +3,8 @@ import { searchTrainingLayouts, type TrainingSearchRequest, type TrainingSearchR
 import { type PrecisionInput, resolvePrecision } from "../../workload/precision.js";
 import type { SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
+import type { SoftwareRef, SoftwareUsed } from "../software-stack.js";
+import { applyTrainingStack } from "../training-software.js";
 
 export { layoutLabel, type TrainingSearchResult } from "../../search/training-search.js";
 
@@ -14,16 +16,25 @@ export interface TrainingSearchJobRequest extends Omit<TrainingSearchRequest, "m
   system?: SpecRef;
   precision: PrecisionInput;
   options?: EvaluateOptions;
+  /** The software stack (as the training job's); its booleans and execution apply to every layout, stated values winning. */
+  software?: SoftwareRef;
 }
 
-export const trainingSearchJob = defineJob<TrainingSearchJobRequest, TrainingSearchResult>({
+/** The search's result with the stack it priced every layout on. */
+export type TrainingSearchJobResult = TrainingSearchResult & { software?: SoftwareUsed };
+
+export const trainingSearchJob = defineJob<TrainingSearchJobRequest, TrainingSearchJobResult>({
   id: "training-search",
   summary: "every valid training layout (tp, cp, pp, dp, ep, micro-batch, interleave, ZeRO, recompute) ranked by step time or cost, rejections counted by reason",
   supports: "the layouts of the training job; ZeRO-2/3 only without pipeline parallelism; the closest layout when none fits",
   run(req, catalog) {
-    const { chip: chipRef, model: modelRef, system: systemRef, precision, options, ...rest } = req;
+    const { chip: chipRef, model: modelRef, system: systemRef, precision, options: _options, software: _software, ...rest } = req;
     const chip = catalog.chip(chipRef);
+    const model = catalog.model(modelRef);
     const system = catalog.system(systemRef, chip, req.chips);
-    return searchTrainingLayouts({ ...rest, model: catalog.model(modelRef), precision: resolvePrecision(precision), ...(system ? { system } : {}) }, catalog.context(chip), options ?? {});
+    // The search enumerates ZeRO stages and interleave factors itself; the stack gives the booleans and execution.
+    const { options, software, notes: _notes, zero: _zero, interleave: _interleave, zero_prefetch_layers: _prefetch, ...stack } = applyTrainingStack(req, chip, model, catalog);
+    const r = searchTrainingLayouts({ ...rest, ...stack, model, precision: resolvePrecision(precision), ...(system ? { system } : {}) }, catalog.context(chip), options);
+    return { ...r, software };
   },
 });

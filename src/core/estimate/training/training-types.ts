@@ -1,6 +1,7 @@
 import type { Bound } from "../../cost/contract.js";
 import type { System } from "../../network/build-system.js";
 import type { ModelSpec } from "../../spec/model-spec.js";
+import type { SoftwareUsed } from "../../spec/software-spec.js";
 import type { Precision } from "../../workload/precision.js";
 
 /** The request and result of a training-step estimate (estimate-training.ts documents the model). */
@@ -105,6 +106,8 @@ export interface TrainingEstimate {
   warnings: string[];
   /** Layout knobs the request left unset and the job chose (best feasible), with why. */
   chosen_defaults?: ChosenDefault[];
+  /** The software stack the estimate assumed (set by the application layer: catalog/software presets). */
+  software?: SoftwareUsed;
 }
 
 /** A layout knob the request left unset, the value chosen, and why. */
