@@ -16,6 +16,7 @@ import { reportJob } from "./jobs/report-job.js";
 import { precisionCastJob } from "./jobs/precision-cast-job.js";
 import { precisionGemmJob } from "./jobs/precision-gemm-job.js";
 import { precisionModelJob } from "./jobs/precision-model-job.js";
+import { routesJob } from "./jobs/routes-job.js";
 import { pipelineJob } from "./jobs/pipeline-job.js";
 import { powerJob } from "./jobs/power-job.js";
 import { servingJob } from "./jobs/serving-job.js";
@@ -55,6 +56,7 @@ export const JOBS = {
   "cost-die": costDieJob,
   power: powerJob,
   pipeline: pipelineJob,
+  routes: routesJob,
   software: softwareJob,
 } as const;
 
