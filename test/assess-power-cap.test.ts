@@ -166,8 +166,8 @@ describe("bad and edge inputs", () => {
     for (const f of Object.values(r.chips[0]!.factors)) expect(`${f.note} ${f.limited_by ?? ""}`).not.toMatch(/\?|NaN|undefined/);
   });
 
-  it("a chip the workload does not fit has no power or thermal figure (the power of nothing that can run), never a rank", () => {
-    const r = JOBS.assess.run({ chips: ["hailo-8", "nvidia-t4"], model: "resnet-50", mode: "inference" }, catalog);
+  it("a chip the workload does not fit (VGG-16: 138 M int8 weights, more than the Hailo-8's ~32 MB of SRAM) has no power or thermal figure (the power of nothing that can run), never a rank", () => {
+    const r = JOBS.assess.run({ chips: ["hailo-8", "nvidia-t4"], model: "vgg-16", mode: "inference" }, catalog);
     expect(factor(r, "power")).toMatchObject({ value: null, rank: null, missing: ["a layout that fits in memory"] });
     expect(factor(r, "power", 1).value!).toBeGreaterThan(0);
     expect(factor(r, "power", 1).note).toMatch(/^\d+\.\d W average \(demand \d+\.\d W at the boost clock, cap 70\.0 W TDP\)/);
