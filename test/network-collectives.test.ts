@@ -260,9 +260,24 @@ describe("placement of strided groups (one rank per node)", () => {
     const q = placeRanks(a100, 8, 2);
     expect(q).toMatchObject({ ranks_per_domain: 4, domains: 2, nodes: 2 });
   });
-  it("strides that do not tile a domain, or groups that overflow, are errors", () => {
+  it("a stride that does not divide the domain leaves the remainder idle: NVL72 at stride 16 uses 64 of 72 GPUs", () => {
+    const nvl72 = loadSystem("gb200-nvl72");
+    // 72 = 4·16 + 8: four members per rack, 8 GPUs idle; two members sit in one rack
+    expect(placeRanks(nvl72, 2, 16)).toMatchObject({ ranks_per_domain: 2, domains: 1 });
+    expect(placeRanks(nvl72, 8, 16)).toMatchObject({ ranks_per_domain: 4, domains: 2, idle_chips_per_domain: 8 });
+    // stride 64: one member per rack (64 of 72 used), the pair crosses racks over the NICs
+    const pair = placeRanks(nvl72, 2, 64);
+    expect(pair).toMatchObject({ ranks_per_domain: 1, domains: 2, idle_chips_per_domain: 8 });
+    const inRack = estimateCollective(nvl72, "send_recv", 2 ** 32, 2, { stride: 16 });
+    const across = estimateCollective(nvl72, "send_recv", 2 ** 32, 2, { stride: 64 });
+    // across racks: one 400 Gb/s NIC (50 GB/s × 0.94) instead of NVLink 5
+    expect(across.busbw_bytes_per_s / 1e9).toBeCloseTo(47, 0);
+    expect(across.time_s).toBeGreaterThan(5 * inRack.time_s);
+    expect(across.notes.join(" ")).toMatch(/8 chips of each domain left idle/);
     const a100 = loadSystem("dgx-a100");
-    expect(() => placeRanks(a100, 4, 3)).toThrow(/does not divide/);
+    expect(placeRanks(a100, 4, 3)).toMatchObject({ ranks_per_domain: 2, domains: 2, idle_chips_per_domain: 2 });
+  });
+  it("groups that overflow, or strided groups in a torus, are errors", () => {
     expect(() => placeRanks(loadSystem("a100-nvlink-4gpu"), 2, 4)).toThrow(/do not fit/);
     expect(() => placeRanks(loadSystem("tpu-v4-pod"), 4, 2)).toThrow(/strided groups inside a torus/);
   });

@@ -92,6 +92,7 @@ export function estimateCollectiveOnPlacement(system: System, op: CollectiveKind
   if (placement.domains > 1) {
     notes.push(`${placement.domains} scale-up domains of ${placement.ranks_per_domain} ranks over ${system.scale_out?.name ?? "the scale-out network"}`);
   }
+  if (placement.idle_chips_per_domain) notes.push(`stride does not divide the scale-up domain: ${placement.idle_chips_per_domain} chips of each domain left idle`);
   if (placement.oversubscribed) notes.push(`scale-out oversubscribed ${system.scale_out!.oversubscription}:1 beyond ${system.scale_out!.nodes_per_leaf ?? 1} nodes per leaf`);
   if (placement.torus_shape && placement.torus_wrap) {
     const open = placement.torus_shape.map((len, i) => (len > 1 && !placement.torus_wrap![i] ? i : -1)).filter((i) => i >= 0);

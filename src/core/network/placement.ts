@@ -24,6 +24,12 @@ export interface Placement {
   torus_wrap?: boolean[];
   /** True when the group spans more nodes than one leaf and pays the scale-out oversubscription. */
   oversubscribed: boolean;
+  /**
+   * Chips of each scale-up domain the layout leaves idle because the stride does not divide the
+   * domain (NVL72 at stride 16 uses 64 of 72 GPUs per rack, as NVIDIA's NeMo GB200 recipes do);
+   * absent when every chip is used.
+   */
+  idle_chips_per_domain?: number;
 }
 
 function fitError(message: string, hint: string): never {
@@ -55,8 +61,10 @@ export function torusSliceShape(ranks: number, dims: readonly number[]): number[
 /**
  * Places a group of `ranks` chips on the system: consecutive chips (stride 1, e.g. a tensor-parallel
  * group), or every `stride`-th chip (e.g. a data-parallel group of the same local rank in each node:
- * stride = ranks per node). A stride below the domain size must divide it, so every domain holds the
- * same number of members.
+ * stride = ranks per node). Every domain holds the same number of members: when the stride does not
+ * divide the domain size D, the layout uses ⌊D/stride⌋·stride chips of each domain and leaves the rest
+ * idle, so groups never straddle a domain boundary partially and a group wider than one domain's share
+ * crosses domains over the scale-out path (NVIDIA's GB200 NVL72 NeMo recipes use 64 of 72 GPUs per rack).
  */
 export function placeRanks(system: System, ranks: number, stride = 1): Placement {
   if (!Number.isInteger(ranks) || ranks < 1) fitError(`ranks must be a positive integer, got ${String(ranks)}`, "e.g. --ranks 8");
@@ -77,8 +85,7 @@ export function placeRanks(system: System, ranks: number, stride = 1): Placement
     g = 1;
     k = ranks;
   } else {
-    if (D % stride !== 0) fitError(`stride ${stride} does not divide the scale-up domain of ${D} chips in "${system.id}"`, `use a stride that divides ${D}, or one of at least ${D}`);
-    const perDomain = D / stride;
+    const perDomain = Math.floor(D / stride);
     if (ranks <= perDomain) {
       g = ranks;
       k = 1;
@@ -93,10 +100,16 @@ export function placeRanks(system: System, ranks: number, stride = 1): Placement
       k = ranks / perDomain;
     }
   }
+  const idle = stride < D ? D % stride : 0;
   const nodes = stride >= cpn ? ranks : Math.ceil(span / cpn);
   const so = system.scale_out;
   const oversubscribed = k > 1 && !!so && so.oversubscription > 1 && (so.nodes_per_leaf === undefined || nodes > so.nodes_per_leaf);
   const placement: Placement = { ranks, ranks_per_domain: g, domains: k, nodes, oversubscribed };
+  if (idle > 0 && k > 1) {
+    const physical = (k - 1) * D + (g - 1) * stride + 1;
+    if (physical > cap) fitError(`${ranks} ranks at stride ${stride} use ${D - idle} of every ${D} chips and span ${physical} chips; "${system.id}" holds at most ${cap}`, "lower --ranks or pick a larger system");
+    placement.idle_chips_per_domain = idle;
+  }
   const torus = system.scale_up.torus;
   if (system.scale_up.topology === "torus" && torus) {
     if (stride > 1 && g > 1) {
