@@ -71,6 +71,13 @@ function report(label: string, results: ValidationResult[]): void {
 }
 
 describe("collective validation points", () => {
+  it("reads a time given as latency_us / time_ms (a TPU all-gather in µs is a time, not zero) and hyphenated op names", () => {
+    const tpu = { hardware: "TPU v4 (16 chips)", nodes: 1, gpus_per_node: 16, collective: "all-gather", message_bytes: 2 ** 24, algbw_GBps: null, kind: "measured" };
+    expect(isCollectivesEntry({ ...tpu, algbw_GBps: undefined, latency_us: 150 })).toBe(true);
+    expect(collectivesEntryToPoint({ ...tpu, latency_us: 150 }, 0)).toMatchObject({ metric: "latency", unit: "us", value: 150, config: { op: "all_gather" } });
+    expect(collectivesEntryToPoint({ ...tpu, time_ms: 0.15 }, 0)).toMatchObject({ metric: "latency", value: 150 });
+    expect((collectivesEntryToPoint({ ...tpu, latency_us: 150 }, 0).config as Record<string, unknown>).skip).toBeUndefined();
+  });
   it("converts the nccl-tests shape and passes the harness shape through", () => {
     const pts = normaliseMeasuredFile(EMBEDDED) as Array<Record<string, unknown>>;
     expect(pts).toHaveLength(10);
