@@ -17,6 +17,8 @@ export interface Protocol {
   hop_latency_inter_s: number;
   /** Fraction of the achievable bus bandwidth the protocol moves. */
   bandwidth_fraction: number;
+  /** Only usable over a scale-up fabric (not on systems whose chips talk over PCIe alone). */
+  requires_scale_up_fabric?: boolean;
 }
 
 export interface CollectiveLibrary {
@@ -126,6 +128,7 @@ export function buildCollectiveLibrary(spec: CollectiveLibrarySpec): CollectiveL
       hop_latency_intra_s: take(`protocols[${i}].hop_latency_intra_s`, p.hop_latency_intra)!,
       hop_latency_inter_s: take(`protocols[${i}].hop_latency_inter_s`, p.hop_latency_inter)!,
       bandwidth_fraction: take(`protocols[${i}].bandwidth_fraction`, p.bandwidth_fraction)!,
+      ...(p.requires_scale_up_fabric ? { requires_scale_up_fabric: true } : {}),
     })),
     compute_interference: {
       scale_up: take("compute_interference.scale_up", spec.compute_interference?.scale_up) ?? 0,

@@ -70,6 +70,12 @@ export function candidateAlgorithms(system: System, op: CollectiveKind): Algorit
   return ALGORITHMS.filter((a) => list.has(a));
 }
 
+/** The library's protocols this system can run (LL128 needs a scale-up fabric such as NVLink, not PCIe alone). */
+export function usableProtocols(system: System): Protocol[] {
+  const list = system.library.protocols.filter((p) => !p.requires_scale_up_fabric || system.scale_up.topology !== "none");
+  return list.length > 0 ? list : system.library.protocols;
+}
+
 function fmtT(s: number): string {
   if (s >= 1e-3) return `${(s * 1e3).toPrecision(3)} ms`;
   return `${(s * 1e6).toPrecision(3)} µs`;
@@ -81,18 +87,18 @@ export function selectAlgorithm(system: System, op: CollectiveKind, bytes: numbe
     throw new XpusimError(error("E_SCHEMA", "algorithm", `unknown algorithm "${String(forced)}"`, { expected: `auto or one of ${ALGORITHMS.join(", ")}` }));
   }
   const names = forced ? [forced] : candidateAlgorithms(system, op);
-  let protocols = system.library.protocols;
+  let protocols = usableProtocols(system);
   if (opts.protocol) {
     protocols = protocols.filter((p) => p.name.toLowerCase() === opts.protocol!.toLowerCase());
     if (protocols.length === 0) {
       throw new XpusimError(
         error("E_SCHEMA", "protocol", `library "${system.library.id}" has no protocol "${opts.protocol}"`, {
-          expected: system.library.protocols.map((p) => p.name).join(", "),
+          expected: usableProtocols(system).map((p) => p.name).join(", "),
         }),
       );
     }
   }
-  const bulk = system.library.protocols.reduce((a, b) => (b.bandwidth_fraction > a.bandwidth_fraction ? b : a));
+  const bulk = usableProtocols(system).reduce((a, b) => (b.bandwidth_fraction > a.bandwidth_fraction ? b : a));
   const candidates: Evaluated[] = [];
   const rejected: Selection["rejected"] = [];
   for (const name of names) {

@@ -25,6 +25,8 @@ const protocol = z.strictObject({
   hop_latency_inter: sourcedQuantity("seconds", { min: 0 }),
   /** Fraction of the achievable bus bandwidth this protocol moves. */
   bandwidth_fraction: sourcedFraction(),
+  /** True when the protocol needs a scale-up fabric (NCCL's LL128: NVLink only, never over PCIe alone). */
+  requires_scale_up_fabric: z.boolean().optional(),
   note: z.string().optional(),
 });
 
