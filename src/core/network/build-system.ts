@@ -28,6 +28,8 @@ export interface CollectiveLibrary {
   launch_overhead_s: number;
   protocols: Protocol[];
   in_network_base_latency_s?: number;
+  /** Share of the NIC rate a double binary tree over two domains reaches (1 = the ideal S per node per direction). */
+  tree_two_domain_efficiency?: number;
   /** Fraction of compute lost while a collective overlaps with it (0 when the library file gives none). */
   compute_interference: { scale_up: number; scale_out: number };
   provenance: Readonly<Record<string, Provenance>>;
@@ -139,6 +141,8 @@ export function buildCollectiveLibrary(spec: CollectiveLibrarySpec): CollectiveL
   };
   const inr = take("in_network_base_latency_s", spec.in_network_base_latency);
   if (inr !== undefined) lib.in_network_base_latency_s = inr;
+  const tree2 = take("tree_two_domain_efficiency", spec.tree_two_domain_efficiency);
+  if (tree2 !== undefined) lib.tree_two_domain_efficiency = tree2;
   return lib;
 }
 

@@ -31,6 +31,8 @@ export interface Fabric {
   /** Extra fixed latency of an in-network reduction (switch round trip). */
   nvls_latency_s: number;
   collnet_latency_s: number;
+  /** Share of the NIC rate a double binary tree on two domains reaches (library data; 1 when unstated). */
+  tree_two_domain_efficiency?: number;
 }
 
 export function fabricFor(system: System, placement: Placement): Fabric {
@@ -76,5 +78,6 @@ export function fabricFor(system: System, placement: Placement): Fabric {
   const sharp = so?.in_network_reduction;
   if (sharp && so && placement.domains >= sharp.min_ranks) fabric.collnet_bytes_per_s = (so.per_chip_bandwidth_bytes_per_s * sharp.efficiency) / over;
   if (torus) fabric.torus = torus;
+  if (system.library.tree_two_domain_efficiency !== undefined) fabric.tree_two_domain_efficiency = system.library.tree_two_domain_efficiency;
   return fabric;
 }

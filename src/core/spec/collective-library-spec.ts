@@ -59,6 +59,12 @@ export const collectiveLibrarySpecSchema = z.strictObject({
     .optional(),
   /** Base latency of an in-network (NVLS / SHARP) reduction, when the hardware has one. */
   in_network_base_latency: sourcedQuantity("seconds", { min: 0 }).optional(),
+  /**
+   * A double binary tree over two scale-up domains moves S per node per direction (so its bus
+   * bandwidth may reach twice the NIC rate, nccl#946); the share of that ideal NIC rate it reaches in
+   * practice (1 ideal; 0.53 = no gain over the ring on 16 ranks).
+   */
+  tree_two_domain_efficiency: sourcedFraction().optional(),
   notes: z.string().optional(),
 });
 
