@@ -206,6 +206,9 @@ describe("invariants over every built-in system", () => {
         for (const op of COLLECTIVE_KINDS) {
           const c = estimateCollective(s, op, 2 ** 34, n);
           if (["nvls", "nvls_tree", "collnet"].includes(c.algorithm)) continue;
+          // A DeepEP-style exchange sends a token once per peer, not once per expert: its logical
+          // busbw may exceed the link (the wire rate is checked in network-expert-parallel.test.ts).
+          if (op === "ep_dispatch" || op === "ep_combine") continue;
           expect(c.busbw_bytes_per_s, `${s.id} ${op} ${n}`).toBeLessThanOrEqual(s.scale_up.bandwidth_per_direction_bytes_per_s * (1 + 1e-9));
         }
       }

@@ -30,10 +30,19 @@ export interface CollectiveLibrary {
   in_network_base_latency_s?: number;
   /** Share of the NIC rate a double binary tree over two domains reaches (1 = the ideal S per node per direction). */
   tree_two_domain_efficiency?: number;
+  /** MoE dispatch / combine kernels (DeepEP-style), when the library states them. */
+  expert_parallel?: ExpertParallelKernels;
   /** Fraction of compute lost while a collective overlaps with it (0 when the library file gives none). */
   compute_interference: { scale_up: number; scale_out: number };
   provenance: Readonly<Record<string, Provenance>>;
   sources: CollectiveLibrarySpec["sources"];
+}
+
+export interface ExpertParallelKernels {
+  name: string;
+  normal_latency_s: number;
+  low_latency_latency_s: number;
+  low_latency_max_tokens: number;
 }
 
 export interface InNetworkReduction {
@@ -143,6 +152,15 @@ export function buildCollectiveLibrary(spec: CollectiveLibrarySpec): CollectiveL
   if (inr !== undefined) lib.in_network_base_latency_s = inr;
   const tree2 = take("tree_two_domain_efficiency", spec.tree_two_domain_efficiency);
   if (tree2 !== undefined) lib.tree_two_domain_efficiency = tree2;
+  const ep = spec.expert_parallel;
+  if (ep) {
+    lib.expert_parallel = {
+      name: ep.name,
+      normal_latency_s: take("expert_parallel.normal_latency_s", ep.normal_latency)!,
+      low_latency_latency_s: take("expert_parallel.low_latency_latency_s", ep.low_latency_latency)!,
+      low_latency_max_tokens: ep.low_latency_max_tokens,
+    };
+  }
   return lib;
 }
 

@@ -53,6 +53,8 @@ export function busBandwidthFactor(op: CollectiveKind, n: number): number {
     case "reduce_scatter":
     case "all_gather":
     case "all_to_all":
+    case "ep_dispatch":
+    case "ep_combine":
       return (n - 1) / n;
     case "broadcast":
     case "send_recv":
@@ -115,6 +117,8 @@ export function collectiveTerms(op: CollectiveKind, algorithm: AlgorithmName, S:
     case "all_gather":
       return reduceScatterOrGatherTerms(op, algorithm, S, f);
     case "all_to_all":
+    case "ep_dispatch":
+    case "ep_combine":
       return allToAllTerms(algorithm, S, f);
     case "broadcast":
       return broadcastTerms(algorithm, S, f);

@@ -65,7 +65,7 @@ export function timeWith(t: CostTerms, p: Protocol, system: System, f: Fabric): 
 /** Algorithms the library would consider for this op (p2p ops always include direct). */
 export function candidateAlgorithms(system: System, op: CollectiveKind): AlgorithmName[] {
   const list = new Set<AlgorithmName>(system.library.algorithms);
-  if (op === "all_to_all" || op === "send_recv") list.add("direct");
+  if (op === "all_to_all" || op === "send_recv" || op === "ep_dispatch" || op === "ep_combine") list.add("direct");
   if (system.scale_up.topology === "torus" && op !== "send_recv") list.add("torus");
   return ALGORITHMS.filter((a) => list.has(a));
 }

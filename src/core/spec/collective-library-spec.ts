@@ -30,6 +30,21 @@ const protocol = z.strictObject({
   note: z.string().optional(),
 });
 
+/**
+ * The library's MoE expert-parallel kernels (DeepEP-style dispatch / combine): a "normal" mode that
+ * sends each token once per remote scale-up domain over RDMA and fans it out over the scale-up fabric
+ * (training, prefill), and a "low-latency" mode that sends every (token, expert) copy directly (pure
+ * RDMA across domains; decode). Each mode has a fixed cost; the low-latency mode is used up to
+ * `low_latency_max_tokens` tokens per rank.
+ */
+const expertParallel = z.strictObject({
+  name: z.string(),
+  normal_latency: sourcedQuantity("seconds", { min: 0 }),
+  low_latency_latency: sourcedQuantity("seconds", { min: 0 }),
+  low_latency_max_tokens: z.number().int().positive(),
+  note: z.string().optional(),
+});
+
 export const collectiveLibrarySpecSchema = z.strictObject({
   $schema: z.string().optional(),
   id: z.string().regex(/^[a-z0-9][a-z0-9.\-]*$/, "lower-case letters, digits, '.' and '-'"),
@@ -65,6 +80,8 @@ export const collectiveLibrarySpecSchema = z.strictObject({
    * practice (1 ideal; 0.53 = no gain over the ring on 16 ranks).
    */
   tree_two_domain_efficiency: sourcedFraction().optional(),
+  /** MoE dispatch / combine kernels (absent: the expert-parallel exchange is priced as an all-to-all). */
+  expert_parallel: expertParallel.optional(),
   notes: z.string().optional(),
 });
 
