@@ -280,9 +280,25 @@ describe("placement of strided groups (one rank per node)", () => {
     const a100 = loadSystem("dgx-a100");
     expect(placeRanks(a100, 4, 3)).toMatchObject({ ranks_per_domain: 2, domains: 2, idle_chips_per_domain: 2 });
   });
-  it("groups that overflow, or strided groups in a torus, are errors", () => {
+  it("a strided group on a torus sits in the plane orthogonal to the stride's axis; PaLM's 2 × 256 data-parallel groups span two v4 pods over DCN", () => {
+    const v4 = loadSystem("tpu-v4-pod");
+    expect(placeRanks(v4, 4, 2)).toMatchObject({ ranks_per_domain: 4, domains: 1, torus_shape: [2, 2, 1] });
+    // 12-way model parallelism along one axis: each dp group is a 16×16 plane with wraparound; 512 = 2 pods × 256
+    const dp = placeRanks(v4, 512, 12);
+    expect(dp).toMatchObject({ ranks_per_domain: 256, domains: 2, torus_shape: [16, 16, 1], torus_wrap: [true, true, false], idle_chips_per_domain: 4 });
+    const S = 2 ** 30;
+    const c = estimateCollective(v4, "all_reduce", S, 512, { stride: 12 });
+    expect(c.algorithm).toBe("hierarchical");
+    // hierarchical: 2(g−1)/g·S over the plane's 4 wrapped links (4 × 45 GB/s × 0.9) + the S/g shard over
+    // DCN (2(k−1)/k = 1 × S/256 at 25/4 GB/s × 0.9 per chip), in sequence
+    const plane = (2 * 255 * S) / 256 / (4 * 45e9 * 0.9);
+    const dcn = S / 256 / ((25e9 / 4) * 0.9);
+    expect(c.transfer_s).toBeCloseTo(plane + dcn, 6);
+    expect(c.notes.join(" ")).toMatch(/2 scale-up domains of 256 ranks over Data-centre network/);
+  });
+  it("groups that overflow, or that form no torus slice, are errors", () => {
     expect(() => placeRanks(loadSystem("a100-nvlink-4gpu"), 2, 4)).toThrow(/do not fit/);
-    expect(() => placeRanks(loadSystem("tpu-v4-pod"), 4, 2)).toThrow(/strided groups inside a torus/);
+    expect(() => placeRanks(loadSystem("tpu-v5e-pod"), 17, 1)).toThrow(/no slice/);
   });
 });
 
