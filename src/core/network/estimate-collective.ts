@@ -93,7 +93,8 @@ export function estimateCollectiveOnPlacement(system: System, op: CollectiveKind
     };
   }
   const fabric = fabricFor(system, placement);
-  if (isExpertParallel(op) && system.library.expert_parallel && !fabric.torus && !opts.algorithm) {
+  const forced = opts.algorithm !== undefined && opts.algorithm !== "auto";
+  if (isExpertParallel(op) && system.library.expert_parallel && !fabric.torus && !forced && !opts.protocol) {
     return expertParallelCost(system, op, bytes, placement, fabric, opts);
   }
   if (isExpertParallel(op)) notes.push(`no expert-parallel kernels for ${system.library.id} here: ${op} priced as an all-to-all`);
