@@ -127,4 +127,21 @@ describe("collective validation points", () => {
     const dgx = ok.find((r) => /8x-hdr/.test(r.id))!;
     expect(Math.abs(dgx.error!)).toBeLessThan(0.05); // 8 × 24 GB/s HDR = NVIDIA's 192 GB/s busbw
   });
+
+  it("the project's own collective files (validation/): every point predicted; the LLMCompass sweep and DeepEP's table stay close", () => {
+    const load = (f: string) => parseWith(measuredFileSchema, normaliseMeasuredFile(JSON.parse(readFileSync(f, "utf8"))));
+    const sweep = runValidation(load("validation/collectives-sweeps.json"), validationResolvers());
+    const multi = runValidation(load("validation/collectives-multinode.json"), validationResolvers());
+    const deepep = runValidation(load("validation/expert-parallel-deepep.json"), validationResolvers());
+    report("LLMCompass 4×A100 all-reduce sweep:", sweep.results);
+    report("multi-node nccl-tests (EFA, IB, RoCE):", multi.results);
+    report("DeepEP low-latency kernels:", deepep.results);
+    for (const s of [sweep, multi, deepep]) for (const r of s.results) expect(r.status, `${r.id}: ${r.reason}`).toBe("ok");
+    // 2026-12-08: sweep 6.3 % (max 22 %), DeepEP 1.3 % (max 10.5 %); the multi-node file is reported, not
+    // guarded (its RoCE run is one its reporter calls low, and p4dn's 3-4 node run an issue titled "slow").
+    expectWithinBaseline(sweep, { collective: { predicted: 30, median: 0.063 } }, { predicted: 30, median: 0.063 });
+    expectWithinBaseline(deepep, { collective: { predicted: 12, median: 0.02 } }, { predicted: 12, median: 0.02 });
+    for (const r of sweep.results) expect(Math.abs(r.error!), r.id).toBeLessThan(0.25);
+  });
 });
+
