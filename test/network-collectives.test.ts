@@ -252,6 +252,24 @@ describe("collectiveTerms as pure α-β terms", () => {
   });
 });
 
+describe("NIC path: the chip's PCIe host link caps its network share (GPUDirect RDMA)", () => {
+  it("16 × 400G NICs on an 8-A100 node (100 GB/s per GPU) give each GPU its PCIe Gen4 x16 (32 GB/s), integrated NICs do not", () => {
+    const base = { id: "a100-16nic", name: "8x A100 with 16x 400G", chip: "nvidia-a100-sxm-80gb", chips_per_node: 8, collective_library: "generic",
+      scale_up: { name: "NVLink", topology: "switch", domain_size: 8, bandwidth_per_direction: "300 GB/s", latency: "1 us", efficiency: 1 } };
+    const so = { name: "16x 400G", nics_per_node: 16, nic_rate: "400 Gb/s", efficiency: 1, latency: "2 us" };
+    const pcie = systemFromObject({ ...base, scale_out: so });
+    const onChip = systemFromObject({ ...base, id: "a100-16nic-int", scale_out: { ...so, nic_path: "integrated" } });
+    expect(pcie.scale_out!.per_chip_bandwidth_bytes_per_s).toBe(100e9);
+    expect(pcie.scale_out!.host_link_bytes_per_s).toBe(32e9);
+    expect(onChip.scale_out!.host_link_bytes_per_s).toBeUndefined();
+    // one rank per node (stride 8): the ring's bandwidth is the rank's network share
+    const capped = estimateCollective(pcie, "all_reduce", 2 ** 34, 4, { stride: 8, algorithm: "ring" });
+    const free = estimateCollective(onChip, "all_reduce", 2 ** 34, 4, { stride: 8, algorithm: "ring" });
+    expect(capped.busbw_bytes_per_s / 1e9).toBeCloseTo(32, 0);
+    expect(free.busbw_bytes_per_s / 1e9).toBeCloseTo(100, 0);
+  });
+});
+
 describe("placement of strided groups (one rank per node)", () => {
   it("a data-parallel group at stride 8 uses one NIC share per rank", () => {
     const a100 = loadSystem("dgx-a100");

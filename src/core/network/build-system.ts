@@ -86,6 +86,11 @@ export interface ScaleOutNetwork {
   max_nodes?: number;
   /** Spec injection bandwidth per chip: NICs × line rate / chips per node. */
   per_chip_bandwidth_bytes_per_s: number;
+  /**
+   * The chip's host link (PCIe), one direction: GPUDirect RDMA moves every network byte of a chip
+   * through it, so it caps the chip's network share (absent when the chip states no host link).
+   */
+  host_link_bytes_per_s?: number;
   in_network_reduction?: InNetworkReduction;
 }
 
@@ -205,7 +210,7 @@ export function buildSystem(spec: SystemSpec, chip: Chip, library: CollectiveLib
   if (spec.year !== undefined) system.year = spec.year;
   if (spec.max_chips !== undefined) system.max_chips = spec.max_chips;
   if (spec.notes) system.notes = spec.notes;
-  if (spec.scale_out) system.scale_out = buildScaleOut(b, spec.scale_out, spec.chips_per_node);
+  if (spec.scale_out) system.scale_out = buildScaleOut(b, spec.scale_out, spec.chips_per_node, chip);
   return system;
 }
 
@@ -293,7 +298,7 @@ function inNetworkReduction(b: SystemBuild, part: "scale_up" | "scale_out", r: I
 }
 
 /** The scale-out network; each chip's share of the node's NICs is derived. */
-function buildScaleOut(b: SystemBuild, so: NonNullable<SystemSpec["scale_out"]>, chipsPerNode: number): ScaleOutNetwork {
+function buildScaleOut(b: SystemBuild, so: NonNullable<SystemSpec["scale_out"]>, chipsPerNode: number, chip: Chip): ScaleOutNetwork {
   const rate = b.take("scale_out.nic_rate_bytes_per_s", so.nic_rate)!;
   const out: ScaleOutNetwork = {
     name: so.name,
@@ -306,6 +311,11 @@ function buildScaleOut(b: SystemBuild, so: NonNullable<SystemSpec["scale_out"]>,
     per_chip_bandwidth_bytes_per_s: (so.nics_per_node * rate) / chipsPerNode,
   };
   b.provenance["scale_out.per_chip_bandwidth_bytes_per_s"] = { derived: `${so.nics_per_node} NICs × line rate / ${chipsPerNode} chips per node` };
+  const host = chip.interconnect.host;
+  if (so.nic_path !== "integrated" && host?.bandwidth_per_direction_bytes_per_s !== undefined) {
+    out.host_link_bytes_per_s = host.bandwidth_per_direction_bytes_per_s;
+    b.provenance["scale_out.host_link_bytes_per_s"] = { derived: `chip ${chip.id} interconnect.host (${host.name ?? "host link"})` };
+  }
   if (so.nodes_per_leaf !== undefined) out.nodes_per_leaf = so.nodes_per_leaf;
   if (so.max_nodes !== undefined) out.max_nodes = so.max_nodes;
   if (so.in_network_reduction) out.in_network_reduction = inNetworkReduction(b, "scale_out", so.in_network_reduction);

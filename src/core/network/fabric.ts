@@ -1,7 +1,8 @@
 /**
  * The effective bandwidths and latencies a placed group of ranks sees: per-rank scale-up bandwidth
  * among the ranks that take part (on a mesh only the links to participating peers count), one pair's
- * bandwidth, each rank's share of its node's NICs, the in-network-reduction rate and the torus
+ * bandwidth, each rank's share of its node's NICs (capped by the chip's PCIe host link, which
+ * GPUDirect RDMA crosses), the in-network-reduction rate and the torus
  * slice. Achievable-vs-spec derating (`efficiency`) is applied here, once.
  */
 import type { System } from "./build-system.js";
@@ -66,8 +67,8 @@ export function fabricFor(system: System, placement: Placement): Fabric {
     k: placement.domains,
     up_bytes_per_s: up,
     up_pair_bytes_per_s: pair,
-    net_rank_bytes_per_s: so ? (so.per_chip_bandwidth_bytes_per_s * so.efficiency) / over : 0,
-    nic_bytes_per_s: so ? (so.nic_rate_bytes_per_s * so.efficiency) / over : 0,
+    net_rank_bytes_per_s: so ? (Math.min(so.per_chip_bandwidth_bytes_per_s, so.host_link_bytes_per_s ?? Infinity) * so.efficiency) / over : 0,
+    nic_bytes_per_s: so ? (Math.min(so.nic_rate_bytes_per_s, so.host_link_bytes_per_s ?? Infinity) * so.efficiency) / over : 0,
     latency_up_s: su.latency_s,
     latency_out_s: so?.latency_s ?? 0,
     nvls_latency_s: su.in_network_reduction?.latency_s ?? 0,
