@@ -117,6 +117,8 @@ export const collectiveJob = defineJob<CollectiveJobRequest, CollectiveJobResult
       op: op.op,
       sizes_bytes: [op.bytes],
       ranks: op.ranks,
+      ...(op.top_k !== undefined ? { top_k: op.top_k } : {}),
+      ...(op.tokens_per_rank !== undefined ? { tokens_per_rank: op.tokens_per_rank } : {}),
     };
   },
   run(req, catalog) {
