@@ -11,7 +11,7 @@ import { expertParallelTraffic } from "../src/core/network/expert-parallel-comm.
 import { fabricFor } from "../src/core/network/fabric.js";
 import { placeRanks } from "../src/core/network/placement.js";
 import { layoutNetwork } from "../src/core/parallel/network-context.js";
-import { loadSystem } from "../src/node/system-catalog.js";
+import { loadSystem, systemFromObject } from "../src/node/system-catalog.js";
 
 const h800 = loadSystem("dgx-h800");
 const NIC = 50e9 * 0.94; // one CX7 400G per GPU, 47 GB/s
@@ -137,6 +137,15 @@ describe("mode choice and fallback", () => {
       expect(ep.time_s).toBeCloseTo(a2a.time_s, 12);
       expect(ep.notes.join(" ")).toMatch(/priced as an all-to-all/);
     }
+  });
+  it("a PCIe-only node (no scale-up fabric) has no DeepEP kernels: all-to-all", () => {
+    const pcie = systemFromObject({
+      id: "l40s-pcie", name: "8x L40S on PCIe", chip: "nvidia-l40s", chips_per_node: 8, collective_library: "nccl",
+      scale_up: { name: "PCIe", topology: "none", domain_size: 8, latency: "2 us", efficiency: 0.8 },
+    });
+    const ep = estimateCollective(pcie, "ep_dispatch", 2 ** 22, 8);
+    expect(ep.time_s).toBeCloseTo(estimateCollective(pcie, "all_to_all", 2 ** 22, 8).time_s, 12);
+    expect(ep.protocol).not.toMatch(/DeepEP/);
   });
   it("training and inference reach it through layoutNetwork.ep with the block's routing", () => {
     const net = layoutNetwork(h800, 1, 16, 1, 16);

@@ -94,7 +94,9 @@ export function estimateCollectiveOnPlacement(system: System, op: CollectiveKind
   }
   const fabric = fabricFor(system, placement);
   const forced = opts.algorithm !== undefined && opts.algorithm !== "auto";
-  if (isExpertParallel(op) && system.library.expert_parallel && !fabric.torus && !forced && !opts.protocol) {
+  // DeepEP-style kernels need a full peer-to-peer scale-up fabric (NVLink), not a torus or PCIe alone.
+  const epKernels = system.library.expert_parallel && !fabric.torus && system.scale_up.topology !== "none";
+  if (isExpertParallel(op) && epKernels && !forced && !opts.protocol) {
     return expertParallelCost(system, op, bytes, placement, fabric, opts);
   }
   if (isExpertParallel(op)) notes.push(`no expert-parallel kernels for ${system.library.id} here: ${op} priced as an all-to-all`);
