@@ -63,6 +63,23 @@ describe("collective job", () => {
     }
   });
 
+  it("MoE dispatch from a scenario (top_k, tokens_per_rank) and from the CLI (--top-k, --tokens) agree; DeepEP's EP16 dispatch takes 118 µs", async () => {
+    const file = scenario(
+      "kind: op\nhardware: { chip: nvidia-h100-sxm, system: dgx-h800, count: 16 }\nworkload:\n  op: { type: collective, op: ep_dispatch, bytes: 7569408, ranks: 16, top_k: 8, tokens_per_rank: 128 }\n",
+    );
+    const est = await runCli("estimate", file, "--json");
+    expect(est.code, est.err).toBe(0);
+    const cli = await runCli("collective", "--system", "dgx-h800", "--op", "ep_dispatch", "--bytes", "7569408", "--ranks", "16", "--top-k", "8", "--tokens", "128", "--json");
+    expect(cli.code, cli.err).toBe(0);
+    const e = JSON.parse(est.out);
+    expect(e).toEqual(JSON.parse(cli.out));
+    expect(e.results[0].protocol).toBe("DeepEP low-latency");
+    expect(e.results[0].time_s * 1e6).toBeCloseTo(118, -1);
+    const bad = await runCli("collective", "--system", "dgx-h800", "--op", "ep_dispatch", "--bytes", "1MiB", "--ranks", "16", "--ep-mode", "fast");
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/ep_mode.*normal or low_latency/s);
+  });
+
   it("a collective scenario needs hardware.count to cover its ranks", async () => {
     const file = scenario("kind: op\nhardware: { chip: nvidia-h100-sxm, count: 4 }\nworkload:\n  op: { type: collective, op: all_reduce, bytes: 1024, ranks: 8 }\n");
     const r = await runCli("estimate", file);

@@ -220,8 +220,8 @@ describe("graph conformance: expert parallelism", () => {
             // Dispatch + combine all-to-all per layer, each a buffer of T·k·d activations.
             const dispatch = b.ops.find((o) => o.role === "moe_dispatch")!;
             expect(sh.comm.map((c) => [c.collective, c.bytes, c.ranks])).toEqual([
-              ["all_to_all", opMinBytes(dispatch) / 2, ep],
-              ["all_to_all", opMinBytes(dispatch) / 2, ep],
+              ["ep_dispatch", opMinBytes(dispatch) / 2, ep],
+              ["ep_combine", opMinBytes(dispatch) / 2, ep],
             ]);
           }
         }

@@ -206,6 +206,9 @@ describe("invariants over every built-in system", () => {
         for (const op of COLLECTIVE_KINDS) {
           const c = estimateCollective(s, op, 2 ** 34, n);
           if (["nvls", "nvls_tree", "collnet"].includes(c.algorithm)) continue;
+          // A DeepEP-style exchange sends a token once per peer, not once per expert: its logical
+          // busbw may exceed the link (the wire rate is checked in network-expert-parallel.test.ts).
+          if (op === "ep_dispatch" || op === "ep_combine") continue;
           expect(c.busbw_bytes_per_s, `${s.id} ${op} ${n}`).toBeLessThanOrEqual(s.scale_up.bandwidth_per_direction_bytes_per_s * (1 + 1e-9));
         }
       }
@@ -249,6 +252,24 @@ describe("collectiveTerms as pure α-β terms", () => {
   });
 });
 
+describe("NIC path: the chip's PCIe host link caps its network share (GPUDirect RDMA)", () => {
+  it("16 × 400G NICs on an 8-A100 node (100 GB/s per GPU) give each GPU its PCIe Gen4 x16 (32 GB/s), integrated NICs do not", () => {
+    const base = { id: "a100-16nic", name: "8x A100 with 16x 400G", chip: "nvidia-a100-sxm-80gb", chips_per_node: 8, collective_library: "generic",
+      scale_up: { name: "NVLink", topology: "switch", domain_size: 8, bandwidth_per_direction: "300 GB/s", latency: "1 us", efficiency: 1 } };
+    const so = { name: "16x 400G", nics_per_node: 16, nic_rate: "400 Gb/s", efficiency: 1, latency: "2 us" };
+    const pcie = systemFromObject({ ...base, scale_out: so });
+    const onChip = systemFromObject({ ...base, id: "a100-16nic-int", scale_out: { ...so, nic_path: "integrated" } });
+    expect(pcie.scale_out!.per_chip_bandwidth_bytes_per_s).toBe(100e9);
+    expect(pcie.scale_out!.host_link_bytes_per_s).toBe(32e9);
+    expect(onChip.scale_out!.host_link_bytes_per_s).toBeUndefined();
+    // one rank per node (stride 8): the ring's bandwidth is the rank's network share
+    const capped = estimateCollective(pcie, "all_reduce", 2 ** 34, 4, { stride: 8, algorithm: "ring" });
+    const free = estimateCollective(onChip, "all_reduce", 2 ** 34, 4, { stride: 8, algorithm: "ring" });
+    expect(capped.busbw_bytes_per_s / 1e9).toBeCloseTo(32, 0);
+    expect(free.busbw_bytes_per_s / 1e9).toBeCloseTo(100, 0);
+  });
+});
+
 describe("placement of strided groups (one rank per node)", () => {
   it("a data-parallel group at stride 8 uses one NIC share per rank", () => {
     const a100 = loadSystem("dgx-a100");
@@ -260,11 +281,42 @@ describe("placement of strided groups (one rank per node)", () => {
     const q = placeRanks(a100, 8, 2);
     expect(q).toMatchObject({ ranks_per_domain: 4, domains: 2, nodes: 2 });
   });
-  it("strides that do not tile a domain, or groups that overflow, are errors", () => {
+  it("a stride that does not divide the domain leaves the remainder idle: NVL72 at stride 16 uses 64 of 72 GPUs", () => {
+    const nvl72 = loadSystem("gb200-nvl72");
+    // 72 = 4·16 + 8: four members per rack, 8 GPUs idle; two members sit in one rack
+    expect(placeRanks(nvl72, 2, 16)).toMatchObject({ ranks_per_domain: 2, domains: 1 });
+    expect(placeRanks(nvl72, 8, 16)).toMatchObject({ ranks_per_domain: 4, domains: 2, idle_chips_per_domain: 8 });
+    // stride 64: one member per rack (64 of 72 used), the pair crosses racks over the NICs
+    const pair = placeRanks(nvl72, 2, 64);
+    expect(pair).toMatchObject({ ranks_per_domain: 1, domains: 2, idle_chips_per_domain: 8 });
+    const inRack = estimateCollective(nvl72, "send_recv", 2 ** 32, 2, { stride: 16 });
+    const across = estimateCollective(nvl72, "send_recv", 2 ** 32, 2, { stride: 64 });
+    // across racks: one 400 Gb/s NIC (50 GB/s × 0.94) instead of NVLink 5
+    expect(across.busbw_bytes_per_s / 1e9).toBeCloseTo(47, 0);
+    expect(across.time_s).toBeGreaterThan(5 * inRack.time_s);
+    expect(across.notes.join(" ")).toMatch(/8 chips of each domain left idle/);
     const a100 = loadSystem("dgx-a100");
-    expect(() => placeRanks(a100, 4, 3)).toThrow(/does not divide/);
+    expect(placeRanks(a100, 4, 3)).toMatchObject({ ranks_per_domain: 2, domains: 2, idle_chips_per_domain: 2 });
+  });
+  it("a strided group on a torus sits in the plane orthogonal to the stride's axis; PaLM's 2 × 256 data-parallel groups span two v4 pods over DCN", () => {
+    const v4 = loadSystem("tpu-v4-pod");
+    expect(placeRanks(v4, 4, 2)).toMatchObject({ ranks_per_domain: 4, domains: 1, torus_shape: [2, 2, 1] });
+    // 12-way model parallelism along one axis: each dp group is a 16×16 plane with wraparound; 512 = 2 pods × 256
+    const dp = placeRanks(v4, 512, 12);
+    expect(dp).toMatchObject({ ranks_per_domain: 256, domains: 2, torus_shape: [16, 16, 1], torus_wrap: [true, true, false], idle_chips_per_domain: 4 });
+    const S = 2 ** 30;
+    const c = estimateCollective(v4, "all_reduce", S, 512, { stride: 12 });
+    expect(c.algorithm).toBe("hierarchical");
+    // hierarchical: 2(g−1)/g·S over the plane's 4 wrapped links (4 × 45 GB/s × 0.9) + the S/g shard over
+    // DCN (2(k−1)/k = 1 × S/256 at 25/4 GB/s × 0.9 per chip), in sequence
+    const plane = (2 * 255 * S) / 256 / (4 * 45e9 * 0.9);
+    const dcn = S / 256 / ((25e9 / 4) * 0.9);
+    expect(c.transfer_s).toBeCloseTo(plane + dcn, 6);
+    expect(c.notes.join(" ")).toMatch(/2 scale-up domains of 256 ranks over Data-centre network/);
+  });
+  it("groups that overflow, or that form no torus slice, are errors", () => {
     expect(() => placeRanks(loadSystem("a100-nvlink-4gpu"), 2, 4)).toThrow(/do not fit/);
-    expect(() => placeRanks(loadSystem("tpu-v4-pod"), 4, 2)).toThrow(/strided groups inside a torus/);
+    expect(() => placeRanks(loadSystem("tpu-v5e-pod"), 17, 1)).toThrow(/no slice/);
   });
 });
 

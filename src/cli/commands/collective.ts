@@ -1,6 +1,6 @@
 /**
  * `xpusim collective --system <id|file> --op all_reduce --bytes 1MiB[,…] | --sweep 8B:16GiB
- * [--ranks N] [--stride S] [--algorithm auto|ring|…] [--protocol LL|Simple] [--json|--csv]`: time, algbw and
+ * [--ranks N] [--stride S] [--algorithm auto|ring|…] [--protocol LL|LL128|Simple] [--top-k K --tokens N --ep-mode normal|low_latency] [--json|--csv]`: time, algbw and
  * busbw of a collective per message size, the way nccl-tests prints them, with the algorithm and
  * protocol chosen and why. `--list` prints the system catalog.
  */
@@ -32,6 +32,9 @@ interface Opts {
   stride?: number;
   algorithm: string;
   protocol?: string;
+  topK?: number;
+  tokens?: number;
+  epMode?: string;
   list?: boolean;
   json?: boolean;
   csv?: boolean;
@@ -105,6 +108,9 @@ function collectiveRequest(o: Opts): CollectiveJobRequest {
     ...(o.stride ? { stride: o.stride } : {}),
     algorithm: o.algorithm as AlgorithmName | "auto",
     ...(o.protocol ? { protocol: o.protocol } : {}),
+    ...(o.topK ? { top_k: o.topK } : {}),
+    ...(o.tokens ? { tokens_per_rank: o.tokens } : {}),
+    ...(o.epMode ? { ep_mode: o.epMode as "normal" | "low_latency" } : {}),
   };
 }
 
@@ -156,6 +162,9 @@ export function registerCollectiveCommand(program: Command): void {
     .option("--stride <n>", "take every n-th chip (1 = consecutive; chips per node = one rank per node)", positiveInt("--stride"))
     .option("--algorithm <name>", `auto or one of ${ALGORITHMS.join(", ")}`, "auto")
     .option("--protocol <name>", "force a library protocol (e.g. LL, Simple)")
+    .option("--top-k <k>", "ep_dispatch / ep_combine: experts per token (default 8)", positiveInt("--top-k"))
+    .option("--tokens <n>", "ep_dispatch / ep_combine: tokens per rank (up to the library's limit the low-latency kernels run)", positiveInt("--tokens"))
+    .option("--ep-mode <mode>", "ep_dispatch / ep_combine: force normal or low_latency kernels")
     .option("--list", "list the system catalog")
     .option("--json", "print JSON")
     .option("--csv", "print CSV")

@@ -27,12 +27,12 @@ const OPTIONAL_INTS: Record<OpSpec["type"], readonly string[]> = {
   gemm: ["batch"],
   conv2d: ["stride", "padding", "groups"],
   attention: ["kv_heads", "head_dim_v", "seq_q", "window"],
-  collective: [],
+  collective: ["top_k", "tokens_per_rank"],
 };
 const BOOLEANS = new Set(["causal", "fused"]);
 const ENUMS: Record<string, readonly string[]> = {
   phase: ["prefill", "decode"],
-  op: ["all_reduce", "reduce_scatter", "all_gather", "all_to_all", "broadcast"],
+  op: ["all_reduce", "reduce_scatter", "all_gather", "all_to_all", "broadcast", "ep_dispatch", "ep_combine"],
 };
 
 function fail(path: string, message: string, got: unknown, source?: string): never {

@@ -157,7 +157,7 @@ export function evaluateShardedPass(
 /** Expert-parallel all-to-alls of every block (token dispatch and combine), × repeats. */
 function expertAllToAllS(blocks: readonly Block[], a2a: CollectiveOp[][], net: LayoutNetwork, dispatch: number): number {
   let epComm = 0;
-  for (let i = 0; i < blocks.length; i++) for (const c of a2a[i]!) epComm += Math.max(net.ep(c.collective, c.bytes), dispatch) * blocks[i]!.repeat;
+  for (let i = 0; i < blocks.length; i++) for (const c of a2a[i]!) epComm += Math.max(net.ep(c.collective, c.bytes, c.moe), dispatch) * blocks[i]!.repeat;
   return epComm;
 }
 

@@ -17,6 +17,8 @@ export interface Protocol {
   hop_latency_inter_s: number;
   /** Fraction of the achievable bus bandwidth the protocol moves. */
   bandwidth_fraction: number;
+  /** Only usable over a scale-up fabric (not on systems whose chips talk over PCIe alone). */
+  requires_scale_up_fabric?: boolean;
 }
 
 export interface CollectiveLibrary {
@@ -26,10 +28,21 @@ export interface CollectiveLibrary {
   launch_overhead_s: number;
   protocols: Protocol[];
   in_network_base_latency_s?: number;
+  /** Share of the NIC rate a double binary tree over two domains reaches (1 = the ideal S per node per direction). */
+  tree_two_domain_efficiency?: number;
+  /** MoE dispatch / combine kernels (DeepEP-style), when the library states them. */
+  expert_parallel?: ExpertParallelKernels;
   /** Fraction of compute lost while a collective overlaps with it (0 when the library file gives none). */
   compute_interference: { scale_up: number; scale_out: number };
   provenance: Readonly<Record<string, Provenance>>;
   sources: CollectiveLibrarySpec["sources"];
+}
+
+export interface ExpertParallelKernels {
+  name: string;
+  normal_latency_s: number;
+  low_latency_latency_s: number;
+  low_latency_max_tokens: number;
 }
 
 export interface InNetworkReduction {
@@ -73,6 +86,11 @@ export interface ScaleOutNetwork {
   max_nodes?: number;
   /** Spec injection bandwidth per chip: NICs × line rate / chips per node. */
   per_chip_bandwidth_bytes_per_s: number;
+  /**
+   * The chip's host link (PCIe), one direction: GPUDirect RDMA moves every network byte of a chip
+   * through it, so it caps the chip's network share (absent when the chip states no host link).
+   */
+  host_link_bytes_per_s?: number;
   in_network_reduction?: InNetworkReduction;
 }
 
@@ -126,6 +144,7 @@ export function buildCollectiveLibrary(spec: CollectiveLibrarySpec): CollectiveL
       hop_latency_intra_s: take(`protocols[${i}].hop_latency_intra_s`, p.hop_latency_intra)!,
       hop_latency_inter_s: take(`protocols[${i}].hop_latency_inter_s`, p.hop_latency_inter)!,
       bandwidth_fraction: take(`protocols[${i}].bandwidth_fraction`, p.bandwidth_fraction)!,
+      ...(p.requires_scale_up_fabric ? { requires_scale_up_fabric: true } : {}),
     })),
     compute_interference: {
       scale_up: take("compute_interference.scale_up", spec.compute_interference?.scale_up) ?? 0,
@@ -136,6 +155,17 @@ export function buildCollectiveLibrary(spec: CollectiveLibrarySpec): CollectiveL
   };
   const inr = take("in_network_base_latency_s", spec.in_network_base_latency);
   if (inr !== undefined) lib.in_network_base_latency_s = inr;
+  const tree2 = take("tree_two_domain_efficiency", spec.tree_two_domain_efficiency);
+  if (tree2 !== undefined) lib.tree_two_domain_efficiency = tree2;
+  const ep = spec.expert_parallel;
+  if (ep) {
+    lib.expert_parallel = {
+      name: ep.name,
+      normal_latency_s: take("expert_parallel.normal_latency_s", ep.normal_latency)!,
+      low_latency_latency_s: take("expert_parallel.low_latency_latency_s", ep.low_latency_latency)!,
+      low_latency_max_tokens: ep.low_latency_max_tokens,
+    };
+  }
   return lib;
 }
 
@@ -180,7 +210,7 @@ export function buildSystem(spec: SystemSpec, chip: Chip, library: CollectiveLib
   if (spec.year !== undefined) system.year = spec.year;
   if (spec.max_chips !== undefined) system.max_chips = spec.max_chips;
   if (spec.notes) system.notes = spec.notes;
-  if (spec.scale_out) system.scale_out = buildScaleOut(b, spec.scale_out, spec.chips_per_node);
+  if (spec.scale_out) system.scale_out = buildScaleOut(b, spec.scale_out, spec.chips_per_node, chip);
   return system;
 }
 
@@ -268,7 +298,7 @@ function inNetworkReduction(b: SystemBuild, part: "scale_up" | "scale_out", r: I
 }
 
 /** The scale-out network; each chip's share of the node's NICs is derived. */
-function buildScaleOut(b: SystemBuild, so: NonNullable<SystemSpec["scale_out"]>, chipsPerNode: number): ScaleOutNetwork {
+function buildScaleOut(b: SystemBuild, so: NonNullable<SystemSpec["scale_out"]>, chipsPerNode: number, chip: Chip): ScaleOutNetwork {
   const rate = b.take("scale_out.nic_rate_bytes_per_s", so.nic_rate)!;
   const out: ScaleOutNetwork = {
     name: so.name,
@@ -281,6 +311,11 @@ function buildScaleOut(b: SystemBuild, so: NonNullable<SystemSpec["scale_out"]>,
     per_chip_bandwidth_bytes_per_s: (so.nics_per_node * rate) / chipsPerNode,
   };
   b.provenance["scale_out.per_chip_bandwidth_bytes_per_s"] = { derived: `${so.nics_per_node} NICs × line rate / ${chipsPerNode} chips per node` };
+  const host = chip.interconnect.host;
+  if (so.nic_path !== "integrated" && host?.bandwidth_per_direction_bytes_per_s !== undefined) {
+    out.host_link_bytes_per_s = host.bandwidth_per_direction_bytes_per_s;
+    b.provenance["scale_out.host_link_bytes_per_s"] = { derived: `chip ${chip.id} interconnect.host (${host.name ?? "host link"})` };
+  }
   if (so.nodes_per_leaf !== undefined) out.nodes_per_leaf = so.nodes_per_leaf;
   if (so.max_nodes !== undefined) out.max_nodes = so.max_nodes;
   if (so.in_network_reduction) out.in_network_reduction = inNetworkReduction(b, "scale_out", so.in_network_reduction);

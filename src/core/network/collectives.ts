@@ -53,6 +53,8 @@ export function busBandwidthFactor(op: CollectiveKind, n: number): number {
     case "reduce_scatter":
     case "all_gather":
     case "all_to_all":
+    case "ep_dispatch":
+    case "ep_combine":
       return (n - 1) / n;
     case "broadcast":
     case "send_recv":
@@ -115,6 +117,8 @@ export function collectiveTerms(op: CollectiveKind, algorithm: AlgorithmName, S:
     case "all_gather":
       return reduceScatterOrGatherTerms(op, algorithm, S, f);
     case "all_to_all":
+    case "ep_dispatch":
+    case "ep_combine":
       return allToAllTerms(algorithm, S, f);
     case "broadcast":
       return broadcastTerms(algorithm, S, f);
@@ -152,9 +156,9 @@ function allReduceTerms(algorithm: AlgorithmName, S: number, f: Fabric): CostTer
     case "tree": {
       const chain = g > 1 ? (2 * S) / f.up_bytes_per_s : 0;
       if (!multi) return terms("tree", chain, 2 * (g - 1), 0, "tree (intra-domain chain): 2S/B + 2(g−1) steps");
-      const c2 = doubleTreeFactor(k);
+      const c2 = doubleTreeFactor(k, f);
       const net = (c2 * S) / (g * f.net_rank_bytes_per_s);
-      return terms("tree", Math.max(chain, net), 2 * (g - 1), 2 * log2c(k), `double binary tree: max(2S/B_up, ${c2}S/B_node) + 2(g−1) + 2⌈log2 k⌉ steps`);
+      return terms("tree", Math.max(chain, net), 2 * (g - 1), 2 * log2c(k), `double binary tree: max(2S/B_up, ${+c2.toFixed(2)}S/B_node) + 2(g−1) + 2⌈log2 k⌉ steps`);
     }
     case "halving_doubling": {
       if (!multi) {
@@ -184,9 +188,13 @@ function allReduceTerms(algorithm: AlgorithmName, S: number, f: Fabric): CostTer
   return no(algorithm, `${algorithm} does not implement all_reduce`);
 }
 
-/** Double binary tree across k domains: bytes per node per direction, in units of S. */
-function doubleTreeFactor(k: number): number {
-  return k === 2 ? 1 : 2;
+/**
+ * Double binary tree across k domains: bytes per node per direction, in units of S. On two domains
+ * the ideal is S (the two trees swap roles, nccl#946), but public two-node results reach only part of
+ * that: the library's `tree_two_domain_efficiency` (1 = ideal) says how much.
+ */
+function doubleTreeFactor(k: number, f: Fabric): number {
+  return k === 2 ? 1 / (f.tree_two_domain_efficiency ?? 1) : 2;
 }
 
 /** All-reduce reduced inside the switches: NVLS in one NVLink domain, NVLS + tree across domains, SHARP (collnet) in the network. */
@@ -208,8 +216,8 @@ function inNetworkAllReduceTerms(algorithm: "nvls" | "nvls_tree" | "collnet", S:
   if (algorithm === "nvls") {
     return terms(algorithm, throughSwitch, 0, 0, "NVLS: (g+1)/g·S/B_nvls through the switch", { fixed_latency_s: f.nvls_latency_s, path: "in-network" });
   }
-  const c2 = doubleTreeFactor(k);
-  return terms(algorithm, Math.max(throughSwitch, (c2 * S) / (g * f.net_rank_bytes_per_s)), 0, 2 * log2c(k), `NVLS in domain + tree across: max((g+1)/g·S/B_nvls, ${c2}S/B_node)`, {
+  const c2 = doubleTreeFactor(k, f);
+  return terms(algorithm, Math.max(throughSwitch, (c2 * S) / (g * f.net_rank_bytes_per_s)), 0, 2 * log2c(k), `NVLS in domain + tree across: max((g+1)/g·S/B_nvls, ${+c2.toFixed(2)}S/B_node)`, {
     fixed_latency_s: f.nvls_latency_s,
     path: "in-network",
   });

@@ -7,14 +7,17 @@
  */
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
 import type { AlgorithmName } from "../spec/collective-library-spec.js";
-import type { CollectiveKind } from "../workload/op.js";
+import type { CollectiveKind, MoeRouting } from "../workload/op.js";
 import type { System } from "./build-system.js";
 import { busBandwidthFactor } from "./collectives.js";
-import { fabricFor } from "./fabric.js";
+import { DEFAULT_TOP_K, type ExpertParallelMode, expertParallelMode, expertParallelTime } from "./expert-parallel-comm.js";
+import { type Fabric, fabricFor } from "./fabric.js";
 import { checkPlacement, type Placement, placeRanks } from "./placement.js";
 import { type Evaluated, type SelectOptions, selectAlgorithm } from "./select-algorithm.js";
 
-export const COLLECTIVE_KINDS: readonly CollectiveKind[] = ["all_reduce", "reduce_scatter", "all_gather", "all_to_all", "broadcast", "send_recv"];
+export const COLLECTIVE_KINDS: readonly CollectiveKind[] = ["all_reduce", "reduce_scatter", "all_gather", "all_to_all", "broadcast", "send_recv", "ep_dispatch", "ep_combine"];
+
+const isExpertParallel = (op: CollectiveKind): boolean => op === "ep_dispatch" || op === "ep_combine";
 
 export interface CollectiveCost {
   op: CollectiveKind;
@@ -42,6 +45,10 @@ export interface CollectiveCost {
 export interface CollectiveOptions extends SelectOptions {
   /** Place every `stride`-th chip (1 = consecutive; ranks per node = one rank per node). */
   stride?: number;
+  /** ep_dispatch / ep_combine: tokens per rank and experts per token (top_k 8 and the normal mode when absent). */
+  moe?: Partial<MoeRouting>;
+  /** ep_dispatch / ep_combine: force the kernel mode (default: low-latency up to the library's token limit). */
+  ep_mode?: ExpertParallelMode;
 }
 
 function checkInputs(op: CollectiveKind, bytes: number): void {
@@ -86,12 +93,20 @@ export function estimateCollectiveOnPlacement(system: System, op: CollectiveKind
     };
   }
   const fabric = fabricFor(system, placement);
+  const forced = opts.algorithm !== undefined && opts.algorithm !== "auto";
+  // DeepEP-style kernels need a full peer-to-peer scale-up fabric (NVLink), not a torus or PCIe alone.
+  const epKernels = system.library.expert_parallel && !fabric.torus && system.scale_up.topology !== "none";
+  if (isExpertParallel(op) && epKernels && !forced && !opts.protocol) {
+    return expertParallelCost(system, op, bytes, placement, fabric, opts);
+  }
+  if (isExpertParallel(op)) notes.push(`no expert-parallel kernels for ${system.library.id} here: ${op} priced as an all-to-all`);
   const sel = selectAlgorithm(system, op, bytes, fabric, opts);
   const c = sel.chosen;
   const algbw = bytes / c.time_s;
   if (placement.domains > 1) {
     notes.push(`${placement.domains} scale-up domains of ${placement.ranks_per_domain} ranks over ${system.scale_out?.name ?? "the scale-out network"}`);
   }
+  if (placement.idle_chips_per_domain) notes.push(`stride does not divide the scale-up domain: ${placement.idle_chips_per_domain} chips of each domain left idle`);
   if (placement.oversubscribed) notes.push(`scale-out oversubscribed ${system.scale_out!.oversubscription}:1 beyond ${system.scale_out!.nodes_per_leaf ?? 1} nodes per leaf`);
   if (placement.torus_shape && placement.torus_wrap) {
     const open = placement.torus_shape.map((len, i) => (len > 1 && !placement.torus_wrap![i] ? i : -1)).filter((i) => i >= 0);
@@ -115,6 +130,35 @@ export function estimateCollectiveOnPlacement(system: System, op: CollectiveKind
     placement,
     why: sel.why,
     candidates: sel.candidates.map((e) => ({ algorithm: e.algorithm, protocol: e.protocol, time_s: e.time_s })),
+    notes,
+  };
+}
+
+/** A MoE dispatch / combine with the library's expert-parallel kernels (expert-parallel-comm.ts). */
+function expertParallelCost(system: System, op: CollectiveKind, bytes: number, placement: Placement, fabric: Fabric, opts: CollectiveOptions): CollectiveCost {
+  const kernels = system.library.expert_parallel!;
+  const topK = opts.moe?.top_k ?? DEFAULT_TOP_K;
+  const mode = opts.ep_mode ?? expertParallelMode(kernels, opts.moe?.tokens);
+  const t = expertParallelTime(bytes, fabric, kernels, topK, mode);
+  const notes = [`${kernels.name} ${mode === "normal" ? "normal" : "low-latency"} kernels: ${(t.network_bytes / 1e6).toPrecision(3)} MB over the network, ${(t.scale_up_bytes / 1e6).toPrecision(3)} MB over the scale-up fabric per rank`];
+  if (opts.moe?.top_k === undefined) notes.push(`top_k not given: ${DEFAULT_TOP_K} experts per token assumed`);
+  const algbw = bytes / t.time_s;
+  return {
+    op,
+    bytes,
+    ranks: placement.ranks,
+    time_s: t.time_s,
+    algbw_bytes_per_s: algbw,
+    busbw_bytes_per_s: algbw * busBandwidthFactor(op, placement.ranks),
+    algorithm: mode === "normal" ? "hierarchical" : "direct",
+    protocol: `${kernels.name} ${mode === "normal" ? "normal" : "low-latency"}`,
+    bound: t.latency_s >= t.transfer_s ? "overhead" : "network",
+    steps: 1,
+    latency_s: t.latency_s,
+    transfer_s: t.transfer_s,
+    placement,
+    why: `${t.formula}; ${t.network_bytes / fabric.net_rank_bytes_per_s >= t.scale_up_bytes / fabric.up_bytes_per_s ? "network" : "scale-up fabric"}-bound`,
+    candidates: [{ algorithm: mode === "normal" ? "hierarchical" : "direct", protocol: mode, time_s: t.time_s }],
     notes,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The effective bandwidths and latencies a placed group of ranks sees: per-rank scale-up bandwidth
  * among the ranks that take part (on a mesh only the links to participating peers count), one pair's
- * bandwidth, each rank's share of its node's NICs, the in-network-reduction rate and the torus
+ * bandwidth, each rank's share of its node's NICs (capped by the chip's PCIe host link, which
+ * GPUDirect RDMA crosses), the in-network-reduction rate and the torus
  * slice. Achievable-vs-spec derating (`efficiency`) is applied here, once.
  */
 import type { System } from "./build-system.js";
@@ -31,6 +32,8 @@ export interface Fabric {
   /** Extra fixed latency of an in-network reduction (switch round trip). */
   nvls_latency_s: number;
   collnet_latency_s: number;
+  /** Share of the NIC rate a double binary tree on two domains reaches (library data; 1 when unstated). */
+  tree_two_domain_efficiency?: number;
 }
 
 export function fabricFor(system: System, placement: Placement): Fabric {
@@ -64,8 +67,8 @@ export function fabricFor(system: System, placement: Placement): Fabric {
     k: placement.domains,
     up_bytes_per_s: up,
     up_pair_bytes_per_s: pair,
-    net_rank_bytes_per_s: so ? (so.per_chip_bandwidth_bytes_per_s * so.efficiency) / over : 0,
-    nic_bytes_per_s: so ? (so.nic_rate_bytes_per_s * so.efficiency) / over : 0,
+    net_rank_bytes_per_s: so ? (Math.min(so.per_chip_bandwidth_bytes_per_s, so.host_link_bytes_per_s ?? Infinity) * so.efficiency) / over : 0,
+    nic_bytes_per_s: so ? (Math.min(so.nic_rate_bytes_per_s, so.host_link_bytes_per_s ?? Infinity) * so.efficiency) / over : 0,
     latency_up_s: su.latency_s,
     latency_out_s: so?.latency_s ?? 0,
     nvls_latency_s: su.in_network_reduction?.latency_s ?? 0,
@@ -76,5 +79,6 @@ export function fabricFor(system: System, placement: Placement): Fabric {
   const sharp = so?.in_network_reduction;
   if (sharp && so && placement.domains >= sharp.min_ranks) fabric.collnet_bytes_per_s = (so.per_chip_bandwidth_bytes_per_s * sharp.efficiency) / over;
   if (torus) fabric.torus = torus;
+  if (system.library.tree_two_domain_efficiency !== undefined) fabric.tree_two_domain_efficiency = system.library.tree_two_domain_efficiency;
   return fabric;
 }

@@ -65,9 +65,15 @@ export function timeWith(t: CostTerms, p: Protocol, system: System, f: Fabric): 
 /** Algorithms the library would consider for this op (p2p ops always include direct). */
 export function candidateAlgorithms(system: System, op: CollectiveKind): AlgorithmName[] {
   const list = new Set<AlgorithmName>(system.library.algorithms);
-  if (op === "all_to_all" || op === "send_recv") list.add("direct");
+  if (op === "all_to_all" || op === "send_recv" || op === "ep_dispatch" || op === "ep_combine") list.add("direct");
   if (system.scale_up.topology === "torus" && op !== "send_recv") list.add("torus");
   return ALGORITHMS.filter((a) => list.has(a));
+}
+
+/** The library's protocols this system can run (LL128 needs a scale-up fabric such as NVLink, not PCIe alone). */
+export function usableProtocols(system: System): Protocol[] {
+  const list = system.library.protocols.filter((p) => !p.requires_scale_up_fabric || system.scale_up.topology !== "none");
+  return list.length > 0 ? list : system.library.protocols;
 }
 
 function fmtT(s: number): string {
@@ -81,18 +87,18 @@ export function selectAlgorithm(system: System, op: CollectiveKind, bytes: numbe
     throw new XpusimError(error("E_SCHEMA", "algorithm", `unknown algorithm "${String(forced)}"`, { expected: `auto or one of ${ALGORITHMS.join(", ")}` }));
   }
   const names = forced ? [forced] : candidateAlgorithms(system, op);
-  let protocols = system.library.protocols;
+  let protocols = usableProtocols(system);
   if (opts.protocol) {
     protocols = protocols.filter((p) => p.name.toLowerCase() === opts.protocol!.toLowerCase());
     if (protocols.length === 0) {
       throw new XpusimError(
         error("E_SCHEMA", "protocol", `library "${system.library.id}" has no protocol "${opts.protocol}"`, {
-          expected: system.library.protocols.map((p) => p.name).join(", "),
+          expected: usableProtocols(system).map((p) => p.name).join(", "),
         }),
       );
     }
   }
-  const bulk = system.library.protocols.reduce((a, b) => (b.bandwidth_fraction > a.bandwidth_fraction ? b : a));
+  const bulk = usableProtocols(system).reduce((a, b) => (b.bandwidth_fraction > a.bandwidth_fraction ? b : a));
   const candidates: Evaluated[] = [];
   const rejected: Selection["rejected"] = [];
   for (const name of names) {

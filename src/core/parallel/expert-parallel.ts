@@ -98,9 +98,11 @@ export function shardExpertParallel(ops: readonly Op[], ep: number): ExpertParal
   }
   const bytes = allToAllBufferBytes(shape.tokens, shape.top_k, shape.hidden, shape.act_bytes);
   const dtype = ops.find((o) => o.role === "moe_dispatch")?.dtype ?? "bf16";
+  // Dispatch and combine are their own operations (DeepEP-style kernels where the library has them).
+  const moe = { tokens: shape.tokens, top_k: shape.top_k };
   const comm: CollectiveOp[] = [
-    { name: "moe.dispatch.all_to_all", kind: "collective", role: "communication", dtype, collective: "all_to_all", bytes, ranks: ep },
-    { name: "moe.combine.all_to_all", kind: "collective", role: "communication", dtype, collective: "all_to_all", bytes, ranks: ep },
+    { name: "moe.dispatch.all_to_all", kind: "collective", role: "communication", dtype, collective: "ep_dispatch", bytes, ranks: ep, moe },
+    { name: "moe.combine.all_to_all", kind: "collective", role: "communication", dtype, collective: "ep_combine", bytes, ranks: ep, moe },
   ];
   return { ops: out, comm };
 }

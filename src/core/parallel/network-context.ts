@@ -2,7 +2,7 @@ import { error, XpusimError } from "../diagnostics/diagnostic.js";
 import type { System } from "../network/build-system.js";
 import { estimateCollectiveOnPlacement } from "../network/estimate-collective.js";
 import { type Placement, placeRanks } from "../network/placement.js";
-import type { CollectiveKind } from "../workload/op.js";
+import type { CollectiveKind, MoeRouting } from "../workload/op.js";
 
 /**
  * Where the groups of a (tp, cp, dp, pp) layout sit on a system, Megatron-Core's rank order
@@ -19,8 +19,8 @@ export interface LayoutNetwork {
   dp(op: CollectiveKind, bytes: number): number;
   /** One point-to-point transfer between adjacent pipeline stages. */
   pp(bytes: number): number;
-  /** A collective over the expert-parallel group (0 when ep = 1). */
-  ep(op: CollectiveKind, bytes: number): number;
+  /** A collective over the expert-parallel group (0 when ep = 1); ep_dispatch / ep_combine take the routing. */
+  ep(op: CollectiveKind, bytes: number, moe?: MoeRouting): number;
   /** A collective over the ranks that share routed experts (expert gradients; = dp when ep = 1). */
   edp(op: CollectiveKind, bytes: number): number;
   /** One ring step of context parallelism: a send to the next cp rank (the slowest hop of the ring; 0 when cp = 1). */
@@ -61,12 +61,12 @@ export function layoutNetworks(system: System): (tp: number, dp: number, pp: num
     if (p instanceof XpusimError) throw p;
     return p;
   };
-  const time = (key: string, placement: Placement | undefined, op: CollectiveKind, bytes: number): number => {
+  const time = (key: string, placement: Placement | undefined, op: CollectiveKind, bytes: number, moe?: MoeRouting): number => {
     if (!placement || bytes <= 0) return 0;
-    const k = `${key}:${op}:${bytes}`;
+    const k = `${key}:${op}:${bytes}${moe ? `:${moe.tokens}/${moe.top_k}` : ""}`;
     let t = times.get(k);
     if (t === undefined) {
-      t = estimateCollectiveOnPlacement(system, op, bytes, placement).time_s;
+      t = estimateCollectiveOnPlacement(system, op, bytes, placement, moe ? { moe } : {}).time_s;
       times.set(k, t);
     }
     return t;
@@ -96,7 +96,7 @@ export function layoutNetworks(system: System): (tp: number, dp: number, pp: num
       tp: (op, bytes) => time(tpKey, tpPlace, op, bytes),
       dp: (op, bytes) => time(dpKey, dpPlace, op, bytes),
       pp: (bytes) => time(ppKey, ppPlace, "send_recv", bytes),
-      ep: (op, bytes) => time(epKey, epPlace, op, bytes),
+      ep: (op, bytes, moe) => time(epKey, epPlace, op, bytes, moe),
       edp: (op, bytes) => (ep > 1 ? time(edpKey, edpPlace, op, bytes) : time(dpKey, dpPlace, op, bytes)),
       cp: (bytes) => time(cpKey, cpPlace, "send_recv", bytes),
     };

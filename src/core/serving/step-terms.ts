@@ -88,7 +88,7 @@ function graphPricer(ctx: CostContext, opts: StepTermsOptions, chips: number, id
     for (let i = 0; i < blocks.length; i++) {
       let t = 0;
       for (const c of comm[i]!) t += Math.max(net!.tp(c.collective, c.bytes), dispatch);
-      for (const c of a2a[i]!) t += Math.max(net!.ep(c.collective, c.bytes), dispatch);
+      for (const c of a2a[i]!) t += Math.max(net!.ep(c.collective, c.bytes, c.moe), dispatch);
       // While the collectives run, every chip of the instance draws its waiting power.
       const p = blocks[i]!.kind === "head" ? out.head : out.body;
       const r = blocks[i]!.kind === "head" ? 1 : blocks[i]!.repeat;

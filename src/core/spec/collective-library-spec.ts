@@ -25,6 +25,23 @@ const protocol = z.strictObject({
   hop_latency_inter: sourcedQuantity("seconds", { min: 0 }),
   /** Fraction of the achievable bus bandwidth this protocol moves. */
   bandwidth_fraction: sourcedFraction(),
+  /** True when the protocol needs a scale-up fabric (NCCL's LL128: NVLink only, never over PCIe alone). */
+  requires_scale_up_fabric: z.boolean().optional(),
+  note: z.string().optional(),
+});
+
+/**
+ * The library's MoE expert-parallel kernels (DeepEP-style dispatch / combine): a "normal" mode that
+ * sends each token once per remote scale-up domain over RDMA and fans it out over the scale-up fabric
+ * (training, prefill), and a "low-latency" mode that sends every (token, expert) copy directly (pure
+ * RDMA across domains; decode). Each mode has a fixed cost; the low-latency mode is used up to
+ * `low_latency_max_tokens` tokens per rank.
+ */
+const expertParallel = z.strictObject({
+  name: z.string(),
+  normal_latency: sourcedQuantity("seconds", { min: 0 }),
+  low_latency_latency: sourcedQuantity("seconds", { min: 0 }),
+  low_latency_max_tokens: z.number().int().positive(),
   note: z.string().optional(),
 });
 
@@ -57,6 +74,14 @@ export const collectiveLibrarySpecSchema = z.strictObject({
     .optional(),
   /** Base latency of an in-network (NVLS / SHARP) reduction, when the hardware has one. */
   in_network_base_latency: sourcedQuantity("seconds", { min: 0 }).optional(),
+  /**
+   * A double binary tree over two scale-up domains moves S per node per direction (so its bus
+   * bandwidth may reach twice the NIC rate, nccl#946); the share of that ideal NIC rate it reaches in
+   * practice (1 ideal; 0.53 = no gain over the ring on 16 ranks).
+   */
+  tree_two_domain_efficiency: sourcedFraction().optional(),
+  /** MoE dispatch / combine kernels (absent: the expert-parallel exchange is priced as an all-to-all). */
+  expert_parallel: expertParallel.optional(),
   notes: z.string().optional(),
 });
 

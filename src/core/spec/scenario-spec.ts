@@ -55,10 +55,13 @@ export const attentionOpSpec = z.strictObject({
 
 export const collectiveOpSpec = z.strictObject({
   type: z.literal("collective"),
-  op: z.enum(["all_reduce", "reduce_scatter", "all_gather", "all_to_all", "broadcast"]),
+  op: z.enum(["all_reduce", "reduce_scatter", "all_gather", "all_to_all", "broadcast", "ep_dispatch", "ep_combine"]),
   bytes: positiveInt,
   ranks: positiveInt,
   dtype: dtype.default("bf16"),
+  /** ep_dispatch / ep_combine: experts per token (default 8) and tokens per rank (sets the kernel mode). */
+  top_k: positiveInt.optional(),
+  tokens_per_rank: positiveInt.optional(),
 });
 
 export const opSpec = z.discriminatedUnion("type", [gemmOpSpec, conv2dOpSpec, attentionOpSpec, collectiveOpSpec]);

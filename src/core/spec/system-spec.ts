@@ -104,6 +104,12 @@ const scaleOut = z.strictObject({
   latency: sourcedQuantity("seconds", { min: 0 }),
   max_nodes: positiveInt.optional(),
   in_network_reduction: inNetworkReduction.optional(),
+  /**
+   * How network bytes reach the chip: "pcie" (a NIC on the PCIe bus, GPUDirect RDMA through the chip's
+   * host link, which then caps the chip's network share) or "integrated" (NICs on the chip, e.g. Gaudi's
+   * RoCE ports). Default "pcie".
+   */
+  nic_path: z.enum(["pcie", "integrated"]).optional(),
   note: z.string().optional(),
 });
 

@@ -21,7 +21,28 @@ const numOrNull = (x: unknown): number | null => (typeof x === "number" && Numbe
 
 /** True for an entry in the nccl-tests shape of collectives-public.json. */
 export function isCollectivesEntry(x: unknown): x is Record<string, unknown> {
-  return isObject(x) && "collective" in x && "hardware" in x && ("busbw_GBps" in x || "algbw_GBps" in x || "time_us" in x) && !("metric" in x);
+  return isObject(x) && "collective" in x && "hardware" in x && ("busbw_GBps" in x || "algbw_GBps" in x || TIME_FIELDS.some(([f]) => f in x)) && !("metric" in x);
+}
+
+/** Fields a time may be given in, with their factor to µs (a TPU all-gather stated as `latency_us` is a time, not a missing value). */
+const TIME_FIELDS: ReadonlyArray<readonly [string, number]> = [
+  ["time_us", 1],
+  ["latency_us", 1],
+  ["time_µs", 1],
+  ["latency_µs", 1],
+  ["time_ms", 1e3],
+  ["latency_ms", 1e3],
+  ["time_s", 1e6],
+  ["latency_s", 1e6],
+];
+
+/** The entry's time in µs from whichever time field it gives, or null. */
+function timeUs(e: Record<string, unknown>): number | null {
+  for (const [field, factor] of TIME_FIELDS) {
+    const v = numOrNull(e[field]);
+    if (v !== null && v > 0) return v * factor;
+  }
+  return null;
 }
 
 const OPS: Record<string, string> = {
@@ -64,7 +85,7 @@ const slug = (t: string): string =>
 export function collectivesEntryToPoint(e: Record<string, unknown>, index: number): Record<string, unknown> {
   const hardware = String(e.hardware ?? "");
   const coll = String(e.collective ?? "");
-  const op = OPS[coll.toLowerCase()];
+  const op = OPS[coll.toLowerCase().replace(/[\s-]+/g, "_")] ?? OPS[coll.toLowerCase().replace(/[\s_-]+/g, "")];
   const assumptions: string[] = [];
   const gpn = numOrNull(e.gpus_per_node);
   let nodes = numOrNull(e.nodes);
@@ -78,7 +99,7 @@ export function collectivesEntryToPoint(e: Record<string, unknown>, index: numbe
     bytes = PEAK_BYTES;
     assumptions.push("message size not stated (a peak figure): evaluated at 8 GiB");
   }
-  const time = numOrNull(e.time_us);
+  const time = timeUs(e);
   const bus = numOrNull(e.busbw_GBps);
   const alg = numOrNull(e.algbw_GBps);
   let metric = "latency";

@@ -4,7 +4,7 @@
  * compares the time (latency), bus bandwidth or algorithm bandwidth with the measurement.
  */
 import { XpusimError } from "../diagnostics/diagnostic.js";
-import { COLLECTIVE_KINDS, estimateCollective } from "../network/estimate-collective.js";
+import { COLLECTIVE_KINDS, type CollectiveOptions, estimateCollective } from "../network/estimate-collective.js";
 import type { CollectiveKind } from "../workload/op.js";
 import { type MeasuredPoint, toSi } from "./measured-point.js";
 import { pointFields, type ValidationResolvers, type ValidationResult } from "./validation-result.js";
@@ -17,7 +17,20 @@ function opOf(text: string): CollectiveKind | undefined {
   if (t === "allgather") return "all_gather";
   if (t === "reducescatter") return "reduce_scatter";
   if (t === "alltoall") return "all_to_all";
+  if (t === "epdispatch" || t === "dispatch") return "ep_dispatch";
+  if (t === "epcombine" || t === "combine") return "ep_combine";
   return undefined;
+}
+
+/** ep_dispatch / ep_combine settings a point may state: config.top_k, config.tokens_per_rank, config.ep_mode. */
+function expertParallelOptions(cfg: Record<string, unknown>): CollectiveOptions {
+  const opts: CollectiveOptions = {};
+  const moe: { tokens?: number; top_k?: number } = {};
+  if (typeof cfg.top_k === "number" && cfg.top_k >= 1) moe.top_k = cfg.top_k;
+  if (typeof cfg.tokens_per_rank === "number" && cfg.tokens_per_rank >= 1) moe.tokens = cfg.tokens_per_rank;
+  if (moe.top_k !== undefined || moe.tokens !== undefined) opts.moe = moe;
+  if (cfg.ep_mode === "normal" || cfg.ep_mode === "low_latency") opts.ep_mode = cfg.ep_mode;
+  return opts;
 }
 
 export function validateCollectivePoint(p: MeasuredPoint, r: ValidationResolvers): ValidationResult {
@@ -46,7 +59,7 @@ export function validateCollectivePoint(p: MeasuredPoint, r: ValidationResolvers
   assumptions.push(...resolved.assumptions);
   let predictedSi: number;
   try {
-    const cost = estimateCollective(sys, op, bytes, p.chip_count);
+    const cost = estimateCollective(sys, op, bytes, p.chip_count, expertParallelOptions(cfg));
     assumptions.push(`${sys.id}: ${cost.algorithm}/${cost.protocol} over ${cost.placement.domains} × ${cost.placement.ranks_per_domain} ranks`);
     if (p.metric === "latency") predictedSi = cost.time_s;
     else if (p.metric === "busbw") predictedSi = cost.busbw_bytes_per_s;

@@ -218,7 +218,18 @@ export interface PoolOp extends OpBase {
   act_dtype: DType;
 }
 
-export type CollectiveKind = "all_reduce" | "reduce_scatter" | "all_gather" | "all_to_all" | "broadcast" | "send_recv";
+/**
+ * Collectives; `ep_dispatch` / `ep_combine` are the MoE token exchanges of expert parallelism
+ * (DeepEP-style kernels where the library has them, else an all-to-all), sized like all_to_all:
+ * bytes = tokens · top_k · hidden · bytes per element per rank.
+ */
+export type CollectiveKind = "all_reduce" | "reduce_scatter" | "all_gather" | "all_to_all" | "broadcast" | "send_recv" | "ep_dispatch" | "ep_combine";
+
+/** Routing of an expert-parallel exchange: tokens per rank and experts per token. */
+export interface MoeRouting {
+  tokens: number;
+  top_k: number;
+}
 
 /** A collective over `ranks` chips of a `bytes` message (per rank, as nccl-tests sizes it). */
 export interface CollectiveOp extends OpBase {
@@ -226,6 +237,8 @@ export interface CollectiveOp extends OpBase {
   collective: CollectiveKind;
   bytes: number;
   ranks: number;
+  /** For ep_dispatch / ep_combine: the routing that sets how many copies of a token cross each link. */
+  moe?: MoeRouting;
 }
 
 export type Op = GemmOp | Conv2dOp | AttentionOp | SoftmaxOp | NormOp | ElementwiseOp | EmbeddingOp | PoolOp | CollectiveOp;

@@ -1,6 +1,7 @@
 import { error, XpusimError } from "../../diagnostics/diagnostic.js";
 import type { System } from "../../network/build-system.js";
 import { COLLECTIVE_KINDS, type CollectiveCost, estimateCollective } from "../../network/estimate-collective.js";
+import type { ExpertParallelMode } from "../../network/expert-parallel-comm.js";
 import type { Placement } from "../../network/placement.js";
 import { ALGORITHMS, type AlgorithmName } from "../../spec/collective-library-spec.js";
 import type { Scenario } from "../../spec/scenario-spec.js";
@@ -36,6 +37,10 @@ export interface CollectiveJobRequest {
   stride?: number;
   algorithm?: AlgorithmName | "auto";
   protocol?: string;
+  /** ep_dispatch / ep_combine: experts per token (default 8), tokens per rank (sets the kernel mode), or the mode itself. */
+  top_k?: number;
+  tokens_per_rank?: number;
+  ep_mode?: ExpertParallelMode;
 }
 
 export interface CollectiveJobResult {
@@ -71,6 +76,13 @@ function checkRequest(req: CollectiveJobRequest): void {
   if (algorithm !== "auto" && !ALGORITHMS.includes(algorithm)) {
     throw new XpusimError(error("E_SCHEMA", "algorithm", `unknown algorithm "${String(algorithm)}"`, { expected: `auto or one of ${ALGORITHMS.join(", ")}` }));
   }
+  for (const f of ["top_k", "tokens_per_rank"] as const) {
+    const v = req[f];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new XpusimError(error("E_RANGE", f, `${f} must be a positive integer, got ${String(v)}`));
+  }
+  if (req.ep_mode !== undefined && req.ep_mode !== "normal" && req.ep_mode !== "low_latency") {
+    throw new XpusimError(error("E_SCHEMA", "ep_mode", `unknown expert-parallel mode "${String(req.ep_mode)}"`, { expected: "normal or low_latency" }));
+  }
   if (req.sizes_bytes && req.sweep) throw new XpusimError(error("E_SCHEMA", "sizes_bytes", "give message sizes or a sweep, not both"));
   if (req.sizes_bytes?.length === 0) throw new XpusimError(error("E_SCHEMA", "sizes_bytes", "no message sizes given"));
   if ((req.system === undefined) === (req.chip === undefined)) {
@@ -105,6 +117,8 @@ export const collectiveJob = defineJob<CollectiveJobRequest, CollectiveJobResult
       op: op.op,
       sizes_bytes: [op.bytes],
       ranks: op.ranks,
+      ...(op.top_k !== undefined ? { top_k: op.top_k } : {}),
+      ...(op.tokens_per_rank !== undefined ? { tokens_per_rank: op.tokens_per_rank } : {}),
     };
   },
   run(req, catalog) {
@@ -112,7 +126,14 @@ export const collectiveJob = defineJob<CollectiveJobRequest, CollectiveJobResult
     const system = systemOf(req, catalog);
     const sizes = req.sizes_bytes ?? sweepSizes(req.sweep ?? DEFAULT_SWEEP);
     const ranks = req.ranks ?? system.scale_up.domain_size;
-    const opts = { algorithm: req.algorithm ?? "auto", ...(req.protocol ? { protocol: req.protocol } : {}), ...(req.stride ? { stride: req.stride } : {}) };
+    const moe = { ...(req.top_k ? { top_k: req.top_k } : {}), ...(req.tokens_per_rank ? { tokens: req.tokens_per_rank } : {}) };
+    const opts = {
+      algorithm: req.algorithm ?? "auto",
+      ...(req.protocol ? { protocol: req.protocol } : {}),
+      ...(req.stride ? { stride: req.stride } : {}),
+      ...(Object.keys(moe).length ? { moe } : {}),
+      ...(req.ep_mode ? { ep_mode: req.ep_mode } : {}),
+    };
     const results = sizes.map((bytes) => estimateCollective(system, req.op, bytes, ranks, opts));
     return { kind: "collective", system: systemSummary(system), op: req.op, ranks, placement: results[0]!.placement, results };
   },

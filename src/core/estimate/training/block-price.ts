@@ -89,7 +89,7 @@ export function priceCore(block: Block, l: BlockLayout): CorePrice {
   for (const local of sh.ops) addOp(c, local, sh.replicated.has(local), l);
   // Forward collectives of one repetition (the tp group's placement depends on tp only).
   c.comm = sh.comm.reduce((s, x: CollectiveOp) => s + (l.net ? l.net.tp(x.collective, x.bytes) : 0), 0);
-  c.ep_comm = eps.comm.reduce((s, x: CollectiveOp) => s + (l.net ? l.net.ep(x.collective, x.bytes) : 0), 0);
+  c.ep_comm = eps.comm.reduce((s, x: CollectiveOp) => s + (l.net ? l.net.ep(x.collective, x.bytes, x.moe) : 0), 0);
   return c;
 }
 
