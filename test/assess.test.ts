@@ -169,14 +169,14 @@ describe("training assessment", () => {
 });
 
 describe("scalability", () => {
-  it("bends where the system cannot hold the chips (a TPU v5p pod holds 8,960) and scores the last count before it", () => {
+  it("bends past one TPU v5p pod (8,960 chips; 16,384 span two pods over the data-centre network) and scores the last count before it", () => {
     const r = JOBS.assess.run({ chips: ["google-tpu-v5p"], model: "llama-3-8b", mode: "training", count: 8, scale_counts: [8, 1024, 16384] }, catalog);
     const s = r.chips[0]!.factors.scalability!;
     expect(s.value).toBe(1024);
     expect(s.details!.max_scale_up_domain).toBe(8960);
     expect(s.details!.bend_at_chips).toBe(16384);
     expect(s.details!.efficiency_at_8).toBe(1);
-    expect(s.limited_by).toMatch(/16384 chips: cannot be placed/);
+    expect(s.limited_by).toMatch(/16384 chips: pipeline bubble grew/);
   });
 });
 
