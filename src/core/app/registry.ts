@@ -16,6 +16,7 @@ import { precisionCastJob } from "./jobs/precision-cast-job.js";
 import { precisionGemmJob } from "./jobs/precision-gemm-job.js";
 import { precisionModelJob } from "./jobs/precision-model-job.js";
 import { pipelineJob } from "./jobs/pipeline-job.js";
+import { fpgaJob } from "./jobs/fpga-job.js";
 import { powerJob } from "./jobs/power-job.js";
 import { servingJob } from "./jobs/serving-job.js";
 import { servingPlanJob } from "./jobs/serving-plan-job.js";
@@ -52,6 +53,7 @@ export const JOBS = {
   "cost-die": costDieJob,
   power: powerJob,
   pipeline: pipelineJob,
+  fpga: fpgaJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;

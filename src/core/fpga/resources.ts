@@ -1,0 +1,64 @@
+import { DSP_COST, FPGA_DTYPE_BYTES, type FpgaDtype } from "./dsp-packing.js";
+import type { FpgaDevice } from "./types.js";
+
+/** Depth of one block RAM at its widest port (BRAM18: 512 × 36; BRAM36: 512 × 72; M20K: 512 × 40). */
+const BRAM_MIN_DEPTH = 512;
+
+/** DSP slices of a Tm × Tn MAC array in this format (rounded up). */
+export function dspUsed(device: FpgaDevice, dtype: FpgaDtype, macs: number): number {
+  return Math.ceil(macs * DSP_COST[device.dsp_type][dtype].dsp_per_mac - 1e-9);
+}
+
+/** The largest MAC array the device's DSPs hold in this format. */
+export function peBudget(device: FpgaDevice, dtype: FpgaDtype): number {
+  return Math.floor(device.dsp_count / DSP_COST[device.dsp_type][dtype].dsp_per_mac + 1e-9);
+}
+
+/**
+ * Blocks of one buffer of `ports` parallel banks, each `depth` words deep of `bits`-bit words. Banks read
+ * in the same cycle share a block where the block's port is wide enough (four int8 weights in one 36-bit
+ * word); each bank group needs at least one block however shallow (Zhang FPGA'15 partitions the weight
+ * buffer into Tm·Tn banks, the input into Tn and the output into Tm, which is why its BRAM count tracks
+ * Tm·Tn rather than capacity).
+ */
+export function bufferBlocks(device: FpgaDevice, ports: number, depth: number, bits: number): number {
+  const width = device.bram_block_bits / BRAM_MIN_DEPTH;
+  const perBlock = Math.max(1, Math.floor(width / bits));
+  const wide = bits > width ? Math.ceil(bits / width) * ports : Math.ceil(ports / perBlock);
+  return wide * Math.ceil(depth / BRAM_MIN_DEPTH);
+}
+
+/**
+ * Double-buffered tile buffers (Zhang FPGA'15 §4: B_in = Tn(S·Tr + K − S)(S·Tc + K − S),
+ * B_w = Tm·Tn·K², B_out = Tm·Tr·Tc words) in blocks.
+ */
+export function tileBufferBlocks(device: FpgaDevice, dtype: FpgaDtype, tm: number, tn: number, tr: number, tc: number, K: number, S: number): number {
+  const bits = FPGA_DTYPE_BYTES[dtype] * 8;
+  const inDepth = (S * tr + K - S) * (S * tc + K - S);
+  const blocks = bufferBlocks(device, tn, inDepth, bits) + bufferBlocks(device, tm * tn, K * K, bits) + bufferBlocks(device, tm, tr * tc, bits);
+  return 2 * blocks;
+}
+
+/**
+ * LUTs of the design: a fixed part (DMA, AXI, control) plus a per-MAC part by format. ESTIMATED, calibrated
+ * on published designs: Zhang FPGA'15 fp32 186,251 LUT for 448 MACs (≈ 370/MAC over a ~20 k base); Qiu
+ * FPGA'16 16-bit 182,616 LUT for ≈ 780 MACs (≈ 210/MAC); the hand-written DPU B4096 40,865 LUT for 2,048
+ * int8 MACs (≈ 10/MAC over the ~20 k of B512) is the low end. rule4ml reports 10-30 % error for learned
+ * predictors; this one is a range, not a prediction.
+ */
+const LUT_BASE = 20_000;
+const LUT_PER_MAC: Readonly<Record<FpgaDtype, { value: number; range: [number, number] }>> = {
+  fp32: { value: 370, range: [250, 450] },
+  fp16: { value: 200, range: [100, 300] },
+  int16: { value: 210, range: [20, 250] },
+  int8: { value: 60, range: [10, 120] },
+  int4: { value: 40, range: [5, 80] },
+};
+
+export function lutEstimate(dtype: FpgaDtype, macs: number): { value: number; range: [number, number] } {
+  const p = LUT_PER_MAC[dtype];
+  return { value: Math.round(LUT_BASE + p.value * macs), range: [Math.round(LUT_BASE * 0.5 + p.range[0] * macs), Math.round(LUT_BASE * 1.5 + p.range[1] * macs)] };
+}
+
+export const LUT_MODEL_NOTE =
+  "LUTs = 20,000 (DMA, control) + per-MAC LUTs by format (fp32 370, fp16 200, int16 210, int8 60, int4 40), calibrated on Zhang FPGA'15 and Qiu FPGA'16, DPU B4096 as the low end: an estimate with a range";
