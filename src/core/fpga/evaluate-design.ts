@@ -9,8 +9,10 @@ export interface FpgaDesignResult {
   feasible: boolean;
   tm: number;
   tn: number;
+  tp: number;
   dtype: FpgaDtype;
   macs_per_cycle: number;
+  dsp_clock_ratio: number;
   clock_hz: number;
   /** "given" when the design states its clock, else "derived" from the family ceiling and DSP utilisation. */
   clock_source: "given" | "derived";
@@ -49,11 +51,13 @@ function shortfall(resource: FpgaShortfall["resource"], needed: number, availabl
 
 /** Evaluates one design; an infeasible design is a result with the resource that ran out. */
 export function evaluateDesign(device: FpgaDevice, layers: readonly FpgaLayer[], design: FpgaDesign, opts: EvaluateOptions = {}): FpgaDesignResult {
-  const macs = design.tm * design.tn;
-  const dsp = dspUsed(device, design.dtype, macs);
+  const tp = design.tp ?? 1;
+  const macs = design.tm * design.tn * tp;
+  const ratio = design.dsp_clock_ratio ?? 1;
+  const dsp = dspUsed(device, design.dtype, macs, ratio);
   const clock_hz = design.clock_hz ?? derivedClockHz(device, Math.min(dsp, device.dsp_count));
   const P = opts.pipeline_depth ?? DEFAULT_PIPELINE_DEPTH;
-  const ctx: LayerContext = { device, dtype: design.dtype, tm: design.tm, tn: design.tn, clock_hz, pipeline_depth: P };
+  const ctx: LayerContext = { device, dtype: design.dtype, tm: design.tm, tn: design.tn, tp, clock_hz, pipeline_depth: P };
   const lut = lutEstimate(design.dtype, macs);
   let short: FpgaShortfall | undefined;
   if (dsp > device.dsp_count) short = shortfall("DSP", dsp, device.dsp_count);
@@ -80,7 +84,7 @@ export function evaluateDesign(device: FpgaDevice, layers: readonly FpgaLayer[],
   };
   const totals = totalsOf(short ? [] : results, macs, clock_hz, opts.batch ?? 1);
   const busy = totals.latency_s > 0 ? results.reduce((s, r) => s + r.compute_cycles / clock_hz, 0) / totals.latency_s : 0;
-  const base = { tm: design.tm, tn: design.tn, dtype: design.dtype, macs_per_cycle: macs, clock_hz, clock_source: design.clock_hz ? ("given" as const) : ("derived" as const), pipeline_depth: P };
+  const base = { tm: design.tm, tn: design.tn, tp, dtype: design.dtype, macs_per_cycle: macs, dsp_clock_ratio: ratio, clock_hz, clock_source: design.clock_hz ? ("given" as const) : ("derived" as const), pipeline_depth: P };
   const power = fpgaPower(device, Math.min(dsp, device.dsp_count), clock_hz, busy);
   if (short) return { feasible: false, ...base, shortfall: short, resources, layers: [], totals, power };
   return { feasible: true, ...base, resources, layers: results, totals, power };

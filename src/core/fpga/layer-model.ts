@@ -12,9 +12,9 @@ export const DEFAULT_PIPELINE_DEPTH = 8;
 const trips = (extent: number, t: number): number => Math.ceil(extent / t);
 
 /** Closed forms of one layer under tiles ⟨Tm, Tn, Tr, Tc⟩ (Zhang et al., FPGA'15, §3-4). Pure arithmetic. */
-export function layerCycles(layer: FpgaLayer, tm: number, tn: number, tr: number, tc: number, P: number): number {
+export function layerCycles(layer: FpgaLayer, tm: number, tn: number, tr: number, tc: number, P: number, tp = 1): number {
   const { M, N, R, C, K } = layer;
-  return trips(M, tm) * trips(N, tn) * trips(R, tr) * trips(C, tc) * (tr * tc * K * K + P) * layer.repeats;
+  return trips(M, tm) * trips(N, tn) * trips(R, tr) * trips(C, tc) * (tr * Math.ceil(tc / tp) * K * K + P) * layer.repeats;
 }
 
 /**
@@ -38,6 +38,8 @@ export interface LayerContext {
   dtype: FpgaDtype;
   tm: number;
   tn: number;
+  /** Output pixels in parallel (1 = Zhang's engine). */
+  tp: number;
   clock_hz: number;
   pipeline_depth: number;
 }
@@ -45,7 +47,7 @@ export interface LayerContext {
 /** One layer at fixed ⟨Tm, Tn, Tr, Tc⟩: cycles, traffic, CTC, roofs, bound. */
 export function evaluateLayer(ctx: LayerContext, layer: FpgaLayer, tr: number, tc: number): FpgaLayerResult {
   const ops = layerOps(layer);
-  const compute_cycles = layerCycles(layer, ctx.tm, ctx.tn, tr, tc, ctx.pipeline_depth);
+  const compute_cycles = layerCycles(layer, ctx.tm, ctx.tn, tr, tc, ctx.pipeline_depth, ctx.tp);
   const dram_bytes = layerDramBytes(layer, ctx.tm, ctx.tn, tr, tc, ctx.dtype);
   const computeTime = compute_cycles / ctx.clock_hz;
   const memoryTime = dram_bytes / ctx.device.dram_bytes_per_s;
@@ -65,7 +67,7 @@ export function evaluateLayer(ctx: LayerContext, layer: FpgaLayer, tr: number, t
     attainable_ops_per_s: Math.min(roof, ctc * ctx.device.dram_bytes_per_s),
     time_s,
     bound: memoryTime > computeTime ? "memory" : "compute",
-    bram_blocks: tileBufferBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, tr, tc, layer.K, layer.S),
+    bram_blocks: tileBufferBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, tr, tc, layer.K, layer.S, ctx.tp),
   };
 }
 
@@ -89,9 +91,9 @@ export function bestLayerTiles(ctx: LayerContext, layer: FpgaLayer, bramBudget: 
     for (let j = 1; j <= kc; j++) {
       const tc = Math.ceil(layer.C / j);
       if (j > 1 && tc === Math.ceil(layer.C / (j - 1))) continue;
-      if (tileBufferBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, tr, tc, layer.K, layer.S) > bramBudget) continue;
+      if (tileBufferBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, tr, tc, layer.K, layer.S, ctx.tp) > bramBudget) continue;
       const bytes = layerDramBytes(layer, ctx.tm, ctx.tn, tr, tc, ctx.dtype);
-      const time = Math.max(layerCycles(layer, ctx.tm, ctx.tn, tr, tc, ctx.pipeline_depth) / ctx.clock_hz, bytes / ctx.device.dram_bytes_per_s);
+      const time = Math.max(layerCycles(layer, ctx.tm, ctx.tn, tr, tc, ctx.pipeline_depth, ctx.tp) / ctx.clock_hz, bytes / ctx.device.dram_bytes_per_s);
       if (time < bestTime * (1 - 1e-12) || (time <= bestTime * (1 + 1e-12) && bytes < bestBytes)) {
         bestTime = time;
         bestBytes = bytes;
@@ -105,5 +107,5 @@ export function bestLayerTiles(ctx: LayerContext, layer: FpgaLayer, bramBudget: 
 
 /** Fewest tile-buffer blocks any (Tr, Tc) of the layer needs (the smallest tiles: Tr = Tc = 1). */
 export function minLayerBlocks(ctx: LayerContext, layer: FpgaLayer): number {
-  return tileBufferBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, 1, 1, layer.K, layer.S);
+  return tileBufferBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, 1, 1, layer.K, layer.S, ctx.tp);
 }

@@ -4,14 +4,17 @@ import type { FpgaDevice } from "./types.js";
 /** Depth of one block RAM at its widest port (BRAM18: 512 × 36; BRAM36: 512 × 72; M20K: 512 × 40). */
 const BRAM_MIN_DEPTH = 512;
 
-/** DSP slices of a Tm × Tn MAC array in this format (rounded up). */
-export function dspUsed(device: FpgaDevice, dtype: FpgaDtype, macs: number): number {
-  return Math.ceil(macs * DSP_COST[device.dsp_type][dtype].dsp_per_mac - 1e-9);
+/**
+ * DSP slices of a Tm × Tn MAC array in this format (rounded up). `dspClockRatio` = 2 when the DSPs run at
+ * twice the fabric clock (AMD DPU's dpu_2x_clk, PG338): each then does two MACs per fabric cycle.
+ */
+export function dspUsed(device: FpgaDevice, dtype: FpgaDtype, macs: number, dspClockRatio = 1): number {
+  return Math.ceil((macs * DSP_COST[device.dsp_type][dtype].dsp_per_mac) / dspClockRatio - 1e-9);
 }
 
-/** The largest MAC array the device's DSPs hold in this format. */
-export function peBudget(device: FpgaDevice, dtype: FpgaDtype): number {
-  return Math.floor(device.dsp_count / DSP_COST[device.dsp_type][dtype].dsp_per_mac + 1e-9);
+/** The largest MAC array `dspCount` DSPs (default: the device's) hold in this format. */
+export function peBudget(device: FpgaDevice, dtype: FpgaDtype, dspClockRatio = 1, dspCount = device.dsp_count): number {
+  return Math.floor((dspCount * dspClockRatio) / DSP_COST[device.dsp_type][dtype].dsp_per_mac + 1e-9);
 }
 
 /**
@@ -30,20 +33,22 @@ export function bufferBlocks(device: FpgaDevice, ports: number, depth: number, b
 
 /**
  * Double-buffered tile buffers (Zhang FPGA'15 §4: B_in = Tn(S·Tr + K − S)(S·Tc + K − S),
- * B_w = Tm·Tn·K², B_out = Tm·Tr·Tc words) in blocks.
+ * B_w = Tm·Tn·K², B_out = Tm·Tr·Tc words) in blocks. With Tp output pixels in parallel the input and output
+ * buffers have Tp times the ports (each 1/Tp as deep); the Tm·Tn weight ports are shared by the Tp pixels.
  */
-export function tileBufferBlocks(device: FpgaDevice, dtype: FpgaDtype, tm: number, tn: number, tr: number, tc: number, K: number, S: number): number {
+export function tileBufferBlocks(device: FpgaDevice, dtype: FpgaDtype, tm: number, tn: number, tr: number, tc: number, K: number, S: number, tp = 1): number {
   const bits = FPGA_DTYPE_BYTES[dtype] * 8;
-  const inDepth = (S * tr + K - S) * (S * tc + K - S);
-  const blocks = bufferBlocks(device, tn, inDepth, bits) + bufferBlocks(device, tm * tn, K * K, bits) + bufferBlocks(device, tm, tr * tc, bits);
+  const inDepth = Math.ceil(((S * tr + K - S) * (S * tc + K - S)) / tp);
+  const outDepth = Math.ceil((tr * tc) / tp);
+  const blocks = bufferBlocks(device, tn * tp, inDepth, bits) + bufferBlocks(device, tm * tn, K * K, bits) + bufferBlocks(device, tm * tp, outDepth, bits);
   return 2 * blocks;
 }
 
 /**
  * LUTs of the design: a fixed part (DMA, AXI, control) plus a per-MAC part by format. ESTIMATED, calibrated
  * on published designs: Zhang FPGA'15 fp32 186,251 LUT for 448 MACs (≈ 370/MAC over a ~20 k base); Qiu
- * FPGA'16 16-bit 182,616 LUT for ≈ 780 MACs (≈ 210/MAC); the hand-written DPU B4096 40,865 LUT for 2,048
- * int8 MACs (≈ 10/MAC over the ~20 k of B512) is the low end. rule4ml reports 10-30 % error for learned
+ * FPGA'16 16-bit 182,616 LUT for ≈ 780 MACs (≈ 210/MAC); int8 from the hand-written DPU (PG338: B512 20,177 LUT
+ * for 256 MACs, B4096 40,865 for 2,048 → ≈ 12 LUT per extra MAC), up to 60 for HLS designs. rule4ml reports 10-30 % error for learned
  * predictors; this one is a range, not a prediction.
  */
 const LUT_BASE = 20_000;
@@ -51,8 +56,8 @@ const LUT_PER_MAC: Readonly<Record<FpgaDtype, { value: number; range: [number, n
   fp32: { value: 370, range: [250, 450] },
   fp16: { value: 200, range: [100, 300] },
   int16: { value: 210, range: [20, 250] },
-  int8: { value: 60, range: [10, 120] },
-  int4: { value: 40, range: [5, 80] },
+  int8: { value: 12, range: [10, 60] },
+  int4: { value: 8, range: [5, 40] },
 };
 
 export function lutEstimate(dtype: FpgaDtype, macs: number): { value: number; range: [number, number] } {
@@ -61,4 +66,4 @@ export function lutEstimate(dtype: FpgaDtype, macs: number): { value: number; ra
 }
 
 export const LUT_MODEL_NOTE =
-  "LUTs = 20,000 (DMA, control) + per-MAC LUTs by format (fp32 370, fp16 200, int16 210, int8 60, int4 40), calibrated on Zhang FPGA'15 and Qiu FPGA'16, DPU B4096 as the low end: an estimate with a range";
+  "LUTs = 20,000 (DMA, control) + per-MAC LUTs by format (fp32 370, fp16 200, int16 210, int8 12, int4 8), calibrated on Zhang FPGA'15 (fp32), Qiu FPGA'16 (16-bit) and the DPU B512-B4096 (int8): an estimate with a range";

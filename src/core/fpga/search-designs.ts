@@ -11,6 +11,12 @@ export interface SearchOptions {
   clock_hz?: number;
   pipeline_depth?: number;
   batch?: number;
+  /** DSPs at twice the fabric clock (2) or not (1, default). */
+  dsp_clock_ratio?: number;
+  /** At most this many DSPs (a published design's count); default the device's. */
+  dsp_limit?: number;
+  /** Output pixels in parallel, fixed for every candidate (default 1). */
+  tp?: number;
 }
 
 export interface FpgaSearchResult {
@@ -39,10 +45,10 @@ function tileCandidates(extents: readonly number[], cap: number): number[] {
  * A lower bound on a design's latency that needs no (Tr, Tc): Σ max(⌈M/Tm⌉⌈N/Tn⌉·R·C·K² / f, bytes of every
  * weight and output once / BW). Valid because ⌈R/Tr⌉Tr ≥ R and every weight and output crosses DRAM at least once.
  */
-function latencyLowerBound(device: FpgaDevice, layers: readonly FpgaLayer[], tm: number, tn: number, clock: number, bytesPerWord: number): number {
+function latencyLowerBound(device: FpgaDevice, layers: readonly FpgaLayer[], tm: number, tn: number, tp: number, clock: number, bytesPerWord: number): number {
   let t = 0;
   for (const l of layers) {
-    const cycles = Math.ceil(l.M / tm) * Math.ceil(l.N / tn) * l.R * l.C * l.K * l.K * l.repeats;
+    const cycles = (Math.ceil(l.M / tm) * Math.ceil(l.N / tn) * l.R * l.C * l.K * l.K * l.repeats) / tp;
     const bytes = bytesPerWord * (l.M * l.N * l.K * l.K + l.M * l.R * l.C) * l.repeats;
     t += Math.max(cycles / clock, bytes / device.dram_bytes_per_s);
   }
@@ -56,10 +62,16 @@ function latencyLowerBound(device: FpgaDevice, layers: readonly FpgaLayer[], tm:
  * it exact while evaluating few candidates in full.
  */
 export function searchDesigns(device: FpgaDevice, layers: readonly FpgaLayer[], opts: SearchOptions): FpgaSearchResult {
-  const budget = peBudget(device, opts.dtype);
+  const ratio = opts.dsp_clock_ratio ?? 1;
+  const tp = opts.tp ?? 1;
+  const budget = peBudget(device, opts.dtype, ratio, Math.min(device.dsp_count, opts.dsp_limit ?? Infinity));
+  if (budget < tp) {
+    const needed = dspUsed(device, opts.dtype, tp, ratio);
+    return { shortfall: { resource: "DSP", needed, available: device.dsp_count, over_by: needed - device.dsp_count }, candidates: 0, evaluated: 0, pe_budget: budget };
+  }
   const P = opts.pipeline_depth ?? DEFAULT_PIPELINE_DEPTH;
   if (budget < 1) {
-    return { shortfall: { resource: "DSP", needed: dspUsed(device, opts.dtype, 1), available: device.dsp_count, over_by: dspUsed(device, opts.dtype, 1) - device.dsp_count }, candidates: 0, evaluated: 0, pe_budget: budget };
+    return { shortfall: { resource: "DSP", needed: dspUsed(device, opts.dtype, 1, ratio), available: device.dsp_count, over_by: dspUsed(device, opts.dtype, 1, ratio) - device.dsp_count }, candidates: 0, evaluated: 0, pe_budget: budget };
   }
   const tms = tileCandidates(layers.map((l) => l.M), budget);
   const tns = tileCandidates(layers.map((l) => l.N), budget);
@@ -67,10 +79,10 @@ export function searchDesigns(device: FpgaDevice, layers: readonly FpgaLayer[], 
   const pairs: Array<{ tm: number; tn: number; lb: number }> = [];
   let lutLimited = 0;
   for (const tm of tms) for (const tn of tns) {
-    if (tm * tn > budget) break;
-    if (device.luts !== undefined && lutEstimate(opts.dtype, tm * tn).value > device.luts) { lutLimited++; continue; }
-    const clock = opts.clock_hz ?? derivedClockHz(device, dspUsed(device, opts.dtype, tm * tn));
-    pairs.push({ tm, tn, lb: latencyLowerBound(device, layers, tm, tn, clock, bpw) });
+    if (tm * tn * tp > budget) break;
+    if (device.luts !== undefined && lutEstimate(opts.dtype, tm * tn * tp).value > device.luts) { lutLimited++; continue; }
+    const clock = opts.clock_hz ?? derivedClockHz(device, dspUsed(device, opts.dtype, tm * tn * tp, ratio));
+    pairs.push({ tm, tn, lb: latencyLowerBound(device, layers, tm, tn, tp, clock, bpw) });
   }
   pairs.sort((a, b) => a.lb - b.lb || a.tm * a.tn - b.tm * b.tn);
   let best: FpgaDesignResult | undefined;
@@ -78,7 +90,7 @@ export function searchDesigns(device: FpgaDevice, layers: readonly FpgaLayer[], 
   let firstFailure: FpgaDesignResult | undefined;
   for (const p of pairs) {
     if (best && p.lb > best.totals.latency_s * (1 + 1e-9)) break;
-    const r = evaluateDesign(device, layers, { tm: p.tm, tn: p.tn, dtype: opts.dtype, ...(opts.clock_hz ? { clock_hz: opts.clock_hz } : {}) }, { pipeline_depth: P, batch: opts.batch ?? 1 });
+    const r = evaluateDesign(device, layers, { tm: p.tm, tn: p.tn, tp, dtype: opts.dtype, dsp_clock_ratio: ratio, ...(opts.clock_hz ? { clock_hz: opts.clock_hz } : {}) }, { pipeline_depth: P, batch: opts.batch ?? 1 });
     evaluated++;
     if (!r.feasible) { firstFailure ??= r; continue; }
     if (!best || better(r, best)) best = r;
@@ -104,7 +116,7 @@ function noFitShortfall(device: FpgaDevice, layers: readonly FpgaLayer[], opts: 
     const needed = lutEstimate(opts.dtype, 1).value;
     return { resource: "LUT", needed, available: device.luts, over_by: needed - device.luts };
   }
-  const ctx = { device, dtype: opts.dtype, tm: 1, tn: 1, clock_hz: opts.clock_hz ?? device.clock_ceiling_hz, pipeline_depth: P };
+  const ctx = { device, dtype: opts.dtype, tm: 1, tn: 1, tp: opts.tp ?? 1, clock_hz: opts.clock_hz ?? device.clock_ceiling_hz, pipeline_depth: P };
   const needed = Math.max(...layers.map((l) => minLayerBlocks(ctx, l)));
   return { resource: "BRAM", needed, available: device.bram_blocks, over_by: needed - device.bram_blocks };
 }

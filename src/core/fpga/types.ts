@@ -36,13 +36,20 @@ export interface FpgaDevice {
   static_power_w?: number;
 }
 
-/** A loop-tiled engine design: Tm × Tn MACs (Tn-input adder trees feeding Tm outputs). */
+/**
+ * A loop-tiled engine design: Tm × Tn MACs (Tn-input adder trees feeding Tm outputs), optionally repeated
+ * over Tp output pixels of a row that share each weight (pixel parallelism, as AMD's DPU: PP × ICP × OCP).
+ */
 export interface FpgaDesign {
   tm: number;
   tn: number;
+  /** Output pixels computed in parallel (default 1: Zhang FPGA'15's engine). */
+  tp?: number;
   dtype: FpgaDtype;
   /** Clock in Hz; derived from the family ceiling and the DSP utilisation when absent. */
   clock_hz?: number;
+  /** 2 when the DSPs are clocked at twice the fabric clock (AMD DPU dpu_2x_clk); default 1. */
+  dsp_clock_ratio?: number;
 }
 
 export type FpgaBound = "compute" | "memory";

@@ -35,6 +35,8 @@ export interface FpgaJobRequest {
   /** An explicit design: both Tm and Tn, evaluated as given. Absent: the design-space search. */
   tm?: number;
   tn?: number;
+  /** Output pixels computed in parallel sharing each weight (AMD DPU's pixel parallelism); default 1. */
+  tp?: number;
   /** Design clock (Hz); derived from the family ceiling and DSP utilisation when absent. */
   clock_hz?: number;
   /** Off-chip bandwidth (B/s); default the chip's main-memory peak × the family's achievable fraction. */
@@ -43,6 +45,10 @@ export interface FpgaJobRequest {
   image_size?: number;
   /** Pipeline depth − 1 of the MAC array (P); default 8. */
   pipeline_depth?: number;
+  /** 2 when the DSPs run at twice the fabric clock (AMD DPU dpu_2x_clk); default 1. */
+  dsp_clock_ratio?: number;
+  /** Search only: at most this many DSPs (a published design's count); default the device's. */
+  dsp_budget?: number;
 }
 
 export interface FpgaJobResult {
@@ -74,12 +80,13 @@ function layersOf(req: FpgaJobRequest, model: { id: string } | undefined, layers
 function checkRequest(req: FpgaJobRequest): FpgaDtype {
   if ((req.model === undefined) === (req.layers === undefined)) throw new XpusimError(error("E_SCHEMA", "model", "give a model or layers, exactly one of the two"));
   if ((req.tm === undefined) !== (req.tn === undefined)) throw new XpusimError(error("E_SCHEMA", req.tm === undefined ? "tm" : "tn", "an explicit design needs both Tm and Tn", { hint: "give --tm and --tn, or neither to search" }));
-  for (const [k, v] of [["tm", req.tm], ["tn", req.tn], ["batch", req.batch]] as const) {
+  for (const [k, v] of [["tm", req.tm], ["tn", req.tn], ["tp", req.tp], ["batch", req.batch], ["dsp_budget", req.dsp_budget]] as const) {
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new XpusimError(error("E_RANGE", k, `${k} must be a positive integer`, { got: String(v) }));
   }
   for (const [k, v] of [["clock_hz", req.clock_hz], ["bandwidth_bytes_per_s", req.bandwidth_bytes_per_s]] as const) {
     if (v !== undefined && !(v > 0)) throw new XpusimError(error("E_RANGE", k, `${k} must be greater than zero`, { got: String(v) }));
   }
+  if (req.dsp_clock_ratio !== undefined && req.dsp_clock_ratio !== 1 && req.dsp_clock_ratio !== 2) throw new XpusimError(error("E_RANGE", "dsp_clock_ratio", "dsp_clock_ratio must be 1 or 2", { got: String(req.dsp_clock_ratio) }));
   const dtype = toFpgaDtype(req.dtype ?? "int8");
   if (!dtype) throw new XpusimError(error("E_UNSUPPORTED", "dtype", `the FPGA model has no format "${req.dtype}"`, { expected: "fp32, fp16, int16 (fixed16), int8, int4" }));
   return dtype;
@@ -105,12 +112,12 @@ export const fpgaJob = defineJob<FpgaJobRequest, FpgaJobResult>({
       LUT_MODEL_NOTE,
     ];
     const base = { kind: "fpga" as const, model: "fpga-roofline" as const, scope: FPGA_SCOPE, device, dtype, dsp_per_mac: dspCostOf(device, dtype), workload: { name: work.name, layers: work.layers.length, batch, scope }, notes };
-    const clock = req.clock_hz ? { clock_hz: req.clock_hz } : {};
+    const clock = { ...(req.tp ? { tp: req.tp } : {}), ...(req.clock_hz ? { clock_hz: req.clock_hz } : {}), ...(req.dsp_clock_ratio ? { dsp_clock_ratio: req.dsp_clock_ratio } : {}) };
     if (req.tm !== undefined && req.tn !== undefined) {
       const design = evaluateDesign(device, work.layers, { tm: req.tm, tn: req.tn, dtype, ...clock }, { pipeline_depth: P, batch });
       return { ...base, mode: "design", feasible: design.feasible, design, ...(design.shortfall ? { shortfall: design.shortfall } : {}) };
     }
-    const s = searchDesigns(device, work.layers, { dtype, pipeline_depth: P, batch, ...clock });
+    const s = searchDesigns(device, work.layers, { dtype, pipeline_depth: P, batch, ...clock, ...(req.dsp_budget ? { dsp_limit: req.dsp_budget } : {}) });
     const search = { candidates: s.candidates, evaluated: s.evaluated, pe_budget: s.pe_budget };
     if (s.best) return { ...base, mode: "search", feasible: true, design: s.best, search };
     return { ...base, mode: "search", feasible: false, ...(s.shortfall ? { shortfall: s.shortfall } : {}), search };

@@ -1,0 +1,184 @@
+/**
+ * The FPGA accelerator model (src/core/fpga, docs/fpga.md): Zhang FPGA'15's closed forms by hand, the
+ * FPGA'15 design reproduced, resource limits as infeasible results naming the resource, invariants of the
+ * search, the job's input checks, and the published points of validation/measured-fpga.json.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { JOBS } from "../src/core/app/index.js";
+import { XpusimError } from "../src/core/diagnostics/diagnostic.js";
+import {
+  bufferBlocks, evaluateDesign, evaluateLayer, type FpgaDevice, type FpgaLayer, fpgaDevice, layerCycles, layerDramBytes, layerOps, searchDesigns,
+} from "../src/core/fpga/index.js";
+import { nodeCatalog } from "../src/node/node-catalog.js";
+
+const catalog = nodeCatalog();
+const vc707 = catalog.chip("amd-virtex7-vx485t-vc707");
+const device = fpgaDevice(vc707, catalog.context(vc707).efficiency.main_memory_efficiency);
+
+/** AlexNet (2012) conv layers per group, as Zhang FPGA'15 tabulates them. */
+const ALEXNET: FpgaLayer[] = [
+  { name: "conv1", M: 48, N: 3, R: 55, C: 55, K: 11, S: 4, repeats: 2 },
+  { name: "conv2", M: 128, N: 48, R: 27, C: 27, K: 5, S: 1, repeats: 2 },
+  { name: "conv3", M: 192, N: 256, R: 13, C: 13, K: 3, S: 1, repeats: 2 },
+  { name: "conv4", M: 192, N: 192, R: 13, C: 13, K: 3, S: 1, repeats: 2 },
+  { name: "conv5", M: 128, N: 192, R: 13, C: 13, K: 3, S: 1, repeats: 2 },
+];
+
+describe("one layer by hand (Zhang FPGA'15 §3-4)", () => {
+  // conv5 with <Tm, Tn, Tr, Tc> = <64, 7, 13, 13>, P = 0, one group.
+  const l: FpgaLayer = { name: "conv5", M: 128, N: 192, R: 13, C: 13, K: 3, S: 1, repeats: 1 };
+  it("cycles = ⌈M/Tm⌉⌈N/Tn⌉⌈R/Tr⌉⌈C/Tc⌉(Tr·Tc·K² + P)", () => {
+    expect(layerCycles(l, 64, 7, 13, 13, 0)).toBe(2 * 28 * 1 * 1 * 13 * 13 * 9); // 85,176
+    expect(layerCycles(l, 64, 7, 13, 13, 8)).toBe(2 * 28 * (1521 + 8));
+    expect(layerCycles(l, 64, 7, 7, 7, 0)).toBe(2 * 28 * 2 * 2 * 49 * 9); // edge tiles padded
+  });
+  it("DRAM bytes and the CTC ratio", () => {
+    // B_in = 7·15·15 = 1,575; B_w = 64·7·9 = 4,032; B_out = 64·169 = 10,816 words; α_in = α_w = 2·28 = 56, α_out = 2.
+    const words = 56 * (1575 + 4032) + 2 * 10816;
+    expect(layerDramBytes(l, 64, 7, 13, 13, "fp32")).toBe(4 * words);
+    expect(layerOps(l)).toBe(2 * 128 * 192 * 169 * 9);
+    const r = evaluateLayer({ device, dtype: "fp32", tm: 64, tn: 7, clock_hz: 100e6, pipeline_depth: 0 }, l, 13, 13);
+    expect(r.ctc_ops_per_byte).toBeCloseTo(layerOps(l) / (4 * words), 9);
+    expect(r.compute_roof_ops_per_s).toBeCloseTo(layerOps(l) / (85176 / 100e6), 0);
+    expect(r.attainable_ops_per_s).toBeCloseTo(Math.min(r.compute_roof_ops_per_s, r.ctc_ops_per_byte * device.dram_bytes_per_s), 0);
+    expect(r.bound).toBe("compute");
+  });
+  it("block RAM: banks share a block only where the port is wide enough", () => {
+    expect(bufferBlocks(device, 448, 121, 32)).toBe(448); // 448 fp32 weight banks of 121 words
+    expect(bufferBlocks(device, 448, 121, 8)).toBe(112); // four int8 weights per 36-bit word
+    expect(bufferBlocks(device, 7, 1521, 32)).toBe(21); // 1,521-deep input banks: 3 blocks each
+    expect(bufferBlocks(device, 1, 10, 64)).toBe(2); // a 64-bit word spans two 36-bit ports
+  });
+});
+
+describe("Zhang FPGA'15 on the VC707 reproduced", () => {
+  const r = evaluateDesign(device, ALEXNET, { tm: 64, tn: 7, dtype: "fp32", clock_hz: 100e6 }, { pipeline_depth: 0 });
+  it("<64, 7> is 448 fp32 MACs on 2,240 DSP48E1 (80 %), a 89.6 GFLOPS roof", () => {
+    expect(r.feasible).toBe(true);
+    expect(r.macs_per_cycle).toBe(448);
+    expect(r.resources.dsp).toBe(2240);
+    expect(r.resources.utilisation.dsp).toBeCloseTo(0.8, 9);
+    expect(r.totals.peak_ops_per_s).toBeCloseTo(89.6e9, 0);
+  });
+  it("2,005,892 cycles for 1.33 GFLOP: 66.4 GFLOPS, within 8 % of the measured 61.62", () => {
+    expect(r.layers.reduce((s, l) => s + l.compute_cycles, 0)).toBe(2 * (366025 + 255150 + 168831 + 127764 + 85176));
+    expect(r.totals.ops).toBe(1331569728);
+    expect(r.totals.ops_per_s / 1e9).toBeCloseTo(66.38, 1);
+    expect(Math.abs(r.totals.ops_per_s / 61.62e9 - 1)).toBeLessThan(0.08);
+    expect(r.layers.every((l) => l.bound === "compute")).toBe(true);
+  });
+  it("power ≈ the 18.61 W it is calibrated on; LUTs ≈ the 186,251 reported", () => {
+    expect(r.power.total_w).toBeGreaterThan(17);
+    expect(r.power.total_w).toBeLessThan(19);
+    expect(Math.abs(r.resources.luts / 186251 - 1)).toBeLessThan(0.05);
+  });
+});
+
+describe("resource limits are infeasible results naming the resource", () => {
+  it("DSP: <64, 9> needs 2,880 of 2,800 DSP48E1", () => {
+    const r = evaluateDesign(device, ALEXNET, { tm: 64, tn: 9, dtype: "fp32", clock_hz: 100e6 });
+    expect(r.feasible).toBe(false);
+    expect(r.shortfall).toEqual({ resource: "DSP", needed: 2880, available: 2800, over_by: 80 });
+  });
+  it("BRAM: a device with 200 blocks cannot hold <64, 7>'s 448 fp32 weight banks", () => {
+    const small: FpgaDevice = { ...device, bram_blocks: 200 };
+    const r = evaluateDesign(small, ALEXNET, { tm: 64, tn: 7, dtype: "fp32", clock_hz: 100e6 });
+    expect(r.feasible).toBe(false);
+    expect(r.shortfall?.resource).toBe("BRAM");
+    expect(r.shortfall?.needed).toBeGreaterThanOrEqual(2 * 448);
+    expect(r.shortfall?.available).toBe(200);
+  });
+  it("LUT: 448 fp32 MACs do not fit 100,000 LUTs", () => {
+    const r = evaluateDesign({ ...device, luts: 100_000 }, ALEXNET, { tm: 64, tn: 7, dtype: "fp32", clock_hz: 100e6 });
+    expect(r.shortfall?.resource).toBe("LUT");
+    expect(r.shortfall!.over_by).toBe(r.shortfall!.needed - 100_000);
+  });
+  it("the search on a device too small for one MAC names the DSP", () => {
+    const s = searchDesigns({ ...device, dsp_count: 4 }, ALEXNET, { dtype: "fp32" });
+    expect(s.best).toBeUndefined();
+    expect(s.shortfall?.resource).toBe("DSP");
+  });
+  it("the job reports an infeasible explicit design with its shortfall", () => {
+    const r = JOBS.fpga.run({ chip: "amd-virtex7-vx485t-vc707", layers: ALEXNET, dtype: "fp32", tm: 64, tn: 9 }, catalog);
+    expect(r.feasible).toBe(false);
+    expect(r.shortfall?.resource).toBe("DSP");
+  });
+});
+
+describe("search invariants", () => {
+  const run = (d: FpgaDevice) => searchDesigns(d, ALEXNET, { dtype: "fp32", clock_hz: 100e6 }).best!;
+  const base = run(device);
+  it("the search finds a design at least as fast as the paper's <64, 7>, within the device", () => {
+    const paper = evaluateDesign(device, ALEXNET, { tm: 64, tn: 7, dtype: "fp32", clock_hz: 100e6 });
+    expect(base.totals.latency_s).toBeLessThanOrEqual(paper.totals.latency_s * (1 + 1e-9));
+    expect(base.resources.utilisation.dsp).toBeLessThanOrEqual(1);
+    expect(base.resources.utilisation.bram).toBeLessThanOrEqual(1);
+    expect(base.resources.utilisation.luts!).toBeLessThanOrEqual(1);
+    expect(base.totals.dsp_efficiency).toBeLessThanOrEqual(1);
+  });
+  it("more DSPs never make the best design slower (derived clock included)", () => {
+    let prev = Infinity;
+    for (const dsp of [500, 1000, 2000, 2800, 4000]) {
+      const b = searchDesigns({ ...device, dsp_count: dsp }, ALEXNET, { dtype: "fp32" }).best!;
+      expect(b.totals.latency_s).toBeLessThanOrEqual(prev * (1 + 1e-9));
+      prev = b.totals.latency_s;
+    }
+  });
+  it("more DRAM bandwidth never makes it slower; a starved device turns memory-bound", () => {
+    let prev = Infinity;
+    for (const bw of [0.2e9, 1e9, 4e9, 12.8e9]) {
+      const b = run({ ...device, dram_bytes_per_s: bw });
+      expect(b.totals.latency_s).toBeLessThanOrEqual(prev * (1 + 1e-9));
+      prev = b.totals.latency_s;
+    }
+    expect(run({ ...device, dram_bytes_per_s: 0.2e9 }).totals.memory_bound_layers).toBeGreaterThan(0);
+  });
+  it("int8 packing on DSP48E2 holds twice the MACs of int16", () => {
+    const zu7 = catalog.chip("amd-zynq-zu7ev-zcu104");
+    const d = fpgaDevice(zu7, 0.8);
+    const i8 = evaluateDesign(d, ALEXNET, { tm: 64, tn: 16, dtype: "int8", clock_hz: 200e6 });
+    const i16 = evaluateDesign(d, ALEXNET, { tm: 64, tn: 16, dtype: "int16", clock_hz: 200e6 });
+    expect(i8.resources.dsp * 2).toBe(i16.resources.dsp);
+  });
+});
+
+describe("fpga job", () => {
+  it("runs a catalog CNN's conv and FC layers, search mode", () => {
+    const r = JOBS.fpga.run({ chip: "amd-zynq-zu7ev-zcu104", model: "alexnet", dtype: "int8" }, catalog);
+    expect(r.mode).toBe("search");
+    expect(r.feasible).toBe(true);
+    expect(r.workload.layers).toBe(8); // 5 conv + 3 FC
+    expect(r.design!.clock_source).toBe("derived");
+    expect(r.design!.totals.memory_bound_layers).toBeGreaterThan(0); // FC layers at batch 1
+  });
+  it("rejects bad input with the field named", () => {
+    const bad = (req: object, field: string) => {
+      try {
+        JOBS.fpga.run({ chip: "amd-virtex7-vx485t-vc707", model: "alexnet", ...req } as never, catalog);
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(XpusimError);
+        expect((e as XpusimError).diagnostics[0]!.path).toBe(field);
+      }
+    };
+    bad({ tm: 8 }, "tn");
+    bad({ dtype: "fp8" }, "dtype");
+    bad({ tm: 0, tn: 4 }, "tm");
+    bad({ chip: "nvidia-h100-sxm" }, "chip");
+    bad({ model: "llama-2-7b" }, "model");
+  });
+});
+
+describe("validation/measured-fpga.json", () => {
+  const measured = JSON.parse(readFileSync(join(import.meta.dirname, "..", "validation", "measured-fpga.json"), "utf8")) as unknown[];
+  const summary = JOBS.validation.run({ measured, file: "validation/measured-fpga.json" }, catalog);
+  it("predicts every point within the model's stated accuracy", () => {
+    for (const r of summary.results) if (r.status !== "ok") console.log(JSON.stringify(r));
+    for (const r of summary.results) console.log(`${r.id}: measured ${r.measured} ${r.unit}, predicted ${r.predicted?.toFixed(2)}, error ${((r.error ?? NaN) * 100).toFixed(1)} %`);
+    expect(summary.results.every((r) => r.status === "ok")).toBe(true);
+    for (const r of summary.results) expect(Math.abs(r.error!), r.id).toBeLessThan(0.25);
+    expect(summary.by_category[0]!.median_abs_error!).toBeLessThan(0.1);
+  });
+});
