@@ -33,13 +33,14 @@ describe("one layer by hand (Zhang FPGA'15 §3-4)", () => {
     expect(layerCycles(l, 64, 7, 13, 13, 0)).toBe(2 * 28 * 1 * 1 * 13 * 13 * 9); // 85,176
     expect(layerCycles(l, 64, 7, 13, 13, 8)).toBe(2 * 28 * (1521 + 8));
     expect(layerCycles(l, 64, 7, 7, 7, 0)).toBe(2 * 28 * 2 * 2 * 49 * 9); // edge tiles padded
+    expect(layerCycles(l, 64, 7, 13, 13, 0, 4)).toBe(2 * 28 * 13 * 4 * 9); // Tp = 4 pixels: ⌈13/4⌉ = 4 steps per row
   });
   it("DRAM bytes and the CTC ratio", () => {
     // B_in = 7·15·15 = 1,575; B_w = 64·7·9 = 4,032; B_out = 64·169 = 10,816 words; α_in = α_w = 2·28 = 56, α_out = 2.
     const words = 56 * (1575 + 4032) + 2 * 10816;
     expect(layerDramBytes(l, 64, 7, 13, 13, "fp32")).toBe(4 * words);
     expect(layerOps(l)).toBe(2 * 128 * 192 * 169 * 9);
-    const r = evaluateLayer({ device, dtype: "fp32", tm: 64, tn: 7, clock_hz: 100e6, pipeline_depth: 0 }, l, 13, 13);
+    const r = evaluateLayer({ device, dtype: "fp32", tm: 64, tn: 7, tp: 1, clock_hz: 100e6, pipeline_depth: 0 }, l, 13, 13);
     expect(r.ctc_ops_per_byte).toBeCloseTo(layerOps(l) / (4 * words), 9);
     expect(r.compute_roof_ops_per_s).toBeCloseTo(layerOps(l) / (85176 / 100e6), 0);
     expect(r.attainable_ops_per_s).toBeCloseTo(Math.min(r.compute_roof_ops_per_s, r.ctc_ops_per_byte * device.dram_bytes_per_s), 0);
@@ -104,6 +105,18 @@ describe("resource limits are infeasible results naming the resource", () => {
     const r = JOBS.fpga.run({ chip: "amd-virtex7-vx485t-vc707", layers: ALEXNET, dtype: "fp32", tm: 64, tn: 9 }, catalog);
     expect(r.feasible).toBe(false);
     expect(r.shortfall?.resource).toBe("DSP");
+  });
+});
+
+describe("pixel parallelism (DPU-style Tp)", () => {
+  it("Tp pixels share the weight ports: Tp× the MACs, the same weight banks", () => {
+    const d = fpgaDevice(catalog.chip("amd-zynq-zu7ev-zcu104"), 0.8);
+    const one = evaluateDesign(d, ALEXNET, { tm: 32, tn: 16, dtype: "int8", clock_hz: 300e6 });
+    const eight = evaluateDesign(d, ALEXNET, { tm: 32, tn: 16, tp: 8, dtype: "int8", clock_hz: 300e6, dsp_clock_ratio: 2 });
+    expect(eight.macs_per_cycle).toBe(4096);
+    expect(eight.resources.dsp).toBe(1024); // 4,096 × ½ ÷ 2 (PG338: 2 × 514 low-DSP B4096)
+    expect(eight.totals.peak_ops_per_s).toBeCloseTo(2.4576e12, -6);
+    expect(eight.totals.latency_s).toBeLessThan(one.totals.latency_s / 4);
   });
 });
 

@@ -33,6 +33,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "cost", load: async () => (await import("./cost.js")).registerCostCommand },
   { name: "power", load: async () => (await import("./power.js")).registerPowerCommand },
   { name: "pipeline", load: async () => (await import("./pipeline.js")).registerPipelineCommand, readsFiles: true },
+  { name: "fpga", load: async () => (await import("./fpga.js")).registerFpgaCommand },
   { name: "ui", load: async () => (await import("./ui.js")).registerUiCommand },
 ];
 
