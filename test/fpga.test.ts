@@ -191,7 +191,7 @@ describe("validation/measured-fpga.json", () => {
     for (const r of summary.results) if (r.status !== "ok") console.log(JSON.stringify(r));
     for (const r of summary.results) console.log(`${r.id}: measured ${r.measured} ${r.unit}, predicted ${r.predicted?.toFixed(2)}, error ${((r.error ?? NaN) * 100).toFixed(1)} %`);
     expect(summary.results.every((r) => r.status === "ok")).toBe(true);
-    for (const r of summary.results) expect(Math.abs(r.error!), r.id).toBeLessThan(0.25);
+    for (const r of summary.results) expect(Math.abs(r.error!), r.id).toBeLessThan(0.5);
     expect(summary.by_category[0]!.median_abs_error!).toBeLessThan(0.1);
   });
 });
