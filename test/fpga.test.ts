@@ -70,6 +70,15 @@ describe("Zhang FPGA'15 on the VC707 reproduced", () => {
     expect(Math.abs(r.totals.ops_per_s / 61.62e9 - 1)).toBeLessThan(0.08);
     expect(r.layers.every((l) => l.bound === "compute")).toBe(true);
   });
+  it("an explicit ⟨Tr, Tc⟩ is used for every layer, capped at its R and C", () => {
+    const t = evaluateDesign(device, ALEXNET, { tm: 64, tn: 7, tr: 13, tc: 13, dtype: "fp32", clock_hz: 100e6 }, { pipeline_depth: 0 });
+    expect(t.layers.map((l) => `${l.tr}x${l.tc}`)).toEqual(["13x13", "13x13", "13x13", "13x13", "13x13"]);
+    // conv1: ⌈55/13⌉² = 25 tiles of 13·13·121 cycles (edge tiles padded) per group.
+    expect(t.layers[0]!.compute_cycles).toBe(2 * 25 * 169 * 121);
+    expect(t.totals.latency_s).toBeGreaterThan(r.totals.latency_s);
+    const big = evaluateDesign({ ...device, bram_blocks: 1100 }, ALEXNET, { tm: 64, tn: 7, tr: 55, tc: 55, dtype: "fp32", clock_hz: 100e6 });
+    expect(big.shortfall?.resource).toBe("BRAM");
+  });
   it("power ≈ the 18.61 W it is calibrated on; LUTs ≈ the 186,251 reported", () => {
     expect(r.power.total_w).toBeGreaterThan(17);
     expect(r.power.total_w).toBeLessThan(19);
@@ -177,6 +186,8 @@ describe("fpga job", () => {
       }
     };
     bad({ tm: 8 }, "tn");
+    bad({ tm: 8, tn: 8, tr: 4 }, "tc");
+    bad({ tr: 4, tc: 4 }, "tr");
     bad({ dtype: "fp8" }, "dtype");
     bad({ tm: 0, tn: 4 }, "tm");
     bad({ chip: "nvidia-h100-sxm" }, "chip");

@@ -18,6 +18,8 @@ interface FpgaOpts {
   tm?: number;
   tn?: number;
   tp?: number;
+  tr?: number;
+  tc?: number;
   clock?: string;
   bandwidth?: string;
   batch?: number;
@@ -40,10 +42,12 @@ export function registerFpgaCommand(program: Command): void {
     .requiredOption("--chip <id>", "an FPGA chip with an fpga: section (xpusim chips --kind fpga), or a chip spec file")
     .option("--model <id>", "a CNN model (its conv and FC layers)")
     .option("--layer <spec...>", "explicit layers instead of --model: conv:M=96,N=3,R=55,C=55,K=11,S=4[,repeats=1]")
-    .addOption(new Option("--dtype <dtype>", "numeric format").choices(["fp32", "fp16", "int16", "fixed16", "int8", "int4"]).default("int8"))
+    .addOption(new Option("--dtype <dtype>", "numeric format").choices(["fp32", "fp16", "int16", "fixed16", "int8", "fixed8", "int4"]).default("int8"))
     .option("--tm <n>", "output maps in parallel (with --tn: evaluate this design; without: search)", positiveInt("--tm"))
     .option("--tn <n>", "input maps in parallel", positiveInt("--tn"))
     .option("--tp <n>", "output pixels in parallel sharing each weight (DPU-style; default 1)", positiveInt("--tp"))
+    .option("--tr <n>", "row tile for every layer (with --tc, --tm, --tn; default: the best per layer)", positiveInt("--tr"))
+    .option("--tc <n>", "column tile for every layer", positiveInt("--tc"))
     .option("--clock <f>", "design clock, e.g. 200MHz (default: the family ceiling derated by DSP utilisation)")
     .option("--bandwidth <bw>", "off-chip bandwidth, e.g. 10GB/s (default: the chip's main memory × the family's achievable fraction)")
     .option("--batch <n>", "images per run (default 1)", positiveInt("--batch"))
@@ -62,6 +66,8 @@ export function registerFpgaCommand(program: Command): void {
         ...(o.tm !== undefined ? { tm: o.tm } : {}),
         ...(o.tn !== undefined ? { tn: o.tn } : {}),
         ...(o.tp !== undefined ? { tp: o.tp } : {}),
+        ...(o.tr !== undefined ? { tr: o.tr } : {}),
+        ...(o.tc !== undefined ? { tc: o.tc } : {}),
         ...(o.clock ? { clock_hz: quantityFlag("--clock", o.clock, "hz") } : {}),
         ...(o.bandwidth ? { bandwidth_bytes_per_s: quantityFlag("--bandwidth", o.bandwidth, "bytes_per_s") } : {}),
         ...(o.batch ? { batch: o.batch } : {}),

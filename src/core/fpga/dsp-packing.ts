@@ -71,6 +71,7 @@ export const DSP_COST: Readonly<Record<FpgaDspType, Readonly<Record<FpgaDtype, D
 export function toFpgaDtype(name: string): FpgaDtype | undefined {
   const n = name.trim().toLowerCase();
   if (n === "fixed16" || n === "fixed" || n === "q16") return "int16";
+  if (n === "fixed8" || n === "q8") return "int8";
   if (n === "float32" || n === "float") return "fp32";
   if (n === "float16" || n === "half") return "fp16";
   return (FPGA_DTYPES as readonly string[]).includes(n) ? (n as FpgaDtype) : undefined;

@@ -1,6 +1,6 @@
 import { derivedClockHz, fpgaPower, type FpgaPower } from "./clock-power.js";
 import { DSP_COST, type FpgaDtype } from "./dsp-packing.js";
-import { bestLayerTiles, DEFAULT_PIPELINE_DEPTH, minLayerBlocks, type LayerContext } from "./layer-model.js";
+import { bestLayerTiles, DEFAULT_PIPELINE_DEPTH, evaluateLayer, type LayerContext, minLayerBlocks } from "./layer-model.js";
 import { dspUsed, lutEstimate } from "./resources.js";
 import type { FpgaDesign, FpgaDevice, FpgaLayer, FpgaLayerResult, FpgaResources, FpgaShortfall } from "./types.js";
 
@@ -65,9 +65,11 @@ export function evaluateDesign(device: FpgaDevice, layers: readonly FpgaLayer[],
   const results: FpgaLayerResult[] = [];
   if (!short) {
     for (const l of layers) {
-      const r = bestLayerTiles(ctx, l, device.bram_blocks);
+      const r = design.tr !== undefined && design.tc !== undefined ? givenTiles(ctx, l, design.tr, design.tc, device.bram_blocks) : bestLayerTiles(ctx, l, device.bram_blocks);
       if (!r) {
-        const needed = Math.max(...layers.map((x) => minLayerBlocks(ctx, x)));
+        const needed = design.tr !== undefined && design.tc !== undefined
+          ? Math.max(...layers.map((x) => evaluateLayer(ctx, x, Math.min(design.tr!, x.R), Math.min(design.tc!, x.C)).bram_blocks))
+          : Math.max(...layers.map((x) => minLayerBlocks(ctx, x)));
         short = shortfall("BRAM", needed, device.bram_blocks);
         break;
       }
@@ -88,6 +90,12 @@ export function evaluateDesign(device: FpgaDevice, layers: readonly FpgaLayer[],
   const power = fpgaPower(device, Math.min(dsp, device.dsp_count), clock_hz, busy);
   if (short) return { feasible: false, ...base, shortfall: short, resources, layers: [], totals, power };
   return { feasible: true, ...base, resources, layers: results, totals, power };
+}
+
+/** A layer at the design's own ⟨Tr, Tc⟩ (capped at R and C); undefined when its buffers exceed the budget. */
+function givenTiles(ctx: LayerContext, l: FpgaLayer, tr: number, tc: number, bramBudget: number): FpgaLayerResult | undefined {
+  const r = evaluateLayer(ctx, l, Math.min(tr, l.R), Math.min(tc, l.C));
+  return r.bram_blocks <= bramBudget ? r : undefined;
 }
 
 function totalsOf(results: readonly FpgaLayerResult[], macs: number, clock_hz: number, batch: number): FpgaDesignResult["totals"] {

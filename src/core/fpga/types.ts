@@ -45,6 +45,9 @@ export interface FpgaDesign {
   tn: number;
   /** Output pixels computed in parallel (default 1: Zhang FPGA'15's engine). */
   tp?: number;
+  /** Row and column tiles for every layer (each capped at the layer's R and C); chosen per layer when absent. */
+  tr?: number;
+  tc?: number;
   dtype: FpgaDtype;
   /** Clock in Hz; derived from the family ceiling and the DSP utilisation when absent. */
   clock_hz?: number;

@@ -15,7 +15,7 @@ const FPGA_METRICS: Record<string, (f: FpgaPrediction) => number> = {
 };
 
 /** The FPGA job request keys a point's config may carry, as the job reads them. */
-const PASSED = ["model", "layers", "scope", "dtype", "tm", "tn", "tp", "dsp_budget", "dsp_clock_ratio", "batch", "image_size", "pipeline_depth"] as const;
+const PASSED = ["model", "layers", "scope", "dtype", "tm", "tn", "tp", "tr", "tc", "dsp_budget", "dsp_clock_ratio", "batch", "image_size", "pipeline_depth"] as const;
 
 /**
  * A published FPGA accelerator result (category `fpga`): the point's design runs through the FPGA model

@@ -37,6 +37,9 @@ export interface FpgaJobRequest {
   tn?: number;
   /** Output pixels computed in parallel sharing each weight (AMD DPU's pixel parallelism); default 1. */
   tp?: number;
+  /** Explicit design only: row and column tiles for every layer (both; capped at each layer's R and C). Chosen per layer when absent. */
+  tr?: number;
+  tc?: number;
   /** Design clock (Hz); derived from the family ceiling and DSP utilisation when absent. */
   clock_hz?: number;
   /** Off-chip bandwidth (B/s); default the chip's main-memory peak × the family's achievable fraction. */
@@ -80,15 +83,17 @@ function layersOf(req: FpgaJobRequest, model: { id: string } | undefined, layers
 function checkRequest(req: FpgaJobRequest): FpgaDtype {
   if ((req.model === undefined) === (req.layers === undefined)) throw new XpusimError(error("E_SCHEMA", "model", "give a model or layers, exactly one of the two"));
   if ((req.tm === undefined) !== (req.tn === undefined)) throw new XpusimError(error("E_SCHEMA", req.tm === undefined ? "tm" : "tn", "an explicit design needs both Tm and Tn", { hint: "give --tm and --tn, or neither to search" }));
-  for (const [k, v] of [["tm", req.tm], ["tn", req.tn], ["tp", req.tp], ["batch", req.batch], ["dsp_budget", req.dsp_budget]] as const) {
+  for (const [k, v] of [["tm", req.tm], ["tn", req.tn], ["tp", req.tp], ["tr", req.tr], ["tc", req.tc], ["batch", req.batch], ["dsp_budget", req.dsp_budget]] as const) {
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new XpusimError(error("E_RANGE", k, `${k} must be a positive integer`, { got: String(v) }));
   }
   for (const [k, v] of [["clock_hz", req.clock_hz], ["bandwidth_bytes_per_s", req.bandwidth_bytes_per_s]] as const) {
     if (v !== undefined && !(v > 0)) throw new XpusimError(error("E_RANGE", k, `${k} must be greater than zero`, { got: String(v) }));
   }
+  if ((req.tr === undefined) !== (req.tc === undefined)) throw new XpusimError(error("E_SCHEMA", req.tr === undefined ? "tr" : "tc", "row and column tiles go together: give both Tr and Tc"));
+  if (req.tr !== undefined && req.tm === undefined) throw new XpusimError(error("E_SCHEMA", "tr", "Tr and Tc belong to an explicit design: give Tm and Tn too", { hint: "without Tm and Tn the search picks every tile" }));
   if (req.dsp_clock_ratio !== undefined && req.dsp_clock_ratio !== 1 && req.dsp_clock_ratio !== 2) throw new XpusimError(error("E_RANGE", "dsp_clock_ratio", "dsp_clock_ratio must be 1 or 2", { got: String(req.dsp_clock_ratio) }));
   const dtype = toFpgaDtype(req.dtype ?? "int8");
-  if (!dtype) throw new XpusimError(error("E_UNSUPPORTED", "dtype", `the FPGA model has no format "${req.dtype}"`, { expected: "fp32, fp16, int16 (fixed16), int8, int4" }));
+  if (!dtype) throw new XpusimError(error("E_UNSUPPORTED", "dtype", `the FPGA model has no format "${req.dtype}"`, { expected: "fp32, fp16, int16 (fixed16), int8 (fixed8), int4" }));
   return dtype;
 }
 
@@ -114,7 +119,8 @@ export const fpgaJob = defineJob<FpgaJobRequest, FpgaJobResult>({
     const base = { kind: "fpga" as const, model: "fpga-roofline" as const, scope: FPGA_SCOPE, device, dtype, dsp_per_mac: dspCostOf(device, dtype), workload: { name: work.name, layers: work.layers.length, batch, scope }, notes };
     const clock = { ...(req.tp ? { tp: req.tp } : {}), ...(req.clock_hz ? { clock_hz: req.clock_hz } : {}), ...(req.dsp_clock_ratio ? { dsp_clock_ratio: req.dsp_clock_ratio } : {}) };
     if (req.tm !== undefined && req.tn !== undefined) {
-      const design = evaluateDesign(device, work.layers, { tm: req.tm, tn: req.tn, dtype, ...clock }, { pipeline_depth: P, batch });
+      const tiles = req.tr !== undefined && req.tc !== undefined ? { tr: req.tr, tc: req.tc } : {};
+      const design = evaluateDesign(device, work.layers, { tm: req.tm, tn: req.tn, dtype, ...clock, ...tiles }, { pipeline_depth: P, batch });
       return { ...base, mode: "design", feasible: design.feasible, design, ...(design.shortfall ? { shortfall: design.shortfall } : {}) };
     }
     const s = searchDesigns(device, work.layers, { dtype, pipeline_depth: P, batch, ...clock, ...(req.dsp_budget ? { dsp_limit: req.dsp_budget } : {}) });
