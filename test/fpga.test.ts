@@ -206,3 +206,24 @@ describe("validation/measured-fpga.json", () => {
     expect(summary.by_category[0]!.median_abs_error!).toBeLessThan(0.1);
   });
 });
+
+describe("xpusim fpga", () => {
+  it("prints the design and its layers; --json keeps the job's result; an infeasible design exits 3 naming the resource", async () => {
+    const { runCli } = await import("./helpers/run-cli.js");
+    const text = await runCli("fpga", "--chip", "VC707", "--layer", "conv:M=128,N=192,R=13,C=13,K=3,S=1", "--dtype", "fp32", "--tm", "64", "--tn", "7", "--clock", "100MHz");
+    expect(text.code).toBe(0);
+    expect(text.out).toContain("⟨Tm, Tn⟩ = ⟨64, 7⟩: 448 MACs at 100 MHz (given)");
+    expect(text.out).toMatch(/DSP 2240 \(80\.0%\)/);
+    const js = await runCli("fpga", "--chip", "amd-zynq-7z045-zc706", "--model", "vgg-16", "--scope", "conv", "--dtype", "fixed16", "--json");
+    expect(js.code).toBe(0);
+    const r = JSON.parse(js.out);
+    expect(r.kind).toBe("fpga");
+    expect(r.dtype).toBe("int16");
+    expect(r.design.resources.dsp).toBeLessThanOrEqual(900);
+    const over = await runCli("fpga", "--chip", "VC707", "--model", "alexnet", "--dtype", "fp32", "--tm", "64", "--tn", "9");
+    expect(over.code).toBe(3);
+    expect(over.out).toContain("INFEASIBLE: DSP needs 2880, the device has 2800 (over by 80)");
+    const usage = await runCli("fpga", "--chip", "VC707");
+    expect(usage.code).toBe(2);
+  });
+});
