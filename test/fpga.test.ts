@@ -47,10 +47,13 @@ describe("one layer by hand (Zhang FPGA'15 §3-4)", () => {
     expect(r.bound).toBe("compute");
   });
   it("block RAM: banks share a block only where the port is wide enough", () => {
-    expect(bufferBlocks(device, 448, 121, 32)).toBe(448); // 448 fp32 weight banks of 121 words
-    expect(bufferBlocks(device, 448, 121, 8)).toBe(112); // four int8 weights per 36-bit word
-    expect(bufferBlocks(device, 7, 1521, 32)).toBe(21); // 1,521-deep input banks: 3 blocks each
-    expect(bufferBlocks(device, 1, 10, 64)).toBe(2); // a 64-bit word spans two 36-bit ports
+    const bram18 = { block_bits: 18432, port_bits: 36 };
+    expect(bufferBlocks(bram18, 448, 121, 32)).toBe(448); // 448 fp32 weight banks of 121 words
+    expect(bufferBlocks(bram18, 448, 121, 8)).toBe(112); // four int8 weights per 36-bit word
+    expect(bufferBlocks(bram18, 7, 1521, 32)).toBe(21); // 1,521-deep input banks: 3 blocks each
+    expect(bufferBlocks(bram18, 1, 10, 64)).toBe(2); // a 64-bit word spans two 36-bit ports
+    const uram = { block_bits: 294912, port_bits: 72 };
+    expect(bufferBlocks(uram, 512, 9, 8)).toBe(57); // nine int8 weights per 72-bit word, 4,096 deep
   });
 });
 
@@ -126,6 +129,28 @@ describe("pixel parallelism (DPU-style Tp)", () => {
     expect(eight.resources.dsp).toBe(1024); // 4,096 × ½ ÷ 2 (PG338: 2 × 514 low-DSP B4096)
     expect(eight.totals.peak_ops_per_s).toBeCloseTo(2.4576e12, -6);
     expect(eight.totals.latency_s).toBeLessThan(one.totals.latency_s / 4);
+  });
+});
+
+describe("UltraRAM holds the weights where they fit", () => {
+  const zu7 = fpgaDevice(catalog.chip("amd-zynq-zu7ev-zcu104"), 0.8);
+  const layers: FpgaLayer[] = [{ name: "c", M: 256, N: 256, R: 28, C: 28, K: 3, S: 1, repeats: 1 }];
+  it("weights move to the pool and free block RAM; without a pool they stay in BRAM", () => {
+    const design = { tm: 16, tn: 27, dtype: "int8" as const, clock_hz: 300e6 };
+    const withPool = evaluateDesign(zu7, layers, design);
+    const { weight_pool: _drop, ...noPoolDevice } = zu7;
+    const noPool = evaluateDesign(noPoolDevice, layers, design);
+    expect(withPool.resources.weight_pool_blocks).toBe(96); // 2 × ⌈432 / 9⌉ = all 96 URAM
+    expect(noPool.resources.weight_pool_blocks).toBe(0);
+    expect(noPool.resources.bram_blocks - withPool.resources.bram_blocks).toBe(2 * Math.ceil(432 / 4)); // the int8 weight banks
+    // 64 × 32 int8 weights need 2 × 228 URAM > 96: they stay in block RAM.
+    expect(evaluateDesign(zu7, layers, { ...design, tm: 64, tn: 32 }).resources.weight_pool_blocks).toBe(0);
+  });
+  it("more on-chip memory never makes the best design slower", () => {
+    const { weight_pool: _drop, ...noPoolDevice } = zu7;
+    const a = searchDesigns(noPoolDevice, layers, { dtype: "int8", clock_hz: 300e6 }).best!;
+    const b = searchDesigns(zu7, layers, { dtype: "int8", clock_hz: 300e6 }).best!;
+    expect(b.totals.latency_s).toBeLessThanOrEqual(a.totals.latency_s * (1 + 1e-9));
   });
 });
 

@@ -96,7 +96,7 @@ function renderFpga(r: FpgaJobResult): string {
   const t = d!.totals;
   head.push(
     `design ⟨Tm, Tn${d!.tp > 1 ? ", Tp" : ""}⟩ = ⟨${d!.tm}, ${d!.tn}${d!.tp > 1 ? `, ${d!.tp}` : ""}⟩: ${d!.macs_per_cycle} MACs at ${fmtSi(d!.clock_hz, "Hz")} (${d!.clock_source})`,
-    `resources: DSP ${d!.resources.dsp} (${fmtPct(d!.resources.utilisation.dsp)}), ${dev.bram_name} ${d!.resources.bram_blocks} (${fmtPct(d!.resources.utilisation.bram)}), LUT ≈ ${d!.resources.luts} [${d!.resources.luts_range.join("–")}]`,
+    `resources: DSP ${d!.resources.dsp} (${fmtPct(d!.resources.utilisation.dsp)}), ${dev.bram_name} ${d!.resources.bram_blocks} (${fmtPct(d!.resources.utilisation.bram)})${dev.weight_pool ? `, ${dev.weight_pool.name} ${d!.resources.weight_pool_blocks} for weights (${fmtPct(d!.resources.utilisation.weight_pool)})` : ""}, LUT ≈ ${d!.resources.luts} [${d!.resources.luts_range.join("–")}]`,
     `throughput ${fmtSi(t.throughput_per_s, "img/s")}, latency ${fmtTime(t.latency_s)}, ${fmtSi(t.ops_per_s, "OP/s")} of ${fmtSi(t.peak_ops_per_s, "OP/s")} peak (DSP efficiency ${fmtPct(t.dsp_efficiency)}), DRAM ${fmtSi(t.dram_bytes_per_s, "B/s")}`,
     `power ≈ ${d!.power.total_w.toFixed(1)} W (${d!.power.range_w.map((w) => w.toFixed(1)).join("–")})${d!.power.note ? `; ${d!.power.note}` : ""}`,
   );

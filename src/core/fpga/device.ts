@@ -4,7 +4,8 @@ import type { FpgaDevice } from "./types.js";
 
 /**
  * The FPGA model's view of a chip: its `fpga:` resources, the tile-buffer block RAM (blocks of the first
- * `tile_buffers` kind; other kinds counted in its block size), and the off-chip bandwidth a design can draw
+ * `tile_buffers` kind; other kinds counted in its block size), the weight pool (the first `weight_buffers`
+ * kind that is not a tile buffer: UltraRAM), and the off-chip bandwidth a design can draw
  * (peak × the family's achievable fraction, or the given figure).
  */
 export function fpgaDevice(chip: Chip, memoryEfficiency: number, bandwidthOverride?: number): FpgaDevice {
@@ -31,6 +32,7 @@ export function fpgaDevice(chip: Chip, memoryEfficiency: number, bandwidthOverri
     dsp_count: f.dsp_count,
     bram_blocks: blocks,
     bram_block_bits: first.bits_per_block,
+    bram_port_bits: first.port_bits,
     bram_name: first.name,
     clock_ceiling_hz: f.clock_ceiling_hz,
     dram_bytes_per_s: bw,
@@ -38,5 +40,7 @@ export function fpgaDevice(chip: Chip, memoryEfficiency: number, bandwidthOverri
   const luts = f.luts ?? (f.alms !== undefined ? 2 * f.alms : undefined);
   if (luts !== undefined) d.luts = luts;
   if (f.static_power_w !== undefined) d.static_power_w = f.static_power_w;
+  const pool = f.memory_blocks.find((b) => b.weight_buffers && !b.tile_buffers);
+  if (pool) d.weight_pool = { name: pool.name, blocks: pool.blocks, block_bits: pool.bits_per_block, port_bits: pool.port_bits };
   return d;
 }

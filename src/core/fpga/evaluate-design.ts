@@ -77,12 +77,14 @@ export function evaluateDesign(device: FpgaDevice, layers: readonly FpgaLayer[],
     }
   }
   const bram = results.reduce((m, r) => Math.max(m, r.bram_blocks), short?.resource === "BRAM" ? short.needed : 0);
+  const pool = results.reduce((m, r) => Math.max(m, r.weight_pool_blocks), 0);
   const resources: FpgaResources = {
     dsp,
     bram_blocks: bram,
+    weight_pool_blocks: pool,
     luts: lut.value,
     luts_range: lut.range,
-    utilisation: { dsp: dsp / device.dsp_count, bram: bram / device.bram_blocks, ...(device.luts ? { luts: lut.value / device.luts } : {}) },
+    utilisation: { dsp: dsp / device.dsp_count, bram: bram / device.bram_blocks, ...(device.luts ? { luts: lut.value / device.luts } : {}), ...(device.weight_pool ? { weight_pool: pool / device.weight_pool.blocks } : {}) },
   };
   const totals = totalsOf(short ? [] : results, macs, clock_hz, opts.batch ?? 1);
   const busy = totals.latency_s > 0 ? results.reduce((s, r) => s + r.compute_cycles / clock_hz, 0) / totals.latency_s : 0;

@@ -1,5 +1,5 @@
 import { FPGA_DTYPE_BYTES, type FpgaDtype } from "./dsp-packing.js";
-import { tileBufferBlocks } from "./resources.js";
+import { tileBufferBlocks, weightPoolBlocks } from "./resources.js";
 import type { FpgaDevice, FpgaLayer, FpgaLayerResult } from "./types.js";
 
 /**
@@ -67,8 +67,14 @@ export function evaluateLayer(ctx: LayerContext, layer: FpgaLayer, tr: number, t
     attainable_ops_per_s: Math.min(roof, ctc * ctx.device.dram_bytes_per_s),
     time_s,
     bound: memoryTime > computeTime ? "memory" : "compute",
-    bram_blocks: tileBufferBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, tr, tc, layer.K, layer.S, ctx.tp),
+    ...tileBlocks(ctx, layer, tr, tc),
   };
+}
+
+/** Block RAM and weight-pool blocks of a layer's tiles (weights in the pool when they fit there). */
+function tileBlocks(ctx: LayerContext, layer: FpgaLayer, tr: number, tc: number): { bram_blocks: number; weight_pool_blocks: number } {
+  const pool = weightPoolBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, layer.K);
+  return { bram_blocks: tileBufferBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, tr, tc, layer.K, layer.S, ctx.tp, pool === 0), weight_pool_blocks: pool };
 }
 
 /** Row/column tile candidates: one per distinct trip count ⌈E/t⌉, t = ⌈E/k⌉ for k = 1 … min(E, 64). */
@@ -85,13 +91,14 @@ export function bestLayerTiles(ctx: LayerContext, layer: FpgaLayer, bramBudget: 
   let bestTc = 0;
   const kr = Math.min(layer.R, MAX_SPLITS);
   const kc = Math.min(layer.C, MAX_SPLITS);
+  const weightsInBram = weightPoolBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, layer.K) === 0;
   for (let i = 1; i <= kr; i++) {
     const tr = Math.ceil(layer.R / i);
     if (i > 1 && tr === Math.ceil(layer.R / (i - 1))) continue;
     for (let j = 1; j <= kc; j++) {
       const tc = Math.ceil(layer.C / j);
       if (j > 1 && tc === Math.ceil(layer.C / (j - 1))) continue;
-      if (tileBufferBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, tr, tc, layer.K, layer.S, ctx.tp) > bramBudget) continue;
+      if (tileBufferBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, tr, tc, layer.K, layer.S, ctx.tp, weightsInBram) > bramBudget) continue;
       const bytes = layerDramBytes(layer, ctx.tm, ctx.tn, tr, tc, ctx.dtype);
       const time = Math.max(layerCycles(layer, ctx.tm, ctx.tn, tr, tc, ctx.pipeline_depth, ctx.tp) / ctx.clock_hz, bytes / ctx.device.dram_bytes_per_s);
       if (time < bestTime * (1 - 1e-12) || (time <= bestTime * (1 + 1e-12) && bytes < bestBytes)) {
@@ -107,5 +114,5 @@ export function bestLayerTiles(ctx: LayerContext, layer: FpgaLayer, bramBudget: 
 
 /** Fewest tile-buffer blocks any (Tr, Tc) of the layer needs (the smallest tiles: Tr = Tc = 1). */
 export function minLayerBlocks(ctx: LayerContext, layer: FpgaLayer): number {
-  return tileBufferBlocks(ctx.device, ctx.dtype, ctx.tm, ctx.tn, 1, 1, layer.K, layer.S, ctx.tp);
+  return tileBlocks(ctx, layer, 1, 1).bram_blocks;
 }

@@ -1,9 +1,6 @@
 import { DSP_COST, FPGA_DTYPE_BYTES, type FpgaDtype } from "./dsp-packing.js";
 import type { FpgaDevice } from "./types.js";
 
-/** Depth of one block RAM at its widest port (BRAM18: 512 × 36; BRAM36: 512 × 72; M20K: 512 × 40). */
-const BRAM_MIN_DEPTH = 512;
-
 /**
  * DSP slices of a Tm × Tn MAC array in this format (rounded up). `dspClockRatio` = 2 when the DSPs run at
  * twice the fabric clock (AMD DPU's dpu_2x_clk, PG338): each then does two MACs per fabric cycle.
@@ -17,31 +14,52 @@ export function peBudget(device: FpgaDevice, dtype: FpgaDtype, dspClockRatio = 1
   return Math.floor((dspCount * dspClockRatio) / DSP_COST[device.dsp_type][dtype].dsp_per_mac + 1e-9);
 }
 
+/** One memory block's geometry: capacity and widest port, in bits. */
+export interface BlockGeometry {
+  block_bits: number;
+  port_bits: number;
+}
+
 /**
  * Blocks of one buffer of `ports` parallel banks, each `depth` words deep of `bits`-bit words. Banks read
  * in the same cycle share a block where the block's port is wide enough (four int8 weights in one 36-bit
  * word); each bank group needs at least one block however shallow (Zhang FPGA'15 partitions the weight
  * buffer into Tm·Tn banks, the input into Tn and the output into Tm, which is why its BRAM count tracks
- * Tm·Tn rather than capacity).
+ * Tm·Tn rather than capacity). Depth per block = capacity ÷ port width (BRAM18: 512 × 36; URAM: 4,096 × 72).
  */
-export function bufferBlocks(device: FpgaDevice, ports: number, depth: number, bits: number): number {
-  const width = device.bram_block_bits / BRAM_MIN_DEPTH;
+export function bufferBlocks(g: BlockGeometry, ports: number, depth: number, bits: number): number {
+  const width = g.port_bits;
   const perBlock = Math.max(1, Math.floor(width / bits));
   const wide = bits > width ? Math.ceil(bits / width) * ports : Math.ceil(ports / perBlock);
-  return wide * Math.ceil(depth / BRAM_MIN_DEPTH);
+  return wide * Math.ceil(depth / Math.floor(g.block_bits / width));
 }
+
+const bramGeometry = (d: FpgaDevice): BlockGeometry => ({ block_bits: d.bram_block_bits, port_bits: d.bram_port_bits });
 
 /**
  * Double-buffered tile buffers (Zhang FPGA'15 §4: B_in = Tn(S·Tr + K − S)(S·Tc + K − S),
- * B_w = Tm·Tn·K², B_out = Tm·Tr·Tc words) in blocks. With Tp output pixels in parallel the input and output
+ * B_w = Tm·Tn·K², B_out = Tm·Tr·Tc words) in block-RAM blocks; the weight buffer is left out when it
+ * lives in the weight pool (`weightsInBram` false). With Tp output pixels in parallel the input and output
  * buffers have Tp times the ports (each 1/Tp as deep); the Tm·Tn weight ports are shared by the Tp pixels.
  */
-export function tileBufferBlocks(device: FpgaDevice, dtype: FpgaDtype, tm: number, tn: number, tr: number, tc: number, K: number, S: number, tp = 1): number {
+export function tileBufferBlocks(device: FpgaDevice, dtype: FpgaDtype, tm: number, tn: number, tr: number, tc: number, K: number, S: number, tp = 1, weightsInBram = true): number {
+  const g = bramGeometry(device);
   const bits = FPGA_DTYPE_BYTES[dtype] * 8;
   const inDepth = Math.ceil(((S * tr + K - S) * (S * tc + K - S)) / tp);
   const outDepth = Math.ceil((tr * tc) / tp);
-  const blocks = bufferBlocks(device, tn * tp, inDepth, bits) + bufferBlocks(device, tm * tn, K * K, bits) + bufferBlocks(device, tm * tp, outDepth, bits);
-  return 2 * blocks;
+  const weights = weightsInBram ? bufferBlocks(g, tm * tn, K * K, bits) : 0;
+  return 2 * (bufferBlocks(g, tn * tp, inDepth, bits) + weights + bufferBlocks(g, tm * tp, outDepth, bits));
+}
+
+/**
+ * Where the weight buffer lives: in the device's weight pool (UltraRAM) when it has one and the double-buffered
+ * Tm·Tn·K² weights fit there, else in block RAM with the other tiles. Returns the pool blocks (0 = block RAM).
+ */
+export function weightPoolBlocks(device: FpgaDevice, dtype: FpgaDtype, tm: number, tn: number, K: number): number {
+  const pool = device.weight_pool;
+  if (!pool) return 0;
+  const blocks = 2 * bufferBlocks(pool, tm * tn, K * K, FPGA_DTYPE_BYTES[dtype] * 8);
+  return blocks <= pool.blocks ? blocks : 0;
 }
 
 /**

@@ -29,7 +29,11 @@ export interface FpgaDevice {
   /** Block-RAM blocks the tile buffers may use, all of one size. */
   bram_blocks: number;
   bram_block_bits: number;
+  /** Widest port of one tile-buffer block in bits (BRAM18: 36). */
+  bram_port_bits: number;
   bram_name: string;
+  /** A pool that may hold the weight buffer instead (UltraRAM), when the device has one. */
+  weight_pool?: { name: string; blocks: number; block_bits: number; port_bits: number };
   clock_ceiling_hz: number;
   /** Off-chip bandwidth the design may use (B/s). */
   dram_bytes_per_s: number;
@@ -78,16 +82,20 @@ export interface FpgaLayerResult {
   bound: FpgaBound;
   /** Tile-buffer blocks this layer's (Tr, Tc) needs, double buffered. */
   bram_blocks: number;
+  /** Weight-pool (UltraRAM) blocks, when the weights live there; 0 otherwise. */
+  weight_pool_blocks: number;
 }
 
 export interface FpgaResources {
   dsp: number;
   bram_blocks: number;
+  /** Weight-pool (UltraRAM) blocks; 0 when the weights sit in block RAM or the device has no pool. */
+  weight_pool_blocks: number;
   /** LUT estimate (see resources.ts) with its range. */
   luts: number;
   luts_range: [number, number];
   /** Used ÷ available per resource (undefined where the device count is unknown). */
-  utilisation: { dsp: number; bram: number; luts?: number };
+  utilisation: { dsp: number; bram: number; luts?: number; weight_pool?: number };
 }
 
 export interface FpgaShortfall {

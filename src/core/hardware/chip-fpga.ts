@@ -10,6 +10,10 @@ export interface FpgaMemoryBlocks {
   bits_per_block: number;
   /** Whether the tiled-engine template may put its tile buffers there. */
   tile_buffers: boolean;
+  /** Whether the weight buffer may live there (UltraRAM). */
+  weight_buffers: boolean;
+  /** Widest port in bits. */
+  port_bits: number;
 }
 
 /** The programmable resources of an FPGA (the chip file's `fpga:` section, normalised; clocks in Hz). */
@@ -39,6 +43,8 @@ export function buildFpga(spec: ChipSpec, rec: ProvenanceRecorder): ChipFpga | u
       blocks: rec.take(`fpga.memory_blocks.${i}.blocks`, b.blocks)!,
       bits_per_block: b.bits_per_block,
       tile_buffers: b.tile_buffers,
+      weight_buffers: b.weight_buffers,
+      port_bits: b.port_bits ?? b.bits_per_block / 512,
     })),
     clock_ceiling_hz: rec.take("fpga.clock_ceiling_hz", f.clock_ceiling)!,
   };

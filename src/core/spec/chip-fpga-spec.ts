@@ -30,6 +30,13 @@ const memoryBlock = z.strictObject({
    * designs count block RAM; UltraRAM has fixed 72-bit ports and is usually left to weights (false keeps it out).
    */
   tile_buffers: z.boolean().default(true),
+  /**
+   * Whether the weight buffer may live here when it is not a tile buffer (UltraRAM holding weights, as AMD's
+   * DPU does). Default false.
+   */
+  weight_buffers: z.boolean().default(false),
+  /** Widest port in bits (BRAM18 36, BRAM36 72, URAM 72, M20K 40); default bits_per_block / 512. */
+  port_bits: z.number().int().positive().optional(),
 });
 
 export const chipFpgaSchema = z.strictObject({
