@@ -39,6 +39,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "core/money": ["hardware"],
   "core/power": ["estimate"],
   "core/pipeline": ["spec"],
+  "core/fpga": ["hardware"],
   "core/assess": ["search", "serving", "power", "numerics", "money"],
   "core/catalog": ["spec", "hardware", "workload", "network", "diagnostics", "units"],
   "core/app": ["core"],

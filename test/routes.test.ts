@@ -64,6 +64,24 @@ describe("routes on ResNet-50", () => {
     expect(asic.time_to_market_months).toBe(money.silicon.months_to_first_silicon.value);
   });
 
+  it("the FPGA route is the FPGA model's best design on the U250; without a card price its cost is 'not published', never 0", () => {
+    const f = by("fpga");
+    expect(f.available).toBe(true);
+    expect(f.design).toMatchObject({ dtype: "int8" });
+    expect(f.throughput_items_per_s).toBeGreaterThan(0);
+    expect(f.unit_cost_usd).toBeNull();
+    expect(f.unit_cost_basis).toContain("not published");
+    expect(f.usd_per_system_at_volume).toBeNull();
+    const priced = routesJob.run({ model: "resnet-50", batch: 8, volume: 100_000, fpga_price_usd: 8000 }, catalog).routes.find((x) => x.route === "fpga")!;
+    expect(priced.variable_usd_per_system!).toBeGreaterThanOrEqual(priced.devices_per_system! * 8000);
+  });
+
+  it("a device without the data a route needs cannot run it, with the reason", () => {
+    const noSection = routesJob.run({ model: "resnet-50", batch: 8, fpga: "intel-agilex7" }, catalog).routes.find((x) => x.route === "fpga")!;
+    expect(noSection.available).toBe(false);
+    expect(noSection.reason).toContain("no fpga: resource section");
+  });
+
   it("invariants: every available route has power > 0, items/J = throughput / power, utilisation of devices ≥ required", () => {
     for (const x of r.routes.filter((y) => y.available)) {
       expect(x.power_w!).toBeGreaterThan(0);

@@ -36,6 +36,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "power", load: async () => (await import("./power.js")).registerPowerCommand },
   { name: "routes", load: async () => (await import("./routes.js")).registerRoutesCommand },
   { name: "pipeline", load: async () => (await import("./pipeline.js")).registerPipelineCommand, readsFiles: true },
+  { name: "fpga", load: async () => (await import("./fpga.js")).registerFpgaCommand },
   { name: "ui", load: async () => (await import("./ui.js")).registerUiCommand },
 ];
 

@@ -5,6 +5,7 @@ export { JOBS, jobForScenario, listJobs, scenarioJob, type JobId } from "./regis
 export { parseScenario, parseAnyScenario, runScenario, type AnyScenario, type ScenarioEstimate } from "./run-scenario.js";
 export { pipelineDiagramFromEstimate, pipelineDiagramSvg, renderPipelineText } from "./pipeline-render.js";
 export { pipelineJob, type PipelineEstimate, type PipelineStageResult, type PipelineLinkResult, type PipelineScenario } from "./jobs/pipeline-job.js";
+export { fpgaJob, FPGA_SCOPE, type FpgaJobRequest, type FpgaJobResult, type FpgaDesignResult, type FpgaLayer, type FpgaLayerResult, type FpgaShortfall, type FpgaDevice } from "./jobs/fpga-job.js";
 export type { Scenario, ServingScenario } from "../spec/scenario-spec.js";
 export type { ServingJobResult } from "./jobs/serving-job.js";
 export { servingRequestFromScenario } from "./serving-scenario.js";

@@ -18,6 +18,7 @@ import { precisionGemmJob } from "./jobs/precision-gemm-job.js";
 import { precisionModelJob } from "./jobs/precision-model-job.js";
 import { routesJob } from "./jobs/routes-job.js";
 import { pipelineJob } from "./jobs/pipeline-job.js";
+import { fpgaJob } from "./jobs/fpga-job.js";
 import { powerJob } from "./jobs/power-job.js";
 import { servingJob } from "./jobs/serving-job.js";
 import { servingPlanJob } from "./jobs/serving-plan-job.js";
@@ -58,6 +59,7 @@ export const JOBS = {
   pipeline: pipelineJob,
   routes: routesJob,
   software: softwareJob,
+  fpga: fpgaJob,
 } as const;
 
 export type JobId = keyof typeof JOBS;

@@ -5,6 +5,7 @@ import type { Provenance } from "../spec/sourced.js";
 import { DTYPES, type DType } from "../units/dtype.js";
 import { buildSecurity, buildSoftware, type ChipSecurity, type ChipSoftware, unknownSecurity } from "./chip-security.js";
 import { buildSupport, type ChipSupport, unknownSupport } from "./chip-support.js";
+import { buildFpga, type ChipFpga } from "./chip-fpga.js";
 import { ProvenanceRecorder } from "./provenance-recorder.js";
 
 /**
@@ -86,6 +87,8 @@ export interface Chip {
   software: ChipSoftware;
   /** Ops the toolchain cannot run natively and where they go; `known: false` when the file has no `support:` section. */
   support: ChipSupport;
+  /** FPGA resources (DSP type and count, LUTs, block RAM, family clock ceiling); only on FPGAs whose file has an `fpga:` section. */
+  fpga?: ChipFpga;
 }
 
 export interface ChipThermal {
@@ -151,6 +154,8 @@ export function buildChip(spec: ChipSpec): Chip {
   chip.security = buildSecurity(spec, rec);
   chip.software = buildSoftware(spec, rec);
   chip.support = buildSupport(spec, rec);
+  const fpga = buildFpga(spec, rec);
+  if (fpga) chip.fpga = fpga;
   if (spec.cost.note) chip.cost.note = spec.cost.note;
   addUnpublished(chip, spec);
   if (chip.cost.price_usd !== undefined) chip.cost.price_scope = spec.cost.price_scope ?? "chip";

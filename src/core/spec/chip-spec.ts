@@ -5,6 +5,7 @@ import { sourced, sourcedQuantity } from "./sourced.js";
 import { CHIP_KINDS } from "./catalog-kinds.js";
 import { chipSecuritySchema, chipSoftwareSchema } from "./chip-security-spec.js";
 import { chipSupportSchema } from "./chip-support-spec.js";
+import { chipFpgaSchema } from "./chip-fpga-spec.js";
 import { COOLING_TYPES, FORM_FACTORS } from "./energy-spec.js";
 
 /**
@@ -190,6 +191,8 @@ export const chipSpecSchema = z.strictObject({
   software: chipSoftwareSchema.optional(),
   /** Ops the chip's toolchain cannot run natively (host fallback or impossible), graph partitioning and shapes (chip-support-spec.ts). */
   support: chipSupportSchema.optional(),
+  /** FPGA resources (DSP type and count, LUTs, FFs, block RAM, family clock ceiling) for `xpusim fpga` (chip-fpga-spec.ts). */
+  fpga: chipFpgaSchema.optional(),
 });
 
 /** What a spec file may contain (before defaults and unit normalisation). */

@@ -4,6 +4,7 @@ import { canonicalCategory, canonicalMetric } from "./metric-names.js";
 import { validateAttentionPoint } from "./validate-attention.js";
 import { validateCnnTrainingPoint } from "./validate-cnn-training.js";
 import { validateCollectivePoint } from "./validate-collective.js";
+import { validateFpgaPoint } from "./validate-fpga.js";
 import { validateGemmPoint } from "./validate-gemm.js";
 import { validateInferencePoint } from "./validate-inference.js";
 import { validateLlmTrainingPoint } from "./validate-llm-training.js";
@@ -32,6 +33,7 @@ const PREDICTORS: Record<string, (pc: PointContext) => ValidationResult> = {
   transformer_layer: validateTransformerLayerPoint,
   power: validatePowerPoint,
   energy: validatePowerPoint,
+  fpga: validateFpgaPoint,
 };
 
 /** Categories whose points name an operation, not a model. */

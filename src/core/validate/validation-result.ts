@@ -39,6 +39,26 @@ export interface ValidationResolvers {
    * (validate does not depend on core/serving). Absent: serving points are listed as unsupported.
    */
   serving?(scenario: Record<string, unknown>): ServingPrediction;
+  /**
+   * Runs an FPGA design (the fpga job's request as data: chip, model or layers, dtype, clock_hz, tm/tn or
+   * dsp_budget, …) through the FPGA accelerator model; injected by the application layer (validate does not
+   * depend on core/fpga). Absent: fpga points are listed as unsupported.
+   */
+  fpga?(request: Record<string, unknown>): FpgaPrediction;
+}
+
+/** What fpga points are compared with: the evaluated design's totals (SI units). */
+export interface FpgaPrediction {
+  feasible: boolean;
+  /** Why the design does not fit (the resource that ran out). */
+  reason?: string;
+  ops_per_s: number;
+  peak_ops_per_s: number;
+  throughput_per_s: number;
+  latency_s: number;
+  dsp_efficiency: number;
+  power_w: number;
+  notes: string[];
 }
 
 /** The flat fields of a `kind: serving` result that serving points are compared with (SI units; means). */

@@ -4,11 +4,12 @@ import { parseWith } from "../../spec/validate.js";
 import { normaliseMeasuredFile } from "../../validate/collectives-file.js";
 import { measuredFileSchema } from "../../validate/measured-point.js";
 import { runValidation, type ValidationSummary } from "../../validate/run-validation.js";
-import type { ServingPrediction } from "../../validate/validation-result.js";
+import type { FpgaPrediction, ServingPrediction } from "../../validate/validation-result.js";
 import type { Catalog } from "../catalog.js";
 import { defineJob } from "../job.js";
 import { servingRequestFromScenario } from "../serving-scenario.js";
 import { servingJob } from "./serving-job.js";
+import { fpgaJob, type FpgaJobRequest } from "./fpga-job.js";
 
 export type { ValidationSummary } from "../../validate/run-validation.js";
 
@@ -28,7 +29,7 @@ export interface ValidationJobRequest {
 export const validationJob = defineJob<ValidationJobRequest, ValidationSummary>({
   id: "validation",
   summary: "measured results predicted point by point: signed error of each, median, p90 and max |error| per category and overall",
-  supports: "gemm, cnn/llm inference, serving benchmarks (through the kind: serving scenario), cnn/llm training, activation memory, transformer layer (LLMCompass per-op), collectives (nccl-tests); other points are listed with the reason",
+  supports: "gemm, cnn/llm inference, serving benchmarks (through the kind: serving scenario), FPGA accelerator designs (through the fpga job), cnn/llm training, activation memory, transformer layer (LLMCompass per-op), collectives (nccl-tests); other points are listed with the reason",
   run(req, catalog) {
     const resolvers = catalog.validationResolvers?.();
     if (!resolvers) {
@@ -45,7 +46,7 @@ export const validationJob = defineJob<ValidationJobRequest, ValidationSummary>(
       }
       points = points.filter((p) => p.category === req.category);
     }
-    return runValidation(points, { ...resolvers, serving: (scenario) => servingPrediction(scenario, catalog) });
+    return runValidation(points, { ...resolvers, serving: (scenario) => servingPrediction(scenario, catalog), fpga: (request) => fpgaPrediction(request, catalog) });
   },
 });
 
@@ -65,5 +66,24 @@ export function servingPrediction(scenario: Record<string, unknown>, catalog: Ca
     fits: r.fits,
     chips: r.chips,
     ...(request.notes?.length ? { notes: request.notes } : {}),
+  };
+}
+
+/** An fpga point's design through the fpga job (the request as data, from the point's config). */
+export function fpgaPrediction(request: Record<string, unknown>, catalog: Catalog): FpgaPrediction {
+  const r = fpgaJob.run(request as unknown as FpgaJobRequest, catalog);
+  const t = r.design?.totals;
+  const d = r.design;
+  const notes = d ? [`design Tm × Tn = ${d.tm} × ${d.tn} (${d.macs_per_cycle} MACs, ${d.resources.dsp} DSP) at ${(d.clock_hz / 1e6).toFixed(0)} MHz (${d.clock_source})`] : [];
+  return {
+    feasible: r.feasible,
+    ...(r.shortfall ? { reason: `${r.shortfall.resource} needs ${r.shortfall.needed}, the device has ${r.shortfall.available}` } : {}),
+    ops_per_s: t?.ops_per_s ?? 0,
+    peak_ops_per_s: t?.peak_ops_per_s ?? 0,
+    throughput_per_s: t?.throughput_per_s ?? 0,
+    latency_s: t?.latency_s ?? 0,
+    dsp_efficiency: t?.dsp_efficiency ?? 0,
+    power_w: d?.power.total_w ?? 0,
+    notes,
   };
 }
