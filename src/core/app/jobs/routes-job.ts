@@ -6,6 +6,7 @@ import type { Catalog, SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
 import { asicPerformance, type DevicePerformance, flexibilityOf, gpuPerformance } from "../routes/route-devices.js";
 import { breakEvens, cheapest, marketWindowFactor, priceRoute } from "../routes/route-economics.js";
+import { boughtDeviceRoute, opt } from "../routes/bought-device-route.js";
 import { fpgaRoute } from "../routes/route-fpga.js";
 import type { RouteResult, RoutesResult } from "../routes/route-types.js";
 
@@ -51,21 +52,9 @@ function unavailable(r: RouteResult, perf: DevicePerformance): RouteResult {
 function gpuRoute(req: RoutesRequest, t: RoutesCostTable, batch: number, catalog: Catalog): RouteResult {
   const ref = req.gpu ?? t.default_gpu;
   const { chip, perf } = gpuPerformance(ref, req.model, batch, req.dtype ?? "int8", catalog);
-  const price = req.gpu_price_usd ?? chip.cost.price_usd ?? null;
   const base: RouteResult = {
-    route: "gpu",
-    device: chip.id,
-    device_name: chip.name,
+    ...boughtDeviceRoute({ route: "gpu", chip, ...opt("price_usd", req.gpu_price_usd), ...opt("nre_usd", req.gpu_nre_usd), nre_default: t.gpu_port_nre_usd, nre_key: "gpu_port_nre_usd", months_to_market: t.gpu_months_to_market }),
     available: perf.available,
-    unit_cost_usd: price,
-    unit_cost_basis: req.gpu_price_usd !== undefined ? "given" : price !== null ? `catalog price (${chip.cost.price_scope ?? "chip"})` : `not published${chip.cost.unpublished?.price_usd ? `: ${chip.cost.unpublished.price_usd}` : ""}; give gpu_price_usd`,
-    nre_usd: req.gpu_nre_usd ?? t.gpu_port_nre_usd.value,
-    nre_basis: req.gpu_nre_usd !== undefined ? "given" : `routes.yaml gpu_port_nre_usd (${t.gpu_port_nre_usd.note ?? ""})`,
-    variable_usd_per_system: null,
-    usd_per_system_at_volume: null,
-    time_to_market_months: t.gpu_months_to_market.value,
-    market_window_factor: 1,
-    flexibility: flexibilityOf("gpu", chip),
     notes: perf.notes,
   };
   if (!perf.available) return unavailable(base, perf);

@@ -2,7 +2,7 @@ import type { RoutesCostTable } from "../../spec/money-spec.js";
 import type { Catalog } from "../catalog.js";
 import { fpgaJob } from "../jobs/fpga-job.js";
 import type { RoutesRequest } from "../jobs/routes-job.js";
-import { flexibilityOf } from "./route-devices.js";
+import { boughtDeviceRoute, opt } from "./bought-device-route.js";
 import type { RouteResult } from "./route-types.js";
 
 /**
@@ -13,23 +13,7 @@ import type { RouteResult } from "./route-types.js";
 export function fpgaRoute(req: RoutesRequest, t: RoutesCostTable, batch: number, catalog: Catalog): RouteResult {
   const ref = req.fpga ?? t.default_fpga;
   const chip = catalog.chip(ref);
-  const price = req.fpga_price_usd ?? chip.cost.price_usd ?? null;
-  const base: RouteResult = {
-    route: "fpga",
-    device: chip.id,
-    device_name: chip.name,
-    available: false,
-    unit_cost_usd: price,
-    unit_cost_basis: req.fpga_price_usd !== undefined ? "given" : price !== null ? "catalog price" : `not published${chip.cost.unpublished?.price_usd ? `: ${chip.cost.unpublished.price_usd}` : ""}; give fpga_price_usd`,
-    nre_usd: req.fpga_nre_usd ?? t.fpga_design_nre_usd.value,
-    nre_basis: req.fpga_nre_usd !== undefined ? "given" : `routes.yaml fpga_design_nre_usd (${t.fpga_design_nre_usd.note ?? ""})`,
-    variable_usd_per_system: null,
-    usd_per_system_at_volume: null,
-    time_to_market_months: t.fpga_months_to_market.value,
-    market_window_factor: 1,
-    flexibility: flexibilityOf("fpga", chip),
-    notes: [],
-  };
+  const base = boughtDeviceRoute({ route: "fpga", chip, ...opt("price_usd", req.fpga_price_usd), ...opt("nre_usd", req.fpga_nre_usd), nre_default: t.fpga_design_nre_usd, nre_key: "fpga_design_nre_usd", months_to_market: t.fpga_months_to_market });
   if (!chip.fpga) return { ...base, reason: `${chip.id} has no fpga: resource section (DSPs, block RAM, LUTs), so no design can be placed on it` };
   const r = fpgaJob.run({ chip: ref, model: req.model, dtype: req.dtype ?? "int8", batch }, catalog);
   const d = r.design;
