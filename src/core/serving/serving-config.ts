@@ -131,6 +131,8 @@ export function servingPreset(engine: EnginePreset, chip?: Chip): ServingConfig 
         scheduling_policy: "fcfs",
         kv_admission: "reserve-full",
         execution: "graph",
+        // the overlap scheduler (on by default) hides the host work behind the GPU's (host-gap.ts)
+        host_overlapped: true,
       };
   }
 }
