@@ -17,6 +17,7 @@ export { kvCapacity, type KvCapacity } from "./kv-capacity.js";
 export { engineStepCost, type EngineStepCost, type EngineStepCostOptions } from "./step-cost.js";
 export { createStepBatch, type StepBatch, type StepCostModel } from "./step-batch.js";
 export { linearStepCost, type LinearStepCostParams } from "./linear-step-cost.js";
+export { withHostGap, hostGapOf, hostTimeS, stepWithHostS, type HostGap } from "./host-gap.js";
 export { simulate, type SimulationSetup, type SimulationTrace, type PoolSetup } from "./simulator.js";
 export { computeMetrics, distribution, type ServingMetrics, type Distribution, type Slo, type KvSeries } from "./metrics.js";
 export { simulateServing, type ServingResult, type SimulateServingOptions } from "./simulate-serving.js";

@@ -82,6 +82,12 @@ export const servingConfigSchema = z.strictObject({
   max_model_len: posInt.optional(),
   /** "graph": CUDA graphs / compiled engine (both presets); "eager": host dispatch per op. */
   execution: z.enum(["graph", "eager"]),
+  /** Host (CPU) time of each iteration, s: scheduling, input preparation, API server (host-gap.ts). */
+  host_per_step_s: z.number().min(0).optional(),
+  /** Host time per scheduled sequence per iteration, s: sampling, detokenisation, streaming. */
+  host_per_sequence_s: z.number().min(0).optional(),
+  /** The engine prepares the next step while the GPU runs this one: step = max(gpu, host), else gpu + host. */
+  host_overlapped: z.boolean().optional(),
   /** Separate prefill and decode pools with KV transfer between them (DistServe, Splitwise). */
   disaggregation: disaggregationSchema.optional(),
 });
@@ -125,6 +131,8 @@ export function servingPreset(engine: EnginePreset, chip?: Chip): ServingConfig 
         scheduling_policy: "fcfs",
         kv_admission: "reserve-full",
         execution: "graph",
+        // the overlap scheduler (on by default) hides the host work behind the GPU's (host-gap.ts)
+        host_overlapped: true,
       };
   }
 }

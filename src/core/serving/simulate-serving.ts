@@ -7,6 +7,7 @@ import { computeMetrics, type ServingMetrics, type Slo } from "./metrics.js";
 import { type ServingRequest, sortByArrival } from "./request.js";
 import { resolveServingConfig, type ServingConfig, type ServingConfigInput } from "./serving-config.js";
 import { simulate, type SimulationSetup } from "./simulator.js";
+import { hostGapOf, withHostGap } from "./host-gap.js";
 import { type EngineStepCost, engineStepCost, type StepCostModel } from "./step-cost.js";
 import type { System } from "../network/build-system.js";
 import { type LayoutNetwork, layoutNetwork } from "../parallel/network-context.js";
@@ -116,7 +117,9 @@ export function simulateServing(
   const replicas = checkReplicas(opts.replicas);
   const chips = (disagg ? disagg.prefill_instances + disagg.decode_instances : 1) * tp * ep * replicas;
   const network = tp * ep > 1 ? layoutNetwork(opts.system!, tp, ep, 1, ep) : undefined;
-  const step = opts.step_cost ?? cachedStepCost(model, ctx, executed, config.execution, opts.interpolate !== false, tp, network, ep);
+  const gpuStep = opts.step_cost ?? cachedStepCost(model, ctx, executed, config.execution, opts.interpolate !== false, tp, network, ep);
+  const hostGap = hostGapOf(config);
+  const step = hostGap ? withHostGap(gpuStep, hostGap) : gpuStep;
   notes.push(...step.notes);
   const base: ServingResult = {
     kind: "serving",

@@ -37,6 +37,9 @@ export const softwareServingSchema = z.strictObject({
   chunked_prefill: sourced(z.boolean()).optional(),
   scheduling_policy: sourced(z.enum(["fcfs", "shortest-prompt-first"])).optional(),
   kv_admission: sourced(z.enum(["on-demand", "reserve-full"])).optional(),
+  host_per_step_s: sourced(z.number().min(0)).optional(),
+  host_per_sequence_s: sourced(z.number().min(0)).optional(),
+  host_overlapped: sourced(z.boolean()).optional(),
 });
 
 /** The settings of a stack; every field optional (absent: the engine's own default, stated in the result). */
