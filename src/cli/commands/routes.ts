@@ -4,6 +4,7 @@
  * break-even volumes (docs/routes.md).
  */
 import type { Command } from "commander";
+import { definedFields } from "../../core/app/defined-fields.js";
 import { routesJob, type RouteResult, type RoutesRequest, type RoutesResult } from "../../core/app/jobs/routes-job.js";
 import { fmtSi, fmtTime, renderTable } from "../../core/report/table.js";
 import { nodeCatalog } from "../../node/node-catalog.js";
@@ -50,18 +51,20 @@ export function registerRoutesCommand(program: Command): void {
     .action((o: RoutesFlags) => {
       const req: RoutesRequest = {
         model: o.workload,
-        ...(o.batch !== undefined ? { batch: o.batch } : {}),
-        ...(o.dtype !== undefined ? { dtype: dtypeFlag(o.dtype) } : {}),
-        ...(o.volume !== undefined ? { volume: o.volume } : {}),
-        ...(o.throughput !== undefined ? { required_items_per_s: o.throughput } : {}),
-        ...(o.gpu ? { gpu: o.gpu } : {}),
-        ...(o.fpga ? { fpga: o.fpga } : {}),
-        ...(o.asic ? { asic: o.asic } : {}),
-        ...(o.gpuPrice !== undefined ? { gpu_price_usd: o.gpuPrice } : {}),
-        ...(o.fpgaPrice !== undefined ? { fpga_price_usd: o.fpgaPrice } : {}),
-        ...(o.fpgaNre !== undefined ? { fpga_nre_usd: o.fpgaNre } : {}),
-        ...(o.asicNre !== undefined ? { asic_nre_usd: o.asicNre } : {}),
-        ...(o.asicComplexity !== undefined ? { asic_design_complexity: o.asicComplexity } : {}),
+        ...definedFields({
+          batch: o.batch,
+          dtype: o.dtype === undefined ? undefined : dtypeFlag(o.dtype),
+          volume: o.volume,
+          required_items_per_s: o.throughput,
+          gpu: o.gpu,
+          fpga: o.fpga,
+          asic: o.asic,
+          gpu_price_usd: o.gpuPrice,
+          fpga_price_usd: o.fpgaPrice,
+          fpga_nre_usd: o.fpgaNre,
+          asic_nre_usd: o.asicNre,
+          asic_design_complexity: o.asicComplexity,
+        }),
       };
       const r = routesJob.run(req, nodeCatalog());
       emit(formatOf(o) === "json" ? json(r) : renderRoutes(r), o.out);

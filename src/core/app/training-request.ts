@@ -1,4 +1,5 @@
 import { error, XpusimError } from "../diagnostics/diagnostic.js";
+import { definedFields } from "./defined-fields.js";
 import type { Scenario } from "../spec/scenario-spec.js";
 import type { DType } from "../units/dtype.js";
 import type { SpecRef } from "./catalog.js";
@@ -49,7 +50,6 @@ export function trainingRequestFromScenario(s: Scenario): TrainingJobRequest {
   const tr = s.training;
   if (!tr) throw new XpusimError(error("E_SCHEMA", "training", "kind: training needs a `training: { global_batch, seq_len }` section"));
   const par = s.parallelism;
-  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   return {
     chip: s.hardware.chip,
     model: s.workload.model,
@@ -59,11 +59,11 @@ export function trainingRequestFromScenario(s: Scenario): TrainingJobRequest {
     global_batch: tr.global_batch,
     seq_len: tr.seq_len ?? TRAINING_DEFAULTS.seq_len,
     // dp left at 1 fills the chips the other degrees leave (the job does it): dp = count / (tp·pp·cp).
-    ...defined({ tp: par.tp, pp: par.pp, dp: par.dp === 1 ? undefined : par.dp, ep: par.ep, cp: par.cp, zero: par.zero, microbatch: par.microbatch, interleave: par.interleave, sp: par.sp }),
+    ...definedFields({ tp: par.tp, pp: par.pp, dp: par.dp === 1 ? undefined : par.dp, ep: par.ep, cp: par.cp, zero: par.zero, microbatch: par.microbatch, interleave: par.interleave, sp: par.sp }),
     // Stated stack settings (undefined when the scenario leaves them to the software preset).
-    ...defined({ flash_attention: tr.flash_attention, dropout: tr.dropout, overlap_grad_reduce: tr.overlap_grad_reduce }),
+    ...definedFields({ flash_attention: tr.flash_attention, dropout: tr.dropout, overlap_grad_reduce: tr.overlap_grad_reduce }),
     ...(s.software !== undefined ? { software: s.software } : {}),
-    ...defined({ recompute: tr.recompute, grad_bucket_bytes: tr.grad_bucket_bytes, zero_prefetch_layers: tr.zero_prefetch_layers, zero_recompute_regather: tr.zero_recompute_regather, overlap_param_gather: tr.overlap_param_gather, tokens: tr.tokens, image_size: tr.image_size }),
+    ...definedFields({ recompute: tr.recompute, grad_bucket_bytes: tr.grad_bucket_bytes, zero_prefetch_layers: tr.zero_prefetch_layers, zero_recompute_regather: tr.zero_recompute_regather, overlap_param_gather: tr.overlap_param_gather, tokens: tr.tokens, image_size: tr.image_size }),
     options: { ...(s.execution ? { execution: s.execution } : {}), ...(s.cost_model ? { costModel: s.cost_model } : {}) },
   };
 }
@@ -103,7 +103,6 @@ function flagsOnlyBase(o: TrainingOverrides): TrainingJobRequest {
 
 /** The layout search over the same workload as a training request (its layout fields are what the search chooses). */
 export function trainingSearchRequest(req: TrainingJobRequest, search: Pick<TrainingSearchJobRequest, "top" | "rank_by" | "max_microbatch">): TrainingSearchJobRequest {
-  const defined = <T extends object>(x: T) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as T;
   return {
     chip: req.chip,
     model: req.model,
@@ -111,7 +110,7 @@ export function trainingSearchRequest(req: TrainingJobRequest, search: Pick<Trai
     global_batch: req.global_batch,
     seq_len: req.seq_len,
     precision: req.precision,
-    ...defined({
+    ...definedFields({
       system: req.system,
       software: req.software,
       flash_attention: req.flash_attention,

@@ -6,7 +6,8 @@ import type { Catalog, SpecRef } from "../catalog.js";
 import { defineJob } from "../job.js";
 import { asicPerformance, type DevicePerformance, flexibilityOf, gpuPerformance } from "../routes/route-devices.js";
 import { breakEvens, cheapest, marketWindowFactor, priceRoute } from "../routes/route-economics.js";
-import { boughtDeviceRoute, opt } from "../routes/bought-device-route.js";
+import { boughtDeviceRoute } from "../routes/bought-device-route.js";
+import { definedFields } from "../defined-fields.js";
 import { fpgaRoute } from "../routes/route-fpga.js";
 import type { RouteResult, RoutesResult } from "../routes/route-types.js";
 
@@ -53,7 +54,7 @@ function gpuRoute(req: RoutesRequest, t: RoutesCostTable, batch: number, catalog
   const ref = req.gpu ?? t.default_gpu;
   const { chip, perf } = gpuPerformance(ref, req.model, batch, req.dtype ?? "int8", catalog);
   const base: RouteResult = {
-    ...boughtDeviceRoute({ route: "gpu", chip, ...opt("price_usd", req.gpu_price_usd), ...opt("nre_usd", req.gpu_nre_usd), nre_default: t.gpu_port_nre_usd, nre_key: "gpu_port_nre_usd", months_to_market: t.gpu_months_to_market }),
+    ...boughtDeviceRoute({ route: "gpu", chip, ...definedFields({ price_usd: req.gpu_price_usd, nre_usd: req.gpu_nre_usd }), nre_default: t.gpu_port_nre_usd, nre_key: "gpu_port_nre_usd", months_to_market: t.gpu_months_to_market }),
     available: perf.available,
     notes: perf.notes,
   };

@@ -40,7 +40,3 @@ export function boughtDeviceRoute(d: BoughtDevice): RouteResult {
   };
 }
 
-/** `{ [key]: value }` when the value is given, else nothing (for optional fields under exactOptionalPropertyTypes). */
-export function opt<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
-}

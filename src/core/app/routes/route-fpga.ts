@@ -2,7 +2,8 @@ import type { RoutesCostTable } from "../../spec/money-spec.js";
 import type { Catalog } from "../catalog.js";
 import { fpgaJob } from "../jobs/fpga-job.js";
 import type { RoutesRequest } from "../jobs/routes-job.js";
-import { boughtDeviceRoute, opt } from "./bought-device-route.js";
+import { definedFields } from "../defined-fields.js";
+import { boughtDeviceRoute } from "./bought-device-route.js";
 import type { RouteResult } from "./route-types.js";
 
 /**
@@ -13,7 +14,7 @@ import type { RouteResult } from "./route-types.js";
 export function fpgaRoute(req: RoutesRequest, t: RoutesCostTable, batch: number, catalog: Catalog): RouteResult {
   const ref = req.fpga ?? t.default_fpga;
   const chip = catalog.chip(ref);
-  const base = boughtDeviceRoute({ route: "fpga", chip, ...opt("price_usd", req.fpga_price_usd), ...opt("nre_usd", req.fpga_nre_usd), nre_default: t.fpga_design_nre_usd, nre_key: "fpga_design_nre_usd", months_to_market: t.fpga_months_to_market });
+  const base = boughtDeviceRoute({ route: "fpga", chip, ...definedFields({ price_usd: req.fpga_price_usd, nre_usd: req.fpga_nre_usd }), nre_default: t.fpga_design_nre_usd, nre_key: "fpga_design_nre_usd", months_to_market: t.fpga_months_to_market });
   if (!chip.fpga) return { ...base, reason: `${chip.id} has no fpga: resource section (DSPs, block RAM, LUTs), so no design can be placed on it` };
   const r = fpgaJob.run({ chip: ref, model: req.model, dtype: req.dtype ?? "int8", batch }, catalog);
   const d = r.design;
