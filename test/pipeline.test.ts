@@ -119,6 +119,7 @@ describe("catalog units and links", () => {
     expect(r.throughput_items_per_s).toBe(0);
     expect(r.bottleneck.name).toBe("llm");
     expect(r.bottleneck.why).toContain("does not fit");
+    expect(r.infeasible_reason).toMatch(/^stage llm cannot run: .*does not fit: needs [\d.]+ GB of 8.0 GB/);
   });
 });
 

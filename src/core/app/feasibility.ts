@@ -15,13 +15,10 @@ export interface MemoryVerdict {
  * memory verdict (an op, a collective) is always feasible.
  */
 export function infeasibleReason(r: object): string | undefined {
-  // A serving run says why itself (no room for a KV cache, every request rejected).
+  // A serving run or a pipeline says why itself (no room for a KV cache; a stage that cannot run).
   if ("kind" in r && r.kind === "serving") return "feasible" in r && r.feasible === false ? String((r as { infeasible_reason?: string }).infeasible_reason ?? "infeasible") : undefined;
   if (!("fits" in r) || r.fits !== false) return undefined;
-  if ("kind" in r && r.kind === "pipeline") {
-    const stages = (r as unknown as { stages: Array<{ name: string; rate_per_s: number }> }).stages.filter((s) => s.rate_per_s === 0).map((s) => s.name);
-    return `stage ${stages.join(", ")} cannot run: ${(r as unknown as { bottleneck: { why: string } }).bottleneck.why}`;
-  }
+  if ("infeasible_reason" in r && typeof r.infeasible_reason === "string") return r.infeasible_reason;
   const m = r as MemoryVerdict;
   return `does not fit in memory: needs ${fmtBytes(m.memory_per_chip_bytes)} per chip, has ${fmtBytes(m.memory_capacity_bytes)} (short by ${fmtBytes(m.shortfall_bytes)})`;
 }

@@ -110,10 +110,16 @@ export function analysePipeline(stages: readonly PricedStage[], links: readonly 
     energy_per_item_j: x > 0 ? power / x : Number.POSITIVE_INFINITY,
     ...(cost !== undefined ? { cost_per_hour: cost, ...(x > 0 ? { usd_per_million_items: (cost / 3600 / x) * 1e6 } : {}) } : {}),
     fits: stages.every((s) => s.fits),
+    ...infeasibility(stages),
     warnings,
     notes: stages.flatMap((s) => s.notes.map((n) => `${s.name}: ${n}`)),
   };
   return o.items !== undefined && x > 0 ? withItems(result, o.items) : result;
+}
+
+function infeasibility(stages: readonly PricedStage[]): { infeasible_reason?: string } {
+  const stuck = stages.filter((s) => !s.fits);
+  return stuck.length ? { infeasible_reason: stuck.map((s) => `stage ${s.name} cannot run: ${s.what}: ${s.reason ?? "infeasible"}`).join("; ") } : {};
 }
 
 /** Pushing `items` through: the first leaves after latency_s, the rest one every 1/X. */

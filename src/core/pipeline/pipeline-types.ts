@@ -95,6 +95,8 @@ export interface PipelineEstimate {
   time_s?: number;
   energy_j?: number;
   fits: boolean;
+  /** When a stage cannot run: which, and why. */
+  infeasible_reason?: string;
   warnings: string[];
   notes: string[];
 }
