@@ -1,4 +1,5 @@
 import type { PipelineEstimate, PipelineLinkResult, PipelineStageResult, PricedLink, PricedStage } from "./pipeline-types.js";
+import { formatQuantity as q } from "../units/quantity.js";
 import { queueWait } from "./queueing.js";
 
 /**
@@ -27,17 +28,12 @@ const linkRate = (l: PricedLink) => l.bytes_per_s / l.bytes_per_item;
 
 function slowestPart(stages: readonly PricedStage[], links: readonly PricedLink[]): Part {
   const parts: Part[] = [
-    ...stages.map((s): Part => ({ name: s.name, kind: "stage", rate: s.rate_per_s, why: s.fits ? `${s.what}: ${fmt(s.rate_per_s)} items/s` : `${s.what}: ${s.reason ?? "cannot run"}` })),
-    ...links.map((l): Part => ({ name: linkName(l), kind: "link", rate: linkRate(l), why: `${l.name}: ${fmt(l.bytes_per_s / 1e9)} GB/s ÷ ${fmt(l.bytes_per_item / 1e6)} MB per item = ${fmt(linkRate(l))} items/s` })),
+    ...stages.map((s): Part => ({ name: s.name, kind: "stage", rate: s.rate_per_s, why: s.fits ? `${s.what}: ${q(s.rate_per_s, "items/s")}` : `${s.what}: ${s.reason ?? "cannot run"}` })),
+    ...links.map((l): Part => ({ name: linkName(l), kind: "link", rate: linkRate(l), why: `${l.name}: ${q(l.bytes_per_s, "B/s")} ÷ ${q(l.bytes_per_item, "B")} per item = ${q(linkRate(l), "items/s")}` })),
   ];
   return parts.reduce((a, b) => (b.rate < a.rate ? b : a));
 }
 
-function fmt(v: number): string {
-  if (v === 0) return "0";
-  const digits = Math.max(0, 3 - Math.floor(Math.log10(Math.abs(v))) - 1);
-  return v.toFixed(Math.min(digits, 6));
-}
 
 function stagePower(s: PricedStage, u: number): number | undefined {
   if (s.active_power_w === undefined) return undefined;
@@ -131,7 +127,7 @@ function withItems(r: PipelineEstimate, items: number): PipelineEstimate {
 function pipelineWarnings(stages: readonly PricedStage[], powered: number, arrival: number | undefined, capacity: number): string[] {
   const out: string[] = [];
   if (arrival !== undefined && arrival > capacity) {
-    out.push(`items arrive at ${fmt(arrival)}/s but the pipeline sustains ${fmt(capacity)}/s: the queue grows without bound (${fmt(arrival - capacity)} items/s are dropped or delayed)`);
+    out.push(`items arrive at ${q(arrival, "items/s")} but the pipeline sustains ${q(capacity, "items/s")}: the queue grows without bound (${q(arrival - capacity, "items/s")} are dropped or delayed)`);
   }
   if (powered < stages.length) out.push(`power is not known for ${stages.length - powered} stage(s) (${stages.filter((s) => s.active_power_w === undefined).map((s) => s.name).join(", ")}): power_w and energy_per_item_j count only the others`);
   return out;
